@@ -1,0 +1,28 @@
+/** Why something in ConsultKit failed, as a value a program can switch on. */
+export type ConsultKitErrorCode =
+  /** The user or the browser refused camera or microphone. */
+  | 'media-permission-denied'
+  /** No camera or microphone, or it is in use elsewhere. */
+  | 'media-unavailable'
+  /** The signalling server refused this participant's token. */
+  | 'signalling-refused'
+  /** The signalling server could not be reached, or the connection to it was lost. */
+  | 'signalling-unreachable'
+  /** The browser cannot do WebRTC. */
+  | 'webrtc-unsupported'
+  /** A command was called in a state where it cannot run (for example `join` twice). */
+  | 'invalid-state'
+  /** A ticket or option was malformed. */
+  | 'invalid-argument';
+
+/** The one error type core throws and reports: `code` says what, `message` says it in words. */
+export class ConsultKitError extends Error {
+  constructor(
+    readonly code: ConsultKitErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'ConsultKitError';
+  }
+}

@@ -1,0 +1,10 @@
+/**
+ * `@consultkit/core`: the typed ConsultKit client. State in small subscribable stores, commands as
+ * methods, no UI.
+ *
+ * @packageDocumentation
+ */
+export { createStore, type ReadableStore, type WritableStore } from './store.js';
+export { Emitter, type Listener } from './emitter.js';
+export { ConsultKitError, type ConsultKitErrorCode } from './errors.js';
+export * from './consultation/index.js';

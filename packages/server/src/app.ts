@@ -1,0 +1,133 @@
+/**
+ * The reference server: one Fastify instance, plugins by capability over one storage interface.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Config } from './config.js';
+import { installErrorHandlers } from './errors.js';
+import { devJoinPlugin } from './plugins/dev.js';
+import { signallingPlugin } from './plugins/signalling.js';
+import { openStorage, type Storage } from './storage/index.js';
+import { SignallingTokens } from './tokens.js';
+
+const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+export const VERSION = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
+
+export interface ServeOptions {
+  /** Folder of runnable examples served at `/examples/` with an index at `/`. */
+  examplesDir?: string | undefined;
+  /** Folder of the elements' CDN bundles, served at `/cdn/`. */
+  cdnDir?: string | undefined;
+  /** Folder of the theme CSS files, served at `/themes/`. */
+  themesDir?: string | undefined;
+}
+
+export interface ConsultKitServer {
+  app: FastifyInstance;
+  storage: Storage;
+  tokens: SignallingTokens;
+  /** Starts listening; resolves to the base URL. */
+  listen(): Promise<string>;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_SERVE: Required<ServeOptions> = {
+  examplesDir: `${REPO_ROOT}examples`,
+  cdnDir: `${REPO_ROOT}packages/elements/dist/cdn`,
+  themesDir: `${REPO_ROOT}packages/elements/themes`,
+};
+
+export async function createServer(config: Config, serve: ServeOptions = DEFAULT_SERVE): Promise<ConsultKitServer> {
+  const storage = await openStorage(config);
+  const tokens = new SignallingTokens(config.secret, config.tokenTtlSeconds);
+  const app = Fastify({
+    logger: { level: config.logLevel },
+    bodyLimit: 1024 * 1024,
+    forceCloseConnections: true,
+  });
+  installErrorHandlers(app);
+
+  app.get('/healthz', async () => ({ status: 'ok', version: VERSION, storage: storage.kind }));
+
+  await app.register(signallingPlugin, { tokens });
+  if (config.demo) await app.register(devJoinPlugin, { tokens });
+
+  await registerStatic(app, serve);
+
+  app.addHook('onClose', async () => {
+    await storage.close();
+  });
+
+  return {
+    app,
+    storage,
+    tokens,
+    async listen() {
+      await app.listen({ host: config.host, port: config.port });
+      const address = app.server.address();
+      const port = typeof address === 'object' && address ? address.port : config.port;
+      const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+      return `http://${host === '127.0.0.1' ? 'localhost' : host}:${port}`;
+    },
+    close: () => app.close(),
+  };
+}
+
+async function registerStatic(app: FastifyInstance, serve: ServeOptions): Promise<void> {
+  const mounts: [string | undefined, string][] = [
+    [serve.cdnDir, '/cdn/'],
+    [serve.themesDir, '/themes/'],
+    [serve.examplesDir, '/examples/'],
+  ];
+  let decorated = false;
+  for (const [root, prefix] of mounts) {
+    if (!root || !existsSync(root)) continue;
+    await app.register(fastifyStatic, { root, prefix, decorateReply: !decorated, index: ['index.html'] });
+    decorated = true;
+  }
+  const examplesDir = serve.examplesDir;
+  if (examplesDir && existsSync(examplesDir)) {
+    app.get('/', async (_request, reply) => reply.type('text/html; charset=utf-8').send(indexPage(examplesDir)));
+  }
+}
+
+/** `/`: a plain page listing the examples with their descriptions. */
+function indexPage(examplesDir: string): string {
+  const escape = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+  const items = readdirSync(examplesDir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && existsSync(`${examplesDir}/${entry.name}/index.html`))
+    .map((entry) => {
+      let description = '';
+      try {
+        const pkg = JSON.parse(readFileSync(`${examplesDir}/${entry.name}/package.json`, 'utf8')) as { description?: string };
+        description = pkg.description ?? '';
+      } catch {
+        // An example without a package.json is listed by name alone.
+      }
+      return `<li><a href="/examples/${escape(entry.name)}/">${escape(entry.name)}</a> <span>${escape(description)}</span></li>`;
+    })
+    .join('\n      ');
+  return `<!doctype html>
+<html lang="en-GB">
+  <head>
+    <meta charset="utf-8" />
+    <meta name="viewport" content="width=device-width, initial-scale=1" />
+    <title>ConsultKit examples</title>
+    <link rel="stylesheet" href="/themes/default.css" />
+    <style>body{font-family:system-ui,sans-serif;max-inline-size:48rem;margin:2rem auto;padding-inline:1rem;line-height:1.5}li{margin-block:.5rem}</style>
+  </head>
+  <body>
+    <main>
+      <h1>ConsultKit examples</h1>
+      <ul>
+      ${items}
+      </ul>
+      <p>Health: <a href="/healthz">/healthz</a></p>
+    </main>
+  </body>
+</html>`;
+}

@@ -1,0 +1,56 @@
+#!/usr/bin/env node
+/**
+ * `consultkit-server`: starts the reference server with configuration from the environment.
+ * Stops cleanly on SIGINT (Ctrl-C) and SIGTERM.
+ */
+import { ConfigError, loadConfig } from '../config.js';
+import { createServer } from '../app.js';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`consultkit-server: configuration error: ${error.message}`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw error;
+  }
+  if (config.secretIsDevDefault) {
+    console.warn('consultkit-server: using the development CONSULTKIT_SECRET; set your own before real use.');
+  }
+  const server = await createServer(config);
+  const url = await server.listen();
+  const storage = server.storage.kind === 'pglite' ? `PGlite in ${config.dataDir}` : 'PostgreSQL (DATABASE_URL)';
+  console.log(
+    [
+      `ConsultKit server ${url}  (storage: ${storage})`,
+      `  examples   ${url}/`,
+      `  two-party  ${url}/examples/two-party-call/`,
+      `  health     ${url}/healthz`,
+      `  signalling ${url.replace(/^http/, 'ws')}/signal/peerjs`,
+      'Press Ctrl-C to stop.',
+    ].join('\n'),
+  );
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`consultkit-server: ${signal}, stopping…`);
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  console.error('consultkit-server: failed to start:', error instanceof Error ? error.message : error);
+  process.exit(1);
+});

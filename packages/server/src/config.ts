@@ -1,0 +1,119 @@
+/**
+ * Server configuration, read once from environment variables and validated before anything
+ * starts. A bad value stops the server with a message naming the variable.
+ */
+import { resolve } from 'node:path';
+
+/** The development default for `CONSULTKIT_SECRET`. Refused when `NODE_ENV=production`. */
+export const DEV_SECRET = 'consultkit-development-secret-do-not-use-in-production';
+
+export interface Config {
+  /** `NODE_ENV === 'production'`: refuses development defaults. */
+  production: boolean;
+  host: string;
+  port: number;
+  /** Folder of the embedded PGlite database (ignored when `databaseUrl` is set). */
+  dataDir: string;
+  /** PostgreSQL connection string; unset means the embedded PGlite database. */
+  databaseUrl: string | undefined;
+  /** Secret that signs signalling tokens (HMAC-SHA256). */
+  secret: string;
+  /** True when `secret` is the development default. */
+  secretIsDevDefault: boolean;
+  /** Serve the development join endpoint and the demo consultation (never in production). */
+  demo: boolean;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Lifetime of a signalling token, in seconds. */
+  tokenTtlSeconds: number;
+}
+
+/** A configuration error: names the variable and says what is wrong with its value. */
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
+    super(`${variable}: ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(name, `expected a whole number, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max) {
+    throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
+  }
+  return value;
+}
+
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  throw new ConfigError(name, `expected true or false, got "${env[name]}"`);
+}
+
+/** Reads and validates the configuration from `env` (defaults to `process.env`). */
+export function loadConfig(env: Env = process.env): Config {
+  const production = env['NODE_ENV'] === 'production';
+  const host = env['HOST']?.trim() || '127.0.0.1';
+  if (!/^[A-Za-z0-9.:[\]-]+$/.test(host)) throw new ConfigError('HOST', `not a host name or address: "${host}"`);
+  const port = integer(env, 'PORT', 8080, 0, 65535);
+
+  const databaseUrl = env['DATABASE_URL']?.trim() || undefined;
+  if (databaseUrl !== undefined) {
+    let url: URL;
+    try {
+      url = new URL(databaseUrl);
+    } catch {
+      throw new ConfigError('DATABASE_URL', 'not a URL (expected postgres://user:password@host:port/database)');
+    }
+    if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+      throw new ConfigError('DATABASE_URL', `expected a postgres:// URL, got "${url.protocol}"`);
+    }
+  }
+
+  const secretRaw = env['CONSULTKIT_SECRET'];
+  const secret = secretRaw === undefined || secretRaw === '' ? DEV_SECRET : secretRaw;
+  const secretIsDevDefault = secret === DEV_SECRET;
+  if (production && secretIsDevDefault) {
+    throw new ConfigError(
+      'CONSULTKIT_SECRET',
+      'is unset or the development default, which is refused with NODE_ENV=production; set a random value of at least 32 characters',
+    );
+  }
+  if (!secretIsDevDefault && secret.length < 32) {
+    throw new ConfigError('CONSULTKIT_SECRET', `must be at least 32 characters, got ${secret.length}`);
+  }
+
+  const demo = boolean(env, 'CONSULTKIT_DEMO', !production);
+  if (production && demo) {
+    throw new ConfigError('CONSULTKIT_DEMO', 'the demo consultation issues tokens to anyone: refused with NODE_ENV=production');
+  }
+
+  const logLevelRaw = (env['LOG_LEVEL']?.trim() || 'info') as Config['logLevel'];
+  if (!LOG_LEVELS.includes(logLevelRaw)) {
+    throw new ConfigError('LOG_LEVEL', `expected one of ${LOG_LEVELS.join(', ')}, got "${logLevelRaw}"`);
+  }
+
+  return {
+    production,
+    host,
+    port,
+    dataDir: resolve(env['CONSULTKIT_DATA_DIR']?.trim() || '.consultkit-data'),
+    databaseUrl,
+    secret,
+    secretIsDevDefault,
+    demo,
+    logLevel: logLevelRaw,
+    tokenTtlSeconds: integer(env, 'CONSULTKIT_TOKEN_TTL', 12 * 60 * 60, 60, 7 * 24 * 60 * 60),
+  };
+}

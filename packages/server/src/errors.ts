@@ -1,0 +1,60 @@
+/**
+ * Every error the server answers is a FHIR R4 OperationOutcome with the right HTTP status.
+ */
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+
+/** FHIR issue-type codes the server uses (http://hl7.org/fhir/R4/valueset-issue-type.html). */
+export type IssueCode =
+  | 'invalid'
+  | 'structure'
+  | 'required'
+  | 'value'
+  | 'security'
+  | 'login'
+  | 'forbidden'
+  | 'not-found'
+  | 'conflict'
+  | 'business-rule'
+  | 'too-costly'
+  | 'exception'
+  | 'not-supported';
+
+export interface OperationOutcome {
+  resourceType: 'OperationOutcome';
+  issue: { severity: 'fatal' | 'error' | 'warning' | 'information'; code: IssueCode; diagnostics: string }[];
+}
+
+export function operationOutcome(code: IssueCode, diagnostics: string): OperationOutcome {
+  return { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code, diagnostics }] };
+}
+
+/** An error a route throws on purpose: answered with `status` and an OperationOutcome. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: IssueCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}
+
+export function sendOutcome(reply: FastifyReply, status: number, code: IssueCode, diagnostics: string): FastifyReply {
+  return reply.code(status).type('application/fhir+json').send(operationOutcome(code, diagnostics));
+}
+
+/** Installs the error and not-found handlers so that nothing answers a bare 500 or HTML 404. */
+export function installErrorHandlers(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError | HttpError, request, reply) => {
+    if (error instanceof HttpError) return sendOutcome(reply, error.status, error.code, error.message);
+    if (error.validation) return sendOutcome(reply, 400, 'invalid', `Invalid request: ${error.message}`);
+    const status = error.statusCode ?? 500;
+    if (status < 500) return sendOutcome(reply, status, status === 415 ? 'not-supported' : 'structure', error.message);
+    request.log.error({ err: error }, 'unhandled error');
+    return sendOutcome(reply, 500, 'exception', 'The server could not complete the request; it has been logged.');
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendOutcome(reply, 404, 'not-found', `Nothing at ${request.method} ${request.url.split('?')[0]}`),
+  );
+}

@@ -1,0 +1,81 @@
+/**
+ * Signalling tokens: who may open a signalling socket, as which peer, in which consultation.
+ *
+ * A token is `base64url(JSON claims) "." base64url(HMAC-SHA256(secret, claims))`: URL-safe, so it
+ * travels in the PeerJS socket's query string as it is. The peer id is derived from the
+ * consultation and role with the same secret: stable, so each side knows whom to call, and
+ * unguessable without the secret. (The full join-link model, with single-use signed invitations
+ * and sessions, replaces how tokens are handed out, not how the socket checks them.)
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+export const ROLES = ['patient', 'clinician'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface SignallingClaims {
+  /** Consultation id. */
+  cid: string;
+  role: Role;
+  /** The only peer id this token may connect as. */
+  pid: string;
+  /** Expiry, seconds since the epoch. */
+  exp: number;
+}
+
+export type TokenProblem = 'malformed' | 'bad-signature' | 'expired';
+
+export class TokenError extends Error {
+  constructor(readonly problem: TokenProblem) {
+    super(`signalling token ${problem}`);
+    this.name = 'TokenError';
+  }
+}
+
+/** Consultation ids: letters, digits, `-` and `_`, 1 to 64 characters. */
+export const CONSULTATION_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+
+export class SignallingTokens {
+  constructor(
+    private readonly secret: string,
+    private readonly ttlSeconds: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** The peer id of `role` in consultation `cid`. */
+  peerId(cid: string, role: Role): string {
+    return `ck-${this.mac(`peer:${cid}:${role}`).subarray(0, 16).toString('hex')}`;
+  }
+
+  issue(cid: string, role: Role): { token: string; claims: SignallingClaims } {
+    const claims: SignallingClaims = {
+      cid,
+      role,
+      pid: this.peerId(cid, role),
+      exp: Math.floor(this.now() / 1000) + this.ttlSeconds,
+    };
+    const body = Buffer.from(JSON.stringify(claims)).toString('base64url');
+    return { token: `${body}.${this.mac(body).toString('base64url')}`, claims };
+  }
+
+  /** The claims of a valid token; throws `TokenError` saying what is wrong otherwise. */
+  verify(token: string): SignallingClaims {
+    const [body, signature, extra] = token.split('.');
+    if (!body || !signature || extra !== undefined) throw new TokenError('malformed');
+    const expected = this.mac(body);
+    const given = Buffer.from(signature, 'base64url');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new TokenError('bad-signature');
+    let claims: SignallingClaims;
+    try {
+      claims = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as SignallingClaims;
+    } catch {
+      throw new TokenError('malformed');
+    }
+    if (typeof claims.exp !== 'number' || typeof claims.pid !== 'string') throw new TokenError('malformed');
+    if (claims.exp * 1000 <= this.now()) throw new TokenError('expired');
+    return claims;
+  }
+
+  private mac(data: string): Buffer {
+    return createHmac('sha256', this.secret).update(data).digest();
+  }
+}
