@@ -62,7 +62,7 @@ export async function signallingPlugin(app: FastifyInstance, { tokens }: Signall
     settings: keep(peerServer.settings),
     request: keep(peerServer.request),
     response: keep(peerServer.response),
-    engines: keep(peerServer.engines as object),
+    engines: keep((peerServer as unknown as { engines: object }).engines),
   });
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {

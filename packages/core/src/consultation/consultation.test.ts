@@ -1,0 +1,122 @@
+import { expect } from '@open-wc/testing';
+import { Consultation, ConsultKitError } from '@consultkit/core';
+import {
+  consultationId,
+  framesDecoded,
+  sentTrack,
+  serverUrl,
+  ticket,
+  until,
+  untilStatus,
+} from '../../../../test-support/browser.js';
+
+describe('Consultation (real signalling server, real WebRTC)', () => {
+  const open: Consultation[] = [];
+  let server: string;
+
+  before(async () => {
+    server = await serverUrl();
+  });
+
+  afterEach(() => {
+    for (const c of open.splice(0)) c.hangUp();
+  });
+
+  async function pair(): Promise<{ patient: Consultation; clinician: Consultation }> {
+    const id = consultationId();
+    const patient = new Consultation({ server, ticket: await ticket(id, 'patient') });
+    const clinician = new Consultation({ server, ticket: await ticket(id, 'clinician') });
+    open.push(patient, clinician);
+    await patient.join();
+    await clinician.join();
+    await untilStatus(patient, 'in-call');
+    await untilStatus(clinician, 'in-call');
+    return { patient, clinician };
+  }
+
+  it('connects two participants and the receiving side decodes frames', async () => {
+    const { patient, clinician } = await pair();
+    expect(patient.state.get().remoteStream?.getVideoTracks()).to.have.length(1);
+    expect(clinician.state.get().remoteStream?.getAudioTracks()).to.have.length(1);
+
+    await until(async () => (await framesDecoded(patient.peerConnection)) > 0, 'a first decoded frame');
+    const before = await framesDecoded(patient.peerConnection);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const after = await framesDecoded(patient.peerConnection);
+    expect(after, 'framesDecoded rises over one second').to.be.greaterThan(before);
+    // The clinician receives the patient's video too.
+    await until(async () => (await framesDecoded(clinician.peerConnection)) > 0, 'clinician decoding');
+  });
+
+  it('connects whichever side arrives first', async () => {
+    const id = consultationId();
+    const clinician = new Consultation({ server, ticket: await ticket(id, 'clinician') });
+    const patient = new Consultation({ server, ticket: await ticket(id, 'patient') });
+    open.push(patient, clinician);
+    await clinician.join();
+    expect(clinician.state.get().status).to.equal('waiting');
+    await patient.join();
+    await untilStatus(clinician, 'in-call');
+    await untilStatus(patient, 'in-call');
+  });
+
+  it('mute disables the sent audio track, and unmute enables it', async () => {
+    const { clinician } = await pair();
+    const audio = sentTrack(clinician.peerConnection, 'audio');
+    expect(audio?.enabled).to.equal(true);
+    clinician.setMuted(true);
+    expect(clinician.state.get().muted).to.equal(true);
+    expect(sentTrack(clinician.peerConnection, 'audio')?.enabled).to.equal(false);
+    clinician.setMuted(false);
+    expect(sentTrack(clinician.peerConnection, 'audio')?.enabled).to.equal(true);
+  });
+
+  it('camera off disables the sent video track', async () => {
+    const { patient } = await pair();
+    patient.setCameraOff(true);
+    expect(sentTrack(patient.peerConnection, 'video')?.enabled).to.equal(false);
+    expect(patient.state.get().cameraOff).to.equal(true);
+  });
+
+  it('hang up ends the remote side’s call', async () => {
+    const { patient, clinician } = await pair();
+    const reasons: string[] = [];
+    patient.on('ended', ({ reason }) => reasons.push(reason));
+    clinician.hangUp();
+    expect(clinician.state.get().status).to.equal('ended');
+    await untilStatus(patient, 'ended');
+    expect(reasons).to.deep.equal(['remote-hang-up']);
+    expect(patient.state.get().remoteStream).to.equal(null);
+    expect(patient.state.get().localStream).to.equal(null);
+  });
+
+  it('fails with a typed error when the server refuses the token', async () => {
+    const good = await ticket(consultationId(), 'patient');
+    const forged = { ...good, token: `${good.token.split('.')[0]}.AAAA` };
+    const consultation = new Consultation({ server, ticket: forged, signallingTimeoutMs: 5000 });
+    open.push(consultation);
+    const error = await consultation.join().then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error).to.be.instanceOf(ConsultKitError);
+    expect((error as ConsultKitError).code).to.equal('signalling-unreachable');
+    expect(consultation.state.get().status).to.equal('failed');
+    expect(consultation.state.get().localStream).to.equal(null);
+  });
+
+  it('refuses a malformed ticket with a typed error', () => {
+    expect(() => new Consultation({ server, ticket: { role: 'patient' } as never }))
+      .to.throw(ConsultKitError)
+      .with.property('code', 'invalid-argument');
+  });
+
+  it('refuses join() twice', async () => {
+    const { patient } = await pair();
+    const error = await patient.join().then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect((error as ConsultKitError).code).to.equal('invalid-state');
+  });
+});

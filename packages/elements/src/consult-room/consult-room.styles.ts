@@ -1,0 +1,74 @@
+import { css } from 'lit';
+
+export const consultRoomStyles = css`
+  :host {
+    display: block;
+    container-type: inline-size;
+    background: var(--ck-room-background, var(--ck-color-stage, #0b0c0c));
+    color: var(--ck-room-color, #ffffff);
+    border-radius: var(--ck-room-radius, var(--ck-radius, 0.5rem));
+    padding: var(--ck-space-s, 0.5rem);
+  }
+  .stage {
+    position: relative;
+    aspect-ratio: 4 / 3;
+    max-block-size: var(--ck-room-max-block-size, 80vh);
+    inline-size: 100%;
+    background: var(--ck-room-stage-background, #1d1d1f);
+    border-radius: var(--ck-radius, 0.5rem);
+    overflow: hidden;
+  }
+  video {
+    display: block;
+    background: #000;
+    object-fit: cover;
+  }
+  [part~='remote-video'] {
+    inline-size: 100%;
+    block-size: 100%;
+  }
+  [part~='local-video'] {
+    position: absolute;
+    inset-block-end: var(--ck-space-s, 0.5rem);
+    inset-inline-end: var(--ck-space-s, 0.5rem);
+    inline-size: var(--ck-room-local-size, 28%);
+    aspect-ratio: 4 / 3;
+    border: 2px solid var(--ck-color-surface, #ffffff);
+    border-radius: var(--ck-radius, 0.5rem);
+    /* A preview is a mirror, as people expect of themselves. */
+    transform: scaleX(-1);
+  }
+  .placeholder {
+    position: absolute;
+    inset: 0;
+    display: grid;
+    place-items: center;
+    padding: var(--ck-space-m, 1rem);
+    text-align: center;
+    font-size: 1.125rem;
+  }
+  [part~='controls'] {
+    display: flex;
+    flex-wrap: wrap;
+    gap: var(--ck-space-s, 0.5rem);
+    justify-content: center;
+    padding-block-start: var(--ck-space-s, 0.5rem);
+  }
+  button[aria-pressed='true'] {
+    background: var(--ck-color-toggle-on, #ffdd00);
+    color: var(--ck-color-text, #0b0c0c);
+  }
+  [part~='hang-up'] {
+    background: var(--ck-color-danger, #d5281b);
+    border-color: var(--ck-color-danger, #d5281b);
+    color: #ffffff;
+  }
+  [part~='status'] {
+    margin: 0;
+    padding-block: var(--ck-space-xs, 0.25rem);
+    text-align: center;
+  }
+  [part~='error'] {
+    color: var(--ck-room-error-color, #ffb3ad);
+  }
+`;

@@ -1,0 +1,164 @@
+import { html, nothing, type PropertyValues } from 'lit';
+import { property } from 'lit/decorators.js';
+import { localized, msg } from '@lit/localize';
+import type { Consultation, ConsultationState, ConsultationStatus } from '@consultkit/core';
+import { ConsultKitElement } from '../internal/consultkit-element.js';
+import { StoreController } from '../internal/store-controller.js';
+import { baseStyles } from '../internal/tokens.styles.js';
+import { consultRoomStyles } from './consult-room.styles.js';
+
+/**
+ * The video room of a consultation: the other participant's video, your own preview, and the call
+ * controls. A thin view over a core `Consultation`: set its `consultation` property and call
+ * `consultation.join()` (or let the host do it).
+ *
+ * @summary Video room: remote and local video, mute, camera and hang-up controls.
+ *
+ * @fires ck-status-change - The consultation's status changed. `detail: { status }`
+ * @fires ck-mute-change - The user muted or unmuted. `detail: { muted }`
+ * @fires ck-camera-change - The user turned the camera off or on. `detail: { cameraOff }`
+ * @fires ck-request-leave - The user pressed hang up. Cancelable: `preventDefault()` keeps the call.
+ * @fires ck-ended - The consultation ended, by either side. `detail: { reason }`
+ *
+ * @slot controls - Extra controls after the built-in ones.
+ *
+ * @csspart stage - The video area.
+ * @csspart remote-video - The other participant's video.
+ * @csspart local-video - Your own preview.
+ * @csspart controls - The row of call controls.
+ * @csspart mute - The microphone toggle.
+ * @csspart camera - The camera toggle.
+ * @csspart hang-up - The hang-up button.
+ * @csspart status - The status line (announced to screen readers).
+ * @csspart error - The error message, when joining failed.
+ *
+ * @cssproperty --ck-room-background - Background around the stage.
+ * @cssproperty --ck-room-color - Text colour on the room's background.
+ * @cssproperty --ck-room-stage-background - Background of the video area before video arrives.
+ * @cssproperty --ck-room-local-size - Width of your own preview, relative to the stage.
+ * @cssproperty --ck-room-max-block-size - Tallest the stage may grow.
+ */
+@localized()
+export class ConsultRoom extends ConsultKitElement {
+  static override styles = [baseStyles, consultRoomStyles];
+
+  /** The consultation to show. Not an attribute: set it from script. */
+  @property({ attribute: false })
+  consultation: Consultation | undefined;
+
+  readonly #state = new StoreController<ConsultationState>(this, (state, previous) => this.#announce(state, previous));
+  #offEnded: (() => void) | undefined;
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('consultation')) {
+      this.#offEnded?.();
+      this.#offEnded = this.consultation?.on('ended', ({ reason }) => this.emit('ck-ended', { reason }));
+      this.#state.store = this.consultation?.state;
+    }
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#offEnded?.();
+    this.#offEnded = undefined;
+  }
+
+  protected override updated(): void {
+    const state = this.#state.value;
+    this.#attach('[part~="local-video"]', state?.localStream ?? null);
+    this.#attach('[part~="remote-video"]', state?.remoteStream ?? null);
+  }
+
+  #attach(selector: string, stream: MediaStream | null): void {
+    const video = this.renderRoot.querySelector<HTMLVideoElement>(selector);
+    if (video && video.srcObject !== stream) video.srcObject = stream;
+  }
+
+  #announce(state: ConsultationState, previous: ConsultationState | undefined): void {
+    if (state.status !== previous?.status) this.emit('ck-status-change', { status: state.status });
+  }
+
+  #toggleMute(): void {
+    const muted = !this.#state.value?.muted;
+    this.consultation?.setMuted(muted);
+    this.emit('ck-mute-change', { muted });
+  }
+
+  #toggleCamera(): void {
+    const cameraOff = !this.#state.value?.cameraOff;
+    this.consultation?.setCameraOff(cameraOff);
+    this.emit('ck-camera-change', { cameraOff });
+  }
+
+  #hangUp(): void {
+    if (this.emit('ck-request-leave', {}, { cancelable: true })) this.consultation?.hangUp();
+  }
+
+  #statusText(status: ConsultationStatus | undefined): string {
+    switch (status) {
+      case undefined:
+      case 'idle':
+        return msg('Not connected yet.');
+      case 'connecting':
+        return msg('Connecting…');
+      case 'waiting':
+        return msg('Waiting for the other person to join.');
+      case 'in-call':
+        return msg('In the call.');
+      case 'ended':
+        return msg('The consultation has ended.');
+      case 'failed':
+        return msg('Could not join the consultation.');
+    }
+  }
+
+  protected override render() {
+    const state = this.#state.value;
+    const status = state?.status;
+    const live = status === 'connecting' || status === 'waiting' || status === 'in-call';
+    return html`
+      <div part="stage" class="stage">
+        <video
+          part="remote-video"
+          autoplay
+          playsinline
+          aria-label=${msg('Video of the other person')}
+          ?hidden=${!state?.remoteStream}
+        ></video>
+        ${state?.remoteStream ? nothing : html`<div class="placeholder" aria-hidden="true">${this.#statusText(status)}</div>`}
+        <video
+          part="local-video"
+          autoplay
+          playsinline
+          muted
+          aria-label=${msg('Your own video')}
+          ?hidden=${!state?.localStream}
+        ></video>
+      </div>
+      <p part="status" role="status" aria-live="polite">${this.#statusText(status)}</p>
+      ${state?.error ? html`<p part="error" role="alert">${state.error.message}</p>` : nothing}
+      <div part="controls" role="group" aria-label=${msg('Call controls')}>
+        <button
+          part="mute"
+          type="button"
+          aria-pressed=${state?.muted ? 'true' : 'false'}
+          ?disabled=${!live}
+          @click=${this.#toggleMute}
+        >
+          ${msg('Mute microphone')}
+        </button>
+        <button
+          part="camera"
+          type="button"
+          aria-pressed=${state?.cameraOff ? 'true' : 'false'}
+          ?disabled=${!live}
+          @click=${this.#toggleCamera}
+        >
+          ${msg('Turn camera off')}
+        </button>
+        <button part="hang-up" type="button" ?disabled=${!live} @click=${this.#hangUp}>${msg('Hang up')}</button>
+        <slot name="controls"></slot>
+      </div>
+    `;
+  }
+}

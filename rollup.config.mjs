@@ -1,0 +1,73 @@
+// Rollup builds the browser-facing packages:
+// - @consultkit/core and @consultkit/elements as ESM with bare imports (one file per module), for
+//   npm consumers and their bundlers; their type declarations come from `tsc -b`.
+// - one self-contained CDN bundle per element (Lit, core and PeerJS inside) in
+//   packages/elements/dist/cdn/, for a page with one <script type="module"> and no build step.
+import { readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import commonjs from '@rollup/plugin-commonjs';
+import { nodeResolve } from '@rollup/plugin-node-resolve';
+import terser from '@rollup/plugin-terser';
+import esbuild from 'rollup-plugin-esbuild';
+
+const here = (path) => fileURLToPath(new URL(path, import.meta.url));
+const CORE_SRC = here('./packages/core/src/index.ts');
+const ELEMENTS_SRC = here('./packages/elements/src/');
+
+/** Resolves `@consultkit/core` to its source, so bundles never depend on build order. */
+const coreFromSource = {
+  name: 'consultkit-core-from-source',
+  resolveId: (id) => (id === '@consultkit/core' ? CORE_SRC : null),
+};
+
+/** TypeScript sources are written with `.js` specifiers (NodeNext); find the `.ts` file. */
+const tsExtensions = {
+  name: 'ts-from-js-specifiers',
+  async resolveId(source, importer, options) {
+    if (!importer || !source.startsWith('.') || !source.endsWith('.js') || !importer.endsWith('.ts')) return null;
+    return this.resolve(source.replace(/\.js$/, '.ts'), importer, { ...options, skipSelf: true });
+  },
+};
+
+const ts = () => esbuild({ target: 'es2022', sourceMap: true, tsconfig: here('./packages/elements/tsconfig.json') });
+const isBare = (id) => !id.startsWith('.') && !id.startsWith('/') && !id.startsWith('\0');
+
+const library = (pkg, input) => ({
+  input,
+  external: isBare,
+  plugins: [tsExtensions, ts()],
+  output: {
+    dir: here(`./packages/${pkg}/dist`),
+    format: 'esm',
+    preserveModules: true,
+    preserveModulesRoot: here(`./packages/${pkg}/src`),
+    sourcemap: true,
+  },
+});
+
+const cdnEntries = readdirSync(`${ELEMENTS_SRC}cdn`).filter((f) => f.endsWith('.ts'));
+
+export default [
+  library('core', { index: CORE_SRC }),
+  library('elements', {
+    index: `${ELEMENTS_SRC}index.ts`,
+    'consult-room/define': `${ELEMENTS_SRC}consult-room/define.ts`,
+  }),
+  ...cdnEntries.map((file) => ({
+    input: `${ELEMENTS_SRC}cdn/${file}`,
+    plugins: [
+      coreFromSource,
+      tsExtensions,
+      nodeResolve({ browser: true, exportConditions: ['browser', 'module', 'import'] }),
+      commonjs(),
+      ts(),
+      terser({ format: { comments: false }, ecma: 2020 }),
+    ],
+    output: { file: here(`./packages/elements/dist/cdn/${file.replace(/\.ts$/, '.js')}`), format: 'esm', sourcemap: true },
+    onwarn(warning, warn) {
+      // PeerJS's bundle uses `this` at module level; it is harmless in an ES module.
+      if (warning.code === 'THIS_IS_UNDEFINED') return;
+      warn(warning);
+    },
+  })),
+];

@@ -1,0 +1,51 @@
+/**
+ * Helpers for browser tests: tickets from the real ConsultKit server of the test run, waiting on
+ * stores, and reading decoded frames from a real RTCPeerConnection.
+ */
+import { executeServerCommand } from '@web/test-runner-commands';
+import type { Consultation, ConsultationStatus, JoinTicket, Role } from '@consultkit/core';
+
+/** Base URL of the ConsultKit server started for this test run. */
+export async function serverUrl(): Promise<string> {
+  const { url } = (await executeServerCommand<{ url: string }>('ck-server')) as { url: string };
+  return url;
+}
+
+/** A fresh consultation id, so tests never share peers. */
+export function consultationId(): string {
+  return `t${Date.now().toString(36)}${Math.random().toString(36).slice(2, 10)}`;
+}
+
+/** A signalling ticket from the server's development join endpoint. */
+export async function ticket(consultation: string, role: Role): Promise<JoinTicket> {
+  return (await executeServerCommand('ck-ticket', { consultation, role })) as JoinTicket;
+}
+
+/** Resolves once `check()` is true; rejects after `timeoutMs` with `what` in the message. */
+export async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!(await check())) {
+    if (performance.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/** Resolves once the consultation reaches `status`. */
+export function untilStatus(consultation: Consultation, status: ConsultationStatus, timeoutMs = 10_000): Promise<void> {
+  return until(() => consultation.state.get().status === status, `status "${status}"`, timeoutMs);
+}
+
+/** Frames decoded so far on the inbound video of `pc` (0 without inbound video). */
+export async function framesDecoded(pc: RTCPeerConnection | null): Promise<number> {
+  if (!pc) return 0;
+  let frames = 0;
+  (await pc.getStats()).forEach((report: { type: string; kind?: string; framesDecoded?: number }) => {
+    if (report.type === 'inbound-rtp' && report.kind === 'video') frames += report.framesDecoded ?? 0;
+  });
+  return frames;
+}
+
+/** The sent track of `kind` on `pc`. */
+export function sentTrack(pc: RTCPeerConnection | null, kind: 'audio' | 'video'): MediaStreamTrack | null {
+  return pc?.getSenders().find((sender) => sender.track?.kind === kind)?.track ?? null;
+}

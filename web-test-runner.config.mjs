@@ -1,0 +1,83 @@
+// Browser tests: core and elements in real headless Chromium with fake camera and microphone, real
+// RTCPeerConnection, and the real ConsultKit server (PeerJS signalling) started for the run.
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { defaultReporter, summaryReporter } from '@web/test-runner';
+import { chromeLauncher } from '@web/test-runner-chrome';
+import { register } from 'tsx/esm/api';
+import { CHROME_ARGS, findChrome, NO_CHROME_MESSAGE } from './scripts/chrome.mjs';
+import { countingReporter } from './scripts/wtr-reporter.mjs';
+
+register();
+const { createServer, loadConfig } = await import('./packages/server/src/index.ts');
+
+const executablePath = findChrome();
+if (!executablePath) {
+  console.error(NO_CHROME_MESSAGE);
+  process.exit(1);
+}
+
+/** Owns a ConsultKit server (in-memory PGlite) for the run; tests reach it through commands. */
+function consultKitServer() {
+  let server;
+  let url;
+  const start = async () => {
+    server = await createServer(
+      loadConfig({ PORT: '0', HOST: '127.0.0.1', CONSULTKIT_DATA_DIR: 'memory://', LOG_LEVEL: 'warn' }),
+      {},
+    );
+    url = await server.listen();
+    url = url.replace('localhost', '127.0.0.1');
+  };
+  return {
+    name: 'consultkit-server',
+    serverStart: start,
+    serverStop: () => server?.close(),
+    async executeCommand({ command, payload }) {
+      switch (command) {
+        case 'ck-server':
+          return { url };
+        case 'ck-ticket': {
+          const response = await fetch(`${url}/api/dev/join`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(payload),
+          });
+          return response.json();
+        }
+        default:
+          return undefined;
+      }
+    },
+  };
+}
+
+/** Tests run on sources: `@consultkit/core` resolves to its TypeScript, not its build. */
+const coreFromSource = {
+  name: 'consultkit-core-from-source',
+  resolveImport: ({ source }) => (source === '@consultkit/core' ? '/packages/core/src/index.ts' : undefined),
+};
+
+/** `sdp` (inside PeerJS's WebRTC adapter) is CommonJS posing as ESM: wrap it as a module. */
+const sdpAsModule = {
+  name: 'sdp-as-module',
+  transform(context) {
+    if (!context.path.endsWith('/sdp/sdp.js')) return undefined;
+    return { body: `const module = { exports: {} };\n${context.body}\nexport default module.exports;\n` };
+  },
+};
+
+export default {
+  files: ['packages/*/src/**/*.test.ts', '!packages/server/**'],
+  nodeResolve: { exportConditions: ['browser'] },
+  concurrency: 1,
+  testFramework: { config: { timeout: 20000 } },
+  testsFinishTimeout: 300000,
+  browsers: [chromeLauncher({ launchOptions: { executablePath, headless: true, args: CHROME_ARGS } })],
+  plugins: [
+    consultKitServer(),
+    coreFromSource,
+    sdpAsModule,
+    esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './packages/elements/tsconfig.json' }),
+  ],
+  reporters: [defaultReporter(), summaryReporter({ flatten: false }), countingReporter()],
+};
