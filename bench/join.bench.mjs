@@ -1,0 +1,231 @@
+// Join benchmark: time from starting a call to the first decoded remote video frame, through
+// ConsultKit's `Consultation` and through bare PeerJS on the same ConsultKit server, alternating
+// the two kinds run by run in one headless Chromium page. Writes bench/results/join.json.
+import { createServer as createHttpServer } from 'node:http';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { chromium } from 'playwright-core';
+import { register } from 'tsx/esm/api';
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
+const WARM_UP = 2;
+const RUN_TIMEOUT_MS = 15_000;
+const PAUSE_MS = 100;
+
+/** Counted runs of each kind: `BENCH_N` (for quick trials it may be below 20), default 20. */
+function runsPerKind() {
+  const raw = process.env.BENCH_N;
+  if (raw === undefined || raw.trim() === '') return 20;
+  if (!/^\d+$/.test(raw.trim()) || Number(raw) < 1) {
+    throw new Error(`BENCH_N: expected a whole number ≥ 1, got "${raw}"`);
+  }
+  return Number(raw);
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Rejects after `ms` with `message`, so nothing in the benchmark can hang. */
+function bounded(promise, ms, message) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Nearest-rank percentile of sorted `values`. */
+function percentile(sorted, p) {
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))];
+}
+
+function median(sorted) {
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+const round = (x, digits = 1) => Number(x.toFixed(digits));
+
+function summarise(samples) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return {
+    median: round(median(sorted)),
+    p95: round(percentile(sorted, 95)),
+    min: round(sorted[0]),
+    max: round(sorted.at(-1)),
+  };
+}
+
+/** The page's script: bench/join-page.ts with `@consultkit/core` from source and PeerJS bundled in. */
+async function bundlePage() {
+  const result = await build({
+    entryPoints: [fileURLToPath(new URL('./join-page.ts', import.meta.url))],
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    write: false,
+    minify: false,
+    sourcemap: false,
+    logLevel: 'silent',
+    alias: { '@consultkit/core': `${ROOT}packages/core/src/index.ts` },
+  });
+  return result.outputFiles[0].text;
+}
+
+/** A tiny static server on 127.0.0.1 for a blank page and its script. */
+async function servePage(script) {
+  const html =
+    '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>ConsultKit join bench</title></head>' +
+    '<body><script type="module" src="/join-page.js"></script></body></html>';
+  const server = createHttpServer((request, response) => {
+    const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
+    if (path === '/') response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
+    else if (path === '/join-page.js') response.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
+    else response.writeHead(404).end();
+  });
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  return { url: `http://127.0.0.1:${server.address().port}/`, close: () => new Promise((r) => server.close(r)) };
+}
+
+/** The ConsultKit server in this process, on an in-memory database. */
+async function startConsultKit() {
+  register();
+  const { createServer, loadConfig } = await import('../packages/server/src/index.ts');
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', CONSULTKIT_DATA_DIR: 'memory://', LOG_LEVEL: 'warn' });
+  // loadConfig path.resolve()s the data folder, turning `memory://` into `<cwd>/memory:` on disk:
+  // keep the database in memory for real.
+  config.dataDir = 'memory://';
+  const server = await createServer(config, {});
+  const url = (await server.listen()).replace('//localhost:', '//127.0.0.1:');
+  return { server, url };
+}
+
+async function tickets(server, consultation) {
+  const ticket = async (role) => {
+    const response = await fetch(`${server}/api/dev/join`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ consultation, role }),
+    });
+    if (!response.ok) throw new Error(`POST /api/dev/join (${role}): ${response.status} ${await response.text()}`);
+    return response.json();
+  };
+  return { patient: await ticket('patient'), clinician: await ticket('clinician') };
+}
+
+/**
+ * Runs the benchmark; returns its summary. `chrome`: { executablePath, args }.
+ * @param {{ executablePath: string, args: string[], log: (line: string) => void }} chrome
+ */
+export async function run({ executablePath, args, log }) {
+  const n = runsPerKind();
+  const closers = [];
+  try {
+    const [{ server, url: serverUrl }, script] = await Promise.all([startConsultKit(), bundlePage()]);
+    closers.push(() => server.close());
+    const page = await servePage(script);
+    closers.push(page.close);
+
+    const browser = await chromium.launch({ executablePath, args, headless: true, timeout: 30_000 });
+    closers.push(() => browser.close());
+    const chromiumVersion = browser.version();
+    const tab = await browser.newPage();
+    const pageErrors = [];
+    tab.on('pageerror', (error) => pageErrors.push(error.message));
+    await tab.goto(page.url);
+    // These functions run in the page, where the bundle put them on `window` (`globalThis`).
+    const ready = () => typeof globalThis.runConsultKit === 'function' && typeof globalThis.runPeerJS === 'function';
+    await tab.waitForFunction(ready, null, { timeout: 10_000 });
+
+    const kinds = {
+      consultkit: (t) =>
+        tab.evaluate(([s, a, b]) => globalThis.runConsultKit(s, a, b), [serverUrl, t.patient, t.clinician]),
+      peerjs: (t) => tab.evaluate(([s, a, b]) => globalThis.runPeerJS(s, a, b), [serverUrl, t.patient, t.clinician]),
+    };
+    const samples = { consultkit: [], peerjs: [] };
+    const phases = { consultkit: [], peerjs: [] };
+    const peerConnections = { consultkit: new Set(), peerjs: new Set() };
+    const probes = new Set();
+    const suffix = Math.random().toString(36).slice(2, 8);
+    const total = WARM_UP + n;
+    let index = 0;
+    for (let i = 0; i < total; i++) {
+      // Strictly alternating, run by run: consultkit, peerjs, consultkit, peerjs, …
+      for (const kind of ['consultkit', 'peerjs']) {
+        const consultation = `b${index++}x${suffix}${kind === 'consultkit' ? 'c' : 'p'}`;
+        const t = await tickets(serverUrl, consultation);
+        let result;
+        try {
+          result = await bounded(
+            kinds[kind](t),
+            RUN_TIMEOUT_MS + 1_000,
+            `${kind} run ${i + 1}: took more than ${RUN_TIMEOUT_MS / 1000} s`,
+          );
+        } catch (error) {
+          const detail = pageErrors.length ? ` (page errors: ${pageErrors.join('; ')})` : '';
+          throw new Error(`join: ${kind} run ${i + 1} of ${total} failed: ${error.message.split('\n')[0]}${detail}`);
+        }
+        if (!(result.ms > 0 && result.ms < RUN_TIMEOUT_MS)) {
+          throw new Error(`join: ${kind} run ${i + 1} gave an implausible time: ${result.ms} ms`);
+        }
+        probes.add(result.probe);
+        if (i >= WARM_UP) {
+          samples[kind].push(round(result.ms, 2));
+          phases[kind].push(result.phases);
+          peerConnections[kind].add(result.peerConnections);
+        }
+        await sleep(PAUSE_MS);
+      }
+    }
+
+    const ck = summarise(samples.consultkit);
+    const pj = summarise(samples.peerjs);
+    const ratio = round(ck.median / pj.median, 3);
+    const phaseMedians = (list) =>
+      Object.fromEntries(
+        ['media', 'signalling', 'stream', 'frame'].map((key) => [key, summarise(list.map((p) => p[key])).median]),
+      );
+    const breakdown = { consultkit: phaseMedians(phases.consultkit), peerjs: phaseMedians(phases.peerjs) };
+    const pcs = (kind) => [...peerConnections[kind]].sort((a, b) => a - b).join('/');
+    const report = {
+      consultkit_ms: ck.median,
+      peerjs_ms: pj.median,
+      ratio,
+      n,
+      warm_up: WARM_UP,
+      alternating: true,
+      stats: { consultkit: ck, peerjs: pj },
+      phases_median_ms: breakdown,
+      peer_connections_per_run: { consultkit: pcs('consultkit'), peerjs: pcs('peerjs') },
+      samples,
+      first_frame_probe: [...probes].join(','),
+      chromium: chromiumVersion,
+      date: new Date().toISOString(),
+    };
+    await mkdir(RESULTS, { recursive: true });
+    await writeFile(`${RESULTS}join.json`, `${JSON.stringify(report, null, 2)}\n`);
+
+    const row = (kind, stats, phases) =>
+      `join: ${kind.padEnd(10)} ${[stats.median, stats.p95, stats.min, stats.max].map((x) => x.toFixed(1).padStart(7)).join(' ')}` +
+      ` | ${[phases.media, phases.signalling, phases.stream].map((x) => x.toFixed(0).padStart(6)).join(' ')}` +
+      ` | ${pcs(kind)}`;
+    log(`join: ms from t0 to the first decoded remote frame (n=${n} each, alternating, ${WARM_UP} warm-up runs each)`);
+    log(`join:             median     p95     min     max |  media signal stream | RTCPeerConnections`);
+    log(row('consultkit', ck, breakdown.consultkit));
+    log(row('peerjs', pj, breakdown.peerjs));
+    log(
+      `join: ratio consultkit/peerjs ${ratio.toFixed(2)} (medians ${ck.median.toFixed(1)} / ${pj.median.toFixed(1)} ms, Chromium ${chromiumVersion}); wrote bench/results/join.json`,
+    );
+    return report;
+  } finally {
+    for (const close of closers.reverse()) {
+      await bounded(Promise.resolve().then(close), 10_000, 'close timed out').catch(() => undefined);
+    }
+  }
+}

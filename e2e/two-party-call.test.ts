@@ -1,0 +1,98 @@
+/**
+ * End to end: the reference server as `npm start` runs it, the two-party example in two browser
+ * contexts (patient and clinician) of Debian's Chromium driven by Playwright; both see each other.
+ */
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
+// @ts-expect-error -- plain ESM helper without types
+import { CHROME_ARGS, findChrome, NO_CHROME_MESSAGE } from '../scripts/chrome.mjs';
+
+const SERVER_BIN = new URL('../packages/server/dist/bin/consultkit-server.js', import.meta.url).pathname;
+
+async function startServer(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [SERVER_BIN], {
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', CONSULTKIT_DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /ConsultKit server (http:\/\/\S+)/.exec(out);
+      if (match?.[1]) resolve(match[1].replace('localhost', '127.0.0.1'));
+    });
+    child.on('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)));
+  });
+  return { child, url };
+}
+
+/** Frames decoded so far on the page's consultation. */
+function framesDecoded(page: Page): Promise<number> {
+  return page.evaluate(async () => {
+    const pc = (window as unknown as { consultation: { peerConnection: RTCPeerConnection | null } }).consultation
+      .peerConnection;
+    let frames = 0;
+    (await pc?.getStats())?.forEach((r: { type: string; kind?: string; framesDecoded?: number }) => {
+      if (r.type === 'inbound-rtp' && r.kind === 'video') frames += r.framesDecoded ?? 0;
+    });
+    return frames;
+  });
+}
+
+describe('two-party call example, end to end', () => {
+  const executablePath = findChrome() as string | null;
+  let browser: Browser;
+  let server: { child: ChildProcess; url: string };
+  let dataDir: string;
+
+  before(async () => {
+    assert.ok(executablePath, NO_CHROME_MESSAGE);
+    dataDir = await mkdtemp(join(tmpdir(), 'ck-e2e-'));
+    server = await startServer(dataDir);
+    browser = await chromium.launch({ executablePath: executablePath!, args: CHROME_ARGS, headless: true });
+  });
+
+  after(async () => {
+    await browser?.close();
+    server?.child.kill('SIGTERM');
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('patient and clinician in two browser contexts both see remote frames, and hang up ends both', async () => {
+    const room = `e2e${Date.now().toString(36)}`;
+    const open = async (role: string) => {
+      const context = await browser.newContext({ permissions: ['camera', 'microphone'] });
+      const page = await context.newPage();
+      page.on('pageerror', (error) => console.error(`[${role}] page error:`, error.message));
+      await page.goto(`${server.url}/examples/two-party-call/?role=${role}&room=${room}`);
+      await page.getByRole('button', { name: 'Join the call' }).click();
+      return page;
+    };
+    const patient = await open('patient');
+    const clinician = await open('clinician');
+
+    for (const page of [patient, clinician]) {
+      // Playwright's locators pierce <consult-room>'s shadow root.
+      await page.getByRole('status').filter({ hasText: 'In the call.' }).waitFor({ timeout: 15_000 });
+      await page.waitForFunction(
+        () => ((document.querySelector('consult-room')?.shadowRoot?.querySelector('[part~="remote-video"]') as HTMLVideoElement | null)?.videoWidth ?? 0) > 0,
+        undefined,
+        { timeout: 10_000 },
+      );
+    }
+    for (const page of [patient, clinician]) {
+      const first = await framesDecoded(page);
+      await page.waitForTimeout(1000);
+      assert.ok((await framesDecoded(page)) > first, 'remote frames keep being decoded');
+    }
+
+    await clinician.getByRole('button', { name: 'Hang up' }).click();
+    await patient.getByRole('status').filter({ hasText: 'The consultation has ended.' }).waitFor({ timeout: 10_000 });
+    await clinician.getByRole('status').filter({ hasText: 'The consultation has ended.' }).waitFor({ timeout: 5_000 });
+  });
+});

@@ -1,0 +1,93 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { ConfigError, DEV_SECRET, loadConfig } from './config.js';
+
+function configError(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${String(error)}`);
+    return error;
+  }
+  assert.fail(`expected ${JSON.stringify(env)} to be refused`);
+}
+
+describe('configuration', () => {
+  it('has working defaults for development', () => {
+    const config = loadConfig({});
+    assert.equal(config.port, 8080);
+    assert.equal(config.host, '127.0.0.1');
+    assert.match(config.dataDir, /\.consultkit-data$/);
+    assert.equal(config.databaseUrl, undefined);
+    assert.equal(config.secret, DEV_SECRET);
+    assert.equal(config.demo, true);
+  });
+
+  it('reads PORT, HOST, CONSULTKIT_DATA_DIR and DATABASE_URL', () => {
+    const config = loadConfig({
+      PORT: '9000',
+      HOST: '0.0.0.0',
+      CONSULTKIT_DATA_DIR: '/tmp/ck',
+      DATABASE_URL: 'postgres://u:p@db:5432/ck',
+    });
+    assert.deepEqual([config.port, config.host, config.dataDir, config.databaseUrl], [
+      9000,
+      '0.0.0.0',
+      '/tmp/ck',
+      'postgres://u:p@db:5432/ck',
+    ]);
+  });
+
+  const bad: [string, Record<string, string>, RegExp][] = [
+    ['PORT', { PORT: 'eighty' }, /whole number/],
+    ['PORT', { PORT: '70000' }, /between 0 and 65535/],
+    ['HOST', { HOST: 'a host' }, /not a host/],
+    ['DATABASE_URL', { DATABASE_URL: 'not a url' }, /not a URL/],
+    ['DATABASE_URL', { DATABASE_URL: 'mysql://db/ck' }, /postgres:\/\//],
+    ['CONSULTKIT_SECRET', { CONSULTKIT_SECRET: 'short' }, /at least 32/],
+    ['CONSULTKIT_DEMO', { CONSULTKIT_DEMO: 'maybe' }, /true or false/],
+    ['LOG_LEVEL', { LOG_LEVEL: 'loud' }, /one of/],
+    ['CONSULTKIT_TOKEN_TTL', { CONSULTKIT_TOKEN_TTL: '5' }, /between 60/],
+  ];
+  for (const [variable, env, message] of bad) {
+    it(`names ${variable} when ${JSON.stringify(env)} is bad`, () => {
+      const error = configError(env);
+      assert.equal(error.variable, variable);
+      assert.match(error.message, new RegExp(`^${variable}: `));
+      assert.match(error.message, message);
+    });
+  }
+
+  it('refuses the development secret in production', () => {
+    const error = configError({ NODE_ENV: 'production', CONSULTKIT_DEMO: 'false' });
+    assert.equal(error.variable, 'CONSULTKIT_SECRET');
+    assert.match(error.message, /production/);
+    assert.equal(configError({ NODE_ENV: 'production', CONSULTKIT_SECRET: DEV_SECRET }).variable, 'CONSULTKIT_SECRET');
+  });
+
+  it('refuses the demo consultation in production', () => {
+    const error = configError({ NODE_ENV: 'production', CONSULTKIT_SECRET: 'x'.repeat(40), CONSULTKIT_DEMO: 'true' });
+    assert.equal(error.variable, 'CONSULTKIT_DEMO');
+  });
+
+  it('starts in production with a real secret, and the demo off by default', () => {
+    const config = loadConfig({ NODE_ENV: 'production', CONSULTKIT_SECRET: 'x'.repeat(40) });
+    assert.equal(config.production, true);
+    assert.equal(config.demo, false);
+  });
+
+  it('the server command stops with a message naming the bad variable', async () => {
+    const bin = fileURLToPath(new URL('./bin/consultkit-server.ts', import.meta.url));
+    const child = spawn(process.execPath, ['--import', 'tsx', bin], {
+      env: { ...process.env, PORT: 'nope' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    assert.equal(code, 78);
+    assert.match(stderr, /configuration error: PORT: expected a whole number/);
+  });
+});
