@@ -63,7 +63,11 @@ export default [
       ts(),
       terser({ format: { comments: false }, ecma: 2020 }),
     ],
-    output: { file: here(`./packages/elements/dist/cdn/${file.replace(/\.ts$/, '.js')}`), format: 'esm', sourcemap: true },
+    output: {
+      file: here(`./packages/elements/dist/cdn/${file.replace(/\.ts$/, '.js')}`),
+      format: 'esm',
+      sourcemap: true,
+    },
     onwarn(warning, warn) {
       // PeerJS's bundle uses `this` at module level; it is harmless in an ES module.
       if (warning.code === 'THIS_IS_UNDEFINED') return;

@@ -26,7 +26,6 @@ function consultKitServer() {
       {},
     );
     url = await server.listen();
-    url = url.replace('localhost', '127.0.0.1');
   };
   return {
     name: 'consultkit-server',

@@ -98,11 +98,8 @@ async function startConsultKit() {
   register();
   const { createServer, loadConfig } = await import('../packages/server/src/index.ts');
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', CONSULTKIT_DATA_DIR: 'memory://', LOG_LEVEL: 'warn' });
-  // loadConfig path.resolve()s the data folder, turning `memory://` into `<cwd>/memory:` on disk:
-  // keep the database in memory for real.
-  config.dataDir = 'memory://';
   const server = await createServer(config, {});
-  const url = (await server.listen()).replace('//localhost:', '//127.0.0.1:');
+  const url = await server.listen();
   return { server, url };
 }
 

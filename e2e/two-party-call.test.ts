@@ -16,7 +16,14 @@ const SERVER_BIN = new URL('../packages/server/dist/bin/consultkit-server.js', i
 
 async function startServer(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, [SERVER_BIN], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', CONSULTKIT_DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'warn' },
+    env: {
+      ...process.env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      CONSULTKIT_DATA_DIR: dataDir,
+      DATABASE_URL: '',
+      LOG_LEVEL: 'warn',
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';
@@ -80,7 +87,12 @@ describe('two-party call example, end to end', () => {
       // Playwright's locators pierce <consult-room>'s shadow root.
       await page.getByRole('status').filter({ hasText: 'In the call.' }).waitFor({ timeout: 15_000 });
       await page.waitForFunction(
-        () => ((document.querySelector('consult-room')?.shadowRoot?.querySelector('[part~="remote-video"]') as HTMLVideoElement | null)?.videoWidth ?? 0) > 0,
+        () =>
+          ((
+            document
+              .querySelector('consult-room')
+              ?.shadowRoot?.querySelector('[part~="remote-video"]') as HTMLVideoElement | null
+          )?.videoWidth ?? 0) > 0,
         undefined,
         { timeout: 10_000 },
       );

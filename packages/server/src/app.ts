@@ -71,7 +71,7 @@ export async function createServer(config: Config, serve: ServeOptions = DEFAULT
       const address = app.server.address();
       const port = typeof address === 'object' && address ? address.port : config.port;
       const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-      return `http://${host === '127.0.0.1' ? 'localhost' : host}:${port}`;
+      return `http://${host}:${port}`;
     },
     close: () => app.close(),
   };
@@ -103,7 +103,9 @@ function indexPage(examplesDir: string): string {
     .map((entry) => {
       let description = '';
       try {
-        const pkg = JSON.parse(readFileSync(`${examplesDir}/${entry.name}/package.json`, 'utf8')) as { description?: string };
+        const pkg = JSON.parse(readFileSync(`${examplesDir}/${entry.name}/package.json`, 'utf8')) as {
+          description?: string;
+        };
         description = pkg.description ?? '';
       } catch {
         // An example without a package.json is listed by name alone.

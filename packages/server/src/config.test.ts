@@ -32,12 +32,14 @@ describe('configuration', () => {
       CONSULTKIT_DATA_DIR: '/tmp/ck',
       DATABASE_URL: 'postgres://u:p@db:5432/ck',
     });
-    assert.deepEqual([config.port, config.host, config.dataDir, config.databaseUrl], [
-      9000,
-      '0.0.0.0',
-      '/tmp/ck',
-      'postgres://u:p@db:5432/ck',
-    ]);
+    assert.deepEqual(
+      [config.port, config.host, config.dataDir, config.databaseUrl],
+      [9000, '0.0.0.0', '/tmp/ck', 'postgres://u:p@db:5432/ck'],
+    );
+  });
+
+  it('keeps memory:// as it is, for a database that lives and dies with the process', () => {
+    assert.equal(loadConfig({ CONSULTKIT_DATA_DIR: 'memory://' }).dataDir, 'memory://');
   });
 
   const bad: [string, Record<string, string>, RegExp][] = [

@@ -12,7 +12,7 @@ export interface Config {
   production: boolean;
   host: string;
   port: number;
-  /** Folder of the embedded PGlite database (ignored when `databaseUrl` is set). */
+  /** Folder of the embedded PGlite database, or `memory://` (ignored when `databaseUrl` is set). */
   dataDir: string;
   /** PostgreSQL connection string; unset means the embedded PGlite database. */
   databaseUrl: string | undefined;
@@ -61,6 +61,11 @@ function boolean(env: Env, name: string, fallback: boolean): boolean {
   throw new ConfigError(name, `expected true or false, got "${env[name]}"`);
 }
 
+/** A folder, made absolute; `memory://` (a database that lives and dies with the process) as it is. */
+function dataDir(value: string): string {
+  return value.startsWith('memory://') ? value : resolve(value);
+}
+
 /** Reads and validates the configuration from `env` (defaults to `process.env`). */
 export function loadConfig(env: Env = process.env): Config {
   const production = env['NODE_ENV'] === 'production';
@@ -96,7 +101,10 @@ export function loadConfig(env: Env = process.env): Config {
 
   const demo = boolean(env, 'CONSULTKIT_DEMO', !production);
   if (production && demo) {
-    throw new ConfigError('CONSULTKIT_DEMO', 'the demo consultation issues tokens to anyone: refused with NODE_ENV=production');
+    throw new ConfigError(
+      'CONSULTKIT_DEMO',
+      'the demo consultation issues tokens to anyone: refused with NODE_ENV=production',
+    );
   }
 
   const logLevelRaw = (env['LOG_LEVEL']?.trim() || 'info') as Config['logLevel'];
@@ -108,7 +116,7 @@ export function loadConfig(env: Env = process.env): Config {
     production,
     host,
     port,
-    dataDir: resolve(env['CONSULTKIT_DATA_DIR']?.trim() || '.consultkit-data'),
+    dataDir: dataDir(env['CONSULTKIT_DATA_DIR']?.trim() || '.consultkit-data'),
     databaseUrl,
     secret,
     secretIsDevDefault,

@@ -8,6 +8,6 @@ export async function startTestServer(
 ): Promise<{ server: ConsultKitServer; url: string }> {
   const config = loadConfig({ PORT: '0', CONSULTKIT_DATA_DIR: 'memory://', LOG_LEVEL: 'silent', ...env });
   const server = await createServer(config, serve);
-  const url = (await server.listen()).replace('localhost', '127.0.0.1');
+  const url = await server.listen();
   return { server, url };
 }

@@ -60,6 +60,23 @@ describe('Consultation (real signalling server, real WebRTC)', () => {
     await untilStatus(patient, 'in-call');
   });
 
+  it('connects when the patient arrives after the server has expired the clinician’s first call', async function () {
+    this.timeout(30_000);
+    const id = consultationId();
+    const clinician = new Consultation({ server, ticket: await ticket(id, 'clinician') });
+    open.push(clinician);
+    await clinician.join();
+    // The PeerJS server holds an offer for an absent peer for 5 s, then expires it.
+    await new Promise((resolve) => setTimeout(resolve, 7000));
+    expect(clinician.state.get().status).to.equal('waiting');
+    const patient = new Consultation({ server, ticket: await ticket(id, 'patient') });
+    open.push(patient);
+    await patient.join();
+    await untilStatus(patient, 'in-call');
+    await untilStatus(clinician, 'in-call');
+    await until(async () => (await framesDecoded(clinician.peerConnection)) > 0, 'clinician decoding');
+  });
+
   it('mute disables the sent audio track, and unmute enables it', async () => {
     const { clinician } = await pair();
     const audio = sentTrack(clinician.peerConnection, 'audio');

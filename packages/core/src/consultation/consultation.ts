@@ -30,15 +30,18 @@ type ControlMessage = { type: 'bye' };
  * await consultation.join();
  * ```
  *
- * The clinician places the call: whenever the control channel to the patient opens (whichever
- * side arrived second opened it), the clinician calls and the patient answers.
+ * The clinician places the call: at once on joining, and again when the patient arrives later
+ * (their control channel opens); the patient answers. See docs/decisions/0003-who-calls.md.
  */
 export class Consultation extends Emitter<ConsultationEvents> {
   readonly #state: WritableStore<ConsultationState>;
   readonly #options: ConsultationOptions;
   #peer: Peer | null = null;
   #call: MediaConnection | null = null;
+  /** The control channel in use: JSON messages beside the call (today: goodbye). */
   #control: DataConnection | null = null;
+  /** Control channels asked for and not yet open. */
+  readonly #pendingControls = new Set<DataConnection>();
 
   constructor(options: ConsultationOptions) {
     super();
@@ -87,6 +90,7 @@ export class Consultation extends Emitter<ConsultationEvents> {
       if (this.#isOver()) return;
       this.#state.update({ status: 'waiting' });
       this.#openControl();
+      if (this.#options.ticket.role === 'clinician') this.#placeCall();
     } catch (error) {
       const failure =
         error instanceof ConsultKitError
@@ -146,7 +150,9 @@ export class Consultation extends Emitter<ConsultationEvents> {
     return new Promise<Peer>((resolve, reject) => {
       const timer = setTimeout(() => {
         peer.destroy();
-        reject(new ConsultKitError('signalling-unreachable', `Signalling did not open within ${signallingTimeoutMs} ms`));
+        reject(
+          new ConsultKitError('signalling-unreachable', `Signalling did not open within ${signallingTimeoutMs} ms`),
+        );
       }, signallingTimeoutMs);
       peer.once('open', () => {
         clearTimeout(timer);
@@ -154,6 +160,10 @@ export class Consultation extends Emitter<ConsultationEvents> {
       });
       peer.on('error', (error: PeerError<string>) => {
         clearTimeout(timer);
+        if (error.type === 'peer-unavailable') {
+          this.#remoteUnavailable();
+          return;
+        }
         const mapped = mapPeerError(error);
         if (!peer.open) {
           peer.destroy();
@@ -167,25 +177,41 @@ export class Consultation extends Emitter<ConsultationEvents> {
 
   /** Opens the control channel to the other side; if they are not there yet, they will open it. */
   #openControl(): void {
-    const peer = this.#peer;
-    if (!peer || this.#control) return;
-    this.#adoptControl(peer.connect(this.#options.ticket.remotePeerId, { serialization: 'json', reliable: true }));
+    if (!this.#peer) return;
+    const connection = this.#peer.connect(this.#options.ticket.remotePeerId, { serialization: 'json', reliable: true });
+    this.#adoptControl(connection, true);
   }
 
-  #adoptControl(connection: DataConnection): void {
+  /**
+   * Takes a control channel, ours (`outgoing`) or theirs. When both sides opened one, both keep
+   * the clinician's and close the patient's, so they agree on one.
+   */
+  #adoptControl(connection: DataConnection, outgoing = false): void {
     if (connection.peer !== this.#options.ticket.remotePeerId) {
       connection.close();
       return;
     }
+    const clinicianOpened = outgoing === (this.#options.ticket.role === 'clinician');
+    this.#pendingControls.add(connection);
     connection.on('open', () => {
+      this.#pendingControls.delete(connection);
       if (this.#isOver()) return;
+      const current = this.#control;
+      if (current?.open && current !== connection) {
+        if (!clinicianOpened) {
+          connection.close();
+          return;
+        }
+        current.close();
+      }
       this.#control = connection;
-      if (this.#options.ticket.role === 'clinician' && !this.#call) this.#placeCall();
+      if (this.#options.ticket.role === 'clinician') this.#placeCall();
     });
     connection.on('data', (data) => {
       if ((data as ControlMessage | null)?.type === 'bye') this.#end('remote-hang-up');
     });
     connection.on('close', () => {
+      this.#pendingControls.delete(connection);
       if (this.#control === connection) this.#control = null;
     });
   }
@@ -194,9 +220,20 @@ export class Consultation extends Emitter<ConsultationEvents> {
     if (this.#control?.open) void this.#control.send(message);
   }
 
+  /**
+   * The other participant is not connected: the server expired what we sent them. Drop the call
+   * and channels still waiting for an answer; they open the channel when they arrive.
+   */
+  #remoteUnavailable(): void {
+    if (this.#call && !this.#state.get().remoteStream) this.#dropCall();
+    for (const connection of this.#pendingControls) connection.close();
+    this.#pendingControls.clear();
+  }
+
+  /** The clinician calls: at once on joining, and again whenever a channel opens with no call. */
   #placeCall(): void {
     const { localStream } = this.#state.get();
-    if (!this.#peer || !localStream) return;
+    if (!this.#peer || !localStream || this.#call) return;
     this.#track(this.#peer.call(this.#options.ticket.remotePeerId, localStream));
   }
 
@@ -206,18 +243,33 @@ export class Consultation extends Emitter<ConsultationEvents> {
       call.close();
       return;
     }
-    this.#call?.close();
+    // The other side called again (they rejoined): the new call replaces the old one.
+    this.#dropCall();
     call.answer(localStream);
     this.#track(call);
   }
 
+  /** Forgets the current call, then closes it (so its close is not taken for the remote leaving). */
+  #dropCall(): void {
+    const call = this.#call;
+    this.#call = null;
+    call?.close();
+  }
+
   #track(call: MediaConnection): void {
     this.#call = call;
+    const connected = () => {
+      if (this.#call !== call || this.#isOver() || this.#state.get().status === 'in-call') return;
+      if (call.peerConnection?.connectionState !== 'connected' || !this.#state.get().remoteStream) return;
+      this.#state.update({ status: 'in-call' });
+      this.emit('call-started', { remotePeerId: call.peer });
+    };
     call.on('stream', (remoteStream) => {
       if (this.#call !== call || this.#isOver()) return;
-      const first = this.#state.get().status !== 'in-call';
-      this.#state.update({ remoteStream, status: 'in-call' });
-      if (first) this.emit('call-started', { remotePeerId: call.peer });
+      this.#state.update({ remoteStream });
+      // PeerJS announces the stream before ICE connects: in-call waits for the connection too.
+      call.peerConnection?.addEventListener('connectionstatechange', connected);
+      connected();
     });
     call.on('close', () => {
       if (this.#call !== call) return;
@@ -248,6 +300,7 @@ export class Consultation extends Emitter<ConsultationEvents> {
     const peer = this.#peer;
     this.#call = null;
     this.#control = null;
+    this.#pendingControls.clear();
     this.#peer = null;
     call?.close();
     stopStream(this.#state.get().localStream);
@@ -266,7 +319,8 @@ function validateTicket(ticket: JoinTicket): void {
   if (ticket.role !== 'patient' && ticket.role !== 'clinician') {
     throw new ConsultKitError('invalid-argument', 'ticket.role must be "patient" or "clinician"');
   }
-  if (!Array.isArray(ticket.iceServers)) throw new ConsultKitError('invalid-argument', 'ticket.iceServers must be an array');
+  if (!Array.isArray(ticket.iceServers))
+    throw new ConsultKitError('invalid-argument', 'ticket.iceServers must be an array');
 }
 
 async function openMedia(constraints: MediaStreamConstraints): Promise<MediaStream> {
@@ -301,7 +355,9 @@ function mapPeerError(error: PeerError<string>): ConsultKitError | null {
     case 'invalid-id':
     case 'invalid-key':
     case 'unavailable-id':
-      return new ConsultKitError('signalling-refused', `Signalling refused this participant (${error.type}).`, { cause: error });
+      return new ConsultKitError('signalling-refused', `Signalling refused this participant (${error.type}).`, {
+        cause: error,
+      });
     case 'network':
     case 'socket-error':
     case 'socket-closed':

@@ -2,7 +2,14 @@ import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { Consultation } from '@consultkit/core';
 import './define.js';
 import type { ConsultRoom } from './consult-room.js';
-import { consultationId, framesDecoded, serverUrl, ticket, until, untilStatus } from '../../../../test-support/browser.js';
+import {
+  consultationId,
+  framesDecoded,
+  serverUrl,
+  ticket,
+  until,
+  untilStatus,
+} from '../../../../test-support/browser.js';
 
 describe('<consult-room>', () => {
   const open: Consultation[] = [];

@@ -21,7 +21,8 @@ async function main(): Promise<void> {
     console.warn('consultkit-server: using the development CONSULTKIT_SECRET; set your own before real use.');
   }
   const server = await createServer(config);
-  const url = await server.listen();
+  // People read and click these: localhost rather than 127.0.0.1.
+  const url = (await server.listen()).replace('//127.0.0.1:', '//localhost:');
   const storage = server.storage.kind === 'pglite' ? `PGlite in ${config.dataDir}` : 'PostgreSQL (DATABASE_URL)';
   console.log(
     [

@@ -23,7 +23,10 @@ export class PGliteStorage extends SqlStorage {
 
   transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     return this.db.transaction((tx: Transaction) =>
-      work({ query: async <Row extends object>(sql: string, params: unknown[] = []) => (await tx.query<Row>(sql, params)).rows }),
+      work({
+        query: async <Row extends object>(sql: string, params: unknown[] = []) =>
+          (await tx.query<Row>(sql, params)).rows,
+      }),
     );
   }
 
