@@ -5,10 +5,12 @@ import { defaultReporter, summaryReporter } from '@web/test-runner';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { register } from 'tsx/esm/api';
 import { CHROME_ARGS, findChrome, NO_CHROME_MESSAGE } from './scripts/chrome.mjs';
+import { startTurn } from './scripts/turn.mjs';
 import { countingReporter } from './scripts/wtr-reporter.mjs';
 
 register();
 const { createServer, loadConfig } = await import('./packages/server/src/index.ts');
+const { turnCredentials } = await import('./packages/server/src/turn.ts');
 
 const executablePath = findChrome();
 if (!executablePath) {
@@ -16,11 +18,17 @@ if (!executablePath) {
   process.exit(1);
 }
 
-/** Owns a ConsultKit server (in-memory PGlite) for the run; tests reach it through commands. */
+/**
+ * Owns a ConsultKit server (in-memory PGlite) and a coturn TURN server for the run; tests reach
+ * them through commands.
+ */
 function consultKitServer() {
   let server;
   let url;
+  let turn;
   const start = async () => {
+    turn = await startTurn();
+    if (turn.skip) console.log(`TURN: ${turn.skip}`);
     server = await createServer(
       loadConfig({ PORT: '0', HOST: '127.0.0.1', CONSULTKIT_DATA_DIR: 'memory://', LOG_LEVEL: 'warn' }),
       {},
@@ -30,7 +38,10 @@ function consultKitServer() {
   return {
     name: 'consultkit-server',
     serverStart: start,
-    serverStop: () => server?.close(),
+    serverStop: async () => {
+      turn?.stop?.();
+      await server?.close();
+    },
     async executeCommand({ command, payload }) {
       switch (command) {
         case 'ck-server':
@@ -42,6 +53,12 @@ function consultKitServer() {
             body: JSON.stringify(payload),
           });
           return response.json();
+        }
+        case 'ck-turn': {
+          if (turn.skip) return { skip: turn.skip };
+          const urls = [`${turn.url}?transport=udp`, `${turn.url}?transport=tcp`];
+          const { username, credential } = turnCredentials({ urls, secret: turn.secret, ttlSeconds: 600 });
+          return { iceServers: [{ urls, username, credential }] };
         }
         default:
           return undefined;

@@ -18,7 +18,10 @@ export const isolated = () => process.env[ENV_MARK] === '1';
  * (not root, or `unshare`/`ip` missing), after printing why.
  */
 export function reexecIsolated(label) {
-  if (isolated()) return;
+  if (isolated()) {
+    console.log(`${label}: in a loopback-only network namespace.`);
+    return;
+  }
   const root = typeof process.getuid === 'function' && process.getuid() === 0;
   const why = !root
     ? 'not root'

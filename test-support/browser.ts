@@ -49,3 +49,20 @@ export async function framesDecoded(pc: RTCPeerConnection | null): Promise<numbe
 export function sentTrack(pc: RTCPeerConnection | null, kind: 'audio' | 'video'): MediaStreamTrack | null {
   return pc?.getSenders().find((sender) => sender.track?.kind === kind)?.track ?? null;
 }
+
+/** ICE servers of the run's TURN server, or why there is none. */
+export async function turnServers(): Promise<{ iceServers?: RTCIceServer[]; skip?: string }> {
+  return (await executeServerCommand('ck-turn')) as { iceServers?: RTCIceServer[]; skip?: string };
+}
+
+/** The type (`host`, `srflx`, `relay`) of the local candidate of the pair in use on `pc`. */
+export async function selectedCandidateType(pc: RTCPeerConnection | null): Promise<string | undefined> {
+  const stats = await pc?.getStats();
+  let pairId: string | undefined;
+  stats?.forEach((r: { type: string; selectedCandidatePairId?: string }) => {
+    if (r.type === 'transport' && r.selectedCandidatePairId) pairId = r.selectedCandidatePairId;
+  });
+  const pair = pairId ? (stats?.get(pairId) as { localCandidateId?: string } | undefined) : undefined;
+  const local = pair?.localCandidateId ? (stats?.get(pair.localCandidateId) as { candidateType?: string }) : undefined;
+  return local?.candidateType;
+}

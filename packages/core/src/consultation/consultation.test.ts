@@ -3,9 +3,11 @@ import { Consultation, ConsultKitError } from '@consultkit/core';
 import {
   consultationId,
   framesDecoded,
+  selectedCandidateType,
   sentTrack,
   serverUrl,
   ticket,
+  turnServers,
   until,
   untilStatus,
 } from '../../../../test-support/browser.js';
@@ -75,6 +77,30 @@ describe('Consultation (real signalling server, real WebRTC)', () => {
     await untilStatus(patient, 'in-call');
     await untilStatus(clinician, 'in-call');
     await until(async () => (await framesDecoded(clinician.peerConnection)) > 0, 'clinician decoding');
+  });
+
+  it('calls through our TURN relay when the ticket says relay only', async function () {
+    const turn = await turnServers();
+    if (!turn.iceServers) {
+      console.log(`skipped: ${turn.skip}`);
+      this.skip();
+    }
+    const id = consultationId();
+    const relayOnly = async (role: 'patient' | 'clinician') => ({
+      ...(await ticket(id, role)),
+      iceServers: turn.iceServers!,
+      iceTransportPolicy: 'relay' as const,
+    });
+    const patient = new Consultation({ server, ticket: await relayOnly('patient') });
+    const clinician = new Consultation({ server, ticket: await relayOnly('clinician') });
+    open.push(patient, clinician);
+    await patient.join();
+    await clinician.join();
+    await untilStatus(patient, 'in-call');
+    await untilStatus(clinician, 'in-call');
+    await until(async () => (await framesDecoded(patient.peerConnection)) > 0, 'frames through the relay');
+    expect(await selectedCandidateType(patient.peerConnection)).to.equal('relay');
+    expect(await selectedCandidateType(clinician.peerConnection)).to.equal('relay');
   });
 
   it('mute disables the sent audio track, and unmute enables it', async () => {

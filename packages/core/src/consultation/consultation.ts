@@ -142,7 +142,7 @@ export class Consultation extends Emitter<ConsultationEvents> {
       key: ticket.signalling.key,
       secure,
       token: ticket.token,
-      config: { iceServers: ticket.iceServers },
+      config: { iceServers: ticket.iceServers, iceTransportPolicy: ticket.iceTransportPolicy ?? 'all' },
       debug: 0,
     });
     peer.on('call', (call) => this.#answer(call));

@@ -20,6 +20,8 @@ export interface JoinTicket {
   signalling: { path: string; key: string };
   /** ICE servers to use (our TURN); empty means host candidates only. Never public STUN. */
   iceServers: RTCIceServer[];
+  /** `relay` sends all media through TURN (hiding each side's address from the other). Default `all`. */
+  iceTransportPolicy?: RTCIceTransportPolicy;
 }
 
 /**
