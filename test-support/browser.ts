@@ -3,7 +3,13 @@
  * stores, and reading decoded frames from a real RTCPeerConnection.
  */
 import { executeServerCommand } from '@web/test-runner-commands';
-import type { Consultation, ConsultationStatus, JoinTicket, Role } from '@consultkit/core';
+import {
+  Consultation,
+  type ConsultationOptions,
+  type ConsultationStatus,
+  type JoinTicket,
+  type Role,
+} from '@consultkit/core';
 
 /** Base URL of the ConsultKit server started for this test run. */
 export async function serverUrl(): Promise<string> {
@@ -65,4 +71,50 @@ export async function selectedCandidateType(pc: RTCPeerConnection | null): Promi
   const pair = pairId ? (stats?.get(pairId) as { localCandidateId?: string } | undefined) : undefined;
   const local = pair?.localCandidateId ? (stats?.get(pair.localCandidateId) as { candidateType?: string }) : undefined;
   return local?.candidateType;
+}
+
+/**
+ * Consultations for one `describe`: made against the run's server, hung up after each test.
+ * Call at the top of the `describe`.
+ */
+export function consultations() {
+  const open: Consultation[] = [];
+  let server = '';
+  before(async () => {
+    server = await serverUrl();
+  });
+  afterEach(() => {
+    for (const consultation of open.splice(0)) consultation.hangUp();
+  });
+  const harness = {
+    get server(): string {
+      return server;
+    },
+    /** A consultation for `role` in consultation `id`; `ticket` overrides parts of the real ticket. */
+    async create(
+      id: string,
+      role: Role,
+      overrides: { ticket?: Partial<JoinTicket>; options?: Partial<ConsultationOptions> } = {},
+    ): Promise<Consultation> {
+      const consultation = new Consultation({
+        server,
+        ticket: { ...(await ticket(id, role)), ...overrides.ticket },
+        ...overrides.options,
+      });
+      open.push(consultation);
+      return consultation;
+    },
+    /** Patient and clinician of a fresh consultation, joined and in the call. */
+    async pair(overrides: { ticket?: Partial<JoinTicket> } = {}) {
+      const id = consultationId();
+      const patient = await harness.create(id, 'patient', overrides);
+      const clinician = await harness.create(id, 'clinician', overrides);
+      await patient.join();
+      await clinician.join();
+      await untilStatus(patient, 'in-call');
+      await untilStatus(clinician, 'in-call');
+      return { patient, clinician };
+    },
+  };
+  return harness;
 }

@@ -1,11 +1,11 @@
 import { expect } from '@open-wc/testing';
 import { Consultation, ConsultKitError } from '@consultkit/core';
 import {
+  consultations as useConsultations,
   consultationId,
   framesDecoded,
   selectedCandidateType,
   sentTrack,
-  serverUrl,
   ticket,
   turnServers,
   until,
@@ -13,28 +13,8 @@ import {
 } from '../../../../test-support/browser.js';
 
 describe('Consultation (real signalling server, real WebRTC)', () => {
-  const open: Consultation[] = [];
-  let server: string;
-
-  before(async () => {
-    server = await serverUrl();
-  });
-
-  afterEach(() => {
-    for (const c of open.splice(0)) c.hangUp();
-  });
-
-  async function pair(): Promise<{ patient: Consultation; clinician: Consultation }> {
-    const id = consultationId();
-    const patient = new Consultation({ server, ticket: await ticket(id, 'patient') });
-    const clinician = new Consultation({ server, ticket: await ticket(id, 'clinician') });
-    open.push(patient, clinician);
-    await patient.join();
-    await clinician.join();
-    await untilStatus(patient, 'in-call');
-    await untilStatus(clinician, 'in-call');
-    return { patient, clinician };
-  }
+  const consultations = useConsultations();
+  const pair = consultations.pair;
 
   it('connects two participants and the receiving side decodes frames', async () => {
     const { patient, clinician } = await pair();
@@ -52,9 +32,8 @@ describe('Consultation (real signalling server, real WebRTC)', () => {
 
   it('connects whichever side arrives first', async () => {
     const id = consultationId();
-    const clinician = new Consultation({ server, ticket: await ticket(id, 'clinician') });
-    const patient = new Consultation({ server, ticket: await ticket(id, 'patient') });
-    open.push(patient, clinician);
+    const clinician = await consultations.create(id, 'clinician');
+    const patient = await consultations.create(id, 'patient');
     await clinician.join();
     expect(clinician.state.get().status).to.equal('waiting');
     await patient.join();
@@ -65,14 +44,12 @@ describe('Consultation (real signalling server, real WebRTC)', () => {
   it('connects when the patient arrives after the server has expired the clinician’s first call', async function () {
     this.timeout(30_000);
     const id = consultationId();
-    const clinician = new Consultation({ server, ticket: await ticket(id, 'clinician') });
-    open.push(clinician);
+    const clinician = await consultations.create(id, 'clinician');
     await clinician.join();
     // The PeerJS server holds an offer for an absent peer for 5 s, then expires it.
     await new Promise((resolve) => setTimeout(resolve, 7000));
     expect(clinician.state.get().status).to.equal('waiting');
-    const patient = new Consultation({ server, ticket: await ticket(id, 'patient') });
-    open.push(patient);
+    const patient = await consultations.create(id, 'patient');
     await patient.join();
     await untilStatus(patient, 'in-call');
     await untilStatus(clinician, 'in-call');
@@ -85,19 +62,9 @@ describe('Consultation (real signalling server, real WebRTC)', () => {
       console.log(`skipped: ${turn.skip}`);
       this.skip();
     }
-    const id = consultationId();
-    const relayOnly = async (role: 'patient' | 'clinician') => ({
-      ...(await ticket(id, role)),
-      iceServers: turn.iceServers!,
-      iceTransportPolicy: 'relay' as const,
+    const { patient, clinician } = await pair({
+      ticket: { iceServers: turn.iceServers!, iceTransportPolicy: 'relay' },
     });
-    const patient = new Consultation({ server, ticket: await relayOnly('patient') });
-    const clinician = new Consultation({ server, ticket: await relayOnly('clinician') });
-    open.push(patient, clinician);
-    await patient.join();
-    await clinician.join();
-    await untilStatus(patient, 'in-call');
-    await untilStatus(clinician, 'in-call');
     await until(async () => (await framesDecoded(patient.peerConnection)) > 0, 'frames through the relay');
     expect(await selectedCandidateType(patient.peerConnection)).to.equal('relay');
     expect(await selectedCandidateType(clinician.peerConnection)).to.equal('relay');
@@ -135,9 +102,10 @@ describe('Consultation (real signalling server, real WebRTC)', () => {
 
   it('fails with a typed error when the server refuses the token', async () => {
     const good = await ticket(consultationId(), 'patient');
-    const forged = { ...good, token: `${good.token.split('.')[0]}.AAAA` };
-    const consultation = new Consultation({ server, ticket: forged, signallingTimeoutMs: 5000 });
-    open.push(consultation);
+    const consultation = await consultations.create(consultationId(), 'patient', {
+      ticket: { ...good, token: `${good.token.split('.')[0]}.AAAA` },
+      options: { signallingTimeoutMs: 5000 },
+    });
     const error = await consultation.join().then(
       () => null,
       (e: unknown) => e,
@@ -149,7 +117,7 @@ describe('Consultation (real signalling server, real WebRTC)', () => {
   });
 
   it('refuses a malformed ticket with a typed error', () => {
-    expect(() => new Consultation({ server, ticket: { role: 'patient' } as never }))
+    expect(() => new Consultation({ server: consultations.server, ticket: { role: 'patient' } as never }))
       .to.throw(ConsultKitError)
       .with.property('code', 'invalid-argument');
   });

@@ -1,33 +1,17 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
-import { Consultation } from '@consultkit/core';
 import './define.js';
 import type { ConsultRoom } from './consult-room.js';
 import {
+  consultations as useConsultations,
   consultationId,
   framesDecoded,
-  serverUrl,
-  ticket,
   until,
   untilStatus,
 } from '../../../../test-support/browser.js';
 
 describe('<consult-room>', () => {
-  const open: Consultation[] = [];
-  let server: string;
-
-  before(async () => {
-    server = await serverUrl();
-  });
-
-  afterEach(() => {
-    for (const c of open.splice(0)) c.hangUp();
-  });
-
-  async function consultation(id: string, role: 'patient' | 'clinician'): Promise<Consultation> {
-    const c = new Consultation({ server, ticket: await ticket(id, role) });
-    open.push(c);
-    return c;
-  }
+  const consultations = useConsultations();
+  const consultation = (id: string, role: 'patient' | 'clinician') => consultations.create(id, role);
 
   const part = (el: ConsultRoom, name: string) => el.shadowRoot!.querySelector<HTMLElement>(`[part~="${name}"]`)!;
 
@@ -128,9 +112,10 @@ describe('<consult-room>', () => {
   });
 
   it('announces a failure in an alert, and stays accessible', async () => {
-    const good = await ticket(consultationId(), 'patient');
-    const forged = new Consultation({ server, ticket: { ...good, token: 'not.valid' }, signallingTimeoutMs: 5000 });
-    open.push(forged);
+    const forged = await consultations.create(consultationId(), 'patient', {
+      ticket: { token: 'not.valid' },
+      options: { signallingTimeoutMs: 5000 },
+    });
     const el = await fixture<ConsultRoom>(html`<consult-room .consultation=${forged}></consult-room>`);
     await forged.join().catch(() => undefined);
     await el.updateComplete;
