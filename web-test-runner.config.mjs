@@ -5,6 +5,8 @@ import { defaultReporter, summaryReporter } from '@web/test-runner';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { register } from 'tsx/esm/api';
 import { CHROME_ARGS, findChrome, NO_CHROME_MESSAGE } from './scripts/chrome.mjs';
+import { spawnSync } from 'node:child_process';
+import { isolated } from './scripts/netns.mjs';
 import { startTurn } from './scripts/turn.mjs';
 import { countingReporter } from './scripts/wtr-reporter.mjs';
 
@@ -26,14 +28,17 @@ function consultKitServer() {
   let server;
   let url;
   let turn;
-  const start = async () => {
-    turn = await startTurn();
-    if (turn.skip) console.log(`TURN: ${turn.skip}`);
+  const listen = async (port) => {
     server = await createServer(
-      loadConfig({ PORT: '0', HOST: '127.0.0.1', CONSULTKIT_DATA_DIR: 'memory://', LOG_LEVEL: 'warn' }),
+      loadConfig({ PORT: String(port), HOST: '127.0.0.1', CONSULTKIT_DATA_DIR: 'memory://', LOG_LEVEL: 'warn' }),
       {},
     );
     url = await server.listen();
+  };
+  const start = async () => {
+    turn = await startTurn();
+    if (turn.skip) console.log(`TURN: ${turn.skip}`);
+    await listen(0);
   };
   return {
     name: 'consultkit-server',
@@ -54,6 +59,15 @@ function consultKitServer() {
           });
           return response.json();
         }
+        case 'ck-restart-server': {
+          const port = new URL(url).port;
+          await server.close();
+          await new Promise((resolve) => setTimeout(resolve, 500));
+          await listen(port);
+          return { url };
+        }
+        case 'ck-udp-outage':
+          return udpOutage(payload.seconds);
         case 'ck-turn': {
           if (turn.skip) return { skip: turn.skip };
           const urls = [`${turn.url}?transport=udp`, `${turn.url}?transport=tcp`];
@@ -67,10 +81,42 @@ function consultKitServer() {
   };
 }
 
+/**
+ * Starves UDP on loopback for `seconds` with `tc` (only inside the tests' own network namespace,
+ * where loopback is the whole network): an outage for WebRTC media while signalling (TCP) stays.
+ * This kernel has no netem or drop action, so UDP is classified into an HTB class of 8 bit/s with
+ * a one-packet queue: about one packet in fifty gets through, ICE consent checks fail.
+ */
+async function udpOutage(seconds) {
+  if (!isolated()) return { skip: 'not in a loopback-only network namespace (needs root): outage tests skipped' };
+  const tc = (args) => spawnSync('tc', args.split(' '), { encoding: 'utf8' });
+  const steps = [
+    'qdisc add dev lo root handle 1: htb default 1 r2q 1',
+    'class add dev lo parent 1: classid 1:1 htb rate 10gbit quantum 60000',
+    'class add dev lo parent 1: classid 1:2 htb rate 8bit ceil 8bit burst 1 cburst 1 quantum 1500',
+    'qdisc add dev lo parent 1:2 handle 20: pfifo limit 1',
+    'filter add dev lo parent 1: protocol ip prio 1 u32 match ip protocol 17 0xff flowid 1:2',
+  ];
+  for (const step of steps) {
+    const result = tc(step);
+    if (result.status !== 0) {
+      tc('qdisc del dev lo root');
+      return { skip: `tc could not starve UDP (${step}): ${result.stderr.trim()}` };
+    }
+  }
+  setTimeout(() => tc('qdisc del dev lo root'), seconds * 1000);
+  return {};
+}
+
 /** Tests run on sources: `@consultkit/core` resolves to its TypeScript, not its build. */
 const coreFromSource = {
   name: 'consultkit-core-from-source',
-  resolveImport: ({ source }) => (source === '@consultkit/core' ? '/packages/core/src/index.ts' : undefined),
+  resolveImport: ({ source }) =>
+    source === '@consultkit/core'
+      ? '/packages/core/src/index.ts'
+      : source === '@consultkit/core/booking'
+        ? '/packages/core/src/booking/index.ts'
+        : undefined,
 };
 
 /** `sdp` (inside PeerJS's WebRTC adapter) is CommonJS posing as ESM: wrap it as a module. */

@@ -104,17 +104,37 @@ export function consultations() {
       open.push(consultation);
       return consultation;
     },
-    /** Patient and clinician of a fresh consultation, joined and in the call. */
-    async pair(overrides: { ticket?: Partial<JoinTicket> } = {}) {
+    /** Patient and clinician of a fresh consultation, both in the room, the patient waiting. */
+    async waiting(overrides: { ticket?: Partial<JoinTicket>; options?: Partial<ConsultationOptions> } = {}) {
       const id = consultationId();
       const patient = await harness.create(id, 'patient', overrides);
       const clinician = await harness.create(id, 'clinician', overrides);
       await patient.join();
       await clinician.join();
+      await until(() => clinician.state.get().participants[0]?.presence === 'waiting', 'the patient to be waiting');
+      return { patient, clinician };
+    },
+    /** Patient and clinician of a fresh consultation: joined, admitted, in the call. */
+    async pair(overrides: { ticket?: Partial<JoinTicket>; options?: Partial<ConsultationOptions> } = {}) {
+      const { patient, clinician } = await harness.waiting(overrides);
+      clinician.admit();
       await untilStatus(patient, 'in-call');
       await untilStatus(clinician, 'in-call');
       return { patient, clinician };
     },
   };
   return harness;
+}
+
+/** Restarts the run's ConsultKit server on the same port (signalling drops, then comes back). */
+export async function restartServer(): Promise<void> {
+  await executeServerCommand('ck-restart-server');
+}
+
+/**
+ * Drops all UDP on loopback for `seconds` (a network outage for WebRTC; signalling over TCP
+ * stays up). Resolves with `{ skip }` when the run cannot (not root in a network namespace).
+ */
+export async function udpOutage(seconds: number): Promise<{ skip?: string }> {
+  return (await executeServerCommand('ck-udp-outage', { seconds })) as { skip?: string };
 }

@@ -4,10 +4,12 @@ import {
   consultations as useConsultations,
   consultationId,
   framesDecoded,
+  restartServer,
   selectedCandidateType,
   sentTrack,
   ticket,
   turnServers,
+  udpOutage,
   until,
   untilStatus,
 } from '../../../../test-support/browser.js';
@@ -37,6 +39,8 @@ describe('Consultation (real signalling server, real WebRTC)', () => {
     await clinician.join();
     expect(clinician.state.get().status).to.equal('waiting');
     await patient.join();
+    await until(() => clinician.state.get().participants[0]?.presence === 'waiting', 'the patient waiting');
+    clinician.admit();
     await untilStatus(clinician, 'in-call');
     await untilStatus(patient, 'in-call');
   });
@@ -51,9 +55,110 @@ describe('Consultation (real signalling server, real WebRTC)', () => {
     expect(clinician.state.get().status).to.equal('waiting');
     const patient = await consultations.create(id, 'patient');
     await patient.join();
+    await until(() => clinician.state.get().participants[0]?.presence === 'waiting', 'the patient waiting');
+    clinician.admit();
     await untilStatus(patient, 'in-call');
     await untilStatus(clinician, 'in-call');
     await until(async () => (await framesDecoded(clinician.peerConnection)) > 0, 'clinician decoding');
+  });
+
+  describe('waiting room', () => {
+    it('keeps the patient waiting, unseen and unheard, on a warm connection until admitted', async () => {
+      const { patient, clinician } = await consultations.waiting();
+      const events: string[] = [];
+      patient.on('admitted', () => events.push('patient admitted'));
+      expect(patient.state.get().status).to.equal('waiting');
+      expect(patient.state.get().admitted).to.equal(false);
+      // The connection is up already…
+      await until(() => clinician.peerConnection?.iceConnectionState === 'connected', 'the warm connection');
+      // …but nothing is on it: no track on any sender, no frame decoded on either side.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      for (const pc of [patient.peerConnection, clinician.peerConnection]) {
+        expect(pc!.getSenders().map((sender) => sender.track)).to.deep.equal([null, null]);
+        expect(await framesDecoded(pc)).to.equal(0);
+      }
+      clinician.admit();
+      expect(clinician.state.get().participants[0]?.presence).to.equal('admitted');
+      await untilStatus(patient, 'in-call');
+      await untilStatus(clinician, 'in-call');
+      await until(async () => (await framesDecoded(clinician.peerConnection)) > 0, 'the patient seen');
+      await until(async () => (await framesDecoded(patient.peerConnection)) > 0, 'the clinician seen');
+      expect(events).to.deep.equal(['patient admitted']);
+    });
+
+    it('tells the patient the clinician’s message when declined', async () => {
+      const { patient, clinician } = await consultations.waiting();
+      const ended: unknown[] = [];
+      patient.on('ended', (detail) => ended.push(detail));
+      clinician.decline(undefined, 'Please call the surgery to rebook.');
+      await untilStatus(patient, 'ended');
+      expect(patient.state.get().endReason).to.equal('declined');
+      expect(patient.state.get().declineMessage).to.equal('Please call the surgery to rebook.');
+      expect(ended).to.deep.equal([{ reason: 'declined', message: 'Please call the surgery to rebook.' }]);
+      expect(clinician.state.get().participants[0]?.presence).to.equal('left');
+    });
+
+    it('only the clinician admits, and only someone who is waiting', async () => {
+      const id = consultationId();
+      const clinician = await consultations.create(id, 'clinician');
+      const patient = await consultations.create(id, 'patient');
+      await clinician.join();
+      expect(() => clinician.admit())
+        .to.throw(ConsultKitError)
+        .with.property('code', 'invalid-state');
+      await patient.join();
+      expect(() => patient.admit())
+        .to.throw(ConsultKitError)
+        .with.property('code', 'invalid-state');
+    });
+  });
+
+  describe('network trouble', () => {
+    it('carries on when the signalling server restarts mid-call, and reconnects to it', async function () {
+      this.timeout(30_000);
+      const { patient, clinician } = await pair();
+      await until(async () => (await framesDecoded(patient.peerConnection)) > 0, 'frames');
+      await restartServer();
+      await until(() => patient.state.get().signalling === 'reconnecting', 'signalling to drop');
+      const before = await framesDecoded(patient.peerConnection);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      expect(await framesDecoded(patient.peerConnection), 'frames advance meanwhile').to.be.greaterThan(before);
+      expect(patient.state.get().status).to.equal('in-call');
+      await until(() => patient.state.get().signalling === 'connected', 'patient signalling back', 15_000);
+      await until(() => clinician.state.get().signalling === 'connected', 'clinician signalling back', 15_000);
+      // Signalling works again: a hang-up still reaches the other side.
+      clinician.hangUp();
+      await untilStatus(patient, 'ended');
+    });
+
+    it('recovers from a media outage by itself (ICE restart), frames advancing after', async function () {
+      // How the outage is forced: `tc` drops every UDP packet on loopback, inside the test run's
+      // own network namespace, for 8 s. Signalling (TCP) stays up, so ICE restarts can be
+      // negotiated; the media path is lost until the restart finds a working pair.
+      this.timeout(60_000);
+      const { patient, clinician } = await pair();
+      await until(async () => (await framesDecoded(patient.peerConnection)) > 0, 'frames');
+      const seen: string[] = [];
+      clinician.on('reconnecting', () => seen.push('reconnecting'));
+      clinician.on('reconnected', () => seen.push('reconnected'));
+      const outage = await udpOutage(8);
+      if (outage.skip) {
+        console.log(`skipped: ${outage.skip}`);
+        this.skip();
+      }
+      await untilStatus(clinician, 'reconnecting', 20_000);
+      await untilStatus(clinician, 'in-call', 40_000);
+      await untilStatus(patient, 'in-call', 10_000);
+      // Frames flow again once the outage is over (ICE may report connected a little earlier,
+      // on the odd packet the outage lets through).
+      const before = await framesDecoded(patient.peerConnection);
+      await until(
+        async () => (await framesDecoded(patient.peerConnection)) > before + 15,
+        'frames to advance after recovery',
+        20_000,
+      );
+      expect(seen).to.include.members(['reconnecting', 'reconnected']);
+    });
   });
 
   it('calls through our TURN relay when the ticket says relay only', async function () {

@@ -1,8 +1,13 @@
-import { Peer, type DataConnection, type MediaConnection, type PeerError } from 'peerjs';
+import { Peer, type MediaConnection, type PeerError } from 'peerjs';
 import { Emitter } from '../emitter.js';
 import { ConsultKitError } from '../errors.js';
+import { openMedia, stopStream } from '../media/devices.js';
+import { adapt, DEGRADE_STEPS, type AdaptState } from '../media/adapt.js';
+import { monitorQuality } from '../media/quality.js';
 import { createStore, type ReadableStore, type WritableStore } from '../store.js';
-import type { ConsultationEvents, ConsultationState, JoinTicket } from './types.js';
+import { ControlChannel, type ControlMessage } from './control.js';
+import { handleIceRestarts, offerIceRestart } from './ice-restart.js';
+import type { ConsultationEvents, ConsultationState, EndReason, JoinTicket, Participant } from './types.js';
 
 export interface ConsultationOptions {
   /** Base URL of the ConsultKit server, e.g. `https://consult.example.nhs.uk`. */
@@ -10,16 +15,23 @@ export interface ConsultationOptions {
   ticket: JoinTicket;
   /** Camera and microphone constraints; default: both, the browser's default devices. */
   media?: MediaStreamConstraints;
+  /** A stream already open (from a `DeviceCheck`), used instead of opening camera and microphone. */
+  localStream?: MediaStream;
   /** How long to wait for signalling to open before failing, in ms. Default 15 000. */
   signallingTimeoutMs?: number;
+  /** Lower the video, then fall back to audio only, under a poor network, and restore it. Default true. */
+  adaptToNetwork?: boolean;
+  /** How often to sample network quality, in ms. Default 2 000. */
+  qualityIntervalMs?: number;
 }
 
-/** Control messages on the data channel beside the call. */
-type ControlMessage = { type: 'bye' };
+/** While reconnecting, how long before the other side counts as gone. */
+const GIVE_UP_RECONNECTING_MS = 60_000;
 
 /**
- * One participant's side of a video consultation: signalling through the ConsultKit server,
- * camera and microphone, the call with the other participant.
+ * One participant's side of a video consultation: devices, signalling through the ConsultKit
+ * server, the waiting room, admission, and the call with the other participant, kept alive
+ * through network trouble.
  *
  * State lives in `state` (a store); commands are methods. No UI: `<consult-room>` is one view of
  * it, and a host can build its own.
@@ -27,34 +39,59 @@ type ControlMessage = { type: 'bye' };
  * ```ts
  * const consultation = new Consultation({ server: location.origin, ticket });
  * consultation.state.subscribe((s) => console.log(s.status));
- * await consultation.join();
+ * await consultation.join(); // patient: into the waiting room; clinician: into the room
+ * // clinician, when the patient waits: consultation.admit();
  * ```
  *
- * The clinician places the call: at once on joining, and again when the patient arrives later
- * (their control channel opens); the patient answers. See docs/decisions/0003-who-calls.md.
+ * **Warm admission.** While the patient waits, the two sides already hold a connected call with
+ * nothing on it (the senders carry no track), so nobody is seen or heard before admission; admitting
+ * puts the real tracks on, and the first frame follows at once. The clinician places the call, as
+ * soon as both are there (docs/decisions/0003-who-calls.md).
  */
 export class Consultation extends Emitter<ConsultationEvents> {
   readonly #state: WritableStore<ConsultationState>;
   readonly #options: ConsultationOptions;
+  readonly #control: ControlChannel;
   #peer: Peer | null = null;
   #call: MediaConnection | null = null;
-  /** The control channel in use: JSON messages beside the call (today: goodbye). */
-  #control: DataConnection | null = null;
-  /** Control channels asked for and not yet open. */
-  readonly #pendingControls = new Set<DataConnection>();
+  #iceState: RTCIceConnectionState = 'new';
+  #adapt: AdaptState = { level: 0, poor: 0, good: 0 };
+  readonly #stops: (() => void)[] = [];
+  #callStops: (() => void)[] = [];
+  #timers = new Set<ReturnType<typeof setTimeout>>();
+  #signallingDelayMs = 500;
+  #reconnectingSince = 0;
 
   constructor(options: ConsultationOptions) {
     super();
     validateTicket(options.ticket);
     this.#options = options;
+    const { ticket } = options;
     this.#state = createStore<ConsultationState>({
       status: 'idle',
-      role: options.ticket.role,
+      role: ticket.role,
+      participants: [
+        { peerId: ticket.remotePeerId, role: ticket.role === 'patient' ? 'clinician' : 'patient', presence: 'absent' },
+      ],
+      admitted: false,
+      signalling: 'offline',
       localStream: null,
       remoteStream: null,
       muted: false,
       cameraOff: false,
+      audioOnly: false,
+      audioOnlyReason: null,
+      remoteAudioOnly: false,
+      quality: null,
+      speakerId: null,
+      endReason: null,
+      declineMessage: null,
       error: null,
+    });
+    this.#control = new ControlChannel(() => this.#peer, ticket.remotePeerId, ticket.role, {
+      open: () => this.#controlOpened(),
+      message: (message) => this.#onControl(message),
+      lost: () => undefined,
     });
   }
 
@@ -69,36 +106,74 @@ export class Consultation extends Emitter<ConsultationEvents> {
   }
 
   /**
-   * Opens camera and microphone, connects to signalling, and calls or waits for the other
-   * participant. Resolves once connected to signalling (status `waiting` or `in-call`); rejects
-   * with a `ConsultKitError` (and status `failed`) when it cannot.
+   * Opens camera and microphone (or takes `options.localStream`). Status `checking` until `join()`.
+   * Rejects with a `ConsultKitError` (status `failed`) when they cannot be opened.
+   */
+  async checkDevices(): Promise<void> {
+    this.#expect('idle', 'checkDevices()');
+    this.#state.update({ status: 'checking' });
+    try {
+      const stream =
+        this.#options.localStream ?? (await openMedia(this.#options.media ?? { audio: true, video: true }));
+      if (this.#isOver()) return stopStream(stream);
+      this.#state.update({ localStream: stream });
+      this.#applyTrackState();
+    } catch (error) {
+      throw this.#fail(error);
+    }
+  }
+
+  /**
+   * Enters the consultation: opens devices if `checkDevices()` was not called, connects to
+   * signalling and reaches the other side. The patient waits to be admitted; the clinician waits
+   * for the patient. Resolves once in the room (`waiting`); rejects with a `ConsultKitError`
+   * (status `failed`) when it cannot.
    */
   async join(): Promise<void> {
-    if (this.#state.get().status !== 'idle') {
-      throw new ConsultKitError('invalid-state', `join() needs status "idle", not "${this.#state.get().status}"`);
-    }
+    if (this.#state.get().status === 'idle') await this.checkDevices();
+    this.#expect('checking', 'join()');
     this.#state.update({ status: 'connecting' });
     try {
-      const localStream = await openMedia(this.#options.media ?? { audio: true, video: true });
-      if (this.#isOver()) {
-        stopStream(localStream);
-        return;
-      }
-      this.#state.update({ localStream });
-      this.#applyTrackState();
       this.#peer = await this.#openSignalling();
-      if (this.#isOver()) return;
-      this.#state.update({ status: 'waiting' });
-      this.#openControl();
-      if (this.#options.ticket.role === 'clinician') this.#placeCall();
     } catch (error) {
-      const failure =
-        error instanceof ConsultKitError
-          ? error
-          : new ConsultKitError('signalling-unreachable', String(error), { cause: error });
-      this.#fail(failure);
-      throw failure;
+      throw this.#fail(error);
     }
+    if (this.#isOver()) return;
+    this.#state.update({ status: 'waiting', signalling: 'connected' });
+    this.#control.connect();
+    if (this.#options.ticket.role === 'clinician') this.#placeCall();
+  }
+
+  /** The patient's name for `join()`: into the waiting room. */
+  enterWaitingRoom(): Promise<void> {
+    return this.join();
+  }
+
+  /** Clinician: lets the waiting patient in. Media starts at once on the warm connection. */
+  admit(peerId: string = this.#options.ticket.remotePeerId): void {
+    this.#clinicianOnly('admit()');
+    const participant = this.#participant(peerId);
+    if (participant?.presence !== 'waiting') {
+      throw new ConsultKitError('invalid-state', `Nobody with peer id ${peerId} is waiting to be admitted`);
+    }
+    this.#setPresence(peerId, 'admitted');
+    this.#state.update({ admitted: true, status: 'admitted' });
+    this.#control.send({ type: 'admit' });
+    this.#applySenders();
+    if (!this.#call) this.#placeCall();
+    this.emit('admitted', { peerId });
+    this.#checkInCall();
+  }
+
+  /** Clinician: turns the waiting patient away, with a message they will see. */
+  decline(peerId: string = this.#options.ticket.remotePeerId, message = ''): void {
+    this.#clinicianOnly('decline()');
+    if (this.#participant(peerId)?.presence !== 'waiting') {
+      throw new ConsultKitError('invalid-state', `Nobody with peer id ${peerId} is waiting`);
+    }
+    this.#control.send({ type: 'decline', message: String(message).slice(0, 500) });
+    this.#setPresence(peerId, 'left');
+    this.#dropCall();
   }
 
   /** Mutes or unmutes the microphone: the sent audio track is disabled, so the other side hears silence. */
@@ -113,23 +188,36 @@ export class Consultation extends Emitter<ConsultationEvents> {
     this.#applyTrackState();
   }
 
+  /** Sends audio only (or video again). A poor network may also switch to audio only, and back. */
+  setAudioOnly(audioOnly: boolean): void {
+    this.#state.update({ audioOnly, audioOnlyReason: audioOnly ? 'chosen' : null });
+    if (!audioOnly) this.#adapt = { level: 0, poor: 0, good: 0 };
+    this.#applySenders();
+  }
+
+  /** Uses another camera, mid-call included (the sent track is replaced, no renegotiation). */
+  switchCamera(deviceId: string): Promise<void> {
+    return this.#switchTrack('video', deviceId);
+  }
+
+  /** Uses another microphone, mid-call included. */
+  switchMicrophone(deviceId: string): Promise<void> {
+    return this.#switchTrack('audio', deviceId);
+  }
+
+  /** Chooses the audio output; views apply it to their media elements with `setSinkId`. */
+  setSpeaker(deviceId: string | null): void {
+    this.#state.update({ speakerId: deviceId });
+  }
+
   /** Ends the consultation for both sides, and releases camera, microphone and signalling. */
   hangUp(): void {
     if (this.#isOver()) return;
-    this.#sendControl({ type: 'bye' });
+    this.#control.send({ type: 'bye' });
     this.#end('local-hang-up');
   }
 
-  #isOver(): boolean {
-    const { status } = this.#state.get();
-    return status === 'ended' || status === 'failed';
-  }
-
-  #applyTrackState(): void {
-    const { localStream, muted, cameraOff } = this.#state.get();
-    for (const track of localStream?.getAudioTracks() ?? []) track.enabled = !muted;
-    for (const track of localStream?.getVideoTracks() ?? []) track.enabled = !cameraOff;
-  }
+  // ---- signalling ----
 
   #openSignalling(): Promise<Peer> {
     const { ticket, server, signallingTimeoutMs = 15_000 } = this.#options;
@@ -146,7 +234,12 @@ export class Consultation extends Emitter<ConsultationEvents> {
       debug: 0,
     });
     peer.on('call', (call) => this.#answer(call));
-    peer.on('connection', (connection) => this.#adoptControl(connection));
+    peer.on('connection', (connection) => this.#control.adopt(connection));
+    this.#stops.push(
+      handleIceRestarts(peer, (peerId, callId) =>
+        this.#call?.connectionId === callId && this.#call.peer === peerId ? this.#call : null,
+      ),
+    );
     return new Promise<Peer>((resolve, reject) => {
       const timer = setTimeout(() => {
         peer.destroy();
@@ -154,87 +247,103 @@ export class Consultation extends Emitter<ConsultationEvents> {
           new ConsultKitError('signalling-unreachable', `Signalling did not open within ${signallingTimeoutMs} ms`),
         );
       }, signallingTimeoutMs);
-      peer.once('open', () => {
+      peer.on('open', () => {
         clearTimeout(timer);
+        if (this.#peer === peer) this.#signallingBack();
         resolve(peer);
       });
+      peer.on('disconnected', () => this.#signallingLost(peer));
       peer.on('error', (error: PeerError<string>) => {
-        clearTimeout(timer);
-        if (error.type === 'peer-unavailable') {
-          this.#remoteUnavailable();
-          return;
-        }
-        const mapped = mapPeerError(error);
-        if (!peer.open) {
+        if (error.type === 'peer-unavailable') return this.#remoteUnavailable();
+        if (!peer.open && this.#peer !== peer) {
+          clearTimeout(timer);
           peer.destroy();
-          reject(mapped);
-        } else if (mapped) {
-          this.emit('error', mapped);
+          return reject(mapPeerError(error));
         }
+        // While reconnecting, socket errors are expected: the retry handles them.
+        if (this.#state.get().signalling === 'connected') this.emit('error', mapPeerError(error));
       });
     });
   }
 
-  /** Opens the control channel to the other side; if they are not there yet, they will open it. */
-  #openControl(): void {
-    if (!this.#peer) return;
-    const connection = this.#peer.connect(this.#options.ticket.remotePeerId, { serialization: 'json', reliable: true });
-    this.#adoptControl(connection, true);
+  /** The signalling socket dropped: media carries on; reconnect with backoff (0.5 s doubling to 8 s). */
+  #signallingLost(peer: Peer): void {
+    if (this.#isOver() || this.#peer !== peer || peer.destroyed) return;
+    this.#state.update({ signalling: 'reconnecting' });
+    this.#later(() => {
+      if (this.#isOver() || !peer.disconnected || peer.destroyed) return;
+      peer.reconnect();
+    }, this.#signallingDelayMs);
+    this.#signallingDelayMs = Math.min(this.#signallingDelayMs * 2, 8000);
   }
 
-  /**
-   * Takes a control channel, ours (`outgoing`) or theirs. When both sides opened one, both keep
-   * the clinician's and close the patient's, so they agree on one.
-   */
-  #adoptControl(connection: DataConnection, outgoing = false): void {
-    if (connection.peer !== this.#options.ticket.remotePeerId) {
-      connection.close();
-      return;
+  #signallingBack(): void {
+    this.#signallingDelayMs = 500;
+    this.#state.update({ signalling: 'connected' });
+    this.#control.connect();
+  }
+
+  // ---- control channel ----
+
+  #controlOpened(): void {
+    const { role } = this.#options.ticket;
+    this.#control.send({ type: 'hello', role, admitted: this.#state.get().admitted });
+    if (role === 'clinician') {
+      if (this.#state.get().admitted) this.#control.send({ type: 'admit' });
+      this.#placeCall();
     }
-    const clinicianOpened = outgoing === (this.#options.ticket.role === 'clinician');
-    this.#pendingControls.add(connection);
-    connection.on('open', () => {
-      this.#pendingControls.delete(connection);
-      if (this.#isOver()) return;
-      const current = this.#control;
-      if (current?.open && current !== connection) {
-        if (!clinicianOpened) {
-          connection.close();
-          return;
+    if (this.#state.get().audioOnly) this.#control.send({ type: 'media', video: false });
+  }
+
+  #onControl(message: ControlMessage): void {
+    if (this.#isOver()) return;
+    const remote = this.#options.ticket.remotePeerId;
+    switch (message.type) {
+      case 'hello': {
+        if (this.#options.ticket.role === 'clinician') {
+          const presence = this.#state.get().admitted ? 'admitted' : 'waiting';
+          const was = this.#participant(remote)?.presence;
+          this.#setPresence(remote, presence);
+          if (presence === 'waiting' && was !== 'waiting')
+            this.emit('participant-waiting', { peerId: remote, role: 'patient' });
+        } else {
+          this.#setPresence(remote, 'admitted');
         }
-        current.close();
+        break;
       }
-      this.#control = connection;
-      if (this.#options.ticket.role === 'clinician') this.#placeCall();
-    });
-    connection.on('data', (data) => {
-      if ((data as ControlMessage | null)?.type === 'bye') this.#end('remote-hang-up');
-    });
-    connection.on('close', () => {
-      this.#pendingControls.delete(connection);
-      if (this.#control === connection) this.#control = null;
-    });
+      case 'admit':
+        if (this.#options.ticket.role !== 'patient' || this.#state.get().admitted) break;
+        this.#state.update({ admitted: true, status: 'admitted' });
+        this.#applySenders();
+        this.emit('admitted', { peerId: this.#options.ticket.peerId });
+        this.#checkInCall();
+        break;
+      case 'decline':
+        if (this.#options.ticket.role === 'patient') this.#end('declined', message.message);
+        break;
+      case 'media':
+        this.#state.update({ remoteAudioOnly: !message.video });
+        break;
+      case 'bye':
+        this.#end('remote-hang-up');
+        break;
+    }
   }
 
-  #sendControl(message: ControlMessage): void {
-    if (this.#control?.open) void this.#control.send(message);
-  }
-
-  /**
-   * The other participant is not connected: the server expired what we sent them. Drop the call
-   * and channels still waiting for an answer; they open the channel when they arrive.
-   */
   #remoteUnavailable(): void {
+    // What we sent the other side expired unanswered: they are not connected. Drop the attempts;
+    // they reach us when they arrive.
+    this.#control.remoteUnavailable();
     if (this.#call && !this.#state.get().remoteStream) this.#dropCall();
-    for (const connection of this.#pendingControls) connection.close();
-    this.#pendingControls.clear();
   }
 
-  /** The clinician calls: at once on joining, and again whenever a channel opens with no call. */
+  // ---- the call ----
+
+  /** The clinician calls: on joining, whenever a channel opens with no call, and after an outage. */
   #placeCall(): void {
     const { localStream } = this.#state.get();
-    if (!this.#peer || !localStream || this.#call) return;
-    this.#track(this.#peer.call(this.#options.ticket.remotePeerId, localStream));
+    if (!this.#peer || this.#peer.disconnected || !localStream || this.#call || this.#isOver()) return;
+    this.#track(this.#peer.call(this.#options.ticket.remotePeerId, warmStream(localStream)));
   }
 
   #answer(call: MediaConnection): void {
@@ -243,70 +352,310 @@ export class Consultation extends Emitter<ConsultationEvents> {
       call.close();
       return;
     }
-    // The other side called again (they rejoined): the new call replaces the old one.
+    // The other side called again (they rejoined, or recovered from an outage): the new call wins.
     this.#dropCall();
-    call.answer(localStream);
+    call.answer(warmStream(localStream));
     this.#track(call);
-  }
-
-  /** Forgets the current call, then closes it (so its close is not taken for the remote leaving). */
-  #dropCall(): void {
-    const call = this.#call;
-    this.#call = null;
-    call?.close();
   }
 
   #track(call: MediaConnection): void {
     this.#call = call;
-    const connected = () => {
-      if (this.#call !== call || this.#isOver() || this.#state.get().status === 'in-call') return;
-      if (call.peerConnection?.connectionState !== 'connected' || !this.#state.get().remoteStream) return;
-      this.#state.update({ status: 'in-call' });
-      this.emit('call-started', { remotePeerId: call.peer });
-    };
+    this.#iceState = 'new';
+    this.#applySenders();
+    const pc = call.peerConnection;
+    const onIce = () => this.#iceChanged(call);
+    pc?.addEventListener('iceconnectionstatechange', onIce);
+    this.#callStops.push(() => pc?.removeEventListener('iceconnectionstatechange', onIce));
     call.on('stream', (remoteStream) => {
       if (this.#call !== call || this.#isOver()) return;
       this.#state.update({ remoteStream });
-      // PeerJS announces the stream before ICE connects: in-call waits for the connection too.
-      call.peerConnection?.addEventListener('connectionstatechange', connected);
-      connected();
+      this.#checkInCall();
     });
-    call.on('close', () => {
-      if (this.#call !== call) return;
-      this.#call = null;
-      if (this.#isOver()) return;
-      this.#state.update({ remoteStream: null, status: 'waiting' });
-      this.emit('remote-left', { remotePeerId: call.peer });
-    });
-    call.on('error', (error) => this.emit('error', new ConsultKitError('signalling-unreachable', error.message)));
+    call.on('close', () => this.#callClosed(call));
+    call.on('error', () => undefined); // reported through close and the ICE state
   }
 
-  #end(reason: 'local-hang-up' | 'remote-hang-up'): void {
-    if (this.#isOver()) return;
-    this.#teardown();
-    this.#state.update({ status: 'ended', remoteStream: null, localStream: null });
-    this.emit('ended', { reason });
+  #iceChanged(call: MediaConnection): void {
+    if (this.#call !== call || this.#isOver()) return;
+    const state = call.peerConnection?.iceConnectionState ?? 'closed';
+    this.#iceState = state;
+    if (state === 'connected' || state === 'completed') {
+      this.#checkInCall();
+    } else if (state === 'disconnected' || state === 'failed') {
+      this.#startReconnecting();
+      if (this.#options.ticket.role === 'clinician') this.#restartIce(call, 0);
+    }
   }
 
-  #fail(error: ConsultKitError): void {
+  /** ICE restarts every 2 s while the path is down (the side that placed the call offers them). */
+  #restartIce(call: MediaConnection, attempt: number): void {
+    if (this.#call !== call || this.#isOver()) return;
+    const state = call.peerConnection?.iceConnectionState;
+    if (state !== 'disconnected' && state !== 'failed') return;
+    if (this.#peer) void offerIceRestart(this.#peer, call).catch(() => undefined);
+    this.#later(() => this.#restartIce(call, attempt + 1), 2000);
+  }
+
+  #callClosed(call: MediaConnection): void {
+    if (this.#call !== call) return;
+    this.#call = null;
+    this.#stopCallWatchers();
+    if (this.#isOver()) return;
+    const outage = this.#iceState === 'disconnected' || this.#iceState === 'failed';
+    this.#state.update({ remoteStream: null });
+    if (outage && this.#state.get().admitted) {
+      // The path died: a fresh call (the clinician places it) takes over.
+      this.#startReconnecting();
+      if (this.#options.ticket.role === 'clinician') this.#recall();
+      return;
+    }
+    this.#remoteLeft();
+  }
+
+  /** Clinician: places a new call every 2 s until one is up, the consultation ends, or we give up. */
+  #recall(): void {
+    if (this.#isOver() || this.#call || this.#state.get().status !== 'reconnecting') return;
+    this.#placeCall();
+    this.#later(() => this.#recall(), 2000);
+  }
+
+  #startReconnecting(): void {
+    const { status } = this.#state.get();
+    if (status !== 'in-call' && status !== 'admitted') return;
+    this.#reconnectingSince = Date.now();
+    this.#state.update({ status: 'reconnecting' });
+    this.emit('reconnecting', { remotePeerId: this.#options.ticket.remotePeerId });
+    this.#later(() => {
+      const stillDown = this.#state.get().status === 'reconnecting';
+      if (stillDown && Date.now() - this.#reconnectingSince >= GIVE_UP_RECONNECTING_MS) this.#remoteLeft();
+    }, GIVE_UP_RECONNECTING_MS);
+  }
+
+  #remoteLeft(): void {
+    const remote = this.#options.ticket.remotePeerId;
+    this.#dropCall();
+    this.#setPresence(remote, 'left');
+    this.#state.update({ status: 'waiting', admitted: false, remoteStream: null, quality: null });
+    this.emit('remote-left', { remotePeerId: remote });
+  }
+
+  /** In the call once admitted, connected, and with the other side's stream. */
+  #checkInCall(): void {
+    const call = this.#call;
+    const state = this.#state.get();
+    if (!call || !state.admitted || !state.remoteStream || this.#isOver()) return;
+    const ice = call.peerConnection?.iceConnectionState;
+    if (ice !== 'connected' && ice !== 'completed') return;
+    if (state.status === 'in-call') return;
+    const wasReconnecting = state.status === 'reconnecting';
+    this.#state.update({ status: 'in-call' });
+    this.#startQuality(call);
+    this.emit(wasReconnecting ? 'reconnected' : 'call-started', { remotePeerId: call.peer });
+  }
+
+  #dropCall(): void {
+    const call = this.#call;
+    this.#call = null;
+    this.#stopCallWatchers();
+    call?.close();
+  }
+
+  #stopCallWatchers(): void {
+    for (const stop of this.#callStops.splice(0)) stop();
+  }
+
+  // ---- media on the wire ----
+
+  /**
+   * Puts on each sender the track it should carry: nothing before admission (nobody is seen or
+   * heard in the waiting room), the microphone after it, and the camera unless audio only.
+   */
+  #applySenders(): void {
+    const pc = this.#call?.peerConnection;
+    const { localStream, admitted, audioOnly } = this.#state.get();
+    if (!pc || pc.signalingState === 'closed') return;
+    for (const transceiver of pc.getTransceivers()) {
+      const kind = transceiver.receiver.track.kind;
+      const wanted =
+        admitted && localStream && !(kind === 'video' && audioOnly)
+          ? ((kind === 'audio' ? localStream.getAudioTracks() : localStream.getVideoTracks())[0] ?? null)
+          : null;
+      const sender = transceiver.sender;
+      const previous = sender.track;
+      if (previous === wanted) continue;
+      void sender.replaceTrack(wanted).then(
+        () => {
+          // The disabled clones a call starts with are ours to stop once replaced.
+          if (previous && !localStream?.getTracks().includes(previous)) previous.stop();
+        },
+        () => undefined,
+      );
+    }
+    this.#applyVideoLevel();
+  }
+
+  #applyTrackState(): void {
+    const { localStream, muted, cameraOff } = this.#state.get();
+    for (const track of localStream?.getAudioTracks() ?? []) track.enabled = !muted;
+    for (const track of localStream?.getVideoTracks() ?? []) track.enabled = !cameraOff;
+  }
+
+  async #switchTrack(kind: 'audio' | 'video', deviceId: string): Promise<void> {
+    const { localStream } = this.#state.get();
+    if (!localStream) throw new ConsultKitError('invalid-state', 'No camera or microphone is open yet');
+    const base = kind === 'video' ? this.#options.media?.video : this.#options.media?.audio;
+    const extra = typeof base === 'object' ? base : {};
+    const fresh = await openMedia({ [kind]: { ...extra, deviceId: { exact: deviceId } } });
+    const track = (kind === 'audio' ? fresh.getAudioTracks() : fresh.getVideoTracks())[0];
+    if (!track)
+      throw new ConsultKitError(
+        'media-unavailable',
+        `That ${kind === 'audio' ? 'microphone' : 'camera'} gave no track`,
+      );
+    const old = (kind === 'audio' ? localStream.getAudioTracks() : localStream.getVideoTracks())[0];
+    const next = new MediaStream([...localStream.getTracks().filter((t) => t !== old), track]);
+    this.#state.update({ localStream: next });
+    this.#applyTrackState();
+    this.#applySenders();
+    old?.stop();
+  }
+
+  // ---- network quality ----
+
+  #startQuality(call: MediaConnection): void {
+    const pc = call.peerConnection;
+    if (!pc) return;
+    const stop = monitorQuality(
+      pc,
+      (sample) => {
+        if (this.#call !== call || this.#isOver()) return;
+        this.#state.update({ quality: sample });
+        if (this.#options.adaptToNetwork !== false) this.#adaptTo(sample.quality);
+      },
+      this.#options.qualityIntervalMs ?? 2000,
+    );
+    this.#callStops.push(stop);
+  }
+
+  #adaptTo(quality: 'good' | 'fair' | 'poor'): void {
+    const before = this.#adapt.level;
+    const chosen = this.#state.get().audioOnlyReason === 'chosen';
+    this.#adapt = adapt(this.#adapt, quality);
+    if (this.#adapt.level === before || chosen) return;
+    const audioOnly = DEGRADE_STEPS[this.#adapt.level]!.audioOnly;
+    if (audioOnly !== this.#state.get().audioOnly) {
+      this.#state.update({ audioOnly, audioOnlyReason: audioOnly ? 'network' : null });
+      this.#control.send({ type: 'media', video: !audioOnly });
+    }
+    this.#applySenders();
+  }
+
+  /** Sets the video sender's resolution and bitrate for the current degrade step. */
+  #applyVideoLevel(): void {
+    const pc = this.#call?.peerConnection;
+    const step = DEGRADE_STEPS[this.#adapt.level]!;
+    const sender = pc?.getTransceivers().find((t) => t.receiver.track.kind === 'video')?.sender;
+    if (!sender) return;
+    const parameters = sender.getParameters();
+    const encoding = parameters.encodings?.[0];
+    if (!encoding) return;
+    encoding.scaleResolutionDownBy = step.scaleResolutionDownBy;
+    if (step.maxBitrate) encoding.maxBitrate = step.maxBitrate;
+    else delete encoding.maxBitrate;
+    void sender.setParameters(parameters).catch(() => undefined);
+  }
+
+  // ---- lifecycle ----
+
+  #participant(peerId: string): Participant | undefined {
+    return this.#state.get().participants.find((p) => p.peerId === peerId);
+  }
+
+  #setPresence(peerId: string, presence: Participant['presence']): void {
+    this.#state.update({
+      participants: this.#state.get().participants.map((p) => (p.peerId === peerId ? { ...p, presence } : p)),
+    });
+  }
+
+  #expect(status: ConsultationState['status'], what: string): void {
+    const current = this.#state.get().status;
+    if (current !== status)
+      throw new ConsultKitError('invalid-state', `${what} needs status "${status}", not "${current}"`);
+  }
+
+  #clinicianOnly(what: string): void {
+    if (this.#options.ticket.role !== 'clinician')
+      throw new ConsultKitError('invalid-state', `${what} is for the clinician`);
+    if (this.#isOver()) throw new ConsultKitError('invalid-state', `${what}: the consultation is over`);
+  }
+
+  #isOver(): boolean {
+    const { status } = this.#state.get();
+    return status === 'ended' || status === 'failed';
+  }
+
+  #later(work: () => void, ms: number): void {
+    const timer = setTimeout(() => {
+      this.#timers.delete(timer);
+      work();
+    }, ms);
+    this.#timers.add(timer);
+  }
+
+  #end(reason: EndReason, message?: string): void {
     if (this.#isOver()) return;
     this.#teardown();
-    this.#state.update({ status: 'failed', error, remoteStream: null, localStream: null });
+    this.#state.update({
+      status: 'ended',
+      endReason: reason,
+      declineMessage: reason === 'declined' ? (message ?? '') : null,
+      remoteStream: null,
+      localStream: null,
+      signalling: 'offline',
+      quality: null,
+    });
+    this.emit('ended', message === undefined ? { reason } : { reason, message });
+  }
+
+  #fail(cause: unknown): ConsultKitError {
+    const error =
+      cause instanceof ConsultKitError
+        ? cause
+        : new ConsultKitError('signalling-unreachable', String(cause), { cause });
+    if (this.#isOver()) return error;
+    this.#teardown();
+    this.#state.update({ status: 'failed', error, remoteStream: null, localStream: null, signalling: 'offline' });
     this.emit('error', error);
+    return error;
   }
 
   #teardown(): void {
-    const call = this.#call;
+    for (const timer of this.#timers) clearTimeout(timer);
+    this.#timers.clear();
+    for (const stop of this.#stops.splice(0)) stop();
+    this.#control.close();
+    this.#dropCall();
     const peer = this.#peer;
-    this.#call = null;
-    this.#control = null;
-    this.#pendingControls.clear();
     this.#peer = null;
-    call?.close();
     stopStream(this.#state.get().localStream);
     // Let the goodbye leave before the data channel closes with the peer.
-    if (peer) setTimeout(() => peer.destroy(), 100);
+    if (peer) setTimeout(() => peer.destroy(), 150);
   }
+}
+
+/**
+ * What a call starts with: disabled copies of our tracks (black and silence, should anything be
+ * sent before the senders are emptied a moment later), so the call can connect while nobody is
+ * shown. `#applySenders` swaps in the real tracks on admission.
+ */
+function warmStream(stream: MediaStream): MediaStream {
+  return new MediaStream(
+    stream.getTracks().map((track) => {
+      const copy = track.clone();
+      copy.enabled = false;
+      return copy;
+    }),
+  );
 }
 
 function validateTicket(ticket: JoinTicket): void {
@@ -323,33 +672,9 @@ function validateTicket(ticket: JoinTicket): void {
     throw new ConsultKitError('invalid-argument', 'ticket.iceServers must be an array');
 }
 
-async function openMedia(constraints: MediaStreamConstraints): Promise<MediaStream> {
-  if (!globalThis.navigator?.mediaDevices?.getUserMedia) {
-    throw new ConsultKitError('webrtc-unsupported', 'This browser cannot open a camera or microphone (getUserMedia).');
-  }
-  try {
-    return await navigator.mediaDevices.getUserMedia(constraints);
-  } catch (error) {
-    const name = (error as DOMException | undefined)?.name;
-    if (name === 'NotAllowedError' || name === 'SecurityError') {
-      throw new ConsultKitError('media-permission-denied', 'Permission to use the camera or microphone was refused.', {
-        cause: error,
-      });
-    }
-    throw new ConsultKitError('media-unavailable', 'No camera or microphone could be opened.', { cause: error });
-  }
-}
-
-function stopStream(stream: MediaStream | null): void {
-  for (const track of stream?.getTracks() ?? []) track.stop();
-}
-
-/** Maps a PeerJS error to ours; `null` for those that are part of normal operation. */
-function mapPeerError(error: PeerError<string>): ConsultKitError | null {
+/** Maps a PeerJS error to ours. */
+function mapPeerError(error: PeerError<string>): ConsultKitError {
   switch (error.type) {
-    // The other participant is not connected yet: they will reach us when they arrive.
-    case 'peer-unavailable':
-      return null;
     case 'browser-incompatible':
       return new ConsultKitError('webrtc-unsupported', 'This browser cannot make WebRTC calls.', { cause: error });
     case 'invalid-id':

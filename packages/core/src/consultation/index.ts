@@ -5,5 +5,7 @@ export type {
   ConsultationStatus,
   EndReason,
   JoinTicket,
+  Participant,
+  Presence,
   Role,
 } from './types.js';

@@ -1,4 +1,5 @@
 import type { ConsultKitError } from '../errors.js';
+import type { QualitySample } from '../media/quality.js';
 
 /** Who a participant is in a consultation. */
 export type Role = 'patient' | 'clinician';
@@ -25,39 +26,81 @@ export interface JoinTicket {
 }
 
 /**
- * - `idle`: created, `join()` not called yet.
- * - `connecting`: opening camera, microphone and signalling.
- * - `waiting`: connected, the other participant is not (yet) there.
+ * - `idle`: created; nothing opened yet.
+ * - `checking`: camera and microphone being opened (the device check).
+ * - `connecting`: connecting to signalling.
+ * - `waiting`: in the room. The patient waits to be admitted; the clinician waits for a patient
+ *   (see `participants`) or has not admitted them yet.
+ * - `admitted`: admission given; the call is completing.
  * - `in-call`: media flows both ways.
- * - `ended`: hung up, by either side. Terminal.
- * - `failed`: could not join or lost for good; `error` says why. Terminal.
+ * - `reconnecting`: the media path was lost; recovering on its own (ICE restart, then a new call).
+ * - `ended`: hung up, or declined. Terminal; `endReason` says which.
+ * - `failed`: could not join; `error` says why. Terminal.
  */
-export type ConsultationStatus = 'idle' | 'connecting' | 'waiting' | 'in-call' | 'ended' | 'failed';
+export type ConsultationStatus =
+  'idle' | 'checking' | 'connecting' | 'waiting' | 'admitted' | 'in-call' | 'reconnecting' | 'ended' | 'failed';
+
+/** Where another participant is, as this side sees them. */
+export type Presence = 'absent' | 'waiting' | 'admitted' | 'left';
+
+export interface Participant {
+  peerId: string;
+  role: Role;
+  presence: Presence;
+}
 
 export interface ConsultationState {
   status: ConsultationStatus;
   role: Role;
+  /** The others in the consultation (one today: the patient for a clinician, and vice versa). */
+  participants: readonly Participant[];
+  /** This participant has been admitted (for the clinician: has admitted the patient). */
+  admitted: boolean;
+  /** The signalling socket: media keeps flowing while it reconnects. */
+  signalling: 'offline' | 'connected' | 'reconnecting';
   localStream: MediaStream | null;
   remoteStream: MediaStream | null;
   /** The microphone is muted (its track disabled: the remote side hears silence). */
   muted: boolean;
   /** The camera is off (its track disabled: the remote side sees black). */
   cameraOff: boolean;
+  /** No video is sent: chosen by the person, or forced by a poor network. */
+  audioOnly: boolean;
+  /** Why video is not sent: `chosen` by the person, or `network` (poor quality). */
+  audioOnlyReason: 'chosen' | 'network' | null;
+  /** The other side sends no video. */
+  remoteAudioOnly: boolean;
+  /** The last network-quality sample of the call, or null outside a call. */
+  quality: QualitySample | null;
+  /** The audio output chosen for the call (apply with `setSinkId`), or null for the default. */
+  speakerId: string | null;
+  /** Why the consultation ended, when `status` is `ended`. */
+  endReason: EndReason | null;
+  /** The clinician's message when they declined the patient. */
+  declineMessage: string | null;
   /** Why the consultation failed, when `status` is `failed`. */
   error: ConsultKitError | null;
 }
 
-/** Why a call ended. */
-export type EndReason = 'local-hang-up' | 'remote-hang-up';
+/** Why a consultation ended. */
+export type EndReason = 'local-hang-up' | 'remote-hang-up' | 'declined';
 
 /** The typed events of a `Consultation`, beside its state store. */
 export interface ConsultationEvents {
+  /** Another participant arrived in the waiting room (seen by the clinician). */
+  'participant-waiting': { peerId: string; role: Role };
+  /** The patient was admitted (on both sides). */
+  admitted: { peerId: string };
   /** Media flows with the other participant. */
   'call-started': { remotePeerId: string };
-  /** The other participant's connection went away without hanging up; back to `waiting`. */
+  /** The media path was lost; recovering. */
+  reconnecting: { remotePeerId: string };
+  /** The media path is back. */
+  reconnected: { remotePeerId: string };
+  /** The other participant left without hanging up; back to `waiting`. */
   'remote-left': { remotePeerId: string };
   /** The consultation ended. */
-  ended: { reason: EndReason };
+  ended: { reason: EndReason; message?: string };
   /** Something failed; also reflected in `state.error` when it is fatal. */
   error: ConsultKitError;
 }

@@ -33,18 +33,18 @@ describe('<consult-room>', () => {
     expect(local.srcObject).to.equal(patient.state.get().localStream);
     expect(local.muted, 'own preview is muted').to.equal(true);
     await until(() => local.videoWidth > 0, 'the local preview to play');
-    expect(part(el, 'status').textContent).to.contain('Waiting for the other person');
-    expect(statuses).to.deep.equal(['connecting', 'waiting']);
+    expect(part(el, 'status').textContent).to.contain('You are in the waiting room');
+    expect(statuses).to.deep.equal(['checking', 'connecting', 'waiting']);
     await expect(el).to.be.accessible();
   });
 
-  it('shows the other participant in the call, and is accessible in it', async () => {
-    const id = consultationId();
-    const patient = await consultation(id, 'patient');
-    const clinician = await consultation(id, 'clinician');
+  it('hides the other participant until admitted, then shows them; accessible in each state', async () => {
+    const { patient, clinician } = await consultations.waiting();
     const el = await fixture<ConsultRoom>(html`<consult-room .consultation=${patient}></consult-room>`);
-    await patient.join();
-    await clinician.join();
+    expect(part(el, 'status').textContent).to.contain('waiting room');
+    expect((part(el, 'remote-video') as HTMLVideoElement).hidden, 'not shown before admission').to.equal(true);
+    await expect(el).to.be.accessible();
+    clinician.admit();
     await untilStatus(patient, 'in-call');
     await el.updateComplete;
     const remote = part(el, 'remote-video') as HTMLVideoElement;

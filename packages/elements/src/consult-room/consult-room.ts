@@ -1,7 +1,7 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
 import { localized, msg } from '@lit/localize';
-import type { Consultation, ConsultationState, ConsultationStatus } from '@consultkit/core';
+import type { Consultation, ConsultationState } from '@consultkit/core';
 import { ConsultKitElement } from '../internal/consultkit-element.js';
 import { StoreController } from '../internal/store-controller.js';
 import { baseStyles } from '../internal/tokens.styles.js';
@@ -94,19 +94,31 @@ export class ConsultRoom extends ConsultKitElement {
     if (this.emit('ck-request-leave', {}, { cancelable: true })) this.consultation?.hangUp();
   }
 
-  #statusText(status: ConsultationStatus | undefined): string {
-    switch (status) {
+  #statusText(state: ConsultationState | undefined): string {
+    const patient = state?.role === 'patient';
+    switch (state?.status) {
       case undefined:
       case 'idle':
         return msg('Not connected yet.');
+      case 'checking':
+        return msg('Checking your camera and microphone…');
       case 'connecting':
         return msg('Connecting…');
       case 'waiting':
-        return msg('Waiting for the other person to join.');
+        if (patient) return msg('You are in the waiting room. The clinician will let you in.');
+        return state.participants.some((p) => p.presence === 'waiting')
+          ? msg('The patient is waiting to be let in.')
+          : msg('Waiting for the patient to join.');
+      case 'admitted':
+        return msg('Starting the video…');
       case 'in-call':
         return msg('In the call.');
+      case 'reconnecting':
+        return msg('Connection lost. Reconnecting…');
       case 'ended':
-        return msg('The consultation has ended.');
+        return state.endReason === 'declined'
+          ? msg('The clinician could not see you now.')
+          : msg('The consultation has ended.');
       case 'failed':
         return msg('Could not join the consultation.');
     }
@@ -115,7 +127,9 @@ export class ConsultRoom extends ConsultKitElement {
   protected override render() {
     const state = this.#state.value;
     const status = state?.status;
-    const live = status === 'connecting' || status === 'waiting' || status === 'in-call';
+    // The other person is shown only once admitted: before that the connection is warm but empty.
+    const showRemote = !!state?.remoteStream && (status === 'in-call' || status === 'reconnecting');
+    const live = status !== undefined && !['idle', 'ended', 'failed'].includes(status);
     return html`
       <div part="stage" class="stage">
         <video
@@ -123,9 +137,9 @@ export class ConsultRoom extends ConsultKitElement {
           autoplay
           playsinline
           aria-label=${msg('Video of the other person')}
-          ?hidden=${!state?.remoteStream}
+          ?hidden=${!showRemote}
         ></video>
-        ${state?.remoteStream ? nothing : html`<div class="placeholder" aria-hidden="true">${this.#statusText(status)}</div>`}
+        ${showRemote ? nothing : html`<div class="placeholder" aria-hidden="true">${this.#statusText(state)}</div>`}
         <video
           part="local-video"
           autoplay
@@ -135,7 +149,7 @@ export class ConsultRoom extends ConsultKitElement {
           ?hidden=${!state?.localStream}
         ></video>
       </div>
-      <p part="status" role="status" aria-live="polite">${this.#statusText(status)}</p>
+      <p part="status" role="status" aria-live="polite">${this.#statusText(state)}</p>
       ${state?.error ? html`<p part="error" role="alert">${state.error.message}</p>` : nothing}
       <div part="controls" role="group" aria-label=${msg('Call controls')}>
         <button

@@ -81,7 +81,8 @@ export async function signallingPlugin(app: FastifyInstance, { tokens }: Signall
   };
   app.server.on('upgrade', onUpgrade);
 
-  app.addHook('onClose', async () => {
+  // Before the HTTP server closes: it waits for every socket, upgraded ones included.
+  app.addHook('preClose', async () => {
     app.server.off('upgrade', onUpgrade);
     for (const client of wss.clients) client.terminate();
     await new Promise<void>((resolve) => wss.close(() => resolve()));
