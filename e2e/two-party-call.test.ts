@@ -70,7 +70,7 @@ describe('two-party call example, end to end', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('patient and clinician in two browser contexts both see remote frames, and hang up ends both', async () => {
+  it('the clinician lets the patient in; both see remote frames; hang up ends both', async () => {
     const room = `e2e${Date.now().toString(36)}`;
     const open = async (role: string) => {
       const context = await browser.newContext({ permissions: ['camera', 'microphone'] });
@@ -82,6 +82,8 @@ describe('two-party call example, end to end', () => {
     };
     const patient = await open('patient');
     const clinician = await open('clinician');
+    await patient.getByRole('status').filter({ hasText: 'waiting room' }).waitFor({ timeout: 15_000 });
+    await clinician.getByRole('button', { name: 'Let the patient in' }).click();
 
     for (const page of [patient, clinician]) {
       // Playwright's locators pierce <consult-room>'s shadow root.
