@@ -113,6 +113,47 @@ describe('Consultation (real signalling server, real WebRTC)', () => {
     });
   });
 
+  describe('in the call', () => {
+    it('reports network quality from getStats: good on loopback', async function () {
+      this.timeout(20_000);
+      const { patient } = await pair({ options: { qualityIntervalMs: 500 } });
+      await until(() => patient.state.get().quality !== null, 'a quality sample', 10_000);
+      await until(() => patient.state.get().quality?.quality === 'good', 'good quality', 10_000);
+      const quality = patient.state.get().quality!;
+      expect(quality.rttMs ?? 0).to.be.below(150);
+      expect(quality.lossPercent).to.be.below(2);
+      expect(quality.receiveKbps).to.be.above(0);
+    });
+
+    it('sends audio only on request, tells the other side, and restores video', async () => {
+      const { patient, clinician } = await pair();
+      patient.setAudioOnly(true);
+      await until(() => sentTrack(patient.peerConnection, 'video') === null, 'no video sent');
+      expect(patient.state.get().audioOnlyReason).to.equal('chosen');
+      expect(sentTrack(patient.peerConnection, 'audio')).to.not.equal(null);
+      await until(() => clinician.state.get().remoteAudioOnly, 'the clinician told');
+      patient.setAudioOnly(false);
+      await until(() => sentTrack(patient.peerConnection, 'video') !== null, 'video sent again');
+      await until(() => !clinician.state.get().remoteAudioOnly, 'the clinician told again');
+    });
+
+    it('switches microphone mid-call by replacing the sent track', async () => {
+      const { patient } = await pair();
+      const microphones = (await navigator.mediaDevices.enumerateDevices()).filter((d) => d.kind === 'audioinput');
+      const current = sentTrack(patient.peerConnection, 'audio')!.getSettings().deviceId;
+      const other = microphones.find((m) => m.deviceId && m.deviceId !== 'default' && m.deviceId !== current);
+      expect(other, 'the fake devices include a second microphone').to.not.equal(undefined);
+      await patient.switchMicrophone(other!.deviceId);
+      await until(
+        () => sentTrack(patient.peerConnection, 'audio')?.getSettings().deviceId === other!.deviceId,
+        'the new microphone on the wire',
+      );
+      expect(patient.state.get().localStream!.getAudioTracks()[0]!.getSettings().deviceId).to.equal(other!.deviceId);
+      patient.setSpeaker('speaker-2');
+      expect(patient.state.get().speakerId).to.equal('speaker-2');
+    });
+  });
+
   describe('network trouble', () => {
     it('carries on when the signalling server restarts mid-call, and reconnects to it', async function () {
       this.timeout(30_000);

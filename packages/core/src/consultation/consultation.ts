@@ -192,6 +192,7 @@ export class Consultation extends Emitter<ConsultationEvents> {
   setAudioOnly(audioOnly: boolean): void {
     this.#state.update({ audioOnly, audioOnlyReason: audioOnly ? 'chosen' : null });
     if (!audioOnly) this.#adapt = { level: 0, poor: 0, good: 0 };
+    this.#control.send({ type: 'media', video: !audioOnly });
     this.#applySenders();
   }
 
