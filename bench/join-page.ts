@@ -1,26 +1,27 @@
 /**
  * The browser side of the join benchmark, bundled by `join.bench.mjs` with esbuild. Both
- * participants of a run live in this one page. Each function resolves to the milliseconds from
- * t0 (just before the second participant starts, the first one already connected and waiting)
- * to the first decoded remote video frame on the second participant's side.
+ * participants of a run live in this one page. Each run function resolves to the milliseconds
+ * from its t0 to the first decoded remote video frame, plus where the time went.
+ *
+ * Two scenarios (see bench/README.md):
+ * - `admit` (the headline): everything that can be ready before admission is ready (ConsultKit:
+ *   patient waiting, clinician in the room, their empty call connected; PeerJS: both peers open
+ *   with their cameras); t0 just before admission (ConsultKit `admit()`) or the call (PeerJS
+ *   `call()`).
+ * - `cold`: the first participant waits; t0 just before the second one starts from nothing.
  */
-import { Consultation, type JoinTicket } from '@consultkit/core';
+import { Consultation, type ConsultationState, type JoinTicket } from '@consultkit/core';
 import { Peer, type MediaConnection } from 'peerjs';
 
 /** How a first frame was seen: `rvfc` (requestVideoFrameCallback) or `stats` (getStats polling). */
 type FrameProbe = 'rvfc' | 'stats';
 
-/** Milliseconds from t0 to each step on the second participant's side, to see where time goes. */
-interface Phases {
-  /** Camera and microphone open (getUserMedia resolved). */
-  media: number;
-  /** Signalling open (ConsultKit: `join()` resolved; PeerJS: the peer's `open`). */
-  signalling: number;
-  /** The remote stream arrived (ConsultKit: `remoteStream` in state; PeerJS: the call's `stream`). */
-  stream: number;
-  /** First decoded remote frame: `ms`. */
-  frame: number;
-}
+/**
+ * Milliseconds from t0 to each step of a run (to see where time goes), by name. Steps before t0
+ * (`ready`: from the start of the run to t0) are positive durations too. Which steps a run reports
+ * depends on the scenario and kind; bench/README.md lists them.
+ */
+type Phases = Record<string, number>;
 
 interface RunResult {
   ms: number;
@@ -30,7 +31,13 @@ interface RunResult {
   peerConnections: number;
 }
 
+type RunFunction = (server: string, firstTicket: JoinTicket, secondTicket: JoinTicket) => Promise<RunResult>;
+
 const RUN_TIMEOUT_MS = 15_000;
+/** `admit`: how long the warm state (patient waiting, call connected, remote stream) may take. */
+const WARM_TIMEOUT_MS = 10_000;
+/** `admit`, ConsultKit: how long after the first frame both sides may take to reach `in-call`. */
+const IN_CALL_TIMEOUT_MS = 5_000;
 
 // Count RTCPeerConnections, to show how many each way of joining sets up. PeerJS constructs them
 // through the global at call time, so a subclass installed here sees them all.
@@ -45,8 +52,10 @@ window.RTCPeerConnection = class extends NativePeerConnection {
 
 declare global {
   interface Window {
-    runConsultKit(server: string, patientTicket: JoinTicket, clinicianTicket: JoinTicket): Promise<RunResult>;
-    runPeerJS(server: string, ticketA: JoinTicket, ticketB: JoinTicket): Promise<RunResult>;
+    runAdmitConsultKit: RunFunction;
+    runAdmitPeerJS: RunFunction;
+    runColdConsultKit: RunFunction;
+    runColdPeerJS: RunFunction;
   }
 }
 
@@ -74,25 +83,32 @@ function stopStream(stream: MediaStream | null | undefined): void {
 function withTimeout<T>(promise: Promise<T>, what: string, ms = RUN_TIMEOUT_MS): Promise<T> {
   let timer: ReturnType<typeof setTimeout>;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: no first remote frame within ${ms} ms`)), ms);
+    timer = setTimeout(() => reject(new Error(`${what}: not done within ${ms} ms`)), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-/** Frames decoded so far on the inbound video of `pc`. */
-async function framesDecoded(pc: RTCPeerConnection | null): Promise<number> {
-  if (!pc) return 0;
-  let frames = 0;
-  (await pc.getStats()).forEach((report: { type: string; kind?: string; framesDecoded?: number }) => {
-    if (report.type === 'inbound-rtp' && report.kind === 'video') frames += report.framesDecoded ?? 0;
-  });
-  return frames;
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** What `pc` has received so far: video frames decoded, audio packets received. */
+async function received(pc: RTCPeerConnection | null): Promise<{ framesDecoded: number; audioPackets: number }> {
+  const totals = { framesDecoded: 0, audioPackets: 0 };
+  if (!pc) return totals;
+  (await pc.getStats()).forEach(
+    (report: { type: string; kind?: string; framesDecoded?: number; packetsReceived?: number }) => {
+      if (report.type !== 'inbound-rtp') return;
+      if (report.kind === 'video') totals.framesDecoded += report.framesDecoded ?? 0;
+      if (report.kind === 'audio') totals.audioPackets += report.packetsReceived ?? 0;
+    },
+  );
+  return totals;
 }
 
 /**
  * Resolves at the first decoded frame of `stream`: shown in a muted, autoplaying <video> and seen
  * by requestVideoFrameCallback, or (where that is missing) by polling the inbound video's
- * `framesDecoded` every 5 ms.
+ * `framesDecoded` every 5 ms. The callback is registered at once, so this may be called before
+ * any frame can arrive.
  */
 function firstFrame(
   stream: MediaStream,
@@ -122,7 +138,7 @@ function firstFrame(
     cleanup.add(() => (stopped = true));
     const poll = async (): Promise<void> => {
       if (stopped) return;
-      if ((await framesDecoded(peerConnection())) > 0) resolve({ at: performance.now(), probe: 'stats' });
+      if ((await received(peerConnection())).framesDecoded > 0) resolve({ at: performance.now(), probe: 'stats' });
       else setTimeout(() => void poll(), 5);
     };
     void poll();
@@ -156,32 +172,227 @@ function openPeer(server: string, ticket: JoinTicket, cleanup: Cleanup): Promise
 
 const camera = (): Promise<MediaStream> => navigator.mediaDevices.getUserMedia({ audio: true, video: true });
 
-window.runConsultKit = async (server, patientTicket, clinicianTicket) => {
+/** A promise that rejects as soon as `consultation` fails, for racing against the steps of a run. */
+function failure(consultation: Consultation, who: string, cleanup: Cleanup): Promise<never> {
+  return new Promise<never>((_, reject) => {
+    const check = (state: ConsultationState): void => {
+      if (state.status === 'failed') reject(new Error(`${who} failed: ${state.error?.message ?? 'no error given'}`));
+    };
+    cleanup.add(consultation.state.subscribe(check));
+    check(consultation.state.get());
+  });
+}
+
+/** Resolves once `test` holds for `consultation`'s state (checked now and on every change). */
+function until(consultation: Consultation, test: (state: ConsultationState) => boolean, cleanup: Cleanup) {
+  return new Promise<void>((resolve) => {
+    if (test(consultation.state.get())) return resolve();
+    const unsubscribe = consultation.state.subscribe((state) => {
+      if (!test(state)) return;
+      unsubscribe();
+      resolve();
+    });
+    cleanup.add(unsubscribe);
+  });
+}
+
+const iceUp = (pc: RTCPeerConnection | null): boolean =>
+  pc?.iceConnectionState === 'connected' || pc?.iceConnectionState === 'completed';
+
+/** What the warm state of an `admit` run looks like now, for a timeout message. */
+function warmReport(patient: Consultation, clinician: Consultation): string {
+  const p = patient.state.get();
+  const c = clinician.state.get();
+  return (
+    `patient status ${p.status}; clinician status ${c.status}, sees the patient as ` +
+    `${c.participants[0]?.presence ?? 'nobody'}, call ICE ${clinician.peerConnection?.iceConnectionState ?? 'no call'}, ` +
+    `remote stream ${c.remoteStream ? 'present' : 'absent'}`
+  );
+}
+
+// ---- scenario `admit`: from admission (PeerJS: the call) on a ready connection ----
+
+window.runAdmitConsultKit = async (server, patientTicket, clinicianTicket) => {
+  const cleanup = new Cleanup();
+  try {
+    const start = performance.now();
+    const patient = new Consultation({ server, ticket: patientTicket });
+    cleanup.add(() => patient.hangUp());
+    const clinician = new Consultation({ server, ticket: clinicianTicket });
+    cleanup.add(() => clinician.hangUp());
+    const failed = Promise.race([
+      failure(patient, 'ConsultKit patient', cleanup),
+      failure(clinician, 'ConsultKit clinician', cleanup),
+    ]);
+    failed.catch(() => undefined);
+    await withTimeout(Promise.race([patient.join(), failed]), 'ConsultKit patient join()');
+    await withTimeout(Promise.race([clinician.join(), failed]), 'ConsultKit clinician join()');
+
+    // The warm state: the clinician sees the patient waiting, the empty call is connected, and
+    // its remote stream (no frames yet) is there to watch.
+    const warm = (async () => {
+      while (
+        clinician.state.get().participants[0]?.presence !== 'waiting' ||
+        !iceUp(clinician.peerConnection) ||
+        !clinician.state.get().remoteStream
+      ) {
+        await sleep(5);
+      }
+    })();
+    try {
+      await withTimeout(Promise.race([warm, failed]), 'ConsultKit warm state', WARM_TIMEOUT_MS);
+    } catch (error) {
+      throw new Error(`${(error as Error).message} (${warmReport(patient, clinician)})`);
+    }
+    if (patient.state.get().status !== 'waiting' || patient.state.get().admitted) {
+      throw new Error(`ConsultKit: the patient should still be waiting, but is ${patient.state.get().status}`);
+    }
+
+    // Watch the patient's video on the clinician's side before admission.
+    const remoteStream = clinician.state.get().remoteStream!;
+    let t0 = Infinity;
+    const shown = { beforeAdmission: false };
+    const frame = firstFrame(remoteStream, () => clinician.peerConnection, cleanup).then((seen) => {
+      if (seen.at < t0) shown.beforeAdmission = true;
+      return seen;
+    });
+
+    // Nobody seen or heard before admission: nothing decoded on either side.
+    const [atClinician, atPatient] = await Promise.all([
+      received(clinician.peerConnection),
+      received(patient.peerConnection),
+    ]);
+    if (atClinician.framesDecoded || atPatient.framesDecoded || atClinician.audioPackets || atPatient.audioPackets) {
+      throw new Error(
+        `ConsultKit: media before admission: the clinician decoded ${atClinician.framesDecoded} video frames and ` +
+          `received ${atClinician.audioPackets} audio packets from the waiting patient; the patient decoded ` +
+          `${atPatient.framesDecoded} frames and received ${atPatient.audioPackets} audio packets`,
+      );
+    }
+    if (shown.beforeAdmission) throw new Error('ConsultKit: a remote frame was shown before admission');
+
+    const marks: Phases = { admitted: NaN, in_call: NaN };
+    const pcs = peerConnectionsCreated;
+    const ready = performance.now() - start;
+    t0 = performance.now();
+    clinician.admit();
+    const patientAdmitted = until(patient, (s) => s.admitted, cleanup).then(
+      () => (marks.admitted = performance.now() - t0),
+    );
+    const inCall = Promise.all([
+      until(patient, (s) => s.status === 'in-call', cleanup),
+      until(clinician, (s) => s.status === 'in-call', cleanup),
+    ]).then(() => (marks.in_call = performance.now() - t0));
+
+    const { at, probe } = await withTimeout(Promise.race([frame, failed]), 'ConsultKit first frame after admit()');
+    const ms = at - t0;
+    const created = peerConnectionsCreated - pcs;
+    if (shown.beforeAdmission) throw new Error('ConsultKit: a remote frame was shown before admission');
+    try {
+      await withTimeout(
+        Promise.race([Promise.all([patientAdmitted, inCall]), failed]),
+        'both in-call',
+        IN_CALL_TIMEOUT_MS,
+      );
+    } catch (error) {
+      throw new Error(
+        `ConsultKit: first frame ${ms.toFixed(1)} ms after admit(), but ${(error as Error).message}: ` +
+          `patient ${patient.state.get().status} (admitted ${patient.state.get().admitted}), ` +
+          `clinician ${clinician.state.get().status}`,
+      );
+    }
+    return { ms, probe, phases: { ready, ...marks, frame: ms }, peerConnections: created };
+  } finally {
+    cleanup.run();
+  }
+};
+
+window.runAdmitPeerJS = async (server, ticketA, ticketB) => {
+  const cleanup = new Cleanup();
+  try {
+    const start = performance.now();
+    // Peer A (the patient's part): camera open, connected, answering calls with its stream.
+    const streamA = await camera();
+    cleanup.add(() => stopStream(streamA));
+    const peerA = await withTimeout(openPeer(server, ticketA, cleanup), 'PeerJS peer A open');
+    peerA.on('call', (call) => {
+      cleanup.add(() => call.close());
+      call.answer(streamA);
+    });
+    // Peer B (the caller): camera open and connected too, before t0.
+    const streamB = await camera();
+    cleanup.add(() => stopStream(streamB));
+    const peerB = await withTimeout(openPeer(server, ticketB, cleanup), 'PeerJS peer B open');
+
+    const marks: Phases = { stream: NaN, ice: NaN };
+    const pcs = peerConnectionsCreated;
+    const ready = performance.now() - start;
+    const t0 = performance.now();
+    const call: MediaConnection = peerB.call(ticketA.peerId, streamB);
+    cleanup.add(() => call.close());
+    const pc = call.peerConnection;
+    const onIce = (): void => {
+      if (iceUp(pc) && Number.isNaN(marks.ice)) marks.ice = performance.now() - t0;
+    };
+    pc?.addEventListener('iceconnectionstatechange', onIce);
+    cleanup.add(() => pc?.removeEventListener('iceconnectionstatechange', onIce));
+    const frame = (async () => {
+      const remote = await new Promise<MediaStream>((resolve, reject) => {
+        call.once('stream', resolve);
+        call.on('error', reject);
+      });
+      marks.stream = performance.now() - t0;
+      return firstFrame(remote, () => call.peerConnection, cleanup);
+    })();
+    const { at, probe } = await withTimeout(frame, 'PeerJS first frame after call()');
+    const ms = at - t0;
+    return { ms, probe, phases: { ready, ...marks, frame: ms }, peerConnections: peerConnectionsCreated - pcs };
+  } finally {
+    cleanup.run();
+  }
+};
+
+// ---- scenario `cold`: the second participant from nothing ----
+
+window.runColdConsultKit = async (server, patientTicket, clinicianTicket) => {
   const cleanup = new Cleanup();
   try {
     const patient = new Consultation({ server, ticket: patientTicket });
     cleanup.add(() => patient.hangUp());
-    await withTimeout(patient.join(), 'ConsultKit patient join');
+    await withTimeout(patient.join(), 'ConsultKit patient join()');
 
     const pcs = peerConnectionsCreated;
     const t0 = performance.now();
     const clinician = new Consultation({ server, ticket: clinicianTicket });
     cleanup.add(() => clinician.hangUp());
-    const marks = { media: NaN, signalling: NaN, stream: NaN };
+    const marks: Phases = { media: NaN, signalling: NaN, waiting: NaN, stream: NaN };
     const frame = new Promise<{ at: number; probe: FrameProbe }>((resolve, reject) => {
       let watching = false;
-      const unsubscribe = clinician.state.subscribe((state) => {
+      let admitted = false;
+      const seen = (state: ConsultationState): void => {
         if (state.status === 'failed') reject(state.error ?? new Error('clinician failed'));
         if (state.localStream && Number.isNaN(marks.media)) marks.media = performance.now() - t0;
+        if (!admitted && state.participants[0]?.presence === 'waiting') {
+          // Admit as soon as the patient shows as waiting (outside the store's notification).
+          admitted = true;
+          marks.waiting = performance.now() - t0;
+          queueMicrotask(() => {
+            try {
+              clinician.admit();
+            } catch (error) {
+              reject(error);
+            }
+          });
+        }
         if (watching || !state.remoteStream) return;
         watching = true;
         marks.stream = performance.now() - t0;
         firstFrame(state.remoteStream, () => clinician.peerConnection, cleanup).then(resolve, reject);
-      });
-      cleanup.add(unsubscribe);
+      };
+      cleanup.add(clinician.state.subscribe(seen));
     });
     const joined = clinician.join().then(() => (marks.signalling = performance.now() - t0));
-    const [, { at, probe }] = await withTimeout(Promise.all([joined, frame]), 'ConsultKit');
+    const [, { at, probe }] = await withTimeout(Promise.all([joined, frame]), 'ConsultKit cold join');
     const ms = at - t0;
     return { ms, probe, phases: { ...marks, frame: ms }, peerConnections: peerConnectionsCreated - pcs };
   } finally {
@@ -189,18 +400,21 @@ window.runConsultKit = async (server, patientTicket, clinicianTicket) => {
   }
 };
 
-window.runPeerJS = async (server, ticketA, ticketB) => {
+window.runColdPeerJS = async (server, ticketA, ticketB) => {
   const cleanup = new Cleanup();
   try {
     // Peer A (the patient's part): its camera open, connected, answering calls with its stream.
     const streamA = await camera();
     cleanup.add(() => stopStream(streamA));
     const peerA = await withTimeout(openPeer(server, ticketA, cleanup), 'PeerJS peer A open');
-    peerA.on('call', (call) => call.answer(streamA));
+    peerA.on('call', (call) => {
+      cleanup.add(() => call.close());
+      call.answer(streamA);
+    });
 
     const pcs = peerConnectionsCreated;
     const t0 = performance.now();
-    const marks = { media: NaN, signalling: NaN, stream: NaN };
+    const marks: Phases = { media: NaN, signalling: NaN, stream: NaN };
     // Peer B (the caller) from nothing: camera, signalling, call.
     const frame = (async () => {
       const streamB = await camera();
@@ -217,7 +431,7 @@ window.runPeerJS = async (server, ticketA, ticketB) => {
       marks.stream = performance.now() - t0;
       return firstFrame(remote, () => call.peerConnection, cleanup);
     })();
-    const { at, probe } = await withTimeout(frame, 'PeerJS');
+    const { at, probe } = await withTimeout(frame, 'PeerJS cold join');
     const ms = at - t0;
     return { ms, probe, phases: { ...marks, frame: ms }, peerConnections: peerConnectionsCreated - pcs };
   } finally {

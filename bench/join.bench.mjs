@@ -1,6 +1,8 @@
-// Join benchmark: time from starting a call to the first decoded remote video frame, through
-// ConsultKit's `Consultation` and through bare PeerJS on the same ConsultKit server, alternating
-// the two kinds run by run in one headless Chromium page. Writes bench/results/join.json.
+// Join benchmark: time to the first decoded remote video frame, through ConsultKit's
+// `Consultation` and through bare PeerJS on the same ConsultKit server, alternating the two kinds
+// run by run in one headless Chromium page. Two scenarios: `admit` (the headline: from admission
+// on a warm connection; PeerJS: from the call between two ready peers) and `cold` (informational:
+// the second participant from nothing). Writes bench/results/join.json; see bench/README.md.
 import { createServer as createHttpServer } from 'node:http';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +15,31 @@ const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
 const WARM_UP = 2;
 const RUN_TIMEOUT_MS = 15_000;
 const PAUSE_MS = 100;
+/** The project's bar for the headline ratio (consultkit / peerjs, `admit` medians). */
+const BAR = 1.15;
+const KINDS = ['consultkit', 'peerjs'];
+
+/**
+ * The scenarios, in the order they run: the page functions of each kind and the phases they
+ * report (ms from t0; `ready` is the time before t0, from the start of the run).
+ */
+const SCENARIOS = {
+  admit: {
+    title: 'admit → first frame',
+    t0: 't0 just before admission (ConsultKit clinician.admit() on the warm call; PeerJS peerB.call() between two open peers)',
+    run: { consultkit: 'runAdmitConsultKit', peerjs: 'runAdmitPeerJS' },
+    phases: { consultkit: ['ready', 'admitted', 'in_call', 'frame'], peerjs: ['ready', 'stream', 'ice', 'frame'] },
+  },
+  cold: {
+    title: 'cold join → first frame',
+    t0: 't0 just before the second participant starts from nothing (ConsultKit new Consultation + join() + admit(); PeerJS camera, open, call())',
+    run: { consultkit: 'runColdConsultKit', peerjs: 'runColdPeerJS' },
+    phases: {
+      consultkit: ['media', 'signalling', 'waiting', 'stream', 'frame'],
+      peerjs: ['media', 'signalling', 'stream', 'frame'],
+    },
+  },
+};
 
 /** Counted runs of each kind: `BENCH_N` (for quick trials it may be below 20), default 20. */
 function runsPerKind() {
@@ -117,6 +144,96 @@ async function tickets(server, consultation) {
 }
 
 /**
+ * One scenario: `WARM_UP + n` runs of each kind, strictly alternating. Throws if any run fails.
+ * `evaluate(fn, tickets)` runs page function `fn` with a fresh consultation's tickets.
+ */
+async function runScenario(name, scenario, { n, serverUrl, evaluate, pageErrors, suffix }) {
+  const samples = { consultkit: [], peerjs: [] };
+  const phases = { consultkit: [], peerjs: [] };
+  const peerConnections = { consultkit: new Set(), peerjs: new Set() };
+  const probes = new Set();
+  const total = WARM_UP + n;
+  for (let i = 0; i < total; i++) {
+    // Strictly alternating, run by run: consultkit, peerjs, consultkit, peerjs, …
+    for (const kind of KINDS) {
+      const consultation = `b${name[0]}${i}x${suffix}${kind === 'consultkit' ? 'c' : 'p'}`;
+      const t = await tickets(serverUrl, consultation);
+      let result;
+      try {
+        result = await bounded(
+          evaluate(scenario.run[kind], t),
+          RUN_TIMEOUT_MS + 1_000,
+          `took more than ${RUN_TIMEOUT_MS / 1000} s`,
+        );
+      } catch (error) {
+        const detail = pageErrors.length ? ` (page errors: ${pageErrors.join('; ')})` : '';
+        throw new Error(
+          `join ${name}: ${kind} run ${i + 1} of ${total} failed: ${error.message.split('\n')[0]}${detail}`,
+        );
+      }
+      if (!(result.ms > 0 && result.ms < RUN_TIMEOUT_MS)) {
+        throw new Error(`join ${name}: ${kind} run ${i + 1} gave an implausible time: ${result.ms} ms`);
+      }
+      probes.add(result.probe);
+      if (i >= WARM_UP) {
+        samples[kind].push(round(result.ms, 2));
+        phases[kind].push(result.phases);
+        peerConnections[kind].add(result.peerConnections);
+      }
+      await sleep(PAUSE_MS);
+    }
+  }
+
+  const stats = { consultkit: summarise(samples.consultkit), peerjs: summarise(samples.peerjs) };
+  const phaseMedians = (kind) =>
+    Object.fromEntries(
+      scenario.phases[kind].map((key) => {
+        const values = phases[kind].map((p) => p[key]).filter((x) => Number.isFinite(x));
+        return [key, values.length ? summarise(values).median : null];
+      }),
+    );
+  const pcs = (kind) => [...peerConnections[kind]].sort((a, b) => a - b).join('/');
+  return {
+    title: scenario.title,
+    t0: scenario.t0,
+    consultkit_ms: stats.consultkit.median,
+    peerjs_ms: stats.peerjs.median,
+    ratio: round(stats.consultkit.median / stats.peerjs.median, 3),
+    stats,
+    phases_median_ms: { consultkit: phaseMedians('consultkit'), peerjs: phaseMedians('peerjs') },
+    peer_connections_after_t0: { consultkit: pcs('consultkit'), peerjs: pcs('peerjs') },
+    samples,
+    probes: [...probes],
+  };
+}
+
+/** The table of one scenario, as log lines. */
+function table(name, result, n) {
+  const number = (x) => (x === null ? '–' : x.toFixed(1));
+  const lines = [
+    `join: scenario ${name} (${result.title}), ms to the first decoded remote frame; n=${n} each, alternating, ${WARM_UP} warm-up runs each`,
+    `join:   ${result.t0}`,
+    `join:   kind          median     p95     min     max | RTCPeerConnections created after t0`,
+  ];
+  for (const kind of KINDS) {
+    const s = result.stats[kind];
+    lines.push(
+      `join:   ${kind.padEnd(10)} ${[s.median, s.p95, s.min, s.max].map((x) => x.toFixed(1).padStart(7)).join(' ')} | ${result.peer_connections_after_t0[kind]}`,
+    );
+  }
+  for (const kind of KINDS) {
+    const phases = Object.entries(result.phases_median_ms[kind])
+      .map(([key, value]) => `${key} ${number(value)}`)
+      .join(', ');
+    lines.push(`join:   ${kind.padEnd(10)} phases (median ms from t0; ready = before t0): ${phases}`);
+  }
+  lines.push(
+    `join:   ratio consultkit/peerjs ${result.ratio.toFixed(2)} (medians ${result.consultkit_ms.toFixed(1)} / ${result.peerjs_ms.toFixed(1)} ms)`,
+  );
+  return lines;
+}
+
+/**
  * Runs the benchmark; returns its summary. `chrome`: { executablePath, args }.
  * @param {{ executablePath: string, args: string[], log: (line: string) => void }} chrome
  */
@@ -136,71 +253,36 @@ export async function run({ executablePath, args, log }) {
     const pageErrors = [];
     tab.on('pageerror', (error) => pageErrors.push(error.message));
     await tab.goto(page.url);
-    // These functions run in the page, where the bundle put them on `window` (`globalThis`).
-    const ready = () => typeof globalThis.runConsultKit === 'function' && typeof globalThis.runPeerJS === 'function';
-    await tab.waitForFunction(ready, null, { timeout: 10_000 });
+    // The run functions live in the page, where the bundle put them on `window` (`globalThis`).
+    const names = Object.values(SCENARIOS).flatMap((scenario) => Object.values(scenario.run));
+    await tab.waitForFunction((fns) => fns.every((fn) => typeof globalThis[fn] === 'function'), names, {
+      timeout: 10_000,
+    });
+    const evaluate = (fn, t) =>
+      tab.evaluate(([f, s, a, b]) => globalThis[f](s, a, b), [fn, serverUrl, t.patient, t.clinician]);
 
-    const kinds = {
-      consultkit: (t) =>
-        tab.evaluate(([s, a, b]) => globalThis.runConsultKit(s, a, b), [serverUrl, t.patient, t.clinician]),
-      peerjs: (t) => tab.evaluate(([s, a, b]) => globalThis.runPeerJS(s, a, b), [serverUrl, t.patient, t.clinician]),
-    };
-    const samples = { consultkit: [], peerjs: [] };
-    const phases = { consultkit: [], peerjs: [] };
-    const peerConnections = { consultkit: new Set(), peerjs: new Set() };
-    const probes = new Set();
     const suffix = Math.random().toString(36).slice(2, 8);
-    const total = WARM_UP + n;
-    let index = 0;
-    for (let i = 0; i < total; i++) {
-      // Strictly alternating, run by run: consultkit, peerjs, consultkit, peerjs, …
-      for (const kind of ['consultkit', 'peerjs']) {
-        const consultation = `b${index++}x${suffix}${kind === 'consultkit' ? 'c' : 'p'}`;
-        const t = await tickets(serverUrl, consultation);
-        let result;
-        try {
-          result = await bounded(
-            kinds[kind](t),
-            RUN_TIMEOUT_MS + 1_000,
-            `${kind} run ${i + 1}: took more than ${RUN_TIMEOUT_MS / 1000} s`,
-          );
-        } catch (error) {
-          const detail = pageErrors.length ? ` (page errors: ${pageErrors.join('; ')})` : '';
-          throw new Error(`join: ${kind} run ${i + 1} of ${total} failed: ${error.message.split('\n')[0]}${detail}`);
-        }
-        if (!(result.ms > 0 && result.ms < RUN_TIMEOUT_MS)) {
-          throw new Error(`join: ${kind} run ${i + 1} gave an implausible time: ${result.ms} ms`);
-        }
-        probes.add(result.probe);
-        if (i >= WARM_UP) {
-          samples[kind].push(round(result.ms, 2));
-          phases[kind].push(result.phases);
-          peerConnections[kind].add(result.peerConnections);
-        }
-        await sleep(PAUSE_MS);
-      }
+    const scenarios = {};
+    for (const [name, scenario] of Object.entries(SCENARIOS)) {
+      scenarios[name] = await runScenario(name, scenario, { n, serverUrl, evaluate, pageErrors, suffix });
+      for (const line of table(name, scenarios[name], n)) log(line);
     }
 
-    const ck = summarise(samples.consultkit);
-    const pj = summarise(samples.peerjs);
-    const ratio = round(ck.median / pj.median, 3);
-    const phaseMedians = (list) =>
-      Object.fromEntries(
-        ['media', 'signalling', 'stream', 'frame'].map((key) => [key, summarise(list.map((p) => p[key])).median]),
-      );
-    const breakdown = { consultkit: phaseMedians(phases.consultkit), peerjs: phaseMedians(phases.peerjs) };
-    const pcs = (kind) => [...peerConnections[kind]].sort((a, b) => a - b).join('/');
+    const { admit } = scenarios;
+    const withinBar = admit.ratio <= BAR;
+    const probes = new Set(Object.values(scenarios).flatMap((s) => s.probes));
+    for (const s of Object.values(scenarios)) delete s.probes;
     const report = {
-      consultkit_ms: ck.median,
-      peerjs_ms: pj.median,
-      ratio,
+      consultkit_ms: admit.consultkit_ms,
+      peerjs_ms: admit.peerjs_ms,
+      ratio: admit.ratio,
+      bar: BAR,
+      within_bar: withinBar,
+      headline: 'admit',
       n,
       warm_up: WARM_UP,
       alternating: true,
-      stats: { consultkit: ck, peerjs: pj },
-      phases_median_ms: breakdown,
-      peer_connections_per_run: { consultkit: pcs('consultkit'), peerjs: pcs('peerjs') },
-      samples,
+      scenarios,
       first_frame_probe: [...probes].join(','),
       chromium: chromiumVersion,
       date: new Date().toISOString(),
@@ -208,17 +290,11 @@ export async function run({ executablePath, args, log }) {
     await mkdir(RESULTS, { recursive: true });
     await writeFile(`${RESULTS}join.json`, `${JSON.stringify(report, null, 2)}\n`);
 
-    const row = (kind, stats, phases) =>
-      `join: ${kind.padEnd(10)} ${[stats.median, stats.p95, stats.min, stats.max].map((x) => x.toFixed(1).padStart(7)).join(' ')}` +
-      ` | ${[phases.media, phases.signalling, phases.stream].map((x) => x.toFixed(0).padStart(6)).join(' ')}` +
-      ` | ${pcs(kind)}`;
-    log(`join: ms from t0 to the first decoded remote frame (n=${n} each, alternating, ${WARM_UP} warm-up runs each)`);
-    log(`join:             median     p95     min     max |  media signal stream | RTCPeerConnections`);
-    log(row('consultkit', ck, breakdown.consultkit));
-    log(row('peerjs', pj, breakdown.peerjs));
     log(
-      `join: ratio consultkit/peerjs ${ratio.toFixed(2)} (medians ${ck.median.toFixed(1)} / ${pj.median.toFixed(1)} ms, Chromium ${chromiumVersion}); wrote bench/results/join.json`,
+      `join (admit → first frame): consultkit ${admit.consultkit_ms.toFixed(1)} ms | peerjs ${admit.peerjs_ms.toFixed(1)} ms | ` +
+        `ratio ${admit.ratio.toFixed(2)} (bar ${BAR}: ${withinBar ? 'within' : 'OVER'})`,
     );
+    log(`join: Chromium ${chromiumVersion}; wrote bench/results/join.json`);
     return report;
   } finally {
     for (const close of closers.reverse()) {
