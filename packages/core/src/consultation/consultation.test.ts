@@ -62,6 +62,21 @@ describe('Consultation (real signalling server, real WebRTC)', () => {
     await until(async () => (await framesDecoded(clinician.peerConnection)) > 0, 'clinician decoding');
   });
 
+  it('cannot reach a participant of another consultation: the server drops the signalling', async () => {
+    const victimTicket = await ticket(consultationId(), 'patient');
+    const victim = await consultations.create(victimTicket.consultationId, 'patient', { ticket: victimTicket });
+    await victim.join();
+    // A clinician of another consultation, aimed at the victim's peer id.
+    const intruder = await consultations.create(consultationId(), 'clinician', {
+      ticket: { remotePeerId: victimTicket.peerId },
+    });
+    await intruder.join();
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(victim.peerConnection, 'no call reached the victim').to.equal(null);
+    expect(victim.state.get().participants[0]!.presence).to.equal('absent');
+    expect(intruder.state.get().participants[0]!.presence).to.equal('absent');
+  });
+
   describe('waiting room', () => {
     it('keeps the patient waiting, unseen and unheard, on a warm connection until admitted', async () => {
       const { patient, clinician } = await consultations.waiting();

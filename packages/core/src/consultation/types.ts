@@ -32,7 +32,8 @@ export interface JoinTicket {
  * - `waiting`: in the room. The patient waits to be admitted; the clinician waits for a patient
  *   (see `participants`) or has not admitted them yet.
  * - `admitted`: admission given; the call is completing.
- * - `in-call`: media flows both ways.
+ * - `in-call`: admitted and connected: media is on the wire both ways (the first frames follow
+ *   within a frame interval or two).
  * - `reconnecting`: the media path was lost; recovering on its own (ICE restart, then a new call).
  * - `ended`: hung up, or declined. Terminal; `endReason` says which.
  * - `failed`: could not join; `error` says why. Terminal.

@@ -1,15 +1,16 @@
 /**
  * Signalling: the PeerJS server (`peer`) mounted on our HTTP server at `/signal`. The websocket
  * lives at `/signal/peerjs`; an upgrade is accepted only with a valid signalling token whose peer
- * id is the one asked for, else it is answered `401`. The PeerJS HTTP API (id generation, peer
- * listing) is not exposed: the server assigns peer ids.
+ * id is the one asked for, else it is answered `401`. Messages are relayed only between
+ * participants of the same consultation. The PeerJS HTTP API (id generation, peer listing) is not
+ * exposed: the server assigns peer ids.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { ExpressPeerServer } from 'peer';
-import { WebSocketServer } from 'ws';
-import { TokenError, type SignallingClaims, type SignallingTokens } from '../tokens.js';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { ROLES, TokenError, type SignallingClaims, type SignallingTokens } from '../tokens.js';
 
 export const SIGNAL_PATH = '/signal';
 export const SIGNAL_KEY = 'consultkit';
@@ -35,6 +36,26 @@ function refusal(req: IncomingMessage, tokens: SignallingTokens): string | Signa
   }
   if (id !== claims.pid) return 'peer id not the token’s';
   return claims;
+}
+
+/** Message types relayed between peers: PeerJS's own and our ICE restarts. */
+const RELAYED = new Set(['OFFER', 'ANSWER', 'CANDIDATE', 'LEAVE', 'CK-ICE-RESTART-OFFER', 'CK-ICE-RESTART-ANSWER']);
+
+/** Why a message from a peer may not be relayed, or null if it may. */
+function relayProblem(data: unknown, claims: SignallingClaims, sameConsultation: Set<string>): string | null {
+  let message: { type?: unknown; dst?: unknown };
+  try {
+    message = JSON.parse(String(data)) as typeof message;
+  } catch {
+    return 'not JSON';
+  }
+  if (message?.type === 'HEARTBEAT') return null;
+  if (typeof message?.type !== 'string' || !RELAYED.has(message.type))
+    return `type ${String(message?.type)} not relayed`;
+  if (typeof message.dst !== 'string') return 'no destination';
+  if (message.dst === claims.pid) return 'addressed to itself';
+  if (!sameConsultation.has(message.dst)) return 'destination outside the consultation';
+  return null;
 }
 
 function refuse(socket: Duplex, status: 401 | 404, reason: string): void {
@@ -77,7 +98,30 @@ export async function signallingPlugin(app: FastifyInstance, { tokens }: Signall
       refuse(socket, 401, verdict);
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      scope(ws, verdict);
+      wss.emit('connection', ws, req);
+    });
+  };
+
+  /**
+   * Lets a socket's messages reach PeerJS only when they are addressed to a participant of the
+   * same consultation (and are of a type we relay): anything else is dropped and logged. Peer
+   * ids are derived from the consultation and role, so this holds for peers not connected yet too
+   * (PeerJS queues messages for them).
+   */
+  const scope = (ws: WebSocket, claims: SignallingClaims): void => {
+    const sameConsultation = new Set(ROLES.map((role) => tokens.peerId(claims.cid, role)));
+    const emit = ws.emit.bind(ws) as (event: string | symbol, ...args: unknown[]) => boolean;
+    ws.emit = ((event: string | symbol, ...args: unknown[]) => {
+      if (event !== 'message') return emit(event, ...args);
+      const problem = relayProblem(args[0], claims, sameConsultation);
+      if (problem) {
+        app.log.warn({ from: claims.pid, consultation: claims.cid, problem }, 'signalling message dropped');
+        return false;
+      }
+      return emit(event, ...args);
+    }) as typeof ws.emit;
   };
   app.server.on('upgrade', onUpgrade);
 
