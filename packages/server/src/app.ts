@@ -5,11 +5,18 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { Auth } from './auth.js';
+import { BookingEvents } from './booking/events.js';
+import { seedDemoPractice } from './booking/seed.js';
+import { BookingService } from './booking/service.js';
 import type { Config } from './config.js';
 import { installErrorHandlers } from './errors.js';
 import { devJoinPlugin } from './plugins/dev.js';
+import { fhirPlugin } from './plugins/fhir.js';
+import { composeConfirmation, mailPlugin } from './plugins/mail.js';
 import { signallingPlugin } from './plugins/signalling.js';
-import { openStorage, type Storage } from './storage/index.js';
+import { devStaffSessionPlugin, staffPlugin } from './plugins/staff.js';
+import { migrate, openStorage, type Storage } from './storage/index.js';
 import { SignallingTokens } from './tokens.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -26,10 +33,25 @@ export interface ServeOptions {
   themesDir?: string | undefined;
 }
 
+/** Slots are generated again this often (six hours). */
+export const SLOT_GENERATION_INTERVAL_MS = 6 * 60 * 60 * 1000;
+
+/** What tests and embedders may give the server besides its configuration. */
+export interface ServerOptions {
+  /** The clock (epoch ms) of booking rules and slot generation; `Date.now` by default. */
+  now?: () => number;
+  /** A storage to use instead of opening one from the configuration (migrated here; closed on close). */
+  storage?: Storage;
+  /** Interval of the staff event stream's keep-alive comment (15 s). */
+  eventHeartbeatMs?: number;
+}
+
 export interface ConsultKitServer {
   app: FastifyInstance;
   storage: Storage;
   tokens: SignallingTokens;
+  /** Booking rules over the storage: the repository, the event bus, slot generation. */
+  booking: BookingService;
   /** Starts listening; resolves to the base URL. */
   listen(): Promise<string>;
   close(): Promise<void>;
@@ -41,8 +63,23 @@ export const DEFAULT_SERVE: Required<ServeOptions> = {
   themesDir: `${REPO_ROOT}packages/elements/themes`,
 };
 
-export async function createServer(config: Config, serve: ServeOptions = DEFAULT_SERVE): Promise<ConsultKitServer> {
-  const storage = await openStorage(config);
+export async function createServer(
+  config: Config,
+  serve: ServeOptions = DEFAULT_SERVE,
+  options: ServerOptions = {},
+): Promise<ConsultKitServer> {
+  const storage = options.storage ?? (await openStorage(config));
+  const now = options.now ?? Date.now;
+  const events = new BookingEvents();
+  const booking = new BookingService({ storage, events, composeConfirmation, now });
+  try {
+    if (options.storage) await migrate(storage);
+    if (config.seedDemo) await seedDemoPractice(storage, config.timeZone);
+    await booking.generateHorizon();
+  } catch (error) {
+    await storage.close();
+    throw error;
+  }
   const tokens = new SignallingTokens(config.secret, config.tokenTtlSeconds);
   const app = Fastify({
     logger: { level: config.logLevel },
@@ -56,9 +93,22 @@ export async function createServer(config: Config, serve: ServeOptions = DEFAULT
   await app.register(signallingPlugin, { tokens });
   if (config.demo) await app.register(devJoinPlugin, { tokens });
 
+  const auth = new Auth({ staffKey: config.staffKey, secret: config.secret, repo: booking.repo, now });
+  await app.register(fhirPlugin, { prefix: '/fhir', booking, auth, timeZone: config.timeZone, version: VERSION });
+  await app.register(mailPlugin, { auth, repo: booking.repo });
+  await app.register(staffPlugin, { auth, events, heartbeatMs: options.eventHeartbeatMs });
+  if (!config.production) await app.register(devStaffSessionPlugin, { auth });
+
+  // Keep eight weeks of slots ahead: again every six hours (the first run was above).
+  const generation = setInterval(() => {
+    booking.generateHorizon().catch((error: unknown) => app.log.error({ err: error }, 'slot generation failed'));
+  }, SLOT_GENERATION_INTERVAL_MS);
+  generation.unref();
+
   await registerStatic(app, serve);
 
   app.addHook('onClose', async () => {
+    clearInterval(generation);
     await storage.close();
   });
 
@@ -66,6 +116,7 @@ export async function createServer(config: Config, serve: ServeOptions = DEFAULT
     app,
     storage,
     tokens,
+    booking,
     async listen() {
       await app.listen({ host: config.host, port: config.port });
       const address = app.server.address();

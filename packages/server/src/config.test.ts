@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, DEV_SECRET, loadConfig } from './config.js';
+import { ConfigError, DEV_SECRET, DEV_STAFF_KEY, loadConfig } from './config.js';
 
 function configError(env: Record<string, string>): ConfigError {
   try {
@@ -23,6 +23,22 @@ describe('configuration', () => {
     assert.equal(config.databaseUrl, undefined);
     assert.equal(config.secret, DEV_SECRET);
     assert.equal(config.demo, true);
+    assert.equal(config.staffKey, DEV_STAFF_KEY);
+    assert.equal(config.staffKeyIsDevDefault, true);
+    assert.equal(config.timeZone, 'Europe/London');
+    assert.equal(config.seedDemo, true);
+  });
+
+  it('reads CONSULTKIT_STAFF_KEY, CONSULTKIT_TIMEZONE and CONSULTKIT_SEED_DEMO', () => {
+    const config = loadConfig({
+      CONSULTKIT_STAFF_KEY: 'k'.repeat(32),
+      CONSULTKIT_TIMEZONE: 'America/New_York',
+      CONSULTKIT_SEED_DEMO: 'off',
+    });
+    assert.deepEqual(
+      [config.staffKey, config.staffKeyIsDevDefault, config.timeZone, config.seedDemo],
+      ['k'.repeat(32), false, 'America/New_York', false],
+    );
   });
 
   it('reads PORT, HOST, CONSULTKIT_DATA_DIR and DATABASE_URL', () => {
@@ -52,6 +68,11 @@ describe('configuration', () => {
     ['CONSULTKIT_DEMO', { CONSULTKIT_DEMO: 'maybe' }, /true or false/],
     ['LOG_LEVEL', { LOG_LEVEL: 'loud' }, /one of/],
     ['CONSULTKIT_TOKEN_TTL', { CONSULTKIT_TOKEN_TTL: '5' }, /between 60/],
+    ['CONSULTKIT_STAFF_KEY', { CONSULTKIT_STAFF_KEY: 'short' }, /at least 32/],
+    ['CONSULTKIT_STAFF_KEY', { CONSULTKIT_STAFF_KEY: `${'k'.repeat(32)} space` }, /printable ASCII/],
+    ['CONSULTKIT_TIMEZONE', { CONSULTKIT_TIMEZONE: 'Mars/Olympus_Mons' }, /not an IANA time zone/],
+    ['CONSULTKIT_TIMEZONE', { CONSULTKIT_TIMEZONE: 'GMT+25' }, /not an IANA time zone/],
+    ['CONSULTKIT_SEED_DEMO', { CONSULTKIT_SEED_DEMO: 'sometimes' }, /true or false/],
   ];
   for (const [variable, env, message] of bad) {
     it(`names ${variable} when ${JSON.stringify(env)} is bad`, () => {
@@ -70,14 +91,35 @@ describe('configuration', () => {
   });
 
   it('refuses the demo consultation in production', () => {
-    const error = configError({ NODE_ENV: 'production', CONSULTKIT_SECRET: 'x'.repeat(40), CONSULTKIT_DEMO: 'true' });
+    const error = configError({
+      NODE_ENV: 'production',
+      CONSULTKIT_SECRET: 'x'.repeat(40),
+      CONSULTKIT_STAFF_KEY: 'k'.repeat(40),
+      CONSULTKIT_DEMO: 'true',
+    });
     assert.equal(error.variable, 'CONSULTKIT_DEMO');
   });
 
-  it('starts in production with a real secret, and the demo off by default', () => {
-    const config = loadConfig({ NODE_ENV: 'production', CONSULTKIT_SECRET: 'x'.repeat(40) });
+  it('refuses the development staff key in production', () => {
+    const error = configError({ NODE_ENV: 'production', CONSULTKIT_SECRET: 'x'.repeat(40) });
+    assert.equal(error.variable, 'CONSULTKIT_STAFF_KEY');
+    assert.match(error.message, /production/);
+    assert.equal(
+      configError({ NODE_ENV: 'production', CONSULTKIT_SECRET: 'x'.repeat(40), CONSULTKIT_STAFF_KEY: DEV_STAFF_KEY })
+        .variable,
+      'CONSULTKIT_STAFF_KEY',
+    );
+  });
+
+  it('starts in production with a real secret and staff key, the demo and its seed off by default', () => {
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      CONSULTKIT_SECRET: 'x'.repeat(40),
+      CONSULTKIT_STAFF_KEY: 'k'.repeat(40),
+    });
     assert.equal(config.production, true);
     assert.equal(config.demo, false);
+    assert.equal(config.seedDemo, false);
   });
 
   it('the server command stops with a message naming the bad variable', async () => {

@@ -7,6 +7,12 @@ import { resolve } from 'node:path';
 /** The development default for `CONSULTKIT_SECRET`. Refused when `NODE_ENV=production`. */
 export const DEV_SECRET = 'consultkit-development-secret-do-not-use-in-production';
 
+/**
+ * The development default for `CONSULTKIT_STAFF_KEY`: the bearer key of staff and vendor
+ * backends. Announced at start; refused when `NODE_ENV=production`.
+ */
+export const DEV_STAFF_KEY = 'consultkit-development-staff-key';
+
 export interface Config {
   /** `NODE_ENV === 'production'`: refuses development defaults. */
   production: boolean;
@@ -25,6 +31,14 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Lifetime of a signalling token, in seconds. */
   tokenTtlSeconds: number;
+  /** Bearer key of staff and vendor backends (`Authorization: Bearer <key>`). */
+  staffKey: string;
+  /** True when `staffKey` is the development default. */
+  staffKeyIsDevDefault: boolean;
+  /** The practice's IANA time zone: schedules' wall-clock times, dates in searches and e-mails. */
+  timeZone: string;
+  /** Seed the demo practice (Riverside Surgery) when the database has no practitioner yet. */
+  seedDemo: boolean;
 }
 
 /** A configuration error: names the variable and says what is wrong with its value. */
@@ -64,6 +78,15 @@ function boolean(env: Env, name: string, fallback: boolean): boolean {
 /** A folder, made absolute; `memory://` (a database that lives and dies with the process) as it is. */
 function dataDir(value: string): string {
   return value.startsWith('memory://') ? value : resolve(value);
+}
+
+/** An IANA time zone name as the platform's Intl knows it (canonical spelling), else a ConfigError. */
+function timeZoneName(value: string): string {
+  try {
+    return new Intl.DateTimeFormat('en-GB', { timeZone: value }).resolvedOptions().timeZone;
+  } catch {
+    throw new ConfigError('CONSULTKIT_TIMEZONE', `not an IANA time zone (like Europe/London): "${value}"`);
+  }
 }
 
 /** Reads and validates the configuration from `env` (defaults to `process.env`). */
@@ -107,6 +130,25 @@ export function loadConfig(env: Env = process.env): Config {
     );
   }
 
+  const staffKeyRaw = env['CONSULTKIT_STAFF_KEY'];
+  const staffKey = staffKeyRaw === undefined || staffKeyRaw === '' ? DEV_STAFF_KEY : staffKeyRaw;
+  const staffKeyIsDevDefault = staffKey === DEV_STAFF_KEY;
+  if (production && staffKeyIsDevDefault) {
+    throw new ConfigError(
+      'CONSULTKIT_STAFF_KEY',
+      'is unset or the development default, which is refused with NODE_ENV=production; set a random value of at least 32 characters',
+    );
+  }
+  if (!staffKeyIsDevDefault && staffKey.length < 32) {
+    throw new ConfigError('CONSULTKIT_STAFF_KEY', `must be at least 32 characters, got ${staffKey.length}`);
+  }
+  if (!/^[\x21-\x7e]+$/.test(staffKey)) {
+    throw new ConfigError('CONSULTKIT_STAFF_KEY', 'must be printable ASCII with no spaces (it travels in a header)');
+  }
+
+  const timeZone = timeZoneName(env['CONSULTKIT_TIMEZONE']?.trim() || 'Europe/London');
+  const seedDemo = boolean(env, 'CONSULTKIT_SEED_DEMO', !production);
+
   const logLevelRaw = (env['LOG_LEVEL']?.trim() || 'info') as Config['logLevel'];
   if (!LOG_LEVELS.includes(logLevelRaw)) {
     throw new ConfigError('LOG_LEVEL', `expected one of ${LOG_LEVELS.join(', ')}, got "${logLevelRaw}"`);
@@ -123,5 +165,9 @@ export function loadConfig(env: Env = process.env): Config {
     demo,
     logLevel: logLevelRaw,
     tokenTtlSeconds: integer(env, 'CONSULTKIT_TOKEN_TTL', 12 * 60 * 60, 60, 7 * 24 * 60 * 60),
+    staffKey,
+    staffKeyIsDevDefault,
+    timeZone,
+    seedDemo,
   };
 }

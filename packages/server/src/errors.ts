@@ -34,6 +34,8 @@ export class HttpError extends Error {
     readonly status: number,
     readonly code: IssueCode,
     message: string,
+    /** Extra response headers (`WWW-Authenticate` on a 401). */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
     this.name = 'HttpError';
@@ -44,11 +46,30 @@ export function sendOutcome(reply: FastifyReply, status: number, code: IssueCode
   return reply.code(status).type('application/fhir+json').send(operationOutcome(code, diagnostics));
 }
 
+/** A database "data exception" (SQLSTATE class 22: invalid text, out-of-range number, …). */
+function isDataException(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code);
+}
+
 /** Installs the error and not-found handlers so that nothing answers a bare 500 or HTML 404. */
 export function installErrorHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | HttpError, request, reply) => {
-    if (error instanceof HttpError) return sendOutcome(reply, error.status, error.code, error.message);
+    if (error instanceof HttpError) {
+      reply.headers(error.headers);
+      return sendOutcome(reply, error.status, error.code, error.message);
+    }
     if (error.validation) return sendOutcome(reply, 400, 'invalid', `Invalid request: ${error.message}`);
+    if (isDataException(error)) {
+      // A value the database cannot take (SQLSTATE class 22): the request's fault, not the server's.
+      request.log.warn({ err: error }, 'value refused by the database');
+      return sendOutcome(
+        reply,
+        400,
+        'value',
+        'A value in the request cannot be stored or compared; check its characters and range',
+      );
+    }
     const status = error.statusCode ?? 500;
     if (status < 500) return sendOutcome(reply, status, status === 415 ? 'not-supported' : 'structure', error.message);
     request.log.error({ err: error }, 'unhandled error');

@@ -188,6 +188,8 @@ describe('consultkit-server command', () => {
       env: { ...process.env, PORT: '0', CONSULTKIT_DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     try {
       let stdout = '';
       const baseUrl = await new Promise<string>((resolve, reject) => {
@@ -199,6 +201,13 @@ describe('consultkit-server command', () => {
         child.on('exit', (code) => reject(new Error(`exited ${code} before listening: ${stdout}`)));
       });
       assert.match(stdout, /two-party-call/);
+      assert.match(stdout, /FHIR +http:\/\/\S+\/fhir\/metadata +\(practice time zone Europe\/London\)/);
+      assert.match(
+        stderr,
+        /development CONSULTKIT_STAFF_KEY; staff calls take "Authorization: Bearer consultkit-development-staff-key"/,
+      );
+      const practitioners = (await (await fetch(`${baseUrl}/fhir/Practitioner`)).json()) as { total: number };
+      assert.ok(practitioners.total >= 3, 'npm start seeds the demo practice');
       assert.match(stdout, new RegExp(`PGlite in ${dataDir}`));
       const health = (await (await fetch(`${baseUrl}/healthz`)).json()) as { storage: string };
       assert.equal(health.storage, 'pglite');

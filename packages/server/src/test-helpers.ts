@@ -1,13 +1,106 @@
 /** Starting a real server for node tests: in-memory PGlite, an ephemeral port on 127.0.0.1. */
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { createServer, type ConsultKitServer, type ServeOptions, type ServerOptions } from './app.js';
+import { BookingRepository } from './booking/repository.js';
+import type { WeeklyTemplate } from './booking/template.js';
 import { loadConfig } from './config.js';
-import { createServer, type ConsultKitServer, type ServeOptions } from './app.js';
+import type { Storage } from './storage/index.js';
 
 export async function startTestServer(
   env: Record<string, string> = {},
   serve: ServeOptions = {},
+  options: ServerOptions = {},
 ): Promise<{ server: ConsultKitServer; url: string }> {
   const config = loadConfig({ PORT: '0', CONSULTKIT_DATA_DIR: 'memory://', LOG_LEVEL: 'silent', ...env });
-  const server = await createServer(config, serve);
+  const server = await createServer(config, serve, options);
   const url = await server.listen();
   return { server, url };
+}
+
+/**
+ * A PostgreSQL database of its own for one test run, on the server `DATABASE_URL` points at;
+ * `dispose` drops it. Undefined when DATABASE_URL is not set.
+ */
+export async function freshPostgresDatabase(): Promise<{ url: string; dispose(): Promise<void> } | undefined> {
+  const base = process.env['DATABASE_URL'];
+  if (!base) return undefined;
+  const name = `consultkit_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: base });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async dispose() {
+      await admin.query(`DROP DATABASE IF EXISTS ${name}`);
+      await admin.end();
+    },
+  };
+}
+
+/** The booking tests' fixed "now": Monday 2 March 2026, 08:00 UTC (08:00 GMT in London). */
+export const TEST_NOW = Date.parse('2026-03-02T08:00:00Z');
+
+export interface BookingFixture {
+  gp: { practitionerId: number; scheduleId: number };
+  nurse: { practitionerId: number; scheduleId: number };
+}
+
+/**
+ * A small practice for deterministic tests: Dr Ada Test (GP: Video, Telephone, In-person; every day
+ * 09:00–12:00, 10-minute slots) and Nurse Bea Test (nurse: In-person, Telephone; weekdays
+ * 09:00–10:00, 15-minute slots), with slots from 1 March to 5 April 2026 (London).
+ */
+export async function seedBookingFixture(storage: Storage): Promise<BookingFixture> {
+  const repo = new BookingRepository(storage);
+  const every = (sessions: string[]) => ({
+    mon: sessions,
+    tue: sessions,
+    wed: sessions,
+    thu: sessions,
+    fri: sessions,
+    sat: sessions,
+    sun: sessions,
+  });
+  const gpTemplate: WeeklyTemplate = { slotMinutes: 10, sessions: every(['09:00-12:00']) };
+  const nurseTemplate: WeeklyTemplate = {
+    slotMinutes: 15,
+    sessions: {
+      mon: ['09:00-10:00'],
+      tue: ['09:00-10:00'],
+      wed: ['09:00-10:00'],
+      thu: ['09:00-10:00'],
+      fri: ['09:00-10:00'],
+    },
+  };
+  const gpId = await repo.createPractitioner({
+    name: { prefix: ['Dr'], given: ['Ada'], family: 'Test' },
+    qualification: 'GP',
+  });
+  const gpSchedule = await repo.createSchedule({
+    practitionerId: gpId,
+    serviceType: 'gp',
+    serviceDisplay: 'GP appointment',
+    channels: ['Video', 'Telephone', 'In-person'],
+    template: gpTemplate,
+    timeZone: 'Europe/London',
+  });
+  const nurseId = await repo.createPractitioner({ name: { prefix: ['Nurse'], given: ['Bea'], family: 'Test' } });
+  const nurseSchedule = await repo.createSchedule({
+    practitionerId: nurseId,
+    serviceType: 'nurse',
+    serviceDisplay: 'Nurse appointment',
+    channels: ['In-person', 'Telephone'],
+    template: nurseTemplate,
+    timeZone: 'Europe/London',
+  });
+  for (const id of [gpSchedule, nurseSchedule]) {
+    await repo.generateSlots((await repo.schedule(id))!, '2026-03-01', '2026-04-06');
+  }
+  return {
+    gp: { practitionerId: gpId, scheduleId: gpSchedule },
+    nurse: { practitionerId: nurseId, scheduleId: nurseSchedule },
+  };
 }

@@ -20,6 +20,8 @@ export interface SignallingClaims {
   pid: string;
   /** Expiry, seconds since the epoch. */
   exp: number;
+  /** The join session this token belongs to (absent for development tickets). */
+  sid?: string;
 }
 
 export type TokenProblem = 'malformed' | 'bad-signature' | 'expired';
@@ -46,12 +48,18 @@ export class SignallingTokens {
     return `ck-${this.mac(`peer:${cid}:${role}`).subarray(0, 16).toString('hex')}`;
   }
 
-  issue(cid: string, role: Role): { token: string; claims: SignallingClaims } {
+  /** A token for `role` in `cid`; `exp` (seconds since the epoch) defaults to now plus the lifetime. */
+  issue(
+    cid: string,
+    role: Role,
+    options: { exp?: number; sid?: string } = {},
+  ): { token: string; claims: SignallingClaims } {
     const claims: SignallingClaims = {
       cid,
       role,
       pid: this.peerId(cid, role),
-      exp: Math.floor(this.now() / 1000) + this.ttlSeconds,
+      exp: options.exp ?? Math.floor(this.now() / 1000) + this.ttlSeconds,
+      ...(options.sid ? { sid: options.sid } : {}),
     };
     const body = Buffer.from(JSON.stringify(claims)).toString('base64url');
     return { token: `${body}.${this.mac(body).toString('base64url')}`, claims };

@@ -20,6 +20,11 @@ async function main(): Promise<void> {
   if (config.secretIsDevDefault) {
     console.warn('consultkit-server: using the development CONSULTKIT_SECRET; set your own before real use.');
   }
+  if (config.staffKeyIsDevDefault) {
+    console.warn(
+      `consultkit-server: using the development CONSULTKIT_STAFF_KEY; staff calls take "Authorization: Bearer ${config.staffKey}". Set your own before real use.`,
+    );
+  }
   const server = await createServer(config);
   // People read and click these: localhost rather than 127.0.0.1.
   const url = (await server.listen()).replace('//127.0.0.1:', '//localhost:');
@@ -30,6 +35,7 @@ async function main(): Promise<void> {
       `  examples   ${url}/`,
       `  two-party  ${url}/examples/two-party-call/`,
       `  health     ${url}/healthz`,
+      `  FHIR       ${url}/fhir/metadata  (practice time zone ${config.timeZone})`,
       `  signalling ${url.replace(/^http/, 'ws')}/signal/peerjs`,
       'Press Ctrl-C to stop.',
     ].join('\n'),

@@ -1,0 +1,398 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { openStorage, type Storage } from '../storage/index.js';
+import { freshPostgresDatabase } from '../test-helpers.js';
+import { BookingEvents } from './events.js';
+import {
+  BookingRepository,
+  createPractitioners,
+  generateSlotsFor,
+  type NewAppointment,
+  type PatientDetails,
+} from './repository.js';
+import { DEMO_CLINICIANS, seedDemoPractice } from './seed.js';
+import { BookingService, uniqueViolation } from './service.js';
+import { slotTimes, type WeeklyTemplate } from './template.js';
+import { addDays, dateIn } from './zone.js';
+
+/**
+ * The booking tables on every engine: PGlite always; PostgreSQL when DATABASE_URL is set (in a
+ * database of its own, dropped afterwards).
+ */
+const engines = [
+  {
+    name: 'PGlite',
+    skip: false as const,
+    async open() {
+      const storage = await openStorage({ dataDir: 'memory://' });
+      return { storage, dispose: () => storage.close() };
+    },
+  },
+  {
+    name: 'PostgreSQL',
+    skip: process.env['DATABASE_URL']
+      ? (false as const)
+      : 'DATABASE_URL is not set: PostgreSQL booking storage tests skipped',
+    async open() {
+      const database = (await freshPostgresDatabase())!;
+      const storage = await openStorage({ databaseUrl: database.url, dataDir: '' });
+      return {
+        storage,
+        async dispose() {
+          await storage.close();
+          await database.dispose();
+        },
+      };
+    },
+  },
+];
+
+const LONDON = 'Europe/London';
+const WEEKDAYS_9_TO_12: WeeklyTemplate = {
+  slotMinutes: 10,
+  sessions: {
+    mon: ['09:00-12:00'],
+    tue: ['09:00-12:00'],
+    wed: ['09:00-12:00'],
+    thu: ['09:00-12:00'],
+    fri: ['09:00-12:00'],
+  },
+};
+const patient = (email: string, given = 'Ada'): PatientDetails => ({
+  name: [{ given: [given], family: 'Lovelace' }],
+  birthDate: '1985-12-10',
+  email,
+});
+
+for (const engine of engines) {
+  describe(`booking storage on ${engine.name}`, { skip: engine.skip }, () => {
+    let storage: Storage;
+    let dispose: () => Promise<void>;
+    let repo: BookingRepository;
+
+    before(async () => {
+      ({ storage, dispose } = await engine.open());
+      repo = new BookingRepository(storage);
+    });
+    after(() => dispose?.());
+
+    it('seeds the demo practice once, so that today and tomorrow always have free slots ahead', async () => {
+      assert.equal(await seedDemoPractice(storage, LONDON), true);
+      assert.equal(await seedDemoPractice(storage, LONDON), false, 'idempotent: not when a practitioner exists');
+      const practitioners = await repo.searchPractitioners({ count: 100, offset: 0, total: true });
+      assert.ok(practitioners.total! >= 3);
+      assert.equal(practitioners.total, DEMO_CLINICIANS.length);
+      const schedules = await repo.searchSchedules({ count: 100, offset: 0, total: false });
+      const channels = Object.fromEntries(schedules.rows.map((s) => [s.practitioner_name.family, s.channels]));
+      assert.deepEqual(channels['Khan'], ['Video', 'Telephone', 'In-person']);
+      assert.deepEqual(channels['Shah'], ['In-person', 'Telephone']);
+
+      // Whatever the day and hour the server starts: a weekday morning, a Saturday night, late on a Sunday.
+      for (const start of [
+        '2026-03-02T08:00:00Z',
+        '2026-03-28T21:30:00Z',
+        '2026-03-29T22:30:00Z',
+        '2026-10-25T00:30:00Z',
+      ]) {
+        const now = Date.parse(start);
+        const service = new BookingService({
+          storage,
+          events: new BookingEvents(),
+          composeConfirmation: () => ({ subject: '', text: '' }),
+          now: () => now,
+        });
+        const made = await service.generateHorizon();
+        assert.ok(made > 0);
+        const today = dateIn(now, LONDON);
+        for (const [date, label] of [
+          [today, 'today'],
+          [addDays(today, 1), 'tomorrow'],
+        ] as const) {
+          const from = Math.max(now, Date.parse(`${date}T00:00:00Z`) - 3600_000);
+          const page = await repo.searchSlots({
+            statuses: ['free'],
+            from,
+            to: Date.parse(`${addDays(date, 1)}T00:00:00Z`) - 3600_000,
+            count: 1,
+            offset: 0,
+            total: true,
+          });
+          assert.ok(page.total! > 0, `${label} (${date}) has free slots ahead when the server starts at ${start}`);
+        }
+        const weeks = await repo.searchSlots({
+          statuses: ['free'],
+          from: Date.parse(`${addDays(today, 27)}T12:00:00Z`),
+          to: Date.parse(`${addDays(today, 28)}T12:00:00Z`),
+          count: 0,
+          offset: 0,
+          total: true,
+        });
+        assert.ok(weeks.total! > 0, 'four weeks ahead has free slots too');
+      }
+    });
+
+    it('generates slots idempotently: unique per schedule and start', async () => {
+      const practitionerId = await repo.createPractitioner({ name: { given: ['Gen'], family: 'Test' } });
+      const scheduleId = await repo.createSchedule({
+        practitionerId,
+        serviceType: 'gp',
+        serviceDisplay: 'GP appointment',
+        channels: ['Video'],
+        template: WEEKDAYS_9_TO_12,
+        timeZone: LONDON,
+      });
+      const schedule = (await repo.schedule(scheduleId))!;
+      const expected = slotTimes(WEEKDAYS_9_TO_12, LONDON, '2026-03-23', '2026-04-06').starts.length;
+      assert.equal(expected, 10 * 18);
+      assert.equal(await repo.generateSlots(schedule, '2026-03-23', '2026-04-06'), expected);
+      assert.equal(await repo.generateSlots(schedule, '2026-03-23', '2026-04-06'), 0, 'nothing new the second time');
+      assert.equal(await repo.generateSlots(schedule, '2026-03-30', '2026-04-13'), 5 * 18, 'only the new week');
+      const page = await repo.searchSlots({ scheduleIds: [scheduleId], count: 500, offset: 0, total: true });
+      assert.equal(page.total, 15 * 18);
+      assert.equal(new Set(page.rows.map((r) => r.start_at.getTime())).size, page.rows.length);
+      await assert.rejects(
+        storage.query('INSERT INTO slot (schedule_id, start_at, end_at) VALUES ($1, $2, $3)', [
+          scheduleId,
+          page.rows[0]!.start_at.toISOString(),
+          page.rows[0]!.end_at.toISOString(),
+        ]),
+        (error: unknown) => uniqueViolation(error) !== undefined,
+      );
+    });
+
+    it('refuses a bad template or time zone when a schedule is created', async () => {
+      const practitionerId = await repo.createPractitioner({ name: { family: 'Bad' } });
+      const base = { practitionerId, serviceType: 'gp', serviceDisplay: 'GP', channels: ['Video'] as const };
+      await assert.rejects(
+        repo.createSchedule({ ...base, template: { slotMinutes: 1, sessions: {} }, timeZone: LONDON }),
+        /slotMinutes/,
+      );
+      await assert.rejects(
+        repo.createSchedule({ ...base, template: WEEKDAYS_9_TO_12, timeZone: 'Mars/Base' }),
+        /timeZone/,
+      );
+    });
+
+    describe('slots, patients and appointments', () => {
+      let scheduleId: number;
+      let practitionerId: number;
+      let appointment: (slotId: number, overrides?: Partial<NewAppointment>) => Promise<number>;
+
+      before(async () => {
+        const ids = await createPractitioners(storage, {
+          practitioners: 1,
+          template: WEEKDAYS_9_TO_12,
+          timeZone: LONDON,
+        });
+        scheduleId = ids[0]!;
+        practitionerId = (await repo.schedule(scheduleId))!.practitioner_id;
+        await generateSlotsFor(storage, { from: '2026-05-04', to: '2026-05-09', scheduleIds: [scheduleId] });
+        let n = 0;
+        appointment = async (slotId, overrides = {}) => {
+          const slot = (await repo.slot(slotId))!;
+          n++;
+          return repo.insertAppointment({
+            status: 'pending',
+            slotId,
+            scheduleId,
+            practitionerId,
+            patientId: await repo.upsertPatient(patient(`db${n}@example.org`), new Date()),
+            start: slot.start_at,
+            end: slot.end_at,
+            channel: 'Video',
+            bookingReference: `CK-TEST-${String(n).padStart(4, '0')}-${engine.name.slice(0, 4).toUpperCase()}`,
+            idempotencyKey: null,
+            requestDigest: 'x',
+            patientDetails: patient(`db${n}@example.org`),
+            now: new Date(),
+            ...overrides,
+          });
+        };
+      });
+
+      const slotsOn = async (date: string) =>
+        (
+          await repo.searchSlots({
+            scheduleIds: [scheduleId],
+            from: Date.parse(`${date}T00:00:00Z`),
+            to: Date.parse(`${date}T23:59:59Z`),
+            count: 100,
+            offset: 0,
+            total: false,
+          })
+        ).rows;
+
+      it('takes a slot only when it is free', async () => {
+        const [slot] = await slotsOn('2026-05-04');
+        assert.equal(await repo.takeSlot(slot!.id, 'busy-tentative', new Date()), true);
+        assert.equal(await repo.takeSlot(slot!.id, 'busy-tentative', new Date()), false);
+        assert.equal((await repo.slot(slot!.id))!.status, 'busy-tentative');
+      });
+
+      it('of 50 transactions taking one slot at once, exactly one gets it', async () => {
+        const [, slot] = await slotsOn('2026-05-04');
+        const results = await Promise.all(
+          Array.from({ length: 50 }, () =>
+            storage.transaction((tx) => new BookingRepository(tx).takeSlot(slot!.id, 'busy-tentative', new Date())),
+          ),
+        );
+        assert.equal(results.filter(Boolean).length, 1);
+      });
+
+      it('the database refuses a second live appointment on a slot (partial unique index)', async () => {
+        const [, , slot] = await slotsOn('2026-05-05');
+        const first = await appointment(slot!.id);
+        await assert.rejects(
+          appointment(slot!.id),
+          (error: unknown) => uniqueViolation(error) === 'appointment_live_slot',
+        );
+        await storage.query(`UPDATE appointment SET status = 'cancelled' WHERE id = $1`, [first]);
+        const second = await appointment(slot!.id);
+        assert.notEqual(second, first, 'once cancelled, the slot can hold another appointment');
+        assert.equal(await repo.liveAppointmentsOnSlot(slot!.id), 1);
+        await assert.rejects(
+          storage.query(`UPDATE appointment SET status = 'noshow' WHERE id = $1`, [first]),
+          (error: unknown) => uniqueViolation(error) === 'appointment_live_slot',
+          'reviving the cancelled one is refused too',
+        );
+      });
+
+      it('refuses duplicate booking references and idempotency keys, and unknown statuses', async () => {
+        const [a, b, c] = await slotsOn('2026-05-06');
+        await appointment(a!.id, { bookingReference: 'CK-SAME-SAME-SAME', idempotencyKey: 'k1' });
+        await assert.rejects(
+          appointment(b!.id, { bookingReference: 'CK-SAME-SAME-SAME' }),
+          (error: unknown) => uniqueViolation(error) === 'appointment_booking_reference',
+        );
+        await assert.rejects(
+          appointment(c!.id, { idempotencyKey: 'k1' }),
+          (error: unknown) => uniqueViolation(error) === 'appointment_idempotency_key',
+        );
+        await assert.rejects(appointment(c!.id, { status: 'waitlist' as 'pending' }), /check constraint/);
+      });
+
+      it('keeps one patient per e-mail (any case) and birth date; the first name stays, a phone is filled in', async () => {
+        const first = await repo.upsertPatient(patient('Same@Example.org', 'First'), new Date());
+        const second = await repo.upsertPatient(
+          { ...patient('same@example.ORG', 'Second'), phone: '07700 900001' },
+          new Date(),
+        );
+        assert.equal(second, first);
+        const row = (await repo.patient(first))!;
+        assert.deepEqual(row.name, [{ given: ['First'], family: 'Lovelace' }]);
+        assert.equal(row.phone, '07700 900001');
+        const other = await repo.upsertPatient({ ...patient('same@example.org'), birthDate: '1990-01-01' }, new Date());
+        assert.notEqual(other, first, 'another birth date is another patient');
+      });
+
+      it('searches slots by status and time, pages with "more", and counts', async () => {
+        const all = await repo.searchSlots({ scheduleIds: [scheduleId], count: 500, offset: 0, total: true });
+        assert.equal(all.total, 5 * 18);
+        const starts = all.rows.map((r) => r.start_at.getTime());
+        assert.deepEqual(
+          starts,
+          [...starts].sort((x, y) => x - y),
+          'in start order',
+        );
+        const page = await repo.searchSlots({
+          scheduleIds: [scheduleId],
+          statuses: ['free'],
+          count: 10,
+          offset: 80,
+          total: true,
+        });
+        assert.equal(
+          page.total,
+          5 * 18 -
+            (
+              await repo.searchSlots({
+                scheduleIds: [scheduleId],
+                statuses: ['busy-tentative', 'busy'],
+                count: 0,
+                offset: 0,
+                total: true,
+              })
+            ).total!,
+        );
+        assert.equal(page.more, page.total! > 90);
+        const none = await repo.searchSlots({ scheduleIds: [], count: 10, offset: 0, total: true });
+        assert.deepEqual([none.rows.length, none.total], [0, 0]);
+        const window = await repo.searchSlots({
+          scheduleIds: [scheduleId],
+          from: Date.parse('2026-05-07T08:00:00Z'),
+          to: Date.parse('2026-05-07T08:30:00Z'),
+          count: 10,
+          offset: 0,
+          total: false,
+        });
+        assert.deepEqual(
+          window.rows.map((r) => r.start_at.toISOString()),
+          ['2026-05-07T08:00:00.000Z', '2026-05-07T08:10:00.000Z', '2026-05-07T08:20:00.000Z'],
+          '09:00 BST is 08:00 UTC',
+        );
+        assert.equal(window.total, undefined);
+      });
+
+      it('lists the outbox newest first', async () => {
+        const when = (minute: number) => new Date(Date.UTC(2026, 4, 1, 9, minute));
+        await repo.queueMail({ appointmentId: null, to: 'a@example.org', subject: 'older', body: '…', now: when(0) });
+        await repo.queueMail({ appointmentId: null, to: 'b@example.org', subject: 'newer', body: '…', now: when(5) });
+        const rows = await repo.outbox(2);
+        assert.deepEqual(
+          rows.map((r) => r.subject),
+          ['newer', 'older'],
+        );
+      });
+    });
+
+    it('confirming a video booking asks the join-link hook inside the transaction and mails the link', async () => {
+      const [scheduleId] = await createPractitioners(storage, {
+        practitioners: 1,
+        template: WEEKDAYS_9_TO_12,
+        timeZone: LONDON,
+      });
+      await generateSlotsFor(storage, { from: '2026-06-01', to: '2026-06-02', scheduleIds: [scheduleId!] });
+      const now = Date.parse('2026-05-01T12:00:00Z');
+      const asked: number[] = [];
+      const service = new BookingService({
+        storage,
+        events: new BookingEvents(),
+        composeConfirmation: (details) => ({ subject: 'confirmed', text: `join at ${details.joinUrl}` }),
+        now: () => now,
+        joinLink: async (appointment, tx) => {
+          const rows = await tx.query<{ status: string }>('SELECT status FROM appointment WHERE id = $1', [
+            appointment.id,
+          ]);
+          asked.push(appointment.id);
+          return `https://join.example/${rows[0]!.status}`;
+        },
+      });
+      const slot = (await repo.searchSlots({ scheduleIds: [scheduleId!], count: 1, offset: 0, total: false })).rows[0]!;
+      const { appointment } = await service.book({
+        slotId: slot.id,
+        start: slot.start_at.getTime(),
+        end: slot.end_at.getTime(),
+        channel: 'Video',
+        patient: patient('hook@example.org'),
+      });
+      await service.update(appointment.id, { kind: 'staff' }, { status: 'booked' }, 1);
+      assert.deepEqual(asked, [appointment.id]);
+      const [message] = await repo.outbox(1);
+      assert.equal(message!.body, 'join at https://join.example/booked', 'the hook sees the confirmed row');
+      assert.equal(message!.to_address, 'hook@example.org');
+    });
+
+    it('bulk-creates practitioners and a year of slots for a benchmark', async () => {
+      const scheduleIds = await createPractitioners(storage, {
+        practitioners: 3,
+        template: WEEKDAYS_9_TO_12,
+        timeZone: LONDON,
+      });
+      assert.equal(scheduleIds.length, 3);
+      const made = await generateSlotsFor(storage, { from: '2027-01-01', to: '2028-01-01', scheduleIds });
+      assert.equal(made, 3 * slotTimes(WEEKDAYS_9_TO_12, LONDON, '2027-01-01', '2028-01-01').starts.length);
+      const counted = await repo.searchSlots({ scheduleIds, count: 0, offset: 0, total: true });
+      assert.equal(counted.total, made);
+    });
+  });
+}

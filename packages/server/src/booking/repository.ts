@@ -1,0 +1,683 @@
+/**
+ * The booking tables in SQL, over any `SqlExecutor` (the storage itself, or a transaction). The
+ * same statements run on PGlite and PostgreSQL. Business rules live in `service.ts`; this module
+ * only reads and writes rows.
+ */
+import type { SqlExecutor, Storage } from '../storage/index.js';
+import { slotTimes, TemplateError, validateTemplate, type WeeklyTemplate } from './template.js';
+import { canonicalTimeZone } from './zone.js';
+
+export const SLOT_STATUSES = ['free', 'busy-tentative', 'busy'] as const;
+export type SlotStatus = (typeof SLOT_STATUSES)[number];
+
+export const APPOINTMENT_STATUSES = ['pending', 'booked', 'arrived', 'fulfilled', 'cancelled', 'noshow'] as const;
+export type AppointmentStatus = (typeof APPOINTMENT_STATUSES)[number];
+
+export const DELIVERY_CHANNELS = ['Video', 'Telephone', 'In-person'] as const;
+export type DeliveryChannel = (typeof DELIVERY_CHANNELS)[number];
+
+export const CANCELATION_REASONS = ['declined', 'patient', 'practice'] as const;
+export type CancelationReason = (typeof CANCELATION_REASONS)[number];
+
+/** Live appointments hold their slot; a cancelled one has let it go. */
+export const LIVE_STATUSES: readonly AppointmentStatus[] = ['pending', 'booked', 'arrived', 'fulfilled', 'noshow'];
+
+export interface HumanNameJson {
+  prefix?: string[];
+  given?: string[];
+  family?: string;
+  text?: string;
+}
+
+export interface PractitionerRow {
+  id: number;
+  name: HumanNameJson;
+  qualification: string | null;
+  active: boolean;
+  updated_at: Date;
+}
+
+export interface ScheduleRow {
+  id: number;
+  practitioner_id: number;
+  practitioner_name: HumanNameJson;
+  service_type: string;
+  service_display: string;
+  channels: DeliveryChannel[];
+  template: WeeklyTemplate;
+  time_zone: string;
+  active: boolean;
+  updated_at: Date;
+}
+
+export interface SlotRow {
+  id: number;
+  schedule_id: number;
+  start_at: Date;
+  end_at: Date;
+  status: SlotStatus;
+  updated_at: Date;
+  service_type: string;
+  service_display: string;
+  time_zone: string;
+}
+
+export interface PatientDetails {
+  name: HumanNameJson[];
+  birthDate: string;
+  email: string;
+  phone?: string;
+}
+
+export interface PatientRow {
+  id: number;
+  name: HumanNameJson[];
+  birth_date: string;
+  email: string;
+  phone: string | null;
+  created_at: Date;
+}
+
+export interface AppointmentRow {
+  id: number;
+  version: number;
+  status: AppointmentStatus;
+  cancelation_reason: CancelationReason | null;
+  slot_id: number;
+  schedule_id: number;
+  practitioner_id: number;
+  practitioner_name: HumanNameJson;
+  patient_id: number;
+  start_at: Date;
+  end_at: Date;
+  channel: DeliveryChannel;
+  service_type: string;
+  service_display: string;
+  time_zone: string;
+  booking_reference: string;
+  idempotency_key: string | null;
+  request_digest: string;
+  patient_details: PatientDetails;
+  confirmed_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface OutboxRow {
+  id: number;
+  appointment_id: number | null;
+  to_address: string;
+  subject: string;
+  body: string;
+  created_at: Date;
+  sent_at: Date | null;
+}
+
+export interface Page<T> {
+  rows: T[];
+  /** Every match, when counted. */
+  total?: number;
+  /** More matches after this page. */
+  more: boolean;
+}
+
+export interface SlotQuery {
+  statuses?: readonly SlotStatus[];
+  /** Start at or after (epoch ms). */
+  from?: number;
+  /** Start before (epoch ms). */
+  to?: number;
+  /** Only these schedules (an empty list matches nothing). */
+  scheduleIds?: readonly number[];
+  count: number;
+  offset: number;
+  /** Count every match (a second, indexed query). */
+  total: boolean;
+}
+
+export interface AppointmentQuery {
+  statuses?: readonly string[];
+  from?: number;
+  to?: number;
+  practitionerIds?: readonly number[];
+  patientIds?: readonly number[];
+  /** Booking references or idempotency keys: an appointment with any of them. */
+  identifiers?: { bookingReferences: readonly string[]; idempotencyKeys: readonly string[] };
+  count: number;
+  offset: number;
+  total: boolean;
+}
+
+export interface NewSchedule {
+  practitionerId: number;
+  serviceType: string;
+  serviceDisplay: string;
+  channels: readonly DeliveryChannel[];
+  template: WeeklyTemplate;
+  timeZone: string;
+  active?: boolean;
+}
+
+export interface NewAppointment {
+  status: AppointmentStatus;
+  slotId: number;
+  scheduleId: number;
+  practitionerId: number;
+  patientId: number;
+  start: Date;
+  end: Date;
+  channel: DeliveryChannel;
+  bookingReference: string;
+  idempotencyKey: string | null;
+  requestDigest: string;
+  patientDetails: PatientDetails;
+  now: Date;
+}
+
+export interface AppointmentChanges {
+  status: AppointmentStatus;
+  cancelationReason: CancelationReason | null;
+  slotId: number;
+  start: Date;
+  end: Date;
+  confirmedAt: Date | null;
+  now: Date;
+}
+
+const SCHEDULE_COLUMNS = `sc.id, sc.practitioner_id, p.name AS practitioner_name, sc.service_type, sc.service_display,
+  sc.channels, sc.template, sc.time_zone, sc.active, sc.updated_at`;
+
+const SLOT_COLUMNS = `s.id, s.schedule_id, s.start_at, s.end_at, s.status, s.updated_at,
+  sc.service_type, sc.service_display, sc.time_zone`;
+
+const APPOINTMENT_COLUMNS = `a.id, a.version, a.status, a.cancelation_reason, a.slot_id, a.schedule_id, a.practitioner_id,
+  p.name AS practitioner_name, a.patient_id, a.start_at, a.end_at, a.channel, sc.service_type, sc.service_display,
+  sc.time_zone, a.booking_reference, a.idempotency_key, a.request_digest, a.patient_details, a.confirmed_at,
+  a.created_at, a.updated_at`;
+
+const APPOINTMENT_FROM = `appointment a JOIN practitioner p ON p.id = a.practitioner_id JOIN schedule sc ON sc.id = a.schedule_id`;
+
+/** Collects `$n` parameters while a query is built. */
+class Params {
+  readonly values: unknown[] = [];
+  add(value: unknown): string {
+    this.values.push(value);
+    return `$${this.values.length}`;
+  }
+}
+
+/** Rows at most this many per INSERT when generating slots. */
+const SLOT_CHUNK = 5000;
+
+export class BookingRepository {
+  constructor(readonly db: SqlExecutor) {}
+
+  // Practitioners ------------------------------------------------------------------------------
+
+  async createPractitioner(input: { name: HumanNameJson; qualification?: string; active?: boolean }): Promise<number> {
+    const rows = await this.db.query<{ id: number }>(
+      'INSERT INTO practitioner (name, qualification, active) VALUES ($1, $2, $3) RETURNING id',
+      [JSON.stringify(input.name), input.qualification ?? null, input.active ?? true],
+    );
+    return rows[0]!.id;
+  }
+
+  async practitioner(id: number): Promise<PractitionerRow | undefined> {
+    const rows = await this.db.query<PractitionerRow>(
+      'SELECT id, name, qualification, active, updated_at FROM practitioner WHERE id = $1',
+      [id],
+    );
+    return rows[0];
+  }
+
+  async countPractitioners(): Promise<number> {
+    const rows = await this.db.query<{ n: number }>('SELECT count(*)::int AS n FROM practitioner');
+    return rows[0]!.n;
+  }
+
+  async searchPractitioners(query: {
+    ids?: readonly number[];
+    active?: boolean;
+    count: number;
+    offset: number;
+    total: boolean;
+  }): Promise<Page<PractitionerRow>> {
+    const params = new Params();
+    const where: string[] = [];
+    if (query.ids) where.push(`id = ANY(${params.add(query.ids)}::int[])`);
+    if (query.active !== undefined) where.push(`active = ${params.add(query.active)}`);
+    const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    return this.page<PractitionerRow>(
+      `SELECT id, name, qualification, active, updated_at FROM practitioner ${filter} ORDER BY id`,
+      `SELECT count(*)::int AS n FROM practitioner ${filter}`,
+      params,
+      query,
+    );
+  }
+
+  // Schedules ----------------------------------------------------------------------------------
+
+  /** Creates a schedule; its template is checked first (`TemplateError`). */
+  async createSchedule(input: NewSchedule): Promise<number> {
+    const template = validateTemplate(input.template);
+    const timeZone = canonicalTimeZone(input.timeZone);
+    if (!timeZone) throw new TemplateError(`timeZone: not an IANA time zone: "${input.timeZone}"`);
+    const rows = await this.db.query<{ id: number }>(
+      `INSERT INTO schedule (practitioner_id, service_type, service_display, channels, template, time_zone, active)
+       VALUES ($1, $2, $3, $4::text[], $5, $6, $7) RETURNING id`,
+      [
+        input.practitionerId,
+        input.serviceType,
+        input.serviceDisplay,
+        [...input.channels],
+        JSON.stringify(template),
+        timeZone,
+        input.active ?? true,
+      ],
+    );
+    return rows[0]!.id;
+  }
+
+  async schedule(id: number): Promise<ScheduleRow | undefined> {
+    const rows = await this.db.query<ScheduleRow>(
+      `SELECT ${SCHEDULE_COLUMNS} FROM schedule sc JOIN practitioner p ON p.id = sc.practitioner_id WHERE sc.id = $1`,
+      [id],
+    );
+    return rows[0];
+  }
+
+  async schedulesByIds(ids: readonly number[]): Promise<ScheduleRow[]> {
+    if (ids.length === 0) return [];
+    return this.db.query<ScheduleRow>(
+      `SELECT ${SCHEDULE_COLUMNS} FROM schedule sc JOIN practitioner p ON p.id = sc.practitioner_id
+       WHERE sc.id = ANY($1::int[]) ORDER BY sc.id`,
+      [[...ids]],
+    );
+  }
+
+  async searchSchedules(query: {
+    ids?: readonly number[];
+    practitionerIds?: readonly number[];
+    serviceTypes?: readonly string[];
+    active?: boolean;
+    count: number;
+    offset: number;
+    total: boolean;
+  }): Promise<Page<ScheduleRow>> {
+    const params = new Params();
+    const where: string[] = [];
+    if (query.ids) where.push(`sc.id = ANY(${params.add(query.ids)}::int[])`);
+    if (query.practitionerIds) where.push(`sc.practitioner_id = ANY(${params.add(query.practitionerIds)}::int[])`);
+    if (query.serviceTypes) where.push(`sc.service_type = ANY(${params.add(query.serviceTypes)}::text[])`);
+    if (query.active !== undefined) where.push(`sc.active = ${params.add(query.active)}`);
+    const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    return this.page<ScheduleRow>(
+      `SELECT ${SCHEDULE_COLUMNS} FROM schedule sc JOIN practitioner p ON p.id = sc.practitioner_id ${filter} ORDER BY sc.id`,
+      `SELECT count(*)::int AS n FROM schedule sc ${filter}`,
+      params,
+      query,
+    );
+  }
+
+  /** Ids of the schedules matching every filter given (for slot search). */
+  async scheduleIds(filter: {
+    ids?: readonly number[];
+    practitionerIds?: readonly number[];
+    serviceTypes?: readonly string[];
+  }): Promise<number[]> {
+    const params = new Params();
+    const where: string[] = [];
+    if (filter.ids) where.push(`id = ANY(${params.add(filter.ids)}::int[])`);
+    if (filter.practitionerIds) where.push(`practitioner_id = ANY(${params.add(filter.practitionerIds)}::int[])`);
+    if (filter.serviceTypes) where.push(`service_type = ANY(${params.add(filter.serviceTypes)}::text[])`);
+    const rows = await this.db.query<{ id: number }>(
+      `SELECT id FROM schedule ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id`,
+      params.values,
+    );
+    return rows.map((row) => row.id);
+  }
+
+  async activeSchedules(): Promise<ScheduleRow[]> {
+    return this.db.query<ScheduleRow>(
+      `SELECT ${SCHEDULE_COLUMNS} FROM schedule sc JOIN practitioner p ON p.id = sc.practitioner_id
+       WHERE sc.active AND p.active ORDER BY sc.id`,
+    );
+  }
+
+  // Slots --------------------------------------------------------------------------------------
+
+  /**
+   * Makes the slots of `schedule` for the days `from` (inclusive) to `to` (exclusive) in its time
+   * zone, in multi-row inserts; slots already there are left as they are. Returns how many it made.
+   */
+  async generateSlots(
+    schedule: { id: number; template: WeeklyTemplate; time_zone: string },
+    from: string,
+    to: string,
+  ): Promise<number> {
+    const { starts, ends } = slotTimes(schedule.template, schedule.time_zone, from, to);
+    let made = 0;
+    for (let i = 0; i < starts.length; i += SLOT_CHUNK) {
+      const iso = (ms: number) => new Date(ms).toISOString();
+      const rows = await this.db.query<{ n: number }>(
+        `WITH made AS (
+           INSERT INTO slot (schedule_id, start_at, end_at)
+           SELECT $1, t.start_at, t.end_at FROM unnest($2::timestamptz[], $3::timestamptz[]) AS t (start_at, end_at)
+           ON CONFLICT (schedule_id, start_at) DO NOTHING
+           RETURNING 1
+         )
+         SELECT count(*)::int AS n FROM made`,
+        [schedule.id, starts.slice(i, i + SLOT_CHUNK).map(iso), ends.slice(i, i + SLOT_CHUNK).map(iso)],
+      );
+      made += rows[0]!.n;
+    }
+    return made;
+  }
+
+  async slot(id: number): Promise<SlotRow | undefined> {
+    const rows = await this.db.query<SlotRow>(
+      `SELECT ${SLOT_COLUMNS} FROM slot s JOIN schedule sc ON sc.id = s.schedule_id WHERE s.id = $1`,
+      [id],
+    );
+    return rows[0];
+  }
+
+  /**
+   * Slots in start order. The filters are all on `slot` columns (schedules resolved to ids
+   * beforehand), so the page is read along `slot_status_start` or `slot_schedule_start` and the
+   * count is an index count.
+   */
+  async searchSlots(query: SlotQuery): Promise<Page<SlotRow>> {
+    if (query.scheduleIds?.length === 0 || query.statuses?.length === 0) {
+      return { rows: [], more: false, ...(query.total ? { total: 0 } : {}) };
+    }
+    const params = new Params();
+    const where: string[] = [];
+    // Every status when none is asked for: the same rows, but read along slot_status_start.
+    const statuses = query.statuses ?? SLOT_STATUSES;
+    where.push(
+      statuses.length === 1
+        ? `s.status = ${params.add(statuses[0])}`
+        : `s.status = ANY(${params.add(statuses)}::text[])`,
+    );
+    if (query.from !== undefined) where.push(`s.start_at >= ${params.add(new Date(query.from).toISOString())}`);
+    if (query.to !== undefined) where.push(`s.start_at < ${params.add(new Date(query.to).toISOString())}`);
+    if (query.scheduleIds) {
+      where.push(
+        query.scheduleIds.length === 1
+          ? `s.schedule_id = ${params.add(query.scheduleIds[0])}`
+          : `s.schedule_id = ANY(${params.add(query.scheduleIds)}::int[])`,
+      );
+    }
+    const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    return this.page<SlotRow>(
+      `SELECT ${SLOT_COLUMNS} FROM slot s JOIN schedule sc ON sc.id = s.schedule_id ${filter} ORDER BY s.start_at, s.id`,
+      `SELECT count(*)::int AS n FROM slot s ${filter}`,
+      params,
+      query,
+    );
+  }
+
+  /** Takes a free slot: `true` when this call changed it from `free`, `false` when it was not free. */
+  async takeSlot(id: number, status: SlotStatus, now: Date): Promise<boolean> {
+    const rows = await this.db.query(
+      `UPDATE slot SET status = $2, updated_at = $3 WHERE id = $1 AND status = 'free' RETURNING id`,
+      [id, status, now.toISOString()],
+    );
+    return rows.length === 1;
+  }
+
+  async setSlotStatus(id: number, status: SlotStatus, now: Date): Promise<void> {
+    await this.db.query('UPDATE slot SET status = $2, updated_at = $3 WHERE id = $1', [id, status, now.toISOString()]);
+  }
+
+  // Patients -----------------------------------------------------------------------------------
+
+  /**
+   * The patient with this e-mail address (any case) and date of birth, created from `details` if
+   * there is none. An existing record keeps its name; a missing phone number is filled in.
+   */
+  async upsertPatient(details: PatientDetails, now: Date): Promise<number> {
+    const rows = await this.db.query<{ id: number }>(
+      `INSERT INTO patient (name, birth_date, email, phone, created_at) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (lower(email), birth_date) DO UPDATE SET phone = COALESCE(patient.phone, EXCLUDED.phone)
+       RETURNING id`,
+      [JSON.stringify(details.name), details.birthDate, details.email, details.phone ?? null, now.toISOString()],
+    );
+    return rows[0]!.id;
+  }
+
+  async patient(id: number): Promise<PatientRow | undefined> {
+    const rows = await this.db.query<PatientRow>(
+      'SELECT id, name, birth_date, email, phone, created_at FROM patient WHERE id = $1',
+      [id],
+    );
+    return rows[0];
+  }
+
+  async patientsByIds(ids: readonly number[]): Promise<PatientRow[]> {
+    if (ids.length === 0) return [];
+    return this.db.query<PatientRow>(
+      'SELECT id, name, birth_date, email, phone, created_at FROM patient WHERE id = ANY($1::int[]) ORDER BY id',
+      [[...ids]],
+    );
+  }
+
+  // Appointments -------------------------------------------------------------------------------
+
+  async insertAppointment(input: NewAppointment): Promise<number> {
+    const rows = await this.db.query<{ id: number }>(
+      `INSERT INTO appointment (status, slot_id, schedule_id, practitioner_id, patient_id, start_at, end_at, channel,
+         booking_reference, idempotency_key, request_digest, patient_details, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)
+       RETURNING id`,
+      [
+        input.status,
+        input.slotId,
+        input.scheduleId,
+        input.practitionerId,
+        input.patientId,
+        input.start.toISOString(),
+        input.end.toISOString(),
+        input.channel,
+        input.bookingReference,
+        input.idempotencyKey,
+        input.requestDigest,
+        JSON.stringify(input.patientDetails),
+        input.now.toISOString(),
+      ],
+    );
+    return rows[0]!.id;
+  }
+
+  /** The appointment; with `lock`, its row is locked until the transaction ends. */
+  async appointment(id: number, options: { lock?: boolean } = {}): Promise<AppointmentRow | undefined> {
+    const rows = await this.db.query<AppointmentRow>(
+      `SELECT ${APPOINTMENT_COLUMNS} FROM ${APPOINTMENT_FROM} WHERE a.id = $1${options.lock ? ' FOR UPDATE OF a' : ''}`,
+      [id],
+    );
+    return rows[0];
+  }
+
+  async appointmentByIdempotencyKey(key: string): Promise<AppointmentRow | undefined> {
+    const rows = await this.db.query<AppointmentRow>(
+      `SELECT ${APPOINTMENT_COLUMNS} FROM ${APPOINTMENT_FROM} WHERE a.idempotency_key = $1`,
+      [key],
+    );
+    return rows[0];
+  }
+
+  async appointmentByReference(reference: string): Promise<{ id: number; patient_id: number } | undefined> {
+    const rows = await this.db.query<{ id: number; patient_id: number }>(
+      'SELECT id, patient_id FROM appointment WHERE booking_reference = $1',
+      [reference],
+    );
+    return rows[0];
+  }
+
+  /** Applies `changes` if the appointment is still at `version`; returns the new version, or undefined. */
+  async updateAppointment(id: number, version: number, changes: AppointmentChanges): Promise<number | undefined> {
+    const rows = await this.db.query<{ version: number }>(
+      `UPDATE appointment SET status = $3, cancelation_reason = $4, slot_id = $5, start_at = $6, end_at = $7,
+         confirmed_at = $8, updated_at = $9, version = version + 1
+       WHERE id = $1 AND version = $2 RETURNING version`,
+      [
+        id,
+        version,
+        changes.status,
+        changes.cancelationReason,
+        changes.slotId,
+        changes.start.toISOString(),
+        changes.end.toISOString(),
+        changes.confirmedAt?.toISOString() ?? null,
+        changes.now.toISOString(),
+      ],
+    );
+    return rows[0]?.version;
+  }
+
+  async searchAppointments(query: AppointmentQuery): Promise<Page<AppointmentRow>> {
+    const params = new Params();
+    const where: string[] = [];
+    if (query.statuses) where.push(`a.status = ANY(${params.add(query.statuses)}::text[])`);
+    if (query.from !== undefined) where.push(`a.start_at >= ${params.add(new Date(query.from).toISOString())}`);
+    if (query.to !== undefined) where.push(`a.start_at < ${params.add(new Date(query.to).toISOString())}`);
+    if (query.practitionerIds) where.push(`a.practitioner_id = ANY(${params.add(query.practitionerIds)}::int[])`);
+    if (query.patientIds) where.push(`a.patient_id = ANY(${params.add(query.patientIds)}::int[])`);
+    if (query.identifiers) {
+      where.push(
+        `(a.booking_reference = ANY(${params.add(query.identifiers.bookingReferences)}::text[])` +
+          ` OR a.idempotency_key = ANY(${params.add(query.identifiers.idempotencyKeys)}::text[]))`,
+      );
+    }
+    const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    return this.page<AppointmentRow>(
+      `SELECT ${APPOINTMENT_COLUMNS} FROM ${APPOINTMENT_FROM} ${filter} ORDER BY a.start_at, a.id`,
+      `SELECT count(*)::int AS n FROM appointment a ${filter}`,
+      params,
+      query,
+    );
+  }
+
+  /** How many live appointments hold `slotId` (never more than one). */
+  async liveAppointmentsOnSlot(slotId: number): Promise<number> {
+    const rows = await this.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM appointment WHERE slot_id = $1 AND status = ANY($2::text[])`,
+      [slotId, [...LIVE_STATUSES]],
+    );
+    return rows[0]!.n;
+  }
+
+  // Mail outbox --------------------------------------------------------------------------------
+
+  async queueMail(message: {
+    appointmentId: number | null;
+    to: string;
+    subject: string;
+    body: string;
+    now: Date;
+  }): Promise<number> {
+    const rows = await this.db.query<{ id: number }>(
+      `INSERT INTO mail_outbox (appointment_id, to_address, subject, body, created_at) VALUES ($1, $2, $3, $4, $5)
+       RETURNING id`,
+      [message.appointmentId, message.to, message.subject, message.body, message.now.toISOString()],
+    );
+    return rows[0]!.id;
+  }
+
+  /** The newest messages first. */
+  async outbox(limit: number): Promise<OutboxRow[]> {
+    return this.db.query<OutboxRow>(
+      `SELECT id, appointment_id, to_address, subject, body, created_at, sent_at FROM mail_outbox
+       ORDER BY created_at DESC, id DESC LIMIT $1`,
+      [limit],
+    );
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  /** One page (one row more than asked, to know whether there is a next page) and the count. */
+  private async page<T extends object>(
+    select: string,
+    count: string,
+    params: Params,
+    query: { count: number; offset: number; total: boolean },
+  ): Promise<Page<T>> {
+    const values = params.values;
+    const rows =
+      query.count === 0
+        ? []
+        : await this.db.query<T>(`${select} LIMIT ${Number(query.count) + 1} OFFSET ${Number(query.offset)}`, values);
+    const more = rows.length > query.count;
+    const page: Page<T> = { rows: more ? rows.slice(0, query.count) : rows, more };
+    if (query.total || query.count === 0) page.total = (await this.db.query<{ n: number }>(count, values))[0]!.n;
+    return page;
+  }
+}
+
+/** Bulk helpers for benchmarks and fixtures, over a whole storage. */
+export interface PracticeFixture {
+  /** How many practitioners, each with one schedule. */
+  practitioners: number;
+  template: WeeklyTemplate;
+  timeZone: string;
+  serviceType?: string;
+  serviceDisplay?: string;
+  channels?: readonly DeliveryChannel[];
+}
+
+/**
+ * Creates `practitioners` practitioners (Dr Test 1, Dr Test 2, …) with one schedule each using
+ * `template`, in one transaction. Returns their schedule ids. Slots are made by {@link generateSlotsFor}.
+ */
+export async function createPractitioners(storage: Storage, fixture: PracticeFixture): Promise<number[]> {
+  return storage.transaction(async (tx) => {
+    const repo = new BookingRepository(tx);
+    const scheduleIds: number[] = [];
+    for (let i = 1; i <= fixture.practitioners; i++) {
+      const practitionerId = await repo.createPractitioner({
+        name: { prefix: ['Dr'], given: ['Test'], family: `Practitioner ${i}` },
+        qualification: 'General practitioner',
+      });
+      scheduleIds.push(
+        await repo.createSchedule({
+          practitionerId,
+          serviceType: fixture.serviceType ?? 'gp',
+          serviceDisplay: fixture.serviceDisplay ?? 'GP appointment',
+          channels: fixture.channels ?? ['Video', 'Telephone', 'In-person'],
+          template: fixture.template,
+          timeZone: fixture.timeZone,
+        }),
+      );
+    }
+    return scheduleIds;
+  });
+}
+
+/**
+ * Makes the slots of the given schedules (default: every active schedule) for the days `from`
+ * (inclusive) to `to` (exclusive), `YYYY-MM-DD`. Idempotent. Returns how many slots it made.
+ */
+export async function generateSlotsFor(
+  storage: Storage,
+  range: { from: string; to: string; scheduleIds?: readonly number[] },
+): Promise<number> {
+  const repo = new BookingRepository(storage);
+  const schedules = range.scheduleIds ? await repo.schedulesByIds(range.scheduleIds) : await repo.activeSchedules();
+  // PostgreSQL inserts for several schedules at once on its pool; PGlite has one connection.
+  const lanes = storage.kind === 'postgres' ? 4 : 1;
+  let made = 0;
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: lanes }, async () => {
+      while (next < schedules.length) {
+        const schedule = schedules[next++]!;
+        const count = await repo.generateSlots(schedule, range.from, range.to);
+        made += count;
+      }
+    }),
+  );
+  // After a bulk load the planner needs fresh statistics (PGlite has no autovacuum to gather them).
+  if (made >= 10_000) await storage.query('ANALYZE slot');
+  return made;
+}

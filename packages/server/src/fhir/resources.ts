@@ -1,0 +1,205 @@
+/**
+ * Booking rows as FHIR R4 resources (docs/booking.md, "FHIR mapping").
+ */
+import type {
+  Appointment,
+  AppointmentParticipant,
+  Bundle,
+  BundleEntry,
+  BundleLink,
+  CodeableConcept,
+  ContactPoint,
+  FhirResource,
+  Patient,
+  Practitioner,
+  Schedule,
+  Slot,
+} from 'fhir/r4.js';
+import type {
+  AppointmentRow,
+  PatientDetails,
+  PatientRow,
+  PractitionerRow,
+  ScheduleRow,
+  SlotRow,
+} from '../booking/repository.js';
+import { displayName } from '../booking/service.js';
+import { formatInstant } from '../booking/zone.js';
+
+export const DELIVERY_CHANNEL_URL = 'https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-DeliveryChannel';
+/** The core FHIR extension for an IANA time zone code. */
+export const TIMEZONE_URL = 'http://hl7.org/fhir/StructureDefinition/timezone';
+export const SERVICE_TYPE_SYSTEM = 'urn:consultkit:service-type';
+export const BOOKING_REFERENCE_SYSTEM = 'urn:consultkit:booking-reference';
+export const IDEMPOTENCY_SYSTEM = 'urn:consultkit:idempotency';
+export const CANCELATION_REASON_SYSTEM = 'urn:consultkit:cancelation-reason';
+
+const CANCELATION_DISPLAY = {
+  declined: 'Declined by the practice',
+  patient: 'Cancelled by the patient',
+  practice: 'Cancelled by the practice',
+} as const;
+
+function serviceType(code: string, display: string): CodeableConcept[] {
+  return [{ coding: [{ system: SERVICE_TYPE_SYSTEM, code, display }] }];
+}
+
+export function practitionerResource(row: PractitionerRow): Practitioner {
+  return {
+    resourceType: 'Practitioner',
+    id: String(row.id),
+    meta: { lastUpdated: row.updated_at.toISOString() },
+    active: row.active,
+    name: [{ ...row.name, text: displayName(row.name) }],
+    ...(row.qualification ? { qualification: [{ code: { text: row.qualification } }] } : {}),
+  };
+}
+
+export function scheduleResource(row: ScheduleRow): Schedule {
+  return {
+    resourceType: 'Schedule',
+    id: String(row.id),
+    meta: { lastUpdated: row.updated_at.toISOString() },
+    extension: [
+      ...row.channels.map((code) => ({ url: DELIVERY_CHANNEL_URL, valueCode: code })),
+      { url: TIMEZONE_URL, valueCode: row.time_zone },
+    ],
+    active: row.active,
+    serviceType: serviceType(row.service_type, row.service_display),
+    actor: [{ reference: `Practitioner/${row.practitioner_id}`, display: displayName(row.practitioner_name) }],
+  };
+}
+
+export function slotResource(row: SlotRow): Slot {
+  return {
+    resourceType: 'Slot',
+    id: String(row.id),
+    meta: { lastUpdated: row.updated_at.toISOString() },
+    serviceType: serviceType(row.service_type, row.service_display),
+    schedule: { reference: `Schedule/${row.schedule_id}` },
+    status: row.status,
+    start: formatInstant(row.start_at.getTime(), row.time_zone),
+    end: formatInstant(row.end_at.getTime(), row.time_zone),
+  };
+}
+
+function practitionerStatus(row: AppointmentRow): AppointmentParticipant['status'] {
+  if (row.status === 'pending') return 'needs-action';
+  if (row.status === 'cancelled' && row.cancelation_reason === 'declined') return 'declined';
+  return 'accepted';
+}
+
+export function appointmentResource(row: AppointmentRow): Appointment {
+  const identifier = [{ system: BOOKING_REFERENCE_SYSTEM, value: row.booking_reference }];
+  if (row.idempotency_key !== null) identifier.push({ system: IDEMPOTENCY_SYSTEM, value: row.idempotency_key });
+  return {
+    resourceType: 'Appointment',
+    id: String(row.id),
+    meta: { versionId: String(row.version), lastUpdated: row.updated_at.toISOString() },
+    extension: [{ url: DELIVERY_CHANNEL_URL, valueCode: row.channel }],
+    identifier,
+    status: row.status,
+    ...(row.status === 'cancelled' && row.cancelation_reason
+      ? {
+          cancelationReason: {
+            coding: [
+              {
+                system: CANCELATION_REASON_SYSTEM,
+                code: row.cancelation_reason,
+                display: CANCELATION_DISPLAY[row.cancelation_reason],
+              },
+            ],
+          },
+        }
+      : {}),
+    serviceType: serviceType(row.service_type, row.service_display),
+    start: formatInstant(row.start_at.getTime(), row.time_zone),
+    end: formatInstant(row.end_at.getTime(), row.time_zone),
+    created: formatInstant(row.created_at.getTime(), row.time_zone),
+    slot: [{ reference: `Slot/${row.slot_id}` }],
+    participant: [
+      {
+        actor: { reference: `Patient/${row.patient_id}`, display: displayName(row.patient_details.name[0]) },
+        required: 'required',
+        status: 'accepted',
+      },
+      {
+        actor: { reference: `Practitioner/${row.practitioner_id}`, display: displayName(row.practitioner_name) },
+        required: 'required',
+        status: practitionerStatus(row),
+      },
+    ],
+  };
+}
+
+function telecom(email: string, phone: string | null | undefined): ContactPoint[] {
+  return [{ system: 'email', value: email }, ...(phone ? [{ system: 'phone' as const, value: phone }] : [])];
+}
+
+/** The patient record (staff see this). */
+export function patientResource(row: PatientRow): Patient {
+  return {
+    resourceType: 'Patient',
+    id: String(row.id),
+    meta: { lastUpdated: row.created_at.toISOString() },
+    name: row.name,
+    birthDate: row.birth_date,
+    telecom: telecom(row.email, row.phone),
+  };
+}
+
+/**
+ * The patient as one booking gave their details: what the holder of that booking reference sees,
+ * so that a reference never reveals what someone else entered for the same e-mail and birth date.
+ */
+export function patientFromBooking(patientId: number, details: PatientDetails): Patient {
+  return {
+    resourceType: 'Patient',
+    id: String(patientId),
+    name: details.name,
+    birthDate: details.birthDate,
+    telecom: telecom(details.email, details.phone),
+  };
+}
+
+export interface BundlePage {
+  /** `http://host/fhir` */
+  base: string;
+  /** `Slot` */
+  type: string;
+  /** The search's own parameters (without `_count` and `_offset`), in order. */
+  params: [string, string][];
+  count: number;
+  offset: number;
+  total?: number | undefined;
+  more: boolean;
+  matches: FhirResource[];
+  included?: FhirResource[];
+}
+
+export function searchBundle(page: BundlePage): Bundle {
+  const url = (offset: number) => {
+    const query = new URLSearchParams(page.params);
+    query.set('_count', String(page.count));
+    query.set('_offset', String(offset));
+    return `${page.base}/${page.type}?${query}`;
+  };
+  const link: BundleLink[] = [{ relation: 'self', url: url(page.offset) }];
+  if (page.more) link.push({ relation: 'next', url: url(page.offset + page.count) });
+  if (page.offset > 0) link.push({ relation: 'previous', url: url(Math.max(0, page.offset - page.count)) });
+  const entry = (resource: FhirResource, mode: 'match' | 'include'): BundleEntry => ({
+    fullUrl: `${page.base}/${resource.resourceType}/${resource.id}`,
+    resource,
+    search: { mode },
+  });
+  return {
+    resourceType: 'Bundle',
+    type: 'searchset',
+    ...(page.total !== undefined ? { total: page.total } : {}),
+    link,
+    entry: [
+      ...page.matches.map((resource) => entry(resource, 'match')),
+      ...(page.included ?? []).map((resource) => entry(resource, 'include')),
+    ],
+  };
+}

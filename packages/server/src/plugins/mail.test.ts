@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { ConfirmationDetails } from '../booking/service.js';
+import { composeConfirmation, formatLocalDateTime } from './mail.js';
+
+const details: ConfirmationDetails = {
+  appointmentId: '7',
+  patientName: 'Ada Lovelace',
+  practitionerName: 'Dr Amina Khan',
+  serviceDisplay: 'GP appointment',
+  start: new Date('2026-06-24T08:10:00Z'),
+  end: new Date('2026-06-24T08:20:00Z'),
+  timeZone: 'Europe/London',
+  channel: 'Video',
+  bookingReference: 'CK-7K4Q-M9XP-2HDT',
+};
+
+describe('confirmation e-mail', () => {
+  it('says who, when (local time in the practice zone), how, the reference and how to cancel', () => {
+    const { subject, text } = composeConfirmation(details);
+    assert.equal(subject, 'Appointment confirmed: Wednesday 24 June 2026 at 09:10');
+    assert.match(text, /^Dear Ada Lovelace,/);
+    assert.match(text, /With: +Dr Amina Khan \(GP appointment\)/);
+    assert.match(text, /When: +Wednesday 24 June 2026, 09:10 to 09:20 \(BST\)/);
+    assert.match(text, /How: +Video consultation/);
+    assert.match(text, /Reference: +CK-7K4Q-M9XP-2HDT/);
+    assert.match(text, /To cancel, use your booking reference CK-7K4Q-M9XP-2HDT/);
+  });
+
+  it('holds a placeholder line for the video join link until there is one, then the link', () => {
+    assert.match(composeConfirmation(details).text, /Join: +\[video join link: not available yet/);
+    const withLink = composeConfirmation({ ...details, joinUrl: 'https://practice.example/join#t=abc' });
+    assert.match(withLink.text, /Join: +https:\/\/practice\.example\/join#t=abc/);
+    assert.doesNotMatch(withLink.text, /not available yet/);
+    assert.doesNotMatch(composeConfirmation({ ...details, channel: 'Telephone' }).text, /Join:/);
+  });
+
+  it('writes GMT in winter', () => {
+    assert.deepEqual(formatLocalDateTime(new Date('2026-11-24T09:10:00Z'), 'Europe/London'), {
+      date: 'Tuesday 24 November 2026',
+      time: '09:10',
+      zone: 'GMT',
+    });
+  });
+});

@@ -1,0 +1,108 @@
+/**
+ * Mail: the outbox. Messages the server sends are queued in `mail_outbox` in the same transaction
+ * as the change that causes them (a confirmed booking), and staff can read them at
+ * `GET /api/outbox`, which the examples show.
+ *
+ * Nothing is delivered yet: SMTP delivery (a worker that sends queued messages and sets `sent_at`)
+ * is a later step.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Auth } from '../auth.js';
+import type { BookingRepository } from '../booking/repository.js';
+import type { ConfirmationDetails } from '../booking/service.js';
+import { HttpError } from '../errors.js';
+
+/** `Tuesday 24 November 2026 at 09:10 GMT` in the practice's time zone. */
+export function formatLocalDateTime(date: Date, timeZone: string): { date: string; time: string; zone: string } {
+  const parts: Record<string, string> = {};
+  for (const part of new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    weekday: 'long',
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+    timeZoneName: 'short',
+  }).formatToParts(date)) {
+    parts[part.type] = part.value;
+  }
+  return {
+    date: `${parts['weekday']} ${parts['day']} ${parts['month']} ${parts['year']}`,
+    time: `${parts['hour']}:${parts['minute']}`,
+    zone: parts['timeZoneName'] ?? timeZone,
+  };
+}
+
+const CHANNEL_WORDS: Record<ConfirmationDetails['channel'], string> = {
+  Video: 'Video consultation',
+  Telephone: 'Telephone call (the practice will call you)',
+  'In-person': 'In person at the practice',
+};
+
+/**
+ * The confirmation e-mail for a confirmed booking. A later step gives it `joinUrl` (the video join
+ * link); until then a video appointment's message says where the link will be.
+ */
+export function composeConfirmation(details: ConfirmationDetails): { subject: string; text: string } {
+  const when = formatLocalDateTime(details.start, details.timeZone);
+  const end = formatLocalDateTime(details.end, details.timeZone);
+  const lines = [
+    `Dear ${details.patientName || 'patient'},`,
+    '',
+    `Your appointment is confirmed.`,
+    '',
+    `  With:        ${details.practitionerName} (${details.serviceDisplay})`,
+    `  When:        ${when.date}, ${when.time} to ${end.time} (${when.zone})`,
+    `  How:         ${CHANNEL_WORDS[details.channel]}`,
+    `  Reference:   ${details.bookingReference}`,
+  ];
+  if (details.channel === 'Video') {
+    lines.push(
+      details.joinUrl
+        ? `  Join:        ${details.joinUrl}`
+        : '  Join:        [video join link: not available yet; it will be added to this message in a later version]',
+    );
+  }
+  lines.push(
+    '',
+    `To cancel, use your booking reference ${details.bookingReference} on the practice website,`,
+    'or call the practice. Please cancel if you no longer need the appointment, so that someone',
+    'else can have it.',
+  );
+  return {
+    subject: `Appointment confirmed: ${when.date} at ${when.time}`,
+    text: `${lines.join('\n')}\n`,
+  };
+}
+
+export interface MailPluginOptions {
+  auth: Auth;
+  repo: BookingRepository;
+}
+
+export async function mailPlugin(app: FastifyInstance, { auth, repo }: MailPluginOptions): Promise<void> {
+  app.get<{ Querystring: Record<string, unknown> }>('/api/outbox', async (request) => {
+    auth.requireStaff(await auth.caller(request));
+    const raw = request.query['limit'];
+    let limit = 100;
+    if (raw !== undefined) {
+      if (typeof raw !== 'string' || !/^\d{1,4}$/.test(raw) || Number(raw) < 1 || Number(raw) > 1000) {
+        throw new HttpError(400, 'value', 'limit: a whole number from 1 to 1000');
+      }
+      limit = Number(raw);
+    }
+    const rows = await repo.outbox(limit);
+    return {
+      messages: rows.map((row) => ({
+        id: String(row.id),
+        to: row.to_address,
+        subject: row.subject,
+        text: row.body,
+        createdAt: row.created_at.toISOString(),
+        appointmentId: row.appointment_id === null ? null : String(row.appointment_id),
+      })),
+    };
+  });
+}

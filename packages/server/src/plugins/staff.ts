@@ -1,0 +1,76 @@
+/**
+ * Staff: the live change stream, and the development staff session.
+ *
+ * `GET /api/staff/events` (staff) is a `text/event-stream`: `event: appointment` with
+ * `{"id","status","versionId"}` on every appointment create and update, and a comment line every
+ * 15 seconds so that proxies keep the connection open. The events come from this process's bus:
+ * with several instances, each stream hears only its own instance (fan-out over PostgreSQL
+ * LISTEN/NOTIFY is out of scope for now).
+ */
+import type { ServerResponse } from 'node:http';
+import type { FastifyInstance } from 'fastify';
+import type { Auth } from '../auth.js';
+import type { BookingEvents } from '../booking/events.js';
+
+export const HEARTBEAT_MS = 15_000;
+
+export interface StaffPluginOptions {
+  auth: Auth;
+  events: BookingEvents;
+  /** Interval of the keep-alive comment (15 s). */
+  heartbeatMs?: number | undefined;
+}
+
+export async function staffPlugin(app: FastifyInstance, options: StaffPluginOptions): Promise<void> {
+  const { auth, events } = options;
+  const heartbeatMs = options.heartbeatMs ?? HEARTBEAT_MS;
+  const streams = new Set<ServerResponse>();
+
+  app.get('/api/staff/events', async (request, reply) => {
+    auth.requireStaff(await auth.caller(request));
+    reply.hijack();
+    const response = reply.raw;
+    response.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
+    response.write('retry: 3000\n: connected\n\n');
+    const unsubscribe = events.subscribe((event) => {
+      response.write(`event: appointment\ndata: ${JSON.stringify(event)}\n\n`);
+    });
+    const heartbeat = setInterval(() => response.write(': heartbeat\n\n'), heartbeatMs);
+    heartbeat.unref();
+    streams.add(response);
+    const cleanUp = () => {
+      clearInterval(heartbeat);
+      unsubscribe();
+      streams.delete(response);
+    };
+    response.on('close', cleanUp);
+    request.raw.on('close', cleanUp);
+    return reply;
+  });
+
+  app.addHook('onClose', async () => {
+    for (const response of streams) response.end();
+    streams.clear();
+  });
+}
+
+/**
+ * `POST /api/dev/staff-session` signs the browser in as staff with an HttpOnly, SameSite=Strict,
+ * signed and expiring `ck_staff` cookie (Secure over https); `DELETE` signs it out. Development
+ * only: never registered with NODE_ENV=production.
+ */
+export async function devStaffSessionPlugin(app: FastifyInstance, { auth }: { auth: Auth }): Promise<void> {
+  app.post('/api/dev/staff-session', async (request, reply) => {
+    const expires = auth.startStaffSession(request, reply);
+    return { staff: true, expiresAt: expires.toISOString() };
+  });
+  app.delete('/api/dev/staff-session', async (request, reply) => {
+    auth.endStaffSession(request, reply);
+    return reply.code(204).send();
+  });
+}
