@@ -11,13 +11,18 @@ import { seedDemoPractice } from './booking/seed.js';
 import { BookingService } from './booking/service.js';
 import type { Config } from './config.js';
 import { installErrorHandlers } from './errors.js';
+import { loadJoinKey } from './join/keys.js';
+import { appointmentPort, sendJoinLink } from './join/booking.js';
+import { JoinService } from './join/service.js';
 import { devJoinPlugin } from './plugins/dev.js';
+import { joinPlugin } from './plugins/join.js';
 import { fhirPlugin } from './plugins/fhir.js';
 import { composeConfirmation, mailPlugin } from './plugins/mail.js';
-import { signallingPlugin } from './plugins/signalling.js';
+import { SIGNAL_KEY, SIGNAL_PATH, signallingPlugin } from './plugins/signalling.js';
 import { devStaffSessionPlugin, staffPlugin } from './plugins/staff.js';
 import { migrate, openStorage, type Storage } from './storage/index.js';
 import { SignallingTokens } from './tokens.js';
+import { turnCredentials } from './turn.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const VERSION = (
@@ -31,6 +36,8 @@ export interface ServeOptions {
   cdnDir?: string | undefined;
   /** Folder of the theme CSS files, served at `/themes/`. */
   themesDir?: string | undefined;
+  /** The page a join link opens (`/join/{token}`). */
+  joinPage?: string | undefined;
 }
 
 /** Slots are generated again this often (six hours). */
@@ -61,6 +68,7 @@ export const DEFAULT_SERVE: Required<ServeOptions> = {
   examplesDir: `${REPO_ROOT}examples`,
   cdnDir: `${REPO_ROOT}packages/elements/dist/cdn`,
   themesDir: `${REPO_ROOT}packages/elements/themes`,
+  joinPage: `${REPO_ROOT}examples/patient-join/index.html`,
 };
 
 export async function createServer(
@@ -71,16 +79,55 @@ export async function createServer(
   const storage = options.storage ?? (await openStorage(config));
   const now = options.now ?? Date.now;
   const events = new BookingEvents();
-  const booking = new BookingService({ storage, events, composeConfirmation, now });
+  const tokens = new SignallingTokens(config.secret, config.tokenTtlSeconds, now);
+  let listeningUrl: string | undefined;
+  // The join service and the booking service need each other: confirming a video appointment
+  // issues its join link inside the confirming transaction; joining moves the appointment on.
+  let join: JoinService | undefined;
+  const booking = new BookingService({
+    storage,
+    events,
+    composeConfirmation,
+    now,
+    joinLink: async (appointment, tx) =>
+      (
+        await join!.inviteWithin(
+          tx,
+          { id: appointment.id, start: appointment.start_at, end: appointment.end_at, channel: appointment.channel },
+          'patient',
+        )
+      ).url,
+  });
   try {
     if (options.storage) await migrate(storage);
     if (config.seedDemo) await seedDemoPractice(storage, config.timeZone);
     await booking.generateHorizon();
+    join = new JoinService(
+      storage,
+      await loadJoinKey(storage),
+      tokens,
+      appointmentPort(booking),
+      {
+        earlyMinutes: config.joinEarlyMinutes,
+        graceMinutes: config.joinGraceMinutes,
+        baseUrl: () => config.publicUrl ?? listeningUrl ?? `http://localhost:${config.port}`,
+        iceServers: () =>
+          config.turnUrls.length > 0 && config.turnSecret
+            ? [
+                turnCredentials(
+                  { urls: config.turnUrls, secret: config.turnSecret, ttlSeconds: config.turnTtlSeconds },
+                  now(),
+                ),
+              ]
+            : [],
+        now: () => new Date(now()),
+      },
+      { path: SIGNAL_PATH, key: SIGNAL_KEY },
+    );
   } catch (error) {
     await storage.close();
     throw error;
   }
-  const tokens = new SignallingTokens(config.secret, config.tokenTtlSeconds);
   const app = Fastify({
     logger: { level: config.logLevel },
     bodyLimit: 1024 * 1024,
@@ -98,6 +145,12 @@ export async function createServer(
   await app.register(mailPlugin, { auth, repo: booking.repo });
   await app.register(staffPlugin, { auth, events, heartbeatMs: options.eventHeartbeatMs });
   if (!config.production) await app.register(devStaffSessionPlugin, { auth });
+  await app.register(joinPlugin, {
+    join,
+    requireStaff: async (request) => auth.requireStaff(await auth.caller(request)),
+    sendLink: (appointmentId, url, opensAt) => sendJoinLink(booking, appointmentId, url, opensAt),
+    joinPage: serve.joinPage,
+  });
 
   // Keep eight weeks of slots ahead: again every six hours (the first run was above).
   const generation = setInterval(() => {
@@ -122,7 +175,8 @@ export async function createServer(
       const address = app.server.address();
       const port = typeof address === 'object' && address ? address.port : config.port;
       const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-      return `http://${host}:${port}`;
+      listeningUrl = `http://${host}:${port}`;
+      return listeningUrl;
     },
     close: () => app.close(),
   };

@@ -116,10 +116,34 @@ describe('configuration', () => {
       NODE_ENV: 'production',
       CONSULTKIT_SECRET: 'x'.repeat(40),
       CONSULTKIT_STAFF_KEY: 'k'.repeat(40),
+      CONSULTKIT_PUBLIC_URL: 'https://consult.example.nhs.uk/',
     });
     assert.equal(config.production, true);
+    assert.equal(config.publicUrl, 'https://consult.example.nhs.uk');
     assert.equal(config.demo, false);
     assert.equal(config.seedDemo, false);
+  });
+
+  it('needs an https CONSULTKIT_PUBLIC_URL in production, for join links', () => {
+    const production = {
+      NODE_ENV: 'production',
+      CONSULTKIT_SECRET: 'x'.repeat(40),
+      CONSULTKIT_STAFF_KEY: 'k'.repeat(40),
+    };
+    assert.equal(configError(production).variable, 'CONSULTKIT_PUBLIC_URL');
+    assert.match(configError({ ...production, CONSULTKIT_PUBLIC_URL: 'http://consult.example' }).message, /https/);
+    assert.equal(configError({ CONSULTKIT_PUBLIC_URL: 'not a url' }).variable, 'CONSULTKIT_PUBLIC_URL');
+  });
+
+  it('needs the TURN secret with TURN servers, and turn: URLs', () => {
+    assert.equal(configError({ CONSULTKIT_TURN_URLS: 'turn:turn.example:3478' }).variable, 'CONSULTKIT_TURN_SECRET');
+    assert.equal(
+      configError({ CONSULTKIT_TURN_URLS: 'stun:stun.example:3478', CONSULTKIT_TURN_SECRET: 's' }).variable,
+      'CONSULTKIT_TURN_URLS',
+    );
+    const config = loadConfig({ CONSULTKIT_TURN_URLS: 'turn:a:3478, turns:b:5349', CONSULTKIT_TURN_SECRET: 's' });
+    assert.deepEqual(config.turnUrls, ['turn:a:3478', 'turns:b:5349']);
+    assert.equal(loadConfig({}).turnUrls.length, 0, 'no TURN, and never public STUN, by default');
   });
 
   it('the server command stops with a message naming the bad variable', async () => {

@@ -39,6 +39,18 @@ export interface Config {
   timeZone: string;
   /** Seed the demo practice (Riverside Surgery) when the database has no practitioner yet. */
   seedDemo: boolean;
+  /** Public base URL of this server, for the links it sends (join links); unset: where it listens. */
+  publicUrl: string | undefined;
+  /** Join links open this many minutes before the appointment… */
+  joinEarlyMinutes: number;
+  /** …and keep working this many minutes after its end. */
+  joinGraceMinutes: number;
+  /** Our TURN servers (`turn:host:port?transport=udp`, …); empty: host candidates only. */
+  turnUrls: string[];
+  /** coturn's REST shared secret (`static-auth-secret`), for time-limited TURN credentials. */
+  turnSecret: string | undefined;
+  /** Lifetime of TURN credentials, in seconds. */
+  turnTtlSeconds: number;
 }
 
 /** A configuration error: names the variable and says what is wrong with its value. */
@@ -154,10 +166,48 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('LOG_LEVEL', `expected one of ${LOG_LEVELS.join(', ')}, got "${logLevelRaw}"`);
   }
 
+  const publicUrlRaw = env['CONSULTKIT_PUBLIC_URL']?.trim();
+  if (production && !publicUrlRaw) {
+    throw new ConfigError('CONSULTKIT_PUBLIC_URL', 'is required with NODE_ENV=production: join links are made from it');
+  }
+  const publicUrl = publicUrlRaw ? publicUrlRaw.replace(/\/+$/, '') : undefined;
+  if (publicUrl !== undefined && !/^https?:\/\/[^/\s]+(\/\S*)?$/.test(publicUrl)) {
+    throw new ConfigError('CONSULTKIT_PUBLIC_URL', `expected an http(s) URL, got "${publicUrl}"`);
+  }
+  if (production && !publicUrl?.startsWith('https://')) {
+    throw new ConfigError(
+      'CONSULTKIT_PUBLIC_URL',
+      'must be https:// with NODE_ENV=production (join links carry a session)',
+    );
+  }
+
+  const turnUrls = (env['CONSULTKIT_TURN_URLS'] ?? '')
+    .split(',')
+    .map((u) => u.trim())
+    .filter(Boolean);
+  for (const url of turnUrls) {
+    if (!/^turns?:[^\s]+$/.test(url)) {
+      throw new ConfigError('CONSULTKIT_TURN_URLS', `expected turn: or turns: URLs separated by commas, got "${url}"`);
+    }
+  }
+  const turnSecret = env['CONSULTKIT_TURN_SECRET']?.trim() || undefined;
+  if (turnUrls.length > 0 && !turnSecret) {
+    throw new ConfigError(
+      'CONSULTKIT_TURN_SECRET',
+      'is required with CONSULTKIT_TURN_URLS (coturn static-auth-secret)',
+    );
+  }
+
   return {
     production,
     host,
     port,
+    publicUrl,
+    joinEarlyMinutes: integer(env, 'CONSULTKIT_JOIN_EARLY_MINUTES', 15, 0, 24 * 60),
+    joinGraceMinutes: integer(env, 'CONSULTKIT_JOIN_GRACE_MINUTES', 60, 0, 24 * 60),
+    turnUrls,
+    turnSecret,
+    turnTtlSeconds: integer(env, 'CONSULTKIT_TURN_TTL', 3600, 60, 24 * 60 * 60),
     dataDir: dataDir(env['CONSULTKIT_DATA_DIR']?.trim() || '.consultkit-data'),
     databaseUrl,
     secret,

@@ -142,6 +142,7 @@ export class Consultation extends Emitter<ConsultationEvents> {
     this.#state.update({ status: 'waiting', signalling: 'connected' });
     this.#control.connect();
     if (this.#options.ticket.role === 'clinician') this.#placeCall();
+    else void this.#report('arrived');
   }
 
   /** The patient's name for `join()`: into the waiting room. */
@@ -215,7 +216,34 @@ export class Consultation extends Emitter<ConsultationEvents> {
   hangUp(): void {
     if (this.#isOver()) return;
     this.#control.send({ type: 'bye' });
+    if (this.#options.ticket.role === 'clinician') void this.#report('fulfilled');
     this.#end('local-hang-up');
+  }
+
+  /**
+   * Tells the server the appointment moved on (`arrived`, `fulfilled`), for tickets of an
+   * appointment. A failure does not stop the consultation: it is reported as an `error` event.
+   */
+  async #report(step: 'arrived' | 'fulfilled'): Promise<void> {
+    const { appointmentId, token } = this.#options.ticket;
+    if (!appointmentId) return;
+    try {
+      const response = await fetch(
+        new URL(`/api/consultations/${encodeURIComponent(appointmentId)}/${step}`, this.#options.server),
+        {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}` },
+        },
+      );
+      if (!response.ok) throw new Error(`the server answered ${response.status}`);
+    } catch (error) {
+      this.emit(
+        'error',
+        new ConsultKitError('signalling-unreachable', `Could not mark the appointment ${step}: ${String(error)}`, {
+          cause: error,
+        }),
+      );
+    }
   }
 
   // ---- signalling ----

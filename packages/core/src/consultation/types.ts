@@ -10,6 +10,11 @@ export type Role = 'patient' | 'clinician';
  */
 export interface JoinTicket {
   consultationId: string;
+  /**
+   * The appointment, when the ticket came from a join link or a clinician session: entering the
+   * waiting room marks it `arrived`, the clinician hanging up marks it `fulfilled`.
+   */
+  appointmentId?: string;
   role: Role;
   /** This participant's peer id, assigned by the server and bound to `token`. */
   peerId: string;

@@ -992,7 +992,7 @@ describe('FHIR booking API', () => {
       assert.match(message.text, /Video consultation/);
       assert.match(message.text, new RegExp(reference(appointment)));
       assert.match(message.text, /To cancel/);
-      assert.match(message.text, /video join link/);
+      assert.match(message.text, /Join: +http:\/\/127\.0\.0\.1:\d+\/join\//);
       assert.equal(message.createdAt, new Date(TEST_NOW).toISOString());
 
       const stale = await put(appointment, { status: 'cancelled' });
@@ -1461,6 +1461,7 @@ describe('FHIR booking API', () => {
         NODE_ENV: 'production',
         CONSULTKIT_SECRET: 's'.repeat(40),
         CONSULTKIT_STAFF_KEY: 'k'.repeat(40),
+        CONSULTKIT_PUBLIC_URL: 'https://consult.example.nhs.uk',
       });
       try {
         assert.equal((await fetch(`${productionUrl}/api/dev/staff-session`, { method: 'POST' })).status, 404);

@@ -27,11 +27,11 @@ describe('confirmation e-mail', () => {
     assert.match(text, /To cancel, use your booking reference CK-7K4Q-M9XP-2HDT/);
   });
 
-  it('holds a placeholder line for the video join link until there is one, then the link', () => {
-    assert.match(composeConfirmation(details).text, /Join: +\[video join link: not available yet/);
-    const withLink = composeConfirmation({ ...details, joinUrl: 'https://practice.example/join#t=abc' });
-    assert.match(withLink.text, /Join: +https:\/\/practice\.example\/join#t=abc/);
-    assert.doesNotMatch(withLink.text, /not available yet/);
+  it('carries the video join link, or says it comes separately when there is none', () => {
+    assert.match(composeConfirmation(details).text, /Join: +the practice will send your video link separately/);
+    const withLink = composeConfirmation({ ...details, joinUrl: 'https://practice.example/join/abc' });
+    assert.match(withLink.text, /Join: +https:\/\/practice\.example\/join\/abc/);
+    assert.doesNotMatch(withLink.text, /separately/);
     assert.doesNotMatch(composeConfirmation({ ...details, channel: 'Telephone' }).text, /Join:/);
   });
 

@@ -62,7 +62,7 @@ export function composeConfirmation(details: ConfirmationDetails): { subject: st
     lines.push(
       details.joinUrl
         ? `  Join:        ${details.joinUrl}`
-        : '  Join:        [video join link: not available yet; it will be added to this message in a later version]',
+        : '  Join:        the practice will send your video link separately',
     );
   }
   lines.push(

@@ -1,0 +1,50 @@
+/** How joining reads and moves appointments, and sends fresh links, through the booking service. */
+import type { BookingService } from '../booking/service.js';
+import { formatLocalDateTime } from '../plugins/mail.js';
+import type { AppointmentPort } from './service.js';
+
+const SYSTEM = { kind: 'staff' } as const;
+
+export function appointmentPort(booking: BookingService): AppointmentPort {
+  return {
+    async get(id) {
+      const row = await booking.repo.appointment(id);
+      return row && { id: row.id, status: row.status, start: row.start_at, end: row.end_at, channel: row.channel };
+    },
+    async markArrived(id) {
+      const row = await booking.repo.appointment(id);
+      if (row?.status === 'booked') await booking.update(id, SYSTEM, { status: 'arrived' });
+    },
+    async markFulfilled(id) {
+      const row = await booking.repo.appointment(id);
+      if (row?.status === 'booked' || row?.status === 'arrived')
+        await booking.update(id, SYSTEM, { status: 'fulfilled' });
+    },
+  };
+}
+
+/** Queues a fresh join link for the patient of `appointmentId` in the outbox. */
+export async function sendJoinLink(booking: BookingService, appointmentId: number, url: string, opensAt: Date) {
+  const row = await booking.repo.appointment(appointmentId);
+  if (!row) return;
+  const when = formatLocalDateTime(row.start_at, row.time_zone);
+  const opens = formatLocalDateTime(opensAt, row.time_zone);
+  const email = row.patient_details.email;
+  if (!email) return;
+  await booking.repo.queueMail({
+    appointmentId,
+    to: email,
+    subject: `Your video appointment link: ${when.date} at ${when.time}`,
+    body: [
+      'Here is a new link for your video appointment. Any earlier link no longer works.',
+      '',
+      `  When:   ${when.date}, ${when.time} (${when.zone})`,
+      `  Join:   ${url}`,
+      '',
+      `The link opens at ${opens.time} on ${opens.date} and works once. No app or account is needed:`,
+      'open it in your web browser on a phone, tablet or computer with a camera.',
+      '',
+    ].join('\n'),
+    now: new Date(booking.now()),
+  });
+}

@@ -1,0 +1,420 @@
+/**
+ * Join links end to end through the HTTP API, and every attack on them: forged, foreign-key,
+ * unsigned, expired, early, reused, revoked, wrong role, another appointment. A real server on a
+ * clock the tests move, with the small fixture practice.
+ */
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import type { Appointment, Bundle, Slot } from 'fhir/r4.js';
+import { generateKeyPair, SignJWT, decodeJwt } from 'jose';
+import WebSocket from 'ws';
+import { DEFAULT_SERVE, type ConsultKitServer } from '../app.js';
+import { DEV_STAFF_KEY } from '../config.js';
+import { seedBookingFixture, startTestServer, TEST_NOW, type BookingFixture } from '../test-helpers.js';
+
+const DELIVERY_CHANNEL = 'https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-DeliveryChannel';
+const STAFF = { authorization: `Bearer ${DEV_STAFF_KEY}` };
+const MINUTE = 60_000;
+
+let server: ConsultKitServer;
+let url: string;
+let fixture: BookingFixture;
+let clock = TEST_NOW;
+
+interface Answer<T = Record<string, unknown>> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+async function call<T = Record<string, unknown>>(
+  method: string,
+  path: string,
+  options: { body?: unknown; headers?: Record<string, string> } = {},
+): Promise<Answer<T>> {
+  const response = await fetch(`${url}${path}`, {
+    method,
+    headers: { ...(options.body === undefined ? {} : { 'content-type': 'application/json' }), ...options.headers },
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+  });
+  const text = await response.text();
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // HTML pages stay text
+  }
+  return { status: response.status, headers: response.headers, body: body as T };
+}
+
+const problem = (answer: Answer) =>
+  (answer.body as { issue?: { details?: { coding?: { code?: string }[] } }[] }).issue?.[0]?.details?.coding?.[0]?.code;
+
+let patients = 0;
+/** Books and confirms a video (or other) appointment at the next free GP slot on 3 March 2026. */
+async function confirmedAppointment(channel = 'Video'): Promise<{ appointment: Appointment; email: string }> {
+  const bundle = (
+    await call<Bundle>(
+      'GET',
+      `/fhir/Slot?status=free&schedule=Schedule/${fixture.gp.scheduleId}&start=2026-03-03&_count=100`,
+    )
+  ).body;
+  // The first free slot: earlier tests took the ones before it.
+  const slot = bundle.entry!.find((e) => e.search?.mode === 'match')!.resource as Slot;
+  const email = `patient${++patients}@example.org`;
+  const booked = await call<Appointment>('POST', '/fhir/Appointment', {
+    body: {
+      resourceType: 'Appointment',
+      status: 'proposed',
+      contained: [
+        {
+          resourceType: 'Patient',
+          id: 'patient',
+          name: [{ given: ['Grace'], family: 'Hopper' }],
+          birthDate: '1980-01-02',
+          telecom: [{ system: 'email', value: email }],
+        },
+      ],
+      participant: [{ actor: { reference: '#patient' }, status: 'accepted' }],
+      slot: [{ reference: `Slot/${slot.id}` }],
+      start: slot.start,
+      end: slot.end,
+      extension: [{ url: DELIVERY_CHANNEL, valueCode: channel }],
+    },
+  });
+  assert.equal(booked.status, 201, JSON.stringify(booked.body));
+  const confirmed = await call<Appointment>('PUT', `/fhir/Appointment/${booked.body.id}`, {
+    body: { ...booked.body, status: 'booked' },
+    headers: { ...STAFF, 'if-match': `W/"${booked.body.meta!.versionId}"` },
+  });
+  assert.equal(confirmed.status, 200, JSON.stringify(confirmed.body));
+  return { appointment: confirmed.body, email };
+}
+
+/** The newest outbox message to `email`. */
+async function lastMessageTo(email: string): Promise<{ subject: string; text: string } | undefined> {
+  const outbox = await call<{ messages: { to: string; subject: string; text: string }[] }>('GET', '/api/outbox', {
+    headers: STAFF,
+  });
+  return outbox.body.messages.find((m) => m.to === email);
+}
+
+async function joinLinkFor(email: string): Promise<string> {
+  const message = await lastMessageTo(email);
+  const link = /(http:\/\/\S+\/join\/(\S+))/.exec(message?.text ?? '');
+  assert.ok(link, `a join link in: ${message?.text}`);
+  return link[2]!;
+}
+
+const redeem = (token: unknown, role?: string) =>
+  call('POST', '/api/join/redeem', { body: role === undefined ? { token } : { token, role } });
+
+/** The appointment starts at 09:xx on 3 March: move the clock to 5 minutes before it. */
+function aroundStart(appointment: Appointment, offsetMinutes = -5): void {
+  clock = Date.parse(appointment.start!) + offsetMinutes * MINUTE;
+}
+
+/** Opens the signalling socket with a ticket; resolves to 'open' or the refusal's status. */
+function signal(peerId: string, token: string): Promise<string | number> {
+  const ws = new WebSocket(`${url.replace('http', 'ws')}/signal/peerjs?key=consultkit&id=${peerId}&token=${token}`);
+  return new Promise((resolve) => {
+    ws.on('unexpected-response', (_req, res) => {
+      resolve(res.statusCode ?? 0);
+      ws.terminate();
+    });
+    ws.on('message', () => {
+      resolve('open');
+      ws.close();
+    });
+    ws.on('error', () => undefined);
+  });
+}
+
+describe('join links', () => {
+  before(async () => {
+    ({ server, url } = await startTestServer(
+      { CONSULTKIT_SEED_DEMO: 'false' },
+      { joinPage: DEFAULT_SERVE.joinPage },
+      { now: () => clock },
+    ));
+    fixture = await seedBookingFixture(server.storage);
+  });
+  after(() => server.close());
+  beforeEach(() => {
+    clock = TEST_NOW;
+  });
+
+  it('confirming a video appointment e-mails the patient a join link; other channels get none', async () => {
+    const { email } = await confirmedAppointment('Video');
+    const message = await lastMessageTo(email);
+    assert.match(message!.text, /Join: +http:\/\/127\.0\.0\.1:\d+\/join\/[\w-]+\.[\w-]+\.[\w-]+/);
+    const phone = await confirmedAppointment('Telephone');
+    assert.doesNotMatch((await lastMessageTo(phone.email))!.text, /\/join\//);
+  });
+
+  it('the link is a signed EdDSA JWT for the patient, valid from 15 minutes before to an hour after', async () => {
+    const { appointment, email } = await confirmedAppointment();
+    const token = await joinLinkFor(email);
+    const header = JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString()) as { alg: string };
+    const claims = decodeJwt(token);
+    assert.equal(header.alg, 'EdDSA');
+    assert.equal(claims['role'], 'patient');
+    assert.equal(claims.sub, appointment.id);
+    assert.ok(typeof claims.jti === 'string' && claims.jti.length >= 20);
+    assert.equal(claims.nbf! * 1000, Date.parse(appointment.start!) - 15 * MINUTE);
+    assert.equal(claims.exp! * 1000, Date.parse(appointment.end!) + 60 * MINUTE);
+  });
+
+  it('GET /join/{token} serves the join page without consuming the link (mail scanners prefetch)', async () => {
+    const { appointment, email } = await confirmedAppointment();
+    const token = await joinLinkFor(email);
+    for (let i = 0; i < 3; i++) {
+      const page = await call('GET', `/join/${token}`);
+      assert.equal(page.status, 200);
+      assert.match(page.headers.get('content-type') ?? '', /text\/html/);
+      assert.equal(page.headers.get('cache-control'), 'no-store');
+      assert.equal(page.headers.get('referrer-policy'), 'no-referrer');
+    }
+    aroundStart(appointment);
+    assert.equal((await redeem(token)).status, 200);
+  });
+
+  it('redeeming starts a session: a ticket for this consultation and an HttpOnly, SameSite=Strict cookie', async () => {
+    const { appointment, email } = await confirmedAppointment();
+    aroundStart(appointment);
+    const answer = await redeem(await joinLinkFor(email), 'patient');
+    assert.equal(answer.status, 200, JSON.stringify(answer.body));
+    const ticket = answer.body as {
+      consultationId: string;
+      role: string;
+      peerId: string;
+      remotePeerId: string;
+      token: string;
+    };
+    assert.equal(ticket.consultationId, `appt-${appointment.id}`);
+    assert.equal(ticket.role, 'patient');
+    assert.equal(ticket.peerId, server.tokens.peerId(ticket.consultationId, 'patient'));
+    assert.equal(ticket.remotePeerId, server.tokens.peerId(ticket.consultationId, 'clinician'));
+    const cookie = answer.headers.get('set-cookie') ?? '';
+    assert.match(cookie, /^ck_session=/);
+    assert.match(cookie, /HttpOnly/);
+    assert.match(cookie, /SameSite=Strict/);
+    assert.equal(await signal(ticket.peerId, ticket.token), 'open');
+  });
+
+  describe('attacks', () => {
+    it('reused: a link works once, also when redeemed twenty times at once', async () => {
+      const { appointment, email } = await confirmedAppointment();
+      const token = await joinLinkFor(email);
+      aroundStart(appointment);
+      const answers = await Promise.all(Array.from({ length: 20 }, () => redeem(token)));
+      assert.deepEqual(answers.map((a) => a.status).sort(), [200, ...Array(19).fill(410)]);
+      const again = await redeem(token);
+      assert.equal(again.status, 410);
+      assert.equal(problem(again), 'used');
+      assert.match(JSON.stringify(again.body), /already been used/);
+    });
+
+    it('forged: a changed signature, or a changed payload with the old signature', async () => {
+      const { appointment, email } = await confirmedAppointment();
+      const token = await joinLinkFor(email);
+      aroundStart(appointment);
+      const [header, payload, signature] = token.split('.') as [string, string, string];
+      const flipped = `${header}.${payload}.${signature.slice(0, -4)}${signature.slice(-4) === 'AAAA' ? 'BBBB' : 'AAAA'}`;
+      const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
+      const tampered = `${header}.${Buffer.from(JSON.stringify({ ...claims, role: 'clinician' })).toString('base64url')}.${signature}`;
+      for (const bad of [flipped, tampered]) {
+        const answer = await redeem(bad);
+        assert.equal(answer.status, 401);
+        assert.equal(problem(answer), 'invalid');
+      }
+      assert.equal((await redeem(token)).status, 200, 'the genuine link still works');
+    });
+
+    it('signed with another key, or not signed at all (alg none)', async () => {
+      const { appointment, email } = await confirmedAppointment();
+      aroundStart(appointment);
+      const claims = decodeJwt(await joinLinkFor(email));
+      const foreign = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
+      const forged = await new SignJWT({ role: 'patient' })
+        .setProtectedHeader({ alg: 'EdDSA' })
+        .setIssuer('consultkit')
+        .setAudience('consultkit:join')
+        .setSubject(String(claims.sub))
+        .setJti('forged-jti-forged-jti')
+        .setNotBefore(claims.nbf!)
+        .setExpirationTime(claims.exp!)
+        .sign(foreign.privateKey);
+      const unsigned = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.`;
+      for (const bad of [forged, unsigned]) {
+        const answer = await redeem(bad);
+        assert.equal(answer.status, 401, JSON.stringify(answer.body));
+        assert.equal(problem(answer), 'invalid');
+      }
+    });
+
+    it('not yet valid: says when the link opens', async () => {
+      const { appointment, email } = await confirmedAppointment();
+      aroundStart(appointment, -60);
+      const answer = await redeem(await joinLinkFor(email));
+      assert.equal(answer.status, 422);
+      assert.equal(problem(answer), 'early');
+      assert.match(JSON.stringify(answer.body), /does not work yet/);
+      assert.match(
+        JSON.stringify(answer.body),
+        new RegExp(new Date(Date.parse(appointment.start!) - 15 * MINUTE).toISOString()),
+      );
+    });
+
+    it('expired: an hour after the end it no longer works', async () => {
+      const { appointment, email } = await confirmedAppointment();
+      clock = Date.parse(appointment.end!) + 61 * MINUTE;
+      const answer = await redeem(await joinLinkFor(email));
+      assert.equal(answer.status, 422);
+      assert.equal(problem(answer), 'expired');
+    });
+
+    it('revoked: a fresh link from reception replaces the old one, which then says so', async () => {
+      const { appointment, email } = await confirmedAppointment();
+      const old = await joinLinkFor(email);
+      assert.equal((await call('POST', `/api/consultations/${appointment.id}/invitations`)).status, 401);
+      const fresh = await call<{ url: string; revoked: number }>(
+        'POST',
+        `/api/consultations/${appointment.id}/invitations`,
+        {
+          headers: STAFF,
+        },
+      );
+      assert.equal(fresh.status, 201);
+      assert.equal(fresh.body.revoked, 1);
+      const newToken = await joinLinkFor(email);
+      assert.notEqual(newToken, old);
+      assert.match((await lastMessageTo(email))!.text, /Any earlier link no longer works/);
+      aroundStart(appointment);
+      const answer = await redeem(old);
+      assert.equal(answer.status, 410);
+      assert.equal(problem(answer), 'revoked');
+      assert.equal((await redeem(newToken)).status, 200);
+    });
+
+    it('wrong role: a patient link opened as a clinician, and a patient doing the clinician’s step', async () => {
+      const { appointment, email } = await confirmedAppointment();
+      aroundStart(appointment);
+      const token = await joinLinkFor(email);
+      const asClinician = await redeem(token, 'clinician');
+      assert.equal(asClinician.status, 403);
+      assert.equal(problem(asClinician), 'wrong-role');
+      const patient = (await redeem(token, 'patient')).body as { token: string; peerId: string };
+      const fulfil = await call('POST', `/api/consultations/${appointment.id}/fulfilled`, {
+        headers: { authorization: `Bearer ${patient.token}` },
+      });
+      assert.equal(fulfil.status, 403);
+      // Nor can the patient's session signal as the clinician.
+      const clinicianId = server.tokens.peerId(`appt-${appointment.id}`, 'clinician');
+      assert.equal(await signal(clinicianId, patient.token), 401);
+    });
+
+    it('other appointment: a session for A cannot act on B, nor signal as B', async () => {
+      const a = await confirmedAppointment();
+      const b = await confirmedAppointment();
+      aroundStart(a.appointment);
+      const ticket = (await redeem(await joinLinkFor(a.email))).body as { token: string };
+      const arrived = await call('POST', `/api/consultations/${b.appointment.id}/arrived`, {
+        headers: { authorization: `Bearer ${ticket.token}` },
+      });
+      assert.equal(arrived.status, 403);
+      assert.equal(await signal(server.tokens.peerId(`appt-${b.appointment.id}`, 'patient'), ticket.token), 401);
+    });
+
+    it('garbage tokens and bodies get a clear 4xx, never a 500', async () => {
+      for (const body of [
+        {},
+        { token: 7 },
+        { token: '' },
+        { token: 'a.b.c' },
+        { token: 'x'.repeat(5000) },
+        { token: 'ok', role: 'surgeon' },
+      ]) {
+        const answer = await call('POST', '/api/join/redeem', { body });
+        assert.ok(
+          answer.status >= 400 && answer.status < 500,
+          `${JSON.stringify(body).slice(0, 40)} → ${answer.status}`,
+        );
+        assert.equal((answer.body as { resourceType?: string }).resourceType, 'OperationOutcome');
+      }
+      const raw = await fetch(`${url}/api/join/redeem`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"token":',
+      });
+      assert.equal(raw.status, 400);
+    });
+  });
+
+  describe('sessions', () => {
+    it('the patient arriving marks the appointment arrived; the clinician ending marks it fulfilled', async () => {
+      const { appointment, email } = await confirmedAppointment();
+      aroundStart(appointment);
+      const patient = (await redeem(await joinLinkFor(email))).body as { token: string };
+      const arrived = await call('POST', `/api/consultations/${appointment.id}/arrived`, {
+        headers: { authorization: `Bearer ${patient.token}` },
+      });
+      assert.equal(arrived.status, 200, JSON.stringify(arrived.body));
+      const status = async () =>
+        (await call<Appointment>('GET', `/fhir/Appointment/${appointment.id}`, { headers: STAFF })).body.status;
+      assert.equal(await status(), 'arrived');
+      const clinician = await call<{ token: string; role: string; remotePeerId: string }>(
+        'POST',
+        `/api/consultations/${appointment.id}/clinician-token`,
+        { headers: STAFF },
+      );
+      assert.equal(clinician.status, 200);
+      assert.equal(clinician.body.role, 'clinician');
+      assert.equal(clinician.body.remotePeerId, server.tokens.peerId(`appt-${appointment.id}`, 'patient'));
+      const fulfilled = await call('POST', `/api/consultations/${appointment.id}/fulfilled`, {
+        headers: { authorization: `Bearer ${clinician.body.token}` },
+      });
+      assert.equal(fulfilled.status, 200);
+      assert.equal(await status(), 'fulfilled');
+    });
+
+    it('clinician tokens need the staff key', async () => {
+      const { appointment } = await confirmedAppointment();
+      assert.equal((await call('POST', `/api/consultations/${appointment.id}/clinician-token`)).status, 401);
+      assert.equal((await call('POST', '/api/consultations/999999/clinician-token', { headers: STAFF })).status, 404);
+    });
+
+    it('ICE servers need a session, and are only ours: none configured means none', async () => {
+      const { appointment, email } = await confirmedAppointment();
+      aroundStart(appointment);
+      const ticket = (await redeem(await joinLinkFor(email))).body as { token: string; iceServers: unknown[] };
+      assert.deepEqual(ticket.iceServers, []);
+      assert.equal((await call('GET', '/api/ice-servers')).status, 401);
+      const answer = await call('GET', '/api/ice-servers', { headers: { authorization: `Bearer ${ticket.token}` } });
+      assert.deepEqual(answer.body, { iceServers: [] });
+    });
+  });
+});
+
+describe('TURN credentials for sessions', () => {
+  it('mints time-limited coturn REST credentials for the configured TURN servers', async () => {
+    const { server: turnServer, url: turnUrl } = await startTestServer({
+      CONSULTKIT_SEED_DEMO: 'false',
+      CONSULTKIT_TURN_URLS: 'turn:turn.example.nhs.uk:3478?transport=udp,turns:turn.example.nhs.uk:5349',
+      CONSULTKIT_TURN_SECRET: 'shared-secret',
+    });
+    try {
+      const { token } = turnServer.tokens.issue('appt-1', 'patient', { sid: 'session' });
+      const answer = (await (
+        await fetch(`${turnUrl}/api/ice-servers`, { headers: { authorization: `Bearer ${token}` } })
+      ).json()) as { iceServers: { urls: string[]; username: string; credential: string }[] };
+      const [server] = answer.iceServers;
+      assert.deepEqual(server!.urls, ['turn:turn.example.nhs.uk:3478?transport=udp', 'turns:turn.example.nhs.uk:5349']);
+      assert.match(server!.username, /^\d+:consultkit$/);
+      assert.ok(Number(server!.username.split(':')[0]) * 1000 > Date.now());
+      assert.ok(server!.credential.length > 20);
+    } finally {
+      await turnServer.close();
+    }
+  });
+});

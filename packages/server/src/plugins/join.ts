@@ -1,0 +1,131 @@
+/**
+ * Joining a consultation: the page a join link opens, redeeming the link (a deliberate POST),
+ * clinician sessions for vendor backends, fresh links, TURN credentials, and the appointment's
+ * `arrived` and `fulfilled` steps. Every refusal is an OperationOutcome saying which check failed.
+ */
+import { readFile } from 'node:fs/promises';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { HttpError, operationOutcome } from '../errors.js';
+import { JoinError, type JoinService } from '../join/service.js';
+import { ROLES, type Role } from '../tokens.js';
+
+export const SESSION_COOKIE = 'ck_session';
+
+export interface JoinPluginOptions {
+  join: JoinService;
+  /** Rejects the request unless it carries staff credentials. */
+  requireStaff: (request: FastifyRequest) => Promise<void>;
+  /** Queues the fresh link for the patient (mail outbox). */
+  sendLink: (appointmentId: number, url: string, opensAt: Date) => Promise<void>;
+  /** The HTML page a join link opens; the token stays in the address, read by its script. */
+  joinPage: string | undefined;
+}
+
+/** The problem code travels in `issue[0].details.coding[0].code` so pages can say it their way. */
+function sendJoinError(reply: FastifyReply, error: JoinError): FastifyReply {
+  const outcome = operationOutcome(error.status === 401 ? 'security' : 'business-rule', error.message);
+  const issue = outcome.issue[0] as (typeof outcome.issue)[number] & Record<string, unknown>;
+  issue['details'] = { coding: [{ system: 'urn:consultkit:join-problem', code: error.problem }] };
+  if (error.opensAt) {
+    issue['extension'] = [{ url: 'urn:consultkit:opens-at', valueInstant: error.opensAt.toISOString() }];
+  }
+  return reply.code(error.status).type('application/fhir+json').send(outcome);
+}
+
+function cookie(request: FastifyRequest, name: string): string | undefined {
+  for (const part of (request.headers.cookie ?? '').split(';')) {
+    const [key, ...value] = part.trim().split('=');
+    if (key === name) return decodeURIComponent(value.join('='));
+  }
+  return undefined;
+}
+
+function appointmentId(params: unknown): number {
+  const raw = (params as { id?: string }).id ?? '';
+  if (!/^\d{1,15}$/.test(raw)) throw new HttpError(400, 'value', `Not an appointment id: "${raw.slice(0, 40)}"`);
+  return Number(raw);
+}
+
+export async function joinPlugin(app: FastifyInstance, options: JoinPluginOptions): Promise<void> {
+  const { join } = options;
+
+  app.setErrorHandler((error, request, reply) => {
+    if (error instanceof JoinError) return sendJoinError(reply, error);
+    throw error;
+  });
+
+  /** The session of the request: `Authorization: Bearer <session token>` or the session cookie. */
+  const session = (request: FastifyRequest) => {
+    const header = /^Bearer +(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
+    const token = header ?? cookie(request, SESSION_COOKIE);
+    if (!token) throw new JoinError('invalid', 'There is no consultation session: open your link again.');
+    return join.session(token);
+  };
+
+  // A wildcard, not `:token`: a JWT is longer than the router's limit for a named parameter.
+  app.get('/join/*', async (_request, reply) => {
+    if (!options.joinPage) throw new HttpError(404, 'not-found', 'No join page is installed on this server.');
+    const html = await readFile(options.joinPage, 'utf8');
+    return reply
+      .header('cache-control', 'no-store')
+      .header('referrer-policy', 'no-referrer')
+      .header('x-robots-tag', 'noindex')
+      .type('text/html; charset=utf-8')
+      .send(html);
+  });
+
+  app.post<{ Body: { token?: unknown; role?: unknown } }>('/api/join/redeem', async (request, reply) => {
+    const body = request.body;
+    if (typeof body !== 'object' || body === null || typeof body.token !== 'string') {
+      throw new HttpError(400, 'required', 'Expected a JSON body { "token": "…" }');
+    }
+    const role = body.role;
+    if (role !== undefined && (typeof role !== 'string' || !ROLES.includes(role as Role))) {
+      throw new HttpError(400, 'value', `role: expected one of ${ROLES.join(', ')}`);
+    }
+    const ticket = await join.redeem(body.token, role as Role | undefined);
+    const maxAge = Math.max(0, Math.floor((Date.parse(ticket.expiresAt) - Date.now()) / 1000));
+    const secure = request.protocol === 'https' ? '; Secure' : '';
+    reply.header(
+      'set-cookie',
+      `${SESSION_COOKIE}=${encodeURIComponent(ticket.token)}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAge}${secure}`,
+    );
+    return reply.header('cache-control', 'no-store').send(ticket);
+  });
+
+  app.post('/api/consultations/:id/clinician-token', async (request, reply) => {
+    await options.requireStaff(request);
+    return reply.header('cache-control', 'no-store').send(await join.clinicianSession(appointmentId(request.params)));
+  });
+
+  app.post('/api/consultations/:id/invitations', async (request, reply) => {
+    await options.requireStaff(request);
+    const id = appointmentId(request.params);
+    const revoked = await join.revoke(id, 'patient');
+    const { url, opensAt } = await join.invite(id, 'patient');
+    await options.sendLink(id, url, opensAt);
+    return reply.code(201).send({ url, opensAt: opensAt.toISOString(), revoked });
+  });
+
+  app.get('/api/ice-servers', async (request, reply) => {
+    session(request); // only for a participant of some consultation
+    return reply.header('cache-control', 'no-store').send({ iceServers: join.iceServers() });
+  });
+
+  const step = (role: Role, run: (id: number) => Promise<void>) => async (request: FastifyRequest) => {
+    const id = appointmentId(request.params);
+    const mine = session(request);
+    if (mine.appointmentId !== id) throw new JoinError('wrong-role', 'This session is for another appointment.');
+    if (mine.role !== role) throw new JoinError('wrong-role', `Only the ${role} can do this.`);
+    await run(id);
+    return { ok: true };
+  };
+  app.post(
+    '/api/consultations/:id/arrived',
+    step('patient', (id) => join.arrived(id)),
+  );
+  app.post(
+    '/api/consultations/:id/fulfilled',
+    step('clinician', (id) => join.fulfilled(id)),
+  );
+}
