@@ -14,6 +14,7 @@ import { installErrorHandlers } from './errors.js';
 import { loadJoinKey } from './join/keys.js';
 import { appointmentPort, sendJoinLink } from './join/booking.js';
 import { JoinService } from './join/service.js';
+import { corsPlugin } from './plugins/cors.js';
 import { devJoinPlugin } from './plugins/dev.js';
 import { joinPlugin } from './plugins/join.js';
 import { fhirPlugin } from './plugins/fhir.js';
@@ -134,6 +135,7 @@ export async function createServer(
     forceCloseConnections: true,
   });
   installErrorHandlers(app);
+  await app.register(corsPlugin, { origins: config.corsOrigins, prefixes: ['/fhir'] });
 
   app.get('/healthz', async () => ({ status: 'ok', version: VERSION, storage: storage.kind }));
 

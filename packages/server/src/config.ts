@@ -51,6 +51,8 @@ export interface Config {
   turnSecret: string | undefined;
   /** Lifetime of TURN credentials, in seconds. */
   turnTtlSeconds: number;
+  /** Origins allowed to call the FHIR API from a browser (`*`: any). */
+  corsOrigins: string[];
 }
 
 /** A configuration error: names the variable and says what is wrong with its value. */
@@ -99,6 +101,23 @@ function timeZoneName(value: string): string {
   } catch {
     throw new ConfigError('CONSULTKIT_TIMEZONE', `not an IANA time zone (like Europe/London): "${value}"`);
   }
+}
+
+/** `*`, or a comma-separated list of origins (scheme, host and port; no path). */
+function corsOrigins(raw: string | undefined): string[] {
+  const list = (raw ?? '*')
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
+  for (const origin of list) {
+    if (origin !== '*' && !/^https?:\/\/[^/\s]+$/.test(origin)) {
+      throw new ConfigError(
+        'CONSULTKIT_CORS_ORIGINS',
+        `expected "*" or origins like https://www.practice.example, got "${origin}"`,
+      );
+    }
+  }
+  return list.length > 0 ? list : ['*'];
 }
 
 /** Reads and validates the configuration from `env` (defaults to `process.env`). */
@@ -208,6 +227,7 @@ export function loadConfig(env: Env = process.env): Config {
     turnUrls,
     turnSecret,
     turnTtlSeconds: integer(env, 'CONSULTKIT_TURN_TTL', 3600, 60, 24 * 60 * 60),
+    corsOrigins: corsOrigins(env['CONSULTKIT_CORS_ORIGINS']),
     dataDir: dataDir(env['CONSULTKIT_DATA_DIR']?.trim() || '.consultkit-data'),
     databaseUrl,
     secret,
