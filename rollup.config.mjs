@@ -12,12 +12,14 @@ import esbuild from 'rollup-plugin-esbuild';
 
 const here = (path) => fileURLToPath(new URL(path, import.meta.url));
 const CORE_SRC = here('./packages/core/src/index.ts');
+const CORE_BOOKING_SRC = here('./packages/core/src/booking/index.ts');
 const ELEMENTS_SRC = here('./packages/elements/src/');
 
 /** Resolves `@consultkit/core` to its source, so bundles never depend on build order. */
 const coreFromSource = {
   name: 'consultkit-core-from-source',
-  resolveId: (id) => (id === '@consultkit/core' ? CORE_SRC : null),
+  resolveId: (id) =>
+    id === '@consultkit/core' ? CORE_SRC : id === '@consultkit/core/booking' ? CORE_BOOKING_SRC : null,
 };
 
 /** TypeScript sources are written with `.js` specifiers (NodeNext); find the `.ts` file. */
@@ -48,10 +50,14 @@ const library = (pkg, input) => ({
 const cdnEntries = readdirSync(`${ELEMENTS_SRC}cdn`).filter((f) => f.endsWith('.ts'));
 
 export default [
-  library('core', { index: CORE_SRC }),
+  library('core', { index: CORE_SRC, 'booking/index': CORE_BOOKING_SRC }),
   library('elements', {
     index: `${ELEMENTS_SRC}index.ts`,
     'consult-room/define': `${ELEMENTS_SRC}consult-room/define.ts`,
+    'slot-picker/define': `${ELEMENTS_SRC}slot-picker/define.ts`,
+    'booking-desk/define': `${ELEMENTS_SRC}booking-desk/define.ts`,
+    'device-check/define': `${ELEMENTS_SRC}device-check/define.ts`,
+    'waiting-room/define': `${ELEMENTS_SRC}waiting-room/define.ts`,
   }),
   ...cdnEntries.map((file) => ({
     input: `${ELEMENTS_SRC}cdn/${file}`,

@@ -6,6 +6,8 @@ import { chromeLauncher } from '@web/test-runner-chrome';
 import { register } from 'tsx/esm/api';
 import { CHROME_ARGS, findChrome, NO_CHROME_MESSAGE } from './scripts/chrome.mjs';
 import { spawnSync } from 'node:child_process';
+import { request as httpRequest } from 'node:http';
+import { createServer as createNetServer } from 'node:net';
 import { isolated } from './scripts/netns.mjs';
 import { startTurn } from './scripts/turn.mjs';
 import { countingReporter } from './scripts/wtr-reporter.mjs';
@@ -30,7 +32,13 @@ function consultKitServer() {
   let turn;
   const listen = async (port) => {
     server = await createServer(
-      loadConfig({ PORT: String(port), HOST: '127.0.0.1', CONSULTKIT_DATA_DIR: 'memory://', LOG_LEVEL: 'warn' }),
+      loadConfig({
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        CONSULTKIT_DATA_DIR: 'memory://',
+        LOG_LEVEL: 'warn',
+        CONSULTKIT_STAFF_KEY: STAFF_KEY,
+      }),
       {},
     );
     url = await server.listen();
@@ -42,6 +50,8 @@ function consultKitServer() {
   };
   return {
     name: 'consultkit-server',
+    /** The server's base URL (for the same-origin proxy). */
+    url: () => url,
     serverStart: start,
     serverStop: async () => {
       turn?.stop?.();
@@ -51,6 +61,10 @@ function consultKitServer() {
       switch (command) {
         case 'ck-server':
           return { url };
+        case 'ck-staff-key':
+          return { key: STAFF_KEY };
+        case 'ck-closed-port':
+          return { url: await closedPortUrl() };
         case 'ck-ticket': {
           const response = await fetch(`${url}/api/dev/join`, {
             method: 'POST',
@@ -108,6 +122,57 @@ async function udpOutage(seconds) {
   return {};
 }
 
+/** The staff key the test server starts with (booking-desk tests send it as `staffKey`). */
+const STAFF_KEY = 'consultkit-browser-tests-staff-key-0123456789';
+
+/** `http://127.0.0.1:<port>` of a port that was free a moment ago and is closed now. */
+function closedPortUrl() {
+  return new Promise((resolve, reject) => {
+    const probe = createNetServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(`http://127.0.0.1:${port}`));
+    });
+  });
+}
+
+/**
+ * Forwards `/fhir/…` and `/api/…` from the test page's origin to the run's ConsultKit server (bodies
+ * and event streams included), so booking elements are tested as the examples use them,
+ * `fhir-base="/fhir"` on the server's origin: the staff event stream and the staff session cookie
+ * work on the same origin only. (A few tests call the server on its own origin, through CORS.)
+ */
+function sameOriginBookingApi(serverUrl) {
+  return async (context, next) => {
+    if (!/^\/(fhir|api)(\/|\?|$)/.test(context.url)) return next();
+    const target = new URL(context.url, serverUrl());
+    context.respond = false;
+    await new Promise((resolve) => {
+      const upstream = httpRequest(
+        target,
+        { method: context.method, headers: { ...context.req.headers, host: target.host } },
+        (response) => {
+          context.res.writeHead(response.statusCode ?? 502, response.headers);
+          response.pipe(context.res);
+          response.on('end', resolve);
+          response.on('error', resolve);
+        },
+      );
+      upstream.on('error', () => {
+        if (!context.res.headersSent) context.res.writeHead(502);
+        context.res.end();
+        resolve();
+      });
+      context.res.on('close', () => {
+        upstream.destroy();
+        resolve();
+      });
+      context.req.pipe(upstream);
+    });
+  };
+}
+
 /** Tests run on sources: `@consultkit/core` resolves to its TypeScript, not its build. */
 const coreFromSource = {
   name: 'consultkit-core-from-source',
@@ -128,6 +193,8 @@ const sdpAsModule = {
   },
 };
 
+const ckServer = consultKitServer();
+
 export default {
   files: ['packages/*/src/**/*.test.ts', '!packages/server/**'],
   nodeResolve: { exportConditions: ['browser'] },
@@ -135,8 +202,9 @@ export default {
   testFramework: { config: { timeout: 20000 } },
   testsFinishTimeout: 300000,
   browsers: [chromeLauncher({ launchOptions: { executablePath, headless: true, args: CHROME_ARGS } })],
+  middleware: [sameOriginBookingApi(() => ckServer.url())],
   plugins: [
-    consultKitServer(),
+    ckServer,
     coreFromSource,
     sdpAsModule,
     esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './packages/elements/tsconfig.json' }),

@@ -86,12 +86,18 @@ describe('two-party call example, end to end', () => {
     };
     const patient = await open('patient');
     const clinician = await open('clinician');
-    await patient.locator('consult-room [part~="status"]').filter({ hasText: 'waiting room' }).waitFor({ timeout: 15_000 });
+    await patient
+      .locator('consult-room [part~="status"]')
+      .filter({ hasText: 'waiting room' })
+      .waitFor({ timeout: 15_000 });
     await clinician.getByRole('button', { name: 'Let the patient in' }).click();
 
     for (const page of [patient, clinician]) {
       // Playwright's locators pierce <consult-room>'s shadow root.
-      await page.locator('consult-room [part~="status"]').filter({ hasText: 'In the call.' }).waitFor({ timeout: 15_000 });
+      await page
+        .locator('consult-room [part~="status"]')
+        .filter({ hasText: 'In the call.' })
+        .waitFor({ timeout: 15_000 });
       await page.waitForFunction(
         () =>
           ((
@@ -110,7 +116,13 @@ describe('two-party call example, end to end', () => {
     }
 
     await clinician.getByRole('button', { name: 'Hang up' }).click();
-    await patient.locator('consult-room [part~="status"]').filter({ hasText: 'The consultation has ended.' }).waitFor({ timeout: 10_000 });
-    await clinician.locator('consult-room [part~="status"]').filter({ hasText: 'The consultation has ended.' }).waitFor({ timeout: 5_000 });
+    await patient
+      .locator('consult-room [part~="status"]')
+      .filter({ hasText: 'The consultation has ended.' })
+      .waitFor({ timeout: 10_000 });
+    await clinician
+      .locator('consult-room [part~="status"]')
+      .filter({ hasText: 'The consultation has ended.' })
+      .waitFor({ timeout: 5_000 });
   });
 });

@@ -13,7 +13,11 @@ export type ConsultKitErrorCode =
   /** A command was called in a state where it cannot run (for example `join` twice). */
   | 'invalid-state'
   /** A ticket or option was malformed. */
-  | 'invalid-argument';
+  | 'invalid-argument'
+  /** A FHIR server answered with an error: see `FhirError.status` and its `OperationOutcome`. */
+  | 'fhir-error'
+  /** A server could not be reached, or the connection dropped before it answered. */
+  | 'network';
 
 /** The one error type core throws and reports: `code` says what, `message` says it in words. */
 export class ConsultKitError extends Error {

@@ -4,6 +4,14 @@
  * class module to register it under a tag of your own.
  */
 import './consult-room/define.js';
+import './slot-picker/define.js';
+import './booking-desk/define.js';
+import './device-check/define.js';
+import './waiting-room/define.js';
 
 export { ConsultRoom } from './consult-room/consult-room.js';
+export { SlotPicker } from './slot-picker/slot-picker.js';
+export { BookingDesk } from './booking-desk/booking-desk.js';
+export { DeviceCheckElement, type DeviceCheckLike } from './device-check/device-check.js';
+export { WaitingRoom } from './waiting-room/waiting-room.js';
 export type { CkEventMap } from './internal/events.js';

@@ -135,7 +135,7 @@ export async function createServer(
     forceCloseConnections: true,
   });
   installErrorHandlers(app);
-  await app.register(corsPlugin, { origins: config.corsOrigins, prefixes: ['/fhir'] });
+  await app.register(corsPlugin, { origins: config.corsOrigins, prefixes: ['/fhir', '/api/staff', '/api/outbox'] });
 
   app.get('/healthz', async () => ({ status: 'ok', version: VERSION, storage: storage.kind }));
 

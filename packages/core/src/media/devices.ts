@@ -107,11 +107,14 @@ export class DeviceCheck {
     return this.#state;
   }
 
-  /** Asks for camera and microphone and lists the devices. Resolves whatever the outcome. */
-  async start(): Promise<void> {
+  /**
+   * Asks for camera and microphone (`constraints`, default both) and lists the devices. Resolves
+   * whatever the outcome: `state.status` says it.
+   */
+  async start(constraints: MediaStreamConstraints = { audio: true, video: true }): Promise<void> {
     this.#state.update({ status: 'requesting', error: null });
     try {
-      await this.#open({ audio: true, video: true });
+      await this.#open(constraints);
     } catch (error) {
       this.#state.update({ ...mediaError(error) });
       return;

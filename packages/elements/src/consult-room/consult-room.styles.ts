@@ -63,10 +63,65 @@ export const consultRoomStyles = css`
     border-color: var(--ck-color-danger, #d5281b);
     color: #ffffff;
   }
-  [part~='status'] {
+  .bar {
+    display: flex;
+    flex-wrap: wrap;
+    justify-content: center;
+    align-items: center;
+    gap: var(--ck-space-m, 1rem);
+  }
+  [part~='status'],
+  [part~='network'],
+  [part~='notice'] {
     margin: 0;
     padding-block: var(--ck-space-xs, 0.25rem);
     text-align: center;
+  }
+  [part~='network'] {
+    display: inline-flex;
+    align-items: center;
+    gap: var(--ck-space-xs, 0.25rem);
+  }
+  .bars {
+    display: inline-flex;
+    align-items: flex-end;
+    gap: 2px;
+    block-size: 1rem;
+  }
+  .bars i {
+    display: block;
+    inline-size: 4px;
+    background: currentColor;
+    opacity: 0.35;
+  }
+  .bars i:nth-child(1) {
+    block-size: 40%;
+  }
+  .bars i:nth-child(2) {
+    block-size: 70%;
+  }
+  .bars i:nth-child(3) {
+    block-size: 100%;
+  }
+  .bars i[data-on] {
+    opacity: 1;
+  }
+  [part~='network'][data-quality='poor'] .bars i[data-on] {
+    color: var(--ck-room-poor-color, #ffb3ad);
+  }
+  [part~='banner'] {
+    position: absolute;
+    inset-block-start: var(--ck-space-s, 0.5rem);
+    inset-inline: var(--ck-space-s, 0.5rem);
+    padding: var(--ck-space-s, 0.5rem) var(--ck-space-m, 1rem);
+    border-radius: var(--ck-radius, 0.5rem);
+    background: var(--ck-room-banner-background, #ffdd00);
+    color: var(--ck-room-banner-color, #0b0c0c);
+    font-weight: 700;
+    text-align: center;
+  }
+  [part~='notice'] {
+    font-style: italic;
   }
   [part~='error'] {
     color: var(--ck-room-error-color, #ffb3ad);

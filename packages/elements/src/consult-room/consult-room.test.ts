@@ -3,6 +3,7 @@ import './define.js';
 import type { ConsultRoom } from './consult-room.js';
 import {
   consultations as useConsultations,
+  udpOutage,
   consultationId,
   framesDecoded,
   until,
@@ -54,6 +55,57 @@ describe('<consult-room>', () => {
     await until(async () => (await framesDecoded(patient.peerConnection)) > 0, 'decoded frames');
     expect(part(el, 'status').textContent).to.contain('In the call');
     await expect(el).to.be.accessible();
+  });
+
+  it('announces arrival and admission in its live region, and shows the network quality', async () => {
+    const { clinician } = await consultations.waiting({ options: { qualityIntervalMs: 500 } });
+    const room = await fixture<ConsultRoom>(html`<consult-room .consultation=${clinician}></consult-room>`);
+    const log = part(room, 'announcements');
+    expect(log.getAttribute('role')).to.equal('log');
+    expect(part(room, 'status').textContent).to.contain('The patient is waiting');
+    clinician.admit();
+    await untilStatus(clinician, 'in-call');
+    await room.updateComplete;
+    expect(log.textContent).to.contain('You let the patient in.');
+    await until(() => !!room.shadowRoot!.querySelector('[part~="network"]'), 'the network indicator', 10_000);
+    expect(part(room, 'network').textContent).to.match(/Connection: (good|fair|poor)/);
+    await expect(room).to.be.accessible();
+  });
+
+  it('audio only: a pressed toggle, video stops, the other side is told; accessible', async () => {
+    const { patient, clinician } = await consultations.pair();
+    const room = await fixture<ConsultRoom>(html`<consult-room .consultation=${patient}></consult-room>`);
+    const other = await fixture<ConsultRoom>(html`<consult-room .consultation=${clinician}></consult-room>`);
+    const toggle = part(room, 'audio-only') as HTMLButtonElement;
+    expect(toggle.getAttribute('aria-pressed')).to.equal('false');
+    toggle.click();
+    await room.updateComplete;
+    expect(toggle.getAttribute('aria-pressed')).to.equal('true');
+    await until(() => !patient.peerConnection!.getSenders().some((s) => s.track?.kind === 'video'), 'no video sent');
+    await until(() => clinician.state.get().remoteAudioOnly, 'the clinician told');
+    await other.updateComplete;
+    expect(part(other, 'notice').textContent).to.contain('audio only');
+    await expect(other).to.be.accessible();
+  });
+
+  it('shows a reconnecting banner through an outage and announces the recovery', async function () {
+    this.timeout(60_000);
+    const { patient } = await consultations.pair();
+    const room = await fixture<ConsultRoom>(html`<consult-room .consultation=${patient}></consult-room>`);
+    const outage = await udpOutage(8);
+    if (outage.skip) {
+      console.log(`skipped: ${outage.skip}`);
+      this.skip();
+    }
+    await untilStatus(patient, 'reconnecting', 20_000);
+    await room.updateComplete;
+    expect(part(room, 'banner').textContent).to.contain('Reconnecting');
+    expect(part(room, 'announcements').textContent).to.contain('Connection lost');
+    await expect(room).to.be.accessible();
+    await untilStatus(patient, 'in-call', 40_000);
+    await room.updateComplete;
+    expect(room.shadowRoot!.querySelector('[part~="banner"]')).to.equal(null);
+    expect(part(room, 'announcements').textContent).to.contain('Reconnected');
   });
 
   it('mute toggles the microphone track and aria-pressed', async () => {

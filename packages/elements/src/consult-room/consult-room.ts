@@ -1,5 +1,5 @@
 import { html, nothing, type PropertyValues } from 'lit';
-import { property } from 'lit/decorators.js';
+import { property, state } from 'lit/decorators.js';
 import { localized, msg } from '@lit/localize';
 import type { Consultation, ConsultationState } from '@consultkit/core';
 import { ConsultKitElement } from '../internal/consultkit-element.js';
@@ -29,7 +29,12 @@ import { consultRoomStyles } from './consult-room.styles.js';
  * @csspart mute - The microphone toggle.
  * @csspart camera - The camera toggle.
  * @csspart hang-up - The hang-up button.
- * @csspart status - The status line (announced to screen readers).
+ * @csspart audio-only - The audio-only toggle.
+ * @csspart status - The status line.
+ * @csspart network - The network-quality indicator.
+ * @csspart banner - The banner over the video while reconnecting.
+ * @csspart notice - A note about video (paused for a poor connection; the other side on audio only).
+ * @csspart announcements - The live region that announces arrivals, departures, admission and reconnection.
  * @csspart error - The error message, when joining failed.
  *
  * @cssproperty --ck-room-background - Background around the stage.
@@ -37,6 +42,9 @@ import { consultRoomStyles } from './consult-room.styles.js';
  * @cssproperty --ck-room-stage-background - Background of the video area before video arrives.
  * @cssproperty --ck-room-local-size - Width of your own preview, relative to the stage.
  * @cssproperty --ck-room-max-block-size - Tallest the stage may grow.
+ * @cssproperty --ck-room-banner-background - The reconnecting banner.
+ * @cssproperty --ck-room-banner-color - Text on the reconnecting banner.
+ * @cssproperty --ck-room-poor-color - The network bars when the connection is poor.
  */
 @localized()
 export class ConsultRoom extends ConsultKitElement {
@@ -46,36 +54,105 @@ export class ConsultRoom extends ConsultKitElement {
   @property({ attribute: false })
   consultation: Consultation | undefined;
 
-  readonly #state = new StoreController<ConsultationState>(this, (state, previous) => this.#announce(state, previous));
-  #offEnded: (() => void) | undefined;
+  /** The last few announcements, newest last (read out by the live region). */
+  @state()
+  private announcements: string[] = [];
+
+  readonly #state = new StoreController<ConsultationState>(this, (state, previous) =>
+    this.#statusChanged(state, previous),
+  );
+  #offs: (() => void)[] = [];
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('consultation')) {
-      this.#offEnded?.();
-      this.#offEnded = this.consultation?.on('ended', ({ reason }) => this.emit('ck-ended', { reason }));
+      this.#unlisten();
+      this.#listen();
       this.#state.store = this.consultation?.state;
     }
   }
 
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (this.#offs.length === 0) this.#listen();
+  }
+
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.#offEnded?.();
-    this.#offEnded = undefined;
+    this.#unlisten();
+  }
+
+  #listen(): void {
+    const c = this.consultation;
+    if (!c) return;
+    const patient = c.state.get().role === 'patient';
+    this.#offs = [
+      c.on('ended', ({ reason }) => this.emit('ck-ended', { reason })),
+      c.on('participant-waiting', () => this.#say(msg('The patient has arrived and is waiting.'))),
+      c.on('admitted', () => this.#say(patient ? msg('You have been let in.') : msg('You let the patient in.'))),
+      c.on('call-started', () => this.#say(msg('The call has started.'))),
+      c.on('reconnecting', () => this.#say(msg('Connection lost. Reconnecting.'))),
+      c.on('reconnected', () => this.#say(msg('Reconnected.'))),
+      c.on('remote-left', () => this.#say(patient ? msg('The clinician has left.') : msg('The patient has left.'))),
+    ];
+  }
+
+  #unlisten(): void {
+    for (const off of this.#offs.splice(0)) off();
+  }
+
+  #say(text: string): void {
+    this.announcements = [...this.announcements.slice(-2), text];
   }
 
   protected override updated(): void {
     const state = this.#state.value;
     this.#attach('[part~="local-video"]', state?.localStream ?? null);
-    this.#attach('[part~="remote-video"]', state?.remoteStream ?? null);
+    const remote = this.#attach('[part~="remote-video"]', state?.remoteStream ?? null);
+    const sink = remote as (HTMLVideoElement & { sinkId?: string; setSinkId?: (id: string) => Promise<void> }) | null;
+    const speakerId = state?.speakerId ?? '';
+    if (sink?.setSinkId && sink.sinkId !== speakerId) void sink.setSinkId(speakerId).catch(() => undefined);
   }
 
-  #attach(selector: string, stream: MediaStream | null): void {
+  #attach(selector: string, stream: MediaStream | null): HTMLVideoElement | null {
     const video = this.renderRoot.querySelector<HTMLVideoElement>(selector);
     if (video && video.srcObject !== stream) video.srcObject = stream;
+    return video;
   }
 
-  #announce(state: ConsultationState, previous: ConsultationState | undefined): void {
-    if (state.status !== previous?.status) this.emit('ck-status-change', { status: state.status });
+  #statusChanged(state: ConsultationState, previous: ConsultationState | undefined): void {
+    if (state.status === previous?.status) return;
+    this.emit('ck-status-change', { status: state.status });
+    if (state.status === 'ended') this.#say(this.#statusText(state));
+    if (state.status === 'failed') this.#say(msg('Could not join the consultation.'));
+  }
+
+  #toggleAudioOnly(): void {
+    this.consultation?.setAudioOnly(!this.#state.value?.audioOnly);
+  }
+
+  #network(state: ConsultationState) {
+    const quality = state.quality?.quality;
+    if (!quality || (state.status !== 'in-call' && state.status !== 'reconnecting')) return nothing;
+    const label = { good: msg('Connection: good'), fair: msg('Connection: fair'), poor: msg('Connection: poor') }[
+      quality
+    ];
+    const bars = { good: 3, fair: 2, poor: 1 }[quality];
+    return html`<p part="network" data-quality=${quality}>
+      <span class="bars" aria-hidden="true">${[1, 2, 3].map((n) => html`<i ?data-on=${n <= bars}></i>`)}</span>
+      ${label}
+    </p>`;
+  }
+
+  #notice(state: ConsultationState) {
+    if (state.audioOnlyReason === 'network') {
+      return html`<p part="notice">
+        ${msg('Your video is paused because the connection is poor. It comes back when the connection improves.')}
+      </p>`;
+    }
+    if (state.remoteAudioOnly && state.status === 'in-call') {
+      return html`<p part="notice">${msg('The other person is on audio only.')}</p>`;
+    }
+    return nothing;
   }
 
   #toggleMute(): void {
@@ -140,6 +217,11 @@ export class ConsultRoom extends ConsultKitElement {
           ?hidden=${!showRemote}
         ></video>
         ${showRemote ? nothing : html`<div class="placeholder" aria-hidden="true">${this.#statusText(state)}</div>`}
+        ${
+          status === 'reconnecting'
+            ? html`<div part="banner" aria-hidden="true">${msg('Connection lost. Reconnecting…')}</div>`
+            : nothing
+        }
         <video
           part="local-video"
           autoplay
@@ -149,7 +231,14 @@ export class ConsultRoom extends ConsultKitElement {
           ?hidden=${!state?.localStream}
         ></video>
       </div>
-      <p part="status" role="status" aria-live="polite">${this.#statusText(state)}</p>
+      <div class="bar">
+        <p part="status">${this.#statusText(state)}</p>
+        ${state ? this.#network(state) : nothing}
+      </div>
+      ${state ? this.#notice(state) : nothing}
+      <div part="announcements" class="visually-hidden" role="log" aria-live="polite">
+        ${this.announcements.map((text) => html`<p>${text}</p>`)}
+      </div>
       ${state?.error ? html`<p part="error" role="alert">${state.error.message}</p>` : nothing}
       <div part="controls" role="group" aria-label=${msg('Call controls')}>
         <button
@@ -169,6 +258,15 @@ export class ConsultRoom extends ConsultKitElement {
           @click=${this.#toggleCamera}
         >
           ${msg('Turn camera off')}
+        </button>
+        <button
+          part="audio-only"
+          type="button"
+          aria-pressed=${state?.audioOnly ? 'true' : 'false'}
+          ?disabled=${!live}
+          @click=${this.#toggleAudioOnly}
+        >
+          ${msg('Audio only')}
         </button>
         <button part="hang-up" type="button" ?disabled=${!live} @click=${this.#hangUp}>${msg('Hang up')}</button>
         <slot name="controls"></slot>

@@ -1,4 +1,5 @@
 import type { ConsultationStatus, EndReason } from '@consultkit/core';
+import type { BookableSlot, Booking, DeskAction, FhirError } from '@consultkit/core/booking';
 
 /**
  * Every event ConsultKit elements fire: `ck-` prefixed, `bubbles` and `composed`, so a host can
@@ -15,6 +16,30 @@ export interface CkEventMap {
   'ck-request-leave': CustomEvent<Record<string, never>>;
   /** The consultation ended, by either side. */
   'ck-ended': CustomEvent<{ reason: EndReason }>;
+  /** `<device-check>`: camera and microphone work and the person pressed continue. */
+  'ck-devices-ready': CustomEvent<{ stream: MediaStream; speakerId: string | null }>;
+  /** `<waiting-room>`: the clinician let a waiting patient in. */
+  'ck-participant-admitted': CustomEvent<{ peerId: string }>;
+  /** `<waiting-room>`: the clinician turned a waiting patient away, with a message. */
+  'ck-participant-declined': CustomEvent<{ peerId: string; message: string }>;
+  /** `<slot-picker>`: the patient chose a time. */
+  'ck-slot-selected': CustomEvent<{ slot: BookableSlot }>;
+  /** `<slot-picker>`: the booking was made (`pending` until the practice confirms it). */
+  'ck-booked': CustomEvent<{ booking: Booking }>;
+  /** `<slot-picker>`: the booking was refused or not sent; `error.status` 409: the time was taken first. */
+  'ck-booking-failed': CustomEvent<{ error: FhirError; slot: BookableSlot }>;
+  /** `<booking-desk>`: a pending request was confirmed. */
+  'ck-appointment-confirmed': CustomEvent<{ booking: Booking }>;
+  /** `<booking-desk>`: a pending request was declined. */
+  'ck-appointment-declined': CustomEvent<{ booking: Booking; reason: string | undefined }>;
+  /** `<booking-desk>`: the practice cancelled an appointment. */
+  'ck-appointment-cancelled': CustomEvent<{ booking: Booking; reason: string | undefined }>;
+  /** `<booking-desk>`: an appointment moved to another time; `previous` is how it was. */
+  'ck-appointment-rescheduled': CustomEvent<{ booking: Booking; previous: Booking | undefined }>;
+  /** `<booking-desk>`: the patient did not come. */
+  'ck-appointment-no-show': CustomEvent<{ booking: Booking }>;
+  /** `<booking-desk>`: an action failed (the message is also shown and announced). */
+  'ck-desk-action-failed': CustomEvent<{ action: DeskAction; id: string; error: FhirError }>;
 }
 
 declare global {

@@ -440,7 +440,11 @@ export class BookingRepository {
   async upsertPatient(details: PatientDetails, now: Date): Promise<number> {
     const rows = await this.db.query<{ id: number }>(
       `INSERT INTO patient (name, birth_date, email, phone, created_at) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (lower(email), birth_date) DO UPDATE SET phone = COALESCE(patient.phone, EXCLUDED.phone)
+       ON CONFLICT (
+         lower(email),
+         birth_date,
+         lower(coalesce(name -> 0 ->> 'family', '') || '|' || coalesce(name -> 0 -> 'given' ->> 0, ''))
+       ) DO UPDATE SET phone = COALESCE(patient.phone, EXCLUDED.phone)
        RETURNING id`,
       [JSON.stringify(details.name), details.birthDate, details.email, details.phone ?? null, now.toISOString()],
     );

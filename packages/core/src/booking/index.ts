@@ -1,0 +1,36 @@
+/**
+ * `@consultkit/core/booking`: booking over FHIR R4, without the video code (PeerJS), for pages
+ * that only book.
+ *
+ * @module
+ */
+export { BookingClient, newIdempotencyKey, toBookableSlot, toBooking } from './client.js';
+export { StaffClient } from './staff.js';
+export type { BookingClientOptions, FhirResponse } from './client.js';
+export { FhirError } from './fhir-error.js';
+export {
+  BookingDesk,
+  type BookingDeskOptions,
+  type BookingDeskState,
+  type DeskAction,
+  type DeskActionResult,
+  type DeskLive,
+} from './desk.js';
+export { readEventStream, type ServerEvent } from './events.js';
+export { validateDetails, DETAILS_FIELDS, type DetailsField, type DetailsProblem } from './patient.js';
+export {
+  DEFAULT_TIME_ZONE,
+  addDays,
+  formatDate,
+  formatTime,
+  formatTimeZone,
+  groupByPractitioner,
+  groupSlotsByDay,
+  localDate,
+  startOfLocalDay,
+  type PractitionerSlots,
+  type SlotDay,
+} from './slots.js';
+export * from './types.js';
+export { ConsultKitError, type ConsultKitErrorCode } from '../errors.js';
+export { createStore, type ReadableStore, type WritableStore } from '../store.js';

@@ -1,0 +1,139 @@
+/**
+ * Pure helpers for showing slots and bookings: local days in a time zone, grouping by day and
+ * clinician, and formatting with `Intl`. No I/O, no DOM.
+ */
+import type { BookableSlot, Booking, PractitionerRef } from './types.js';
+
+/** The practice time zone when none is given. */
+export const DEFAULT_TIME_ZONE = 'Europe/London';
+
+/** Slots of one clinician on one local day. */
+export interface PractitionerSlots {
+  practitioner: PractitionerRef | undefined;
+  slots: BookableSlot[];
+}
+
+/** The slots of one local day, by clinician. */
+export interface SlotDay {
+  /** Local date, `YYYY-MM-DD`. */
+  date: string;
+  practitioners: PractitionerSlots[];
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** An `Intl.DateTimeFormat`, made once per locale and options. */
+function formatter(locale: string | undefined, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${locale}|${JSON.stringify(options)}`;
+  let made = formatters.get(key);
+  if (!made) formatters.set(key, (made = new Intl.DateTimeFormat(locale, options)));
+  return made;
+}
+
+/** Numeric calendar fields of `instant` in `timeZone`. */
+function fields(instant: Date | string | number, timeZone: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  const parts = formatter('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+  }).formatToParts(new Date(instant));
+  for (const { type, value } of parts) if (type !== 'literal') out[type] = Number(value);
+  return out;
+}
+
+/** The local date (`YYYY-MM-DD`) of `instant` in `timeZone` (Swedish dates are ISO dates). */
+export function localDate(instant: Date | string | number, timeZone: string): string {
+  return formatter('sv-SE', { timeZone }).format(new Date(instant));
+}
+
+/** `date` (`YYYY-MM-DD`) moved by `days` calendar days. */
+export function addDays(date: string, days: number): string {
+  const [y = 0, m = 1, d = 1] = date.split('-').map(Number);
+  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
+}
+
+/** The instant local midnight begins on `date` (`YYYY-MM-DD`) in `timeZone`, across clock changes. */
+export function startOfLocalDay(date: string, timeZone: string): Date {
+  const [y = 0, m = 1, d = 1] = date.split('-').map(Number);
+  const wall = Date.UTC(y, m - 1, d);
+  let t = wall;
+  // The offset at the guess moves the guess; twice settles it on the days the clocks change.
+  for (let i = 0; i < 2; i++) {
+    const f = fields(t, timeZone);
+    const offset =
+      Date.UTC(f['year']!, f['month']! - 1, f['day']!, f['hour'], f['minute'], f['second']) -
+      Math.floor(t / 1000) * 1000;
+    t = wall - offset;
+  }
+  return new Date(t);
+}
+
+const byStart = (a: { start?: string | undefined }, b: { start?: string | undefined }) =>
+  Date.parse(a.start ?? '') - Date.parse(b.start ?? '');
+
+/** Slots grouped by local day in `timeZone`, then by clinician; days and times in order. */
+export function groupSlotsByDay(slots: readonly BookableSlot[], timeZone: string): SlotDay[] {
+  const days = new Map<string, Map<string, PractitionerSlots>>();
+  for (const slot of [...slots].sort(byStart)) {
+    const date = localDate(slot.start, timeZone);
+    let day = days.get(date);
+    if (!day) days.set(date, (day = new Map()));
+    const key = slot.practitioner?.reference ?? '';
+    let group = day.get(key);
+    if (!group) day.set(key, (group = { practitioner: slot.practitioner, slots: [] }));
+    group.slots.push(slot);
+  }
+  // Clinicians in the order of their first time that day.
+  return [...days].map(([date, day]) => ({ date, practitioners: [...day.values()] }));
+}
+
+/** Bookings grouped by clinician (by name), each list by start. */
+export function groupByPractitioner(
+  bookings: readonly Booking[],
+): { practitioner: PractitionerRef | undefined; bookings: Booking[] }[] {
+  const groups = new Map<string, { practitioner: PractitionerRef | undefined; bookings: Booking[] }>();
+  for (const booking of [...bookings].sort(byStart)) {
+    const key = booking.practitioner?.reference ?? '';
+    let group = groups.get(key);
+    if (!group) groups.set(key, (group = { practitioner: booking.practitioner, bookings: [] }));
+    group.bookings.push(booking);
+  }
+  return [...groups.values()].sort((a, b) =>
+    (a.practitioner?.display ?? '').localeCompare(b.practitioner?.display ?? ''),
+  );
+}
+
+const english = (locale: string | undefined) => /^en\b/i.test(locale ?? 'en');
+
+/**
+ * A local date (`YYYY-MM-DD`) in words: "Tuesday 24 November 2026" in English (GOV.UK style, no
+ * comma), the locale's own full form elsewhere.
+ */
+export function formatDate(date: string, locale?: string): string {
+  const text = formatter(locale, { timeZone: 'UTC', dateStyle: 'full' }).format(new Date(`${date}T12:00Z`));
+  return english(locale) ? text.replace(',', '') : text;
+}
+
+/** The local time of `instant` in `timeZone`: "9:10am" in English (GOV.UK style), the locale's own elsewhere. */
+export function formatTime(instant: string | Date, timeZone: string, locale?: string): string {
+  const en = english(locale);
+  const text = formatter(locale, { timeZone, hour: 'numeric', minute: '2-digit', ...(en && { hour12: true }) }).format(
+    new Date(instant),
+  );
+  return en ? text.replace(/\s/, '').toLowerCase() : text;
+}
+
+/** The name of `timeZone` in words, e.g. "United Kingdom Time" (the IANA name if Intl has none). */
+export function formatTimeZone(timeZone: string, locale?: string): string {
+  return (
+    formatter(locale, { timeZone, timeZoneName: 'longGeneric' })
+      .formatToParts()
+      .find((part) => part.type === 'timeZoneName')?.value ?? timeZone
+  );
+}

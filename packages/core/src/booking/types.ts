@@ -1,0 +1,128 @@
+/**
+ * Booking types: the FHIR R4 resources as ConsultKit uses them (docs/booking.md), flattened into
+ * what a view or a script needs.
+ */
+import type { Appointment, Patient, Slot } from 'fhir/r4.js';
+
+/** UK Core DeliveryChannel extension: how the consultation happens. */
+export const DELIVERY_CHANNEL_URL = 'https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-DeliveryChannel';
+/** Identifier system of the booking reference, the patient's key to their booking. */
+export const BOOKING_REFERENCE_SYSTEM = 'urn:consultkit:booking-reference';
+/** Identifier system of the idempotency key of a booking request. */
+export const IDEMPOTENCY_SYSTEM = 'urn:consultkit:idempotency';
+/** Code system of `Appointment.cancelationReason`: `declined`, `patient`, `practice`. */
+export const CANCELATION_REASON_SYSTEM = 'urn:consultkit:cancelation-reason';
+
+/** How the consultation happens: the values of the UK Core DeliveryChannel extension. */
+export type DeliveryChannel = 'Video' | 'Telephone' | 'In-person';
+
+/** Every delivery channel, in the order a form offers them. */
+export const DELIVERY_CHANNELS: readonly DeliveryChannel[] = ['Video', 'Telephone', 'In-person'];
+
+/** A reference to a clinician with the name to show. */
+export interface PractitionerRef {
+  /** `Practitioner/{id}`. */
+  reference: string;
+  /** The name to show, e.g. "Dr Amina Khan" (the reference when the server gave no display). */
+  display: string;
+}
+
+/** A slot with what its Schedule says resolved: who, which service, which channels. */
+export interface BookableSlot {
+  id: string;
+  /** Instant with offset, as the server sent it. */
+  start: string;
+  end: string;
+  status: Slot['status'];
+  /** `Schedule/{id}`. */
+  schedule: string;
+  /** The clinician of the slot's schedule, when the schedule was included or known. */
+  practitioner: PractitionerRef | undefined;
+  /** Service-type code, e.g. `gp` or `nurse`. */
+  serviceType: string | undefined;
+  /** Channels the schedule offers; empty when the schedule was not included. */
+  deliveryChannels: DeliveryChannel[];
+  /** The FHIR resource as received. */
+  resource: Slot;
+}
+
+/** What `BookingClient.searchSlots` looks for. Dates may be `Date`s or FHIR date/instant strings. */
+export interface SlotQuery {
+  /** Earliest start (inclusive). */
+  start: Date | string;
+  /** Latest start (exclusive). */
+  end: Date | string;
+  /** `Practitioner/{id}` or just the id. */
+  practitioner?: string | undefined;
+  /** Service-type code (`gp`, `nurse`) or `system|code`. */
+  serviceType?: string | undefined;
+  /** `Schedule/{id}` or just the id. */
+  schedule?: string | undefined;
+  /** Page size (`_count`). */
+  count?: number | undefined;
+  /** Slot status; `free` unless given. */
+  status?: Slot['status'] | undefined;
+}
+
+/** Who is booking, as the patient enters it. */
+export interface PatientDetails {
+  given: string;
+  family: string;
+  /** `YYYY-MM-DD`. */
+  birthDate: string;
+  email: string;
+  phone: string;
+}
+
+/** A booking request from the patient path. */
+export interface BookRequest {
+  /** The slot: its `id`, `start` and `end` are sent (the server checks they are the slot's). */
+  slot: Pick<BookableSlot, 'id' | 'start' | 'end'>;
+  patient: PatientDetails;
+  deliveryChannel: DeliveryChannel;
+  /** Makes retries safe: the same key books once. Generated when absent. */
+  idempotencyKey?: string | undefined;
+}
+
+/** An Appointment flattened for views: the booking as patient or staff see it. */
+export interface Booking {
+  id: string;
+  /** The booking reference (`CK-7K4Q-M9XP-2HDT`), the patient's key. */
+  reference: string | undefined;
+  status: Appointment['status'];
+  /** `meta.versionId`: what `If-Match` needs. */
+  versionId: string | undefined;
+  start: string | undefined;
+  end: string | undefined;
+  /** `Slot/{id}` of the booked slot. */
+  slot: string | undefined;
+  practitioner: PractitionerRef | undefined;
+  /** The patient participant: `Patient/{id}` (or `#patient` before it was stored) and name. */
+  patient: { reference: string; display: string } | undefined;
+  deliveryChannel: DeliveryChannel | undefined;
+  serviceType: string | undefined;
+  /** `declined`, `patient` or `practice` for a cancelled booking. */
+  cancelationReason: string | undefined;
+  /** The free text given with a cancellation or decline. */
+  cancelationText: string | undefined;
+  /** The Patient, in staff searches (`_include=Appointment:patient`). */
+  patientResource?: Patient | undefined;
+  /** The FHIR resource as received. */
+  appointment: Appointment;
+}
+
+/** What `BookingClient.listAppointments` looks for (staff). */
+export interface AppointmentQuery {
+  /** One status or several. */
+  status?: Appointment['status'] | Appointment['status'][] | undefined;
+  /** Earliest start (inclusive). */
+  from?: Date | string | undefined;
+  /** Latest start (exclusive). */
+  to?: Date | string | undefined;
+  /** `Practitioner/{id}` or the id. */
+  practitioner?: string | undefined;
+  /** `Patient/{id}` or the id. */
+  patient?: string | undefined;
+  /** Page size (`_count`); every page is fetched. */
+  count?: number | undefined;
+}

@@ -1,0 +1,444 @@
+import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { localized, msg, str } from '@lit/localize';
+import {
+  BookingDesk as Desk,
+  DEFAULT_TIME_ZONE,
+  StaffClient,
+  formatDate,
+  formatTime,
+  groupByPractitioner,
+  localDate,
+  type BookableSlot,
+  type Booking,
+  type BookingDeskState,
+  type DeliveryChannel,
+  type DeskAction,
+  type DeskActionResult,
+} from '@consultkit/core/booking';
+import { ConsultKitElement } from '../internal/consultkit-element.js';
+import { langOf } from '../internal/lang.js';
+import { StoreController } from '../internal/store-controller.js';
+import { baseStyles } from '../internal/tokens.styles.js';
+import { bookingDeskStyles } from './booking-desk.styles.js';
+
+/** An action being prepared on one booking: what the receptionist has typed or chosen so far. */
+interface Draft {
+  id: string;
+  action: 'decline' | 'cancel' | 'reschedule';
+  reason: string;
+  /** Reschedule: the free slots of the same schedule, once loaded. */
+  slots?: BookableSlot[] | undefined;
+  /** Reschedule: the chosen slot. */
+  slot: string;
+}
+
+/**
+ * The reception's view of bookings, for a GP system vendor's console: requests to confirm or
+ * decline (with a reason), and today's and upcoming appointments by clinician, to cancel or move
+ * to another free time of the same clinician. Stays current without a reload (the server's event
+ * stream, or polling every 30 s when that fails). A thin view over core's `BookingDesk`.
+ *
+ * Staff credentials: a cookie session on the server (sent with `credentials: 'include'`), or the
+ * `staffKey` property (never an attribute, so it does not show in the DOM).
+ *
+ * @summary Reception: confirm, decline, cancel and reschedule bookings, live.
+ *
+ * @fires ck-appointment-confirmed - A request was confirmed. `detail: { booking }`
+ * @fires ck-appointment-declined - A request was declined. `detail: { booking, reason }`
+ * @fires ck-appointment-cancelled - An appointment was cancelled by the practice. `detail: { booking, reason }`
+ * @fires ck-appointment-rescheduled - An appointment moved to another time. `detail: { booking, previous }`
+ * @fires ck-appointment-no-show - The patient did not come. `detail: { booking }`
+ * @fires ck-desk-action-failed - An action failed (also shown and announced). `detail: { action, id, error }`
+ *
+ * @csspart live - The line saying how the desk stays current.
+ * @csspart status - Announcements of what was done: a live region.
+ * @csspart error - What failed, with a retry button when the lists could not be loaded.
+ * @csspart retry - The button that loads the lists again.
+ * @csspart pending - The requests to confirm.
+ * @csspart upcoming - The appointments, by clinician.
+ * @csspart heading - A section heading.
+ * @csspart practitioner-name - A clinician's name over their appointments.
+ * @csspart booking - One request or appointment.
+ * @csspart when - Its date and time.
+ * @csspart who - The patient, and how to reach them.
+ * @csspart booking-status - Its status.
+ * @csspart actions - Its buttons.
+ * @csspart confirm - The Confirm button.
+ * @csspart decline - The Decline button.
+ * @csspart cancel - The Cancel button.
+ * @csspart reschedule - The Reschedule button.
+ * @csspart no-show - The Did not attend button.
+ * @csspart draft - The form to give a reason or choose a new time.
+ * @csspart draft-heading - What that form does.
+ * @csspart empty - The line shown when a list is empty.
+ *
+ * @cssproperty --ck-desk-accent - Colour of buttons and headings. Default `--ck-color-primary`.
+ * @cssproperty --ck-desk-error - Colour of errors. Default `--ck-color-danger`.
+ * @cssproperty --ck-desk-muted - Colour of secondary text. Default `--ck-color-muted`.
+ * @cssproperty --ck-desk-card - Background of a booking. Default `--ck-color-surface`.
+ */
+@localized()
+export class BookingDesk extends ConsultKitElement {
+  static override styles = [baseStyles, bookingDeskStyles];
+
+  /** The FHIR base URL of the ConsultKit server, e.g. `https://surgery.example/fhir` (relative to the page works). */
+  @property({ attribute: 'fhir-base' })
+  fhirBase = '';
+
+  /** The server's staff event stream. Default: `/api/staff/events` on the origin of `fhir-base`. */
+  @property({ attribute: 'events-url' })
+  eventsUrl = '';
+
+  /** The practice's IANA time zone: where "today" starts, and what times are shown in. */
+  @property({ attribute: 'time-zone' })
+  timeZone = DEFAULT_TIME_ZONE;
+
+  /** How many days of appointments to show, from today. */
+  @property({ type: Number })
+  days = 7;
+
+  /**
+   * The staff key (`Authorization: Bearer`), for consoles whose backend hands one to the page.
+   * Without it, the desk relies on a staff session cookie. Not an attribute: it must not show in
+   * the DOM.
+   */
+  @property({ attribute: false })
+  staffKey: string | undefined;
+
+  /** The desk the element shows; read its `state`, or call its commands from script. */
+  desk: Desk | undefined;
+
+  @state()
+  private _draft: Draft | undefined;
+
+  readonly #state = new StoreController<BookingDeskState>(this, (value, previous) => this.#changed(value, previous));
+  #focus = '';
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.desk?.start();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.desk?.stop();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    const keys: (keyof BookingDesk)[] = ['fhirBase', 'eventsUrl', 'timeZone', 'days', 'staffKey'];
+    if (!keys.some((key) => changed.has(key))) return;
+    this.desk?.stop();
+    this.desk = undefined;
+    if (this.fhirBase) {
+      const key = this.staffKey;
+      // The key as a bearer token; without one, the staff session cookie (`include`: also to a
+      // server on another origin, should it allow credentials; the reference server does not).
+      const client = new StaffClient({
+        baseUrl: this.fhirBase,
+        ...(key ? { headers: () => ({ authorization: `Bearer ${key}` }) } : { credentials: 'include' as const }),
+      });
+      this.desk = new Desk({
+        client,
+        eventsUrl: this.eventsUrl || undefined,
+        timeZone: this.timeZone,
+        days: this.days,
+      });
+      if (this.isConnected) this.desk.start();
+    }
+    this.#state.store = this.desk?.state;
+  }
+
+  protected override updated(): void {
+    if (this.#focus) this.renderRoot.querySelector<HTMLElement>(this.#focus)?.focus();
+    this.#focus = '';
+  }
+
+  #changed(value: BookingDeskState, previous: BookingDeskState | undefined): void {
+    const result = value.lastAction;
+    if (!result || result === previous?.lastAction) return;
+    if (!result.ok) {
+      this.emit('ck-desk-action-failed', { action: result.action, id: result.id, error: result.error! });
+      this.#focus = '[part~=error]';
+      return;
+    }
+    const booking = result.booking!;
+    const reason = this._draft?.id === result.id ? this._draft.reason.trim() || undefined : undefined;
+    if (this._draft?.id === result.id) this._draft = undefined;
+    if (result.action === 'confirm') this.emit('ck-appointment-confirmed', { booking });
+    else if (result.action === 'decline') this.emit('ck-appointment-declined', { booking, reason });
+    else if (result.action === 'cancel') this.emit('ck-appointment-cancelled', { booking, reason });
+    else if (result.action === 'reschedule')
+      this.emit('ck-appointment-rescheduled', { booking, previous: result.previous });
+    else this.emit('ck-appointment-no-show', { booking });
+    // The booking left the list it was in: carry on from that list's heading.
+    this.#focus = result.previous?.status === 'pending' ? '#pending-heading' : '#upcoming-heading';
+  }
+
+  #when(booking: Booking | BookableSlot): string {
+    const lang = langOf(this);
+    const start = booking.start ?? '';
+    return `${formatDate(localDate(start, this.timeZone), lang)}, ${formatTime(start, this.timeZone, lang)}`;
+  }
+
+  /** The patient's name as given with this booking (the Patient record may hold an older one). */
+  #patient(booking: Booking): string {
+    const name = booking.patientResource?.name?.[0];
+    return (
+      booking.patient?.display ||
+      (name ? [name.given?.join(' '), name.family].filter(Boolean).join(' ') : '') ||
+      msg('A patient')
+    );
+  }
+
+  #channel(channel: DeliveryChannel | undefined): string {
+    return channel === 'Video'
+      ? msg('Video')
+      : channel === 'Telephone'
+        ? msg('Phone')
+        : channel === 'In-person'
+          ? msg('In person')
+          : '';
+  }
+
+  #statusText(status: Booking['status']): string {
+    switch (status) {
+      case 'pending':
+        return msg('Waiting to be confirmed');
+      case 'booked':
+        return msg('Confirmed');
+      case 'arrived':
+        return msg('Arrived');
+      case 'fulfilled':
+        return msg('Seen');
+      case 'noshow':
+        return msg('Did not attend');
+      case 'cancelled':
+        return msg('Cancelled');
+      default:
+        return status;
+    }
+  }
+
+  #actionText(result: DeskActionResult): string {
+    const booking = result.booking ?? result.previous;
+    const who = booking ? this.#patient(booking) : '';
+    const when = booking ? this.#when(booking) : '';
+    const texts: Record<DeskAction, [done: string, failed: string]> = {
+      confirm: [msg(str`Confirmed: ${who}, ${when}.`), msg(str`Could not confirm ${who}, ${when}.`)],
+      decline: [msg(str`Declined: ${who}, ${when}.`), msg(str`Could not decline ${who}, ${when}.`)],
+      cancel: [msg(str`Cancelled: ${who}, ${when}.`), msg(str`Could not cancel ${who}, ${when}.`)],
+      reschedule: [msg(str`Moved: ${who}, now ${when}.`), msg(str`Could not move ${who}, ${when}.`)],
+      'no-show': [msg(str`Marked as did not attend: ${who}, ${when}.`), msg(str`Could not mark ${who}, ${when}.`)],
+    };
+    return texts[result.action][result.ok ? 0 : 1];
+  }
+
+  async #open(booking: Booking, action: Draft['action']): Promise<void> {
+    // A draft already open for this booking and action is kept as it is: nothing typed is lost.
+    if (this._draft?.id === booking.id && this._draft.action === action) return;
+    this._draft = { id: booking.id, action, reason: '', slot: '' };
+    this.#focus = `#draft-${CSS.escape(booking.id)}`;
+    if (action !== 'reschedule' || !this.desk) return;
+    try {
+      const slots = await this.desk.freeSlotsFor(booking.id);
+      if (this._draft?.id === booking.id) this._draft = { ...this._draft, slots, slot: slots[0]?.id ?? '' };
+    } catch {
+      if (this._draft?.id === booking.id) this._draft = { ...this._draft, slots: [] };
+    }
+  }
+
+  async #submitDraft(event: SubmitEvent): Promise<void> {
+    event.preventDefault();
+    const draft = this._draft;
+    const desk = this.desk;
+    if (!draft || !desk) return;
+    if (draft.action === 'decline') await desk.decline(draft.id, draft.reason);
+    else if (draft.action === 'cancel') await desk.cancel(draft.id, draft.reason);
+    else if (draft.slot) await desk.reschedule(draft.id, draft.slot);
+  }
+
+  #renderDraft(booking: Booking, draft: Draft, busy: boolean): TemplateResult {
+    const id = `draft-${booking.id}`;
+    const heading =
+      draft.action === 'decline'
+        ? msg('Decline this request')
+        : draft.action === 'cancel'
+          ? msg('Cancel this appointment')
+          : msg('Move to another time');
+    const submit =
+      draft.action === 'decline' ? msg('Decline') : draft.action === 'cancel' ? msg('Cancel appointment') : msg('Move');
+    return html`
+      <form part="draft" aria-labelledby=${id} @submit=${this.#submitDraft}>
+        <p part="draft-heading" id=${id} tabindex="-1">${heading}</p>
+        ${
+          draft.action === 'reschedule'
+            ? draft.slots === undefined
+              ? html`<p role="status">${msg('Looking for free times…')}</p>`
+              : draft.slots.length
+                ? html`<label for="slot-${booking.id}">${msg('New time')}</label>
+                    <select
+                      id="slot-${booking.id}"
+                      .value=${draft.slot}
+                      @change=${(event: Event) =>
+                        (this._draft = { ...draft, slot: (event.target as HTMLSelectElement).value })}
+                    >
+                      ${draft.slots.map(
+                        (slot) =>
+                          html`<option value=${slot.id} ?selected=${slot.id === draft.slot}>
+                            ${this.#when(slot)}
+                          </option>`,
+                      )}
+                    </select>`
+                : html`<p>${msg('This clinician has no free times in the next two weeks.')}</p>`
+            : html`<label for="reason-${booking.id}">${msg('Reason (optional)')}</label>
+                <textarea
+                  id="reason-${booking.id}"
+                  rows="2"
+                  .value=${draft.reason}
+                  @input=${(event: Event) =>
+                    (this._draft = { ...draft, reason: (event.target as HTMLTextAreaElement).value })}
+                ></textarea>`
+        }
+        <div part="actions">
+          <button
+            type="submit"
+            aria-disabled=${busy || (draft.action === 'reschedule' && !draft.slot) ? 'true' : 'false'}
+          >
+            ${submit}
+          </button>
+          <button type="button" @click=${() => (this._draft = undefined)}>${msg('Keep as it is')}</button>
+        </div>
+      </form>
+    `;
+  }
+
+  #renderBooking(booking: Booking, busy: boolean): TemplateResult {
+    const draft = this._draft?.id === booking.id ? this._draft : undefined;
+    const telecom = booking.patientResource?.telecom ?? [];
+    const contact = telecom
+      .map((t) => t.value)
+      .filter(Boolean)
+      .join(', ');
+    const past = Date.parse(booking.start ?? '') < Date.now();
+    const who = this.#patient(booking);
+    const act = (action: () => Promise<unknown>) => () => {
+      if (!busy) void action();
+    };
+    return html`
+      <li part="booking" aria-busy=${busy ? 'true' : 'false'}>
+        <p part="when">
+          <strong>${this.#when(booking)}</strong> ·
+          ${this.#channel(booking.deliveryChannel)}${
+            booking.status === 'pending' ? html` · ${booking.practitioner?.display}` : nothing
+          }
+        </p>
+        <p part="who">${who}${contact ? html` · <span>${contact}</span>` : nothing}</p>
+        <p part="booking-status">
+          ${this.#statusText(booking.status)}${booking.reference ? html` · ${booking.reference}` : nothing}
+        </p>
+        <div part="actions" role="group" aria-label=${msg(str`Actions for ${who}, ${this.#when(booking)}`)}>
+          ${
+            booking.status === 'pending'
+              ? html`<button
+                    part="confirm"
+                    aria-disabled=${busy ? 'true' : 'false'}
+                    @click=${act(() => this.desk!.confirm(booking.id))}
+                  >
+                    ${msg('Confirm')}
+                  </button>
+                  <button
+                    part="decline"
+                    aria-expanded=${draft?.action === 'decline' ? 'true' : 'false'}
+                    @click=${() => this.#open(booking, 'decline')}
+                  >
+                    ${msg('Decline')}
+                  </button>`
+              : html`<button
+                    part="reschedule"
+                    aria-expanded=${draft?.action === 'reschedule' ? 'true' : 'false'}
+                    @click=${() => this.#open(booking, 'reschedule')}
+                  >
+                    ${msg('Reschedule')}
+                  </button>
+                  <button
+                    part="cancel"
+                    aria-expanded=${draft?.action === 'cancel' ? 'true' : 'false'}
+                    @click=${() => this.#open(booking, 'cancel')}
+                  >
+                    ${msg('Cancel')}
+                  </button>
+                  ${
+                    past && booking.status === 'booked'
+                      ? html`<button
+                          part="no-show"
+                          aria-disabled=${busy ? 'true' : 'false'}
+                          @click=${act(() => this.desk!.markNoShow(booking.id))}
+                        >
+                          ${msg('Did not attend')}
+                        </button>`
+                      : nothing
+                  }`
+          }
+        </div>
+        ${draft ? this.#renderDraft(booking, draft, busy) : nothing}
+      </li>
+    `;
+  }
+
+  protected override render() {
+    const value = this.#state.value;
+    if (!value) return nothing;
+    const busy = new Set(value.busy);
+    const last = value.lastAction;
+    const live =
+      value.live === 'streaming'
+        ? msg('Live: changes show as they happen.')
+        : value.live === 'polling'
+          ? msg('Updated every 30 seconds.')
+          : msg('Connecting…');
+    const loading = value.status === 'loading' || value.status === 'idle';
+    const groups = groupByPractitioner(value.upcoming);
+    return html`
+      <p part="live">${live}</p>
+      <p part="status" role="status">${loading ? msg('Loading bookings…') : last?.ok ? this.#actionText(last) : ''}</p>
+      <div role="alert">
+        ${
+          value.error
+            ? html`<p part="error" tabindex="-1">
+                ${msg('Sorry, the bookings could not be loaded.')} ${value.error.message}
+                <button part="retry" @click=${() => this.desk?.refresh()}>${msg('Try again')}</button>
+              </p>`
+            : last && !last.ok
+              ? html`<p part="error" tabindex="-1">${this.#actionText(last)} ${last.error?.message}</p>`
+              : nothing
+        }
+      </div>
+      <section part="pending" aria-labelledby="pending-heading">
+        <h3 part="heading" id="pending-heading" tabindex="-1">${msg('Requests to confirm')}</h3>
+        ${
+          value.pending.length
+            ? html`<ul>
+                ${value.pending.map((b) => this.#renderBooking(b, busy.has(b.id)))}
+              </ul>`
+            : html`<p part="empty">${loading ? '' : msg('No requests are waiting.')}</p>`
+        }
+      </section>
+      <section part="upcoming" aria-labelledby="upcoming-heading">
+        <h3 part="heading" id="upcoming-heading" tabindex="-1">${msg('Today and upcoming appointments')}</h3>
+        ${
+          groups.length
+            ? groups.map(
+                (group) => html`
+                  <h4 part="practitioner-name">${group.practitioner?.display ?? msg('No clinician')}</h4>
+                  <ul>
+                    ${group.bookings.map((b) => this.#renderBooking(b, busy.has(b.id)))}
+                  </ul>
+                `,
+              )
+            : html`<p part="empty">${loading ? '' : msg('No appointments.')}</p>`
+        }
+      </section>
+    `;
+  }
+}

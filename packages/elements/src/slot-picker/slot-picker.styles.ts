@@ -1,0 +1,28 @@
+/**
+ * A constructable stylesheet rather than Lit's `css` tag, and self-contained rather than over the
+ * shared `baseStyles`: the CDN bundle has a size budget. Each token is read once, into a private
+ * property, with its fallback. Written minified: no tool minifies a plain string.
+ */
+export const slotPickerStyles = new CSSStyleSheet();
+slotPickerStyles.replaceSync(`
+:host{--_accent:var(--ck-picker-accent,var(--ck-color-primary,#0b5cad));--_error:var(--ck-picker-error,var(--ck-color-danger,#c42b1c));--_border:2px solid var(--ck-color-border,#4c4c52);--_surface:var(--ck-color-surface,#fff);--_s:var(--ck-space-s,0.5rem);--_m:var(--ck-space-m,1rem);display:block;font-family:var(--ck-font-family,system-ui,sans-serif);color:var(--ck-color-text,#1d1d1f);line-height:1.5}
+button,input{font:inherit;min-block-size:44px;accent-color:var(--_accent)}
+button{min-inline-size:6rem;padding-inline:var(--_m);margin-inline-end:var(--_s);border:var(--_border);border-radius:var(--ck-radius,0.5rem);background:var(--_surface);color:inherit}
+:focus-visible{outline:3px solid var(--ck-color-focus,#ffbf47);box-shadow:0 0 0 5px var(--ck-color-focus-ring,#0b0c0c)}
+.visually-hidden{position:absolute;clip-path:inset(50%)}
+[part~='time-zone']{color:var(--ck-picker-muted,var(--ck-color-muted,#505a5f))}
+[part~='error'],[part~='error-summary']{border:4px solid var(--_error);padding:var(--_m)}
+a,[part~='field-error']{color:var(--_error);font-weight:700}
+[part~='times']{display:flex;flex-wrap:wrap;gap:var(--_s);list-style:none;padding:0}
+[part~='time']{border-color:var(--_accent);color:var(--_accent)}
+[part~='time']:hover{background:var(--_accent);color:var(--_surface)}
+fieldset,[part~='field']{border:0;padding:0;margin:0 0 var(--_m)}
+[part~='label']{display:block;font-weight:700}
+[part~='input']{display:block;inline-size:min(100%,24rem);border:var(--_border)}
+:has(>[aria-invalid='true']),fieldset[aria-describedby]{border-inline-start:4px solid var(--_error);padding-inline-start:var(--_m)}
+[aria-invalid='true']{border-color:var(--_error)}
+[part~='channel'] input{inline-size:1.5rem;vertical-align:middle}
+[part~='submit'],[part~='confirmation']{background:var(--ck-picker-action,var(--ck-color-action,#0b5cad));color:var(--ck-picker-action-text,var(--ck-color-action-text,#fff))}
+[part~='confirmation']{background:var(--ck-picker-success,var(--ck-color-success,#00703c));padding:var(--_m)}
+[part~='reference']{font-size:1.5rem}
+`);

@@ -1,0 +1,293 @@
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { executeServerCommand, sendKeys } from '@web/test-runner-commands';
+import { BookingClient, StaffClient, type FhirError } from '@consultkit/core/booking';
+import './define.js';
+import type { SlotPicker } from './slot-picker.js';
+import { until } from '../../../../test-support/browser.js';
+
+// The run's real ConsultKit server, on the page's origin at /fhir (as a practice website has it).
+// Dr Tom Evans (Practitioner/2) works 08:00–20:00 every day; the out-of-hours clinic
+// (Practitioner/4, video only) covers the rest: today and tomorrow always have free times.
+
+const part = (el: SlotPicker, name: string) => el.shadowRoot!.querySelector<HTMLElement>(`[part~="${name}"]`);
+const parts = (el: SlotPicker, name: string) => [...el.shadowRoot!.querySelectorAll<HTMLElement>(`[part~="${name}"]`)];
+const focused = (el: SlotPicker) => el.shadowRoot!.activeElement as HTMLElement | null;
+const times = (el: SlotPicker) => parts(el, 'time') as HTMLButtonElement[];
+
+async function loaded(el: SlotPicker): Promise<void> {
+  await until(() => part(el, 'status')?.textContent?.includes('Free times are listed') ?? false, 'free times');
+  await el.updateComplete;
+}
+
+function picker(practitioner = 'Practitioner/2', days = 2): Promise<SlotPicker> {
+  return fixture<SlotPicker>(
+    html`<slot-picker fhir-base="/fhir" practitioner=${practitioner} days=${days}></slot-picker>`,
+  );
+}
+
+async function staff(): Promise<StaffClient> {
+  const { key } = (await executeServerCommand('ck-staff-key')) as { key: string };
+  return new StaffClient({ baseUrl: '/fhir', headers: () => ({ authorization: `Bearer ${key}` }) });
+}
+
+/** Fills the details form as a patient would (typing into the text fields). */
+async function fill(el: SlotPicker, values: Record<string, string>): Promise<void> {
+  for (const [name, value] of Object.entries(values)) {
+    const input = el.shadowRoot!.querySelector<HTMLInputElement>(`[name="${name}"]`)!;
+    if (input.type === 'date') {
+      input.value = value;
+    } else {
+      input.focus();
+      await sendKeys({ type: value });
+    }
+  }
+}
+
+const ADA = { given: 'Ada', family: 'Lovelace', email: 'ada@example.org', phone: '07700 900123' };
+
+describe('<slot-picker>', () => {
+  it('says it is loading, in a live region, and is accessible while loading', async () => {
+    const el = await picker();
+    const status = part(el, 'status')!;
+    expect(status.getAttribute('role')).to.equal('status');
+    expect(status.textContent).to.contain('Looking for free times');
+    expect(part(el, 'time-zone')!.textContent).to.contain('Europe/London');
+    await expect(el).to.be.accessible();
+  });
+
+  it('lists free times by day and clinician, each named with its full date, time and clinician', async () => {
+    const el = await picker();
+    await loaded(el);
+    const headings = parts(el, 'day-heading').map((h) => h.textContent!.trim());
+    expect(headings.length).to.be.within(1, 2);
+    expect(headings[0]).to.match(/^(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday) \d{1,2} \w+ \d{4}$/);
+    expect(parts(el, 'practitioner-name')[0]!.textContent).to.equal('Dr Tom Evans');
+    const first = times(el)[0]!;
+    expect(first.textContent!.trim()).to.match(/^\d{1,2}:\d\d[ap]m$/);
+    expect(first.getAttribute('aria-label')).to.equal(`${headings[0]}, ${first.textContent!.trim()}, Dr Tom Evans`);
+    expect(part(el, 'status')!.textContent).to.contain('Free times are listed below');
+    // One tab stop for the whole list.
+    expect(times(el).filter((b) => b.tabIndex === 0)).to.have.length(1);
+    await expect(el).to.be.accessible();
+  });
+
+  it('says plainly when there are no free times, and is accessible empty', async () => {
+    const el = await picker('Practitioner/999999', 3);
+    await until(() => part(el, 'status')!.textContent!.includes('no free times'), 'the empty state');
+    expect(times(el)).to.have.length(0);
+    expect(part(el, 'status')!.textContent).to.contain('There are no free times in the coming days');
+    await expect(el).to.be.accessible();
+  });
+
+  it('shows and announces a load failure with a Retry button, and is accessible then', async () => {
+    const { url } = (await executeServerCommand('ck-closed-port')) as { url: string };
+    const el = await fixture<SlotPicker>(html`<slot-picker fhir-base="${url}/fhir"></slot-picker>`);
+    await until(() => part(el, 'error') !== null, 'the error');
+    expect(part(el, 'error')!.closest('[role="alert"]')).not.to.equal(null);
+    expect(part(el, 'error')!.textContent).to.contain('Sorry, we could not load the times');
+    await expect(el).to.be.accessible();
+
+    // Retry loads again (and fails again: the port is still closed).
+    part(el, 'retry')!.click();
+    await el.updateComplete;
+    expect(part(el, 'status')!.textContent).to.contain('Looking for free times');
+    await until(() => part(el, 'error') !== null, 'the error again');
+  });
+
+  it('moves focus with the keyboard: arrows, Home/End in a day, Page Up/Down between days; Enter chooses', async () => {
+    const el = await picker('Practitioner/2', 3);
+    await loaded(el);
+    const days = parts(el, 'day');
+    expect(days.length, 'at least two days of times').to.be.greaterThan(1);
+    const inDay = (day: HTMLElement) => [...day.querySelectorAll<HTMLElement>('[part~="time"]')];
+    const all = times(el);
+
+    all[0]!.focus();
+    await sendKeys({ press: 'ArrowRight' });
+    expect(focused(el)).to.equal(all[1]);
+    await sendKeys({ press: 'ArrowDown' });
+    expect(focused(el)).to.equal(all[2]);
+    await sendKeys({ press: 'ArrowLeft' });
+    await sendKeys({ press: 'ArrowUp' });
+    expect(focused(el)).to.equal(all[0]);
+    await el.updateComplete;
+    expect(all[0]!.tabIndex).to.equal(0);
+
+    await sendKeys({ press: 'End' });
+    expect(focused(el)).to.equal(inDay(days[0]!).at(-1));
+    await sendKeys({ press: 'Home' });
+    expect(focused(el)).to.equal(inDay(days[0]!)[0]);
+
+    await sendKeys({ press: 'ArrowRight' });
+    await sendKeys({ press: 'PageDown' });
+    // The same place in the next day (or its last time).
+    const next = inDay(days[1]!);
+    expect(focused(el)).to.equal(next[Math.min(1, next.length - 1)]);
+    await el.updateComplete;
+    expect(times(el).filter((b) => b.tabIndex === 0)).to.deep.equal([focused(el)]);
+    await sendKeys({ press: 'PageUp' });
+    expect(focused(el)).to.equal(inDay(days[0]!)[1]);
+
+    // The last time of all: ArrowRight stays.
+    all.at(-1)!.focus();
+    await sendKeys({ press: 'ArrowRight' });
+    expect(focused(el)).to.equal(all.at(-1));
+
+    const chosen = inDay(days[0]!)[1]!;
+    chosen.focus();
+    setTimeout(() => void sendKeys({ press: 'Enter' }));
+    const selected = await oneEvent(el, 'ck-slot-selected');
+    expect(selected.bubbles && selected.composed).to.equal(true);
+    expect(selected.detail.slot.id).to.equal(chosen.dataset['id']);
+    await el.updateComplete;
+    expect(focused(el)).to.equal(part(el, 'form-heading'));
+    expect(part(el, 'chosen')!.textContent).to.equal(chosen.getAttribute('aria-label'));
+  });
+
+  it('offers only the channels of the slot’s schedule, and Back returns to the chosen time', async () => {
+    const el = await picker('Practitioner/3', 3);
+    await until(
+      () => times(el).length > 0 || part(el, 'status')!.textContent!.includes('no free'),
+      'the nurse’s times',
+    );
+    if (times(el).length === 0) return; // The nurse has no times in the next three days.
+    const chosen = times(el)[0]!;
+    chosen.click();
+    await el.updateComplete;
+    const radios = [...el.shadowRoot!.querySelectorAll<HTMLInputElement>('input[type="radio"]')];
+    expect(radios.map((r) => r.value)).to.deep.equal(['In-person', 'Telephone']);
+    expect(radios.map((r) => r.labels?.[0]?.textContent)).to.deep.equal(['In person at the practice', 'Phone call']);
+    await expect(el).to.be.accessible();
+
+    part(el, 'back')!.click();
+    await el.updateComplete;
+    expect(focused(el)?.dataset['id']).to.equal(chosen.dataset['id']);
+    expect(focused(el)?.tabIndex).to.equal(0);
+  });
+
+  it('validates inline: error summary focused, fields marked aria-invalid and described by their error', async () => {
+    const el = await picker();
+    await loaded(el);
+    times(el)[0]!.click();
+    await el.updateComplete;
+    await fill(el, { email: 'not-an-email', phone: '123', birthDate: '2999-01-01' });
+    part(el, 'submit')!.click();
+    await el.updateComplete;
+
+    const summary = part(el, 'error-summary')!;
+    expect(focused(el)).to.equal(summary);
+    const links = [...summary.querySelectorAll('a')].map((a) => a.textContent!.trim());
+    expect(links).to.deep.equal([
+      'Enter your first name',
+      'Enter your last name',
+      'Date of birth must be in the past',
+      'Enter an email address like name@example.com',
+      'Enter a phone number, like 07700 900 982',
+      'Choose how you would like to consult',
+    ]);
+    const email = el.shadowRoot!.querySelector<HTMLInputElement>('#email')!;
+    expect(email.getAttribute('aria-invalid')).to.equal('true');
+    const describedBy = email.getAttribute('aria-describedby')!;
+    expect(el.shadowRoot!.getElementById(describedBy)!.textContent).to.contain('Enter an email address like');
+    const channels = part(el, 'channels')!;
+    expect(el.shadowRoot!.getElementById(channels.getAttribute('aria-describedby')!)!.textContent).to.contain(
+      'Choose how you would like to consult',
+    );
+    await expect(el).to.be.accessible();
+
+    // A summary link takes the patient to the field.
+    summary.querySelectorAll('a')[3]!.click();
+    expect(focused(el)).to.equal(email);
+
+    // Fixing the fields clears their errors on the next submit; what was typed stays.
+    email.value = '';
+    await fill(el, { email: 'ada@example.org' });
+    part(el, 'submit')!.click();
+    await el.updateComplete;
+    expect(email.getAttribute('aria-invalid')).to.equal('false');
+    expect([...part(el, 'error-summary')!.querySelectorAll('a')].map((a) => a.textContent!.trim())).not.to.include(
+      'Enter an email address like name@example.com',
+    );
+    expect(el.shadowRoot!.querySelector<HTMLInputElement>('#phone')!.value).to.equal('123');
+  });
+
+  it('books: confirmation with the reference, focus on its heading, ck-booked with the booking', async () => {
+    const el = await picker();
+    await loaded(el);
+    const chosen = times(el)[0]!;
+    const slotId = chosen.dataset['id'];
+    chosen.click();
+    await el.updateComplete;
+    await fill(el, { ...ADA, birthDate: '1985-12-10' });
+    el.shadowRoot!.querySelector<HTMLInputElement>('input[value="Video"]')!.click();
+    setTimeout(() => part(el, 'submit')!.click());
+    const booked = await oneEvent(el, 'ck-booked');
+    const { booking } = booked.detail;
+    expect(booked.bubbles && booked.composed).to.equal(true);
+    expect(booking.status).to.equal('pending');
+    expect(booking.slot).to.equal(`Slot/${slotId}`);
+    await el.updateComplete;
+    expect(part(el, 'reference')!.textContent).to.equal(booking.reference);
+    expect(focused(el)).to.equal(part(el, 'confirmation-heading'));
+    await expect(el).to.be.accessible();
+
+    // The practice sees the request, with what the patient typed.
+    const [request] = (await (await staff()).listAppointments({ status: 'pending', from: booking.start })).filter(
+      (b) => b.id === booking.id,
+    );
+    expect(request?.patientResource?.name?.[0]).to.deep.include({ family: 'Lovelace', given: ['Ada'] });
+    expect(request?.patientResource?.birthDate).to.equal('1985-12-10');
+    expect(request?.deliveryChannel).to.equal('Video');
+  });
+
+  it('books from another origin too (a practice website on its own site)', async () => {
+    const { url } = (await executeServerCommand('ck-server')) as { url: string };
+    expect(new URL(url).origin).not.to.equal(location.origin);
+    const el = await fixture<SlotPicker>(
+      html`<slot-picker fhir-base="${url}/fhir" practitioner="Practitioner/4" days="2"></slot-picker>`,
+    );
+    await loaded(el);
+    // The out-of-hours clinic offers video only.
+    times(el).at(-1)!.click();
+    await el.updateComplete;
+    const radios = [...el.shadowRoot!.querySelectorAll<HTMLInputElement>('input[type="radio"]')];
+    expect(radios.map((r) => r.value)).to.deep.equal(['Video']);
+    await fill(el, { ...ADA, birthDate: '1985-12-10' });
+    radios[0]!.click();
+    setTimeout(() => part(el, 'submit')!.click());
+    const booked = await oneEvent(el, 'ck-booked');
+    expect(booked.detail.booking.reference).to.match(/^CK-/);
+  });
+
+  it('when the time was taken meanwhile (409): says so plainly, and refreshes the times without it', async () => {
+    const el = await picker();
+    await loaded(el);
+    const chosen = times(el)[0]!;
+    const slotId = chosen.dataset['id']!;
+    chosen.click();
+    await el.updateComplete;
+    await fill(el, { ...ADA, birthDate: '1990-01-31' });
+    el.shadowRoot!.querySelector<HTMLInputElement>('input[value="Telephone"]')!.click();
+
+    // Someone else books the same time first.
+    const other = new BookingClient({ baseUrl: '/fhir' });
+    const slot = (
+      await other.searchSlots({ start: new Date(), end: new Date(Date.now() + 3 * 86_400_000), practitioner: '2' })
+    ).find((s) => s.id === slotId)!;
+    await other.book({ slot, patient: { ...ADA, given: 'Grace', birthDate: '1970-01-01' }, deliveryChannel: 'Video' });
+
+    setTimeout(() => part(el, 'submit')!.click());
+    const failed = await oneEvent(el, 'ck-booking-failed');
+    expect((failed.detail.error as FhirError).status).to.equal(409);
+    expect(failed.detail.slot.id).to.equal(slotId);
+    await el.updateComplete;
+    const error = part(el, 'error')!;
+    expect(error.textContent).to.contain('Sorry, someone has just booked that time. Please choose another.');
+    expect(error.closest('[role="alert"]')).not.to.equal(null);
+    expect(focused(el)).to.equal(error);
+    await loaded(el);
+    expect(times(el).length).to.be.greaterThan(0);
+    expect(times(el).map((b) => b.dataset['id'])).not.to.include(slotId);
+    await expect(el).to.be.accessible();
+  });
+});

@@ -1,0 +1,493 @@
+import { html, nothing, type PropertyValues } from 'lit';
+import { msg } from '@lit/localize';
+import {
+  BookingClient,
+  DEFAULT_TIME_ZONE,
+  DELIVERY_CHANNELS,
+  addDays,
+  formatDate,
+  formatTime,
+  groupSlotsByDay,
+  localDate,
+  newIdempotencyKey,
+  type BookableSlot,
+  type Booking,
+  type DeliveryChannel,
+  type DetailsField,
+  type DetailsProblem,
+  type FhirError,
+  type PatientDetails,
+  type SlotDay,
+} from '@consultkit/core/booking';
+import { ConsultKitElement } from '../internal/consultkit-element.js';
+import { langOf } from '../internal/lang.js';
+import { slotPickerStyles } from './slot-picker.styles.js';
+
+/** What the picker shows: which step, the times, the chosen one, what went wrong. */
+interface View {
+  step: 'times' | 'details' | 'done';
+  loading: boolean;
+  slots: readonly BookableSlot[];
+  loadError?: FhirError | undefined;
+  selected?: BookableSlot | undefined;
+  submitting?: boolean;
+  bookError?: FhirError | undefined;
+  /** The chosen time was taken by someone else first. */
+  slotTaken?: boolean;
+  booking?: Booking;
+}
+
+const RELOAD_ON = ['fhirBase', 'client', 'practitioner', 'serviceType', 'days', 'timeZone'];
+
+/**
+ * Free appointment times of a practice, and booking one: the patient picks a time (grouped by
+ * day and clinician), enters their details and how they want to consult, and gets a booking
+ * reference. Talks FHIR R4 to the server at `fhir-base`. Works from one script tag.
+ *
+ * Keyboard: one Tab stop for the times; arrow keys move to the previous or next time, Home and End
+ * to the first or last time of the day, Page Up and Page Down to the same place (or the last time)
+ * of the previous or next day; Enter or Space chooses.
+ *
+ * @summary Patient booking: free times, a short form, the booking reference.
+ *
+ * @fires ck-slot-selected - The patient chose a time. `detail: { slot }`
+ * @fires ck-booked - The booking was made (status `pending` until the practice confirms). `detail: { booking }`
+ * @fires ck-booking-failed - The booking was refused or could not be sent. `detail: { error, slot }`;
+ *   `error.status === 409` when someone else took the time first.
+ *
+ * @csspart time-zone - The line saying which time zone times are in.
+ * @csspart status - The status line (loading, times listed, none): a live region.
+ * @csspart error - An error message, focused: times not loaded (with the retry button), the time
+ *   taken meanwhile, or the booking refused.
+ * @csspart retry - The button that loads the times again.
+ * @csspart day - The times of one day.
+ * @csspart day-heading - The heading of a day.
+ * @csspart practitioner - The times of one clinician on a day.
+ * @csspart practitioner-name - The clinician's name.
+ * @csspart times - A list of times.
+ * @csspart time - A time button.
+ * @csspart form - The details form.
+ * @csspart form-heading - The heading of the form.
+ * @csspart chosen - The chosen time, above the form.
+ * @csspart error-summary - The list of problems with the form, focused on submit.
+ * @csspart field - A label, error and input.
+ * @csspart label - A field's label, and the legend of the radios.
+ * @csspart field-error - A field's error message.
+ * @csspart input - A text input.
+ * @csspart channels - The "how to consult" radio group.
+ * @csspart channel - One radio and its label.
+ * @csspart back - The Back button.
+ * @csspart submit - The button that books.
+ * @csspart confirmation - The panel shown once booked.
+ * @csspart confirmation-heading - Its heading.
+ * @csspart reference - The booking reference.
+ *
+ * @cssproperty --ck-picker-accent - Colour of time buttons. Default `--ck-color-primary`.
+ * @cssproperty --ck-picker-action - Background of the Book button. Default `--ck-color-action`.
+ * @cssproperty --ck-picker-action-text - Text on the Book button and the confirmation. Default `--ck-color-action-text`.
+ * @cssproperty --ck-picker-error - Colour of errors. Default `--ck-color-danger`.
+ * @cssproperty --ck-picker-muted - Colour of the time-zone line. Default `--ck-color-muted`.
+ * @cssproperty --ck-picker-success - Background of the confirmation panel. Default `--ck-color-success`.
+ */
+export class SlotPicker extends ConsultKitElement {
+  static override styles = slotPickerStyles;
+
+  // For the CDN bundle's size budget: no decorators, so `#private` members stay native and minify.
+  // Re-rendering on a locale change (what `@localized()` does) is added where the element is
+  // defined (`define.ts`), not in the CDN bundle, where the locale cannot change.
+  static override get properties() {
+    return {
+      fhirBase: { attribute: 'fhir-base' },
+      practitioner: {},
+      serviceType: { attribute: 'service-type' },
+      days: { type: Number },
+      timeZone: { attribute: 'time-zone' },
+      client: { attribute: false },
+      _problems: { state: true, attribute: false },
+      _view: { state: true, attribute: false },
+    };
+  }
+
+  /** The FHIR base URL of the ConsultKit server, e.g. `https://surgery.example/fhir` (relative to the page works). */
+  fhirBase = '';
+
+  /** Only this clinician's times: `Practitioner/{id}` or the id. */
+  practitioner = '';
+
+  /** Only this service's times, e.g. `gp` or `nurse`. */
+  serviceType = '';
+
+  /** How many days of times to show, from today. */
+  days = 7;
+
+  /** The IANA time zone times are shown in (and said to be in). */
+  timeZone = DEFAULT_TIME_ZONE;
+
+  /** A client of your own (other headers or `fetch`); by default one for `fhir-base`. Not an attribute. */
+  client: BookingClient | undefined;
+
+  private _problems: Partial<Record<DetailsField, DetailsProblem>> = {};
+
+  /** What the view shows. Kept here, not in a core store, for the CDN bundle's size budget. */
+  private _view: View = { step: 'times', loading: false, slots: [] };
+
+  #client: BookingClient | undefined;
+  #loads = 0;
+  #key = '';
+  #focus = '';
+  #active = '';
+  #days: SlotDay[] = [];
+
+  /** Searches the free times again. */
+  async reload(): Promise<void> {
+    const client = this.#client;
+    if (!client) return;
+    // Only the latest search's answer counts.
+    const load = ++this.#loads;
+    this.#view({ loading: true, loadError: undefined });
+    try {
+      const slots = await client.searchSlots({
+        start: new Date(),
+        // A local date: the server reads dates in the practice's time zone.
+        end: addDays(localDate(Date.now(), this.timeZone), this.days || 7),
+        practitioner: this.practitioner || undefined,
+        serviceType: this.serviceType || undefined,
+      });
+      if (load === this.#loads) this.#view({ slots, loading: false });
+    } catch (error) {
+      if (load === this.#loads) this.#view({ loading: false, loadError: error as FhirError });
+    }
+  }
+
+  #view(patch: Partial<View>): void {
+    this._view = { ...this._view, ...patch };
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('fhirBase') || changed.has('client')) {
+      this.#client = this.client ?? (this.fhirBase ? new BookingClient({ baseUrl: this.fhirBase }) : undefined);
+    }
+    const has = (key: string) => (changed as Map<string, unknown>).has(key);
+    if (RELOAD_ON.some(has)) void this.reload();
+    if (has('_view') || has('timeZone')) this.#days = groupSlotsByDay(this._view.slots, this.timeZone);
+  }
+
+  protected override updated(): void {
+    if (this.#focus) this.renderRoot.querySelector<HTMLElement>(this.#focus)?.focus();
+    this.#focus = '';
+  }
+
+  /** The long words for a time: "Tuesday 24 November 2026, 9:10am, Dr Amina Khan". */
+  #label(slot: BookableSlot): string {
+    const lang = langOf(this);
+    const day = formatDate(localDate(slot.start, this.timeZone), lang);
+    return [day, formatTime(slot.start, this.timeZone, lang), slot.practitioner?.display].filter(Boolean).join(', ');
+  }
+
+  /** Roving focus: arrows to the previous or next time, Home/End in the day, Page Up/Down to the same place in another day. */
+  #onKey(event: KeyboardEvent): void {
+    const { key } = event;
+    const button = event.target as HTMLElement;
+    const times = (root?: ParentNode) => [...(root?.querySelectorAll<HTMLElement>('[part~=time]') ?? [])];
+    const days = [...this.renderRoot.querySelectorAll('[part~=day]')];
+    const day = button.closest('[part~=day]')!;
+    const all = times(this.renderRoot);
+    const inDay = times(day);
+    const page = times(days[days.indexOf(day) + (key === 'PageUp' ? -1 : 1)]);
+    // Left and Right follow the reading direction.
+    const step =
+      (/Down|Right/.test(key) ? 1 : -1) *
+      (/Left|Right/.test(key) && getComputedStyle(this).direction === 'rtl' ? -1 : 1);
+    const next = key.startsWith('Arrow')
+      ? all[all.indexOf(button) + step]
+      : key === 'Home'
+        ? inDay[0]
+        : key === 'End'
+          ? inDay.at(-1)
+          : key.startsWith('Page')
+            ? page[Math.min(inDay.indexOf(button), page.length - 1)]
+            : null;
+    if (next === null) return;
+    event.preventDefault();
+    if (!next) return;
+    this.#active = next.dataset['id']!;
+    next.focus();
+    this.requestUpdate();
+  }
+
+  async #submit(event: SubmitEvent): Promise<void> {
+    event.preventDefault();
+    const { selected: slot, submitting } = this._view;
+    const form = event.target as HTMLFormElement;
+    if (!this.#client || !slot || submitting) return;
+    // The browser checks the fields (required, type, pattern, min, max); the messages are ours.
+    const problems: Partial<Record<DetailsField, DetailsProblem>> = {};
+    for (const { name, validity } of form.elements as unknown as HTMLInputElement[]) {
+      if (name && !validity.valid) {
+        problems[name as DetailsField] = validity.valueMissing
+          ? 'required'
+          : validity.rangeOverflow
+            ? 'future'
+            : 'invalid';
+      }
+    }
+    this._problems = problems;
+    if (Object.keys(problems).length) {
+      this.#focus = '[part~=error-summary]';
+      return;
+    }
+    const values = Object.fromEntries(new FormData(form)) as unknown as PatientDetails & {
+      deliveryChannel: DeliveryChannel;
+    };
+    this.#view({ submitting: true, bookError: undefined });
+    try {
+      // Resends of one choice share the idempotency key: a lost answer never books twice.
+      const booking = await this.#client.book({
+        slot,
+        patient: values,
+        deliveryChannel: values.deliveryChannel,
+        idempotencyKey: this.#key,
+      });
+      this.#view({ submitting: false, step: 'done', booking });
+      this.#focus = '[part~=confirmation-heading]';
+      this.emit('ck-booked', { booking });
+    } catch (caught) {
+      // The client rejects with FhirErrors only.
+      const error = caught as FhirError;
+      const taken = error.status === 409;
+      // Taken meanwhile: back to the times, without that one, searching again.
+      this.#view({
+        submitting: false,
+        bookError: error,
+        ...(taken && { step: 'times', slotTaken: true, slots: this._view.slots.filter((s) => s !== slot) }),
+      });
+      if (taken) void this.reload();
+      this.#focus = '[part~=error]';
+      this.emit('ck-booking-failed', { error, slot });
+    }
+  }
+
+  #problem(field: DetailsField): string {
+    const problem = this._problems[field];
+    const invalid = problem !== 'required';
+    switch (field) {
+      case 'given':
+        return msg('Enter your first name');
+      case 'family':
+        return msg('Enter your last name');
+      case 'birthDate':
+        return problem === 'future'
+          ? msg('Date of birth must be in the past')
+          : invalid
+            ? msg('Date of birth must be a real date')
+            : msg('Enter your date of birth');
+      case 'email':
+        return invalid ? msg('Enter an email address like name@example.com') : msg('Enter your email address');
+      case 'phone':
+        return invalid ? msg('Enter a phone number, like 07700 900 982') : msg('Enter your phone number');
+      default:
+        return msg('Choose how you would like to consult');
+    }
+  }
+
+  #error(field: DetailsField) {
+    return this._problems[field]
+      ? html`<p part="field-error" id="${field}-error">
+          <span class="visually-hidden">${msg('Error:')}</span> ${this.#problem(field)}
+        </p>`
+      : nothing;
+  }
+
+  #field(
+    field: DetailsField,
+    label: string,
+    type: 'text' | 'date' | 'email' | 'tel',
+    autocomplete: 'given-name' | 'family-name' | 'bday' | 'email' | 'tel',
+  ) {
+    const problem = this._problems[field];
+    return html`
+      <div part="field">
+        <label part="label" for=${field}>${label}</label>
+        ${this.#error(field)}
+        <input
+          part="input"
+          id=${field}
+          name=${field}
+          type=${type}
+          autocomplete=${autocomplete}
+          required
+          pattern=${type === 'tel' ? '\\+?\\(?(\\d[\\s\\(\\)\\.\\-]*){10,15}' : type === 'text' ? '.*\\S.*' : '.*'}
+          min=${type === 'date' ? '1900-01-01' : ''}
+          max=${type === 'date' ? localDate(Date.now(), this.timeZone) : ''}
+          aria-invalid=${problem ? 'true' : 'false'}
+          aria-describedby=${problem ? `${field}-error` : nothing}
+        />
+      </div>
+    `;
+  }
+
+  #times() {
+    const lang = langOf(this);
+    const slots = this.#days.flatMap((day) => day.practitioners.flatMap((group) => group.slots));
+    const active = slots.some((slot) => slot.id === this.#active) ? this.#active : slots[0]?.id;
+    return html`
+      <div @keydown=${this.#onKey}>
+        ${this.#days.map(
+          (day) => html`
+            <section part="day">
+              <h3 part="day-heading">${formatDate(day.date, lang)}</h3>
+              ${day.practitioners.map(
+                (group) => html`
+                  <div part="practitioner">
+                    <h4 part="practitioner-name">${group.practitioner?.display}</h4>
+                    <ul part="times">
+                      ${group.slots.map(
+                        (slot) =>
+                          html`<li>
+                            <button
+                              part="time"
+                              data-id=${slot.id}
+                              tabindex=${slot.id === active ? 0 : -1}
+                              aria-label=${this.#label(slot)}
+                              @click=${() => {
+                                this._problems = {};
+                                this.#key = newIdempotencyKey();
+                                this.#view({ step: 'details', selected: slot, bookError: undefined, slotTaken: false });
+                                this.#focus = '[part~=form-heading]';
+                                this.emit('ck-slot-selected', { slot });
+                              }}
+                            >
+                              ${formatTime(slot.start, this.timeZone, lang)}
+                            </button>
+                          </li>`,
+                      )}
+                    </ul>
+                  </div>
+                `,
+              )}
+            </section>
+          `,
+        )}
+      </div>
+    `;
+  }
+
+  #form(state: View, slot: BookableSlot) {
+    // In form order: the order the browser checked them in.
+    const problems = Object.keys(this._problems) as DetailsField[];
+    const channelProblem = this._problems.deliveryChannel;
+    const channels = {
+      Video: msg('Video call'),
+      Telephone: msg('Phone call'),
+      'In-person': msg('In person at the practice'),
+    };
+    return html`
+      <form part="form" novalidate ?hidden=${state.step !== 'details'} @submit=${this.#submit}>
+        <h3 part="form-heading" tabindex="-1">${msg('Your details')}</h3>
+        <p part="chosen">${this.#label(slot)}</p>
+        ${
+          problems.length
+            ? html`<div part="error-summary" role="alert" tabindex="-1" aria-labelledby="problem">
+                <h4 id="problem">${msg('There is a problem')}</h4>
+                <ul>
+                  ${problems.map(
+                    (field) =>
+                      html`<li>
+                        <a
+                          href="#${field}"
+                          @click=${(event: Event) => {
+                            event.preventDefault();
+                            this.renderRoot.querySelector<HTMLElement>(`#${field}`)?.focus();
+                          }}
+                          >${this.#problem(field)}</a
+                        >
+                      </li>`,
+                  )}
+                </ul>
+              </div>`
+            : nothing
+        }
+        ${this.#field('given', msg('First name'), 'text', 'given-name')}
+        ${this.#field('family', msg('Last name'), 'text', 'family-name')}
+        ${this.#field('birthDate', msg('Date of birth'), 'date', 'bday')}
+        ${this.#field('email', msg('Email address'), 'email', 'email')}
+        ${this.#field('phone', msg('Phone number'), 'tel', 'tel')}
+        <fieldset part="channels" aria-describedby=${channelProblem ? 'deliveryChannel-error' : nothing}>
+          <legend part="label">${msg('How would you like to consult?')}</legend>
+          ${this.#error('deliveryChannel')}
+          ${(slot.deliveryChannels.length ? slot.deliveryChannels : DELIVERY_CHANNELS).map(
+            (channel, i) => html`
+              <div part="channel">
+                <input
+                  type="radio"
+                  id=${i ? `deliveryChannel${i}` : 'deliveryChannel'}
+                  name="deliveryChannel"
+                  value=${channel}
+                  required
+                />
+                <label for=${i ? `deliveryChannel${i}` : 'deliveryChannel'}>${channels[channel]}</label>
+              </div>
+            `,
+          )}
+        </fieldset>
+        <button
+          part="back"
+          type="button"
+          @click=${() => {
+            this.#view({ step: 'times', bookError: undefined });
+            this.#focus = `[data-id="${(this.#active = slot.id)}"]`;
+          }}
+        >
+          ${msg('Back')}
+        </button>
+        <button part="submit" aria-disabled=${state.submitting ? 'true' : 'false'}>${msg('Book this time')}</button>
+      </form>
+    `;
+  }
+
+  protected override render() {
+    const state = this._view;
+    if (!this.#client) return nothing;
+    const { step, loading, selected, booking, loadError, bookError } = state;
+    const listError = step === 'times' && !loading && loadError;
+    const status =
+      step === 'details'
+        ? state.submitting
+          ? msg('Sending your booking…')
+          : ''
+        : step === 'done' || listError
+          ? ''
+          : loading
+            ? msg('Looking for free times…')
+            : this.#days.length
+              ? msg('Free times are listed below.')
+              : msg('There are no free times in the coming days. Please call the practice.');
+    // One alert region, always there, so what appears in it is announced.
+    const alert = listError
+      ? html`${msg('Sorry, we could not load the times.')} ${listError.message}
+          <button part="retry" @click=${this.reload}>${msg('Try again')}</button>`
+      : bookError && step !== 'done'
+        ? state.slotTaken
+          ? msg('Sorry, someone has just booked that time. Please choose another.')
+          : html`${msg('Sorry, we could not book that time.')} ${bookError.message}`
+        : '';
+    return html`
+      <p part="time-zone">${msg('Time zone:')} ${this.timeZone}</p>
+      <p part="status" role="status">${status}</p>
+      <div role="alert">${alert ? html`<p part="error" tabindex="-1">${alert}</p>` : nothing}</div>
+      ${selected && step !== 'done' ? this.#form(state, selected) : nothing}
+      ${
+        step === 'details'
+          ? nothing
+          : step === 'done' && booking
+            ? html`<div part="confirmation">
+                <h3 part="confirmation-heading" tabindex="-1">${msg('Booking requested')}</h3>
+                <p>${msg('Your booking reference is')} <strong part="reference">${booking.reference}</strong></p>
+                <p>${this.#label(selected!)}</p>
+                <p>${msg('The practice will email you to confirm. Keep your reference.')}</p>
+              </div>`
+            : this.#times()
+      }
+    `;
+  }
+}

@@ -1,0 +1,136 @@
+import { html, nothing, type PropertyValues } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { localized, msg, str } from '@lit/localize';
+import type { Consultation, ConsultationState, Participant } from '@consultkit/core';
+import { ConsultKitElement } from '../internal/consultkit-element.js';
+import { StoreController } from '../internal/store-controller.js';
+import { baseStyles } from '../internal/tokens.styles.js';
+import { waitingRoomStyles } from './waiting-room.styles.js';
+
+/**
+ * The waiting room of a consultation. For the patient: that they are waiting and the clinician
+ * will let them in (and the clinician's message if they were turned away). For the clinician: who
+ * is waiting, with "Let in" and "Decline" (with a message).
+ *
+ * @summary Waiting room: the patient waits; the clinician admits or declines.
+ *
+ * @fires ck-participant-admitted - The clinician let a patient in. `detail: { peerId }`
+ * @fires ck-participant-declined - The clinician declined a patient. `detail: { peerId, message }`
+ *
+ * @csspart heading - The heading.
+ * @csspart message - What the patient is told.
+ * @csspart list - The clinician's list of people waiting.
+ * @csspart admit - A "Let in" button.
+ * @csspart decline - A "Decline" button.
+ * @csspart decline-form - The form for the message to a declined patient.
+ *
+ * @cssproperty --ck-waiting-room-background - Background of the room.
+ * @cssproperty --ck-waiting-room-border - Its border colour.
+ */
+@localized()
+export class WaitingRoom extends ConsultKitElement {
+  static override styles = [baseStyles, waitingRoomStyles];
+
+  /** The consultation whose waiting room to show. Not an attribute. */
+  @property({ attribute: false })
+  consultation: Consultation | undefined;
+
+  /** The peer id whose decline form is open. */
+  @state()
+  private declining: string | null = null;
+
+  readonly #state = new StoreController<ConsultationState>(this);
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('consultation')) this.#state.store = this.consultation?.state;
+  }
+
+  #admit(participant: Participant): void {
+    this.consultation?.admit(participant.peerId);
+    this.emit('ck-participant-admitted', { peerId: participant.peerId });
+  }
+
+  async #openDecline(participant: Participant): Promise<void> {
+    this.declining = participant.peerId;
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLTextAreaElement>('textarea')?.focus();
+  }
+
+  #decline(event: SubmitEvent, participant: Participant): void {
+    event.preventDefault();
+    const message = new FormData(event.target as HTMLFormElement).get('message')?.toString().trim() ?? '';
+    this.consultation?.decline(participant.peerId, message);
+    this.declining = null;
+    this.emit('ck-participant-declined', { peerId: participant.peerId, message });
+  }
+
+  #patientView(state: ConsultationState) {
+    if (state.status === 'ended' && state.endReason === 'declined') {
+      return html`<h2 part="heading">${msg('The clinician cannot see you now')}</h2>
+        ${
+          state.declineMessage
+            ? html`<p part="message">${msg(str`Their message: “${state.declineMessage}”`)}</p>`
+            : html`<p part="message">${msg('Please contact the practice.')}</p>`
+        }`;
+    }
+    const admitted = state.admitted;
+    return html`<h2 part="heading">${admitted ? msg('You have been let in') : msg('You are in the waiting room')}</h2>
+      <p part="message">
+        ${
+          admitted
+            ? msg('The video is starting.')
+            : msg(
+                'Please stay on this page. The clinician will let you in when they are ready; you will not be seen or heard until then.',
+              )
+        }
+      </p>`;
+  }
+
+  #clinicianView(state: ConsultationState) {
+    const waiting = state.participants.filter((p) => p.presence === 'waiting');
+    if (waiting.length === 0) {
+      return html`<h2 part="heading">${msg('Waiting room')}</h2>
+        <p part="message">${msg('Nobody is waiting.')}</p>`;
+    }
+    return html`<h2 part="heading">${msg('Waiting room')}</h2>
+      <ul part="list">
+        ${waiting.map(
+          (participant) =>
+            html`<li>
+              <span class="who"
+                >${participant.role === 'patient' ? msg('The patient is waiting') : msg('A guest is waiting')}</span
+              >
+              <button part="admit" type="button" @click=${() => this.#admit(participant)}>${msg('Let in')}</button>
+              <button
+                part="decline"
+                type="button"
+                aria-expanded=${this.declining === participant.peerId ? 'true' : 'false'}
+                @click=${() => this.#openDecline(participant)}
+              >
+                ${msg('Decline')}
+              </button>
+              ${
+                this.declining === participant.peerId
+                  ? html`<form part="decline-form" @submit=${(e: SubmitEvent) => this.#decline(e, participant)}>
+                      <label for="ck-decline-message">${msg('Message for the patient (optional)')}</label>
+                      <textarea id="ck-decline-message" name="message" maxlength="500"></textarea>
+                      <div class="buttons">
+                        <button type="submit">${msg('Send and decline')}</button>
+                        <button type="button" @click=${() => (this.declining = null)}>${msg('Cancel')}</button>
+                      </div>
+                    </form>`
+                  : nothing
+              }
+            </li>`,
+        )}
+      </ul>`;
+  }
+
+  protected override render() {
+    const state = this.#state.value;
+    if (!state) return html`<p part="message">${msg('Not connected yet.')}</p>`;
+    return html`<section aria-live="polite">
+      ${state.role === 'patient' ? this.#patientView(state) : this.#clinicianView(state)}
+    </section>`;
+  }
+}
