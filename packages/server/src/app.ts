@@ -135,6 +135,12 @@ export async function createServer(
     forceCloseConnections: true,
   });
   installErrorHandlers(app);
+  // Bookings, patients and sessions are personal: no browser or proxy keeps a copy.
+  app.addHook('onSend', async (request, reply) => {
+    if ((request.url.startsWith('/fhir') || request.url.startsWith('/api/')) && !reply.hasHeader('cache-control')) {
+      reply.header('cache-control', 'no-store');
+    }
+  });
   await app.register(corsPlugin, { origins: config.corsOrigins, prefixes: ['/fhir', '/api/staff', '/api/outbox'] });
 
   app.get('/healthz', async () => ({ status: 'ok', version: VERSION, storage: storage.kind }));

@@ -45,3 +45,16 @@ describe('CORS on the FHIR API', () => {
     assert.equal(health.headers.get('access-control-allow-origin'), null);
   });
 });
+
+describe('caching', () => {
+  it('marks API and FHIR answers no-store: personal data stays out of caches', async () => {
+    const { server, url } = await startTestServer({ CONSULTKIT_SEED_DEMO: 'false' });
+    try {
+      for (const path of ['/fhir/Slot', '/fhir/metadata', '/fhir/Appointment/1', '/api/outbox']) {
+        assert.equal((await fetch(`${url}${path}`)).headers.get('cache-control'), 'no-store', path);
+      }
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -1279,38 +1279,42 @@ describe('FHIR booking API', () => {
       );
     });
 
-    it('one patient record per e-mail (any case) and date of birth; each booking keeps what it was given', async () => {
-      const [a, b] = await gpSlots('2026-03-13');
-      const first = await call<Appointment>('POST', '/fhir/Appointment', {
-        body: appointmentBody(
-          a!,
-          {},
-          {
-            telecom: [{ system: 'email', value: 'Grace@Example.org' }],
-            name: [{ given: ['Grace'], family: 'Hopper' }],
-          },
-        ),
-      });
-      const second = await call<Appointment>('POST', '/fhir/Appointment', {
-        body: appointmentBody(
-          b!,
-          {},
-          { telecom: [{ system: 'email', value: 'grace@example.org' }], name: [{ given: ['G'], family: 'H' }] },
-        ),
-      });
-      assert.equal(first.body.participant[0]!.actor!.reference, second.body.participant[0]!.actor!.reference);
-      assert.equal(second.body.participant[0]!.actor!.display, 'G H');
-      const patientId = first.body.participant[0]!.actor!.reference!.split('/')[1];
+    it('one patient record per e-mail, date of birth and name (any case); a twin is another; each booking keeps what it gave', async () => {
+      const [a, b, c] = await gpSlots('2026-03-13');
+      const book = (slot: Slot, email: string, given: string, family: string) =>
+        call<Appointment>('POST', '/fhir/Appointment', {
+          body: appointmentBody(
+            slot,
+            {},
+            { telecom: [{ system: 'email', value: email }], name: [{ given: [given], family }] },
+          ),
+        });
+      const first = await book(a!, 'Grace@Example.org', 'Grace', 'Hopper');
+      const second = await book(b!, 'grace@example.org', 'grace', 'HOPPER');
+      const twin = await book(c!, 'grace@example.org', 'Ruth', 'Hopper');
+      const patientOf = (answer: typeof first) => answer.body.participant[0]!.actor!.reference;
+      assert.equal(patientOf(first), patientOf(second));
+      assert.notEqual(
+        patientOf(twin),
+        patientOf(first),
+        'a twin booked with the same address and birth date is another patient',
+      );
+      assert.equal(second.body.participant[0]!.actor!.display, 'grace HOPPER');
+      const patientId = patientOf(first)!.split('/')[1];
       const asSecond = await get<Patient>(`/fhir/Patient/${patientId}`, {
         authorization: `Bearer ${reference(second.body)}`,
       });
       assert.deepEqual(
         asSecond.body.name,
-        [{ given: ['G'], family: 'H' }],
+        [{ given: ['grace'], family: 'HOPPER' }],
         'the holder of a reference sees what they gave',
       );
       const asStaff = await get<Patient>(`/fhir/Patient/${patientId}`, STAFF);
-      assert.deepEqual(asStaff.body.name, [{ given: ['Grace'], family: 'Hopper' }], 'the record keeps its first name');
+      assert.deepEqual(
+        asStaff.body.name,
+        [{ given: ['Grace'], family: 'Hopper' }],
+        'the record keeps its first spelling',
+      );
     });
   });
 

@@ -1,0 +1,217 @@
+/**
+ * End to end, the whole journey on the reference server as `npm start` runs it (demo practice
+ * seeded), in Debian's Chromium driven by Playwright:
+ *
+ * 1. a patient books a video appointment on the practice website (`<slot-picker>`);
+ * 2. the receptionist confirms it in the vendor console (`<booking-desk>`); the outbox holds the
+ *    confirmation with the join link;
+ * 3. the patient opens the link, checks devices, waits; the clinician opens the room in the
+ *    console and lets them in; both see frames; the clinician hangs up; the appointment is
+ *    `fulfilled`.
+ */
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
+// @ts-expect-error -- plain ESM helper without types
+import { CHROME_ARGS, findChrome, NO_CHROME_MESSAGE } from '../scripts/chrome.mjs';
+
+const SERVER_BIN = new URL('../packages/server/dist/bin/consultkit-server.js', import.meta.url).pathname;
+const STAFF_KEY = 'e2e-staff-key-e2e-staff-key-e2e-staff-key';
+
+interface Outbox {
+  messages: { to: string; subject: string; text: string }[];
+}
+
+async function startServer(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [SERVER_BIN], {
+    env: {
+      ...process.env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      CONSULTKIT_DATA_DIR: dataDir,
+      DATABASE_URL: '',
+      LOG_LEVEL: 'warn',
+      CONSULTKIT_STAFF_KEY: STAFF_KEY,
+      // Whatever the time of the run, the first free slot's link is already open.
+      CONSULTKIT_JOIN_EARLY_MINUTES: '1440',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /ConsultKit server (http:\/\/\S+)/.exec(out);
+      if (match?.[1]) resolve(match[1].replace('localhost', '127.0.0.1'));
+    });
+    child.on('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)));
+  });
+  return { child, url };
+}
+
+/** Frames decoded so far on the page's `window.consultation`. */
+function framesDecoded(page: Page): Promise<number> {
+  return page.evaluate(async () => {
+    const pc = (window as unknown as { consultation?: { peerConnection: RTCPeerConnection | null } }).consultation
+      ?.peerConnection;
+    let frames = 0;
+    (await pc?.getStats())?.forEach((r: { type: string; kind?: string; framesDecoded?: number }) => {
+      if (r.type === 'inbound-rtp' && r.kind === 'video') frames += r.framesDecoded ?? 0;
+    });
+    return frames;
+  });
+}
+
+describe('from booking to consultation, end to end', () => {
+  const executablePath = findChrome() as string | null;
+  let browser: Browser;
+  let server: { child: ChildProcess; url: string };
+  let dataDir: string;
+
+  before(async () => {
+    assert.ok(executablePath, NO_CHROME_MESSAGE);
+    dataDir = await mkdtemp(join(tmpdir(), 'ck-e2e-journey-'));
+    server = await startServer(dataDir);
+    browser = await chromium.launch({ executablePath: executablePath!, args: CHROME_ARGS, headless: true });
+  });
+
+  after(async () => {
+    await browser?.close();
+    if (server && server.child.exitCode === null) {
+      const exited = new Promise((resolve) => server.child.once('exit', resolve));
+      server.child.kill('SIGTERM');
+      await exited;
+    }
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  const outbox = async (): Promise<Outbox> =>
+    (await (
+      await fetch(`${server.url}/api/outbox`, { headers: { authorization: `Bearer ${STAFF_KEY}` } })
+    ).json()) as Outbox;
+
+  it('books, confirms, joins by link, is let in, talks, and is fulfilled', async () => {
+    const email = `e2e-${Date.now()}@example.org`;
+
+    // 1. The patient books on the practice website.
+    const patientContext = await browser.newContext({ permissions: ['camera', 'microphone'] });
+    const website = await patientContext.newPage();
+    website.on('pageerror', (error) => console.error('[website]', error.message));
+    await website.goto(`${server.url}/examples/practice-website/`);
+    const picker = website.locator('slot-picker');
+    await picker.locator('[part~="time"]').first().waitFor({ timeout: 15_000 });
+    // Choose a time that offers video: the first one whose clinician is a GP (the nurse does not).
+    const times = picker.locator('[part~="time"]');
+    await times.first().click();
+    const video = picker.getByLabel('Video call');
+    if (!(await video.count())) {
+      await picker.getByRole('button', { name: 'Back' }).click();
+      await times.nth(1).click();
+    }
+    await picker.getByLabel('First name').fill('Ada');
+    await picker.getByLabel('Last name').fill('Lovelace');
+    await picker.getByLabel('Date of birth').fill('1985-12-10');
+    await picker.getByLabel('Email address').fill(email);
+    await picker.getByLabel('Phone number').fill('07700 900123');
+    await picker.getByLabel('Video call').check();
+    await picker.getByRole('button', { name: 'Book this time' }).click();
+    await picker.getByText('Booking requested').waitFor({ timeout: 10_000 });
+    const reference = (await picker.locator('[part~="reference"]').textContent())!.trim();
+    assert.match(reference, /^CK-/);
+
+    // 2. The receptionist confirms it in the vendor console.
+    const staffContext = await browser.newContext({ permissions: ['camera', 'microphone'] });
+    const consolePage = await staffContext.newPage();
+    consolePage.on('pageerror', (error) => console.error('[console]', error.message));
+    await consolePage.goto(`${server.url}/examples/vendor-console/`);
+    await consolePage.getByRole('button', { name: 'Sign in as the receptionist (development)' }).click();
+    const request = consolePage
+      .locator('booking-desk [part~="pending"] li, booking-desk [part~="pending"] article')
+      .filter({
+        hasText: reference,
+      });
+    await request.first().waitFor({ timeout: 15_000 });
+    await request.first().getByRole('button', { name: 'Confirm' }).click();
+    let confirmation: Outbox['messages'][number] | undefined;
+    for (let i = 0; i < 50 && !confirmation; i++) {
+      confirmation = (await outbox()).messages.find((m) => m.to === email);
+      if (!confirmation) await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    assert.ok(confirmation, 'the outbox holds the confirmation');
+    assert.match(confirmation.text, new RegExp(reference));
+    const link = /Join: +(http:\/\/\S+\/join\/\S+)/.exec(confirmation.text)?.[1];
+    assert.ok(link, `a join link in: ${confirmation.text}`);
+
+    // 3. The patient opens the link (the page only), then joins deliberately.
+    const joinPage = await patientContext.newPage();
+    joinPage.on('pageerror', (error) => console.error('[join]', error.message));
+    await joinPage.goto(link.replace('localhost', '127.0.0.1'));
+    await joinPage.getByRole('button', { name: 'Join your video appointment' }).click();
+    await joinPage.locator('device-check [part~="continue"]').click({ timeout: 15_000 });
+    await joinPage.locator('waiting-room').getByText('You are in the waiting room').waitFor({ timeout: 15_000 });
+
+    // The clinician opens the room for that appointment, sees the patient waiting, lets them in.
+    await consolePage.getByRole('button', { name: 'Refresh' }).click();
+    await consolePage.waitForFunction(
+      () => (document.querySelector('#appointment') as HTMLSelectElement).options[0]?.value !== '',
+      undefined,
+      { timeout: 10_000 },
+    );
+    await consolePage.getByRole('button', { name: 'Open the video room' }).click();
+    await consolePage.locator('waiting-room').getByRole('button', { name: 'Let in' }).click({ timeout: 15_000 });
+
+    for (const page of [joinPage, consolePage]) {
+      await page
+        .locator('consult-room [part~="status"]')
+        .filter({ hasText: 'In the call.' })
+        .waitFor({ timeout: 15_000 });
+      await page.waitForFunction(
+        async () => {
+          const pc = (window as unknown as { consultation: { peerConnection: RTCPeerConnection | null } }).consultation
+            .peerConnection;
+          let frames = 0;
+          (await pc?.getStats())?.forEach((r: { type: string; kind?: string; framesDecoded?: number }) => {
+            if (r.type === 'inbound-rtp' && r.kind === 'video') frames += r.framesDecoded ?? 0;
+          });
+          return frames > 0;
+        },
+        undefined,
+        { timeout: 10_000 },
+      );
+      const first = await framesDecoded(page);
+      await page.waitForTimeout(700);
+      assert.ok((await framesDecoded(page)) > first, 'remote frames keep being decoded');
+    }
+
+    // The appointment went arrived when the patient entered the waiting room…
+    const appointmentId = await consolePage.evaluate(
+      () => (document.querySelector('#appointment') as HTMLSelectElement).value,
+    );
+    const status = async () =>
+      (
+        (await (
+          await fetch(`${server.url}/fhir/Appointment/${appointmentId}`, {
+            headers: { authorization: `Bearer ${STAFF_KEY}` },
+          })
+        ).json()) as { status: string }
+      ).status;
+    assert.equal(await status(), 'arrived');
+
+    // …and is fulfilled when the clinician hangs up; the patient's side ends too.
+    await consolePage.locator('consult-room').getByRole('button', { name: 'Hang up' }).click();
+    await joinPage
+      .locator('consult-room [part~="status"]')
+      .filter({ hasText: 'The consultation has ended.' })
+      .waitFor({ timeout: 10_000 });
+    let final = await status();
+    for (let i = 0; i < 20 && final !== 'fulfilled'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      final = await status();
+    }
+    assert.equal(final, 'fulfilled');
+  });
+});
