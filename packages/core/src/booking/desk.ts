@@ -10,7 +10,7 @@ import { DEFAULT_TIME_ZONE, addDays, localDate, startOfLocalDay } from './slots.
 import type { BookableSlot, Booking } from './types.js';
 
 /** What a receptionist can do to a booking. */
-export type DeskAction = 'confirm' | 'decline' | 'cancel' | 'reschedule' | 'no-show';
+export type DeskAction = 'confirm' | 'decline' | 'cancel' | 'reschedule' | 'no-show' | 'resend-link';
 
 /** How the desk hears of changes: not yet, opening the event stream, on it, or polling. */
 export type DeskLive = 'off' | 'connecting' | 'streaming' | 'polling';
@@ -161,6 +161,14 @@ export class BookingDesk {
   /** Marks that the patient did not come. */
   markNoShow(id: string): Promise<DeskActionResult> {
     return this.#act('no-show', id, () => this.client.markNoShow(id));
+  }
+
+  /** Sends the patient of a video appointment a fresh join link (the earlier one stops working). */
+  resendLink(id: string): Promise<DeskActionResult> {
+    return this.#act('resend-link', id, async () => {
+      await this.client.sendJoinLink(id);
+      return this.#find(id) ?? (await this.client.getBooking(id));
+    });
   }
 
   /** Free slots of the same schedule (the same clinician and service) as booking `id`, for `days` from now. */

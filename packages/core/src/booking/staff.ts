@@ -12,6 +12,16 @@ const ref = (type: string, value: string) => (value.includes('/') ? value : `${t
 
 /** A `BookingClient` with the staff commands: confirm, decline, cancel, reschedule, no-show, search. */
 export class StaffClient extends BookingClient {
+  /**
+   * Sends the patient a fresh join link for a video appointment (ConsultKit servers): the unused
+   * earlier links stop working. Resolves to the new link and when it opens.
+   */
+  async sendJoinLink(id: string): Promise<{ url: string; opensAt: string }> {
+    const path = new URL(`../api/consultations/${encodeURIComponent(id)}/invitations`, `${this.baseUrl}/`);
+    const { resource } = await this.request<{ url: string; opensAt: string }>('POST', path.href);
+    return resource;
+  }
+
   /** One slot, with its schedule resolved. */
   async getSlot(id: string): Promise<BookableSlot> {
     const { resource: slot } = await this.request<Slot>('GET', ref('Slot', id));

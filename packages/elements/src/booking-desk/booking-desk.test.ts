@@ -22,7 +22,10 @@ let staffKey = '';
 let counter = 0;
 
 /** Books a free time of `practitioner` as a new patient; resolves to the booking and the patient's name. */
-async function book(practitioner = '2'): Promise<{ booking: Booking; name: string }> {
+async function book(
+  practitioner = '2',
+  channel: 'Telephone' | 'Video' = 'Telephone',
+): Promise<{ booking: Booking; name: string }> {
   const family = `Tester${Date.now().toString(36)}${counter++}`;
   const patient: PatientDetails = {
     given: 'Alan',
@@ -34,7 +37,7 @@ async function book(practitioner = '2'): Promise<{ booking: Booking; name: strin
   const start = new Date(Date.now() + 3_600_000);
   const slots = await patientPath.searchSlots({ start, end: new Date(start.getTime() + 2 * 86_400_000), practitioner });
   const slot = slots[Math.floor(Math.random() * Math.min(slots.length, 40))]!;
-  const booking = await patientPath.book({ slot, patient, deliveryChannel: 'Telephone' });
+  const booking = await patientPath.book({ slot, patient, deliveryChannel: channel });
   return { booking, name: `Alan ${family}` };
 }
 
@@ -89,6 +92,22 @@ describe('<booking-desk>', () => {
     expect(item(el, name)!.querySelector('[part~="booking-status"]')!.textContent).to.contain('Confirmed');
     expect(part(el, 'status')!.textContent).to.contain(`Confirmed: ${name}`);
     expect(focused(el)?.id).to.equal('pending-heading');
+    await expect(el).to.be.accessible();
+  });
+
+  it('sends the patient of a video appointment a fresh join link; accessible after', async () => {
+    const el = await desk();
+    await live(el);
+    const { booking, name } = await book('2', 'Video');
+    const staff = new StaffClient({ baseUrl: '/fhir', headers: () => ({ authorization: `Bearer ${staffKey}` }) });
+    await staff.confirm(booking.id);
+    await until(() => inSection(el, 'upcoming', name), 'the confirmed appointment');
+    await el.updateComplete;
+    setTimeout(() => item(el, name)!.querySelector<HTMLElement>('[part~="resend-link"]')!.click());
+    const sent = await oneEvent(el, 'ck-join-link-sent');
+    expect(sent.detail.booking.id).to.equal(booking.id);
+    await el.updateComplete;
+    expect(part(el, 'status')!.textContent).to.contain('A new video link was sent');
     await expect(el).to.be.accessible();
   });
 

@@ -49,6 +49,7 @@ interface Draft {
  * @fires ck-appointment-cancelled - An appointment was cancelled by the practice. `detail: { booking, reason }`
  * @fires ck-appointment-rescheduled - An appointment moved to another time. `detail: { booking, previous }`
  * @fires ck-appointment-no-show - The patient did not come. `detail: { booking }`
+ * @fires ck-join-link-sent - The patient of a video appointment was sent a fresh join link. `detail: { booking }`
  * @fires ck-desk-action-failed - An action failed (also shown and announced). `detail: { action, id, error }`
  *
  * @csspart live - The line saying how the desk stays current.
@@ -69,6 +70,7 @@ interface Draft {
  * @csspart cancel - The Cancel button.
  * @csspart reschedule - The Reschedule button.
  * @csspart no-show - The Did not attend button.
+ * @csspart resend-link - The button that sends the patient a fresh video link.
  * @csspart draft - The form to give a reason or choose a new time.
  * @csspart draft-heading - What that form does.
  * @csspart empty - The line shown when a list is empty.
@@ -170,6 +172,7 @@ export class BookingDesk extends ConsultKitElement {
     else if (result.action === 'cancel') this.emit('ck-appointment-cancelled', { booking, reason });
     else if (result.action === 'reschedule')
       this.emit('ck-appointment-rescheduled', { booking, previous: result.previous });
+    else if (result.action === 'resend-link') this.emit('ck-join-link-sent', { booking });
     else this.emit('ck-appointment-no-show', { booking });
     // The booking left the list it was in: carry on from that list's heading.
     this.#focus = result.previous?.status === 'pending' ? '#pending-heading' : '#upcoming-heading';
@@ -230,6 +233,10 @@ export class BookingDesk extends ConsultKitElement {
       cancel: [msg(str`Cancelled: ${who}, ${when}.`), msg(str`Could not cancel ${who}, ${when}.`)],
       reschedule: [msg(str`Moved: ${who}, now ${when}.`), msg(str`Could not move ${who}, ${when}.`)],
       'no-show': [msg(str`Marked as did not attend: ${who}, ${when}.`), msg(str`Could not mark ${who}, ${when}.`)],
+      'resend-link': [
+        msg(str`A new video link was sent to ${who} for ${when}.`),
+        msg(str`Could not send a new video link to ${who}.`),
+      ],
     };
     return texts[result.action][result.ok ? 0 : 1];
   }
@@ -368,6 +375,17 @@ export class BookingDesk extends ConsultKitElement {
                   >
                     ${msg('Cancel')}
                   </button>
+                  ${
+                    booking.deliveryChannel === 'Video' && (booking.status === 'booked' || booking.status === 'arrived')
+                      ? html`<button
+                          part="resend-link"
+                          aria-disabled=${busy ? 'true' : 'false'}
+                          @click=${act(() => this.desk!.resendLink(booking.id))}
+                        >
+                          ${msg('Send a new video link')}
+                        </button>`
+                      : nothing
+                  }
                   ${
                     past && booking.status === 'booked'
                       ? html`<button

@@ -36,6 +36,8 @@ export interface CkEventMap {
   'ck-appointment-cancelled': CustomEvent<{ booking: Booking; reason: string | undefined }>;
   /** `<booking-desk>`: an appointment moved to another time; `previous` is how it was. */
   'ck-appointment-rescheduled': CustomEvent<{ booking: Booking; previous: Booking | undefined }>;
+  /** `<booking-desk>`: the patient of a video appointment was sent a fresh join link. */
+  'ck-join-link-sent': CustomEvent<{ booking: Booking }>;
   /** `<booking-desk>`: the patient did not come. */
   'ck-appointment-no-show': CustomEvent<{ booking: Booking }>;
   /** `<booking-desk>`: an action failed (the message is also shown and announced). */
