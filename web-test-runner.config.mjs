@@ -38,6 +38,8 @@ function consultKitServer() {
         CONSULTKIT_DATA_DIR: 'memory://',
         LOG_LEVEL: 'warn',
         CONSULTKIT_STAFF_KEY: STAFF_KEY,
+        // Join links made by tests open at once, whenever the demo practice's next slot is.
+        CONSULTKIT_JOIN_EARLY_MINUTES: '1440',
       }),
       {},
     );
@@ -63,6 +65,8 @@ function consultKitServer() {
           return { url };
         case 'ck-staff-key':
           return { key: STAFF_KEY };
+        case 'ck-join-link':
+          return { link: await videoAppointmentLink(url) };
         case 'ck-closed-port':
           return { url: await closedPortUrl() };
         case 'ck-ticket': {
@@ -171,6 +175,69 @@ function sameOriginBookingApi(serverUrl) {
       context.req.pipe(upstream);
     });
   };
+}
+
+/**
+ * Books and confirms a video appointment on the run's server, as a patient and the practice would
+ * over FHIR, and returns the join link the confirmation e-mail carries.
+ */
+async function videoAppointmentLink(base) {
+  const staff = { authorization: `Bearer ${STAFF_KEY}` };
+  const json = async (response) => {
+    const body = await response.json();
+    if (!response.ok) throw new Error(`${response.status}: ${JSON.stringify(body)}`);
+    return body;
+  };
+  const start = new Date(Date.now() + 60_000).toISOString();
+  const bundle = await json(
+    await fetch(`${base}/fhir/Slot?status=free&start=ge${start}&_count=200&_include=Slot:schedule`),
+  );
+  const videoSchedules = new Set(
+    bundle.entry
+      .filter((e) => e.resource.resourceType === 'Schedule')
+      .filter((e) => JSON.stringify(e.resource.extension ?? []).includes('"Video"'))
+      .map((e) => `Schedule/${e.resource.id}`),
+  );
+  const slot = bundle.entry
+    .map((e) => e.resource)
+    .find((r) => r.resourceType === 'Slot' && videoSchedules.has(r.schedule.reference));
+  const email = `link-${Date.now()}-${Math.random().toString(36).slice(2)}@example.org`;
+  const booked = await json(
+    await fetch(`${base}/fhir/Appointment`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/fhir+json' },
+      body: JSON.stringify({
+        resourceType: 'Appointment',
+        status: 'proposed',
+        contained: [
+          {
+            resourceType: 'Patient',
+            id: 'patient',
+            name: [{ given: ['Test'], family: 'Patient' }],
+            birthDate: '1970-01-01',
+            telecom: [{ system: 'email', value: email }],
+          },
+        ],
+        participant: [{ actor: { reference: '#patient' }, status: 'accepted' }],
+        slot: [{ reference: `Slot/${slot.id}` }],
+        start: slot.start,
+        end: slot.end,
+        extension: [
+          { url: 'https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-DeliveryChannel', valueCode: 'Video' },
+        ],
+      }),
+    }),
+  );
+  await json(
+    await fetch(`${base}/fhir/Appointment/${booked.id}`, {
+      method: 'PUT',
+      headers: { ...staff, 'content-type': 'application/fhir+json', 'if-match': `W/"${booked.meta.versionId}"` },
+      body: JSON.stringify({ ...booked, status: 'booked' }),
+    }),
+  );
+  const outbox = await json(await fetch(`${base}/api/outbox`, { headers: staff }));
+  const text = outbox.messages.find((m) => m.to === email)?.text ?? '';
+  return /Join: +(\S+)/.exec(text)?.[1];
 }
 
 /** Tests run on sources: `@consultkit/core` resolves to its TypeScript, not its build. */

@@ -13,7 +13,7 @@ const staffKey = process.env.CONSULTKIT_STAFF_KEY ?? 'consultkit-development-sta
 const patientSide = new BookingClient({ baseUrl: `${server}/fhir` });
 const practice = new StaffClient({
   baseUrl: `${server}/fhir`,
-  headers: () => new Headers({ authorization: `Bearer ${staffKey}` }),
+  headers: () => ({ authorization: `Bearer ${staffKey}` }),
 });
 
 try {

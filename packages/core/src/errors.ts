@@ -17,7 +17,21 @@ export type ConsultKitErrorCode =
   /** A FHIR server answered with an error: see `FhirError.status` and its `OperationOutcome`. */
   | 'fhir-error'
   /** A server could not be reached, or the connection dropped before it answered. */
-  | 'network';
+  | 'network'
+  /** A join link that is not ours, was changed, or is incomplete. */
+  | 'link-invalid'
+  /** A join link used before it opens (shortly before the appointment); `opensAt` says when. */
+  | 'link-early'
+  /** A join link used after the appointment. */
+  | 'link-expired'
+  /** A join link used a second time. */
+  | 'link-used'
+  /** A join link replaced by a newer one. */
+  | 'link-revoked'
+  /** A join link for another role (a patient's opened as a clinician's). */
+  | 'link-wrong-role'
+  /** A join link to an appointment cancelled or already over. */
+  | 'link-cancelled';
 
 /** The one error type core throws and reports: `code` says what, `message` says it in words. */
 export class ConsultKitError extends Error {

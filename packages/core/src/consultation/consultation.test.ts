@@ -1,4 +1,5 @@
 import { expect } from '@open-wc/testing';
+import { executeServerCommand } from '@web/test-runner-commands';
 import { Consultation, ConsultKitError } from '@consultkit/core';
 import {
   consultations as useConsultations,
@@ -75,6 +76,34 @@ describe('Consultation (real signalling server, real WebRTC)', () => {
     expect(victim.peerConnection, 'no call reached the victim').to.equal(null);
     expect(victim.state.get().participants[0]!.presence).to.equal('absent');
     expect(intruder.state.get().participants[0]!.presence).to.equal('absent');
+  });
+
+  describe('join links', () => {
+    // The page is served by the test runner, which passes /api to the ConsultKit server: the
+    // page's origin stands for the server, as it does on the join page.
+    it('redeems a link once into a ticket; a second time says it was used', async () => {
+      const { link } = (await executeServerCommand('ck-join-link')) as { link: string };
+      const ticket = await Consultation.redeem(location.origin, link, 'patient');
+      expect(ticket.role).to.equal('patient');
+      expect(ticket.consultationId).to.match(/^appt-\d+$/);
+      expect(ticket.appointmentId).to.match(/^\d+$/);
+      const again = await Consultation.redeem(location.origin, link).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(again).to.be.instanceOf(ConsultKitError);
+      expect((again as ConsultKitError).code).to.equal('link-used');
+      expect((again as ConsultKitError).message).to.contain('already been used');
+    });
+
+    it('refuses a changed link with link-invalid, and a patient link opened as the clinician', async () => {
+      const { link } = (await executeServerCommand('ck-join-link')) as { link: string };
+      const changed = `${link.slice(0, -3)}${link.endsWith('AAA') ? 'BBB' : 'AAA'}`;
+      const invalid = await Consultation.redeem(location.origin, changed).catch((e: ConsultKitError) => e);
+      expect((invalid as ConsultKitError).code).to.equal('link-invalid');
+      const wrong = await Consultation.redeem(location.origin, link, 'clinician').catch((e: ConsultKitError) => e);
+      expect((wrong as ConsultKitError).code).to.equal('link-wrong-role');
+    });
   });
 
   describe('waiting room', () => {

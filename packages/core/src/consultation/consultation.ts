@@ -95,6 +95,33 @@ export class Consultation extends Emitter<ConsultationEvents> {
     });
   }
 
+  /**
+   * Redeems a join link (`{server}/join/{token}`, or the token alone) into a ticket: a deliberate
+   * POST that uses the link up. Rejects with a `ConsultKitError` whose code says why not
+   * (`link-invalid`, `link-early`, `link-expired`, `link-used`, `link-revoked`, `link-wrong-role`,
+   * `link-cancelled`), its message in plain words, and for `link-early` when the link opens.
+   */
+  static async redeem(server: string | URL, link: string, role?: JoinTicket['role']): Promise<JoinTicket> {
+    const token = link.includes('/join/') ? decodeURIComponent(link.split('/join/')[1]!.split(/[?#]/)[0]!) : link;
+    let response: Response;
+    try {
+      response = await fetch(new URL('/api/join/redeem', server), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(role ? { token, role } : { token }),
+        credentials: 'same-origin',
+      });
+    } catch (cause) {
+      throw new ConsultKitError('signalling-unreachable', 'The consultation server could not be reached.', { cause });
+    }
+    const body = (await response.json().catch(() => undefined)) as
+      | (JoinTicket & { resourceType?: undefined })
+      | { resourceType: 'OperationOutcome'; issue?: LinkIssue[] }
+      | undefined;
+    if (response.ok && body && body.resourceType === undefined) return body;
+    throw linkError(response.status, (body as { issue?: LinkIssue[] } | undefined)?.issue?.[0]);
+  }
+
   /** The consultation's state; subscribe to follow it. */
   get state(): ReadableStore<ConsultationState> {
     return this.#state;
@@ -685,6 +712,26 @@ function warmStream(stream: MediaStream): MediaStream {
       return copy;
     }),
   );
+}
+
+interface LinkIssue {
+  diagnostics?: string;
+  details?: { coding?: { code?: string }[] };
+  extension?: { url: string; valueInstant?: string }[];
+}
+
+const LINK_PROBLEMS = ['invalid', 'early', 'expired', 'used', 'revoked', 'wrong-role', 'cancelled'] as const;
+
+/** The typed error for a refused join link. */
+function linkError(status: number, issue: LinkIssue | undefined): ConsultKitError {
+  const problem = issue?.details?.coding?.[0]?.code;
+  const code = (LINK_PROBLEMS as readonly string[]).includes(problem ?? '')
+    ? (`link-${problem}` as ConsultKitError['code'])
+    : 'link-invalid';
+  const error = new ConsultKitError(code, issue?.diagnostics ?? `The server refused the link (${status}).`);
+  const opensAt = issue?.extension?.find((e) => e.url === 'urn:consultkit:opens-at')?.valueInstant;
+  if (opensAt) (error as ConsultKitError & { opensAt?: Date }).opensAt = new Date(opensAt);
+  return error;
 }
 
 function validateTicket(ticket: JoinTicket): void {

@@ -482,7 +482,10 @@ export class SlotPicker extends ConsultKitElement {
           : step === 'done' && booking
             ? html`<div part="confirmation">
                 <h3 part="confirmation-heading" tabindex="-1">${msg('Booking requested')}</h3>
-                <p>${msg('Your booking reference is')} <strong part="reference">${booking.reference ?? booking.id}</strong></p>
+                <p>
+                  ${msg('Your booking reference is')}
+                  <strong part="reference">${booking.reference ?? booking.id}</strong>
+                </p>
                 <p>${this.#label(selected!)}</p>
                 <p>${msg('The practice will email you to confirm. Keep your reference.')}</p>
               </div>`

@@ -351,6 +351,30 @@ describe('join links', () => {
     });
   });
 
+  it('reception can also make a clinician invitation: returned, not e-mailed, role-bound', async () => {
+    const { appointment, email } = await confirmedAppointment();
+    const before = (await lastMessageTo(email))!.text;
+    const answer = await call<{ url: string; role: string; emailed: boolean }>(
+      'POST',
+      `/api/consultations/${appointment.id}/invitations`,
+      { body: { role: 'clinician' }, headers: STAFF },
+    );
+    assert.equal(answer.status, 201);
+    assert.equal(answer.body.role, 'clinician');
+    assert.equal(answer.body.emailed, false);
+    assert.equal((await lastMessageTo(email))!.text, before, 'nothing new was sent to the patient');
+    aroundStart(appointment);
+    const token = answer.body.url.split('/join/')[1]!;
+    assert.equal(problem(await redeem(token, 'patient')), 'wrong-role');
+    const ticket = (await redeem(token, 'clinician')).body as { role: string };
+    assert.equal(ticket.role, 'clinician');
+    const bad = await call('POST', `/api/consultations/${appointment.id}/invitations`, {
+      body: { role: 'guest' },
+      headers: STAFF,
+    });
+    assert.equal(bad.status, 400);
+  });
+
   describe('sessions', () => {
     it('the patient arriving marks the appointment arrived; the clinician ending marks it fulfilled', async () => {
       const { appointment, email } = await confirmedAppointment();

@@ -98,13 +98,21 @@ export async function joinPlugin(app: FastifyInstance, options: JoinPluginOption
     return reply.header('cache-control', 'no-store').send(await join.clinicianSession(appointmentId(request.params)));
   });
 
-  app.post('/api/consultations/:id/invitations', async (request, reply) => {
+  /**
+   * A fresh invitation: for the patient (default) it is e-mailed and replaces their unused links;
+   * for the clinician it is returned, for the practice to hand over as it sees fit.
+   */
+  app.post<{ Body: { role?: unknown } | undefined }>('/api/consultations/:id/invitations', async (request, reply) => {
     await options.requireStaff(request);
     const id = appointmentId(request.params);
-    const revoked = await join.revoke(id, 'patient');
-    const { url, opensAt } = await join.invite(id, 'patient');
-    await options.sendLink(id, url, opensAt);
-    return reply.code(201).send({ url, opensAt: opensAt.toISOString(), revoked });
+    const role = request.body?.role ?? 'patient';
+    if (typeof role !== 'string' || !ROLES.includes(role as Role)) {
+      throw new HttpError(400, 'value', `role: expected one of ${ROLES.join(', ')}`);
+    }
+    const revoked = await join.revoke(id, role as Role);
+    const { url, opensAt } = await join.invite(id, role as Role);
+    if (role === 'patient') await options.sendLink(id, url, opensAt);
+    return reply.code(201).send({ role, url, opensAt: opensAt.toISOString(), revoked, emailed: role === 'patient' });
   });
 
   app.get('/api/ice-servers', async (request, reply) => {
