@@ -10,47 +10,16 @@
  *    `fulfilled`.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { startServer, type RunningServer } from './support.js';
 // @ts-expect-error -- plain ESM helper without types
 import { CHROME_ARGS, findChrome, NO_CHROME_MESSAGE } from '../scripts/chrome.mjs';
 
-const SERVER_BIN = new URL('../packages/server/dist/bin/consultkit-server.js', import.meta.url).pathname;
 const STAFF_KEY = 'e2e-staff-key-e2e-staff-key-e2e-staff-key';
 
 interface Outbox {
   messages: { to: string; subject: string; text: string }[];
-}
-
-async function startServer(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [SERVER_BIN], {
-    env: {
-      ...process.env,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      CONSULTKIT_DATA_DIR: dataDir,
-      DATABASE_URL: '',
-      LOG_LEVEL: 'warn',
-      CONSULTKIT_STAFF_KEY: STAFF_KEY,
-      // Whatever the time of the run, the first free slot's link is already open.
-      CONSULTKIT_JOIN_EARLY_MINUTES: '1440',
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let out = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /ConsultKit server (http:\/\/\S+)/.exec(out);
-      if (match?.[1]) resolve(match[1].replace('localhost', '127.0.0.1'));
-    });
-    child.on('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)));
-  });
-  return { child, url };
 }
 
 /** Frames decoded so far on the page's `window.consultation`. */
@@ -69,24 +38,21 @@ function framesDecoded(page: Page): Promise<number> {
 describe('from booking to consultation, end to end', () => {
   const executablePath = findChrome() as string | null;
   let browser: Browser;
-  let server: { child: ChildProcess; url: string };
-  let dataDir: string;
+  let server: RunningServer;
 
   before(async () => {
     assert.ok(executablePath, NO_CHROME_MESSAGE);
-    dataDir = await mkdtemp(join(tmpdir(), 'ck-e2e-journey-'));
-    server = await startServer(dataDir);
+    server = await startServer({
+      CONSULTKIT_STAFF_KEY: STAFF_KEY,
+      // Whatever the time of the run, the first free slot's link is already open.
+      CONSULTKIT_JOIN_EARLY_MINUTES: '1440',
+    });
     browser = await chromium.launch({ executablePath: executablePath!, args: CHROME_ARGS, headless: true });
   });
 
   after(async () => {
     await browser?.close();
-    if (server && server.child.exitCode === null) {
-      const exited = new Promise((resolve) => server.child.once('exit', resolve));
-      server.child.kill('SIGTERM');
-      await exited;
-    }
-    await rm(dataDir, { recursive: true, force: true });
+    await server?.stop();
   });
 
   const outbox = async (): Promise<Outbox> =>

@@ -1,0 +1,55 @@
+/**
+ * The reference server as `npm start` runs it (the built `consultkit-server` command), started for
+ * an end-to-end test on a free port with a data folder of its own, and stopped after it.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const SERVER_BIN = new URL('../packages/server/dist/bin/consultkit-server.js', import.meta.url).pathname;
+
+export interface RunningServer {
+  /** Base URL, on 127.0.0.1. */
+  url: string;
+  child: ChildProcess;
+  /** Stops the server (SIGTERM, waiting for it to exit) and removes its data folder. */
+  stop(): Promise<void>;
+}
+
+export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'ck-e2e-'));
+  const child = spawn(process.execPath, [SERVER_BIN], {
+    env: {
+      ...process.env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      CONSULTKIT_DATA_DIR: dataDir,
+      DATABASE_URL: '',
+      LOG_LEVEL: 'warn',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /ConsultKit server (http:\/\/\S+)/.exec(out);
+      if (match?.[1]) resolve(match[1].replace('localhost', '127.0.0.1'));
+    });
+    child.on('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)));
+  });
+  return {
+    url,
+    child,
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
