@@ -85,7 +85,9 @@ function consultKitServer() {
           return { url };
         }
         case 'ck-udp-outage':
-          return udpOutage(payload.seconds);
+          return limitUdp(payload.seconds, '8bit', 1);
+        case 'ck-udp-throttle':
+          return limitUdp(payload.seconds, `${payload.kbit}kbit`, 10);
         case 'ck-turn': {
           if (turn.skip) return { skip: turn.skip };
           const urls = [`${turn.url}?transport=udp`, `${turn.url}?transport=tcp`];
@@ -100,26 +102,27 @@ function consultKitServer() {
 }
 
 /**
- * Starves UDP on loopback for `seconds` with `tc` (only inside the tests' own network namespace,
- * where loopback is the whole network): an outage for WebRTC media while signalling (TCP) stays.
- * This kernel has no netem or drop action, so UDP is classified into an HTB class of 8 bit/s with
- * a one-packet queue: about one packet in fifty gets through, ICE consent checks fail.
+ * Limits UDP on loopback for `seconds` with `tc` (only inside the tests' own network namespace,
+ * where loopback is the whole network), while TCP (signalling) flows freely. This kernel has no
+ * netem and no drop action, so UDP is classified into an HTB class of `rate` with a short queue:
+ * at 8 bit/s about one packet in fifty gets through (an outage: ICE consent checks fail); at a few
+ * hundred kbit/s video loses packets and the bandwidth estimate falls (a poor network).
  */
-async function udpOutage(seconds) {
-  if (!isolated()) return { skip: 'not in a loopback-only network namespace (needs root): outage tests skipped' };
+async function limitUdp(seconds, rate, queue) {
+  if (!isolated()) return { skip: 'not in a loopback-only network namespace (needs root): network tests skipped' };
   const tc = (args) => spawnSync('tc', args.split(' '), { encoding: 'utf8' });
   const steps = [
     'qdisc add dev lo root handle 1: htb default 1 r2q 1',
     'class add dev lo parent 1: classid 1:1 htb rate 10gbit quantum 60000',
-    'class add dev lo parent 1: classid 1:2 htb rate 8bit ceil 8bit burst 1 cburst 1 quantum 1500',
-    'qdisc add dev lo parent 1:2 handle 20: pfifo limit 1',
+    `class add dev lo parent 1: classid 1:2 htb rate ${rate} ceil ${rate} burst 1 cburst 1 quantum 1500`,
+    `qdisc add dev lo parent 1:2 handle 20: pfifo limit ${queue}`,
     'filter add dev lo parent 1: protocol ip prio 1 u32 match ip protocol 17 0xff flowid 1:2',
   ];
   for (const step of steps) {
     const result = tc(step);
     if (result.status !== 0) {
       tc('qdisc del dev lo root');
-      return { skip: `tc could not starve UDP (${step}): ${result.stderr.trim()}` };
+      return { skip: `tc could not limit UDP (${step}): ${result.stderr.trim()}` };
     }
   }
   setTimeout(() => tc('qdisc del dev lo root'), seconds * 1000);

@@ -138,3 +138,11 @@ export async function restartServer(): Promise<void> {
 export async function udpOutage(seconds: number): Promise<{ skip?: string }> {
   return (await executeServerCommand('ck-udp-outage', { seconds })) as { skip?: string };
 }
+
+/**
+ * Throttles all UDP on loopback to `kbit` kbit/s with a short queue for `seconds` (a poor network:
+ * loss, falling bandwidth estimate). `{ skip }` when the run cannot.
+ */
+export async function udpThrottle(seconds: number, kbit: number): Promise<{ skip?: string }> {
+  return (await executeServerCommand('ck-udp-throttle', { seconds, kbit })) as { skip?: string };
+}

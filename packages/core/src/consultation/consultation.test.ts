@@ -11,6 +11,7 @@ import {
   ticket,
   turnServers,
   udpOutage,
+  udpThrottle,
   until,
   untilStatus,
 } from '../../../../test-support/browser.js';
@@ -199,6 +200,51 @@ describe('Consultation (real signalling server, real WebRTC)', () => {
   });
 
   describe('network trouble', () => {
+    it('recovers from a 30-second outage by itself', async function () {
+      // The longest outage the product promises to ride out: UDP starved for 30 s (as below). Past
+      // ICE's own timeout the connection may be closed; then the clinician places a fresh call.
+      this.timeout(120_000);
+      const { patient, clinician } = await pair();
+      await until(async () => (await framesDecoded(patient.peerConnection)) > 0, 'frames');
+      const outage = await udpOutage(30);
+      if (outage.skip) {
+        console.log(`skipped: ${outage.skip}`);
+        this.skip();
+      }
+      await untilStatus(clinician, 'reconnecting', 20_000);
+      await new Promise((resolve) => setTimeout(resolve, 25_000));
+      await untilStatus(clinician, 'in-call', 45_000);
+      await untilStatus(patient, 'in-call', 15_000);
+      const before = await framesDecoded(patient.peerConnection);
+      await until(async () => (await framesDecoded(patient.peerConnection)) > before + 15, 'frames again', 20_000);
+      expect(patient.state.get().participants[0]!.presence).to.equal('admitted');
+    });
+
+    it('degrades under a poor network (lower video, then audio only) and restores video after', async function () {
+      // How the poor network is made: `tc` throttles all UDP on loopback to 150 kbit/s with a short
+      // queue for 14 s, inside the test run's own network namespace; video at 640×480 loses
+      // packets and the bandwidth estimate falls. Samples every 500 ms make the ladder quick.
+      this.timeout(60_000);
+      const { patient, clinician } = await pair({ options: { qualityIntervalMs: 500 } });
+      await until(() => patient.state.get().quality?.quality === 'good', 'good quality first', 10_000);
+      const throttle = await udpThrottle(14, 150);
+      if (throttle.skip) {
+        console.log(`skipped: ${throttle.skip}`);
+        this.skip();
+      }
+      await until(() => patient.state.get().quality?.quality === 'poor', 'poor quality', 15_000);
+      await until(() => patient.state.get().audioOnlyReason === 'network', 'audio only for the network', 15_000);
+      expect(patient.state.get().audioOnly).to.equal(true);
+      await until(() => sentTrack(patient.peerConnection, 'video') === null, 'no video sent');
+      await until(() => clinician.state.get().remoteAudioOnly, 'the clinician told');
+      // The throttle lifts: video comes back by itself, and the clinician is told.
+      await until(() => !patient.state.get().audioOnly, 'video restored', 40_000);
+      expect(patient.state.get().audioOnlyReason).to.equal(null);
+      await until(() => sentTrack(patient.peerConnection, 'video') !== null, 'video sent again');
+      await until(() => !clinician.state.get().remoteAudioOnly, 'the clinician told again');
+      expect(patient.state.get().status).to.equal('in-call');
+    });
+
     it('carries on when the signalling server restarts mid-call, and reconnects to it', async function () {
       this.timeout(30_000);
       const { patient, clinician } = await pair();

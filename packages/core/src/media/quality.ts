@@ -63,6 +63,8 @@ interface Counters {
   remotePacketsLost: number;
   packetsSent: number;
   framesEncoded: number;
+  /** Packets received so far per inbound stream: jitter counts only for streams still receiving. */
+  inboundPackets: Map<string, number>;
 }
 
 type Report = Record<string, unknown> & { type: string; kind?: string };
@@ -78,10 +80,12 @@ function read(stats: RTCStatsReport, now: number) {
     remotePacketsLost: 0,
     packetsSent: 0,
     framesEncoded: 0,
+    inboundPackets: new Map(),
   };
+  const jitters = new Map<string, number>();
   let rttMs: number | null = null;
+  let remoteRttMs: number | null = null;
   let availableKbps: number | null = null;
-  let jitterMs = 0;
   stats.forEach((report: Report) => {
     const n = (key: string) => (typeof report[key] === 'number' ? (report[key] as number) : 0);
     switch (report.type) {
@@ -94,17 +98,19 @@ function read(stats: RTCStatsReport, now: number) {
         counters.bytesReceived += n('bytesReceived');
         counters.packetsReceived += n('packetsReceived');
         counters.packetsLost += Math.max(0, n('packetsLost'));
-        jitterMs = Math.max(jitterMs, n('jitter') * 1000);
+        counters.inboundPackets.set(String(report['id']), n('packetsReceived'));
+        jitters.set(String(report['id']), n('jitter') * 1000);
         break;
       case 'remote-inbound-rtp':
         counters.remotePacketsLost += Math.max(0, n('packetsLost'));
         if (typeof report['roundTripTime'] === 'number') {
-          rttMs = Math.max(rttMs ?? 0, (report['roundTripTime'] as number) * 1000);
+          remoteRttMs = Math.max(remoteRttMs ?? 0, (report['roundTripTime'] as number) * 1000);
         }
         break;
       case 'candidate-pair':
         if (!report['nominated'] || report['state'] !== 'succeeded') break;
-        if (typeof report['currentRoundTripTime'] === 'number' && rttMs === null) {
+        // Consent checks run every few seconds whatever is sent: the freshest round trip there is.
+        if (typeof report['currentRoundTripTime'] === 'number') {
           rttMs = (report['currentRoundTripTime'] as number) * 1000;
         }
         if (typeof report['availableOutgoingBitrate'] === 'number') {
@@ -113,7 +119,7 @@ function read(stats: RTCStatsReport, now: number) {
         break;
     }
   });
-  return { counters, rttMs, jitterMs, availableKbps };
+  return { counters, rttMs: rttMs ?? remoteRttMs, jitters, availableKbps };
 }
 
 /** Turns two successive `getStats()` readings into one interval's sample. */
@@ -126,10 +132,15 @@ function sample(previous: Counters, current: ReturnType<typeof read>): QualitySa
   const remoteLost = c.remotePacketsLost - previous.remotePacketsLost;
   const inboundLoss = received + lost > 0 ? (100 * Math.max(0, lost)) / (received + lost) : 0;
   const outboundLoss = sent > 0 ? (100 * Math.max(0, remoteLost)) / sent : 0;
+  // A stream that stopped (the other side went audio only) keeps its last jitter: leave it out.
+  let jitterMs = 0;
+  for (const [id, packets] of c.inboundPackets) {
+    if (packets > (previous.inboundPackets.get(id) ?? 0)) jitterMs = Math.max(jitterMs, current.jitters.get(id) ?? 0);
+  }
   const figures = {
     rttMs: current.rttMs,
     lossPercent: Math.max(inboundLoss, outboundLoss),
-    jitterMs: current.jitterMs,
+    jitterMs,
     sendKbps: ((c.bytesSent - previous.bytesSent) * 8) / 1000 / seconds,
     receiveKbps: ((c.bytesReceived - previous.bytesReceived) * 8) / 1000 / seconds,
     availableKbps: current.availableKbps,
