@@ -114,16 +114,45 @@ export async function fhirPlugin(app: FastifyInstance, options: FhirPluginOption
     return payload;
   });
 
+  /** `GET /{type}/{id}`: the resource, or a 404 OperationOutcome. */
+  const read = <Row>(
+    type: string,
+    load: (id: number) => Promise<Row | undefined>,
+    toResource: (row: Row) => FhirResource,
+  ) =>
+    app.get<IdParams>(`/${type}/:id`, async (request) => {
+      const id = parseId(request.params.id);
+      const row = id === undefined ? undefined : await load(id);
+      if (!row) throw notFound(type, request.params.id);
+      return toResource(row);
+    });
+
+  /** A searchset Bundle of one page of rows, with paging links and the included resources. */
+  const bundle = <Row>(
+    request: FastifyRequest,
+    type: string,
+    search: SearchParams,
+    paging: { count: number; offset: number },
+    page: { rows: Row[]; total?: number | undefined; more: boolean },
+    toResource: (row: Row) => FhirResource,
+    included: FhirResource[] = [],
+  ) =>
+    searchBundle({
+      base: baseUrl(request),
+      type,
+      params: search.accepted,
+      ...paging,
+      total: page.total,
+      more: page.more,
+      matches: page.rows.map(toResource),
+      included,
+    });
+
   const capabilities = capabilityStatement(options.version);
   app.get('/metadata', async () => capabilities);
 
   // Practitioner ---------------------------------------------------------------------------------
-  app.get<IdParams>('/Practitioner/:id', async (request) => {
-    const id = parseId(request.params.id);
-    const row = id === undefined ? undefined : await repo.practitioner(id);
-    if (!row) throw notFound('Practitioner', request.params.id);
-    return practitionerResource(row);
-  });
+  read('Practitioner', (id) => repo.practitioner(id), practitionerResource);
 
   app.get('/Practitioner', async (request) => {
     const search = new SearchParams('Practitioner', request.query, ['_id', 'active', '_sort']);
@@ -137,25 +166,11 @@ export async function fhirPlugin(app: FastifyInstance, options: FhirPluginOption
       offset,
       total: search.total(),
     });
-    return searchBundle({
-      base: baseUrl(request),
-      type: 'Practitioner',
-      params: search.accepted,
-      count,
-      offset,
-      total: page.total,
-      more: page.more,
-      matches: page.rows.map(practitionerResource),
-    });
+    return bundle(request, 'Practitioner', search, { count, offset }, page, practitionerResource);
   });
 
   // Schedule -------------------------------------------------------------------------------------
-  app.get<IdParams>('/Schedule/:id', async (request) => {
-    const id = parseId(request.params.id);
-    const row = id === undefined ? undefined : await repo.schedule(id);
-    if (!row) throw notFound('Schedule', request.params.id);
-    return scheduleResource(row);
-  });
+  read('Schedule', (id) => repo.schedule(id), scheduleResource);
 
   app.get('/Schedule', async (request) => {
     const search = new SearchParams('Schedule', request.query, ['_id', 'actor', 'service-type', 'active', '_sort']);
@@ -171,25 +186,11 @@ export async function fhirPlugin(app: FastifyInstance, options: FhirPluginOption
       offset,
       total: search.total(),
     });
-    return searchBundle({
-      base: baseUrl(request),
-      type: 'Schedule',
-      params: search.accepted,
-      count,
-      offset,
-      total: page.total,
-      more: page.more,
-      matches: page.rows.map(scheduleResource),
-    });
+    return bundle(request, 'Schedule', search, { count, offset }, page, scheduleResource);
   });
 
   // Slot -----------------------------------------------------------------------------------------
-  app.get<IdParams>('/Slot/:id', async (request) => {
-    const id = parseId(request.params.id);
-    const row = id === undefined ? undefined : await repo.slot(id);
-    if (!row) throw notFound('Slot', request.params.id);
-    return slotResource(row);
-  });
+  read('Slot', (id) => repo.slot(id), slotResource);
 
   app.get('/Slot', async (request) => {
     const search = new SearchParams('Slot', request.query, [
@@ -225,17 +226,7 @@ export async function fhirPlugin(app: FastifyInstance, options: FhirPluginOption
     const included: FhirResource[] = include
       ? (await repo.schedulesByIds([...new Set(page.rows.map((row) => row.schedule_id))])).map(scheduleResource)
       : [];
-    return searchBundle({
-      base: baseUrl(request),
-      type: 'Slot',
-      params: search.accepted,
-      count,
-      offset,
-      total: page.total,
-      more: page.more,
-      matches: page.rows.map(slotResource),
-      included,
-    });
+    return bundle(request, 'Slot', search, { count, offset }, page, slotResource, included);
   });
 
   // Appointment ----------------------------------------------------------------------------------
@@ -319,17 +310,7 @@ export async function fhirPlugin(app: FastifyInstance, options: FhirPluginOption
     const included = include
       ? (await repo.patientsByIds([...new Set(page.rows.map((row) => row.patient_id))])).map(patientResource)
       : [];
-    return searchBundle({
-      base: baseUrl(request),
-      type: 'Appointment',
-      params: search.accepted,
-      count,
-      offset,
-      total: page.total,
-      more: page.more,
-      matches: page.rows.map(appointmentResource),
-      included,
-    });
+    return bundle(request, 'Appointment', search, { count, offset }, page, appointmentResource, included);
   });
 
   // Patient --------------------------------------------------------------------------------------
