@@ -18,7 +18,7 @@ import { corsPlugin } from './plugins/cors.js';
 import { devJoinPlugin } from './plugins/dev.js';
 import { joinPlugin } from './plugins/join.js';
 import { fhirPlugin } from './plugins/fhir.js';
-import { composeConfirmation, mailPlugin } from './plugins/mail.js';
+import { composeCancellation, composeConfirmation, mailPlugin } from './plugins/mail.js';
 import { SIGNAL_KEY, SIGNAL_PATH, signallingPlugin } from './plugins/signalling.js';
 import { devStaffSessionPlugin, staffPlugin } from './plugins/staff.js';
 import { migrate, openStorage, type Storage } from './storage/index.js';
@@ -89,6 +89,7 @@ export async function createServer(
     storage,
     events,
     composeConfirmation,
+    composeCancellation,
     now,
     joinLink: async (appointment, tx) =>
       (

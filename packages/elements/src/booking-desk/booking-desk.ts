@@ -298,7 +298,9 @@ export class BookingDesk extends ConsultKitElement {
                       )}
                     </select>`
                 : html`<p>${msg('This clinician has no free times in the next two weeks.')}</p>`
-            : html`<label for="reason-${booking.id}">${msg('Reason (optional)')}</label>
+            : html`<label for="reason-${booking.id}"
+                  >${msg('Message for the patient (optional, e-mailed to them)')}</label
+                >
                 <textarea
                   id="reason-${booking.id}"
                   rows="2"

@@ -45,6 +45,8 @@ export interface AppointmentUpdate {
   status: AppointmentStatus;
   /** Given with `status: cancelled` (else chosen: declined from pending, practice from booked). */
   cancelationReason?: CancelationReason | undefined;
+  /** The practice's words to the patient with a cancellation (e-mailed, not stored elsewhere). */
+  cancelationText?: string | undefined;
   /** Reschedule: the new slot, with its start and end as the client gave them. */
   slot?: { id: number; start?: number | undefined; end?: number | undefined } | undefined;
 }
@@ -66,10 +68,18 @@ export interface ConfirmationDetails {
 
 export type ComposeConfirmation = (details: ConfirmationDetails) => { subject: string; text: string };
 
+/** The e-mail telling a patient the practice declined or cancelled their appointment. */
+export type ComposeCancellation = (
+  details: ConfirmationDetails,
+  cancellation: { declined: boolean; message: string | undefined },
+) => { subject: string; text: string };
+
 export interface BookingServiceOptions {
   storage: Storage;
   events: BookingEvents;
   composeConfirmation: ComposeConfirmation;
+  /** Without it, cancellations by the practice send no e-mail. */
+  composeCancellation?: ComposeCancellation | undefined;
   /** The clock (epoch ms); tests fix it. */
   now?: () => number;
   /**
@@ -142,6 +152,7 @@ export class BookingService {
   readonly events: BookingEvents;
   private readonly storage: Storage;
   private readonly compose: ComposeConfirmation;
+  private readonly composeCancellation: ComposeCancellation | undefined;
   private readonly joinLink: JoinLinkHook | undefined;
   readonly now: () => number;
 
@@ -150,6 +161,7 @@ export class BookingService {
     this.repo = new BookingRepository(options.storage);
     this.events = options.events;
     this.compose = options.composeConfirmation;
+    this.composeCancellation = options.composeCancellation;
     this.joinLink = options.joinLink;
     this.now = options.now ?? Date.now;
   }
@@ -313,6 +325,9 @@ export class BookingService {
         });
         const updated = (await repo.appointment(id))!;
         if (confirming) await this.queueConfirmation(repo, updated, now);
+        if (plan.status === 'cancelled' && current.status !== 'cancelled' && caller.kind === 'staff') {
+          await this.queueCancellation(repo, updated, update.cancelationText, now);
+        }
         return updated;
       });
     } catch (error) {
@@ -387,10 +402,8 @@ export class BookingService {
     return { status: target, reason, ...(moving ? { slot: update.slot } : {}) };
   }
 
-  private async queueConfirmation(repo: BookingRepository, appointment: AppointmentRow, now: Date): Promise<void> {
-    const joinUrl =
-      appointment.channel === 'Video' && this.joinLink ? await this.joinLink(appointment, repo.db) : undefined;
-    const message = this.compose({
+  private details(appointment: AppointmentRow, joinUrl?: string): ConfirmationDetails {
+    return {
       joinUrl,
       appointmentId: String(appointment.id),
       patientName: displayName(appointment.patient_details.name[0]),
@@ -401,7 +414,33 @@ export class BookingService {
       timeZone: appointment.time_zone,
       channel: appointment.channel,
       bookingReference: appointment.booking_reference,
+    };
+  }
+
+  private async queueCancellation(
+    repo: BookingRepository,
+    appointment: AppointmentRow,
+    message: string | undefined,
+    now: Date,
+  ): Promise<void> {
+    if (!this.composeCancellation) return;
+    const mail = this.composeCancellation(this.details(appointment), {
+      declined: appointment.cancelation_reason === 'declined',
+      message,
     });
+    await repo.queueMail({
+      appointmentId: appointment.id,
+      to: appointment.patient_details.email,
+      subject: mail.subject,
+      body: mail.text,
+      now,
+    });
+  }
+
+  private async queueConfirmation(repo: BookingRepository, appointment: AppointmentRow, now: Date): Promise<void> {
+    const joinUrl =
+      appointment.channel === 'Video' && this.joinLink ? await this.joinLink(appointment, repo.db) : undefined;
+    const message = this.compose(this.details(appointment, joinUrl));
     await repo.queueMail({
       appointmentId: appointment.id,
       to: appointment.patient_details.email,

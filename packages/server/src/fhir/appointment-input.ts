@@ -352,8 +352,15 @@ export function parseUpdate(body: unknown, current: AppointmentRow): Appointment
   if (!OURS.includes(status)) throw rule(`status "${status}" is not used by this server; see docs/booking.md`);
 
   let cancelationReason: CancelationReason | undefined;
+  let cancelationText: string | undefined;
   if (resource['cancelationReason'] !== undefined) {
     const reason = object(resource['cancelationReason'], 'cancelationReason');
+    if (reason['text'] !== undefined) {
+      if (typeof reason['text'] !== 'string' || reason['text'].length > 500) {
+        throw badValue('cancelationReason.text: expected text of at most 500 characters');
+      }
+      cancelationText = reason['text'].trim() || undefined;
+    }
     const codings = array(reason['coding'] ?? [], 'cancelationReason.coding');
     const coding = codings.length ? object(codings[0], 'cancelationReason.coding[0]') : {};
     const system = coding['system'];
@@ -402,6 +409,7 @@ export function parseUpdate(body: unknown, current: AppointmentRow): Appointment
   return {
     status: status as AppointmentStatus,
     ...(cancelationReason !== undefined ? { cancelationReason } : {}),
+    ...(cancelationText !== undefined ? { cancelationText } : {}),
     ...(slot ? { slot } : {}),
   };
 }

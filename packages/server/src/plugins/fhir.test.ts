@@ -967,6 +967,32 @@ describe('FHIR booking API', () => {
       assert.equal(await slotStatus(second!.id), 'busy-tentative');
     });
 
+    it('staff decline with words: the patient is e-mailed them; words over 500 characters are refused', async () => {
+      const [a, b] = await gpSlots('2026-03-05');
+      const declinedOne = await book(a!);
+      const email = `ada${patientCounter}@example.org`;
+      const declined = await put(declinedOne, {
+        status: 'cancelled',
+        cancelationReason: {
+          coding: [{ system: 'urn:consultkit:cancelation-reason', code: 'declined' }],
+          text: 'Please book with the nurse instead.',
+        },
+      });
+      assert.equal(declined.status, 200, JSON.stringify(declined.body));
+      const outbox = await get<{ messages: { to: string; subject: string; text: string }[] }>('/api/outbox', STAFF);
+      const message = outbox.body.messages.find((m) => m.to === email)!;
+      assert.match(message.subject, /^Appointment request not accepted: /);
+      assert.match(message.text, /Please book with the nurse instead\./);
+      const tooLong = await put(await book(b!), {
+        status: 'cancelled',
+        cancelationReason: {
+          coding: [{ system: 'urn:consultkit:cancelation-reason', code: 'declined' }],
+          text: 'x'.repeat(501),
+        },
+      });
+      assert.equal(tooLong.status, 400);
+    });
+
     it('staff confirm: booked, ETag W/"2", the slot busy, a confirmation in the outbox', async () => {
       const slot = (await gpSlots('2026-03-05'))[0]!;
       const appointment = await book(slot);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ConfirmationDetails } from '../booking/service.js';
-import { composeConfirmation, formatLocalDateTime } from './mail.js';
+import { composeCancellation, composeConfirmation, formatLocalDateTime } from './mail.js';
 
 const details: ConfirmationDetails = {
   appointmentId: '7',
@@ -33,6 +33,20 @@ describe('confirmation e-mail', () => {
     assert.match(withLink.text, /Join: +https:\/\/practice\.example\/join\/abc/);
     assert.doesNotMatch(withLink.text, /separately/);
     assert.doesNotMatch(composeConfirmation({ ...details, channel: 'Telephone' }).text, /Join:/);
+  });
+
+  it('tells the patient a request was declined, with the practice’s words', () => {
+    const { subject, text } = composeCancellation(details, { declined: true, message: 'Please book with the nurse.' });
+    assert.equal(subject, 'Appointment request not accepted: Wednesday 24 June 2026 at 09:10');
+    assert.match(text, /could not accept your appointment request/);
+    assert.match(text, /Their message:\s+Please book with the nurse\./);
+    assert.match(text, /The video link you were sent no longer works/);
+    const cancelled = composeCancellation(
+      { ...details, channel: 'Telephone' },
+      { declined: false, message: undefined },
+    );
+    assert.match(cancelled.subject, /^Appointment cancelled: /);
+    assert.doesNotMatch(cancelled.text, /Their message|video link/);
   });
 
   it('writes GMT in winter', () => {

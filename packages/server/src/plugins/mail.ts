@@ -77,6 +77,37 @@ export function composeConfirmation(details: ConfirmationDetails): { subject: st
   };
 }
 
+/** The patient is told when the practice declines a request or cancels an appointment. */
+export function composeCancellation(
+  details: ConfirmationDetails,
+  { declined, message }: { declined: boolean; message: string | undefined },
+): { subject: string; text: string } {
+  const when = formatLocalDateTime(details.start, details.timeZone);
+  const lines = [
+    `Dear ${details.patientName || 'patient'},`,
+    '',
+    declined
+      ? 'The practice could not accept your appointment request.'
+      : 'The practice has had to cancel your appointment.',
+    '',
+    `  With:        ${details.practitionerName} (${details.serviceDisplay})`,
+    `  When:        ${when.date}, ${when.time} (${when.zone})`,
+    `  Reference:   ${details.bookingReference}`,
+  ];
+  if (message) lines.push('', 'Their message:', '', `  ${message.replace(/\s+/g, ' ')}`);
+  lines.push(
+    '',
+    `${details.channel === 'Video' ? 'The video link you were sent no longer works. ' : ''}` +
+      'Please book another time on the practice website, or call the practice.',
+  );
+  return {
+    subject: declined
+      ? `Appointment request not accepted: ${when.date} at ${when.time}`
+      : `Appointment cancelled: ${when.date} at ${when.time}`,
+    text: `${lines.join('\n')}\n`,
+  };
+}
+
 export interface MailPluginOptions {
   auth: Auth;
   repo: BookingRepository;
