@@ -17,7 +17,8 @@ import {
   type SlotQuery,
 } from './types.js';
 
-type Headers = Record<string, string>;
+/** Request headers as a plain object (`{ authorization: 'Bearer …' }`). */
+export type RequestHeaders = Record<string, string>;
 
 export interface BookingClientOptions {
   /** Base URL of the FHIR endpoint, e.g. `http://localhost:8080/fhir`; relative to the page in a browser. */
@@ -26,7 +27,7 @@ export interface BookingClientOptions {
    * Headers added to every request to the server's origin, e.g. staff credentials
    * (`{ Authorization: 'Bearer …' }`). Called before each request, so tokens can be refreshed.
    */
-  headers?: (() => Headers | Promise<Headers>) | undefined;
+  headers?: (() => RequestHeaders | Promise<RequestHeaders>) | undefined;
   /** The `fetch` to use (default: the global one). */
   fetch?: typeof fetch | undefined;
   /** `fetch` credentials mode: `'include'` for a cookie session on another origin. */
@@ -147,7 +148,10 @@ export class BookingClient {
   async send(url: string | URL, init: RequestInit = {}): Promise<Response> {
     const target = new URL(url, `${this.baseUrl}/`);
     const own = target.origin === new URL(this.baseUrl).origin;
-    const headers = { ...(own ? await this.#options.headers?.() : {}), ...(init.headers as Headers | undefined) };
+    const headers = {
+      ...(own ? await this.#options.headers?.() : {}),
+      ...(init.headers as RequestHeaders | undefined),
+    };
     try {
       return await (this.#options.fetch ?? fetch)(target, {
         ...init,
@@ -167,9 +171,9 @@ export class BookingClient {
   async request<T = FhirResource>(
     method: string,
     path: string,
-    options: { body?: unknown; headers?: Headers; signal?: AbortSignal | undefined } = {},
+    options: { body?: unknown; headers?: RequestHeaders; signal?: AbortSignal | undefined } = {},
   ): Promise<FhirResponse<T>> {
-    const headers: Headers = { accept: FHIR_JSON, ...options.headers };
+    const headers: RequestHeaders = { accept: FHIR_JSON, ...options.headers };
     if (options.body !== undefined) headers['content-type'] = FHIR_JSON;
     const response = await this.send(path, {
       method,
@@ -291,6 +295,6 @@ export function nextLink(bundle: Bundle, baseUrl: string): string | undefined {
   return pathname + search;
 }
 
-function bearer(reference: string | undefined): Headers {
+function bearer(reference: string | undefined): RequestHeaders {
   return reference ? { authorization: `Bearer ${reference}` } : {};
 }

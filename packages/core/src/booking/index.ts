@@ -6,7 +6,7 @@
  */
 export { BookingClient, newIdempotencyKey, toBookableSlot, toBooking } from './client.js';
 export { StaffClient } from './staff.js';
-export type { BookingClientOptions, FhirResponse } from './client.js';
+export type { BookingClientOptions, FhirResponse, RequestHeaders } from './client.js';
 export { FhirError } from './fhir-error.js';
 export {
   BookingDesk,
