@@ -14,6 +14,7 @@ import { countingReporter } from './scripts/wtr-reporter.mjs';
 
 register();
 const { createServer, loadConfig } = await import('./packages/server/src/index.ts');
+const { demoTicket } = await import('./packages/server/src/plugins/dev.ts');
 const { turnCredentials } = await import('./packages/server/src/turn.ts');
 
 const executablePath = findChrome();
@@ -37,7 +38,10 @@ function consultKitServer() {
         HOST: '127.0.0.1',
         CONSULTKIT_DATA_DIR: 'memory://',
         LOG_LEVEL: 'warn',
+        CONSULTKIT_SECRET: 'consultkit-browser-tests-secret-0123456789',
         CONSULTKIT_STAFF_KEY: STAFF_KEY,
+        // Booking tests book the demo practice's slots (seeded only in demo mode unless asked).
+        CONSULTKIT_SEED_DEMO: 'on',
         // Join links made by tests open at once, whenever the demo practice's next slot is.
         CONSULTKIT_JOIN_EARLY_MINUTES: '1440',
       }),
@@ -69,14 +73,12 @@ function consultKitServer() {
           return { link: await videoAppointmentLink(url) };
         case 'ck-closed-port':
           return { url: await closedPortUrl() };
-        case 'ck-ticket': {
-          const response = await fetch(`${url}/api/dev/join`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify(payload),
-          });
-          return response.json();
-        }
+        case 'ck-ticket':
+          // A demo consultation's ticket, made in-process: the test server is not in demo mode.
+          return demoTicket(server.tokens, payload.consultation, payload.role);
+        case 'ck-staff-cookie':
+          // A staff session cookie (what the demo's sign-in sets), for the cookie path of the desk.
+          return { cookie: `ck_staff=${server.auth.staffSessionValue(Math.floor(Date.now() / 1000) + 600)}` };
         case 'ck-restart-server': {
           const port = new URL(url).port;
           await server.close();

@@ -260,6 +260,8 @@ async function benchEngine(api, engine, storage, log) {
     CONSULTKIT_DATA_DIR: 'memory://',
     CONSULTKIT_SEED_DEMO: 'false',
     LOG_LEVEL: 'warn',
+    // Demo mode: the development secret and staff key, and the development routes.
+    CONSULTKIT_DEMO: 'on',
   });
   const server = await api.createServer(config, {}, { storage });
   let closed = false;

@@ -124,7 +124,14 @@ async function servePage(script) {
 async function startConsultKit() {
   register();
   const { createServer, loadConfig } = await import('../packages/server/src/index.ts');
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', CONSULTKIT_DATA_DIR: 'memory://', LOG_LEVEL: 'warn' });
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    CONSULTKIT_DATA_DIR: 'memory://',
+    LOG_LEVEL: 'warn',
+    CONSULTKIT_DEMO: 'on', // its development join route hands out the tickets
+    CONSULTKIT_SEED_DEMO: 'off',
+  });
   const server = await createServer(config, {});
   const url = await server.listen();
   return { server, url };

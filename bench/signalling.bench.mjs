@@ -211,6 +211,8 @@ export async function run({ log }) {
     CONSULTKIT_DATA_DIR: 'memory://',
     CONSULTKIT_SEED_DEMO: 'false',
     LOG_LEVEL: 'warn',
+    // Demo mode: the development secret and staff key, and the development routes.
+    CONSULTKIT_DEMO: 'on',
   });
   const server = await createServer(config, {});
   let clients;
@@ -224,7 +226,7 @@ export async function run({ log }) {
     );
 
     // Baseline: one consultation, two peers, on the otherwise idle server.
-    const lone = issuePeers(server.tokens, `bench-lone-${suffix}-`, 1);
+    const lone = issuePeers(server.tokens, `demo-bench-lone-${suffix}-`, 1);
     await clients.call('connect', { url, peers: lone.peers, batch: 2, heartbeatMs: HEARTBEAT_MS });
     const baseline = await measureRelay(clients, 'baseline', lone.pairIds);
     await clients.call('close');
@@ -236,7 +238,7 @@ export async function run({ log }) {
 
     // Load: `pairs` consultations, ramped up `BATCH` sockets at a time.
     const before = serverMemory(gc);
-    const load = issuePeers(server.tokens, `bench-load-${suffix}-`, pairs);
+    const load = issuePeers(server.tokens, `demo-bench-load-${suffix}-`, pairs);
     const connected = await clients.call(
       'connect',
       { url, peers: load.peers, batch: BATCH, heartbeatMs: HEARTBEAT_MS },

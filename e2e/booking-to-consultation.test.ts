@@ -16,7 +16,8 @@ import { startServer, type RunningServer } from './support.js';
 // @ts-expect-error -- plain ESM helper without types
 import { CHROME_ARGS, findChrome, NO_CHROME_MESSAGE } from '../scripts/chrome.mjs';
 
-const STAFF_KEY = 'e2e-staff-key-e2e-staff-key-e2e-staff-key';
+/** The demo's staff key: the vendor console signs in with the demo's development session. */
+const STAFF_KEY = 'consultkit-development-staff-key';
 
 interface Outbox {
   messages: { to: string; subject: string; text: string }[];
@@ -43,7 +44,6 @@ describe('from booking to consultation, end to end', () => {
   before(async () => {
     assert.ok(executablePath, NO_CHROME_MESSAGE);
     server = await startServer({
-      CONSULTKIT_STAFF_KEY: STAFF_KEY,
       // Whatever the time of the run, the first free slot's link is already open.
       CONSULTKIT_JOIN_EARLY_MINUTES: '1440',
     });

@@ -17,9 +17,15 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
+/**
+ * Starts the server: as `npm start` does (`--demo`), or, when `env` names a staff key of its own,
+ * as a practice would (with a secret of its own too, and no demo routes).
+ */
 export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'ck-e2e-'));
-  const child = spawn(process.execPath, [SERVER_BIN], {
+  const demo = env['CONSULTKIT_STAFF_KEY'] === undefined;
+  const own = demo ? {} : { CONSULTKIT_SECRET: 'e2e-secret-e2e-secret-e2e-secret-e2e-secret' };
+  const child = spawn(process.execPath, [SERVER_BIN, ...(demo ? ['--demo'] : [])], {
     env: {
       ...process.env,
       PORT: '0',
@@ -27,6 +33,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
       CONSULTKIT_DATA_DIR: dataDir,
       DATABASE_URL: '',
       LOG_LEVEL: 'warn',
+      ...own,
       ...env,
     },
     stdio: ['ignore', 'pipe', 'inherit'],

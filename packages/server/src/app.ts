@@ -15,7 +15,9 @@ import { loadJoinKey } from './join/keys.js';
 import { appointmentPort, sendJoinLink } from './join/booking.js';
 import { JoinService } from './join/service.js';
 import { corsPlugin } from './plugins/cors.js';
-import { devJoinPlugin } from './plugins/dev.js';
+import { DEV_ROUTES, devJoinPlugin } from './plugins/dev.js';
+import { installSecurityHeaders } from './plugins/headers.js';
+import { loggerOptions } from './logging.js';
 import { joinPlugin } from './plugins/join.js';
 import { fhirPlugin } from './plugins/fhir.js';
 import { composeCancellation, composeConfirmation, mailPlugin } from './plugins/mail.js';
@@ -52,6 +54,8 @@ export interface ServerOptions {
   storage?: Storage;
   /** Interval of the staff event stream's keep-alive comment (15 s). */
   eventHeartbeatMs?: number;
+  /** Where the log goes (standard output by default): tests read it. */
+  logStream?: NodeJS.WritableStream;
 }
 
 export interface ConsultKitServer {
@@ -60,6 +64,8 @@ export interface ConsultKitServer {
   tokens: SignallingTokens;
   /** Booking rules over the storage: the repository, the event bus, slot generation. */
   booking: BookingService;
+  /** Who is calling: staff keys and sessions, booking references. */
+  auth: Auth;
   /** Starts listening; resolves to the base URL. */
   listen(): Promise<string>;
   close(): Promise<void>;
@@ -82,6 +88,13 @@ export async function createServer(
   const events = new BookingEvents();
   const tokens = new SignallingTokens(config.secret, config.tokenTtlSeconds, now);
   let listeningUrl: string | undefined;
+  /**
+   * Every absolute URL the server makes (join links, FHIR links, `Location`) starts here: the
+   * configured public URL, else where it listens. Never the request's `Host` header.
+   */
+  const publicBase = () => config.publicUrl ?? listeningUrl ?? `http://localhost:${config.port}`;
+  /** Cookies are `Secure` whenever patients reach the server over https. */
+  const secureCookies = config.publicUrl?.startsWith('https://') === true;
   // The join service and the booking service need each other: confirming a video appointment
   // issues its join link inside the confirming transaction; joining moves the appointment on.
   let join: JoinService | undefined;
@@ -112,7 +125,7 @@ export async function createServer(
       {
         earlyMinutes: config.joinEarlyMinutes,
         graceMinutes: config.joinGraceMinutes,
-        baseUrl: () => config.publicUrl ?? listeningUrl ?? `http://localhost:${config.port}`,
+        baseUrl: publicBase,
         iceServers: () =>
           config.turnUrls.length > 0 && config.turnSecret
             ? [
@@ -131,11 +144,13 @@ export async function createServer(
     throw error;
   }
   const app = Fastify({
-    logger: { level: config.logLevel },
+    logger: loggerOptions(config.logLevel, options.logStream),
     bodyLimit: 1024 * 1024,
     forceCloseConnections: true,
+    trustProxy: trustProxy(config.trustProxy),
   });
   installErrorHandlers(app);
+  installSecurityHeaders(app, { frameAncestors: config.frameAncestors });
   // Bookings, patients and sessions are personal: no browser or proxy keeps a copy.
   app.addHook('onSend', async (request, reply) => {
     if ((request.url.startsWith('/fhir') || request.url.startsWith('/api/')) && !reply.hasHeader('cache-control')) {
@@ -147,14 +162,30 @@ export async function createServer(
   app.get('/healthz', async () => ({ status: 'ok', version: VERSION, storage: storage.kind }));
 
   await app.register(signallingPlugin, { tokens });
-  if (config.demo) await app.register(devJoinPlugin, { tokens });
 
-  const auth = new Auth({ staffKey: config.staffKey, secret: config.secret, repo: booking.repo, now });
-  await app.register(fhirPlugin, { prefix: '/fhir', booking, auth, timeZone: config.timeZone, version: VERSION });
+  const auth = new Auth({ staffKey: config.staffKey, secret: config.secret, repo: booking.repo, now, secureCookies });
+  await app.register(fhirPlugin, {
+    prefix: '/fhir',
+    booking,
+    auth,
+    timeZone: config.timeZone,
+    version: VERSION,
+    baseUrl: () => `${publicBase()}/fhir`,
+  });
   await app.register(mailPlugin, { auth, repo: booking.repo });
   await app.register(staffPlugin, { auth, events, heartbeatMs: options.eventHeartbeatMs });
-  if (!config.production) await app.register(devStaffSessionPlugin, { auth });
+  // Development conveniences: only in demo mode, which the configuration allows only with the
+  // development secret and staff key and never in production (docs/decisions/0008-demo-mode.md).
+  if (config.demo) {
+    await app.register(devJoinPlugin, { tokens });
+    await app.register(devStaffSessionPlugin, { auth });
+    app.log.warn(
+      { routes: DEV_ROUTES },
+      `DEMO MODE: development routes are live (${DEV_ROUTES.join('; ')}). Never let real patients reach this server.`,
+    );
+  }
   await app.register(joinPlugin, {
+    secureCookies,
     join,
     requireStaff: async (request) => auth.requireStaff(await auth.caller(request)),
     sendLink: (appointmentId, url, opensAt) => sendJoinLink(booking, appointmentId, url, opensAt),
@@ -179,6 +210,7 @@ export async function createServer(
     storage,
     tokens,
     booking,
+    auth,
     async listen() {
       await app.listen({ host: config.host, port: config.port });
       const address = app.server.address();
@@ -189,6 +221,12 @@ export async function createServer(
     },
     close: () => app.close(),
   };
+}
+
+/** Fastify's `trustProxy` for the configured setting: a hop count becomes the function it means. */
+function trustProxy(setting: Config['trustProxy']): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof setting === 'number') return (_address, hop) => hop < setting;
+  return setting;
 }
 
 async function registerStatic(app: FastifyInstance, serve: ServeOptions): Promise<void> {

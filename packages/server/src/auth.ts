@@ -28,6 +28,8 @@ export interface AuthOptions {
   secret: string;
   repo: BookingRepository;
   now?: () => number;
+  /** Mark cookies `Secure` (the public URL is https). */
+  secureCookies?: boolean;
 }
 
 export class Auth {
@@ -87,20 +89,25 @@ export class Auth {
     );
   }
 
+  /** The value of a staff session cookie that expires at `expires` (seconds since the epoch). */
+  staffSessionValue(expires: number): string {
+    return `${expires}.${this.sign(expires)}`;
+  }
+
   /** Starts a staff session: sets the signed, expiring `ck_staff` cookie. Returns when it expires. */
-  startStaffSession(request: FastifyRequest, reply: FastifyReply): Date {
+  startStaffSession(reply: FastifyReply): Date {
     const expires = Math.floor(this.now() / 1000) + STAFF_SESSION_SECONDS;
-    const value = `${expires}.${this.sign(expires)}`;
+    const value = this.staffSessionValue(expires);
     const attributes = ['Path=/', 'HttpOnly', 'SameSite=Strict', `Max-Age=${STAFF_SESSION_SECONDS}`];
-    if (request.protocol === 'https') attributes.push('Secure');
+    if (this.options.secureCookies) attributes.push('Secure');
     reply.header('set-cookie', `${STAFF_COOKIE}=${value}; ${attributes.join('; ')}`);
     return new Date(expires * 1000);
   }
 
   /** Ends the staff session: clears the cookie. */
-  endStaffSession(request: FastifyRequest, reply: FastifyReply): void {
+  endStaffSession(reply: FastifyReply): void {
     const attributes = ['Path=/', 'HttpOnly', 'SameSite=Strict', 'Max-Age=0'];
-    if (request.protocol === 'https') attributes.push('Secure');
+    if (this.options.secureCookies) attributes.push('Secure');
     reply.header('set-cookie', `${STAFF_COOKIE}=; ${attributes.join('; ')}`);
   }
 

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { deploymentChecklist, formatChecklist } from './checklist.js';
 import { ConfigError, DEV_SECRET, DEV_STAFF_KEY, loadConfig } from './config.js';
 
 function configError(env: Record<string, string>): ConfigError {
@@ -14,9 +15,12 @@ function configError(env: Record<string, string>): ConfigError {
   assert.fail(`expected ${JSON.stringify(env)} to be refused`);
 }
 
+/** A server's own secret and staff key: what every configuration outside demo mode needs. */
+const OWN = { CONSULTKIT_SECRET: 'x'.repeat(40), CONSULTKIT_STAFF_KEY: 'k'.repeat(40) };
+
 describe('configuration', () => {
-  it('has working defaults for development', () => {
-    const config = loadConfig({});
+  it('demo mode, asked for, runs on development defaults with the demo practice', () => {
+    const config = loadConfig({ CONSULTKIT_DEMO: 'on' });
     assert.equal(config.port, 8080);
     assert.equal(config.host, '127.0.0.1');
     assert.match(config.dataDir, /\.consultkit-data$/);
@@ -27,10 +31,68 @@ describe('configuration', () => {
     assert.equal(config.staffKeyIsDevDefault, true);
     assert.equal(config.timeZone, 'Europe/London');
     assert.equal(config.seedDemo, true);
+    assert.equal(config.trustProxy, false);
+    assert.deepEqual(config.frameAncestors, ["'self'"]);
+  });
+
+  it('is not demo mode unless asked, even outside production: development defaults are refused', () => {
+    for (const env of [{}, { NODE_ENV: 'development' }, { NODE_ENV: 'test' }]) {
+      const error = configError(env);
+      assert.equal(error.variable, 'CONSULTKIT_SECRET');
+      assert.match(error.message, /not set.*CONSULTKIT_DEMO=on/);
+    }
+    assert.equal(configError({ CONSULTKIT_SECRET: 'x'.repeat(40) }).variable, 'CONSULTKIT_STAFF_KEY');
+    assert.match(configError({ ...OWN, CONSULTKIT_SECRET: DEV_SECRET }).message, /public development default/);
+    assert.match(configError({ ...OWN, CONSULTKIT_STAFF_KEY: DEV_STAFF_KEY }).message, /public development default/);
+    const config = loadConfig(OWN);
+    assert.equal(config.demo, false);
+    assert.equal(config.seedDemo, false, 'no demo practice outside demo mode unless asked');
+  });
+
+  it('refuses demo mode beside a secret or staff key of your own: demo routes never meet real secrets', () => {
+    for (const [variable, value] of Object.entries(OWN)) {
+      const error = configError({ CONSULTKIT_DEMO: 'on', [variable]: value });
+      assert.equal(error.variable, variable);
+      assert.match(error.message, /demo mode/);
+    }
+  });
+
+  it('reads CONSULTKIT_TRUST_PROXY: off, a hop count, or proxy addresses; never "trust everyone"', () => {
+    assert.equal(loadConfig({ ...OWN, CONSULTKIT_TRUST_PROXY: 'off' }).trustProxy, false);
+    assert.equal(loadConfig({ ...OWN, CONSULTKIT_TRUST_PROXY: '1' }).trustProxy, 1);
+    assert.deepEqual(loadConfig({ ...OWN, CONSULTKIT_TRUST_PROXY: '10.0.0.0/8, ::1 ,127.0.0.1' }).trustProxy, [
+      '10.0.0.0/8',
+      '::1',
+      '127.0.0.1',
+    ]);
+    for (const value of ['on', 'true', '*', 'proxy.example', '10.0.0.0/33', '10.0.0.1/8/1']) {
+      assert.equal(configError({ ...OWN, CONSULTKIT_TRUST_PROXY: value }).variable, 'CONSULTKIT_TRUST_PROXY', value);
+    }
+  });
+
+  it('reads CONSULTKIT_FRAME_ANCESTORS: self, none, or origins', () => {
+    assert.deepEqual(
+      loadConfig({ ...OWN, CONSULTKIT_FRAME_ANCESTORS: "'self', https://clinical.vendor.example" }).frameAncestors,
+      ["'self'", 'https://clinical.vendor.example'],
+    );
+    assert.deepEqual(loadConfig({ ...OWN, CONSULTKIT_FRAME_ANCESTORS: "'none'" }).frameAncestors, ["'none'"]);
+    for (const value of [
+      '*',
+      'javascript:alert(1)',
+      "https://a.example; script-src 'unsafe-inline'",
+      "'none', 'self'",
+    ]) {
+      assert.equal(
+        configError({ ...OWN, CONSULTKIT_FRAME_ANCESTORS: value }).variable,
+        'CONSULTKIT_FRAME_ANCESTORS',
+        value,
+      );
+    }
   });
 
   it('reads CONSULTKIT_STAFF_KEY, CONSULTKIT_TIMEZONE and CONSULTKIT_SEED_DEMO', () => {
     const config = loadConfig({
+      CONSULTKIT_SECRET: 'x'.repeat(40),
       CONSULTKIT_STAFF_KEY: 'k'.repeat(32),
       CONSULTKIT_TIMEZONE: 'America/New_York',
       CONSULTKIT_SEED_DEMO: 'off',
@@ -43,6 +105,7 @@ describe('configuration', () => {
 
   it('reads PORT, HOST, CONSULTKIT_DATA_DIR and DATABASE_URL', () => {
     const config = loadConfig({
+      ...OWN,
       PORT: '9000',
       HOST: '0.0.0.0',
       CONSULTKIT_DATA_DIR: '/tmp/ck',
@@ -55,7 +118,7 @@ describe('configuration', () => {
   });
 
   it('keeps memory:// as it is, for a database that lives and dies with the process', () => {
-    assert.equal(loadConfig({ CONSULTKIT_DATA_DIR: 'memory://' }).dataDir, 'memory://');
+    assert.equal(loadConfig({ ...OWN, CONSULTKIT_DATA_DIR: 'memory://' }).dataDir, 'memory://');
   });
 
   const bad: [string, Record<string, string>, RegExp][] = [
@@ -76,7 +139,7 @@ describe('configuration', () => {
   ];
   for (const [variable, env, message] of bad) {
     it(`names ${variable} when ${JSON.stringify(env)} is bad`, () => {
-      const error = configError(env);
+      const error = configError({ ...OWN, ...env });
       assert.equal(error.variable, variable);
       assert.match(error.message, new RegExp(`^${variable}: `));
       assert.match(error.message, message);
@@ -132,18 +195,49 @@ describe('configuration', () => {
     };
     assert.equal(configError(production).variable, 'CONSULTKIT_PUBLIC_URL');
     assert.match(configError({ ...production, CONSULTKIT_PUBLIC_URL: 'http://consult.example' }).message, /https/);
-    assert.equal(configError({ CONSULTKIT_PUBLIC_URL: 'not a url' }).variable, 'CONSULTKIT_PUBLIC_URL');
+    assert.equal(configError({ ...OWN, CONSULTKIT_PUBLIC_URL: 'not a url' }).variable, 'CONSULTKIT_PUBLIC_URL');
   });
 
   it('needs the TURN secret with TURN servers, and turn: URLs', () => {
-    assert.equal(configError({ CONSULTKIT_TURN_URLS: 'turn:turn.example:3478' }).variable, 'CONSULTKIT_TURN_SECRET');
     assert.equal(
-      configError({ CONSULTKIT_TURN_URLS: 'stun:stun.example:3478', CONSULTKIT_TURN_SECRET: 's' }).variable,
+      configError({ ...OWN, CONSULTKIT_TURN_URLS: 'turn:turn.example:3478' }).variable,
+      'CONSULTKIT_TURN_SECRET',
+    );
+    assert.equal(
+      configError({ ...OWN, CONSULTKIT_TURN_URLS: 'stun:stun.example:3478', CONSULTKIT_TURN_SECRET: 's' }).variable,
       'CONSULTKIT_TURN_URLS',
     );
-    const config = loadConfig({ CONSULTKIT_TURN_URLS: 'turn:a:3478, turns:b:5349', CONSULTKIT_TURN_SECRET: 's' });
+    const config = loadConfig({
+      ...OWN,
+      CONSULTKIT_TURN_URLS: 'turn:a:3478, turns:b:5349',
+      CONSULTKIT_TURN_SECRET: 's',
+    });
     assert.deepEqual(config.turnUrls, ['turn:a:3478', 'turns:b:5349']);
-    assert.equal(loadConfig({}).turnUrls.length, 0, 'no TURN, and never public STUN, by default');
+    assert.equal(loadConfig(OWN).turnUrls.length, 0, 'no TURN, and never public STUN, by default');
+  });
+
+  it('production refuses what the deployment checklist requires: a database that outlives the process, no demo practice', () => {
+    const production = {
+      ...OWN,
+      NODE_ENV: 'production',
+      CONSULTKIT_PUBLIC_URL: 'https://consult.example.nhs.uk',
+    };
+    assert.equal(configError({ ...production, CONSULTKIT_DATA_DIR: 'memory://' }).variable, 'CONSULTKIT_DATA_DIR');
+    assert.equal(configError({ ...production, CONSULTKIT_SEED_DEMO: 'on' }).variable, 'CONSULTKIT_SEED_DEMO');
+  });
+
+  it('the deployment checklist names what a production server still lacks', () => {
+    const config = loadConfig({ ...OWN, NODE_ENV: 'production', CONSULTKIT_PUBLIC_URL: 'https://consult.example' });
+    const failed = deploymentChecklist(config).filter((check) => !check.ok);
+    assert.deepEqual(
+      failed.map((check) => [check.variable, check.required]),
+      [
+        ['CONSULTKIT_TURN_URLS', false],
+        ['CONSULTKIT_CORS_ORIGINS', false],
+        ['CONSULTKIT_TRUST_PROXY', false],
+      ],
+    );
+    assert.match(formatChecklist(deploymentChecklist(config)).join('\n'), /✓ demo mode is off\n[\s\S]*✗ a TURN server/);
   });
 
   it('the server command stops with a message naming the bad variable', async () => {

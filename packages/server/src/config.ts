@@ -2,7 +2,9 @@
  * Server configuration, read once from environment variables and validated before anything
  * starts. A bad value stops the server with a message naming the variable.
  */
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
+import { deploymentChecklist } from './checklist.js';
 
 /** The development default for `CONSULTKIT_SECRET`. Refused when `NODE_ENV=production`. */
 export const DEV_SECRET = 'consultkit-development-secret-do-not-use-in-production';
@@ -26,7 +28,11 @@ export interface Config {
   secret: string;
   /** True when `secret` is the development default. */
   secretIsDevDefault: boolean;
-  /** Serve the development join endpoint and the demo consultation (never in production). */
+  /**
+   * Demo mode (`CONSULTKIT_DEMO=on`, or `consultkit-server --demo`; off by default): the
+   * development routes (`/api/dev/join` for demo consultations, `/api/dev/staff-session`) and the
+   * demo practice. Only with the development secret and staff key, never in production.
+   */
   demo: boolean;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Lifetime of a signalling token, in seconds. */
@@ -53,6 +59,13 @@ export interface Config {
   turnTtlSeconds: number;
   /** Origins allowed to call the FHIR API from a browser (`*`: any). */
   corsOrigins: string[];
+  /**
+   * Which proxies in front of the server to believe about the client's address (`X-Forwarded-For`):
+   * `false` (none, the default), a hop count, or addresses and CIDR ranges.
+   */
+  trustProxy: false | number | string[];
+  /** Who may show the server's pages in a frame (CSP `frame-ancestors`): `'self'` by default. */
+  frameAncestors: string[];
 }
 
 /** A configuration error: names the variable and says what is wrong with its value. */
@@ -120,6 +133,67 @@ function corsOrigins(raw: string | undefined): string[] {
   return list.length > 0 ? list : ['*'];
 }
 
+/**
+ * `CONSULTKIT_TRUST_PROXY`: `off` (default: the client is whoever connects), a number of proxy hops
+ * to trust, or a comma-separated list of proxy addresses and CIDR ranges (`10.0.0.0/8,::1`).
+ * `on` (believe any `X-Forwarded-For`) is refused: anyone could then choose their own address and
+ * walk around the rate limits.
+ */
+function trustProxy(raw: string | undefined): false | number | string[] {
+  const value = raw?.trim().toLowerCase() ?? '';
+  if (['', 'off', 'false', 'no', '0'].includes(value)) return false;
+  if (/^\d{1,2}$/.test(value)) return Number(value);
+  if (['on', 'true', 'yes', '*'].includes(value)) {
+    throw new ConfigError(
+      'CONSULTKIT_TRUST_PROXY',
+      "trusting every proxy lets any client choose its own address: give the number of proxy hops or the proxies' addresses",
+    );
+  }
+  const list = value
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
+  for (const entry of list) {
+    const [address, bits, extra] = entry.split('/');
+    const family = isIP(address ?? '');
+    const maxBits = family === 6 ? 128 : 32;
+    if (
+      family === 0 ||
+      extra !== undefined ||
+      (bits !== undefined && (!/^\d{1,3}$/.test(bits) || Number(bits) > maxBits))
+    ) {
+      throw new ConfigError(
+        'CONSULTKIT_TRUST_PROXY',
+        `expected off, a hop count, or proxy addresses and CIDR ranges like 10.0.0.0/8, got "${entry}"`,
+      );
+    }
+  }
+  return list;
+}
+
+/**
+ * `CONSULTKIT_FRAME_ANCESTORS`: who may frame the server's pages (CSP `frame-ancestors`):
+ * `'self'` (default), `'none'`, or a comma-separated list of origins (a vendor's clinician app).
+ */
+function frameAncestors(raw: string | undefined): string[] {
+  const list = (raw ?? "'self'")
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
+  for (const source of list) {
+    if (!["'self'", "'none'"].includes(source) && !/^https?:\/\/(\*\.)?[A-Za-z0-9.-]+(:\d{1,5})?$/.test(source)) {
+      throw new ConfigError(
+        'CONSULTKIT_FRAME_ANCESTORS',
+        `expected 'self', 'none' or origins like https://clinical.vendor.example, got "${source}"`,
+      );
+    }
+  }
+  if (list.includes("'none'") && list.length > 1) {
+    throw new ConfigError('CONSULTKIT_FRAME_ANCESTORS', "'none' cannot be combined with other sources");
+  }
+  return list.length > 0 ? list : ["'self'"];
+}
+
 /** Reads and validates the configuration from `env` (defaults to `process.env`). */
 export function loadConfig(env: Env = process.env): Config {
   const production = env['NODE_ENV'] === 'production';
@@ -140,35 +214,43 @@ export function loadConfig(env: Env = process.env): Config {
     }
   }
 
-  const secretRaw = env['CONSULTKIT_SECRET'];
-  const secret = secretRaw === undefined || secretRaw === '' ? DEV_SECRET : secretRaw;
-  const secretIsDevDefault = secret === DEV_SECRET;
-  if (production && secretIsDevDefault) {
-    throw new ConfigError(
-      'CONSULTKIT_SECRET',
-      'is unset or the development default, which is refused with NODE_ENV=production; set a random value of at least 32 characters',
-    );
-  }
-  if (!secretIsDevDefault && secret.length < 32) {
-    throw new ConfigError('CONSULTKIT_SECRET', `must be at least 32 characters, got ${secret.length}`);
-  }
-
-  const demo = boolean(env, 'CONSULTKIT_DEMO', !production);
+  // Demo mode is asked for, never assumed: outside it the server could face real patients, so
+  // it refuses every development default (docs/decisions/0008-demo-mode.md).
+  const demo = boolean(env, 'CONSULTKIT_DEMO', false);
   if (production && demo) {
     throw new ConfigError(
       'CONSULTKIT_DEMO',
-      'the demo consultation issues tokens to anyone: refused with NODE_ENV=production',
+      'demo mode signs staff in without a password and issues call tokens to anyone: refused with NODE_ENV=production',
     );
   }
 
-  const staffKeyRaw = env['CONSULTKIT_STAFF_KEY'];
-  const staffKey = staffKeyRaw === undefined || staffKeyRaw === '' ? DEV_STAFF_KEY : staffKeyRaw;
+  const secret = env['CONSULTKIT_SECRET'] || DEV_SECRET;
+  const secretIsDevDefault = secret === DEV_SECRET;
+  const staffKey = env['CONSULTKIT_STAFF_KEY'] || DEV_STAFF_KEY;
   const staffKeyIsDevDefault = staffKey === DEV_STAFF_KEY;
-  if (production && staffKeyIsDevDefault) {
-    throw new ConfigError(
-      'CONSULTKIT_STAFF_KEY',
-      'is unset or the development default, which is refused with NODE_ENV=production; set a random value of at least 32 characters',
-    );
+  for (const [variable, isDefault] of [
+    ['CONSULTKIT_SECRET', secretIsDevDefault],
+    ['CONSULTKIT_STAFF_KEY', staffKeyIsDevDefault],
+  ] as const) {
+    if (demo && !isDefault) {
+      throw new ConfigError(
+        variable,
+        'is set, but demo mode (CONSULTKIT_DEMO) is on: demo mode hands out staff sessions and call tokens without a credential, so it runs only with the development defaults. Turn demo mode off, or unset this variable',
+      );
+    }
+    if (!demo && isDefault) {
+      throw new ConfigError(
+        variable,
+        (env[variable] ? 'is the public development default' : 'is not set') +
+          ': set a random value of at least 32 characters' +
+          (production
+            ? ' (NODE_ENV=production)'
+            : ' (or run the demo with CONSULTKIT_DEMO=on, which uses development values)'),
+      );
+    }
+  }
+  if (!secretIsDevDefault && secret.length < 32) {
+    throw new ConfigError('CONSULTKIT_SECRET', `must be at least 32 characters, got ${secret.length}`);
   }
   if (!staffKeyIsDevDefault && staffKey.length < 32) {
     throw new ConfigError('CONSULTKIT_STAFF_KEY', `must be at least 32 characters, got ${staffKey.length}`);
@@ -178,7 +260,7 @@ export function loadConfig(env: Env = process.env): Config {
   }
 
   const timeZone = timeZoneName(env['CONSULTKIT_TIMEZONE']?.trim() || 'Europe/London');
-  const seedDemo = boolean(env, 'CONSULTKIT_SEED_DEMO', !production);
+  const seedDemo = boolean(env, 'CONSULTKIT_SEED_DEMO', demo);
 
   const logLevelRaw = (env['LOG_LEVEL']?.trim() || 'info') as Config['logLevel'];
   if (!LOG_LEVELS.includes(logLevelRaw)) {
@@ -217,7 +299,7 @@ export function loadConfig(env: Env = process.env): Config {
     );
   }
 
-  return {
+  const config: Config = {
     production,
     host,
     port,
@@ -228,6 +310,8 @@ export function loadConfig(env: Env = process.env): Config {
     turnSecret,
     turnTtlSeconds: integer(env, 'CONSULTKIT_TURN_TTL', 3600, 60, 24 * 60 * 60),
     corsOrigins: corsOrigins(env['CONSULTKIT_CORS_ORIGINS']),
+    trustProxy: trustProxy(env['CONSULTKIT_TRUST_PROXY']),
+    frameAncestors: frameAncestors(env['CONSULTKIT_FRAME_ANCESTORS']),
     dataDir: dataDir(env['CONSULTKIT_DATA_DIR']?.trim() || '.consultkit-data'),
     databaseUrl,
     secret,
@@ -240,4 +324,9 @@ export function loadConfig(env: Env = process.env): Config {
     timeZone,
     seedDemo,
   };
+  if (production) {
+    const failed = deploymentChecklist(config).find((check) => check.required && !check.ok);
+    if (failed) throw new ConfigError(failed.variable, `${failed.item}: no; ${failed.advice} (NODE_ENV=production)`);
+  }
+  return config;
 }

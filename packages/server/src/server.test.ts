@@ -70,40 +70,46 @@ describe('reference server', () => {
     });
 
     it('refuses a token with a forged signature with 401', async () => {
-      const { token, claims } = tokens.issue('forgery', 'patient');
+      const { token, claims } = tokens.issue('demo-forgery', 'patient');
       const forged = `${token.split('.')[0]}.${Buffer.alloc(32, 7).toString('base64url')}`;
       assert.deepEqual(await upgrade(url, { key: 'consultkit', id: claims.pid, token: forged }), { status: 401 });
     });
 
     it('refuses a token signed with another secret with 401', async () => {
       const other = new SignallingTokens('another-secret-another-secret-another', 600);
-      const { token, claims } = other.issue('forgery', 'patient');
+      const { token, claims } = other.issue('demo-forgery', 'patient');
       assert.deepEqual(await upgrade(url, { key: 'consultkit', id: claims.pid, token }), { status: 401 });
     });
 
     it('refuses garbage and an expired token with 401', async () => {
       assert.deepEqual(await upgrade(url, { key: 'consultkit', id: 'ck-x', token: 'garbage' }), { status: 401 });
       // Signed with the server's secret, but issued two hours ago with a one-minute lifetime.
-      const stale = new SignallingTokens(SECRET, 60, () => Date.now() - 2 * 3600_000).issue('stale', 'patient');
+      const stale = new SignallingTokens(SECRET, 60, () => Date.now() - 2 * 3600_000).issue('demo-stale', 'patient');
       assert.deepEqual(await upgrade(url, { key: 'consultkit', id: stale.claims.pid, token: stale.token }), {
         status: 401,
       });
     });
 
     it('refuses a valid token used for another peer id with 401', async () => {
-      const { token } = tokens.issue('impostor', 'patient');
-      const clinicianId = tokens.peerId('impostor', 'clinician');
+      const { token } = tokens.issue('demo-impostor', 'patient');
+      const clinicianId = tokens.peerId('demo-impostor', 'clinician');
       assert.deepEqual(await upgrade(url, { key: 'consultkit', id: clinicianId, token }), { status: 401 });
     });
 
     it('refuses the wrong PeerJS key with 401', async () => {
-      const { token, claims } = tokens.issue('key', 'patient');
+      const { token, claims } = tokens.issue('demo-key', 'patient');
       assert.deepEqual(await upgrade(url, { key: 'peerjs', id: claims.pid, token }), { status: 401 });
     });
 
     it('accepts a valid token for its own peer id: PeerJS answers OPEN', async () => {
-      const { token, claims } = tokens.issue('welcome', 'patient');
+      const { token, claims } = tokens.issue('demo-welcome', 'patient');
       assert.deepEqual(await upgrade(url, { key: 'consultkit', id: claims.pid, token }), { message: { type: 'OPEN' } });
+    });
+
+    it('refuses a ticket without a session for a real consultation, even one signed with the secret', async () => {
+      // Only demo consultations are joined without a session; an appointment's needs a join link.
+      const { token, claims } = tokens.issue('appt-3', 'clinician');
+      assert.deepEqual(await upgrade(url, { key: 'consultkit', id: claims.pid, token }), { status: 401 });
     });
 
     it('refuses websockets anywhere else with 404', async () => {
@@ -122,11 +128,18 @@ describe('reference server', () => {
     });
   });
 
-  describe('development join endpoint', () => {
+  describe('development join endpoint (demo mode)', () => {
+    let demo: ConsultKitServer;
+    let demoUrl: string;
+    before(async () => {
+      ({ server: demo, url: demoUrl } = await startTestServer({ CONSULTKIT_DEMO: 'on', CONSULTKIT_SEED_DEMO: 'off' }));
+    });
+    after(() => demo.close());
+
     it('issues a ticket whose peer ids are stable and distinct per role', async () => {
       const join = async (role: string) =>
         (await (
-          await fetch(`${url}/api/dev/join`, {
+          await fetch(`${demoUrl}/api/dev/join`, {
             method: 'POST',
             headers: { 'content-type': 'application/json' },
             body: JSON.stringify({ consultation: 'room1', role }),
@@ -140,13 +153,25 @@ describe('reference server', () => {
       assert.deepEqual(patient.iceServers, [], 'no public STUN');
     });
 
+    it('keeps demo consultations apart from appointments: "appt-3" is demo-appt-3, with other peer ids', async () => {
+      const response = await fetch(`${demoUrl}/api/dev/join`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ consultation: 'appt-3', role: 'clinician' }),
+      });
+      const ticket = (await response.json()) as { consultationId: string; peerId: string; remotePeerId: string };
+      assert.equal(ticket.consultationId, 'demo-appt-3');
+      assert.notEqual(ticket.peerId, demo.tokens.peerId('appt-3', 'clinician'));
+      assert.notEqual(ticket.remotePeerId, demo.tokens.peerId('appt-3', 'patient'), 'never the real patient');
+    });
+
     for (const [body, diagnostics] of [
       [{ role: 'surgeon' }, /role: expected one of patient, clinician/],
       [{ role: 'patient', consultation: 'no spaces allowed' }, /consultation:/],
       [{ role: 'patient', consultation: 7 }, /consultation:/],
     ] as const) {
       it(`answers ${JSON.stringify(body)} with a 400 OperationOutcome`, async () => {
-        const response = await fetch(`${url}/api/dev/join`, {
+        const response = await fetch(`${demoUrl}/api/dev/join`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify(body),
@@ -159,7 +184,7 @@ describe('reference server', () => {
     }
 
     it('answers malformed JSON with a 400 OperationOutcome', async () => {
-      const response = await fetch(`${url}/api/dev/join`, {
+      const response = await fetch(`${demoUrl}/api/dev/join`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: '{"role": ',
@@ -181,10 +206,10 @@ describe('reference server', () => {
 });
 
 describe('consultkit-server command', () => {
-  it('starts on PGlite in CONSULTKIT_DATA_DIR, prints its URLs, and stops cleanly on SIGTERM', async () => {
+  it('--demo (npm start) starts on PGlite in CONSULTKIT_DATA_DIR, prints its URLs, and stops cleanly on SIGTERM', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'ck-start-'));
     const bin = fileURLToPath(new URL('./bin/consultkit-server.ts', import.meta.url));
-    const child = spawn(process.execPath, ['--import', 'tsx', bin], {
+    const child = spawn(process.execPath, ['--import', 'tsx', bin, '--demo'], {
       env: { ...process.env, PORT: '0', CONSULTKIT_DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -202,10 +227,8 @@ describe('consultkit-server command', () => {
       });
       assert.match(stdout, /two-party-call/);
       assert.match(stdout, /FHIR +http:\/\/\S+\/fhir\/metadata +\(practice time zone Europe\/London\)/);
-      assert.match(
-        stderr,
-        /development CONSULTKIT_STAFF_KEY; staff calls take "Authorization: Bearer consultkit-development-staff-key"/,
-      );
+      assert.match(stderr, /DEMO MODE.*"Authorization: Bearer consultkit-development-staff-key"/);
+      assert.match(stderr, /✗ demo mode is off: unset CONSULTKIT_DEMO/, 'the deployment checklist says what is unsafe');
       const practitioners = (await (await fetch(`${baseUrl}/fhir/Practitioner`)).json()) as { total: number };
       assert.ok(practitioners.total >= 3, 'npm start seeds the demo practice');
       assert.match(stdout, new RegExp(`PGlite in ${dataDir}`));

@@ -7,12 +7,23 @@ import type { WeeklyTemplate } from './booking/template.js';
 import { loadConfig } from './config.js';
 import type { Storage } from './storage/index.js';
 
+/** The test servers' own secret and staff key (outside demo mode the server refuses the defaults). */
+export const TEST_SECRET = 'consultkit-test-secret-0123456789abcdef';
+export const TEST_STAFF_KEY = 'consultkit-test-staff-key-0123456789abcdef';
+export const STAFF = { authorization: `Bearer ${TEST_STAFF_KEY}` };
+
+/**
+ * A server on in-memory PGlite and an ephemeral port, with the test secret and staff key (or, with
+ * `CONSULTKIT_DEMO: 'on'` in `env`, in demo mode on the development defaults).
+ */
 export async function startTestServer(
   env: Record<string, string> = {},
   serve: ServeOptions = {},
   options: ServerOptions = {},
 ): Promise<{ server: ConsultKitServer; url: string }> {
-  const config = loadConfig({ PORT: '0', CONSULTKIT_DATA_DIR: 'memory://', LOG_LEVEL: 'silent', ...env });
+  const demo = /^(on|true|1|yes)$/i.test(env['CONSULTKIT_DEMO'] ?? '');
+  const own = demo ? {} : { CONSULTKIT_SECRET: TEST_SECRET, CONSULTKIT_STAFF_KEY: TEST_STAFF_KEY };
+  const config = loadConfig({ PORT: '0', CONSULTKIT_DATA_DIR: 'memory://', LOG_LEVEL: 'silent', ...own, ...env });
   const server = await createServer(config, serve, options);
   const url = await server.listen();
   return { server, url };

@@ -33,6 +33,12 @@ export class TokenError extends Error {
   }
 }
 
+/**
+ * The prefix of demo consultations' ids (`demo-{name}`), apart from appointments' (`appt-{id}`):
+ * only they are joined with a ticket that has no session.
+ */
+export const DEMO_NAMESPACE = 'demo-';
+
 /** Consultation ids: letters, digits, `-` and `_`, 1 to 64 characters. */
 export const CONSULTATION_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 

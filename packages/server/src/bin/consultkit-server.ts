@@ -1,15 +1,21 @@
 #!/usr/bin/env node
 /**
  * `consultkit-server`: starts the reference server with configuration from the environment.
- * Stops cleanly on SIGINT (Ctrl-C) and SIGTERM.
+ * `--demo` runs the demo (as `CONSULTKIT_DEMO=on`): development routes, the demo practice and
+ * development secrets, for a developer's machine only. Prints the deployment checklist when
+ * something on it is missing (in production, a missing required item stops the start). Stops
+ * cleanly on SIGINT (Ctrl-C) and SIGTERM.
  */
+import { deploymentChecklist, formatChecklist } from '../checklist.js';
 import { ConfigError, loadConfig } from '../config.js';
 import { createServer } from '../app.js';
 
 async function main(): Promise<void> {
   let config;
   try {
-    config = loadConfig();
+    const env = { ...process.env };
+    if (process.argv.includes('--demo')) env['CONSULTKIT_DEMO'] = 'on';
+    config = loadConfig(env);
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(`consultkit-server: configuration error: ${error.message}`);
@@ -17,12 +23,16 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  if (config.secretIsDevDefault) {
-    console.warn('consultkit-server: using the development CONSULTKIT_SECRET; set your own before real use.');
-  }
-  if (config.staffKeyIsDevDefault) {
+  // In production, a failed required check was a configuration error above.
+  const checks = deploymentChecklist(config);
+  if (checks.some((check) => !check.ok)) {
     console.warn(
-      `consultkit-server: using the development CONSULTKIT_STAFF_KEY; staff calls take "Authorization: Bearer ${config.staffKey}". Set your own before real use.`,
+      ['consultkit-server: deployment checklist (docs/security.md):', ...formatChecklist(checks)].join('\n'),
+    );
+  }
+  if (config.demo) {
+    console.warn(
+      `consultkit-server: DEMO MODE, for a developer's machine only: staff sign in without a password and calls take "Authorization: Bearer ${config.staffKey}".`,
     );
   }
   const server = await createServer(config);

@@ -5,6 +5,7 @@ import type { ConsultKitServer } from '../app.js';
 import {
   freshPostgresDatabase,
   seedBookingFixture,
+  STAFF,
   startTestServer,
   TEST_NOW,
   type BookingFixture,
@@ -117,10 +118,9 @@ for (const engine of engines) {
     it('a reschedule racing bookings for the same slot: one wins, the slot is held once', async () => {
       const [a, target] = await freeSlots('2026-03-11');
       const first = (await (await post(bookingOf(a!, 1000))).json()) as Appointment;
-      const staff = { authorization: 'Bearer consultkit-development-staff-key' };
       const move = fetch(`${url}/fhir/Appointment/${first.id}`, {
         method: 'PUT',
-        headers: { 'content-type': 'application/fhir+json', ...staff },
+        headers: { 'content-type': 'application/fhir+json', ...STAFF },
         body: JSON.stringify({
           ...first,
           slot: [{ reference: `Slot/${target!.id}` }],

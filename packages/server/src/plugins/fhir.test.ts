@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Appointment, Bundle, CapabilityStatement, Patient, Schedule, Slot } from 'fhir/r4.js';
 import type { ConsultKitServer } from '../app.js';
-import { DEV_SECRET, DEV_STAFF_KEY } from '../config.js';
-import { seedBookingFixture, startTestServer, TEST_NOW, type BookingFixture } from '../test-helpers.js';
+import { DEV_SECRET } from '../config.js';
+import { seedBookingFixture, STAFF, startTestServer, TEST_NOW, type BookingFixture } from '../test-helpers.js';
 
 /**
  * The FHIR booking API against a real server (in-memory PGlite) with a fixed clock
@@ -22,7 +25,6 @@ interface Outcome {
   issue: { severity: string; code: string; diagnostics: string }[];
 }
 
-const STAFF = { authorization: `Bearer ${DEV_STAFF_KEY}` };
 const FHIR = { 'content-type': 'application/fhir+json' };
 const DELIVERY_CHANNEL = 'https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-DeliveryChannel';
 
@@ -1403,7 +1405,21 @@ describe('FHIR booking API', () => {
   });
 
   describe('staff credentials and live changes', () => {
-    it('the development staff session: a signed HttpOnly SameSite=Strict cookie that expires', async () => {
+    it('the demo staff session: a signed HttpOnly SameSite=Strict cookie that expires', async () => {
+      const { server: demo, url: demoUrl } = await startTestServer(
+        { CONSULTKIT_DEMO: 'on', CONSULTKIT_SEED_DEMO: 'off' },
+        {},
+        { now: () => TEST_NOW },
+      );
+      try {
+        await demoStaffSession(demoUrl);
+      } finally {
+        await demo.close();
+      }
+    });
+
+    async function demoStaffSession(url: string): Promise<void> {
+      const get = (path: string, headers: Record<string, string>) => fetch(`${url}${path}`, { headers });
       const answer = await fetch(`${url}/api/dev/staff-session`, { method: 'POST' });
       assert.equal(answer.status, 200);
       const cookie = answer.headers.get('set-cookie')!;
@@ -1427,7 +1443,7 @@ describe('FHIR booking API', () => {
       const out = await fetch(`${url}/api/dev/staff-session`, { method: 'DELETE' });
       assert.equal(out.status, 204);
       assert.match(out.headers.get('set-cookie') ?? '', /ck_staff=; .*Max-Age=0/);
-    });
+    }
 
     it('streams appointment changes to staff as server-sent events, with heartbeats, and cleans up', async () => {
       const { server: live, url: liveUrl } = await startTestServer(
@@ -1487,7 +1503,9 @@ describe('FHIR booking API', () => {
     });
 
     it('with NODE_ENV=production there is no development staff session, and no demo seed', async () => {
+      const dataDir = await mkdtemp(join(tmpdir(), 'ck-production-'));
       const { server: production, url: productionUrl } = await startTestServer({
+        CONSULTKIT_DATA_DIR: dataDir,
         NODE_ENV: 'production',
         CONSULTKIT_SECRET: 's'.repeat(40),
         CONSULTKIT_STAFF_KEY: 'k'.repeat(40),
@@ -1498,13 +1516,14 @@ describe('FHIR booking API', () => {
         const practitioners = (await (await fetch(`${productionUrl}/fhir/Practitioner`)).json()) as Bundle;
         assert.equal(practitioners.total, 0);
         const withDevKey = await fetch(`${productionUrl}/api/outbox`, { headers: STAFF });
-        assert.equal(withDevKey.status, 401, 'the development key means nothing there');
+        assert.equal(withDevKey.status, 401, 'another server’s key means nothing there');
         const withKey = await fetch(`${productionUrl}/api/outbox`, {
           headers: { authorization: `Bearer ${'k'.repeat(40)}` },
         });
         assert.equal(withKey.status, 200);
       } finally {
         await production.close();
+        await rm(dataDir, { recursive: true, force: true });
       }
     });
 

@@ -34,17 +34,17 @@ export interface FhirPluginOptions {
   /** The practice's time zone: dates without a zone in searches are days there. */
   timeZone: string;
   version: string;
+  /**
+   * The FHIR base URL for links and `Location` (`https://consult.example/fhir`): from the
+   * configured public URL, never from the request's `Host` header.
+   */
+  baseUrl: () => string;
 }
 
 type IdParams = { Params: { id: string } };
 
 function notFound(type: string, id: string): HttpError {
   return new HttpError(404, 'not-found', `${type}/${id} does not exist`);
-}
-
-/** The base URL clients reach us at: `http://host:port/fhir`. */
-function baseUrl(request: FastifyRequest): string {
-  return `${request.protocol}://${request.host}/fhir`;
 }
 
 /** `W/"3"` or `"3"` → 3; `*` or absent → undefined. */
@@ -88,15 +88,14 @@ function idempotencyKey(request: FastifyRequest, fromBody: string | undefined): 
 /** The Appointment with its ETag; `Location` (the version's URL) after a create or an update. */
 function sendAppointment(
   reply: FastifyReply,
-  request: FastifyRequest,
   row: AppointmentRow,
-  options: { status?: number; location?: boolean } = {},
+  options: { status?: number; location?: string } = {},
 ): Appointment {
   reply
     .code(options.status ?? 200)
     .header('etag', `W/"${row.version}"`)
     .header('last-modified', row.updated_at.toUTCString());
-  if (options.location) reply.header('location', `${baseUrl(request)}/Appointment/${row.id}/_history/${row.version}`);
+  if (options.location) reply.header('location', `${options.location}/Appointment/${row.id}/_history/${row.version}`);
   return appointmentResource(row);
 }
 
@@ -138,7 +137,7 @@ export async function fhirPlugin(app: FastifyInstance, options: FhirPluginOption
     included: FhirResource[] = [],
   ) =>
     searchBundle({
-      base: baseUrl(request),
+      base: options.baseUrl(),
       type,
       params: search.accepted,
       ...paging,
@@ -235,7 +234,7 @@ export async function fhirPlugin(app: FastifyInstance, options: FhirPluginOption
     const parsed = parseBooking(request.body, today);
     const key = idempotencyKey(request, parsed.idempotencyKey);
     const { appointment, created } = await booking.book({ ...parsed, idempotencyKey: key });
-    return sendAppointment(reply, request, appointment, { status: created ? 201 : 200, location: true });
+    return sendAppointment(reply, appointment, { status: created ? 201 : 200, location: options.baseUrl() });
   });
 
   /** The appointment, if the caller may see it: staff any, a patient their own. */
@@ -251,7 +250,7 @@ export async function fhirPlugin(app: FastifyInstance, options: FhirPluginOption
   }
 
   app.get<IdParams>('/Appointment/:id', async (request, reply) =>
-    sendAppointment(reply, request, await readableAppointment(request, await auth.caller(request))),
+    sendAppointment(reply, await readableAppointment(request, await auth.caller(request))),
   );
 
   app.get<{ Params: { id: string; vid: string } }>('/Appointment/:id/_history/:vid', async (request, reply) => {
@@ -263,7 +262,7 @@ export async function fhirPlugin(app: FastifyInstance, options: FhirPluginOption
         `Appointment/${row.id} version ${request.params.vid} is not kept; the current version is ${row.version}`,
       );
     }
-    return sendAppointment(reply, request, row);
+    return sendAppointment(reply, row);
   });
 
   app.put<IdParams>('/Appointment/:id', async (request, reply) => {
@@ -272,7 +271,7 @@ export async function fhirPlugin(app: FastifyInstance, options: FhirPluginOption
     const ifMatch = ifMatchVersion(request.headers['if-match']);
     const update = parseUpdate(request.body, current);
     const row = await booking.update(current.id, caller, update, ifMatch);
-    return sendAppointment(reply, request, row, { location: true });
+    return sendAppointment(reply, row, { location: options.baseUrl() });
   });
 
   app.get('/Appointment', async (request) => {

@@ -9,11 +9,9 @@ import type { Appointment, Bundle, Slot } from 'fhir/r4.js';
 import { generateKeyPair, SignJWT, decodeJwt } from 'jose';
 import WebSocket from 'ws';
 import { DEFAULT_SERVE, type ConsultKitServer } from '../app.js';
-import { DEV_STAFF_KEY } from '../config.js';
-import { seedBookingFixture, startTestServer, TEST_NOW, type BookingFixture } from '../test-helpers.js';
+import { seedBookingFixture, STAFF, startTestServer, TEST_NOW, type BookingFixture } from '../test-helpers.js';
 
 const DELIVERY_CHANNEL = 'https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-DeliveryChannel';
-const STAFF = { authorization: `Bearer ${DEV_STAFF_KEY}` };
 const MINUTE = 60_000;
 
 let server: ConsultKitServer;

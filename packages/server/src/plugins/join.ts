@@ -13,6 +13,8 @@ export const SESSION_COOKIE = 'ck_session';
 
 export interface JoinPluginOptions {
   join: JoinService;
+  /** Mark the session cookie `Secure` (the public URL is https). */
+  secureCookies: boolean;
   /** Rejects the request unless it carries staff credentials. */
   requireStaff: (request: FastifyRequest) => Promise<void>;
   /** Queues the fresh link for the patient (mail outbox). */
@@ -85,7 +87,7 @@ export async function joinPlugin(app: FastifyInstance, options: JoinPluginOption
     }
     const ticket = await join.redeem(body.token, role as Role | undefined);
     const maxAge = Math.max(0, Math.floor((Date.parse(ticket.expiresAt) - Date.now()) / 1000));
-    const secure = request.protocol === 'https' ? '; Secure' : '';
+    const secure = options.secureCookies ? '; Secure' : '';
     reply.header(
       'set-cookie',
       `${SESSION_COOKIE}=${encodeURIComponent(ticket.token)}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAge}${secure}`,

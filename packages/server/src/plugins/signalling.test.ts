@@ -43,8 +43,8 @@ describe('signalling relays only within one consultation', () => {
   after(() => server.close());
 
   it('relays an offer to the other participant of the same consultation', async () => {
-    const patient = await peer(url, server, 'relay-x', 'patient');
-    const clinician = await peer(url, server, 'relay-x', 'clinician');
+    const patient = await peer(url, server, 'demo-relay-x', 'patient');
+    const clinician = await peer(url, server, 'demo-relay-x', 'clinician');
     clinician.send({ type: 'OFFER', dst: patient.id, payload: { sdp: 'v=0', type: 'media', connectionId: 'mc_1' } });
     await waitFor(() => patient.received.some((m) => m.type === 'OFFER'));
     assert.equal(patient.received.find((m) => m.type === 'OFFER')?.src, clinician.id);
@@ -53,8 +53,8 @@ describe('signalling relays only within one consultation', () => {
   });
 
   it('drops an offer from a peer of consultation X to a peer of Y, connected or not yet', async () => {
-    const intruder = await peer(url, server, 'relay-x2', 'clinician');
-    const victim = await peer(url, server, 'relay-y2', 'patient');
+    const intruder = await peer(url, server, 'demo-relay-x2', 'clinician');
+    const victim = await peer(url, server, 'demo-relay-y2', 'patient');
     const absentId = server.tokens.peerId('relay-y2', 'clinician');
     intruder.send({ type: 'OFFER', dst: victim.id, payload: { sdp: 'v=0', type: 'media', connectionId: 'mc_2' } });
     intruder.send({ type: 'CANDIDATE', dst: victim.id, payload: { candidate: {}, connectionId: 'mc_2' } });
@@ -65,7 +65,7 @@ describe('signalling relays only within one consultation', () => {
       ['OPEN'],
     );
     // Nothing was queued for the absent clinician of Y either.
-    const late = await peer(url, server, 'relay-y2', 'clinician');
+    const late = await peer(url, server, 'demo-relay-y2', 'clinician');
     await settle();
     assert.deepEqual(
       late.received.map((m) => m.type),
@@ -75,8 +75,8 @@ describe('signalling relays only within one consultation', () => {
   });
 
   it('drops message types it does not relay, and messages without a destination', async () => {
-    const patient = await peer(url, server, 'relay-z', 'patient');
-    const clinician = await peer(url, server, 'relay-z', 'clinician');
+    const patient = await peer(url, server, 'demo-relay-z', 'patient');
+    const clinician = await peer(url, server, 'demo-relay-z', 'clinician');
     clinician.send({ type: 'ID-TAKEN', dst: patient.id, payload: { msg: 'spoof' } });
     clinician.send({ type: 'OPEN', dst: patient.id });
     clinician.send({ type: 'OFFER', payload: { sdp: 'v=0' } });

@@ -10,7 +10,7 @@ import type { Duplex } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { ExpressPeerServer } from 'peer';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { ROLES, TokenError, type SignallingClaims, type SignallingTokens } from '../tokens.js';
+import { DEMO_NAMESPACE, ROLES, TokenError, type SignallingClaims, type SignallingTokens } from '../tokens.js';
 
 export const SIGNAL_PATH = '/signal';
 export const SIGNAL_KEY = 'consultkit';
@@ -35,6 +35,8 @@ function refusal(req: IncomingMessage, tokens: SignallingTokens): string | Signa
     throw error;
   }
   if (id !== claims.pid) return 'peer id not the token’s';
+  if (!claims.sid && !claims.cid.startsWith(DEMO_NAMESPACE))
+    return 'a ticket without a session for a real consultation';
   return claims;
 }
 

@@ -61,16 +61,16 @@ export async function staffPlugin(app: FastifyInstance, options: StaffPluginOpti
 
 /**
  * `POST /api/dev/staff-session` signs the browser in as staff with an HttpOnly, SameSite=Strict,
- * signed and expiring `ck_staff` cookie (Secure over https); `DELETE` signs it out. Development
- * only: never registered with NODE_ENV=production.
+ * signed and expiring `ck_staff` cookie (Secure when the public URL is https); `DELETE` signs it
+ * out. Demo mode only: never registered otherwise.
  */
 export async function devStaffSessionPlugin(app: FastifyInstance, { auth }: { auth: Auth }): Promise<void> {
-  app.post('/api/dev/staff-session', async (request, reply) => {
-    const expires = auth.startStaffSession(request, reply);
+  app.post('/api/dev/staff-session', async (_request, reply) => {
+    const expires = auth.startStaffSession(reply);
     return { staff: true, expiresAt: expires.toISOString() };
   });
-  app.delete('/api/dev/staff-session', async (request, reply) => {
-    auth.endStaffSession(request, reply);
+  app.delete('/api/dev/staff-session', async (_request, reply) => {
+    auth.endStaffSession(reply);
     return reply.code(204).send();
   });
 }
