@@ -151,7 +151,8 @@ interface Socket {
 function socket(peerId: string, token: string): Socket {
   const ws = new WebSocket(`${url.replace('http', 'ws')}/signal/peerjs?key=consultkit&id=${peerId}&token=${token}`);
   const received: Socket['received'] = [];
-  const outcome = new Promise<'open' | number>((resolve) => {
+  const outcome = new Promise<'open' | number>((resolve, reject) => {
+    setTimeout(() => reject(new Error('neither OPEN nor a refusal within 5 s')), 5000).unref();
     ws.on('unexpected-response', (_req, res) => {
       resolve(res.statusCode ?? 0);
       ws.terminate();
@@ -163,9 +164,11 @@ function socket(peerId: string, token: string): Socket {
     });
     ws.on('error', () => undefined);
   });
-  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
-    ws.on('close', (code, reason) => resolve({ code, reason: String(reason) })),
-  );
+  const closed = new Promise<{ code: number; reason: string }>((resolve, reject) => {
+    setTimeout(() => reject(new Error('not closed within 5 s')), 5000).unref();
+    ws.on('close', (code, reason) => resolve({ code, reason: String(reason) }));
+  });
+  closed.catch(() => undefined);
   return {
     outcome,
     received,

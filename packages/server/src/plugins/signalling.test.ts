@@ -95,19 +95,31 @@ describe('signalling relays only within one consultation', () => {
 function upgrade(url: string, query: string) {
   const ws = new WebSocket(`${url.replace('http', 'ws')}/signal/peerjs?${query}`);
   const received: { type: string; payload?: { reason?: string } }[] = [];
-  const outcome = new Promise<'open' | number>((resolve) => {
+  const outcome = new Promise<'open' | number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('neither OPEN nor a refusal within 5 s')), 5000);
     ws.on('unexpected-response', (_req, res) => {
+      clearTimeout(timer);
       resolve(res.statusCode ?? 0);
       ws.terminate();
     });
     ws.on('message', (data) => {
       const message = JSON.parse(String(data)) as (typeof received)[number];
       received.push(message);
-      if (message.type === 'OPEN') resolve('open');
+      if (message.type === 'OPEN') {
+        clearTimeout(timer);
+        resolve('open');
+      }
     });
     ws.on('error', () => undefined);
   });
-  const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
+  const closed = new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('not closed within 5 s')), 5000);
+    ws.on('close', (code) => {
+      clearTimeout(timer);
+      resolve(code);
+    });
+  });
+  closed.catch(() => undefined);
   return { outcome, received, closed, send: (m: object) => ws.send(JSON.stringify(m)), close: () => ws.close() };
 }
 
