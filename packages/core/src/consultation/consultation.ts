@@ -25,6 +25,10 @@ export interface ConsultationOptions {
   qualityIntervalMs?: number;
 }
 
+/** The message the server sends a socket whose session it ends, before closing it. */
+const SESSION_ENDED = 'CK-SESSION-ENDED';
+const SESSION_END_REASONS: readonly EndReason[] = ['replaced', 'cancelled', 'rescheduled', 'revoked'];
+
 /** While reconnecting, how long before the other side counts as gone. */
 const GIVE_UP_RECONNECTING_MS = 60_000;
 
@@ -99,27 +103,24 @@ export class Consultation extends Emitter<ConsultationEvents> {
    * Redeems a join link (`{server}/join/{token}`, or the token alone) into a ticket: a deliberate
    * POST that uses the link up. Rejects with a `ConsultKitError` whose code says why not
    * (`link-invalid`, `link-early`, `link-expired`, `link-used`, `link-revoked`, `link-wrong-role`,
-   * `link-cancelled`), its message in plain words, and for `link-early` when the link opens.
+   * `link-cancelled`, `link-rescheduled`), its message in plain words, and for `link-early` when the
+   * link opens.
    */
   static async redeem(server: string | URL, link: string, role?: JoinTicket['role']): Promise<JoinTicket> {
-    const token = link.includes('/join/') ? decodeURIComponent(link.split('/join/')[1]!.split(/[?#]/)[0]!) : link;
-    let response: Response;
-    try {
-      response = await fetch(new URL('/api/join/redeem', server), {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(role ? { token, role } : { token }),
-        credentials: 'same-origin',
-      });
-    } catch (cause) {
-      throw new ConsultKitError('signalling-unreachable', 'The consultation server could not be reached.', { cause });
-    }
-    const body = (await response.json().catch(() => undefined)) as
-      | (JoinTicket & { resourceType?: undefined })
-      | { resourceType: 'OperationOutcome'; issue?: LinkIssue[] }
-      | undefined;
-    if (response.ok && body && body.resourceType === undefined) return body;
-    throw linkError(response.status, (body as { issue?: LinkIssue[] } | undefined)?.issue?.[0]);
+    const token = linkToken(link);
+    return ticketFrom(new URL('/api/join/redeem', server), role ? { token, role } : { token });
+  }
+
+  /**
+   * Finds again the session this browser started (its HttpOnly cookie), after a reload or a browser
+   * restart, without using the link up: resolves to the same ticket `redeem` gave. With `link`, only
+   * a session started from that link. Rejects with a `ConsultKitError`: `session-missing` when there
+   * is none (offer "Join" and `redeem`), or why the session ended (`link-revoked`,
+   * `link-cancelled`, `link-rescheduled`, `link-expired`, `link-invalid`).
+   */
+  static async resume(server: string | URL, link?: string): Promise<JoinTicket> {
+    const token = link === undefined ? undefined : linkToken(link);
+    return ticketFrom(new URL('/api/join/resume', server), token ? { token } : {});
   }
 
   /** The consultation's state; subscribe to follow it. */
@@ -291,6 +292,15 @@ export class Consultation extends Emitter<ConsultationEvents> {
     });
     peer.on('call', (call) => this.#answer(call));
     peer.on('connection', (connection) => this.#control.adopt(connection));
+    // The server ends a session (replaced by another socket, revoked, cancelled, rescheduled) with
+    // this message before closing the socket: end rather than reconnect.
+    const onSessionEnded = (message: { type?: unknown; payload?: { reason?: unknown } }) => {
+      if (message?.type !== SESSION_ENDED) return;
+      const reason = message.payload?.reason;
+      this.#end(SESSION_END_REASONS.includes(reason as EndReason) ? (reason as EndReason) : 'revoked');
+    };
+    peer.socket.on('message', onSessionEnded);
+    this.#stops.push(() => peer.socket.off('message', onSessionEnded));
     this.#stops.push(
       handleIceRestarts(peer, (peerId, callId) =>
         this.#call?.connectionId === callId && this.#call.peer === peerId ? this.#call : null,
@@ -714,20 +724,58 @@ function warmStream(stream: MediaStream): MediaStream {
   );
 }
 
+/** The token of a join link (`{server}/join/{token}`), or the token itself. */
+function linkToken(link: string): string {
+  return link.includes('/join/') ? decodeURIComponent(link.split('/join/')[1]!.split(/[?#]/)[0]!) : link;
+}
+
+/** POSTs `body` to a join endpoint; the ticket it answers, or the typed error of its refusal. */
+async function ticketFrom(url: URL, body: object): Promise<JoinTicket> {
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+      credentials: 'same-origin',
+    });
+  } catch (cause) {
+    throw new ConsultKitError('signalling-unreachable', 'The consultation server could not be reached.', { cause });
+  }
+  const answer = (await response.json().catch(() => undefined)) as
+    | (JoinTicket & { resourceType?: undefined })
+    | { resourceType: 'OperationOutcome'; issue?: LinkIssue[] }
+    | undefined;
+  if (response.ok && answer && answer.resourceType === undefined) return answer;
+  throw linkError(response.status, (answer as { issue?: LinkIssue[] } | undefined)?.issue?.[0]);
+}
+
 interface LinkIssue {
   diagnostics?: string;
   details?: { coding?: { code?: string }[] };
   extension?: { url: string; valueInstant?: string }[];
 }
 
-const LINK_PROBLEMS = ['invalid', 'early', 'expired', 'used', 'revoked', 'wrong-role', 'cancelled'] as const;
+const LINK_PROBLEMS = [
+  'invalid',
+  'early',
+  'expired',
+  'used',
+  'revoked',
+  'wrong-role',
+  'cancelled',
+  'rescheduled',
+] as const;
 
-/** The typed error for a refused join link. */
+/** The typed error for a refused join link or session. */
 function linkError(status: number, issue: LinkIssue | undefined): ConsultKitError {
   const problem = issue?.details?.coding?.[0]?.code;
-  const code = (LINK_PROBLEMS as readonly string[]).includes(problem ?? '')
-    ? (`link-${problem}` as ConsultKitError['code'])
-    : 'link-invalid';
+  const code =
+    problem === 'no-session'
+      ? 'session-missing'
+      : (LINK_PROBLEMS as readonly string[]).includes(problem ?? '')
+        ? (`link-${problem}` as ConsultKitError['code'])
+        : 'link-invalid';
   const error = new ConsultKitError(code, issue?.diagnostics ?? `The server refused the link (${status}).`);
   const opensAt = issue?.extension?.find((e) => e.url === 'urn:consultkit:opens-at')?.valueInstant;
   if (opensAt) (error as ConsultKitError & { opensAt?: Date }).opensAt = new Date(opensAt);
