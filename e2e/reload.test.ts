@@ -56,7 +56,7 @@ describe('a reload does not lock the patient out', () => {
     await server?.stop();
   });
 
-  it('reload in the waiting room: back in without a second redeem, let in, both see frames', async () => {
+  it('reload in the waiting room: back in without a second redeem, let in, both see frames; cancelled: told', async () => {
     // A confirmed video appointment within the next day, and its link from the outbox.
     const patientSide = new BookingClient({ baseUrl: `${server.url}/fhir` });
     const practice = new StaffClient({
@@ -164,6 +164,21 @@ describe('a reload does not lock the patient out', () => {
         () => (window as unknown as { consultation: { state: { get(): { status: string } } } }).consultation.state.get().status,
       ),
       'in-call',
+    );
+
+    // The practice cancels the arrived appointment: the patient's page says so, and stays ended.
+    await practice.update(booking.id, (appointment) => ({ ...appointment, status: 'cancelled' }));
+    await patient
+      .locator('consult-room [part~="status"]')
+      .filter({ hasText: 'The practice has cancelled this appointment.' })
+      .waitFor({ timeout: 10_000 });
+    assert.equal(
+      await patient.evaluate(
+        () =>
+          (window as unknown as { consultation: { state: { get(): { endReason: string } } } }).consultation.state.get()
+            .endReason,
+      ),
+      'cancelled',
     );
   });
 });
