@@ -64,7 +64,11 @@ describe('a reload does not lock the patient out', () => {
       headers: () => ({ authorization: `Bearer ${STAFF_KEY}` }),
     });
     const now = new Date();
-    const slots = await patientSide.searchSlots({ start: now, end: new Date(now.getTime() + 20 * 3_600_000), count: 50 });
+    const slots = await patientSide.searchSlots({
+      start: now,
+      end: new Date(now.getTime() + 20 * 3_600_000),
+      count: 50,
+    });
     const slot = slots.find((s) => s.deliveryChannels.includes('Video'));
     assert.ok(slot, 'a free video slot in the next 20 hours');
     const email = `reload-${Date.now()}@example.org`;
@@ -139,7 +143,10 @@ describe('a reload does not lock the patient out', () => {
       { timeout: 15_000 },
     );
     await clinician.evaluate(() => (window as unknown as { consultation: { admit(): void } }).consultation.admit());
-    await patient.locator('consult-room [part~="status"]').filter({ hasText: 'In the call.' }).waitFor({ timeout: 15_000 });
+    await patient
+      .locator('consult-room [part~="status"]')
+      .filter({ hasText: 'In the call.' })
+      .waitFor({ timeout: 15_000 });
     await decodesFrames(patient);
     await decodesFrames(clinician);
     const status = (
@@ -161,7 +168,9 @@ describe('a reload does not lock the patient out', () => {
     // The patient's call carries on.
     assert.equal(
       await patient.evaluate(
-        () => (window as unknown as { consultation: { state: { get(): { status: string } } } }).consultation.state.get().status,
+        () =>
+          (window as unknown as { consultation: { state: { get(): { status: string } } } }).consultation.state.get()
+            .status,
       ),
       'in-call',
     );

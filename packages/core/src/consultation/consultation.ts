@@ -743,9 +743,7 @@ async function ticketFrom(url: URL, body: object): Promise<JoinTicket> {
     throw new ConsultKitError('signalling-unreachable', 'The consultation server could not be reached.', { cause });
   }
   const answer = (await response.json().catch(() => undefined)) as
-    | (JoinTicket & { resourceType?: undefined })
-    | { resourceType: 'OperationOutcome'; issue?: LinkIssue[] }
-    | undefined;
+    (JoinTicket & { resourceType?: undefined }) | { resourceType: 'OperationOutcome'; issue?: LinkIssue[] } | undefined;
   if (response.ok && answer && answer.resourceType === undefined) return answer;
   throw linkError(response.status, (answer as { issue?: LinkIssue[] } | undefined)?.issue?.[0]);
 }

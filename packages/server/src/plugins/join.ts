@@ -64,7 +64,11 @@ export async function joinPlugin(app: FastifyInstance, options: JoinPluginOption
     return join.session(token);
   };
 
-  const sendTicket = (request: FastifyRequest, reply: FastifyReply, ticket: Awaited<ReturnType<JoinService['redeem']>>) => {
+  const sendTicket = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    ticket: Awaited<ReturnType<JoinService['redeem']>>,
+  ) => {
     const maxAge = Math.max(0, Math.floor((Date.parse(ticket.expiresAt) - Date.now()) / 1000));
     const secure = request.protocol === 'https' ? '; Secure' : '';
     reply.header(

@@ -56,7 +56,10 @@ let patients = 0;
 /** The first `count` free GP slots on `day` (2026-03-xx). */
 async function freeSlots(day: string, count = 1): Promise<Slot[]> {
   const bundle = (
-    await call<Bundle>('GET', `/fhir/Slot?status=free&schedule=Schedule/${fixture.gp.scheduleId}&start=${day}&_count=100`)
+    await call<Bundle>(
+      'GET',
+      `/fhir/Slot?status=free&schedule=Schedule/${fixture.gp.scheduleId}&start=${day}&_count=100`,
+    )
   ).body;
   return bundle
     .entry!.filter((e) => e.search?.mode === 'match')
@@ -310,8 +313,13 @@ describe('sessions end with the appointment', () => {
     const oldLink = await joinLinkFor(other.email);
     const [later] = await freeSlots('2026-03-10');
     assert.equal(
-      (await change(other.appointment, { slot: [{ reference: `Slot/${later!.id}` }], start: later!.start, end: later!.end }))
-        .status,
+      (
+        await change(other.appointment, {
+          slot: [{ reference: `Slot/${later!.id}` }],
+          start: later!.start,
+          end: later!.end,
+        })
+      ).status,
       200,
     );
     // At the old time, and at the new one: the old link says the appointment moved.

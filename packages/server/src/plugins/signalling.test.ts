@@ -178,7 +178,11 @@ describe('signalling peer ids come from the token alone', () => {
     // A peer cannot forge the ending for the other side: it is not relayed. The OFFER after it is
     // the sentinel: once it has arrived, the forged message would have too.
     other.send({ type: 'CK-SESSION-ENDED', dst: patient.claims.pid, payload: { reason: 'cancelled' } });
-    other.send({ type: 'OFFER', dst: patient.claims.pid, payload: { sdp: 'v=0', type: 'media', connectionId: 'mc_r' } });
+    other.send({
+      type: 'OFFER',
+      dst: patient.claims.pid,
+      payload: { sdp: 'v=0', type: 'media', connectionId: 'mc_r' },
+    });
     await waitFor(() => second.received.some((m) => m.type === 'OFFER'));
     assert.deepEqual(
       second.received.map((m) => m.type),
@@ -186,7 +190,11 @@ describe('signalling peer ids come from the token alone', () => {
     );
     assert.ok(!first.received.some((m) => m.type === 'OFFER'), 'the replaced socket gets nothing more');
     // The replacement is the peer: what it sends is relayed as from the patient.
-    second.send({ type: 'ANSWER', dst: clinician.claims.pid, payload: { sdp: 'v=0', type: 'media', connectionId: 'mc_r' } });
+    second.send({
+      type: 'ANSWER',
+      dst: clinician.claims.pid,
+      payload: { sdp: 'v=0', type: 'media', connectionId: 'mc_r' },
+    });
     await waitFor(() => other.received.some((m) => m.type === 'ANSWER'));
     second.close();
     other.close();
