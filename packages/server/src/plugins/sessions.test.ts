@@ -356,6 +356,11 @@ describe('sessions end with the appointment', () => {
         assert.equal(resumed.body.appointmentId, String(appointment.id));
         assert.match(resumed.headers.get('set-cookie') ?? '', /HttpOnly/);
       }
+      // Where the page moves itself once joined (the link out of the address bar): still the page.
+      const page = await call('GET', '/join/');
+      assert.equal(page.status, 200);
+      assert.match(page.headers.get('content-type') ?? '', /text\/html/);
+      assert.equal(page.headers.get('cache-control'), 'no-store');
     });
 
     it('no cookie, another link, a revoked session: refused with a join problem', async () => {
