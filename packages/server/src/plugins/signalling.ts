@@ -46,15 +46,15 @@ function endSocket(ws: WebSocket, reason: SessionEndReason): void {
 export class LiveSessions {
   readonly #byPeer = new Map<string, { ws: WebSocket; sid: string | undefined }>();
   /** Sessions ended lately, with when: an upgrade checked just before its revocation is closed at once. */
-  readonly #ended = new Map<string, number>();
+  readonly #ended = new Map<string, { at: number; reason: SessionEndReason }>();
 
   /** Closes the sockets of `sessionIds`, telling each page `reason`. */
   end(sessionIds: readonly string[], reason: SessionEndReason): void {
     if (sessionIds.length === 0) return;
     const now = Date.now();
-    for (const [sid, at] of this.#ended) if (now - at > 10 * 60_000) this.#ended.delete(sid);
+    for (const [sid, { at }] of this.#ended) if (now - at > 10 * 60_000) this.#ended.delete(sid);
     const ids = new Set(sessionIds);
-    for (const sid of ids) this.#ended.set(sid, now);
+    for (const sid of ids) this.#ended.set(sid, { at: now, reason });
     for (const { ws, sid } of [...this.#byPeer.values()]) if (sid && ids.has(sid)) endSocket(ws, reason);
   }
 
@@ -65,8 +65,9 @@ export class LiveSessions {
 
   /** `ws` is now `peerId`'s socket; returns false (and closes it) when its session has just ended. */
   add(peerId: string, ws: WebSocket, sid: string | undefined): boolean {
-    if (sid && this.#ended.has(sid)) {
-      endSocket(ws, 'revoked');
+    const ended = sid ? this.#ended.get(sid) : undefined;
+    if (ended) {
+      endSocket(ws, ended.reason);
       return false;
     }
     this.#byPeer.set(peerId, { ws, sid });
