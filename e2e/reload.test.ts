@@ -56,8 +56,8 @@ describe('a reload does not lock the patient out', () => {
     await server?.stop();
   });
 
-  it('reload in the waiting room: back in without a second redeem, let in, both see frames; cancelled: told', async () => {
-    // A confirmed video appointment within the next day, and its link from the outbox.
+  /** A confirmed video appointment within the next day, and its join link from the outbox. */
+  async function videoAppointment() {
     const patientSide = new BookingClient({ baseUrl: `${server.url}/fhir` });
     const practice = new StaffClient({
       baseUrl: `${server.url}/fhir`,
@@ -84,6 +84,11 @@ describe('a reload does not lock the patient out', () => {
     const link = /Join: +(http:\/\/\S+\/join\/(\S+))/.exec(outbox.messages.find((m) => m.to === email)!.text);
     assert.ok(link, 'the confirmation carries the join link');
     const [, url, token] = link as unknown as [string, string, string];
+    return { booking, practice, url: url.replace('localhost', '127.0.0.1'), token };
+  }
+
+  it('reload in the waiting room: back in without a second redeem, let in, both see frames; cancelled: told', async () => {
+    const { booking, practice, url, token } = await videoAppointment();
 
     // The patient joins by link and waits.
     const patientContext = await browser.newContext({ permissions: ['camera', 'microphone'] });
@@ -95,7 +100,7 @@ describe('a reload does not lock the patient out', () => {
       if (request.url().endsWith('/api/join/redeem')) redeems++;
       if (request.url().endsWith('/api/join/resume')) resumes++;
     });
-    await patient.goto(url.replace('localhost', '127.0.0.1'));
+    await patient.goto(url);
     await patient.getByRole('button', { name: 'Join your video appointment' }).click();
     await patient.locator('device-check [part~="continue"]').click({ timeout: 15_000 });
     const waiting = patient.locator('waiting-room').getByText('You are in the waiting room');
@@ -161,7 +166,7 @@ describe('a reload does not lock the patient out', () => {
     // Another device (no cookie) with the used link: the plain "already used", saying what to do.
     const otherContext = await browser.newContext({ permissions: ['camera', 'microphone'] });
     const other = await otherContext.newPage();
-    await other.goto(url.replace('localhost', '127.0.0.1'));
+    await other.goto(url);
     await other.getByRole('button', { name: 'Join your video appointment' }).click();
     await other.getByRole('alert').getByText('This link has already been used').waitFor({ timeout: 10_000 });
     assert.match((await other.getByRole('alert').textContent()) ?? '', /ask the practice to send you a new link/);
@@ -188,6 +193,63 @@ describe('a reload does not lock the patient out', () => {
             .endReason,
       ),
       'cancelled',
+    );
+  });
+
+  it('a page offline when the practice sent a new link is told when its signalling comes back', async () => {
+    const { booking, url } = await videoAppointment();
+    const context = await browser.newContext({ permissions: ['camera', 'microphone'] });
+    // The phone's network: while "offline", new websockets go nowhere (fetch still works, as it
+    // would on a flaky connection coming back).
+    await context.addInitScript(() => {
+      const w = window as unknown as { ckSockets: WebSocket[]; ckOffline: boolean; WebSocket: typeof WebSocket };
+      w.ckSockets = [];
+      w.ckOffline = false;
+      const Native = w.WebSocket;
+      w.WebSocket = class extends Native {
+        constructor(address: string | URL, protocols?: string | string[]) {
+          super(w.ckOffline ? String(address).replace(/\/\/[^/]+/, '//127.0.0.1:9') : address, protocols);
+          w.ckSockets.push(this);
+        }
+      };
+    });
+    const patient = await context.newPage();
+    patient.on('pageerror', (error) => console.error('[patient]', error.message));
+    await patient.goto(url);
+    await patient.getByRole('button', { name: 'Join your video appointment' }).click();
+    await patient.locator('device-check [part~="continue"]').click({ timeout: 15_000 });
+    await patient.locator('waiting-room').getByText('You are in the waiting room').waitFor({ timeout: 15_000 });
+    // The network drops: the server closes nothing, it just loses the socket.
+    await patient.evaluate(() => {
+      const w = window as unknown as { ckSockets: WebSocket[]; ckOffline: boolean };
+      w.ckOffline = true;
+      for (const socket of w.ckSockets) if (socket.url.includes('/signal/peerjs')) socket.close();
+    });
+    await patient.waitForFunction(
+      () =>
+        (window as unknown as { consultation: { state: { get(): { signalling: string } } } }).consultation.state.get()
+          .signalling === 'reconnecting',
+    );
+    // Meanwhile reception sends a new link: the old session is revoked, with no socket to tell.
+    const sent = await fetch(`${server.url}/api/consultations/${booking.id}/invitations`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${STAFF_KEY}` },
+    });
+    assert.equal(sent.status, 201);
+    await patient.evaluate(() => {
+      (window as unknown as { ckOffline: boolean }).ckOffline = false;
+    });
+    await patient
+      .locator('consult-room [part~="status"]')
+      .filter({ hasText: 'The practice has sent you a new link.' })
+      .waitFor({ timeout: 20_000 });
+    assert.equal(
+      await patient.evaluate(
+        () =>
+          (window as unknown as { consultation: { state: { get(): { endReason: string } } } }).consultation.state.get()
+            .endReason,
+      ),
+      'revoked',
     );
   });
 });

@@ -332,15 +332,43 @@ export class Consultation extends Emitter<ConsultationEvents> {
     });
   }
 
-  /** The signalling socket dropped: media carries on; reconnect with backoff (0.5 s doubling to 8 s). */
+  /**
+   * The signalling socket dropped: media carries on; reconnect with backoff (0.5 s doubling to 8 s).
+   * A session that the server ended while we were away (revoked, cancelled, moved: the socket that
+   * would have said so was down) ends with that reason instead of retrying for ever.
+   */
   #signallingLost(peer: Peer): void {
     if (this.#isOver() || this.#peer !== peer || peer.destroyed) return;
     this.#state.update({ signalling: 'reconnecting' });
     this.#later(() => {
       if (this.#isOver() || !peer.disconnected || peer.destroyed) return;
-      peer.reconnect();
+      void this.#endedByServer().then((reason) => {
+        if (reason) return this.#end(reason);
+        if (this.#isOver() || !peer.disconnected || peer.destroyed) return;
+        peer.reconnect();
+      });
     }, this.#signallingDelayMs);
     this.#signallingDelayMs = Math.min(this.#signallingDelayMs * 2, 8000);
+  }
+
+  /**
+   * For a ticket of a join session: why the server ended the session (it answers `410` with the
+   * reason's code), or null when it did not, or cannot be asked (the network is down).
+   */
+  async #endedByServer(): Promise<EndReason | null> {
+    const { appointmentId, token } = this.#options.ticket;
+    if (!appointmentId) return null;
+    try {
+      const response = await fetch(new URL('/api/ice-servers', this.#options.server), {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      if (response.status !== 410) return null;
+      const outcome = (await response.json().catch(() => undefined)) as { issue?: LinkIssue[] } | undefined;
+      const code = outcome?.issue?.[0]?.details?.coding?.[0]?.code as EndReason | undefined;
+      return code && SESSION_END_REASONS.includes(code) ? code : 'revoked';
+    } catch {
+      return null;
+    }
   }
 
   #signallingBack(): void {
