@@ -31,7 +31,11 @@ export type ConsultKitErrorCode =
   /** A join link for another role (a patient's opened as a clinician's). */
   | 'link-wrong-role'
   /** A join link to an appointment cancelled or already over. */
-  | 'link-cancelled';
+  | 'link-cancelled'
+  /** A join link to an appointment the practice moved: a new link for the new time was e-mailed. */
+  | 'link-rescheduled'
+  /** No session on this device to resume (or not from this link): join with the link instead. */
+  | 'session-missing';
 
 /** The one error type core throws and reports: `code` says what, `message` says it in words. */
 export class ConsultKitError extends Error {

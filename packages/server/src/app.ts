@@ -13,15 +13,15 @@ import type { Config } from './config.js';
 import { installErrorHandlers } from './errors.js';
 import { loadJoinKey } from './join/keys.js';
 import { appointmentPort, sendJoinLink } from './join/booking.js';
-import { JoinService } from './join/service.js';
+import { JoinError, JoinService } from './join/service.js';
 import { corsPlugin } from './plugins/cors.js';
 import { DEV_ROUTES, devJoinPlugin } from './plugins/dev.js';
 import { installSecurityHeaders } from './plugins/headers.js';
 import { loggerOptions } from './logging.js';
 import { joinPlugin } from './plugins/join.js';
 import { fhirPlugin } from './plugins/fhir.js';
-import { composeCancellation, composeConfirmation, mailPlugin } from './plugins/mail.js';
-import { SIGNAL_KEY, SIGNAL_PATH, signallingPlugin } from './plugins/signalling.js';
+import { composeCancellation, composeConfirmation, composeReschedule, mailPlugin } from './plugins/mail.js';
+import { LiveSessions, SIGNAL_KEY, SIGNAL_PATH, signallingPlugin } from './plugins/signalling.js';
 import { devStaffSessionPlugin, staffPlugin } from './plugins/staff.js';
 import { migrate, openStorage, type Storage } from './storage/index.js';
 import { SignallingTokens } from './tokens.js';
@@ -98,12 +98,19 @@ export async function createServer(
   // The join service and the booking service need each other: confirming a video appointment
   // issues its join link inside the confirming transaction; joining moves the appointment on.
   let join: JoinService | undefined;
+  // The live signalling sockets: revoking a session closes its socket once the change is committed.
+  const sessions = new LiveSessions();
   const booking = new BookingService({
     storage,
     events,
     composeConfirmation,
     composeCancellation,
+    composeReschedule,
     now,
+    revokeAccess: async (appointment, reason, tx) => {
+      const revoked = await join!.revokeWithin(tx, appointment.id, reason);
+      return () => sessions.end(revoked.sessions, reason);
+    },
     joinLink: async (appointment, tx) =>
       (
         await join!.inviteWithin(
@@ -161,7 +168,19 @@ export async function createServer(
 
   app.get('/healthz', async () => ({ status: 'ok', version: VERSION, storage: storage.kind }));
 
-  await app.register(signallingPlugin, { tokens });
+  await app.register(signallingPlugin, {
+    tokens,
+    sessions,
+    checkSession: async (token) => {
+      try {
+        await join!.session(token);
+        return null;
+      } catch (error) {
+        if (error instanceof JoinError) return error.problem;
+        throw error;
+      }
+    },
+  });
 
   const auth = new Auth({ staffKey: config.staffKey, secret: config.secret, repo: booking.repo, now, secureCookies });
   await app.register(fhirPlugin, {
@@ -190,6 +209,7 @@ export async function createServer(
     requireStaff: async (request) => auth.requireStaff(await auth.caller(request)),
     sendLink: (appointmentId, url, opensAt) => sendJoinLink(booking, appointmentId, url, opensAt),
     joinPage: serve.joinPage,
+    endSessions: (ids, reason) => sessions.end(ids, reason),
   });
 
   // Keep eight weeks of slots ahead: again every six hours (the first run was above).

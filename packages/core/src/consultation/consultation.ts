@@ -25,6 +25,10 @@ export interface ConsultationOptions {
   qualityIntervalMs?: number;
 }
 
+/** The message the server sends a socket whose session it ends, before closing it. */
+const SESSION_ENDED = 'CK-SESSION-ENDED';
+const SESSION_END_REASONS: readonly EndReason[] = ['replaced', 'cancelled', 'rescheduled', 'revoked'];
+
 /** While reconnecting, how long before the other side counts as gone. */
 const GIVE_UP_RECONNECTING_MS = 60_000;
 
@@ -61,6 +65,11 @@ export class Consultation extends Emitter<ConsultationEvents> {
   #timers = new Set<ReturnType<typeof setTimeout>>();
   #signallingDelayMs = 500;
   #reconnectingSince = 0;
+  /** This page's own id in `hello`: a declined page's late hellos are told from a rejoining one's. */
+  readonly #instance = Math.random().toString(36).slice(2);
+  /** The remote page's instance, from its last hello; and the instances the clinician declined. */
+  #remoteInstance: string | undefined;
+  readonly #declinedInstances = new Set<string>();
 
   constructor(options: ConsultationOptions) {
     super();
@@ -99,27 +108,24 @@ export class Consultation extends Emitter<ConsultationEvents> {
    * Redeems a join link (`{server}/join/{token}`, or the token alone) into a ticket: a deliberate
    * POST that uses the link up. Rejects with a `ConsultKitError` whose code says why not
    * (`link-invalid`, `link-early`, `link-expired`, `link-used`, `link-revoked`, `link-wrong-role`,
-   * `link-cancelled`), its message in plain words, and for `link-early` when the link opens.
+   * `link-cancelled`, `link-rescheduled`), its message in plain words, and for `link-early` when the
+   * link opens.
    */
   static async redeem(server: string | URL, link: string, role?: JoinTicket['role']): Promise<JoinTicket> {
-    const token = link.includes('/join/') ? decodeURIComponent(link.split('/join/')[1]!.split(/[?#]/)[0]!) : link;
-    let response: Response;
-    try {
-      response = await fetch(new URL('/api/join/redeem', server), {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(role ? { token, role } : { token }),
-        credentials: 'same-origin',
-      });
-    } catch (cause) {
-      throw new ConsultKitError('signalling-unreachable', 'The consultation server could not be reached.', { cause });
-    }
-    const body = (await response.json().catch(() => undefined)) as
-      | (JoinTicket & { resourceType?: undefined })
-      | { resourceType: 'OperationOutcome'; issue?: LinkIssue[] }
-      | undefined;
-    if (response.ok && body && body.resourceType === undefined) return body;
-    throw linkError(response.status, (body as { issue?: LinkIssue[] } | undefined)?.issue?.[0]);
+    const token = linkToken(link);
+    return ticketFrom(new URL('/api/join/redeem', server), role ? { token, role } : { token });
+  }
+
+  /**
+   * Finds again the session this browser started (its HttpOnly cookie), after a reload or a browser
+   * restart, without using the link up: resolves to the same ticket `redeem` gave. With `link`, only
+   * a session started from that link. Rejects with a `ConsultKitError`: `session-missing` when there
+   * is none (offer "Join" and `redeem`), or why the session ended (`link-revoked`,
+   * `link-cancelled`, `link-rescheduled`, `link-expired`, `link-invalid`).
+   */
+  static async resume(server: string | URL, link?: string): Promise<JoinTicket> {
+    const token = link === undefined ? undefined : linkToken(link);
+    return ticketFrom(new URL('/api/join/resume', server), token ? { token } : {});
   }
 
   /** The consultation's state; subscribe to follow it. */
@@ -200,6 +206,7 @@ export class Consultation extends Emitter<ConsultationEvents> {
       throw new ConsultKitError('invalid-state', `Nobody with peer id ${peerId} is waiting`);
     }
     this.#control.send({ type: 'decline', message: String(message).slice(0, 500) });
+    if (this.#remoteInstance !== undefined) this.#declinedInstances.add(this.#remoteInstance);
     this.#setPresence(peerId, 'left');
     this.#dropCall();
   }
@@ -291,6 +298,15 @@ export class Consultation extends Emitter<ConsultationEvents> {
     });
     peer.on('call', (call) => this.#answer(call));
     peer.on('connection', (connection) => this.#control.adopt(connection));
+    // The server ends a session (replaced by another socket, revoked, cancelled, rescheduled) with
+    // this message before closing the socket: end rather than reconnect.
+    const onSessionEnded = (message: { type?: unknown; payload?: { reason?: unknown } }) => {
+      if (message?.type !== SESSION_ENDED) return;
+      const reason = message.payload?.reason;
+      this.#end(SESSION_END_REASONS.includes(reason as EndReason) ? (reason as EndReason) : 'revoked');
+    };
+    peer.socket.on('message', onSessionEnded);
+    this.#stops.push(() => peer.socket.off('message', onSessionEnded));
     this.#stops.push(
       handleIceRestarts(peer, (peerId, callId) =>
         this.#call?.connectionId === callId && this.#call.peer === peerId ? this.#call : null,
@@ -322,15 +338,43 @@ export class Consultation extends Emitter<ConsultationEvents> {
     });
   }
 
-  /** The signalling socket dropped: media carries on; reconnect with backoff (0.5 s doubling to 8 s). */
+  /**
+   * The signalling socket dropped: media carries on; reconnect with backoff (0.5 s doubling to 8 s).
+   * A session that the server ended while we were away (revoked, cancelled, moved: the socket that
+   * would have said so was down) ends with that reason instead of retrying for ever.
+   */
   #signallingLost(peer: Peer): void {
     if (this.#isOver() || this.#peer !== peer || peer.destroyed) return;
     this.#state.update({ signalling: 'reconnecting' });
     this.#later(() => {
       if (this.#isOver() || !peer.disconnected || peer.destroyed) return;
-      peer.reconnect();
+      void this.#endedByServer().then((reason) => {
+        if (reason) return this.#end(reason);
+        if (this.#isOver() || !peer.disconnected || peer.destroyed) return;
+        peer.reconnect();
+      });
     }, this.#signallingDelayMs);
     this.#signallingDelayMs = Math.min(this.#signallingDelayMs * 2, 8000);
+  }
+
+  /**
+   * For a ticket of a join session: why the server ended the session (it answers `410` with the
+   * reason's code), or null when it did not, or cannot be asked (the network is down).
+   */
+  async #endedByServer(): Promise<EndReason | null> {
+    const { appointmentId, token } = this.#options.ticket;
+    if (!appointmentId) return null;
+    try {
+      const response = await fetch(new URL('/api/ice-servers', this.#options.server), {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      if (response.status !== 410) return null;
+      const outcome = (await response.json().catch(() => undefined)) as { issue?: LinkIssue[] } | undefined;
+      const code = outcome?.issue?.[0]?.details?.coding?.[0]?.code as EndReason | undefined;
+      return code && SESSION_END_REASONS.includes(code) ? code : 'revoked';
+    } catch {
+      return null;
+    }
   }
 
   #signallingBack(): void {
@@ -343,7 +387,7 @@ export class Consultation extends Emitter<ConsultationEvents> {
 
   #controlOpened(): void {
     const { role } = this.#options.ticket;
-    this.#control.send({ type: 'hello', role, admitted: this.#state.get().admitted });
+    this.#control.send({ type: 'hello', role, admitted: this.#state.get().admitted, instance: this.#instance });
     if (role === 'clinician') {
       if (this.#state.get().admitted) this.#control.send({ type: 'admit' });
       this.#placeCall();
@@ -356,6 +400,10 @@ export class Consultation extends Emitter<ConsultationEvents> {
     const remote = this.#options.ticket.remotePeerId;
     switch (message.type) {
       case 'hello': {
+        // A hello still in flight from the page just declined (it said hello on two channels at
+        // once) must not bring it back as waiting; the same patient rejoining is another page.
+        if (message.instance !== undefined && this.#declinedInstances.has(message.instance)) break;
+        this.#remoteInstance = message.instance;
         if (this.#options.ticket.role === 'clinician') {
           const presence = this.#state.get().admitted ? 'admitted' : 'waiting';
           const was = this.#participant(remote)?.presence;
@@ -714,20 +762,56 @@ function warmStream(stream: MediaStream): MediaStream {
   );
 }
 
+/** The token of a join link (`{server}/join/{token}`), or the token itself. */
+function linkToken(link: string): string {
+  return link.includes('/join/') ? decodeURIComponent(link.split('/join/')[1]!.split(/[?#]/)[0]!) : link;
+}
+
+/** POSTs `body` to a join endpoint; the ticket it answers, or the typed error of its refusal. */
+async function ticketFrom(url: URL, body: object): Promise<JoinTicket> {
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+      credentials: 'same-origin',
+    });
+  } catch (cause) {
+    throw new ConsultKitError('signalling-unreachable', 'The consultation server could not be reached.', { cause });
+  }
+  const answer = (await response.json().catch(() => undefined)) as
+    (JoinTicket & { resourceType?: undefined }) | { resourceType: 'OperationOutcome'; issue?: LinkIssue[] } | undefined;
+  if (response.ok && answer && answer.resourceType === undefined) return answer;
+  throw linkError(response.status, (answer as { issue?: LinkIssue[] } | undefined)?.issue?.[0]);
+}
+
 interface LinkIssue {
   diagnostics?: string;
   details?: { coding?: { code?: string }[] };
   extension?: { url: string; valueInstant?: string }[];
 }
 
-const LINK_PROBLEMS = ['invalid', 'early', 'expired', 'used', 'revoked', 'wrong-role', 'cancelled'] as const;
+const LINK_PROBLEMS = [
+  'invalid',
+  'early',
+  'expired',
+  'used',
+  'revoked',
+  'wrong-role',
+  'cancelled',
+  'rescheduled',
+] as const;
 
-/** The typed error for a refused join link. */
+/** The typed error for a refused join link or session. */
 function linkError(status: number, issue: LinkIssue | undefined): ConsultKitError {
   const problem = issue?.details?.coding?.[0]?.code;
-  const code = (LINK_PROBLEMS as readonly string[]).includes(problem ?? '')
-    ? (`link-${problem}` as ConsultKitError['code'])
-    : 'link-invalid';
+  const code =
+    problem === 'no-session'
+      ? 'session-missing'
+      : (LINK_PROBLEMS as readonly string[]).includes(problem ?? '')
+        ? (`link-${problem}` as ConsultKitError['code'])
+        : 'link-invalid';
   const error = new ConsultKitError(code, issue?.diagnostics ?? `The server refused the link (${status}).`);
   const opensAt = issue?.extension?.find((e) => e.url === 'urn:consultkit:opens-at')?.valueInstant;
   if (opensAt) (error as ConsultKitError & { opensAt?: Date }).opensAt = new Date(opensAt);

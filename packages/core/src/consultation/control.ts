@@ -4,7 +4,7 @@ import type { Role } from './types.js';
 /** Messages on the control channel, beside the call. */
 export type ControlMessage =
   /** Sent by each side when a channel opens: who I am, and whether I count myself admitted. */
-  | { type: 'hello'; role: Role; admitted: boolean }
+  | { type: 'hello'; role: Role; admitted: boolean; instance?: string }
   /** Clinician → patient: come in. */
   | { type: 'admit' }
   /** Clinician → patient: not now, with a message for the patient. */

@@ -80,7 +80,7 @@ export interface ConsultationState {
   quality: QualitySample | null;
   /** The audio output chosen for the call (apply with `setSinkId`), or null for the default. */
   speakerId: string | null;
-  /** Why the consultation ended, when `status` is `ended`. */
+  /** Why the consultation ended, when `status` is `ended` (see `EndReason`). */
   endReason: EndReason | null;
   /** The clinician's message when they declined the patient. */
   declineMessage: string | null;
@@ -88,8 +88,18 @@ export interface ConsultationState {
   error: ConsultKitError | null;
 }
 
-/** Why a consultation ended. */
-export type EndReason = 'local-hang-up' | 'remote-hang-up' | 'declined';
+/**
+ * Why a consultation ended.
+ * - `local-hang-up`: this side hung up. `remote-hang-up`: the other side did.
+ * - `declined`: the clinician declined the waiting patient (`declineMessage` holds their words).
+ * - The server ended this side's session (its signalling socket was closed with the reason):
+ *   `replaced`: the same session was opened again elsewhere (another tab, or this page reloaded);
+ *   `cancelled`: the practice cancelled (or declined) the appointment;
+ *   `rescheduled`: the practice moved the appointment to another time (a new link was e-mailed);
+ *   `revoked`: the practice sent a new link, which replaces this one.
+ */
+export type EndReason =
+  'local-hang-up' | 'remote-hang-up' | 'declined' | 'replaced' | 'cancelled' | 'rescheduled' | 'revoked';
 
 /** The typed events of a `Consultation`, beside its state store. */
 export interface ConsultationEvents {

@@ -3,6 +3,7 @@ import { property, state } from 'lit/decorators.js';
 import { localized, msg } from '@lit/localize';
 import type { Consultation, ConsultationState } from '@consultkit/core';
 import { ConsultKitElement } from '../internal/consultkit-element.js';
+import { sessionEndedMessage } from '../internal/end-reason.js';
 import { StoreController } from '../internal/store-controller.js';
 import { baseStyles } from '../internal/tokens.styles.js';
 import { consultRoomStyles } from './consult-room.styles.js';
@@ -195,7 +196,7 @@ export class ConsultRoom extends ConsultKitElement {
       case 'ended':
         return state.endReason === 'declined'
           ? msg('The clinician could not see you now.')
-          : msg('The consultation has ended.');
+          : (sessionEndedMessage(state.endReason, state.role) ?? msg('The consultation has ended.'));
       case 'failed':
         return msg('Could not join the consultation.');
     }

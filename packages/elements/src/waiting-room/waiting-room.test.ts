@@ -1,7 +1,13 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import './define.js';
 import type { WaitingRoom } from './waiting-room.js';
-import { consultations as useConsultations, until, untilStatus } from '../../../../test-support/browser.js';
+import {
+  consultationId,
+  consultations as useConsultations,
+  ticket,
+  until,
+  untilStatus,
+} from '../../../../test-support/browser.js';
 
 const part = (el: WaitingRoom, name: string) => el.shadowRoot!.querySelector<HTMLElement>(`[part~="${name}"]`);
 
@@ -13,6 +19,19 @@ describe('<waiting-room>', () => {
     const el = await fixture<WaitingRoom>(html`<waiting-room .consultation=${patient}></waiting-room>`);
     expect(part(el, 'heading')!.textContent).to.contain('You are in the waiting room');
     expect(part(el, 'message')!.textContent).to.contain('will not be seen or heard');
+    await expect(el).to.be.accessible();
+  });
+
+  it('tells the patient whose page was replaced (the same ticket opened again) why it closed; accessible', async () => {
+    const id = consultationId();
+    const patientTicket = await ticket(id, 'patient');
+    const patient = await consultations.create(id, 'patient', { ticket: patientTicket });
+    await patient.join();
+    const el = await fixture<WaitingRoom>(html`<waiting-room .consultation=${patient}></waiting-room>`);
+    await (await consultations.create(id, 'patient', { ticket: patientTicket })).join();
+    await untilStatus(patient, 'ended');
+    await el.updateComplete;
+    expect(part(el, 'message')!.textContent).to.contain('opened in another window or on another device');
     await expect(el).to.be.accessible();
   });
 

@@ -3,6 +3,7 @@ import { property, state } from 'lit/decorators.js';
 import { localized, msg, str } from '@lit/localize';
 import type { Consultation, ConsultationState, Participant } from '@consultkit/core';
 import { ConsultKitElement } from '../internal/consultkit-element.js';
+import { sessionEndedMessage } from '../internal/end-reason.js';
 import { StoreController } from '../internal/store-controller.js';
 import { baseStyles } from '../internal/tokens.styles.js';
 import { waitingRoomStyles } from './waiting-room.styles.js';
@@ -65,6 +66,11 @@ export class WaitingRoom extends ConsultKitElement {
   }
 
   #patientView(state: ConsultationState) {
+    const ended = state.status === 'ended' ? sessionEndedMessage(state.endReason, state.role) : null;
+    if (ended) {
+      return html`<h2 part="heading">${msg('This video appointment has closed here')}</h2>
+        <p part="message">${ended}</p>`;
+    }
     if (state.status === 'ended' && state.endReason === 'declined') {
       return html`<h2 part="heading">${msg('The clinician cannot see you now')}</h2>
         ${

@@ -74,6 +74,12 @@ export type ComposeCancellation = (
   cancellation: { declined: boolean; message: string | undefined },
 ) => { subject: string; text: string };
 
+/** The e-mail telling a patient their appointment moved, with the new link for a video one. */
+export type ComposeReschedule = (
+  details: ConfirmationDetails,
+  change: { previousStart: Date },
+) => { subject: string; text: string };
+
 export interface BookingServiceOptions {
   storage: Storage;
   events: BookingEvents;
@@ -87,9 +93,23 @@ export interface BookingServiceOptions {
    * are a later step: without this hook the e-mail carries a placeholder line).
    */
   joinLink?: JoinLinkHook | undefined;
+  /** Without it, a moved appointment's patient is not e-mailed (nor sent a new video link). */
+  composeReschedule?: ComposeReschedule | undefined;
+  /**
+   * Revokes the join sessions and unused links an appointment change made obsolete (cancelled,
+   * declined, moved), in the change's transaction; returns work to run once it is committed
+   * (closing the revoked sessions' live sockets).
+   */
+  revokeAccess?: RevokeAccessHook | undefined;
 }
 
 export type JoinLinkHook = (appointment: AppointmentRow, tx: SqlExecutor) => Promise<string | undefined>;
+
+export type RevokeAccessHook = (
+  appointment: AppointmentRow,
+  reason: 'cancelled' | 'rescheduled',
+  tx: SqlExecutor,
+) => Promise<(() => void) | undefined>;
 
 /** Slots are generated this many days ahead (eight weeks). */
 export const PLANNING_HORIZON_DAYS = 56;
@@ -105,7 +125,7 @@ export function slotStatusFor(status: AppointmentStatus): SlotStatus {
 export const STAFF_TRANSITIONS: Readonly<Record<AppointmentStatus, readonly AppointmentStatus[]>> = {
   pending: ['booked', 'cancelled'],
   booked: ['arrived', 'fulfilled', 'noshow', 'cancelled'],
-  arrived: ['fulfilled'],
+  arrived: ['fulfilled', 'cancelled'],
   fulfilled: [],
   cancelled: [],
   noshow: [],
@@ -154,6 +174,8 @@ export class BookingService {
   private readonly compose: ComposeConfirmation;
   private readonly composeCancellation: ComposeCancellation | undefined;
   private readonly joinLink: JoinLinkHook | undefined;
+  private readonly composeReschedule: ComposeReschedule | undefined;
+  private readonly revokeAccess: RevokeAccessHook | undefined;
   readonly now: () => number;
 
   constructor(options: BookingServiceOptions) {
@@ -163,6 +185,8 @@ export class BookingService {
     this.compose = options.composeConfirmation;
     this.composeCancellation = options.composeCancellation;
     this.joinLink = options.joinLink;
+    this.composeReschedule = options.composeReschedule;
+    this.revokeAccess = options.revokeAccess;
     this.now = options.now ?? Date.now;
   }
 
@@ -265,8 +289,10 @@ export class BookingService {
   async update(id: number, caller: Caller, update: AppointmentUpdate, ifMatch?: number): Promise<AppointmentRow> {
     let changed = false;
     let appointment: AppointmentRow;
+    let afterCommit: (() => void)[] = [];
     try {
       appointment = await this.storage.transaction(async (tx) => {
+        afterCommit = [];
         const repo = new BookingRepository(tx);
         const current = await repo.appointment(id, { lock: true });
         if (!current) throw new HttpError(404, 'not-found', `Appointment/${id} does not exist`);
@@ -324,8 +350,15 @@ export class BookingService {
           now,
         });
         const updated = (await repo.appointment(id))!;
+        const cancelling = plan.status === 'cancelled' && current.status !== 'cancelled';
+        // Sessions and links of the old state go first: a confirmation or move issues a fresh link.
+        if ((cancelling || plan.slot) && this.revokeAccess) {
+          const done = await this.revokeAccess(updated, cancelling ? 'cancelled' : 'rescheduled', repo.db);
+          if (done) afterCommit.push(done);
+        }
         if (confirming) await this.queueConfirmation(repo, updated, now);
-        if (plan.status === 'cancelled' && current.status !== 'cancelled' && caller.kind === 'staff') {
+        else if (plan.slot && updated.status === 'booked') await this.queueReschedule(repo, updated, current, now);
+        if (cancelling && caller.kind === 'staff') {
           await this.queueCancellation(repo, updated, update.cancelationText, now);
         }
         return updated;
@@ -333,6 +366,13 @@ export class BookingService {
     } catch (error) {
       if (uniqueViolation(error) !== undefined && update.slot) throw this.slotTaken(update.slot.id);
       throw error;
+    }
+    for (const done of afterCommit) {
+      try {
+        done();
+      } catch {
+        // Closing sockets is best effort: the revocation is committed and enforced on every check.
+      }
     }
     if (changed) this.announce(appointment);
     return appointment;
@@ -428,6 +468,26 @@ export class BookingService {
       declined: appointment.cancelation_reason === 'declined',
       message,
     });
+    await repo.queueMail({
+      appointmentId: appointment.id,
+      to: appointment.patient_details.email,
+      subject: mail.subject,
+      body: mail.text,
+      now,
+    });
+  }
+
+  /** A moved appointment: the patient is e-mailed the new time, and a fresh link for a video one. */
+  private async queueReschedule(
+    repo: BookingRepository,
+    appointment: AppointmentRow,
+    previous: AppointmentRow,
+    now: Date,
+  ): Promise<void> {
+    if (!this.composeReschedule) return;
+    const joinUrl =
+      appointment.channel === 'Video' && this.joinLink ? await this.joinLink(appointment, repo.db) : undefined;
+    const mail = this.composeReschedule(this.details(appointment, joinUrl), { previousStart: previous.start_at });
     await repo.queueMail({
       appointmentId: appointment.id,
       to: appointment.patient_details.email,

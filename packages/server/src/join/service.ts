@@ -18,7 +18,33 @@ const AUDIENCE = 'consultkit:join';
 
 /** Why a link or session was refused; each has its own plain message and HTTP status. */
 export type JoinProblem =
-  'invalid' | 'early' | 'expired' | 'used' | 'revoked' | 'wrong-role' | 'cancelled' | 'not-video' | 'not-found';
+  | 'invalid'
+  | 'early'
+  | 'expired'
+  | 'used'
+  | 'revoked'
+  | 'rescheduled'
+  | 'wrong-role'
+  | 'cancelled'
+  | 'not-video'
+  | 'not-found'
+  | 'no-session';
+
+/**
+ * Why sessions and unused links were revoked: a new link was sent (`revoked`), the appointment was
+ * cancelled or declined (`cancelled`), or moved to another time (`rescheduled`).
+ */
+export type RevocationReason = 'revoked' | 'cancelled' | 'rescheduled';
+
+/** A live session, as `JoinService.session` finds it. */
+export interface SessionInfo {
+  appointmentId: number;
+  role: Role;
+  sessionId: string;
+  /** The link the session was started from (null for a clinician session of a vendor backend). */
+  invitationJti: string | null;
+  expiresAt: Date;
+}
 
 export class JoinError extends Error {
   constructor(
@@ -36,9 +62,11 @@ export class JoinError extends Error {
       case 'invalid':
         return 401;
       case 'not-found':
+      case 'no-session':
         return 404;
       case 'used':
       case 'revoked':
+      case 'rescheduled':
       case 'cancelled':
         return 410;
       case 'wrong-role':
@@ -101,6 +129,30 @@ export const consultationOf = (appointmentId: number) => `appt-${appointmentId}`
 
 const OTHER: Record<Role, Role> = { patient: 'clinician', clinician: 'patient' };
 
+/** Appointment statuses that end every session of the appointment. */
+const ENDED = new Set(['cancelled', 'noshow', 'entered-in-error']);
+
+/** The refusal of a link revoked for `reason`. */
+function revokedLink(reason: string | null): JoinError {
+  if (reason === 'rescheduled') {
+    return new JoinError(
+      'rescheduled',
+      'Your appointment has moved to a new time, so this link no longer works. We have e-mailed you a new link: please use that one.',
+    );
+  }
+  if (reason === 'cancelled') return new JoinError('cancelled', 'This appointment has been cancelled.');
+  return new JoinError('revoked', 'This link has been replaced by a newer one.');
+}
+
+/** The refusal of a session revoked for `reason`. */
+function revokedSession(reason: string | null): JoinError {
+  if (reason === 'rescheduled' || reason === 'cancelled') return revokedLink(reason);
+  return new JoinError(
+    'revoked',
+    'This session has ended: the practice sent a new link. Please use the link in their most recent e-mail.',
+  );
+}
+
 export class JoinService {
   readonly #now: () => Date;
 
@@ -154,15 +206,49 @@ export class JoinService {
     return { url: `${this.options.baseUrl()}/join/${token}`, token, jti, opensAt: notBefore };
   }
 
-  /** Revokes every unused invitation for `role` to the appointment (before sending a fresh one). */
-  async revoke(appointmentId: number, role: Role): Promise<number> {
-    const rows = await this.storage.query(
-      `UPDATE join_invitation SET revoked_at = $3
-        WHERE appointment_id = $1 AND role = $2 AND redeemed_at IS NULL AND revoked_at IS NULL
+  /**
+   * Revokes, inside `db` (the transaction making the change), the appointment's live sessions and
+   * unused invitations: of one role, or of both. Returns the revoked sessions' ids, whose sockets
+   * are to be closed once the change is committed.
+   */
+  async revokeWithin(
+    db: SqlExecutor,
+    appointmentId: number,
+    reason: RevocationReason,
+    role?: Role,
+  ): Promise<{ sessions: string[]; invitations: number }> {
+    const now = this.#now();
+    const byRole = role ? 'AND role = $4' : '';
+    const args = role ? [appointmentId, now, reason, role] : [appointmentId, now, reason];
+    const invitations = await db.query(
+      `UPDATE join_invitation SET revoked_at = $2, revoked_reason = $3
+        WHERE appointment_id = $1 ${byRole} AND redeemed_at IS NULL AND revoked_at IS NULL
         RETURNING jti`,
-      [appointmentId, role, this.#now()],
+      args,
     );
-    return rows.length;
+    const sessions = await db.query<{ id: string }>(
+      `UPDATE join_session SET revoked_at = $2, revoked_reason = $3
+        WHERE appointment_id = $1 ${byRole} AND revoked_at IS NULL AND expires_at > $2
+        RETURNING id`,
+      args,
+    );
+    return { sessions: sessions.map((row) => row.id), invitations: invitations.length };
+  }
+
+  /**
+   * A new link for `role`, in one transaction with revoking that role's earlier sessions and unused
+   * links ("send a new link"). Close the returned sessions' sockets once this resolves.
+   */
+  async reissue(
+    appointmentId: number,
+    role: Role,
+  ): Promise<{ invitation: Invitation; revokedInvitations: number; revokedSessions: string[] }> {
+    const appointment = await this.#videoAppointment(appointmentId);
+    return this.storage.transaction(async (tx) => {
+      const revoked = await this.revokeWithin(tx, appointmentId, 'revoked', role);
+      const invitation = await this.inviteWithin(tx, appointment, role);
+      return { invitation, revokedInvitations: revoked.invitations, revokedSessions: revoked.sessions };
+    });
   }
 
   /**
@@ -170,7 +256,7 @@ export class JoinService {
    * atomically, and starts a session. Throws a `JoinError` saying which check failed.
    */
   async redeem(token: string, expectedRole?: Role): Promise<JoinTicket> {
-    const claims = await this.#verify(token);
+    const claims = await this.#verifyOrRevoked(token);
     const role = claims.role;
     if (expectedRole && role !== expectedRole) {
       throw new JoinError('wrong-role', `This link is for the ${role}, not the ${expectedRole}.`);
@@ -189,13 +275,13 @@ export class JoinService {
     );
     const row = consumed[0];
     if (!row) {
-      const [known] = await this.storage.query<{ revoked_at: Date | null; redeemed_at: Date | null }>(
-        'SELECT revoked_at, redeemed_at FROM join_invitation WHERE jti = $1',
-        [claims.jti],
-      );
+      const known = await this.#invitation(claims.jti);
       if (!known) throw new JoinError('invalid', 'This link is not one we issued.');
-      if (known.revoked_at) throw new JoinError('revoked', 'This link has been replaced by a newer one.');
-      throw new JoinError('used', 'This link has already been used.');
+      if (known.revoked_at) throw revokedLink(known.revoked_reason);
+      throw new JoinError(
+        'used',
+        'This link has already been used. If you joined on another device, carry on there; otherwise ask the practice to send you a new link.',
+      );
     }
     if (row.role !== role) throw new JoinError('wrong-role', 'This link does not match its invitation.');
     return this.#startSession(appointmentId, role, new Date(row.expires_at), claims.jti);
@@ -227,8 +313,11 @@ export class JoinService {
     return this.appointments.markFulfilled(appointmentId);
   }
 
-  /** The session behind a signalling token, or a `JoinError`. */
-  session(token: string): { appointmentId: number; role: Role; sessionId: string } {
+  /**
+   * The live session behind a signalling token, or a `JoinError`: the token must be valid, its
+   * session known, not revoked, not expired, and its appointment neither cancelled nor a no-show.
+   */
+  async session(token: string): Promise<SessionInfo> {
     let claims;
     try {
       claims = this.tokens.verify(token);
@@ -237,7 +326,48 @@ export class JoinService {
     }
     const match = /^appt-(\d+)$/.exec(claims.cid);
     if (!match || !claims.sid) throw new JoinError('invalid', 'This is not a consultation session.');
-    return { appointmentId: Number(match[1]), role: claims.role, sessionId: claims.sid };
+    const appointmentId = Number(match[1]);
+    const [row] = await this.storage.query<{
+      appointment_id: number;
+      role: string;
+      invitation_jti: string | null;
+      expires_at: Date;
+      revoked_at: Date | null;
+      revoked_reason: string | null;
+    }>(
+      `SELECT appointment_id, role, invitation_jti, expires_at, revoked_at, revoked_reason
+         FROM join_session WHERE id = $1`,
+      [claims.sid],
+    );
+    if (!row || row.appointment_id !== appointmentId || row.role !== claims.role) {
+      throw new JoinError('invalid', 'This session is not one we started.');
+    }
+    if (row.revoked_at) throw revokedSession(row.revoked_reason);
+    const expiresAt = new Date(row.expires_at);
+    if (expiresAt <= this.#now()) throw new JoinError('expired', 'This session has expired: the appointment is over.');
+    const appointment = await this.appointments.get(appointmentId);
+    if (!appointment || ENDED.has(appointment.status)) {
+      throw new JoinError('cancelled', 'This appointment has been cancelled.');
+    }
+    return { appointmentId, role: claims.role, sessionId: claims.sid, invitationJti: row.invitation_jti, expiresAt };
+  }
+
+  /**
+   * Back into a live session on the device that holds it (`sessionToken`, from its cookie), after a
+   * reload or a browser restart, without redeeming the link again. With `link`, the session must
+   * have been started from that link (checked by signature, not consumed). Answers the same ticket
+   * as the redeem did.
+   */
+  async resume(sessionToken: string | undefined, link?: string): Promise<JoinTicket> {
+    if (!sessionToken) throw new JoinError('no-session', 'There is no session on this device to return to.');
+    const session = await this.session(sessionToken);
+    if (link !== undefined) {
+      const { jti } = await this.#verify(link);
+      if (session.invitationJti !== jti) {
+        throw new JoinError('no-session', 'The session on this device was not started from this link.');
+      }
+    }
+    return this.#ticket(session.appointmentId, session.role, sessionToken, session.expiresAt);
   }
 
   async #startSession(appointmentId: number, role: Role, expires: Date, jti: string | null): Promise<JoinTicket> {
@@ -250,11 +380,16 @@ export class JoinService {
        VALUES ($1, $2, $3, $4, $5, $6, $7)`,
       [sid, appointmentId, role, claims.pid, jti, this.#now(), expires],
     );
+    return this.#ticket(appointmentId, role, token, expires);
+  }
+
+  #ticket(appointmentId: number, role: Role, token: string, expires: Date): JoinTicket {
+    const cid = consultationOf(appointmentId);
     return {
       consultationId: cid,
       appointmentId: String(appointmentId),
       role,
-      peerId: claims.pid,
+      peerId: this.tokens.peerId(cid, role),
       remotePeerId: this.tokens.peerId(cid, OTHER[role]),
       token,
       signalling: this.signalling,
@@ -269,6 +404,32 @@ export class JoinService {
     if (appointment.channel !== 'Video')
       throw new JoinError('not-video', 'This appointment is not a video appointment.');
     return appointment;
+  }
+
+  async #invitation(jti: string) {
+    const [row] = await this.storage.query<{
+      revoked_at: Date | null;
+      revoked_reason: string | null;
+      redeemed_at: Date | null;
+    }>('SELECT revoked_at, redeemed_at, revoked_reason FROM join_invitation WHERE jti = $1', [jti]);
+    return row;
+  }
+
+  /**
+   * `#verify`, but a link revoked before its time window says why it was revoked rather than
+   * "early" or "expired": a link to an appointment moved a week later is refused as rescheduled.
+   */
+  async #verifyOrRevoked(token: string): Promise<{ sub: string; jti: string; role: Role }> {
+    try {
+      return await this.#verify(token);
+    } catch (error) {
+      // Early or expired are only said of a link whose signature held.
+      if (!(error instanceof JoinError) || (error.problem !== 'early' && error.problem !== 'expired')) throw error;
+      const jti = decodeJwt(token).jti;
+      const known = typeof jti === 'string' ? await this.#invitation(jti) : undefined;
+      if (known?.revoked_at) throw revokedLink(known.revoked_reason);
+      throw error;
+    }
   }
 
   async #verify(token: string): Promise<{ sub: string; jti: string; role: Role }> {

@@ -420,13 +420,38 @@ describe('join links', () => {
 
 describe('TURN credentials for sessions', () => {
   it('mints time-limited coturn REST credentials for the configured TURN servers', async () => {
-    const { server: turnServer, url: turnUrl } = await startTestServer({
-      CONSULTKIT_SEED_DEMO: 'false',
-      CONSULTKIT_TURN_URLS: 'turn:turn.example.nhs.uk:3478?transport=udp,turns:turn.example.nhs.uk:5349',
-      CONSULTKIT_TURN_SECRET: 'shared-secret',
-    });
+    let now = TEST_NOW;
+    const { server: turnServer, url: turnUrl } = await startTestServer(
+      {
+        CONSULTKIT_SEED_DEMO: 'false',
+        CONSULTKIT_TURN_URLS: 'turn:turn.example.nhs.uk:3478?transport=udp,turns:turn.example.nhs.uk:5349',
+        CONSULTKIT_TURN_SECRET: 'shared-secret',
+      },
+      {},
+      { now: () => now },
+    );
     try {
-      const { token } = turnServer.tokens.issue('appt-1', 'patient', { sid: 'session' });
+      // A real session (ICE servers need a live one): an appointment booked on the fixture's clock,
+      // its session row valid for an hour of today.
+      const { gp } = await seedBookingFixture(turnServer.storage);
+      const [slot] = await turnServer.storage.query<{ id: number; start_at: Date; end_at: Date }>(
+        `SELECT id, start_at, end_at FROM slot WHERE schedule_id = $1 AND status = 'free' AND start_at > $2 ORDER BY start_at LIMIT 1`,
+        [gp.scheduleId, new Date(TEST_NOW)],
+      );
+      const { appointment } = await turnServer.booking.book({
+        slotId: slot!.id,
+        start: new Date(slot!.start_at).getTime(),
+        end: new Date(slot!.end_at).getTime(),
+        channel: 'Video',
+        patient: { name: [{ given: ['Ada'], family: 'Turn' }], birthDate: '1980-01-01', email: 'turn@example.org' },
+      });
+      now = Date.now();
+      const { token, claims } = turnServer.tokens.issue(`appt-${appointment.id}`, 'patient', { sid: 'session' });
+      await turnServer.storage.query(
+        `INSERT INTO join_session (id, appointment_id, role, peer_id, created_at, expires_at)
+         VALUES ('session', $1, 'patient', $2, $3, $4)`,
+        [appointment.id, claims.pid, new Date(now), new Date(now + 3_600_000)],
+      );
       const answer = (await (
         await fetch(`${turnUrl}/api/ice-servers`, { headers: { authorization: `Bearer ${token}` } })
       ).json()) as { iceServers: { urls: string[]; username: string; credential: string }[] };

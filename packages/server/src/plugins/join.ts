@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HttpError, operationOutcome } from '../errors.js';
-import { JoinError, type JoinService } from '../join/service.js';
+import { JoinError, type JoinService, type RevocationReason } from '../join/service.js';
 import { ROLES, type Role } from '../tokens.js';
 
 export const SESSION_COOKIE = 'ck_session';
@@ -21,6 +21,8 @@ export interface JoinPluginOptions {
   sendLink: (appointmentId: number, url: string, opensAt: Date) => Promise<void>;
   /** The HTML page a join link opens; the token stays in the address, read by its script. */
   joinPage: string | undefined;
+  /** Closes the live signalling sockets of revoked sessions, telling each page why. */
+  endSessions: (sessionIds: readonly string[], reason: RevocationReason) => void;
 }
 
 /** The problem code travels in `issue[0].details.coding[0].code` so pages can say it their way. */
@@ -57,14 +59,25 @@ export async function joinPlugin(app: FastifyInstance, options: JoinPluginOption
   });
 
   /** The session of the request: `Authorization: Bearer <session token>` or the session cookie. */
-  const session = (request: FastifyRequest) => {
+  const session = async (request: FastifyRequest) => {
     const header = /^Bearer +(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
     const token = header ?? cookie(request, SESSION_COOKIE);
     if (!token) throw new JoinError('invalid', 'There is no consultation session: open your link again.');
     return join.session(token);
   };
 
-  // A wildcard, not `:token`: a JWT is longer than the router's limit for a named parameter.
+  const sendTicket = (reply: FastifyReply, ticket: Awaited<ReturnType<JoinService['redeem']>>) => {
+    const maxAge = Math.max(0, Math.floor((Date.parse(ticket.expiresAt) - Date.now()) / 1000));
+    const secure = options.secureCookies ? '; Secure' : '';
+    reply.header(
+      'set-cookie',
+      `${SESSION_COOKIE}=${encodeURIComponent(ticket.token)}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAge}${secure}`,
+    );
+    return reply.header('cache-control', 'no-store').send(ticket);
+  };
+
+  // A wildcard, not `:token`: a JWT is longer than the router's limit for a named parameter. It
+  // also serves `/join/`, where the page moves itself once joined (the link leaves the address bar).
   app.get('/join/*', async (_request, reply) => {
     if (!options.joinPage) throw new HttpError(404, 'not-found', 'No join page is installed on this server.');
     const html = await readFile(options.joinPage, 'utf8');
@@ -85,14 +98,22 @@ export async function joinPlugin(app: FastifyInstance, options: JoinPluginOption
     if (role !== undefined && (typeof role !== 'string' || !ROLES.includes(role as Role))) {
       throw new HttpError(400, 'value', `role: expected one of ${ROLES.join(', ')}`);
     }
-    const ticket = await join.redeem(body.token, role as Role | undefined);
-    const maxAge = Math.max(0, Math.floor((Date.parse(ticket.expiresAt) - Date.now()) / 1000));
-    const secure = options.secureCookies ? '; Secure' : '';
-    reply.header(
-      'set-cookie',
-      `${SESSION_COOKIE}=${encodeURIComponent(ticket.token)}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAge}${secure}`,
-    );
-    return reply.header('cache-control', 'no-store').send(ticket);
+    return sendTicket(reply, await join.redeem(body.token, role as Role | undefined));
+  });
+
+  /**
+   * Back into the session this device holds (its cookie) after a reload or a browser restart,
+   * without redeeming the link again; with `{ token }` (the link), only if the session came from
+   * that link. 404 `no-session` (or why the session ended) tells the page to offer "Join" instead.
+   */
+  app.post<{ Body: { token?: unknown } | undefined }>('/api/join/resume', async (request, reply) => {
+    const body = request.body;
+    if (body !== undefined && body !== null && (typeof body !== 'object' || Array.isArray(body))) {
+      throw new HttpError(400, 'value', 'Expected no body, or a JSON body { "token": "…" }');
+    }
+    const link = body?.token;
+    if (link !== undefined && typeof link !== 'string') throw new HttpError(400, 'value', 'token: expected a string');
+    return sendTicket(reply, await join.resume(cookie(request, SESSION_COOKIE), link));
   });
 
   app.post('/api/consultations/:id/clinician-token', async (request, reply) => {
@@ -111,20 +132,28 @@ export async function joinPlugin(app: FastifyInstance, options: JoinPluginOption
     if (typeof role !== 'string' || !ROLES.includes(role as Role)) {
       throw new HttpError(400, 'value', `role: expected one of ${ROLES.join(', ')}`);
     }
-    const revoked = await join.revoke(id, role as Role);
-    const { url, opensAt } = await join.invite(id, role as Role);
+    const { invitation, revokedInvitations, revokedSessions } = await join.reissue(id, role as Role);
+    options.endSessions(revokedSessions, 'revoked');
+    const { url, opensAt } = invitation;
     if (role === 'patient') await options.sendLink(id, url, opensAt);
-    return reply.code(201).send({ role, url, opensAt: opensAt.toISOString(), revoked, emailed: role === 'patient' });
+    return reply.code(201).send({
+      role,
+      url,
+      opensAt: opensAt.toISOString(),
+      revoked: revokedInvitations,
+      revokedSessions: revokedSessions.length,
+      emailed: role === 'patient',
+    });
   });
 
   app.get('/api/ice-servers', async (request, reply) => {
-    session(request); // only for a participant of some consultation
+    await session(request); // only for a live participant of some consultation
     return reply.header('cache-control', 'no-store').send({ iceServers: join.iceServers() });
   });
 
   const step = (role: Role, run: (id: number) => Promise<void>) => async (request: FastifyRequest) => {
     const id = appointmentId(request.params);
-    const mine = session(request);
+    const mine = await session(request);
     if (mine.appointmentId !== id) throw new JoinError('wrong-role', 'This session is for another appointment.');
     if (mine.role !== role) throw new JoinError('wrong-role', `Only the ${role} can do this.`);
     await run(id);

@@ -108,6 +108,41 @@ export function composeCancellation(
   };
 }
 
+/** The patient is told when the practice moves their appointment, with the new video link. */
+export function composeReschedule(
+  details: ConfirmationDetails,
+  { previousStart }: { previousStart: Date },
+): { subject: string; text: string } {
+  const when = formatLocalDateTime(details.start, details.timeZone);
+  const end = formatLocalDateTime(details.end, details.timeZone);
+  const was = formatLocalDateTime(previousStart, details.timeZone);
+  const lines = [
+    `Dear ${details.patientName || 'patient'},`,
+    '',
+    'The practice has moved your appointment to a new time.',
+    '',
+    `  With:        ${details.practitionerName} (${details.serviceDisplay})`,
+    `  New time:    ${when.date}, ${when.time} to ${end.time} (${when.zone})`,
+    `  Was:         ${was.date}, ${was.time}`,
+    `  How:         ${CHANNEL_WORDS[details.channel]}`,
+    `  Reference:   ${details.bookingReference}`,
+  ];
+  if (details.channel === 'Video') {
+    lines.push(
+      details.joinUrl
+        ? `  Join:        ${details.joinUrl}`
+        : '  Join:        the practice will send your new video link separately',
+      '',
+      'The video link you were sent before no longer works: please use this one.',
+    );
+  }
+  lines.push('', 'If the new time does not suit you, please call the practice.');
+  return {
+    subject: `Appointment moved: now ${when.date} at ${when.time}`,
+    text: `${lines.join('\n')}\n`,
+  };
+}
+
 export interface MailPluginOptions {
   auth: Auth;
   repo: BookingRepository;

@@ -90,3 +90,113 @@ describe('signalling relays only within one consultation', () => {
     clinician.close();
   });
 });
+
+/** Opens a socket with a raw query string; resolves to 'open' (the server said OPEN) or the refusal status. */
+function upgrade(url: string, query: string) {
+  const ws = new WebSocket(`${url.replace('http', 'ws')}/signal/peerjs?${query}`);
+  const received: { type: string; payload?: { reason?: string } }[] = [];
+  const outcome = new Promise<'open' | number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('neither OPEN nor a refusal within 5 s')), 5000);
+    ws.on('unexpected-response', (_req, res) => {
+      clearTimeout(timer);
+      resolve(res.statusCode ?? 0);
+      ws.terminate();
+    });
+    ws.on('message', (data) => {
+      const message = JSON.parse(String(data)) as (typeof received)[number];
+      received.push(message);
+      if (message.type === 'OPEN') {
+        clearTimeout(timer);
+        resolve('open');
+      }
+    });
+    ws.on('error', () => undefined);
+  });
+  const closed = new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('not closed within 5 s')), 5000);
+    ws.on('close', (code) => {
+      clearTimeout(timer);
+      resolve(code);
+    });
+  });
+  closed.catch(() => undefined);
+  return { outcome, received, closed, send: (m: object) => ws.send(JSON.stringify(m)), close: () => ws.close() };
+}
+
+describe('signalling peer ids come from the token alone', () => {
+  let server: ConsultKitServer;
+  let url: string;
+  before(async () => {
+    ({ server, url } = await startTestServer());
+  });
+  after(() => server.close());
+
+  it('refuses a repeated or unexpected query parameter before upgrading; the real peer still registers', async () => {
+    const x = server.tokens.issue('demo-squat', 'patient');
+    const y = server.tokens.issue('demo-squat', 'clinician');
+    const base = `key=consultkit&token=${x.token}`;
+    for (const query of [
+      `${base}&id=${x.claims.pid}&id=${y.claims.pid}`, // the attack: our check read the first id, `peer` the last
+      `${base}&id=${y.claims.pid}&id=${x.claims.pid}`,
+      `${base}&id=${x.claims.pid}&token=${y.token}`,
+      `${base}&id=${x.claims.pid}&key=consultkit`,
+      `${base}&id=${x.claims.pid}&version=1.5.4&version=1.5.4`,
+      `${base}&id=${x.claims.pid}&version=1.5.4&peer=${y.claims.pid}`,
+      `${base}&id=${x.claims.pid}&ID=${y.claims.pid}`,
+      `${base}&id=${y.claims.pid}`,
+    ]) {
+      assert.equal(await upgrade(url, query).outcome, 401, query.replace(/token=[^&]+/g, 'token=…'));
+    }
+    // What the PeerJS client sends is accepted, and the real Y is Y.
+    const realY = upgrade(url, `key=consultkit&id=${y.claims.pid}&token=${y.token}&version=1.5.4`);
+    assert.equal(await realY.outcome, 'open');
+    const realX = upgrade(url, `key=consultkit&id=${x.claims.pid}&token=${x.token}&version=1.5.4`);
+    assert.equal(await realX.outcome, 'open');
+    realX.send({ type: 'OFFER', dst: y.claims.pid, payload: { sdp: 'v=0', type: 'media', connectionId: 'mc_s' } });
+    await waitFor(() => realY.received.some((m) => m.type === 'OFFER'));
+    realX.close();
+    realY.close();
+  });
+
+  it('a second socket with the same ticket replaces the first, which is told "replaced" and closed', async () => {
+    const patient = server.tokens.issue('demo-replace', 'patient');
+    const clinician = server.tokens.issue('demo-replace', 'clinician');
+    const query = (t: typeof patient) => `key=consultkit&id=${t.claims.pid}&token=${t.token}&version=1.5.4`;
+    const first = upgrade(url, query(patient));
+    assert.equal(await first.outcome, 'open');
+    const other = upgrade(url, query(clinician));
+    assert.equal(await other.outcome, 'open');
+    // A reload, or the network back on a phone whose old socket the server still holds.
+    const second = upgrade(url, query(patient));
+    assert.equal(await second.outcome, 'open', 'the second socket is told OPEN (it would wait forever otherwise)');
+    assert.equal(await first.closed, 4001);
+    assert.deepEqual(
+      first.received.map((m) => m.type),
+      ['OPEN', 'CK-SESSION-ENDED'],
+    );
+    assert.deepEqual(first.received[1]!.payload, { reason: 'replaced' });
+    // A peer cannot forge the ending for the other side: it is not relayed. The OFFER after it is
+    // the sentinel: once it has arrived, the forged message would have too.
+    other.send({ type: 'CK-SESSION-ENDED', dst: patient.claims.pid, payload: { reason: 'cancelled' } });
+    other.send({
+      type: 'OFFER',
+      dst: patient.claims.pid,
+      payload: { sdp: 'v=0', type: 'media', connectionId: 'mc_r' },
+    });
+    await waitFor(() => second.received.some((m) => m.type === 'OFFER'));
+    assert.deepEqual(
+      second.received.map((m) => m.type),
+      ['OPEN', 'OFFER'],
+    );
+    assert.ok(!first.received.some((m) => m.type === 'OFFER'), 'the replaced socket gets nothing more');
+    // The replacement is the peer: what it sends is relayed as from the patient.
+    second.send({
+      type: 'ANSWER',
+      dst: clinician.claims.pid,
+      payload: { sdp: 'v=0', type: 'media', connectionId: 'mc_r' },
+    });
+    await waitFor(() => other.received.some((m) => m.type === 'ANSWER'));
+    second.close();
+    other.close();
+  });
+});

@@ -1,28 +1,106 @@
 /**
  * Signalling: the PeerJS server (`peer`) mounted on our HTTP server at `/signal`. The websocket
  * lives at `/signal/peerjs`; an upgrade is accepted only with a valid signalling token whose peer
- * id is the one asked for, else it is answered `401`. Messages are relayed only between
- * participants of the same consultation. The PeerJS HTTP API (id generation, peer listing) is not
- * exposed: the server assigns peer ids.
+ * id is the one asked for (and, for a join session, a session still live), else it is answered
+ * `401` before upgrading. The query may hold only what the PeerJS client sends (`key`, `id`,
+ * `token`, `version`), each once; the `peer` server is then shown a query we write, with the peer
+ * id of the verified token alone. Messages are relayed only between participants of the same
+ * consultation. The PeerJS HTTP API (id generation, peer listing) is not exposed: the server
+ * assigns peer ids.
+ *
+ * One socket per peer id: a second one with a valid ticket replaces the first, which is sent
+ * `CK-SESSION-ENDED` `{ reason: 'replaced' }` and closed (docs/decisions/0009-one-socket-per-peer.md).
+ * Revoked sessions' sockets are closed the same way, with the revocation's reason.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { ExpressPeerServer } from 'peer';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocket, WebSocketServer } from 'ws';
 import { DEMO_NAMESPACE, ROLES, TokenError, type SignallingClaims, type SignallingTokens } from '../tokens.js';
 
 export const SIGNAL_PATH = '/signal';
 export const SIGNAL_KEY = 'consultkit';
 const SOCKET_PATH = `${SIGNAL_PATH}/peerjs`;
 
-export interface SignallingOptions {
-  tokens: SignallingTokens;
+/** Why a page's session ended, sent in `CK-SESSION-ENDED` before its socket is closed. */
+export type SessionEndReason = 'replaced' | 'revoked' | 'cancelled' | 'rescheduled';
+
+/** The message a socket is sent before we close it. */
+export const SESSION_ENDED = 'CK-SESSION-ENDED';
+
+/** The close code of a socket we end (application range). */
+export const SESSION_ENDED_CLOSE_CODE = 4001;
+
+/** Tells a socket why its session ended, and closes it. */
+function endSocket(ws: WebSocket, reason: SessionEndReason): void {
+  if (ws.readyState !== WebSocket.OPEN) return;
+  ws.send(JSON.stringify({ type: SESSION_ENDED, payload: { reason } }));
+  ws.close(SESSION_ENDED_CLOSE_CODE, reason);
 }
 
+/**
+ * The live signalling sockets, by peer id and by join session: what lets a revocation close the
+ * sockets of the sessions it ended, and a second socket for a peer id replace the first.
+ */
+export class LiveSessions {
+  readonly #byPeer = new Map<string, { ws: WebSocket; sid: string | undefined }>();
+  /** Sessions ended lately, with when: an upgrade checked just before its revocation is closed at once. */
+  readonly #ended = new Map<string, { at: number; reason: SessionEndReason }>();
+
+  /** Closes the sockets of `sessionIds`, telling each page `reason`. */
+  end(sessionIds: readonly string[], reason: SessionEndReason): void {
+    if (sessionIds.length === 0) return;
+    const now = Date.now();
+    for (const [sid, { at }] of this.#ended) if (now - at > 10 * 60_000) this.#ended.delete(sid);
+    const ids = new Set(sessionIds);
+    for (const sid of ids) this.#ended.set(sid, { at: now, reason });
+    for (const { ws, sid } of [...this.#byPeer.values()]) if (sid && ids.has(sid)) endSocket(ws, reason);
+  }
+
+  /** The socket now live for `peerId`, if any. */
+  socketOf(peerId: string): WebSocket | undefined {
+    return this.#byPeer.get(peerId)?.ws;
+  }
+
+  /** `ws` is now `peerId`'s socket; returns false (and closes it) when its session has just ended. */
+  add(peerId: string, ws: WebSocket, sid: string | undefined): boolean {
+    const ended = sid ? this.#ended.get(sid) : undefined;
+    if (ended) {
+      endSocket(ws, ended.reason);
+      return false;
+    }
+    this.#byPeer.set(peerId, { ws, sid });
+    ws.once('close', () => {
+      if (this.#byPeer.get(peerId)?.ws === ws) this.#byPeer.delete(peerId);
+    });
+    return true;
+  }
+}
+
+export interface SignallingOptions {
+  tokens: SignallingTokens;
+  /** The live sockets, shared with whatever revokes sessions. */
+  sessions: LiveSessions;
+  /**
+   * Checks the join session behind a ticket with a session id (`sid`); resolves to why it may not
+   * signal (revoked, expired, appointment cancelled), or null when it may.
+   */
+  checkSession?: (token: string) => Promise<string | null>;
+}
+
+/** The query parameters the PeerJS client sends; nothing else is accepted. */
+const PARAMETERS = new Set(['key', 'id', 'token', 'version']);
+
 /** Why an upgrade was refused, for the log. */
-function refusal(req: IncomingMessage, tokens: SignallingTokens): string | SignallingClaims {
+function refusal(req: IncomingMessage, tokens: SignallingTokens): string | { claims: SignallingClaims; token: string } {
   const url = new URL(req.url ?? '/', 'http://localhost');
+  const seen = new Set<string>();
+  for (const name of url.searchParams.keys()) {
+    if (!PARAMETERS.has(name)) return `unexpected parameter ${name.slice(0, 40)}`;
+    if (seen.has(name)) return `repeated parameter ${name}`;
+    seen.add(name);
+  }
   const token = url.searchParams.get('token');
   const id = url.searchParams.get('id');
   if (url.searchParams.get('key') !== SIGNAL_KEY) return 'wrong key';
@@ -35,9 +113,10 @@ function refusal(req: IncomingMessage, tokens: SignallingTokens): string | Signa
     throw error;
   }
   if (id !== claims.pid) return 'peer id not the token’s';
-  if (!claims.sid && !claims.cid.startsWith(DEMO_NAMESPACE))
+  if (!claims.sid && !claims.cid.startsWith(DEMO_NAMESPACE)) {
     return 'a ticket without a session for a real consultation';
-  return claims;
+  }
+  return { claims, token };
 }
 
 /** Message types relayed between peers: PeerJS's own and our ICE restarts. */
@@ -60,8 +139,8 @@ function relayProblem(data: unknown, claims: SignallingClaims, sameConsultation:
   return null;
 }
 
-function refuse(socket: Duplex, status: 401 | 404, reason: string): void {
-  const text = status === 401 ? 'Unauthorized' : 'Not Found';
+function refuse(socket: Duplex, status: 401 | 404 | 503, reason: string): void {
+  const text = { 401: 'Unauthorized', 404: 'Not Found', 503: 'Service Unavailable' }[status];
   const body = `${text}: ${reason}\n`;
   socket.end(
     `HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n` +
@@ -69,7 +148,10 @@ function refuse(socket: Duplex, status: 401 | 404, reason: string): void {
   );
 }
 
-export async function signallingPlugin(app: FastifyInstance, { tokens }: SignallingOptions): Promise<void> {
+export async function signallingPlugin(
+  app: FastifyInstance,
+  { tokens, sessions, checkSession }: SignallingOptions,
+): Promise<void> {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   const peerServer = ExpressPeerServer(app.server, {
     path: SIGNAL_PATH,
@@ -88,6 +170,14 @@ export async function signallingPlugin(app: FastifyInstance, { tokens }: Signall
     engines: keep((peerServer as unknown as { engines: object }).engines),
   });
 
+  // The peer ids the `peer` server holds a client for: a socket for one of them is swapped in
+  // under the same client, and `peer` then sends no OPEN (we do).
+  const registered = new Map<string, unknown>();
+  peerServer.on('connection', (client: { getId(): string }) => registered.set(client.getId(), client));
+  peerServer.on('disconnect', (client: { getId(): string }) => {
+    if (registered.get(client.getId()) === client) registered.delete(client.getId());
+  });
+
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (path !== SOCKET_PATH) {
@@ -95,14 +185,45 @@ export async function signallingPlugin(app: FastifyInstance, { tokens }: Signall
       return;
     }
     const verdict = refusal(req, tokens);
-    if (typeof verdict === 'string') {
-      app.log.warn({ reason: verdict, remote: req.socket.remoteAddress }, 'signalling upgrade refused');
-      refuse(socket, 401, verdict);
-      return;
-    }
+    const refused = (reason: string, status: 401 | 503 = 401) => {
+      app.log.warn({ reason, remote: req.socket.remoteAddress }, 'signalling upgrade refused');
+      refuse(socket, status, reason);
+    };
+    if (typeof verdict === 'string') return refused(verdict);
+    const { claims, token } = verdict;
+    const onError = () => socket.destroy();
+    socket.on('error', onError);
+    const sessionProblem = claims.sid && checkSession ? checkSession(token) : Promise.resolve(null);
+    sessionProblem.then(
+      (problem) => {
+        socket.off('error', onError);
+        if (socket.destroyed) return;
+        if (problem) return refused(`session ${problem}`);
+        accept(req, socket, head, claims);
+      },
+      (error: unknown) => {
+        socket.off('error', onError);
+        app.log.error({ err: error }, 'signalling session check failed');
+        if (!socket.destroyed) refused('session check failed', 503);
+      },
+    );
+  };
+
+  const accept = (req: IncomingMessage, socket: Duplex, head: Buffer, claims: SignallingClaims): void => {
+    // `peer` reads the peer id from this query: the verified token's alone. Its own token check is
+    // ours already done, so every ticket of one peer id shows it the same one.
+    req.url = `${SOCKET_PATH}?key=${SIGNAL_KEY}&id=${encodeURIComponent(claims.pid)}&token=ck`;
     wss.handleUpgrade(req, socket, head, (ws) => {
-      scope(ws, verdict);
+      const previous = sessions.socketOf(claims.pid);
+      if (!sessions.add(claims.pid, ws, claims.sid)) return;
+      scope(ws, claims);
+      const swapped = registered.has(claims.pid);
       wss.emit('connection', ws, req);
+      if (swapped) ws.send(JSON.stringify({ type: 'OPEN' }));
+      if (previous && previous !== ws) {
+        app.log.info({ peer: claims.pid, consultation: claims.cid }, 'signalling socket replaced');
+        endSocket(previous, 'replaced');
+      }
     });
   };
 

@@ -1,0 +1,257 @@
+/**
+ * End to end: a patient who reloads the join page in the waiting room is not locked out. On the
+ * reference server as `npm start` runs it, in Debian's Chromium driven by Playwright: the patient
+ * joins by link, waits, reloads, and is back in the waiting room without redeeming the link again
+ * (the session cookie finds it); the clinician lets them in and both decode frames. The link is
+ * gone from the address bar once joined; another browser with the used link reads "already used".
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { BookingClient, StaffClient } from '@consultkit/core/booking';
+import { startServer, type RunningServer } from './support.js';
+// @ts-expect-error -- plain ESM helper without types
+import { CHROME_ARGS, findChrome, NO_CHROME_MESSAGE } from '../scripts/chrome.mjs';
+
+const STAFF_KEY = 'e2e-staff-key-e2e-staff-key-e2e-staff-key';
+
+interface Outbox {
+  messages: { to: string; subject: string; text: string }[];
+}
+
+/** Waits until the page's `window.consultation` has decoded remote video frames. */
+function decodesFrames(page: Page): Promise<unknown> {
+  return page.waitForFunction(
+    async () => {
+      const pc = (window as unknown as { consultation?: { peerConnection: RTCPeerConnection | null } }).consultation
+        ?.peerConnection;
+      let frames = 0;
+      (await pc?.getStats())?.forEach((r: { type: string; kind?: string; framesDecoded?: number }) => {
+        if (r.type === 'inbound-rtp' && r.kind === 'video') frames += r.framesDecoded ?? 0;
+      });
+      return frames > 0;
+    },
+    undefined,
+    { timeout: 15_000 },
+  );
+}
+
+describe('a reload does not lock the patient out', () => {
+  const executablePath = findChrome() as string | null;
+  let browser: Browser;
+  let server: RunningServer;
+
+  before(async () => {
+    assert.ok(executablePath, NO_CHROME_MESSAGE);
+    server = await startServer({
+      CONSULTKIT_STAFF_KEY: STAFF_KEY,
+      CONSULTKIT_SEED_DEMO: 'on',
+      // Whatever the time of the run, the first free video slot's link is already open.
+      CONSULTKIT_JOIN_EARLY_MINUTES: '1440',
+    });
+    browser = await chromium.launch({ executablePath: executablePath!, args: CHROME_ARGS, headless: true });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  /** A confirmed video appointment within the next day, and its join link from the outbox. */
+  async function videoAppointment() {
+    const patientSide = new BookingClient({ baseUrl: `${server.url}/fhir` });
+    const practice = new StaffClient({
+      baseUrl: `${server.url}/fhir`,
+      headers: () => ({ authorization: `Bearer ${STAFF_KEY}` }),
+    });
+    const now = new Date();
+    const slots = await patientSide.searchSlots({
+      start: now,
+      end: new Date(now.getTime() + 20 * 3_600_000),
+      count: 50,
+    });
+    const slot = slots.find((s) => s.deliveryChannels.includes('Video'));
+    assert.ok(slot, 'a free video slot in the next 20 hours');
+    const email = `reload-${Date.now()}@example.org`;
+    const booking = await patientSide.book({
+      slot,
+      patient: { given: 'Ada', family: 'Lovelace', birthDate: '1985-12-10', email, phone: '07700 900123' },
+      deliveryChannel: 'Video',
+    });
+    await practice.confirm(booking.id);
+    const outbox = (await (
+      await fetch(`${server.url}/api/outbox`, { headers: { authorization: `Bearer ${STAFF_KEY}` } })
+    ).json()) as Outbox;
+    const link = /Join: +(http:\/\/\S+\/join\/(\S+))/.exec(outbox.messages.find((m) => m.to === email)!.text);
+    assert.ok(link, 'the confirmation carries the join link');
+    const [, url, token] = link as unknown as [string, string, string];
+    return { booking, practice, url: url.replace('localhost', '127.0.0.1'), token };
+  }
+
+  it('reload in the waiting room: back in without a second redeem, let in, both see frames; cancelled: told', async () => {
+    const { booking, practice, url, token } = await videoAppointment();
+
+    // The patient joins by link and waits.
+    const patientContext = await browser.newContext({ permissions: ['camera', 'microphone'] });
+    const patient = await patientContext.newPage();
+    patient.on('pageerror', (error) => console.error('[patient]', error.message));
+    let redeems = 0;
+    let resumes = 0;
+    patient.on('request', (request) => {
+      if (request.url().endsWith('/api/join/redeem')) redeems++;
+      if (request.url().endsWith('/api/join/resume')) resumes++;
+    });
+    await patient.goto(url);
+    await patient.getByRole('button', { name: 'Join your video appointment' }).click();
+    await patient.locator('device-check [part~="continue"]').click({ timeout: 15_000 });
+    const waiting = patient.locator('waiting-room').getByText('You are in the waiting room');
+    await waiting.waitFor({ timeout: 15_000 });
+    assert.equal(redeems, 1);
+    assert.ok(!patient.url().includes(token), `no link in the address: ${patient.url()}`);
+    assert.match(patient.url(), /\/join\/$/);
+    const historyHasLink = await patient.evaluate(
+      (jwt) => location.href.includes(jwt) || document.referrer.includes(jwt),
+      token,
+    );
+    assert.equal(historyHasLink, false);
+
+    // The reload: back in the waiting room from the cookie, the link not redeemed again.
+    await patient.reload();
+    await waiting.waitFor({ timeout: 15_000 });
+    assert.equal(redeems, 1, 'no second redeem');
+    assert.ok(resumes >= 2, 'the page resumed its session');
+
+    // The clinician (a vendor backend's clinician session) lets the patient in.
+    const clinicianTicket = (await (
+      await fetch(`${server.url}/api/consultations/${booking.id}/clinician-token`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${STAFF_KEY}` },
+      })
+    ).json()) as Record<string, unknown>;
+    const clinicianContext = await browser.newContext({ permissions: ['camera', 'microphone'] });
+    const clinician = await clinicianContext.newPage();
+    clinician.on('pageerror', (error) => console.error('[clinician]', error.message));
+    // A page of ours (its CSP lets our own modules load): the index.
+    await clinician.goto(`${server.url}/`);
+    await clinician.evaluate(async (ticket) => {
+      const { Consultation } = await import(`${location.origin}/cdn/consultation.js`);
+      const consultation = new Consultation({ server: location.origin, ticket });
+      (window as unknown as { consultation: unknown }).consultation = consultation;
+      await consultation.join();
+    }, clinicianTicket);
+    await clinician.waitForFunction(
+      () =>
+        (
+          window as unknown as { consultation: { state: { get(): { participants: { presence: string }[] } } } }
+        ).consultation.state
+          .get()
+          .participants.some((p) => p.presence === 'waiting'),
+      undefined,
+      { timeout: 15_000 },
+    );
+    await clinician.evaluate(() => (window as unknown as { consultation: { admit(): void } }).consultation.admit());
+    await patient
+      .locator('consult-room [part~="status"]')
+      .filter({ hasText: 'In the call.' })
+      .waitFor({ timeout: 15_000 });
+    await decodesFrames(patient);
+    await decodesFrames(clinician);
+    const status = (
+      (await (
+        await fetch(`${server.url}/fhir/Appointment/${booking.id}`, {
+          headers: { authorization: `Bearer ${STAFF_KEY}` },
+        })
+      ).json()) as { status: string }
+    ).status;
+    assert.equal(status, 'arrived');
+
+    // Another device (no cookie) with the used link: the plain "already used", saying what to do.
+    const otherContext = await browser.newContext({ permissions: ['camera', 'microphone'] });
+    const other = await otherContext.newPage();
+    await other.goto(url);
+    await other.getByRole('button', { name: 'Join your video appointment' }).click();
+    await other.getByRole('alert').getByText('This link has already been used').waitFor({ timeout: 10_000 });
+    assert.match((await other.getByRole('alert').textContent()) ?? '', /ask the practice to send you a new link/);
+    // The patient's call carries on.
+    assert.equal(
+      await patient.evaluate(
+        () =>
+          (window as unknown as { consultation: { state: { get(): { status: string } } } }).consultation.state.get()
+            .status,
+      ),
+      'in-call',
+    );
+
+    // The practice cancels the arrived appointment: the patient's page says so, and stays ended.
+    await practice.update(booking.id, (appointment) => ({ ...appointment, status: 'cancelled' }));
+    await patient
+      .locator('consult-room [part~="status"]')
+      .filter({ hasText: 'The practice has cancelled this appointment.' })
+      .waitFor({ timeout: 10_000 });
+    assert.equal(
+      await patient.evaluate(
+        () =>
+          (window as unknown as { consultation: { state: { get(): { endReason: string } } } }).consultation.state.get()
+            .endReason,
+      ),
+      'cancelled',
+    );
+  });
+
+  it('a page offline when the practice sent a new link is told when its signalling comes back', async () => {
+    const { booking, url } = await videoAppointment();
+    const context = await browser.newContext({ permissions: ['camera', 'microphone'] });
+    // The phone's network: while "offline", new websockets go nowhere (fetch still works, as it
+    // would on a flaky connection coming back).
+    await context.addInitScript(() => {
+      const w = window as unknown as { ckSockets: WebSocket[]; ckOffline: boolean; WebSocket: typeof WebSocket };
+      w.ckSockets = [];
+      w.ckOffline = false;
+      const Native = w.WebSocket;
+      w.WebSocket = class extends Native {
+        constructor(address: string | URL, protocols?: string | string[]) {
+          super(w.ckOffline ? String(address).replace(/\/\/[^/]+/, '//127.0.0.1:9') : address, protocols);
+          w.ckSockets.push(this);
+        }
+      };
+    });
+    const patient = await context.newPage();
+    patient.on('pageerror', (error) => console.error('[patient]', error.message));
+    await patient.goto(url);
+    await patient.getByRole('button', { name: 'Join your video appointment' }).click();
+    await patient.locator('device-check [part~="continue"]').click({ timeout: 15_000 });
+    await patient.locator('waiting-room').getByText('You are in the waiting room').waitFor({ timeout: 15_000 });
+    // The network drops: the server closes nothing, it just loses the socket.
+    await patient.evaluate(() => {
+      const w = window as unknown as { ckSockets: WebSocket[]; ckOffline: boolean };
+      w.ckOffline = true;
+      for (const socket of w.ckSockets) if (socket.url.includes('/signal/peerjs')) socket.close();
+    });
+    await patient.waitForFunction(
+      () =>
+        (window as unknown as { consultation: { state: { get(): { signalling: string } } } }).consultation.state.get()
+          .signalling === 'reconnecting',
+    );
+    // Meanwhile reception sends a new link: the old session is revoked, with no socket to tell.
+    const sent = await fetch(`${server.url}/api/consultations/${booking.id}/invitations`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${STAFF_KEY}` },
+    });
+    assert.equal(sent.status, 201);
+    await patient.evaluate(() => {
+      (window as unknown as { ckOffline: boolean }).ckOffline = false;
+    });
+    await patient
+      .locator('consult-room [part~="status"]')
+      .filter({ hasText: 'The practice has sent you a new link.' })
+      .waitFor({ timeout: 20_000 });
+    assert.equal(
+      await patient.evaluate(
+        () =>
+          (window as unknown as { consultation: { state: { get(): { endReason: string } } } }).consultation.state.get()
+            .endReason,
+      ),
+      'revoked',
+    );
+  });
+});
