@@ -60,6 +60,8 @@ export interface ConsultKitServer {
   tokens: SignallingTokens;
   /** Booking rules over the storage: the repository, the event bus, slot generation. */
   booking: BookingService;
+  /** Every route the server registered (method and URL pattern), for tests that cover them all. */
+  routes: readonly { method: string; url: string }[];
   /** Starts listening; resolves to the base URL. */
   listen(): Promise<string>;
   close(): Promise<void>;
@@ -135,6 +137,10 @@ export async function createServer(
     bodyLimit: 1024 * 1024,
     forceCloseConnections: true,
   });
+  const routes: { method: string; url: string }[] = [];
+  app.addHook('onRoute', ({ method, url }) => {
+    for (const one of [method].flat()) routes.push({ method: one, url });
+  });
   installErrorHandlers(app);
   // Bookings, patients and sessions are personal: no browser or proxy keeps a copy.
   app.addHook('onSend', async (request, reply) => {
@@ -179,6 +185,7 @@ export async function createServer(
     storage,
     tokens,
     booking,
+    routes,
     async listen() {
       await app.listen({ host: config.host, port: config.port });
       const address = app.server.address();

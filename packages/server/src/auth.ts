@@ -8,6 +8,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { BookingRepository } from './booking/repository.js';
 import { normaliseBookingReference } from './booking/reference.js';
 import type { Caller } from './booking/service.js';
+import { readCookie } from './cookies.js';
 import { HttpError } from './errors.js';
 
 export type { Caller } from './booking/service.js';
@@ -105,7 +106,7 @@ export class Auth {
   }
 
   private hasStaffSession(request: FastifyRequest): boolean {
-    const value = cookie(request.headers.cookie, STAFF_COOKIE);
+    const value = readCookie(request.headers.cookie, STAFF_COOKIE);
     const match = value ? /^(\d{1,12})\.([A-Za-z0-9_-]{43})$/.exec(value) : null;
     if (!match) return false;
     const expires = Number(match[1]);
@@ -117,14 +118,4 @@ export class Auth {
   private sign(expires: number): string {
     return createHmac('sha256', this.options.secret).update(`${STAFF_COOKIE}:${expires}`).digest('base64url');
   }
-}
-
-/** The value of cookie `name` in a `Cookie` header. */
-function cookie(header: string | undefined, name: string): string | undefined {
-  if (!header) return undefined;
-  for (const pair of header.split(';')) {
-    const at = pair.indexOf('=');
-    if (at > 0 && pair.slice(0, at).trim() === name) return pair.slice(at + 1).trim();
-  }
-  return undefined;
 }
