@@ -40,6 +40,8 @@ function consultKitServer() {
         CONSULTKIT_STAFF_KEY: STAFF_KEY,
         // Join links made by tests open at once, whenever the demo practice's next slot is.
         CONSULTKIT_JOIN_EARLY_MINUTES: '1440',
+        // Every browser test books and joins from 127.0.0.1: no rate limits (rate-limit.test.ts has them).
+        CONSULTKIT_RATE_LIMITS: 'off',
       }),
       {},
     );

@@ -260,6 +260,8 @@ async function benchEngine(api, engine, storage, log) {
     CONSULTKIT_DATA_DIR: 'memory://',
     CONSULTKIT_SEED_DEMO: 'false',
     LOG_LEVEL: 'warn',
+    // A benchmark floods from one address on purpose: no rate limits.
+    CONSULTKIT_RATE_LIMITS: 'off',
   });
   const server = await api.createServer(config, {}, { storage });
   let closed = false;

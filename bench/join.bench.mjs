@@ -124,7 +124,14 @@ async function servePage(script) {
 async function startConsultKit() {
   register();
   const { createServer, loadConfig } = await import('../packages/server/src/index.ts');
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', CONSULTKIT_DATA_DIR: 'memory://', LOG_LEVEL: 'warn' });
+  // A benchmark floods from one address on purpose: no rate limits.
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    CONSULTKIT_DATA_DIR: 'memory://',
+    LOG_LEVEL: 'warn',
+    CONSULTKIT_RATE_LIMITS: 'off',
+  });
   const server = await createServer(config, {});
   const url = await server.listen();
   return { server, url };

@@ -211,6 +211,8 @@ export async function run({ log }) {
     CONSULTKIT_DATA_DIR: 'memory://',
     CONSULTKIT_SEED_DEMO: 'false',
     LOG_LEVEL: 'warn',
+    // A benchmark floods from one address on purpose: no rate limits.
+    CONSULTKIT_RATE_LIMITS: 'off',
   });
   const server = await createServer(config, {});
   let clients;

@@ -27,6 +27,8 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
       CONSULTKIT_DATA_DIR: dataDir,
       DATABASE_URL: '',
       LOG_LEVEL: 'warn',
+      // End-to-end runs book and join from 127.0.0.1 again and again: no rate limits unless a test sets them.
+      CONSULTKIT_RATE_LIMITS: 'off',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -23,6 +23,8 @@ import { SIGNAL_KEY, SIGNAL_PATH, signallingPlugin } from './plugins/signalling.
 import { devStaffSessionPlugin, staffPlugin } from './plugins/staff.js';
 import { migrate, openStorage, type Storage } from './storage/index.js';
 import { SignallingTokens } from './tokens.js';
+import { MemoryRateLimiter, Throttle } from './rate-limit.js';
+import { installRateLimits } from './plugins/rate-limits.js';
 import { turnCredentials } from './turn.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -142,6 +144,9 @@ export async function createServer(
     for (const one of [method].flat()) routes.push({ method: one, url });
   });
   installErrorHandlers(app);
+  const limiter = new MemoryRateLimiter({ now });
+  const throttle = new Throttle(limiter, config.rateLimits, now);
+  installRateLimits(app, throttle);
   // Bookings, patients and sessions are personal: no browser or proxy keeps a copy.
   app.addHook('onSend', async (request, reply) => {
     if ((request.url.startsWith('/fhir') || request.url.startsWith('/api/')) && !reply.hasHeader('cache-control')) {
@@ -155,7 +160,7 @@ export async function createServer(
   await app.register(signallingPlugin, { tokens });
   if (config.demo) await app.register(devJoinPlugin, { tokens });
 
-  const auth = new Auth({ staffKey: config.staffKey, secret: config.secret, repo: booking.repo, now });
+  const auth = new Auth({ staffKey: config.staffKey, secret: config.secret, repo: booking.repo, now, throttle });
   await app.register(fhirPlugin, { prefix: '/fhir', booking, auth, timeZone: config.timeZone, version: VERSION });
   await app.register(mailPlugin, { auth, repo: booking.repo });
   await app.register(staffPlugin, { auth, events, heartbeatMs: options.eventHeartbeatMs });
@@ -177,6 +182,7 @@ export async function createServer(
 
   app.addHook('onClose', async () => {
     clearInterval(generation);
+    await limiter.close();
     await storage.close();
   });
 

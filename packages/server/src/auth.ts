@@ -10,6 +10,7 @@ import { normaliseBookingReference } from './booking/reference.js';
 import type { Caller } from './booking/service.js';
 import { readCookie } from './cookies.js';
 import { HttpError } from './errors.js';
+import type { Throttle } from './rate-limit.js';
 
 export type { Caller } from './booking/service.js';
 
@@ -29,6 +30,8 @@ export interface AuthOptions {
   secret: string;
   repo: BookingRepository;
   now?: () => number;
+  /** Limits failed bearer checks per client address (`auth`); none: unlimited. */
+  throttle?: Throttle | undefined;
 }
 
 export class Auth {
@@ -44,6 +47,11 @@ export class Auth {
   async caller(request: FastifyRequest): Promise<Caller> {
     const header = request.headers.authorization;
     if (header !== undefined) {
+      // Every bearer attempt counts against the address; one that succeeds is given back. Once
+      // over the limit, every bearer attempt from there is refused (429) until the window ends.
+      const refund =
+        (await this.options.throttle?.take('auth', `ip:${request.ip}`, 'failed bearer checks from this address')) ??
+        (async () => undefined);
       const match = /^Bearer +([\x21-\x7e]{1,512}) *$/i.exec(header);
       if (!match) {
         throw new HttpError(
@@ -55,10 +63,16 @@ export class Auth {
       }
       const token = match[1]!;
       // Compare digests in constant time: neither the key's length nor its content leaks.
-      if (timingSafeEqual(sha256(token), this.staffKeyDigest)) return { kind: 'staff' };
+      if (timingSafeEqual(sha256(token), this.staffKeyDigest)) {
+        await refund();
+        return { kind: 'staff' };
+      }
       const reference = normaliseBookingReference(token);
       const booking = reference ? await this.options.repo.appointmentByReference(reference) : undefined;
-      if (booking) return { kind: 'patient', appointmentId: booking.id, patientId: booking.patient_id };
+      if (booking) {
+        await refund();
+        return { kind: 'patient', appointmentId: booking.id, patientId: booking.patient_id };
+      }
       throw new HttpError(
         401,
         'login',

@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, DEV_SECRET, DEV_STAFF_KEY, loadConfig } from './config.js';
+import { DEFAULT_RATE_LIMITS } from './rate-limit.js';
 
 function configError(env: Record<string, string>): ConfigError {
   try {
@@ -144,6 +145,28 @@ describe('configuration', () => {
     const config = loadConfig({ CONSULTKIT_TURN_URLS: 'turn:a:3478, turns:b:5349', CONSULTKIT_TURN_SECRET: 's' });
     assert.deepEqual(config.turnUrls, ['turn:a:3478', 'turns:b:5349']);
     assert.equal(loadConfig({}).turnUrls.length, 0, 'no TURN, and never public STUN, by default');
+  });
+
+  it('reads CONSULTKIT_RATE_LIMITS: defaults when unset, off, count/seconds items; refuses anything else', () => {
+    assert.deepEqual(loadConfig({}).rateLimits, DEFAULT_RATE_LIMITS);
+    assert.equal(loadConfig({ CONSULTKIT_RATE_LIMITS: 'off' }).rateLimits, undefined);
+    assert.deepEqual(loadConfig({ CONSULTKIT_RATE_LIMITS: 'redeem=20/60,auth=10/60' }).rateLimits?.auth, {
+      count: 10,
+      seconds: 60,
+    });
+    for (const value of [
+      'on',
+      'redeem=20',
+      'redeem=0/60',
+      'redeem=20/0',
+      'guess=1/1',
+      'redeem=1/99999',
+      'auth=-1/60',
+    ]) {
+      const error = configError({ CONSULTKIT_RATE_LIMITS: value });
+      assert.equal(error.variable, 'CONSULTKIT_RATE_LIMITS', value);
+      assert.match(error.message, /^CONSULTKIT_RATE_LIMITS: /);
+    }
   });
 
   it('the server command stops with a message naming the bad variable', async () => {

@@ -3,6 +3,7 @@
  * starts. A bad value stops the server with a message naming the variable.
  */
 import { resolve } from 'node:path';
+import { parseRateLimits, type RateLimits } from './rate-limit.js';
 
 /** The development default for `CONSULTKIT_SECRET`. Refused when `NODE_ENV=production`. */
 export const DEV_SECRET = 'consultkit-development-secret-do-not-use-in-production';
@@ -53,6 +54,8 @@ export interface Config {
   turnTtlSeconds: number;
   /** Origins allowed to call the FHIR API from a browser (`*`: any). */
   corsOrigins: string[];
+  /** Limits on guessing (`CONSULTKIT_RATE_LIMITS`); undefined: off. */
+  rateLimits: RateLimits | undefined;
 }
 
 /** A configuration error: names the variable and says what is wrong with its value. */
@@ -217,6 +220,13 @@ export function loadConfig(env: Env = process.env): Config {
     );
   }
 
+  let rateLimits: RateLimits | undefined;
+  try {
+    rateLimits = parseRateLimits(env['CONSULTKIT_RATE_LIMITS']);
+  } catch (error) {
+    throw new ConfigError('CONSULTKIT_RATE_LIMITS', (error as Error).message);
+  }
+
   return {
     production,
     host,
@@ -228,6 +238,7 @@ export function loadConfig(env: Env = process.env): Config {
     turnSecret,
     turnTtlSeconds: integer(env, 'CONSULTKIT_TURN_TTL', 3600, 60, 24 * 60 * 60),
     corsOrigins: corsOrigins(env['CONSULTKIT_CORS_ORIGINS']),
+    rateLimits,
     dataDir: dataDir(env['CONSULTKIT_DATA_DIR']?.trim() || '.consultkit-data'),
     databaseUrl,
     secret,

@@ -16,6 +16,7 @@ export type IssueCode =
   | 'conflict'
   | 'business-rule'
   | 'too-costly'
+  | 'throttled'
   | 'exception'
   | 'not-supported';
 
