@@ -69,6 +69,13 @@ function consultKitServer() {
           return { key: STAFF_KEY };
         case 'ck-join-link':
           return { link: await videoAppointmentLink(url) };
+        case 'ck-store-patient-family-name':
+          // As if stored by an older version that let anything through: straight into the database.
+          await server.storage.query(
+            `UPDATE appointment SET patient_details = jsonb_set(patient_details, '{name,0,family}', to_jsonb($1::text)) WHERE id = $2`,
+            [payload.family, Number(payload.appointmentId)],
+          );
+          return {};
         case 'ck-closed-port':
           return { url: await closedPortUrl() };
         case 'ck-ticket': {
