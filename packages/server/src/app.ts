@@ -10,7 +10,7 @@ import { BookingEvents } from './booking/events.js';
 import { seedDemoPractice } from './booking/seed.js';
 import { BookingService } from './booking/service.js';
 import type { Config } from './config.js';
-import { installErrorHandlers } from './errors.js';
+import { clientErrorHandler, installErrorHandlers } from './errors.js';
 import { loadJoinKey } from './join/keys.js';
 import { appointmentPort, sendJoinLink } from './join/booking.js';
 import { JoinService } from './join/service.js';
@@ -138,6 +138,7 @@ export async function createServer(
     logger: { level: config.logLevel },
     bodyLimit: 1024 * 1024,
     forceCloseConnections: true,
+    clientErrorHandler,
   });
   const routes: { method: string; url: string }[] = [];
   app.addHook('onRoute', ({ method, url }) => {
