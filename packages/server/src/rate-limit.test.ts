@@ -9,6 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Appointment, Bundle, Slot } from 'fhir/r4.js';
 import type { ConsultKitServer } from './app.js';
 import { DEV_STAFF_KEY } from './config.js';
+import { LIMITED_ROUTES } from './plugins/rate-limits.js';
 import { DEFAULT_RATE_LIMITS, MemoryRateLimiter, parseRateLimits, Throttle } from './rate-limit.js';
 import { seedBookingFixture, startTestServer, TEST_NOW, type BookingFixture } from './test-helpers.js';
 
@@ -289,6 +290,34 @@ describe('rate limits configured', () => {
         ),
       ]);
       assert.deepEqual(tally(answers), { 401: 300 });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('re-sends from one address are limited across appointments (resend-ip)', async () => {
+    const { server, url } = await startTestServer({
+      CONSULTKIT_RATE_LIMITS: 'resend-ip=3/3600',
+      CONSULTKIT_SEED_DEMO: 'false',
+    });
+    try {
+      const answers: Answer[] = [];
+      for (let id = 1; id <= 5; id++) {
+        answers.push(await call(url, 'POST', `/api/consultations/${id}/invitations`, { headers: STAFF }));
+      }
+      assert.deepEqual(tally(answers), { 404: 3, 429: 2 });
+      assertThrottled(answers.at(-1)!, 3600);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('every limited route exists (a renamed route would silently lose its limit)', async () => {
+    // Development routes included: the staff sign-in is one of them.
+    const { server } = await startTestServer({ CONSULTKIT_SEED_DEMO: 'false', CONSULTKIT_DEMO: 'true' });
+    try {
+      const routes = server.routes.map((r) => `${r.method} ${r.url}`);
+      for (const limited of LIMITED_ROUTES) assert.ok(routes.includes(limited), `${limited} is a route`);
     } finally {
       await server.close();
     }
