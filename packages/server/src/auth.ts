@@ -10,7 +10,7 @@ import { normaliseBookingReference } from './booking/reference.js';
 import type { Caller } from './booking/service.js';
 import { readCookie } from './cookies.js';
 import { HttpError } from './errors.js';
-import type { Throttle } from './rate-limit.js';
+import { addressKey, type Throttle } from './rate-limit.js';
 
 export type { Caller } from './booking/service.js';
 
@@ -50,7 +50,7 @@ export class Auth {
       // Every bearer attempt counts against the address; one that succeeds is given back. Once
       // over the limit, every bearer attempt from there is refused (429) until the window ends.
       const refund =
-        (await this.options.throttle?.take('auth', `ip:${request.ip}`, 'failed bearer checks from this address')) ??
+        (await this.options.throttle?.take('auth', addressKey(request.ip), 'failed bearer checks from this address')) ??
         (async () => undefined);
       const match = /^Bearer +([\x21-\x7e]{1,512}) *$/i.exec(header);
       if (!match) {

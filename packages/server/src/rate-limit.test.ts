@@ -10,7 +10,7 @@ import type { Appointment, Bundle, Slot } from 'fhir/r4.js';
 import type { ConsultKitServer } from './app.js';
 import { DEV_STAFF_KEY } from './config.js';
 import { LIMITED_ROUTES } from './plugins/rate-limits.js';
-import { DEFAULT_RATE_LIMITS, MemoryRateLimiter, parseRateLimits, Throttle } from './rate-limit.js';
+import { addressKey, DEFAULT_RATE_LIMITS, MemoryRateLimiter, parseRateLimits, Throttle } from './rate-limit.js';
 import { seedBookingFixture, startTestServer, TEST_NOW, type BookingFixture } from './test-helpers.js';
 
 const DELIVERY_CHANNEL = 'https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-DeliveryChannel';
@@ -396,6 +396,16 @@ describe('the in-memory limiter', () => {
     );
     const off = new Throttle(new MemoryRateLimiter({ now }), undefined, now);
     for (let i = 0; i < 100; i++) await off.take('auth', 'ip:x', 'tries');
+  });
+
+  it('keys IPv4 addresses as they are and IPv6 addresses by their /64', () => {
+    assert.equal(addressKey('203.0.113.7'), 'ip:203.0.113.7');
+    assert.equal(addressKey('::ffff:203.0.113.7'), 'ip:203.0.113.7');
+    assert.equal(addressKey('2001:db8:1:2:aaaa::1'), 'ip6:2001:db8:1:2::/64');
+    assert.equal(addressKey('2001:0db8:0001:0002:ffff:ffff:ffff:ffff'), 'ip6:2001:db8:1:2::/64');
+    assert.equal(addressKey('2001:db8::1'), 'ip6:2001:db8:0:0::/64');
+    assert.equal(addressKey('::1'), 'ip6:0:0:0:0::/64');
+    assert.equal(addressKey('fe80::1%eth0'), 'ip6:fe80:0:0:0::/64');
   });
 
   it('reads CONSULTKIT_RATE_LIMITS: defaults, off, and items that replace defaults', () => {

@@ -6,6 +6,7 @@
  * applies the configured limits and turns "over" into the 429 OperationOutcome.
  */
 import { createHash } from 'node:crypto';
+import { isIPv4, isIPv6 } from 'node:net';
 import { HttpError } from './errors.js';
 
 /** At most `count` attempts per `seconds`. */
@@ -113,6 +114,26 @@ export class MemoryRateLimiter implements RateLimiter {
 /** A short, fixed-size key for a secret or long value (a token): its digest, not the value. */
 export function digestKey(value: string): string {
   return createHash('sha256').update(value).digest('base64url').slice(0, 22);
+}
+
+/**
+ * The key of a client address: an IPv4 address as it is (also when IPv4-mapped, `::ffff:a.b.c.d`);
+ * an IPv6 address by its /64 prefix, since one household or one attacker holds a whole /64.
+ */
+export function addressKey(ip: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
+  if (mapped && isIPv4(mapped[1]!)) return `ip:${mapped[1]}`;
+  if (!isIPv6(ip)) return `ip:${ip}`;
+  const [head = '', tail = ''] = ip.split('%')[0]!.toLowerCase().split('::') as [string?, string?];
+  const left = head ? head.split(':') : [];
+  const right = ip.includes('::') && tail ? tail.split(':') : [];
+  const groups = ip.includes('::')
+    ? [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right]
+    : left;
+  return `ip6:${groups
+    .slice(0, 4)
+    .map((group) => group.replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`;
 }
 
 /** Applies the configured limits; `limits` undefined means limits are off. */

@@ -3,10 +3,10 @@
  * own plugins stay as they are. Bearer checks are limited where they happen (`Auth.caller`).
  *
  * Keys are the client address (`request.ip`: the socket's peer, or the proxy's `X-Forwarded-For`
- * when trust proxy is configured), a presented token's digest, or an appointment id.
+ * when trust proxy is configured; IPv6 by its /64), a presented token's digest, or an appointment id.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
-import { digestKey, type LimitName, type Throttle } from '../rate-limit.js';
+import { addressKey, digestKey, type LimitName, type Throttle } from '../rate-limit.js';
 
 interface Charge {
   name: LimitName;
@@ -22,7 +22,7 @@ interface Rule {
   refundOnSuccess: boolean;
 }
 
-const byAddress = (request: FastifyRequest) => `ip:${request.ip}`;
+const byAddress = (request: FastifyRequest) => addressKey(request.ip);
 
 const RULES: Record<string, Rule> = {
   'POST /api/join/redeem': {
