@@ -107,6 +107,11 @@ describe('names that lie', () => {
         `given ${code}`,
       );
       assertRefused(
+        await call('POST', '/fhir/Appointment', booking({ prefix: [`D${c}r`], given: ['Grace'], family: 'Hopper' })),
+        'Patient.name[0].prefix[0]',
+        `prefix ${code}`,
+      );
+      assertRefused(
         await call(
           'POST',
           '/fhir/Appointment',
