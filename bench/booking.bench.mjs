@@ -262,6 +262,8 @@ async function benchEngine(api, engine, storage, log) {
     LOG_LEVEL: 'warn',
     // Demo mode: the development secret and staff key, and the development routes.
     CONSULTKIT_DEMO: 'on',
+    // A benchmark floods from one address on purpose: no rate limits.
+    CONSULTKIT_RATE_LIMITS: 'off',
   });
   const server = await api.createServer(config, {}, { storage });
   let closed = false;

@@ -124,6 +124,7 @@ async function servePage(script) {
 async function startConsultKit() {
   register();
   const { createServer, loadConfig } = await import('../packages/server/src/index.ts');
+  // A benchmark floods from one address on purpose: no rate limits.
   const config = loadConfig({
     PORT: '0',
     HOST: '127.0.0.1',
@@ -131,6 +132,7 @@ async function startConsultKit() {
     LOG_LEVEL: 'warn',
     CONSULTKIT_DEMO: 'on', // its development join route hands out the tickets
     CONSULTKIT_SEED_DEMO: 'off',
+    CONSULTKIT_RATE_LIMITS: 'off',
   });
   const server = await createServer(config, {});
   const url = await server.listen();

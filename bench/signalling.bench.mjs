@@ -213,6 +213,8 @@ export async function run({ log }) {
     LOG_LEVEL: 'warn',
     // Demo mode: the development secret and staff key, and the development routes.
     CONSULTKIT_DEMO: 'on',
+    // A benchmark floods from one address on purpose: no rate limits.
+    CONSULTKIT_RATE_LIMITS: 'off',
   });
   const server = await createServer(config, {});
   let clients;

@@ -34,6 +34,8 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
       DATABASE_URL: '',
       LOG_LEVEL: 'warn',
       ...own,
+      // End-to-end runs book and join from 127.0.0.1 again and again: no rate limits unless a test sets them.
+      CONSULTKIT_RATE_LIMITS: 'off',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -10,7 +10,7 @@ import { BookingEvents } from './booking/events.js';
 import { seedDemoPractice } from './booking/seed.js';
 import { BookingService } from './booking/service.js';
 import type { Config } from './config.js';
-import { installErrorHandlers } from './errors.js';
+import { clientErrorHandler, installErrorHandlers } from './errors.js';
 import { loadJoinKey } from './join/keys.js';
 import { appointmentPort, sendJoinLink } from './join/booking.js';
 import { JoinError, JoinService } from './join/service.js';
@@ -25,6 +25,8 @@ import { LiveSessions, SIGNAL_KEY, SIGNAL_PATH, signallingPlugin } from './plugi
 import { devStaffSessionPlugin, staffPlugin } from './plugins/staff.js';
 import { migrate, openStorage, type Storage } from './storage/index.js';
 import { SignallingTokens } from './tokens.js';
+import { MemoryRateLimiter, Throttle } from './rate-limit.js';
+import { installRateLimits } from './plugins/rate-limits.js';
 import { turnCredentials } from './turn.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -66,6 +68,8 @@ export interface ConsultKitServer {
   booking: BookingService;
   /** Who is calling: staff keys and sessions, booking references. */
   auth: Auth;
+  /** Every route the server registered (method and URL pattern), for tests that cover them all. */
+  routes: readonly { method: string; url: string }[];
   /** Starts listening; resolves to the base URL. */
   listen(): Promise<string>;
   close(): Promise<void>;
@@ -155,9 +159,17 @@ export async function createServer(
     bodyLimit: 1024 * 1024,
     forceCloseConnections: true,
     trustProxy: trustProxy(config.trustProxy),
+    clientErrorHandler,
+  });
+  const routes: { method: string; url: string }[] = [];
+  app.addHook('onRoute', ({ method, url }) => {
+    for (const one of [method].flat()) routes.push({ method: one, url });
   });
   installErrorHandlers(app);
   installSecurityHeaders(app, { frameAncestors: config.frameAncestors });
+  const limiter = new MemoryRateLimiter({ now });
+  const throttle = new Throttle(limiter, config.rateLimits, now);
+  installRateLimits(app, throttle);
   // Bookings, patients and sessions are personal: no browser or proxy keeps a copy.
   app.addHook('onSend', async (request, reply) => {
     if ((request.url.startsWith('/fhir') || request.url.startsWith('/api/')) && !reply.hasHeader('cache-control')) {
@@ -182,7 +194,7 @@ export async function createServer(
     },
   });
 
-  const auth = new Auth({ staffKey: config.staffKey, secret: config.secret, repo: booking.repo, now, secureCookies });
+  const auth = new Auth({ staffKey: config.staffKey, secret: config.secret, repo: booking.repo, now, secureCookies, throttle });
   await app.register(fhirPlugin, {
     prefix: '/fhir',
     booking,
@@ -222,6 +234,7 @@ export async function createServer(
 
   app.addHook('onClose', async () => {
     clearInterval(generation);
+    await limiter.close();
     await storage.close();
   });
 
@@ -231,6 +244,7 @@ export async function createServer(
     tokens,
     booking,
     auth,
+    routes,
     async listen() {
       await app.listen({ host: config.host, port: config.port });
       const address = app.server.address();

@@ -8,7 +8,9 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { BookingRepository } from './booking/repository.js';
 import { normaliseBookingReference } from './booking/reference.js';
 import type { Caller } from './booking/service.js';
+import { readCookie } from './cookies.js';
 import { HttpError } from './errors.js';
+import { addressKey, type Throttle } from './rate-limit.js';
 
 export type { Caller } from './booking/service.js';
 
@@ -30,6 +32,8 @@ export interface AuthOptions {
   now?: () => number;
   /** Mark cookies `Secure` (the public URL is https). */
   secureCookies?: boolean;
+  /** Limits failed bearer checks per client address (`auth`); none: unlimited. */
+  throttle?: Throttle | undefined;
 }
 
 export class Auth {
@@ -45,6 +49,11 @@ export class Auth {
   async caller(request: FastifyRequest): Promise<Caller> {
     const header = request.headers.authorization;
     if (header !== undefined) {
+      // Every bearer attempt counts against the address; one that succeeds is given back. Once
+      // over the limit, every bearer attempt from there is refused (429) until the window ends.
+      const refund =
+        (await this.options.throttle?.take('auth', addressKey(request.ip), 'failed bearer checks from this address')) ??
+        (async () => undefined);
       const match = /^Bearer +([\x21-\x7e]{1,512}) *$/i.exec(header);
       if (!match) {
         throw new HttpError(
@@ -56,10 +65,16 @@ export class Auth {
       }
       const token = match[1]!;
       // Compare digests in constant time: neither the key's length nor its content leaks.
-      if (timingSafeEqual(sha256(token), this.staffKeyDigest)) return { kind: 'staff' };
+      if (timingSafeEqual(sha256(token), this.staffKeyDigest)) {
+        await refund();
+        return { kind: 'staff' };
+      }
       const reference = normaliseBookingReference(token);
       const booking = reference ? await this.options.repo.appointmentByReference(reference) : undefined;
-      if (booking) return { kind: 'patient', appointmentId: booking.id, patientId: booking.patient_id };
+      if (booking) {
+        await refund();
+        return { kind: 'patient', appointmentId: booking.id, patientId: booking.patient_id };
+      }
       throw new HttpError(
         401,
         'login',
@@ -112,7 +127,7 @@ export class Auth {
   }
 
   private hasStaffSession(request: FastifyRequest): boolean {
-    const value = cookie(request.headers.cookie, STAFF_COOKIE);
+    const value = readCookie(request.headers.cookie, STAFF_COOKIE);
     const match = value ? /^(\d{1,12})\.([A-Za-z0-9_-]{43})$/.exec(value) : null;
     if (!match) return false;
     const expires = Number(match[1]);
@@ -124,14 +139,4 @@ export class Auth {
   private sign(expires: number): string {
     return createHmac('sha256', this.options.secret).update(`${STAFF_COOKIE}:${expires}`).digest('base64url');
   }
-}
-
-/** The value of cookie `name` in a `Cookie` header. */
-function cookie(header: string | undefined, name: string): string | undefined {
-  if (!header) return undefined;
-  for (const pair of header.split(';')) {
-    const at = pair.indexOf('=');
-    if (at > 0 && pair.slice(0, at).trim() === name) return pair.slice(at + 1).trim();
-  }
-  return undefined;
 }

@@ -4,6 +4,7 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { deploymentChecklist, formatChecklist } from './checklist.js';
 import { ConfigError, DEV_SECRET, DEV_STAFF_KEY, loadConfig } from './config.js';
+import { DEFAULT_RATE_LIMITS } from './rate-limit.js';
 
 function configError(env: Record<string, string>): ConfigError {
   try {
@@ -238,6 +239,28 @@ describe('configuration', () => {
       ],
     );
     assert.match(formatChecklist(deploymentChecklist(config)).join('\n'), /✓ demo mode is off\n[\s\S]*✗ a TURN server/);
+  });
+
+  it('reads CONSULTKIT_RATE_LIMITS: defaults when unset, off, count/seconds items; refuses anything else', () => {
+    assert.deepEqual(loadConfig(OWN).rateLimits, DEFAULT_RATE_LIMITS);
+    assert.equal(loadConfig({ ...OWN, CONSULTKIT_RATE_LIMITS: 'off' }).rateLimits, undefined);
+    assert.deepEqual(loadConfig({ ...OWN, CONSULTKIT_RATE_LIMITS: 'redeem=20/60,auth=10/60' }).rateLimits?.auth, {
+      count: 10,
+      seconds: 60,
+    });
+    for (const value of [
+      'on',
+      'redeem=20',
+      'redeem=0/60',
+      'redeem=20/0',
+      'guess=1/1',
+      'redeem=1/99999',
+      'auth=-1/60',
+    ]) {
+      const error = configError({ ...OWN, CONSULTKIT_RATE_LIMITS: value });
+      assert.equal(error.variable, 'CONSULTKIT_RATE_LIMITS', value);
+      assert.match(error.message, /^CONSULTKIT_RATE_LIMITS: /);
+    }
   });
 
   it('the server command stops with a message naming the bad variable', async () => {

@@ -5,6 +5,7 @@
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { deploymentChecklist } from './checklist.js';
+import { parseRateLimits, type RateLimits } from './rate-limit.js';
 
 /** The development default for `CONSULTKIT_SECRET`. Refused when `NODE_ENV=production`. */
 export const DEV_SECRET = 'consultkit-development-secret-do-not-use-in-production';
@@ -66,6 +67,8 @@ export interface Config {
   trustProxy: false | number | string[];
   /** Who may show the server's pages in a frame (CSP `frame-ancestors`): `'self'` by default. */
   frameAncestors: string[];
+  /** Limits on guessing (`CONSULTKIT_RATE_LIMITS`); undefined: off. */
+  rateLimits: RateLimits | undefined;
 }
 
 /** A configuration error: names the variable and says what is wrong with its value. */
@@ -299,6 +302,13 @@ export function loadConfig(env: Env = process.env): Config {
     );
   }
 
+  let rateLimits: RateLimits | undefined;
+  try {
+    rateLimits = parseRateLimits(env['CONSULTKIT_RATE_LIMITS']);
+  } catch (error) {
+    throw new ConfigError('CONSULTKIT_RATE_LIMITS', (error as Error).message);
+  }
+
   const config: Config = {
     production,
     host,
@@ -312,6 +322,7 @@ export function loadConfig(env: Env = process.env): Config {
     corsOrigins: corsOrigins(env['CONSULTKIT_CORS_ORIGINS']),
     trustProxy: trustProxy(env['CONSULTKIT_TRUST_PROXY']),
     frameAncestors: frameAncestors(env['CONSULTKIT_FRAME_ANCESTORS']),
+    rateLimits,
     dataDir: dataDir(env['CONSULTKIT_DATA_DIR']?.trim() || '.consultkit-data'),
     databaseUrl,
     secret,

@@ -1,6 +1,8 @@
 /**
  * Every error the server answers is a FHIR R4 OperationOutcome with the right HTTP status.
  */
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 
 /** FHIR issue-type codes the server uses (http://hl7.org/fhir/R4/valueset-issue-type.html). */
@@ -16,6 +18,8 @@ export type IssueCode =
   | 'conflict'
   | 'business-rule'
   | 'too-costly'
+  | 'throttled'
+  | 'timeout'
   | 'exception'
   | 'not-supported';
 
@@ -77,5 +81,27 @@ export function installErrorHandlers(app: FastifyInstance): void {
   });
   app.setNotFoundHandler((request, reply) =>
     sendOutcome(reply, 404, 'not-found', `Nothing at ${request.method} ${request.url.split('?')[0]}`),
+  );
+}
+
+/**
+ * Requests Node's HTTP parser refuses before Fastify sees them (headers over 16 kB, a broken
+ * request line) are answered as OperationOutcomes too: the server's `clientErrorHandler`.
+ */
+export function clientErrorHandler(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const [status, code, message]: [number, IssueCode, string] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'too-costly', 'The request headers are too large (cookies and headers together must stay under 16 kB)']
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'timeout', 'The request took too long to arrive']
+        : [400, 'structure', 'The request is not well-formed HTTP'];
+  const body = JSON.stringify(operationOutcome(code, message));
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/fhir+json\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
 }

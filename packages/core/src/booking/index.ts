@@ -17,7 +17,15 @@ export {
   type DeskLive,
 } from './desk.js';
 export { readEventStream, type ServerEvent } from './events.js';
-export { validateDetails, DETAILS_FIELDS, type DetailsField, type DetailsProblem } from './patient.js';
+export {
+  validateDetails,
+  stripBidi,
+  BIDI_CONTROLS,
+  BIDI_MARKS,
+  DETAILS_FIELDS,
+  type DetailsField,
+  type DetailsProblem,
+} from './patient.js';
 export {
   DEFAULT_TIME_ZONE,
   addDays,

@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { validateDetails } from './patient.js';
+import { stripBidi, validateDetails } from './patient.js';
 
 const good = {
   given: 'Ada',
@@ -51,5 +51,25 @@ describe('booking: validateDetails', () => {
     expect(validateDetails({ ...good, deliveryChannel: 'Video' }, ['In-person']).deliveryChannel).to.equal(
       'unavailable',
     );
+  });
+
+  it('refuses names and e-mail addresses with bidirectional controls, which make text show other than it is', () => {
+    const controls = ['\u202A', '\u202B', '\u202C', '\u202D', '\u202E', '\u2066', '\u2067', '\u2068', '\u2069'];
+    for (const c of controls) {
+      const code = c.codePointAt(0)!.toString(16);
+      expect(validateDetails({ ...good, given: `${c}kcalb\u202C` }).given, `given ${code}`).to.equal('invalid');
+      expect(validateDetails({ ...good, family: `Love${c}lace` }).family, `family ${code}`).to.equal('invalid');
+      expect(validateDetails({ ...good, email: `ada${c}@example.org` }).email, `email ${code}`).to.equal('invalid');
+    }
+    // Marks are invisible and harmless in a name (they are removed when stored and shown), not in an address.
+    expect(validateDetails({ ...good, family: 'ليلى\u200F' }, undefined, '2026-11-24')).to.deep.equal({});
+    expect(validateDetails({ ...good, email: 'ada\u200E@example.org' }).email).to.equal('invalid');
+    // Right-to-left names themselves are welcome.
+    expect(validateDetails({ ...good, given: 'سارا', family: 'כהן' }, undefined, '2026-11-24')).to.deep.equal({});
+  });
+
+  it('stripBidi removes controls and marks from text stored before they were refused', () => {
+    expect(stripBidi('\u202Ekcalb\u202C Smith\u200F\u061C\u2066x\u2069')).to.equal('kcalb Smithx');
+    expect(stripBidi('Zoë O’Brien-سارا')).to.equal('Zoë O’Brien-سارا');
   });
 });

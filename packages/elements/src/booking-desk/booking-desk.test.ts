@@ -249,4 +249,28 @@ describe('<booking-desk>', () => {
     expect(part(el, 'live')!.textContent).to.contain('Updated every 30 seconds');
     await expect(el).to.be.accessible();
   });
+
+  it('isolates patient names in <bdi>, and shows a name stored with bidirectional controls without them', async () => {
+    const el = await desk();
+    await live(el);
+    const { booking, name } = await book();
+    await until(() => inSection(el, 'pending', name), 'the request, live');
+    const bdi = item(el, name)!.querySelector('[part~="who"] bdi[part~="patient-name"]');
+    expect(bdi?.textContent).to.equal(name);
+    expect(item(el, name)!.querySelector('[part~="who"] bdi[part~="contact"]')!.textContent).to.contain('07700 900789');
+
+    // A name stored before such names were refused: "\u202Ekcalb\u202C" would show as "black".
+    const family = `\u202Ekcalb\u202C${Date.now().toString(36)}`;
+    await executeServerCommand('ck-store-patient-family-name', { appointmentId: booking.id, family });
+    await el.desk!.refresh();
+    const shown = 'Alan kcalb';
+    await until(() => item(el, shown) !== undefined && !item(el, name), 'the stored name, refreshed');
+    const who = item(el, shown)!.querySelector('[part~="who"] bdi[part~="patient-name"]')!;
+    expect(who.textContent).to.match(/^Alan kcalb[0-9a-z]+$/);
+    expect(el.shadowRoot!.textContent).not.to.match(/[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]/);
+    expect(item(el, shown)!.querySelector('[part~="actions"]')!.getAttribute('aria-label')).not.to.match(
+      /[\u202A-\u202E\u2066-\u2069]/,
+    );
+    await expect(el).to.be.accessible();
+  });
 });

@@ -9,6 +9,7 @@ import {
   formatTime,
   groupByPractitioner,
   localDate,
+  stripBidi,
   type BookableSlot,
   type Booking,
   type BookingDeskState,
@@ -63,6 +64,9 @@ interface Draft {
  * @csspart booking - One request or appointment.
  * @csspart when - Its date and time.
  * @csspart who - The patient, and how to reach them.
+ * @csspart patient-name - The patient's name, isolated (`<bdi>`) from the text around it.
+ * @csspart contact - How to reach them, isolated likewise.
+ * @csspart practitioner - The clinician of a request, isolated likewise.
  * @csspart booking-status - Its status.
  * @csspart actions - Its buttons.
  * @csspart confirm - The Confirm button.
@@ -184,13 +188,18 @@ export class BookingDesk extends ConsultKitElement {
     return `${formatDate(localDate(start, this.timeZone), lang)}, ${formatTime(start, this.timeZone, lang)}`;
   }
 
-  /** The patient's name as given with this booking (the Patient record may hold an older one). */
+  /**
+   * The patient's name as given with this booking (the Patient record may hold an older one),
+   * without bidirectional controls: a name stored before they were refused must not show as
+   * another ("\u202Ekcalb\u202C" as "black"). Shown inside `<bdi>`, so a right-to-left name keeps
+   * its own direction without turning the text around it.
+   */
   #patient(booking: Booking): string {
     const name = booking.patientResource?.name?.[0];
-    return (
+    return stripBidi(
       booking.patient?.display ||
-      (name ? [name.given?.join(' '), name.family].filter(Boolean).join(' ') : '') ||
-      msg('A patient')
+        (name ? [name.given?.join(' '), name.family].filter(Boolean).join(' ') : '') ||
+        msg('A patient'),
     );
   }
 
@@ -325,10 +334,12 @@ export class BookingDesk extends ConsultKitElement {
   #renderBooking(booking: Booking, busy: boolean): TemplateResult {
     const draft = this._draft?.id === booking.id ? this._draft : undefined;
     const telecom = booking.patientResource?.telecom ?? [];
-    const contact = telecom
-      .map((t) => t.value)
-      .filter(Boolean)
-      .join(', ');
+    const contact = stripBidi(
+      telecom
+        .map((t) => t.value)
+        .filter(Boolean)
+        .join(', '),
+    );
     const past = Date.parse(booking.start ?? '') < Date.now();
     const who = this.#patient(booking);
     const act = (action: () => Promise<unknown>) => () => {
@@ -339,10 +350,14 @@ export class BookingDesk extends ConsultKitElement {
         <p part="when">
           <strong>${this.#when(booking)}</strong> ·
           ${this.#channel(booking.deliveryChannel)}${
-            booking.status === 'pending' ? html` · ${booking.practitioner?.display}` : nothing
+            booking.status === 'pending'
+              ? html` · <bdi part="practitioner">${stripBidi(booking.practitioner?.display ?? '')}</bdi>`
+              : nothing
           }
         </p>
-        <p part="who">${who}${contact ? html` · <span>${contact}</span>` : nothing}</p>
+        <p part="who">
+          <bdi part="patient-name">${who}</bdi>${contact ? html` · <bdi part="contact">${contact}</bdi>` : nothing}
+        </p>
         <p part="booking-status">
           ${this.#statusText(booking.status)}${booking.reference ? html` · ${booking.reference}` : nothing}
         </p>
@@ -450,7 +465,11 @@ export class BookingDesk extends ConsultKitElement {
           groups.length
             ? groups.map(
                 (group) => html`
-                  <h4 part="practitioner-name">${group.practitioner?.display ?? msg('No clinician')}</h4>
+                  <h4 part="practitioner-name">
+                    <bdi
+                      >${group.practitioner?.display ? stripBidi(group.practitioner.display) : msg('No clinician')}</bdi
+                    >
+                  </h4>
                   <ul>
                     ${group.bookings.map((b) => this.#renderBooking(b, busy.has(b.id)))}
                   </ul>

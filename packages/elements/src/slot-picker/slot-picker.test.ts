@@ -211,6 +211,33 @@ describe('<slot-picker>', () => {
     expect(el.shadowRoot!.querySelector<HTMLInputElement>('#phone')!.value).to.equal('123');
   });
 
+  it('refuses names with bidirectional controls, which make a name show as another, with a clear error', async () => {
+    const el = await picker();
+    await loaded(el);
+    times(el)[0]!.click();
+    await el.updateComplete;
+    await fill(el, { email: 'ada@example.org', phone: '07700 900123', birthDate: '1985-12-10' });
+    const given = el.shadowRoot!.querySelector<HTMLInputElement>('#given')!;
+    const family = el.shadowRoot!.querySelector<HTMLInputElement>('#family')!;
+    given.value = '\u202Ekcalb\u202C'; // shows as "black"
+    family.value = 'Love\u2067lace';
+    part(el, 'submit')!.click();
+    await el.updateComplete;
+    const links = [...part(el, 'error-summary')!.querySelectorAll('a')].map((a) => a.textContent!.trim());
+    expect(links.slice(0, 2)).to.deep.equal([
+      'Enter your first name without hidden text-direction characters',
+      'Enter your last name without hidden text-direction characters',
+    ]);
+    expect(given.getAttribute('aria-invalid')).to.equal('true');
+    // A right-to-left name is a name like any other.
+    given.value = 'سارا';
+    family.value = 'כהן';
+    part(el, 'submit')!.click();
+    await el.updateComplete;
+    expect(given.getAttribute('aria-invalid')).to.equal('false');
+    expect(family.getAttribute('aria-invalid')).to.equal('false');
+  });
+
   it('books: confirmation with the reference, focus on its heading, ck-booked with the booking', async () => {
     const el = await picker();
     await loaded(el);

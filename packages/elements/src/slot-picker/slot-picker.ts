@@ -3,6 +3,7 @@ import { msg } from '@lit/localize';
 import {
   BookingClient,
   DEFAULT_TIME_ZONE,
+  BIDI_CONTROLS,
   DELIVERY_CHANNELS,
   addDays,
   formatDate,
@@ -37,6 +38,8 @@ interface View {
   booking?: Booking;
 }
 
+/** A name: not blank, and no bidirectional controls (core's rule): they make a name show as another. */
+const NAME_PATTERN = `(?!.*${BIDI_CONTROLS.source}).*\\S.*`;
 const RELOAD_ON = ['fhirBase', 'client', 'practitioner', 'serviceType', 'days', 'timeZone'];
 
 /**
@@ -272,9 +275,13 @@ export class SlotPicker extends ConsultKitElement {
     const invalid = problem !== 'required';
     switch (field) {
       case 'given':
-        return msg('Enter your first name');
+        return invalid
+          ? msg('Enter your first name without hidden text-direction characters')
+          : msg('Enter your first name');
       case 'family':
-        return msg('Enter your last name');
+        return invalid
+          ? msg('Enter your last name without hidden text-direction characters')
+          : msg('Enter your last name');
       case 'birthDate':
         return problem === 'future'
           ? msg('Date of birth must be in the past')
@@ -316,7 +323,7 @@ export class SlotPicker extends ConsultKitElement {
           type=${type}
           autocomplete=${autocomplete}
           required
-          pattern=${type === 'tel' ? '\\+?\\(?(\\d[\\s\\(\\)\\.\\-]*){10,15}' : type === 'text' ? '.*\\S.*' : '.*'}
+          pattern=${type === 'tel' ? '\\+?\\(?(\\d[\\s\\(\\)\\.\\-]*){10,15}' : type === 'text' ? NAME_PATTERN : '.*'}
           min=${type === 'date' ? '1900-01-01' : ''}
           max=${type === 'date' ? localDate(Date.now(), this.timeZone) : ''}
           aria-invalid=${problem ? 'true' : 'false'}
@@ -339,7 +346,7 @@ export class SlotPicker extends ConsultKitElement {
               ${day.practitioners.map(
                 (group) => html`
                   <div part="practitioner">
-                    <h4 part="practitioner-name">${group.practitioner?.display}</h4>
+                    <h4 part="practitioner-name"><bdi>${group.practitioner?.display}</bdi></h4>
                     <ul part="times">
                       ${group.slots.map(
                         (slot) =>

@@ -56,7 +56,8 @@ for (const engine of engines) {
     let dispose: (() => Promise<void>) | undefined;
 
     before(async () => {
-      const env: Record<string, string> = { CONSULTKIT_SEED_DEMO: 'false' };
+      // A 200-way race from one address: no rate limits here (rate-limit.test.ts has them).
+      const env: Record<string, string> = { CONSULTKIT_SEED_DEMO: 'false', CONSULTKIT_RATE_LIMITS: 'off' };
       if (engine.name === 'PostgreSQL') {
         const database = (await freshPostgresDatabase())!;
         env['DATABASE_URL'] = database.url;

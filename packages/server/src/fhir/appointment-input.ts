@@ -16,6 +16,7 @@ import {
 } from '../booking/repository.js';
 import type { AppointmentUpdate, BookingRequest } from '../booking/service.js';
 import { parseDate } from '../booking/zone.js';
+import { BIDI_CONTROLS, BIDI_MARKS, stripBidi } from '../text.js';
 import { parseId } from './params.js';
 import {
   BOOKING_REFERENCE_SYSTEM,
@@ -179,22 +180,36 @@ function identifiers(value: unknown): { system: string; value: string }[] {
 /** Text fit to store: no control characters, no lone surrogates. */
 const NAME_PART = /^[^\p{Cc}\p{Cs}]{1,100}$/u;
 
+/**
+ * A name part as stored: trimmed, without bidirectional marks; a 400 naming `where` when it holds a
+ * bidirectional control (it would show as other text: see text.ts).
+ */
+function namePart(value: string, where: string): string {
+  if (BIDI_CONTROLS.test(value)) {
+    throw badValue(
+      `${where}: contains a bidirectional control character (U+202A–U+202E or U+2066–U+2069), which makes text show other than it is`,
+    );
+  }
+  return stripBidi(value).trim();
+}
+
 function humanName(value: unknown): HumanNameJson {
   const name = object(value, 'Patient.name[0]');
-  const family = optionalString(name['family'], 'Patient.name[0].family')?.trim();
+  const familyRaw = optionalString(name['family'], 'Patient.name[0].family');
+  const family = familyRaw === undefined ? undefined : namePart(familyRaw, 'Patient.name[0].family');
   const given =
     name['given'] === undefined
       ? []
       : array(name['given'], 'Patient.name[0].given').map((part, i) => {
           if (typeof part !== 'string') throw structure(`Patient.name[0].given[${i}]: expected a string`);
-          return part.trim();
+          return namePart(part, `Patient.name[0].given[${i}]`);
         });
   const prefix =
     name['prefix'] === undefined
       ? []
       : array(name['prefix'], 'Patient.name[0].prefix').map((part, i) => {
           if (typeof part !== 'string') throw structure(`Patient.name[0].prefix[${i}]: expected a string`);
-          return part.trim();
+          return namePart(part, `Patient.name[0].prefix[${i}]`);
         });
   if (!family && !given.some(Boolean)) throw required('Patient.name[0]: a family or given name is required');
   for (const part of [family ?? '', ...given, ...prefix]) {
@@ -231,6 +246,11 @@ function patientDetails(value: Json, today: string): PatientDetails {
     const system = contact['system'];
     const text = optionalString(contact['value'], `Patient.telecom[${i}].value`)?.trim();
     if (system === 'email' && email === undefined) {
+      if (text && (BIDI_CONTROLS.test(text) || BIDI_MARKS.test(text))) {
+        throw badValue(
+          `Patient.telecom[${i}]: the e-mail address contains a bidirectional control character, which makes text show other than it is`,
+        );
+      }
       if (!text || text.length > 254 || !EMAIL.test(text)) {
         throw badValue(`Patient.telecom[${i}]: ${JSON.stringify(text ?? '')} is not an e-mail address`);
       }

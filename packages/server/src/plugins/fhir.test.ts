@@ -137,7 +137,12 @@ async function slotStatus(id: string | undefined): Promise<string> {
 
 describe('FHIR booking API', () => {
   before(async () => {
-    ({ server, url } = await startTestServer({ CONSULTKIT_SEED_DEMO: 'false' }, {}, { now: () => TEST_NOW }));
+    // Many bookings and wrong keys from one address: no rate limits here (rate-limit.test.ts has them).
+    ({ server, url } = await startTestServer(
+      { CONSULTKIT_SEED_DEMO: 'false', CONSULTKIT_RATE_LIMITS: 'off' },
+      {},
+      { now: () => TEST_NOW },
+    ));
     fixture = await seedBookingFixture(server.storage);
   });
   after(() => server.close());

@@ -5,6 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { readCookie } from '../cookies.js';
 import { HttpError, operationOutcome } from '../errors.js';
 import { JoinError, type JoinService, type RevocationReason } from '../join/service.js';
 import { ROLES, type Role } from '../tokens.js';
@@ -37,11 +38,7 @@ function sendJoinError(reply: FastifyReply, error: JoinError): FastifyReply {
 }
 
 function cookie(request: FastifyRequest, name: string): string | undefined {
-  for (const part of (request.headers.cookie ?? '').split(';')) {
-    const [key, ...value] = part.trim().split('=');
-    if (key === name) return decodeURIComponent(value.join('='));
-  }
-  return undefined;
+  return readCookie(request.headers.cookie, name);
 }
 
 function appointmentId(params: unknown): number {

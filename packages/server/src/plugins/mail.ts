@@ -11,6 +11,7 @@ import type { Auth } from '../auth.js';
 import type { BookingRepository } from '../booking/repository.js';
 import type { ConfirmationDetails } from '../booking/service.js';
 import { HttpError } from '../errors.js';
+import { stripBidi } from '../text.js';
 
 /** `Tuesday 24 November 2026 at 09:10 GMT` in the practice's time zone. */
 export function formatLocalDateTime(date: Date, timeZone: string): { date: string; time: string; zone: string } {
@@ -35,6 +36,19 @@ export function formatLocalDateTime(date: Date, timeZone: string): { date: strin
   };
 }
 
+/**
+ * The people's text of `details` as an e-mail may show it: without bidirectional controls or marks,
+ * which plain text cannot isolate (names stored before they were refused, practitioners' names).
+ */
+function shown(details: ConfirmationDetails): ConfirmationDetails {
+  return {
+    ...details,
+    patientName: stripBidi(details.patientName),
+    practitionerName: stripBidi(details.practitionerName),
+    serviceDisplay: stripBidi(details.serviceDisplay),
+  };
+}
+
 const CHANNEL_WORDS: Record<ConfirmationDetails['channel'], string> = {
   Video: 'Video consultation',
   Telephone: 'Telephone call (the practice will call you)',
@@ -45,7 +59,8 @@ const CHANNEL_WORDS: Record<ConfirmationDetails['channel'], string> = {
  * The confirmation e-mail for a confirmed booking. A later step gives it `joinUrl` (the video join
  * link); until then a video appointment's message says where the link will be.
  */
-export function composeConfirmation(details: ConfirmationDetails): { subject: string; text: string } {
+export function composeConfirmation(stored: ConfirmationDetails): { subject: string; text: string } {
+  const details = shown(stored);
   const when = formatLocalDateTime(details.start, details.timeZone);
   const end = formatLocalDateTime(details.end, details.timeZone);
   const lines = [
@@ -79,9 +94,11 @@ export function composeConfirmation(details: ConfirmationDetails): { subject: st
 
 /** The patient is told when the practice declines a request or cancels an appointment. */
 export function composeCancellation(
-  details: ConfirmationDetails,
-  { declined, message }: { declined: boolean; message: string | undefined },
+  stored: ConfirmationDetails,
+  { declined, message: storedMessage }: { declined: boolean; message: string | undefined },
 ): { subject: string; text: string } {
+  const details = shown(stored);
+  const message = storedMessage === undefined ? undefined : stripBidi(storedMessage);
   const when = formatLocalDateTime(details.start, details.timeZone);
   const lines = [
     `Dear ${details.patientName || 'patient'},`,

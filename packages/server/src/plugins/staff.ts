@@ -36,6 +36,11 @@ export async function staffPlugin(app: FastifyInstance, options: StaffPluginOpti
       connection: 'keep-alive',
       'x-accel-buffering': 'no',
     });
+    // A HEAD request has its answer in the headers: no stream to keep open (else it never ends).
+    if (request.method === 'HEAD') {
+      response.end();
+      return reply;
+    }
     response.write('retry: 3000\n: connected\n\n');
     const unsubscribe = events.subscribe((event) => {
       response.write(`event: appointment\ndata: ${JSON.stringify(event)}\n\n`);

@@ -1,0 +1,267 @@
+/**
+ * Odd cookies and headers on every route the server has, as an attacker sends them with curl:
+ * never a 5xx, and every error an OperationOutcome. The routes come from the server itself
+ * (`server.routes`, filled by an `onRoute` hook), so a new route is covered without editing this.
+ */
+import assert from 'node:assert/strict';
+import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import { DEFAULT_SERVE, type ConsultKitServer } from './app.js';
+import { startTestServer, TEST_STAFF_KEY } from './test-helpers.js';
+
+let server: ConsultKitServer;
+let url: string;
+
+interface Answer {
+  status: number;
+  contentType: string;
+  text: string;
+}
+
+/** UTF-8 bytes as a header value (Node sends each character of a latin1 string as one byte). */
+const utf8 = (text: string) => Buffer.from(text, 'utf8').toString('latin1');
+
+/**
+ * One request over a plain socket: `headers` is a flat list (names may repeat), values are sent
+ * byte for byte. An event stream is cut once its headers arrive.
+ */
+function send(
+  method: string,
+  path: string,
+  headers: string[] = [],
+  body?: string,
+  localAddress?: string,
+): Promise<Answer> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const list: Record<string, string[]> = {};
+    for (let i = 0; i < headers.length; i += 2) (list[headers[i]!] ??= []).push(headers[i + 1]!);
+    if (body !== undefined) list['content-length'] = [String(Buffer.byteLength(body, 'latin1'))];
+    const req = httpRequest({ hostname, port, method, path, headers: list, ...(localAddress ? { localAddress } : {}) });
+    req.on('error', reject);
+    req.setTimeout(5000, () => req.destroy(new Error(`no answer to ${method} ${path} in 5 s`)));
+    req.on('response', (res) => {
+      const contentType = String(res.headers['content-type'] ?? '');
+      if (contentType.startsWith('text/event-stream')) {
+        res.destroy();
+        resolve({ status: res.statusCode ?? 0, contentType, text: '' });
+        return;
+      }
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, contentType, text }));
+      res.on('error', reject);
+    });
+    req.end(body === undefined ? undefined : Buffer.from(body, 'latin1'));
+  });
+}
+
+/** A concrete path for a route pattern: parameters become `1`, wildcards a short word. */
+function pathOf(pattern: string): string {
+  return pattern.replace(/:[A-Za-z0-9_]+/g, '1').replace(/\*/g, 'x');
+}
+
+interface Case {
+  name: string;
+  /** Node's parser refuses it before any route: the answer cannot know the method was HEAD. */
+  beforeRouting?: boolean;
+  headers?: string[];
+  query?: string;
+  body?: string;
+}
+
+const AUTH = ['authorization', `Bearer ${TEST_STAFF_KEY}`];
+const HUGE = 'a'.repeat(10 * 1024);
+
+/** Cookies and Authorization headers, sent without other credentials. */
+const CREDENTIAL_CASES: Case[] = [
+  { name: 'ck_session=%zz', headers: ['cookie', 'ck_session=%zz'] },
+  { name: 'ck_staff=%zz', headers: ['cookie', 'ck_staff=%zz'] },
+  { name: 'ck_session=%', headers: ['cookie', 'ck_session=%'] },
+  { name: 'ck_session=%E0%A4%A', headers: ['cookie', 'ck_session=%E0%A4%A'] },
+  { name: 'a name of %zz', headers: ['cookie', '%zz=1; ck_session=%zz'] },
+  { name: 'empty ck_session', headers: ['cookie', 'ck_session='] },
+  { name: 'empty ck_staff', headers: ['cookie', 'ck_staff='] },
+  { name: 'empty name', headers: ['cookie', '=x; =; ;;; ='] },
+  { name: 'huge cookie', headers: ['cookie', `ck_session=${HUGE}`] },
+  { name: 'cookie over 16 kB', headers: ['cookie', `ck_session=${'a'.repeat(20_000)}`], beforeRouting: true },
+  {
+    name: 'Authorization over 16 kB',
+    headers: ['authorization', `Bearer ${'a'.repeat(20_000)}`],
+    beforeRouting: true,
+  },
+  { name: 'huge ck_staff', headers: ['cookie', `ck_staff=${'9'.repeat(12)}.${HUGE}`] },
+  { name: 'duplicated cookie', headers: ['cookie', 'ck_session=a.b.c; ck_session=d.e.f'] },
+  { name: 'two Cookie headers', headers: ['cookie', 'ck_staff=1.x', 'cookie', 'ck_staff=2.y'] },
+  { name: 'non-ASCII cookie', headers: ['cookie', utf8('ck_session=ñé‮日本; ck_staff=é')] },
+  { name: 'non-ASCII cookie name', headers: ['cookie', utf8('ckñ_session=1')] },
+  { name: 'ck_session garbage', headers: ['cookie', 'ck_session=eyJhbGciOiJub25lIn0.e30.'] },
+  { name: 'ck_staff garbage', headers: ['cookie', 'ck_staff=99999999999.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'] },
+  { name: 'ck_staff quoted', headers: ['cookie', 'ck_staff="1.x"'] },
+  { name: 'Bearer alone', headers: ['authorization', 'Bearer'] },
+  { name: 'Bearer and a space', headers: ['authorization', 'Bearer '] },
+  { name: 'Bearer %zz', headers: ['authorization', 'Bearer %zz'] },
+  { name: 'Bearer of 10 kB', headers: ['authorization', `Bearer ${HUGE}`] },
+  { name: 'Bearer two words', headers: ['authorization', 'Bearer a b'] },
+  { name: 'Basic', headers: ['authorization', 'Basic YWxhZGRpbjpvcGVuc2VzYW1l'] },
+  { name: 'Bearer non-ASCII', headers: ['authorization', utf8('Bearer ñé日本')] },
+  { name: 'booking reference shape', headers: ['authorization', 'Bearer CK-2222-2222-2222'] },
+  { name: 'empty Authorization', headers: ['authorization', ''] },
+];
+
+/** Headers, query strings and bodies, sent with and without staff credentials. */
+const REQUEST_CASES: Case[] = [
+  { name: 'JSON cut short', headers: ['content-type', 'application/json'], body: '{"token":' },
+  { name: 'FHIR JSON cut short', headers: ['content-type', 'application/fhir+json'], body: '{"resourceType":' },
+  { name: 'JSON array', headers: ['content-type', 'application/fhir+json'], body: '[]' },
+  { name: 'JSON null', headers: ['content-type', 'application/json'], body: 'null' },
+  { name: 'JSON string', headers: ['content-type', 'application/json'], body: '"x"' },
+  { name: 'empty JSON body', headers: ['content-type', 'application/json'], body: '' },
+  { name: '__proto__ body', headers: ['content-type', 'application/json'], body: '{"__proto__":{"x":1}}' },
+  { name: 'text/plain', headers: ['content-type', 'text/plain'], body: 'hello' },
+  { name: 'form', headers: ['content-type', 'application/x-www-form-urlencoded'], body: 'token=x' },
+  { name: 'multipart', headers: ['content-type', 'multipart/form-data; boundary=x'], body: '--x--' },
+  { name: 'XML', headers: ['content-type', 'application/fhir+xml'], body: '<Appointment/>' },
+  { name: 'UTF-16 JSON', headers: ['content-type', 'application/json; charset=utf-16'], body: '{}' },
+  { name: 'garbage content-type', headers: ['content-type', ';;;/=='], body: '{}' },
+  { name: 'non-ASCII content-type', headers: ['content-type', utf8('application/jsön')], body: '{}' },
+  {
+    name: 'two content-types',
+    headers: ['content-type', 'application/json', 'content-type', 'text/plain'],
+    body: '{}',
+  },
+  { name: 'content-type, no body', headers: ['content-type', 'application/json'] },
+  { name: 'Accept XML', headers: ['accept', 'application/fhir+xml'] },
+  { name: 'Accept garbage', headers: ['accept', '*/*;q=x, ;;, text/html;level=%zz'] },
+  { name: 'Accept non-ASCII', headers: ['accept', utf8('téxt/html')] },
+  { name: 'If-Match garbage', headers: ['if-match', 'W/"abc"'] },
+  { name: 'If-Match huge number', headers: ['if-match', 'W/"99999999999999999999999"'] },
+  { name: 'If-Match star', headers: ['if-match', '*'] },
+  { name: 'If-Match unquoted', headers: ['if-match', '1'] },
+  { name: 'If-Match non-ASCII', headers: ['if-match', utf8('W/"é"')] },
+  { name: 'If-None-Exist %zz', headers: ['if-none-exist', 'identifier=%zz'] },
+  { name: 'If-None-Exist garbage', headers: ['if-none-exist', '&&=|'] },
+  { name: 'If-None-Exist non-ASCII', headers: ['if-none-exist', utf8('identifier=urn:x|ñ')] },
+  { name: 'Range', headers: ['range', 'bytes=999999999-1'] },
+  { name: 'repeated query parameters', query: '_count=1&_count=2&id=1&id=2&token=a&token=b&limit=1&limit=2' },
+  { name: 'query of %zz', query: '%zz=%zz&status=%E0%A4%A' },
+  { name: '__proto__ query', query: '__proto__=1&constructor=2' },
+  { name: 'huge query value', query: `status=${HUGE}` },
+];
+
+describe('odd cookies and headers on every route: never a 5xx, every error an OperationOutcome', () => {
+  before(async () => {
+    ({ server, url } = await startTestServer({ CONSULTKIT_RATE_LIMITS: 'off' }, DEFAULT_SERVE));
+  });
+  after(() => server.close());
+
+  /** Every registered route, once per method. */
+  const routes = () => {
+    const seen = new Set<string>();
+    return server.routes.filter(({ method, url: pattern }) => {
+      const key = `${method} ${pattern}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+  };
+
+  async function attack(cases: Case[], extra: string[] = []): Promise<number> {
+    const failures: string[] = [];
+    let sent = 0;
+    for (const { method, url: pattern } of routes()) {
+      for (const c of cases) {
+        if (c.beforeRouting && method === 'HEAD') continue;
+        const path = `${pathOf(pattern)}${c.query ? `?${c.query}` : ''}`;
+        const withBody = c.body !== undefined && method !== 'GET' && method !== 'HEAD';
+        const answer = await send(method, path, [...extra, ...(c.headers ?? [])], withBody ? c.body : undefined);
+        sent++;
+        const what = `${method} ${path.slice(0, 60)} with ${c.name} → ${answer.status}`;
+        if (answer.status >= 500) failures.push(`${what}: ${answer.text.slice(0, 200)}`);
+        else if (answer.status >= 400 && method !== 'HEAD') {
+          let body: { resourceType?: unknown; issue?: { diagnostics?: unknown }[] } = {};
+          try {
+            body = JSON.parse(answer.text) as typeof body;
+          } catch {
+            // not JSON: reported below
+          }
+          if (body.resourceType !== 'OperationOutcome' || typeof body.issue?.[0]?.diagnostics !== 'string') {
+            failures.push(`${what}: not an OperationOutcome: ${answer.contentType} ${answer.text.slice(0, 120)}`);
+          }
+        }
+      }
+    }
+    assert.deepEqual(failures, [], `${failures.length} of ${sent} requests`);
+    return sent;
+  }
+
+  it('knows the routes it is about to attack, development ones included', () => {
+    const urls = routes().map((r) => `${r.method} ${r.url}`);
+    for (const expected of [
+      'GET /api/ice-servers',
+      'POST /api/consultations/:id/arrived',
+      'POST /api/consultations/:id/fulfilled',
+      'POST /fhir/Appointment',
+      'GET /join/*',
+    ]) {
+      assert.ok(urls.includes(expected), `${expected} in ${urls.join(', ')}`);
+    }
+  });
+
+  it('a ck_session cookie of %zz is no session: 401 on ICE servers, arrived and fulfilled', async () => {
+    for (const [method, path] of [
+      ['GET', '/api/ice-servers'],
+      ['POST', '/api/consultations/1/arrived'],
+      ['POST', '/api/consultations/1/fulfilled'],
+    ] as const) {
+      const answer = await send(method, path, ['cookie', 'ck_session=%zz']);
+      assert.equal(answer.status, 401, `${method} ${path}: ${answer.text}`);
+      const body = JSON.parse(answer.text) as { resourceType: string; issue: { diagnostics: string }[] };
+      assert.equal(body.resourceType, 'OperationOutcome');
+      assert.match(body.issue[0]!.diagnostics, /no consultation session/);
+    }
+  });
+
+  it('a ck_staff cookie of %zz is no staff session: 401 on the outbox', async () => {
+    const answer = await send('GET', '/api/outbox', ['cookie', 'ck_staff=%zz']);
+    assert.equal(answer.status, 401, answer.text);
+    assert.match(answer.text, /Staff credentials are required/);
+  });
+
+  it('what Node itself refuses (headers over 16 kB, a broken request line) is an OperationOutcome too', async () => {
+    const big = await send('GET', '/api/ice-servers', ['cookie', `ck_session=${'a'.repeat(20_000)}`]);
+    assert.equal(big.status, 431);
+    assert.match(big.text, /"resourceType":"OperationOutcome".*under 16 kB/);
+    const { hostname, port } = new URL(url);
+    const raw = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), hostname, () => socket.end('GET /healthz HTTP/9.9 nonsense\r\n\0\r\n\r\n'));
+      let text = '';
+      socket.on('data', (chunk) => (text += String(chunk)));
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
+    });
+    assert.match(raw, /^HTTP\/1\.1 400 /);
+    assert.match(raw, /"resourceType":"OperationOutcome"/);
+  });
+
+  it('odd cookies and Authorization headers', async () => {
+    assert.ok((await attack(CREDENTIAL_CASES)) > 100);
+  });
+
+  it('odd content types, Accept, If-Match, If-None-Exist and repeated query parameters, anonymous', async () => {
+    await attack(REQUEST_CASES);
+  });
+
+  it('the same with staff credentials, past the authentication checks', async () => {
+    await attack(REQUEST_CASES, AUTH);
+  });
+
+  it('odd cookies beside a valid staff key', async () => {
+    await attack(
+      CREDENTIAL_CASES.filter((c) => c.headers?.[0] === 'cookie'),
+      AUTH,
+    );
+  });
+});

@@ -1,0 +1,95 @@
+/**
+ * Which routes are limited, and by what: one table, applied by an `onRoute` hook so the routes'
+ * own plugins stay as they are. Bearer checks are limited where they happen (`Auth.caller`).
+ *
+ * Keys are the client address (`request.ip`: the socket's peer, or the proxy's `X-Forwarded-For`
+ * when trust proxy is configured; IPv6 by its /64), a presented token's digest, or an appointment id.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
+import { addressKey, digestKey, type LimitName, type Throttle } from '../rate-limit.js';
+
+interface Charge {
+  name: LimitName;
+  /** The key, or undefined when this request has none (then it is not counted). */
+  key: (request: FastifyRequest) => string | undefined;
+  /** What is counted, for the 429's message. */
+  what: string;
+}
+
+interface Rule {
+  charges: Charge[];
+  /** Only failures count: a request answered below 400 gives its attempts back. */
+  refundOnSuccess: boolean;
+}
+
+const byAddress = (request: FastifyRequest) => addressKey(request.ip);
+
+const RULES: Record<string, Rule> = {
+  'POST /api/join/redeem': {
+    refundOnSuccess: true,
+    charges: [
+      { name: 'redeem', key: byAddress, what: 'failed join-link redemptions from this address' },
+      {
+        name: 'redeem',
+        key: (request) => {
+          const token = (request.body as { token?: unknown } | undefined)?.token;
+          return typeof token === 'string' ? `token:${digestKey(token)}` : undefined;
+        },
+        what: 'failed attempts with this join link',
+      },
+    ],
+  },
+  'POST /fhir/Appointment': {
+    refundOnSuccess: false,
+    charges: [{ name: 'booking', key: byAddress, what: 'bookings from this address' }],
+  },
+  'POST /api/consultations/:id/invitations': {
+    refundOnSuccess: false,
+    charges: [
+      {
+        name: 'resend',
+        key: (request) => `appointment:${(request.params as { id?: string }).id ?? ''}`,
+        what: 'new links for this appointment',
+      },
+      { name: 'resend-ip', key: byAddress, what: 'new links sent from this address' },
+    ],
+  },
+  'POST /api/dev/staff-session': {
+    refundOnSuccess: false,
+    charges: [{ name: 'signin', key: byAddress, what: 'staff sign-ins from this address' }],
+  },
+};
+
+/** The limited routes (method and URL pattern), for tests and the start-up log. */
+export const LIMITED_ROUTES = Object.keys(RULES);
+
+const refunds = new WeakMap<FastifyRequest, (() => Promise<void>)[]>();
+
+/**
+ * Adds the limits to the routes in {@link RULES} as they are registered: call before registering
+ * the plugins whose routes are limited.
+ */
+export function installRateLimits(app: FastifyInstance, throttle: Throttle): void {
+  if (!throttle.limits) return;
+  app.addHook('onRoute', (route: RouteOptions) => {
+    for (const method of [route.method].flat()) {
+      const rule = RULES[`${method} ${route.url}`];
+      if (!rule) continue;
+      const charge = async (request: FastifyRequest) => {
+        const taken: (() => Promise<void>)[] = [];
+        refunds.set(request, taken);
+        for (const { name, key, what } of rule.charges) {
+          const value = key(request);
+          if (value !== undefined) taken.push(await throttle.take(name, value, what));
+        }
+      };
+      const settle = async (request: FastifyRequest, reply: FastifyReply) => {
+        if (rule.refundOnSuccess && reply.statusCode < 400) {
+          for (const refund of refunds.get(request) ?? []) await refund();
+        }
+      };
+      route.preHandler = [charge, ...[route.preHandler ?? []].flat()];
+      route.onResponse = [...[route.onResponse ?? []].flat(), settle];
+    }
+  });
+}
