@@ -65,6 +65,13 @@ export function deploymentChecklist(config: Config): Check[] {
       advice: 'unset CONSULTKIT_SEED_DEMO',
     },
     {
+      variable: 'CONSULTKIT_RATE_LIMITS',
+      item: 'guessing links, keys and bookings is rate-limited',
+      ok: config.rateLimits !== undefined,
+      required: true,
+      advice: 'unset CONSULTKIT_RATE_LIMITS=off (or give limits of your own)',
+    },
+    {
       variable: 'CONSULTKIT_TURN_URLS',
       item: 'a TURN server relays calls that cannot connect directly',
       ok: config.turnUrls.length > 0,

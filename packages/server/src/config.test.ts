@@ -217,7 +217,7 @@ describe('configuration', () => {
     assert.equal(loadConfig(OWN).turnUrls.length, 0, 'no TURN, and never public STUN, by default');
   });
 
-  it('production refuses what the deployment checklist requires: a database that outlives the process, no demo practice', () => {
+  it('production refuses what the deployment checklist requires: a database that outlives the process, no demo practice, rate limits', () => {
     const production = {
       ...OWN,
       NODE_ENV: 'production',
@@ -225,6 +225,7 @@ describe('configuration', () => {
     };
     assert.equal(configError({ ...production, CONSULTKIT_DATA_DIR: 'memory://' }).variable, 'CONSULTKIT_DATA_DIR');
     assert.equal(configError({ ...production, CONSULTKIT_SEED_DEMO: 'on' }).variable, 'CONSULTKIT_SEED_DEMO');
+    assert.equal(configError({ ...production, CONSULTKIT_RATE_LIMITS: 'off' }).variable, 'CONSULTKIT_RATE_LIMITS');
   });
 
   it('the deployment checklist names what a production server still lacks', () => {
