@@ -166,7 +166,7 @@ export async function createServer(
     for (const one of [method].flat()) routes.push({ method: one, url });
   });
   installErrorHandlers(app);
-  installSecurityHeaders(app, { frameAncestors: config.frameAncestors });
+  installSecurityHeaders(app, { frameAncestors: config.frameAncestors, hsts: secureCookies });
   const limiter = new MemoryRateLimiter({ now });
   const throttle = new Throttle(limiter, config.rateLimits, now);
   installRateLimits(app, throttle);
@@ -194,7 +194,14 @@ export async function createServer(
     },
   });
 
-  const auth = new Auth({ staffKey: config.staffKey, secret: config.secret, repo: booking.repo, now, secureCookies, throttle });
+  const auth = new Auth({
+    staffKey: config.staffKey,
+    secret: config.secret,
+    repo: booking.repo,
+    now,
+    secureCookies,
+    throttle,
+  });
   await app.register(fhirPlugin, {
     prefix: '/fhir',
     booking,

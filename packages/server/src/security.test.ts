@@ -187,6 +187,7 @@ describe('behind a TLS reverse proxy', () => {
     assert.ok(bundle.link!.length >= 2);
     for (const link of bundle.link!) assert.ok(link.url.startsWith(`${PUBLIC}/fhir/Slot?`), link.url);
     assert.doesNotMatch(answer.body, /evil\.example/);
+    assert.equal(answer.headers['strict-transport-security'], 'max-age=31536000; includeSubDomains');
   });
 
   it('Location after a booking comes from CONSULTKIT_PUBLIC_URL, and join links are https', async () => {
@@ -324,6 +325,7 @@ describe('headers on every answer', () => {
       assert.equal(scripts.filter((s) => s.startsWith("'sha256-")).length, inline.length, 'one hash per inline script');
       assert.equal(response.headers.get('x-content-type-options'), 'nosniff');
       assert.equal(response.headers.get('referrer-policy'), 'no-referrer');
+      assert.equal(response.headers.get('strict-transport-security'), null, 'not over plain http');
     });
   }
 

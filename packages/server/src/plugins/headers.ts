@@ -15,6 +15,8 @@ import type { FastifyInstance } from 'fastify';
 export interface HeadersOptions {
   /** CSP `frame-ancestors` sources: `'self'`, `'none'` or origins. */
   frameAncestors: string[];
+  /** Patients reach the server over https (its public URL): browsers are told to keep to https. */
+  hsts: boolean;
 }
 
 /** The inline `<script>` (without `src`) and `<style>` blocks of an HTML page. */
@@ -68,6 +70,7 @@ async function text(payload: unknown): Promise<string | undefined> {
 export function installSecurityHeaders(app: FastifyInstance, options: HeadersOptions): void {
   app.addHook('onSend', async (_request, reply, payload) => {
     reply.header('x-content-type-options', 'nosniff');
+    if (options.hsts) reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
     // Join pages carry a token in their address, API answers may carry one in a link: never leak
     // either to another site through Referer.
     reply.header('referrer-policy', 'no-referrer');
