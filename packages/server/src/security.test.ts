@@ -223,7 +223,7 @@ describe('behind a TLS reverse proxy', () => {
 });
 
 describe('secrets never reach the log', () => {
-  it('the join link, the session token and the signalling token are redacted from every log line', async () => {
+  it('the join link, the session token and the signalling token are redacted from every log line; refusals are logged', async () => {
     const log = memoryLog();
     let clock = TEST_NOW;
     const config = loadConfig({
@@ -267,6 +267,11 @@ describe('secrets never reach the log', () => {
       const text = log.text();
       assert.match(text, /"url":"\/join\/\[redacted\]"/, 'the join page request is logged, redacted');
       assert.match(text, /token=\[redacted\]/);
+      assert.match(
+        text,
+        /"reason":"[^"]+".*"msg":"signalling upgrade refused"/,
+        'a refused upgrade is logged, with why',
+      );
       for (const [name, secret] of [
         ['join link', jwt],
         ['session token', ticket.token],
