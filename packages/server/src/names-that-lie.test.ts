@@ -9,10 +9,16 @@ import type { Appointment, Bundle, Slot } from 'fhir/r4.js';
 import * as core from '../../core/src/booking/patient.js';
 import type { ConsultKitServer } from './app.js';
 import { composeCancellation, composeConfirmation } from './plugins/mail.js';
-import { type BookingFixture, seedBookingFixture, STAFF, startTestServer, TEST_NOW } from './test-helpers.js';
+import {
+  appointmentRequest,
+  type BookingFixture,
+  seedBookingFixture,
+  STAFF,
+  startTestServer,
+  TEST_NOW,
+} from './test-helpers.js';
 import { BIDI_CONTROLS, BIDI_MARKS, stripBidi } from './text.js';
 
-const DELIVERY_CHANNEL = 'https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-DeliveryChannel';
 const CONTROLS = [0x202a, 0x202b, 0x202c, 0x202d, 0x202e, 0x2066, 0x2067, 0x2068, 0x2069].map((c) =>
   String.fromCodePoint(c),
 );
@@ -46,24 +52,7 @@ async function call<T = Record<string, unknown>>(
 /** A booking of the next free slot for a patient with these name and e-mail address. */
 function booking(name: Record<string, unknown>, email = `patient${++patients}@example.org`) {
   const slot = slots.shift()!;
-  return {
-    resourceType: 'Appointment',
-    status: 'proposed',
-    contained: [
-      {
-        resourceType: 'Patient',
-        id: 'patient',
-        name: [name],
-        birthDate: '1980-01-02',
-        telecom: [{ system: 'email', value: email }],
-      },
-    ],
-    participant: [{ actor: { reference: '#patient' }, status: 'accepted' }],
-    slot: [{ reference: `Slot/${slot.id}` }],
-    start: slot.start,
-    end: slot.end,
-    extension: [{ url: DELIVERY_CHANNEL, valueCode: 'Telephone' }],
-  };
+  return appointmentRequest(slot, email, { name, channel: 'Telephone' });
 }
 
 function assertRefused(answer: Answer, field: string, what: string): void {

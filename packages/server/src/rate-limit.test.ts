@@ -10,9 +10,15 @@ import type { Appointment, Bundle, Slot } from 'fhir/r4.js';
 import type { ConsultKitServer } from './app.js';
 import { LIMITED_ROUTES } from './plugins/rate-limits.js';
 import { addressKey, DEFAULT_RATE_LIMITS, MemoryRateLimiter, parseRateLimits, Throttle } from './rate-limit.js';
-import { type BookingFixture, seedBookingFixture, STAFF, startTestServer, TEST_NOW } from './test-helpers.js';
+import {
+  appointmentRequest,
+  type BookingFixture,
+  seedBookingFixture,
+  STAFF,
+  startTestServer,
+  TEST_NOW,
+} from './test-helpers.js';
 
-const DELIVERY_CHANNEL = 'https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-DeliveryChannel';
 const MINUTE = 60_000;
 
 interface Answer<T = Record<string, unknown>> {
@@ -115,24 +121,7 @@ describe('rate limits against floods from one address (default limits)', () => {
     const email = `flood${patients}@example.org`;
     const booked = await call<Appointment>(url, 'POST', '/fhir/Appointment', {
       from,
-      body: {
-        resourceType: 'Appointment',
-        status: 'proposed',
-        contained: [
-          {
-            resourceType: 'Patient',
-            id: 'patient',
-            name: [{ given: ['Grace'], family: 'Hopper' }],
-            birthDate: '1980-01-02',
-            telecom: [{ system: 'email', value: email }],
-          },
-        ],
-        participant: [{ actor: { reference: '#patient' }, status: 'accepted' }],
-        slot: [{ reference: `Slot/${slot.id}` }],
-        start: slot.start,
-        end: slot.end,
-        extension: [{ url: DELIVERY_CHANNEL, valueCode: 'Video' }],
-      },
+      body: appointmentRequest(slot, email),
     });
     assert.equal(booked.status, 201, JSON.stringify(booked.body));
     const confirmed = await call<Appointment>(url, 'PUT', `/fhir/Appointment/${booked.body.id}`, {

@@ -13,16 +13,15 @@ import { createServer, DEFAULT_SERVE, type ConsultKitServer } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { DEV_ROUTES } from './plugins/dev.js';
 import {
+  appointmentRequest,
+  type BookingFixture,
   seedBookingFixture,
   STAFF,
   startTestServer,
   TEST_NOW,
   TEST_SECRET,
   TEST_STAFF_KEY,
-  type BookingFixture,
 } from './test-helpers.js';
-
-const DELIVERY_CHANNEL = 'https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-DeliveryChannel';
 
 /** A log stream kept in memory: every line the server writes. */
 function memoryLog(): { stream: Writable; text: () => string } {
@@ -70,24 +69,7 @@ async function videoAppointment(
   const created = await fetch(`${url}/fhir/Appointment`, {
     method: 'POST',
     headers: { 'content-type': 'application/fhir+json' },
-    body: JSON.stringify({
-      resourceType: 'Appointment',
-      status: 'proposed',
-      contained: [
-        {
-          resourceType: 'Patient',
-          id: 'patient',
-          name: [{ given: ['Grace'], family: 'Hopper' }],
-          birthDate: '1980-01-02',
-          telecom: [{ system: 'email', value: email }],
-        },
-      ],
-      participant: [{ actor: { reference: '#patient' }, status: 'accepted' }],
-      slot: [{ reference: `Slot/${slot.id}` }],
-      start: slot.start,
-      end: slot.end,
-      extension: [{ url: DELIVERY_CHANNEL, valueCode: 'Video' }],
-    }),
+    body: JSON.stringify(appointmentRequest(slot, email)),
   });
   const booked = (await created.json()) as Appointment;
   assert.equal(created.status, 201, JSON.stringify(booked));

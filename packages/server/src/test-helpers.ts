@@ -115,3 +115,34 @@ export async function seedBookingFixture(storage: Storage): Promise<BookingFixtu
     nurse: { practitionerId: nurseId, scheduleId: nurseSchedule },
   };
 }
+
+const DELIVERY_CHANNEL = 'https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-DeliveryChannel';
+
+/**
+ * The FHIR body that books `slot` for a patient (Grace Hopper by default) with `email`, by
+ * `channel` (Video by default): what a practice website POSTs to `/fhir/Appointment`.
+ */
+export function appointmentRequest(
+  slot: { id?: string | undefined; start?: string | undefined; end?: string | undefined },
+  email: string,
+  options: { name?: Record<string, unknown>; channel?: string } = {},
+) {
+  return {
+    resourceType: 'Appointment',
+    status: 'proposed',
+    contained: [
+      {
+        resourceType: 'Patient',
+        id: 'patient',
+        name: [options.name ?? { given: ['Grace'], family: 'Hopper' }],
+        birthDate: '1980-01-02',
+        telecom: [{ system: 'email', value: email }],
+      },
+    ],
+    participant: [{ actor: { reference: '#patient' }, status: 'accepted' }],
+    slot: [{ reference: `Slot/${slot.id}` }],
+    start: slot.start,
+    end: slot.end,
+    extension: [{ url: DELIVERY_CHANNEL, valueCode: options.channel ?? 'Video' }],
+  };
+}

@@ -9,9 +9,15 @@ import type { Appointment, Bundle, Slot } from 'fhir/r4.js';
 import { generateKeyPair, SignJWT, decodeJwt } from 'jose';
 import WebSocket from 'ws';
 import { DEFAULT_SERVE, type ConsultKitServer } from '../app.js';
-import { seedBookingFixture, STAFF, startTestServer, TEST_NOW, type BookingFixture } from '../test-helpers.js';
+import {
+  appointmentRequest,
+  type BookingFixture,
+  seedBookingFixture,
+  STAFF,
+  startTestServer,
+  TEST_NOW,
+} from '../test-helpers.js';
 
-const DELIVERY_CHANNEL = 'https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-DeliveryChannel';
 const MINUTE = 60_000;
 
 let server: ConsultKitServer;
@@ -61,24 +67,7 @@ async function confirmedAppointment(channel = 'Video'): Promise<{ appointment: A
   const slot = bundle.entry!.find((e) => e.search?.mode === 'match')!.resource as Slot;
   const email = `patient${++patients}@example.org`;
   const booked = await call<Appointment>('POST', '/fhir/Appointment', {
-    body: {
-      resourceType: 'Appointment',
-      status: 'proposed',
-      contained: [
-        {
-          resourceType: 'Patient',
-          id: 'patient',
-          name: [{ given: ['Grace'], family: 'Hopper' }],
-          birthDate: '1980-01-02',
-          telecom: [{ system: 'email', value: email }],
-        },
-      ],
-      participant: [{ actor: { reference: '#patient' }, status: 'accepted' }],
-      slot: [{ reference: `Slot/${slot.id}` }],
-      start: slot.start,
-      end: slot.end,
-      extension: [{ url: DELIVERY_CHANNEL, valueCode: channel }],
-    },
+    body: appointmentRequest(slot, email, { channel: channel }),
   });
   assert.equal(booked.status, 201, JSON.stringify(booked.body));
   const confirmed = await call<Appointment>('PUT', `/fhir/Appointment/${booked.body.id}`, {

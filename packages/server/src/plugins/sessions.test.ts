@@ -10,9 +10,15 @@ import type { Appointment, Bundle, Slot } from 'fhir/r4.js';
 import { decodeJwt } from 'jose';
 import WebSocket from 'ws';
 import { DEFAULT_SERVE, type ConsultKitServer } from '../app.js';
-import { seedBookingFixture, STAFF, startTestServer, TEST_NOW, type BookingFixture } from '../test-helpers.js';
+import {
+  appointmentRequest,
+  type BookingFixture,
+  seedBookingFixture,
+  STAFF,
+  startTestServer,
+  TEST_NOW,
+} from '../test-helpers.js';
 
-const DELIVERY_CHANNEL = 'https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-DeliveryChannel';
 const MINUTE = 60_000;
 
 let server: ConsultKitServer;
@@ -70,24 +76,7 @@ async function videoAppointment(day: string, confirm = true): Promise<{ appointm
   const [slot] = await freeSlots(day);
   const email = `session${++patients}@example.org`;
   const booked = await call<Appointment>('POST', '/fhir/Appointment', {
-    body: {
-      resourceType: 'Appointment',
-      status: 'proposed',
-      contained: [
-        {
-          resourceType: 'Patient',
-          id: 'patient',
-          name: [{ given: ['Grace'], family: 'Hopper' }],
-          birthDate: '1980-01-02',
-          telecom: [{ system: 'email', value: email }],
-        },
-      ],
-      participant: [{ actor: { reference: '#patient' }, status: 'accepted' }],
-      slot: [{ reference: `Slot/${slot!.id}` }],
-      start: slot!.start,
-      end: slot!.end,
-      extension: [{ url: DELIVERY_CHANNEL, valueCode: 'Video' }],
-    },
+    body: appointmentRequest(slot, email),
   });
   assert.equal(booked.status, 201, JSON.stringify(booked.body));
   if (!confirm) return { appointment: booked.body, email };
