@@ -173,6 +173,26 @@ describe('rate limits against floods from one address (default limits)', () => {
     assert.equal(again.status, 401);
   });
 
+  it('guessing at sessions with resume, again and again: 20 are answered 401, then 429', async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        call(url, 'POST', '/api/join/resume', {
+          from: '127.0.0.12',
+          headers: { cookie: `ck_session=guess-${i}` },
+          body: {},
+        }),
+      ),
+    );
+    assert.deepEqual(tally(answers), {
+      401: DEFAULT_RATE_LIMITS.redeem.count,
+      429: 40 - DEFAULT_RATE_LIMITS.redeem.count,
+    });
+    assertThrottled(
+      answers.find((a) => a.status === 429)!,
+      60,
+    );
+  });
+
   it('one link presented again and again, from many addresses, is limited too', async () => {
     const { appointment, token } = await confirmedAppointment();
     clock = Date.parse(appointment.start!) + 2 * 60 * MINUTE; // expired: every try fails

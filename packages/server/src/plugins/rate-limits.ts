@@ -39,6 +39,11 @@ const RULES: Record<string, Rule> = {
       },
     ],
   },
+  // Resuming a session guesses at cookies as redeeming guesses at links: one count for both.
+  'POST /api/join/resume': {
+    refundOnSuccess: true,
+    charges: [{ name: 'redeem', key: byAddress, what: 'failed join attempts from this address' }],
+  },
   'POST /fhir/Appointment': {
     refundOnSuccess: false,
     charges: [{ name: 'booking', key: byAddress, what: 'bookings from this address' }],
