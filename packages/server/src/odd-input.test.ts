@@ -151,53 +151,53 @@ const REQUEST_CASES: Case[] = [
   { name: 'huge query value', query: `status=${HUGE}` },
 ];
 
+/** Every registered route, once per method. */
+const routes = () => {
+  const seen = new Set<string>();
+  return server.routes.filter(({ method, url: pattern }) => {
+    const key = `${method} ${pattern}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+};
+
+async function attack(cases: Case[], extra: string[] = [], only = (_url: string) => true): Promise<number> {
+  const failures: string[] = [];
+  let sent = 0;
+  for (const { method, url: pattern } of routes().filter((route) => only(route.url))) {
+    for (const c of cases) {
+      if (c.beforeRouting && method === 'HEAD') continue;
+      const path = `${pathOf(pattern)}${c.query ? `?${c.query}` : ''}`;
+      const withBody = c.body !== undefined && method !== 'GET' && method !== 'HEAD';
+      const answer = await send(method, path, [...extra, ...(c.headers ?? [])], withBody ? c.body : undefined);
+      sent++;
+      const what = `${method} ${path.slice(0, 60)} with ${c.name} → ${answer.status}`;
+      if (answer.status >= 500) failures.push(`${what}: ${answer.text.slice(0, 200)}`);
+      else if (answer.status >= 400 && method !== 'HEAD') {
+        let body: { resourceType?: unknown; issue?: { diagnostics?: unknown }[] } = {};
+        try {
+          body = JSON.parse(answer.text) as typeof body;
+        } catch {
+          // not JSON: reported below
+        }
+        if (body.resourceType !== 'OperationOutcome' || typeof body.issue?.[0]?.diagnostics !== 'string') {
+          failures.push(`${what}: not an OperationOutcome: ${answer.contentType} ${answer.text.slice(0, 120)}`);
+        }
+      }
+    }
+  }
+  assert.deepEqual(failures, [], `${failures.length} of ${sent} requests`);
+  return sent;
+}
+
 describe('odd cookies and headers on every route: never a 5xx, every error an OperationOutcome', () => {
   before(async () => {
     ({ server, url } = await startTestServer({ CONSULTKIT_RATE_LIMITS: 'off' }, DEFAULT_SERVE));
   });
   after(() => server.close());
 
-  /** Every registered route, once per method. */
-  const routes = () => {
-    const seen = new Set<string>();
-    return server.routes.filter(({ method, url: pattern }) => {
-      const key = `${method} ${pattern}`;
-      if (seen.has(key)) return false;
-      seen.add(key);
-      return true;
-    });
-  };
-
-  async function attack(cases: Case[], extra: string[] = []): Promise<number> {
-    const failures: string[] = [];
-    let sent = 0;
-    for (const { method, url: pattern } of routes()) {
-      for (const c of cases) {
-        if (c.beforeRouting && method === 'HEAD') continue;
-        const path = `${pathOf(pattern)}${c.query ? `?${c.query}` : ''}`;
-        const withBody = c.body !== undefined && method !== 'GET' && method !== 'HEAD';
-        const answer = await send(method, path, [...extra, ...(c.headers ?? [])], withBody ? c.body : undefined);
-        sent++;
-        const what = `${method} ${path.slice(0, 60)} with ${c.name} → ${answer.status}`;
-        if (answer.status >= 500) failures.push(`${what}: ${answer.text.slice(0, 200)}`);
-        else if (answer.status >= 400 && method !== 'HEAD') {
-          let body: { resourceType?: unknown; issue?: { diagnostics?: unknown }[] } = {};
-          try {
-            body = JSON.parse(answer.text) as typeof body;
-          } catch {
-            // not JSON: reported below
-          }
-          if (body.resourceType !== 'OperationOutcome' || typeof body.issue?.[0]?.diagnostics !== 'string') {
-            failures.push(`${what}: not an OperationOutcome: ${answer.contentType} ${answer.text.slice(0, 120)}`);
-          }
-        }
-      }
-    }
-    assert.deepEqual(failures, [], `${failures.length} of ${sent} requests`);
-    return sent;
-  }
-
-  it('knows the routes it is about to attack, development ones included', () => {
+  it('knows the routes it is about to attack', () => {
     const urls = routes().map((r) => `${r.method} ${r.url}`);
     for (const expected of [
       'GET /api/ice-servers',
@@ -263,5 +263,32 @@ describe('odd cookies and headers on every route: never a 5xx, every error an Op
       CREDENTIAL_CASES.filter((c) => c.headers?.[0] === 'cookie'),
       AUTH,
     );
+  });
+});
+
+describe('odd cookies and headers on the development routes, in demo mode', () => {
+  before(async () => {
+    ({ server, url } = await startTestServer(
+      { CONSULTKIT_DEMO: 'on', CONSULTKIT_SEED_DEMO: 'off', CONSULTKIT_RATE_LIMITS: 'off' },
+      DEFAULT_SERVE,
+    ));
+  });
+  after(() => server.close());
+
+  const dev = (route: string) => route.startsWith('/api/dev/');
+
+  it('knows the development routes', () => {
+    assert.deepEqual(
+      routes()
+        .filter((route) => dev(route.url))
+        .map((route) => `${route.method} ${route.url}`)
+        .sort(),
+      ['DELETE /api/dev/staff-session', 'POST /api/dev/join', 'POST /api/dev/staff-session'],
+    );
+  });
+
+  it('odd credentials, content types, Accept and query parameters: never a 5xx', async () => {
+    assert.ok((await attack(CREDENTIAL_CASES, [], dev)) > 10);
+    await attack(REQUEST_CASES, [], dev);
   });
 });
