@@ -347,7 +347,8 @@ describe('Consultation (real signalling server, real WebRTC)', () => {
       (e: unknown) => e,
     );
     expect(error).to.be.instanceOf(ConsultKitError);
-    expect((error as ConsultKitError).code).to.equal('signalling-unreachable');
+    // Refused, not unreachable: retrying will not help (the server was asked why the socket failed).
+    expect((error as ConsultKitError).code).to.equal('signalling-refused');
     expect(consultation.state.get().status).to.equal('failed');
     expect(consultation.state.get().localStream).to.equal(null);
   });
