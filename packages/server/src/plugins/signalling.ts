@@ -257,10 +257,21 @@ export async function signallingPlugin(
    * Would an upgrade with this token be accepted? A browser cannot read the status of a refused
    * upgrade, so a page whose socket failed to open asks here, to tell a refused token
    * (`signalling-refused`: 401) from a server it cannot reach (docs/decisions/0014-one-contract.md).
-   * The same checks as the upgrade; the token travels in the body, never in a URL.
+   * The same checks as the upgrade; the token travels in the body, never in a URL. Any origin may
+   * ask, as any may open the socket: the answer says nothing to whoever does not hold the token,
+   * and no cookie is involved. Sent as `text/plain` (JSON inside), it needs no CORS preflight.
    */
-  app.post<{ Body: { peerId?: unknown; token?: unknown } }>(SIGNALLING_CHECK_PATH, async (request, reply) => {
-    const { peerId, token } = (request.body ?? {}) as { peerId?: unknown; token?: unknown };
+  app.post<{ Body: unknown }>(SIGNALLING_CHECK_PATH, async (request, reply) => {
+    reply.header('access-control-allow-origin', '*');
+    let body = request.body;
+    if (typeof body === 'string') {
+      try {
+        body = JSON.parse(body) as unknown;
+      } catch {
+        body = undefined;
+      }
+    }
+    const { peerId, token } = (body ?? {}) as { peerId?: unknown; token?: unknown };
     if (typeof peerId !== 'string' || typeof token !== 'string') {
       throw new HttpError(400, 'required', 'Expected a JSON body { "peerId": "…", "token": "…" }');
     }

@@ -1,0 +1,145 @@
+/**
+ * The contract as Node sees it: `@consultkit/core` and `@consultkit/core/booking` import in Node
+ * from the built package (packages/core/dist, built by `npm run build`), PeerJS only when a call
+ * starts; and the patient-details rules are one rule, the form's (core) and the server's.
+ */
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { isPhoneNumber } from '@consultkit/core/contract';
+import { parseBooking } from './fhir/appointment-input.js';
+
+const DIST = fileURLToPath(new URL('../../core/dist/', import.meta.url));
+
+/** Every JavaScript file of core's build, relative to dist. */
+function builtModules(dir = DIST): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory()
+      ? builtModules(join(dir, entry.name))
+      : entry.name.endsWith('.js')
+        ? [join(dir, entry.name).slice(DIST.length)]
+        : [],
+  );
+}
+
+describe('@consultkit/core in Node', () => {
+  it('imports the package and its booking entry from the build', async () => {
+    const core = (await import(new URL('index.js', `file://${DIST}`).href)) as Record<string, unknown>;
+    const booking = (await import(new URL('booking/index.js', `file://${DIST}`).href)) as Record<string, unknown>;
+    assert.equal(typeof core['Consultation'], 'function');
+    assert.equal(typeof core['BookingClient'], 'function');
+    assert.equal(typeof core['LinkError'], 'function');
+    assert.equal(typeof booking['BookingClient'], 'function');
+    assert.equal(typeof booking['validateDetails'], 'function');
+  });
+
+  it('imports by its package names, as a Node program or an SSR framework would', async () => {
+    // Resolved through node_modules and core's `exports`, not through the source.
+    const core = (await import('@consultkit/core')) as Record<string, unknown>;
+    const booking = (await import('@consultkit/core/booking')) as Record<string, unknown>;
+    assert.equal(typeof core['Consultation'], 'function');
+    assert.equal(typeof booking['BookingClient'], 'function');
+  });
+
+  it('loads PeerJS only when a call starts: no module of the build imports it statically', () => {
+    const modules = builtModules();
+    assert.ok(modules.includes('consultation/consultation.js'), `core is built (${modules.length} modules)`);
+    for (const module of modules) {
+      const code = readFileSync(join(DIST, module), 'utf8');
+      assert.doesNotMatch(code, /^\s*import\b[^()]*['"]peerjs['"]/m, `${module} imports peerjs at load`);
+    }
+  });
+
+  it('a refused join link is a LinkError with its opening time', async () => {
+    const { LinkError, ConsultKitError } = (await import('@consultkit/core')) as typeof import('@consultkit/core');
+    const opensAt = new Date('2026-11-24T09:00:00Z');
+    const error = new LinkError('link-early', 'Not yet', opensAt, 422);
+    assert.ok(error instanceof ConsultKitError);
+    assert.equal(error.code, 'link-early');
+    assert.equal(error.opensAt, opensAt);
+  });
+});
+
+describe('patient details: one rule for the form and the server', () => {
+  const PHONES: [string, boolean][] = [
+    ['07700 900123', true], // UK mobile
+    ['020 7946 0000', true], // London
+    ['(020) 7946 0000', true],
+    ['016977 3456', true], // a UK number of ten digits with its 0
+    ['+44 7700 900123', true],
+    ['+44 (0)20 7946 0000', true], // the trunk 0 in brackets: 13 digits
+    ['0044 20 7946 0000', true], // the international prefix is not counted
+    ['+353 1 234 5678', true], // Ireland
+    ['+1 (415) 555-0100', true],
+    ['+683 4002', true], // Niue: seven digits, the fewest in use
+    ['020.7946.0000', true],
+    ['123456', false], // six digits: the server took these before
+    ['12345', false],
+    ['call me', false],
+    ['0770090012312345678', false], // nineteen digits: two numbers, or a typo
+    ['+44 7700 900123 ext 12', false],
+    ['', false],
+  ];
+
+  it('phone numbers: 7 to 15 digits, UK or international, in the contract', () => {
+    for (const [phone, valid] of PHONES) assert.equal(isPhoneNumber(phone), valid, phone);
+  });
+
+  it('the booking form (core) and the server agree on every phone number', async () => {
+    const { validateDetails } = (await import('@consultkit/core/booking')) as typeof import('@consultkit/core/booking');
+    const details = { given: 'Ada', family: 'Lovelace', birthDate: '1985-12-10', email: 'ada@example.org' };
+    for (const [phone, valid] of PHONES.filter(([p]) => p !== '')) {
+      const form = validateDetails({ ...details, phone, deliveryChannel: 'Video' }, undefined, '2026-11-24');
+      assert.equal(form.phone === undefined, valid, `form: ${phone}`);
+      const server = serverAccepts({ system: 'phone', value: phone });
+      assert.equal(server, valid, `server: ${phone}`);
+    }
+  });
+
+  it('and on e-mail addresses', async () => {
+    const { validateDetails } = (await import('@consultkit/core/booking')) as typeof import('@consultkit/core/booking');
+    const details = { given: 'Ada', family: 'Lovelace', birthDate: '1985-12-10', phone: '07700 900123' };
+    for (const [email, valid] of [
+      ['ada@example.org', true],
+      ['ada.lovelace+gp@nhs.net', true],
+      ['ada@example', false],
+      ['ada <ada@example.org>', false],
+      ['ada;x@example.org', false],
+      ['ada\u200E@example.org', false],
+      [`${'a'.repeat(250)}@example.org`, false],
+    ] as const) {
+      const form = validateDetails({ ...details, email, deliveryChannel: 'Video' }, undefined, '2026-11-24');
+      assert.equal(form.email === undefined, valid, `form: ${email}`);
+      assert.equal(serverAccepts({ system: 'email', value: email }, false), valid, `server: ${email}`);
+    }
+  });
+});
+
+/** Whether the server takes a booking whose patient has this contact (and an e-mail address). */
+function serverAccepts(contact: { system: string; value: string }, withEmail = true): boolean {
+  const telecom = [...(withEmail ? [{ system: 'email', value: 'ada@example.org' }] : []), contact];
+  try {
+    parseBooking(
+      {
+        resourceType: 'Appointment',
+        status: 'pending',
+        slot: [{ reference: 'Slot/1' }],
+        start: '2026-11-24T09:00:00Z',
+        end: '2026-11-24T09:10:00Z',
+        extension: [
+          { url: 'https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-DeliveryChannel', valueCode: 'Video' },
+        ],
+        contained: [
+          { resourceType: 'Patient', id: 'patient', name: [{ family: 'Lovelace' }], birthDate: '1985-12-10', telecom },
+        ],
+        participant: [{ actor: { reference: '#patient' }, status: 'accepted' }],
+      },
+      '2026-11-24',
+    );
+    return true;
+  } catch {
+    return false;
+  }
+}
