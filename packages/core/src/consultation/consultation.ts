@@ -397,8 +397,9 @@ export class Consultation extends Emitter<ConsultationEvents> {
     const { ticket, server } = this.#options;
     try {
       const response = await fetch(new URL(SIGNALLING_CHECK_PATH, server), {
+        // text/plain: a simple request, so a page on another origin (a vendor's console) needs no preflight.
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'text/plain' },
         body: JSON.stringify({ peerId: ticket.peerId, token: ticket.token }),
       });
       if (response.status !== 401) return error;
