@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { isPhoneNumber } from '@consultkit/core/contract';
+import { addDays, dateIn, isPhoneNumber, startOfDay } from '@consultkit/core/contract';
 import { parseBooking } from './fhir/appointment-input.js';
 
 const DIST = fileURLToPath(new URL('../../core/dist/', import.meta.url));
@@ -59,6 +59,23 @@ describe('@consultkit/core in Node', () => {
     assert.ok(error instanceof ConsultKitError);
     assert.equal(error.code, 'link-early');
     assert.equal(error.opensAt, opensAt);
+  });
+});
+
+describe('time-zone maths: core’s booking helpers are the contract’s', () => {
+  it('local dates, day arithmetic and local midnights agree, across clock changes, in five zones', async () => {
+    const booking = (await import('@consultkit/core/booking')) as typeof import('@consultkit/core/booking');
+    const zones = ['Europe/London', 'America/New_York', 'Australia/Lord_Howe', 'Asia/Kolkata', 'America/Havana'];
+    for (const zone of zones) {
+      // Every 97 minutes through 2026 and 2027: every hour of the day, both clock changes of each year.
+      for (let ms = Date.UTC(2026, 0, 1); ms < Date.UTC(2028, 0, 1); ms += 97 * 60_000) {
+        assert.equal(booking.localDate(ms, zone), dateIn(ms, zone), `${zone} ${new Date(ms).toISOString()}`);
+      }
+      for (let day = '2025-12-25'; day < '2028-01-05'; day = addDays(day, 1)) {
+        assert.equal(booking.startOfLocalDay(day, zone).getTime(), startOfDay(day, zone), `${zone} ${day}`);
+        for (const n of [-400, -31, -1, 1, 29, 366]) assert.equal(booking.addDays(day, n), addDays(day, n), day);
+      }
+    }
   });
 });
 
