@@ -1,4 +1,4 @@
-import type { Role } from '../contract/join.js';
+import type { Role, SessionEndReason } from '../contract/join.js';
 import type { ConsultKitError } from '../errors.js';
 import type { QualitySample } from '../media/quality.js';
 
@@ -72,8 +72,7 @@ export interface ConsultationState {
  *   `rescheduled`: the practice moved the appointment to another time (a new link was e-mailed);
  *   `revoked`: the practice sent a new link, which replaces this one.
  */
-export type EndReason =
-  'local-hang-up' | 'remote-hang-up' | 'declined' | 'replaced' | 'cancelled' | 'rescheduled' | 'revoked';
+export type EndReason = 'local-hang-up' | 'remote-hang-up' | 'declined' | SessionEndReason;
 
 /** The typed events of a `Consultation`, beside its state store. */
 export interface ConsultationEvents {
