@@ -389,7 +389,7 @@ export class Consultation extends Emitter<ConsultationEvents> {
   /**
    * A socket that failed to open looks the same to a browser whether the server refused the token
    * (it answers the upgrade `401`, which a page cannot read) or could not be reached. For a socket
-   * error, ask the server whether it takes the token (docs/decisions/0014-one-contract.md): a `401`
+   * error, ask the server whether it takes the token (docs/decisions/0015-refused-or-unreachable.md): a `401`
    * makes it `signalling-refused`; anything else leaves it `signalling-unreachable`.
    */
   async #refusedOrUnreachable(error: ConsultKitError): Promise<ConsultKitError> {
