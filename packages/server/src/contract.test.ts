@@ -5,11 +5,15 @@
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { addDays, dateIn, isPhoneNumber, startOfDay } from '@consultkit/core/contract';
+import { toOutcome } from './errors.js';
 import { parseBooking } from './fhir/appointment-input.js';
+import { JoinError } from './join/service.js';
 
 const DIST = fileURLToPath(new URL('../../core/dist/', import.meta.url));
 
@@ -52,13 +56,29 @@ describe('@consultkit/core in Node', () => {
     }
   });
 
-  it('a refused join link is a LinkError with its opening time', async () => {
-    const { LinkError, ConsultKitError } = (await import('@consultkit/core')) as typeof import('@consultkit/core');
-    const opensAt = new Date('2026-11-24T09:00:00Z');
-    const error = new LinkError('link-early', 'Not yet', opensAt, 422);
-    assert.ok(error instanceof ConsultKitError);
-    assert.equal(error.code, 'link-early');
-    assert.equal(error.opensAt, opensAt);
+  it('a refused join link reaches a Node script as a LinkError, its opening time read from the server’s outcome', async () => {
+    // The server's own mapping of its own error, answered over HTTP; core's own parsing of it.
+    const opensAt = new Date('2026-11-24T08:45:00Z');
+    const { status, outcome } = toOutcome(new JoinError('early', 'This link opens at 8:45am.', opensAt));
+    const http = createServer((_request, response) => {
+      response.writeHead(status, { 'content-type': 'application/fhir+json' });
+      response.end(JSON.stringify(outcome));
+    });
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    try {
+      const { Consultation, ConsultKitError, LinkError } =
+        (await import('@consultkit/core')) as typeof import('@consultkit/core');
+      const { port } = http.address() as AddressInfo;
+      const error = await Consultation.redeem(`http://127.0.0.1:${port}`, 'a-token').catch((e: unknown) => e);
+      assert.ok(error instanceof LinkError, String(error));
+      assert.ok(error instanceof ConsultKitError);
+      assert.equal(error.code, 'link-early');
+      assert.equal(error.status, 422);
+      assert.equal(error.opensAt?.toISOString(), opensAt.toISOString());
+      assert.equal(error.message, 'This link opens at 8:45am.');
+    } finally {
+      http.close();
+    }
   });
 });
 

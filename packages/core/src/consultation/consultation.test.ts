@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
-import { Consultation, ConsultKitError } from '@consultkit/core';
+import { Consultation, ConsultKitError, LinkError } from '@consultkit/core';
 import {
   consultations as useConsultations,
   consultationId,
@@ -92,8 +92,10 @@ describe('Consultation (real signalling server, real WebRTC)', () => {
         () => null,
         (e: unknown) => e,
       );
-      expect(again).to.be.instanceOf(ConsultKitError);
-      expect((again as ConsultKitError).code).to.equal('link-used');
+      expect(again).to.be.instanceOf(LinkError);
+      expect((again as LinkError).code).to.equal('link-used');
+      expect((again as LinkError).status).to.equal(410);
+      expect((again as LinkError).opensAt).to.equal(null);
       expect((again as ConsultKitError).message).to.contain('already been used');
     });
 
