@@ -1,61 +1,18 @@
 /**
- * The contract as Node sees it: `@consultkit/core` and `@consultkit/core/booking` import in Node
- * from the built package (packages/core/dist, built by `npm run build`), PeerJS only when a call
- * starts; and the patient-details rules are one rule, the form's (core) and the server's.
+ * The contract (`@consultkit/core/contract`) holds: a join problem the server maps reaches core as
+ * the typed error it means; core's booking helpers do the contract's time-zone maths; the
+ * patient-details rules are one rule, the form's (core, as built) and the server's.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { addDays, dateIn, isPhoneNumber, startOfDay } from '@consultkit/core/contract';
 import { toOutcome } from './errors.js';
 import { parseBooking } from './fhir/appointment-input.js';
 import { JoinError } from './join/service.js';
 
-const DIST = fileURLToPath(new URL('../../core/dist/', import.meta.url));
-
-/** Every JavaScript file of core's build, relative to dist. */
-function builtModules(dir = DIST): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory()
-      ? builtModules(join(dir, entry.name))
-      : entry.name.endsWith('.js')
-        ? [join(dir, entry.name).slice(DIST.length)]
-        : [],
-  );
-}
-
-describe('@consultkit/core in Node', () => {
-  it('imports the package and its booking entry from the build', async () => {
-    const core = (await import(new URL('index.js', `file://${DIST}`).href)) as Record<string, unknown>;
-    const booking = (await import(new URL('booking/index.js', `file://${DIST}`).href)) as Record<string, unknown>;
-    assert.equal(typeof core['Consultation'], 'function');
-    assert.equal(typeof core['BookingClient'], 'function');
-    assert.equal(typeof core['LinkError'], 'function');
-    assert.equal(typeof booking['BookingClient'], 'function');
-    assert.equal(typeof booking['validateDetails'], 'function');
-  });
-
-  it('imports by its package names, as a Node program or an SSR framework would', async () => {
-    // Resolved through node_modules and core's `exports`, not through the source.
-    const core = (await import('@consultkit/core')) as Record<string, unknown>;
-    const booking = (await import('@consultkit/core/booking')) as Record<string, unknown>;
-    assert.equal(typeof core['Consultation'], 'function');
-    assert.equal(typeof booking['BookingClient'], 'function');
-  });
-
-  it('loads PeerJS only when a call starts: no module of the build imports it statically', () => {
-    const modules = builtModules();
-    assert.ok(modules.includes('consultation/consultation.js'), `core is built (${modules.length} modules)`);
-    for (const module of modules) {
-      const code = readFileSync(join(DIST, module), 'utf8');
-      assert.doesNotMatch(code, /^\s*import\b[^()]*['"]peerjs['"]/m, `${module} imports peerjs at load`);
-    }
-  });
-
+describe('join links across the contract', () => {
   it('a refused join link reaches a Node script as a LinkError, its opening time read from the server’s outcome', async () => {
     // The server's own mapping of its own error, answered over HTTP; core's own parsing of it.
     const opensAt = new Date('2026-11-24T08:45:00Z');
