@@ -389,18 +389,21 @@ export class Consultation extends Emitter<ConsultationEvents> {
   /**
    * A socket that failed to open looks the same to a browser whether the server refused the token
    * (it answers the upgrade `401`, which a page cannot read) or could not be reached. For a socket
-   * error, ask the server whether it takes the token (docs/decisions/0015-refused-or-unreachable.md): a `401`
-   * makes it `signalling-refused`; anything else leaves it `signalling-unreachable`.
+   * error, ask the server whether it takes the token: a `401` makes it `signalling-refused`;
+   * anything else, or no answer within 5 s, leaves it `signalling-unreachable`
+   * (docs/decisions/0015-refused-or-unreachable.md).
    */
   async #refusedOrUnreachable(error: ConsultKitError): Promise<ConsultKitError> {
     if (error.code !== 'signalling-unreachable') return error;
     const { ticket, server } = this.#options;
     try {
       const response = await fetch(new URL(SIGNALLING_CHECK_PATH, server), {
-        // text/plain: a simple request, so a page on another origin (a vendor's console) needs no preflight.
+        // text/plain: a simple request, so a page on another origin (a vendor's console) needs no
+        // preflight.
         method: 'POST',
         headers: { 'content-type': 'text/plain' },
         body: JSON.stringify({ peerId: ticket.peerId, token: ticket.token }),
+        signal: AbortSignal.timeout(5000),
       });
       if (response.status !== 401) return error;
       const outcome = (await response.json().catch(() => undefined)) as { issue?: LinkIssue[] } | undefined;

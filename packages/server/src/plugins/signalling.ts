@@ -256,7 +256,8 @@ export async function signallingPlugin(
   /**
    * Would an upgrade with this token be accepted? A browser cannot read the status of a refused
    * upgrade, so a page whose socket failed to open asks here, to tell a refused token
-   * (`signalling-refused`: 401) from a server it cannot reach (docs/decisions/0015-refused-or-unreachable.md).
+   * (`signalling-refused`: 401) from a server it cannot reach
+   * (docs/decisions/0015-refused-or-unreachable.md).
    * The same checks as the upgrade; the token travels in the body, never in a URL. Any origin may
    * ask, as any may open the socket: the answer says nothing to whoever does not hold the token,
    * and no cookie is involved. Sent as `text/plain` (JSON inside), it needs no CORS preflight.
