@@ -13,13 +13,13 @@ import esbuild from 'rollup-plugin-esbuild';
 const here = (path) => fileURLToPath(new URL(path, import.meta.url));
 const CORE_SRC = here('./packages/core/src/index.ts');
 const CORE_BOOKING_SRC = here('./packages/core/src/booking/index.ts');
+const CORE_CONTRACT_SRC = here('./packages/core/src/contract/index.ts');
 const ELEMENTS_SRC = here('./packages/elements/src/');
 
 /** Resolves `@consultkit/core` to its source, so bundles never depend on build order. */
 const coreFromSource = {
   name: 'consultkit-core-from-source',
-  resolveId: (id) =>
-    id === '@consultkit/core' ? CORE_SRC : id === '@consultkit/core/booking' ? CORE_BOOKING_SRC : null,
+  resolveId: (id) => ({ '@consultkit/core': CORE_SRC, '@consultkit/core/booking': CORE_BOOKING_SRC })[id] ?? null,
 };
 
 /** TypeScript sources are written with `.js` specifiers (NodeNext); find the `.ts` file. */
@@ -50,7 +50,7 @@ const library = (pkg, input) => ({
 const cdnEntries = readdirSync(`${ELEMENTS_SRC}cdn`).filter((f) => f.endsWith('.ts'));
 
 export default [
-  library('core', { index: CORE_SRC, 'booking/index': CORE_BOOKING_SRC }),
+  library('core', { index: CORE_SRC, 'booking/index': CORE_BOOKING_SRC, 'contract/index': CORE_CONTRACT_SRC }),
   library('elements', {
     index: `${ELEMENTS_SRC}index.ts`,
     'consult-room/define': `${ELEMENTS_SRC}consult-room/define.ts`,
@@ -73,6 +73,8 @@ export default [
       file: here(`./packages/elements/dist/cdn/${file.replace(/\.ts$/, '.js')}`),
       format: 'esm',
       sourcemap: true,
+      // PeerJS is imported when a call starts (import()): inside the one file, not a chunk beside it.
+      inlineDynamicImports: true,
     },
     onwarn(warning, warn) {
       // PeerJS's bundle uses `this` at module level; it is harmless in an ES module.

@@ -6,7 +6,7 @@
  */
 export { createStore, type ReadableStore, type WritableStore } from './store.js';
 export { Emitter, type Listener } from './emitter.js';
-export { ConsultKitError, type ConsultKitErrorCode } from './errors.js';
+export { ConsultKitError, LinkError, type ConsultKitErrorCode, type LinkErrorCode } from './errors.js';
 export * from './consultation/index.js';
 export * from './media/index.js';
 export * from './booking/index.js';

@@ -1,9 +1,13 @@
 /**
- * Every error the server answers is a FHIR R4 OperationOutcome with the right HTTP status.
+ * Every error the server answers is a FHIR R4 OperationOutcome with the right HTTP status, made in
+ * one place: {@link toOutcome} maps each kind of error a route may throw (an `HttpError`, a join
+ * link's `JoinError`, a schema's validation error, a value the database refused, anything else).
  */
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
-import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import { JOIN_PROBLEM_SYSTEM, OPENS_AT_URL } from '@consultkit/core/contract';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { JoinError } from './join/service.js';
 
 /** FHIR issue-type codes the server uses (http://hl7.org/fhir/R4/valueset-issue-type.html). */
 export type IssueCode =
@@ -23,9 +27,19 @@ export type IssueCode =
   | 'exception'
   | 'not-supported';
 
+export interface OutcomeIssue {
+  severity: 'fatal' | 'error' | 'warning' | 'information';
+  code: IssueCode;
+  diagnostics: string;
+  /** For a join link's refusal: the problem, system `urn:consultkit:join-problem`. */
+  details?: { coding: { system: string; code: string }[] };
+  /** For an early join link: when it opens (`urn:consultkit:opens-at`). */
+  extension?: { url: string; valueInstant: string }[];
+}
+
 export interface OperationOutcome {
   resourceType: 'OperationOutcome';
-  issue: { severity: 'fatal' | 'error' | 'warning' | 'information'; code: IssueCode; diagnostics: string }[];
+  issue: OutcomeIssue[];
 }
 
 export function operationOutcome(code: IssueCode, diagnostics: string): OperationOutcome {
@@ -56,28 +70,53 @@ function isDataException(error: unknown): boolean {
   return typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code);
 }
 
+/** An error as the server answers it: the status, the OperationOutcome, and any extra headers. */
+export interface ErrorAnswer {
+  status: number;
+  outcome: OperationOutcome;
+  headers: Record<string, string>;
+}
+
+/**
+ * The one mapping from what a route threw to what the server answers. Domain errors carry their
+ * own status (`HttpError`; `JoinError`, whose problem code and opening time travel in the issue so
+ * pages can say it their way); a request's faults are 4xx; anything else is a 500 that gives
+ * nothing away (and is logged).
+ */
+export function toOutcome(error: unknown, request?: FastifyRequest): ErrorAnswer {
+  const answer = (status: number, code: IssueCode, diagnostics: string, headers: Record<string, string> = {}) => ({
+    status,
+    outcome: operationOutcome(code, diagnostics),
+    headers,
+  });
+  if (error instanceof HttpError) return answer(error.status, error.code, error.message, error.headers);
+  if (error instanceof JoinError) {
+    const result = answer(error.status, error.status === 401 ? 'security' : 'business-rule', error.message);
+    const issue = result.outcome.issue[0]!;
+    issue.details = { coding: [{ system: JOIN_PROBLEM_SYSTEM, code: error.problem }] };
+    if (error.opensAt) issue.extension = [{ url: OPENS_AT_URL, valueInstant: error.opensAt.toISOString() }];
+    return result;
+  }
+  const fastifyError = error as Partial<FastifyError>;
+  if (fastifyError.validation) return answer(400, 'invalid', `Invalid request: ${fastifyError.message}`);
+  if (isDataException(error)) {
+    // A value the database cannot take (SQLSTATE class 22): the request's fault, not the server's.
+    request?.log.warn({ err: error }, 'value refused by the database');
+    return answer(400, 'value', 'A value in the request cannot be stored or compared; check its characters and range');
+  }
+  const status = fastifyError.statusCode ?? 500;
+  if (status < 500) {
+    return answer(status, status === 415 ? 'not-supported' : 'structure', fastifyError.message ?? String(error));
+  }
+  request?.log.error({ err: error }, 'unhandled error');
+  return answer(500, 'exception', 'The server could not complete the request; it has been logged.');
+}
+
 /** Installs the error and not-found handlers so that nothing answers a bare 500 or HTML 404. */
 export function installErrorHandlers(app: FastifyInstance): void {
-  app.setErrorHandler((error: FastifyError | HttpError, request, reply) => {
-    if (error instanceof HttpError) {
-      reply.headers(error.headers);
-      return sendOutcome(reply, error.status, error.code, error.message);
-    }
-    if (error.validation) return sendOutcome(reply, 400, 'invalid', `Invalid request: ${error.message}`);
-    if (isDataException(error)) {
-      // A value the database cannot take (SQLSTATE class 22): the request's fault, not the server's.
-      request.log.warn({ err: error }, 'value refused by the database');
-      return sendOutcome(
-        reply,
-        400,
-        'value',
-        'A value in the request cannot be stored or compared; check its characters and range',
-      );
-    }
-    const status = error.statusCode ?? 500;
-    if (status < 500) return sendOutcome(reply, status, status === 415 ? 'not-supported' : 'structure', error.message);
-    request.log.error({ err: error }, 'unhandled error');
-    return sendOutcome(reply, 500, 'exception', 'The server could not complete the request; it has been logged.');
+  app.setErrorHandler((error, request, reply) => {
+    const { status, outcome, headers } = toOutcome(error, request);
+    return reply.code(status).headers(headers).type('application/fhir+json').send(outcome);
   });
   app.setNotFoundHandler((request, reply) =>
     sendOutcome(reply, 404, 'not-found', `Nothing at ${request.method} ${request.url.split('?')[0]}`),

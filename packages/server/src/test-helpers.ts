@@ -1,5 +1,6 @@
 /** Starting a real server for node tests: in-memory PGlite, an ephemeral port on 127.0.0.1. */
 import { randomBytes } from 'node:crypto';
+import * as nodeTest from 'node:test';
 import pg from 'pg';
 import { createServer, type ConsultKitServer, type ServeOptions, type ServerOptions } from './app.js';
 import { BookingRepository } from './booking/repository.js';
@@ -145,4 +146,16 @@ export function appointmentRequest(
     end: slot.end,
     extension: [{ url: DELIVERY_CHANNEL, valueCode: options.channel ?? 'Video' }],
   };
+}
+
+/**
+ * node:test's `it`, `before` and `after` for a suite that may be skipped whole (PostgreSQL without
+ * DATABASE_URL): skipped test by test, with hooks that do not run, so the summary counts each
+ * skipped test (a skipped `describe` counts as one, and hides how many tests it holds).
+ */
+export function skippable(skip: string | false): Pick<typeof nodeTest, 'it' | 'before' | 'after'> {
+  if (!skip) return { it: nodeTest.it, before: nodeTest.before, after: nodeTest.after };
+  const it = ((name?: string) => nodeTest.it(name, { skip })) as typeof nodeTest.it;
+  const hook = (() => undefined) as typeof nodeTest.before;
+  return { it, before: hook, after: hook };
 }

@@ -9,8 +9,9 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-export const ROLES = ['patient', 'clinician'] as const;
-export type Role = (typeof ROLES)[number];
+import type { Role } from '@consultkit/core/contract';
+
+export { ROLES, type Role } from '@consultkit/core/contract';
 
 export interface SignallingClaims {
   /** Consultation id. */

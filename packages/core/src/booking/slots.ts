@@ -2,6 +2,7 @@
  * Pure helpers for showing slots and bookings: local days in a time zone, grouping by day and
  * clinician, and formatting with `Intl`. No I/O, no DOM.
  */
+import { startOfDay } from '../contract/zone.js';
 import type { BookableSlot, Booking, PractitionerRef } from './types.js';
 
 /** The practice time zone when none is given. */
@@ -30,24 +31,11 @@ function formatter(locale: string | undefined, options: Intl.DateTimeFormatOptio
   return made;
 }
 
-/** Numeric calendar fields of `instant` in `timeZone`. */
-function fields(instant: Date | string | number, timeZone: string): Record<string, number> {
-  const out: Record<string, number> = {};
-  const parts = formatter('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-    second: 'numeric',
-  }).formatToParts(new Date(instant));
-  for (const { type, value } of parts) if (type !== 'literal') out[type] = Number(value);
-  return out;
-}
-
-/** The local date (`YYYY-MM-DD`) of `instant` in `timeZone` (Swedish dates are ISO dates). */
+/**
+ * The local date (`YYYY-MM-DD`) of `instant` in `timeZone` (Swedish dates are ISO dates). The
+ * contract's `dateIn` in one `Intl` call, for the slot picker's size budget (contract.test.ts
+ * checks that the two agree); the same for `addDays`. See docs/decisions/0014-one-contract.md.
+ */
 export function localDate(instant: Date | string | number, timeZone: string): string {
   return formatter('sv-SE', { timeZone }).format(new Date(instant));
 }
@@ -58,20 +46,12 @@ export function addDays(date: string, days: number): string {
   return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
 }
 
-/** The instant local midnight begins on `date` (`YYYY-MM-DD`) in `timeZone`, across clock changes. */
+/**
+ * The instant local midnight begins on `date` (`YYYY-MM-DD`) in `timeZone`, across clock changes:
+ * the contract's `startOfDay` (packages/core/src/contract/zone.ts), the server's too.
+ */
 export function startOfLocalDay(date: string, timeZone: string): Date {
-  const [y = 0, m = 1, d = 1] = date.split('-').map(Number);
-  const wall = Date.UTC(y, m - 1, d);
-  let t = wall;
-  // The offset at the guess moves the guess; twice settles it on the days the clocks change.
-  for (let i = 0; i < 2; i++) {
-    const f = fields(t, timeZone);
-    const offset =
-      Date.UTC(f['year']!, f['month']! - 1, f['day']!, f['hour'], f['minute'], f['second']) -
-      Math.floor(t / 1000) * 1000;
-    t = wall - offset;
-  }
-  return new Date(t);
+  return new Date(startOfDay(date, timeZone));
 }
 
 const byStart = (a: { start?: string | undefined }, b: { start?: string | undefined }) =>

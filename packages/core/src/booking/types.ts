@@ -4,20 +4,15 @@
  */
 import type { Appointment, Patient, Slot } from 'fhir/r4.js';
 
-/** UK Core DeliveryChannel extension: how the consultation happens. */
-export const DELIVERY_CHANNEL_URL = 'https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-DeliveryChannel';
-/** Identifier system of the booking reference, the patient's key to their booking. */
-export const BOOKING_REFERENCE_SYSTEM = 'urn:consultkit:booking-reference';
-/** Identifier system of the idempotency key of a booking request. */
-export const IDEMPOTENCY_SYSTEM = 'urn:consultkit:idempotency';
-/** Code system of `Appointment.cancelationReason`: `declined`, `patient`, `practice`. */
-export const CANCELATION_REASON_SYSTEM = 'urn:consultkit:cancelation-reason';
-
-/** How the consultation happens: the values of the UK Core DeliveryChannel extension. */
-export type DeliveryChannel = 'Video' | 'Telephone' | 'In-person';
-
-/** Every delivery channel, in the order a form offers them. */
-export const DELIVERY_CHANNELS: readonly DeliveryChannel[] = ['Video', 'Telephone', 'In-person'];
+export {
+  BOOKING_REFERENCE_SYSTEM,
+  CANCELATION_REASON_SYSTEM,
+  DELIVERY_CHANNEL_URL,
+  DELIVERY_CHANNELS,
+  IDEMPOTENCY_SYSTEM,
+  type DeliveryChannel,
+} from '../contract/fhir.js';
+import type { DeliveryChannel } from '../contract/fhir.js';
 
 /** A reference to a clinician with the name to show. */
 export interface PractitionerRef {

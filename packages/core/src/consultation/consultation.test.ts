@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
-import { Consultation, ConsultKitError } from '@consultkit/core';
+import { Consultation, ConsultKitError, LinkError } from '@consultkit/core';
 import {
   consultations as useConsultations,
   consultationId,
@@ -92,8 +92,10 @@ describe('Consultation (real signalling server, real WebRTC)', () => {
         () => null,
         (e: unknown) => e,
       );
-      expect(again).to.be.instanceOf(ConsultKitError);
-      expect((again as ConsultKitError).code).to.equal('link-used');
+      expect(again).to.be.instanceOf(LinkError);
+      expect((again as LinkError).code).to.equal('link-used');
+      expect((again as LinkError).status).to.equal(410);
+      expect((again as LinkError).opensAt).to.equal(null);
       expect((again as ConsultKitError).message).to.contain('already been used');
     });
 
@@ -347,7 +349,8 @@ describe('Consultation (real signalling server, real WebRTC)', () => {
       (e: unknown) => e,
     );
     expect(error).to.be.instanceOf(ConsultKitError);
-    expect((error as ConsultKitError).code).to.equal('signalling-unreachable');
+    // Refused, not unreachable: retrying will not help (the server was asked why the socket failed).
+    expect((error as ConsultKitError).code).to.equal('signalling-refused');
     expect(consultation.state.get().status).to.equal('failed');
     expect(consultation.state.get().localStream).to.equal(null);
   });

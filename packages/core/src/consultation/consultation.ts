@@ -1,6 +1,8 @@
-import { Peer, type MediaConnection, type PeerError } from 'peerjs';
+import type { MediaConnection, Peer, PeerError, PeerOptions } from 'peerjs';
+import { JOIN_PROBLEM_SYSTEM, OPENS_AT_URL, SESSION_END_REASONS, type JoinProblem } from '../contract/join.js';
+import { SESSION_ENDED, SIGNALLING_CHECK_PATH } from '../contract/signalling.js';
 import { Emitter } from '../emitter.js';
-import { ConsultKitError } from '../errors.js';
+import { ConsultKitError, LinkError, type LinkErrorCode } from '../errors.js';
 import { openMedia, stopStream } from '../media/devices.js';
 import { adapt, DEGRADE_STEPS, type AdaptState } from '../media/adapt.js';
 import { monitorQuality } from '../media/quality.js';
@@ -25,9 +27,17 @@ export interface ConsultationOptions {
   qualityIntervalMs?: number;
 }
 
-/** The message the server sends a socket whose session it ends, before closing it. */
-const SESSION_ENDED = 'CK-SESSION-ENDED';
-const SESSION_END_REASONS: readonly EndReason[] = ['replaced', 'cancelled', 'rescheduled', 'revoked'];
+/**
+ * PeerJS, loaded when a call starts (not when core is imported): so `@consultkit/core` imports in
+ * Node and in server-side rendering, and pages that only book never fetch it. Its npm entry is
+ * CommonJS for Node, whose named exports Node cannot always see: take `Peer` from either shape.
+ */
+async function loadPeer(): Promise<new (id: string, options: PeerOptions) => Peer> {
+  const peerjs = (await import('peerjs')) as unknown as { Peer?: typeof Peer; default?: { Peer?: typeof Peer } };
+  const PeerClass = peerjs.Peer ?? peerjs.default?.Peer;
+  if (!PeerClass) throw new ConsultKitError('webrtc-unsupported', 'PeerJS could not be loaded.');
+  return PeerClass;
+}
 
 /** While reconnecting, how long before the other side counts as gone. */
 const GIVE_UP_RECONNECTING_MS = 60_000;
@@ -106,10 +116,10 @@ export class Consultation extends Emitter<ConsultationEvents> {
 
   /**
    * Redeems a join link (`{server}/join/{token}`, or the token alone) into a ticket: a deliberate
-   * POST that uses the link up. Rejects with a `ConsultKitError` whose code says why not
+   * POST that uses the link up. Rejects with a `LinkError` whose code says why not
    * (`link-invalid`, `link-early`, `link-expired`, `link-used`, `link-revoked`, `link-wrong-role`,
    * `link-cancelled`, `link-rescheduled`), its message in plain words, and for `link-early` when the
-   * link opens.
+   * link opens (`opensAt`); with a `ConsultKitError` `network` when the server cannot be reached.
    */
   static async redeem(server: string | URL, link: string, role?: JoinTicket['role']): Promise<JoinTicket> {
     const token = linkToken(link);
@@ -119,7 +129,7 @@ export class Consultation extends Emitter<ConsultationEvents> {
   /**
    * Finds again the session this browser started (its HttpOnly cookie), after a reload or a browser
    * restart, without using the link up: resolves to the same ticket `redeem` gave. With `link`, only
-   * a session started from that link. Rejects with a `ConsultKitError`: `session-missing` when there
+   * a session started from that link. Rejects with a `LinkError`: `session-missing` when there
    * is none (offer "Join" and `redeem`), or why the session ended (`link-revoked`,
    * `link-cancelled`, `link-rescheduled`, `link-expired`, `link-invalid`).
    */
@@ -167,7 +177,7 @@ export class Consultation extends Emitter<ConsultationEvents> {
     this.#expect('checking', 'join()');
     this.#state.update({ status: 'connecting' });
     try {
-      this.#peer = await this.#openSignalling();
+      this.#peer = await this.#openSignalling(await loadPeer());
     } catch (error) {
       throw this.#fail(error);
     }
@@ -269,24 +279,23 @@ export class Consultation extends Emitter<ConsultationEvents> {
           headers: { authorization: `Bearer ${token}` },
         },
       );
-      if (!response.ok) throw new Error(`the server answered ${response.status}`);
+      if (!response.ok) {
+        const message = `Could not mark the appointment ${step}: the server answered ${response.status}`;
+        this.emit('error', new ConsultKitError('server-error', message));
+      }
     } catch (error) {
-      this.emit(
-        'error',
-        new ConsultKitError('signalling-unreachable', `Could not mark the appointment ${step}: ${String(error)}`, {
-          cause: error,
-        }),
-      );
+      const message = `Could not mark the appointment ${step}: the server could not be reached`;
+      this.emit('error', new ConsultKitError('network', message, { cause: error }));
     }
   }
 
   // ---- signalling ----
 
-  #openSignalling(): Promise<Peer> {
+  #openSignalling(PeerClass: new (id: string, options: PeerOptions) => Peer): Promise<Peer> {
     const { ticket, server, signallingTimeoutMs = 15_000 } = this.#options;
     const url = new URL(server);
     const secure = url.protocol === 'https:';
-    const peer = new Peer(ticket.peerId, {
+    const peer = new PeerClass(ticket.peerId, {
       host: url.hostname,
       port: Number(url.port) || (secure ? 443 : 80),
       path: ticket.signalling.path,
@@ -303,7 +312,7 @@ export class Consultation extends Emitter<ConsultationEvents> {
     const onSessionEnded = (message: { type?: unknown; payload?: { reason?: unknown } }) => {
       if (message?.type !== SESSION_ENDED) return;
       const reason = message.payload?.reason;
-      this.#end(SESSION_END_REASONS.includes(reason as EndReason) ? (reason as EndReason) : 'revoked');
+      this.#end(SESSION_END_REASONS.includes(reason as never) ? (reason as EndReason) : 'revoked');
     };
     peer.socket.on('message', onSessionEnded);
     this.#stops.push(() => peer.socket.off('message', onSessionEnded));
@@ -330,7 +339,7 @@ export class Consultation extends Emitter<ConsultationEvents> {
         if (!peer.open && this.#peer !== peer) {
           clearTimeout(timer);
           peer.destroy();
-          return reject(mapPeerError(error));
+          return void this.#refusedOrUnreachable(mapPeerError(error)).then(reject);
         }
         // While reconnecting, socket errors are expected: the retry handles them.
         if (this.#state.get().signalling === 'connected') this.emit('error', mapPeerError(error));
@@ -370,10 +379,41 @@ export class Consultation extends Emitter<ConsultationEvents> {
       });
       if (response.status !== 410) return null;
       const outcome = (await response.json().catch(() => undefined)) as { issue?: LinkIssue[] } | undefined;
-      const code = outcome?.issue?.[0]?.details?.coding?.[0]?.code as EndReason | undefined;
-      return code && SESSION_END_REASONS.includes(code) ? code : 'revoked';
+      const code = outcome?.issue?.[0]?.details?.coding?.[0]?.code;
+      return SESSION_END_REASONS.includes(code as never) ? (code as EndReason) : 'revoked';
     } catch {
       return null;
+    }
+  }
+
+  /**
+   * A socket that failed to open looks the same to a browser whether the server refused the token
+   * (it answers the upgrade `401`, which a page cannot read) or could not be reached. For a socket
+   * error, ask the server whether it takes the token: a `401` makes it `signalling-refused`;
+   * anything else, or no answer within 5 s, leaves it `signalling-unreachable`
+   * (docs/decisions/0015-refused-or-unreachable.md).
+   */
+  async #refusedOrUnreachable(error: ConsultKitError): Promise<ConsultKitError> {
+    if (error.code !== 'signalling-unreachable') return error;
+    const { ticket, server } = this.#options;
+    try {
+      const response = await fetch(new URL(SIGNALLING_CHECK_PATH, server), {
+        // text/plain: a simple request, so a page on another origin (a vendor's console) needs no
+        // preflight.
+        method: 'POST',
+        headers: { 'content-type': 'text/plain' },
+        body: JSON.stringify({ peerId: ticket.peerId, token: ticket.token }),
+        signal: AbortSignal.timeout(5000),
+      });
+      if (response.status !== 401) return error;
+      const outcome = (await response.json().catch(() => undefined)) as { issue?: LinkIssue[] } | undefined;
+      return new ConsultKitError(
+        'signalling-refused',
+        outcome?.issue?.[0]?.diagnostics ?? 'The signalling server refused this participant’s token.',
+        { cause: error },
+      );
+    } catch {
+      return error;
     }
   }
 
@@ -778,7 +818,7 @@ async function ticketFrom(url: URL, body: object): Promise<JoinTicket> {
       credentials: 'same-origin',
     });
   } catch (cause) {
-    throw new ConsultKitError('signalling-unreachable', 'The consultation server could not be reached.', { cause });
+    throw new ConsultKitError('network', 'The consultation server could not be reached.', { cause });
   }
   const answer = (await response.json().catch(() => undefined)) as
     (JoinTicket & { resourceType?: undefined }) | { resourceType: 'OperationOutcome'; issue?: LinkIssue[] } | undefined;
@@ -788,11 +828,12 @@ async function ticketFrom(url: URL, body: object): Promise<JoinTicket> {
 
 interface LinkIssue {
   diagnostics?: string;
-  details?: { coding?: { code?: string }[] };
+  details?: { coding?: { system?: string; code?: string }[] };
   extension?: { url: string; valueInstant?: string }[];
 }
 
-const LINK_PROBLEMS = [
+/** The join problems a page is told apart; any other refusal is `link-invalid`. */
+const LINK_PROBLEMS: readonly JoinProblem[] = [
   'invalid',
   'early',
   'expired',
@@ -801,21 +842,25 @@ const LINK_PROBLEMS = [
   'wrong-role',
   'cancelled',
   'rescheduled',
-] as const;
+];
 
 /** The typed error for a refused join link or session. */
-function linkError(status: number, issue: LinkIssue | undefined): ConsultKitError {
-  const problem = issue?.details?.coding?.[0]?.code;
-  const code =
+function linkError(status: number, issue: LinkIssue | undefined): LinkError {
+  const coding = issue?.details?.coding?.find((c) => c.system === JOIN_PROBLEM_SYSTEM) ?? issue?.details?.coding?.[0];
+  const problem = coding?.code as JoinProblem | undefined;
+  const code: LinkErrorCode =
     problem === 'no-session'
       ? 'session-missing'
-      : (LINK_PROBLEMS as readonly string[]).includes(problem ?? '')
-        ? (`link-${problem}` as ConsultKitError['code'])
+      : problem && LINK_PROBLEMS.includes(problem)
+        ? (`link-${problem}` as LinkErrorCode)
         : 'link-invalid';
-  const error = new ConsultKitError(code, issue?.diagnostics ?? `The server refused the link (${status}).`);
-  const opensAt = issue?.extension?.find((e) => e.url === 'urn:consultkit:opens-at')?.valueInstant;
-  if (opensAt) (error as ConsultKitError & { opensAt?: Date }).opensAt = new Date(opensAt);
-  return error;
+  const opensAt = issue?.extension?.find((e) => e.url === OPENS_AT_URL)?.valueInstant;
+  return new LinkError(
+    code,
+    issue?.diagnostics ?? `The server refused the link (${status}).`,
+    opensAt ? new Date(opensAt) : null,
+    status,
+  );
 }
 
 function validateTicket(ticket: JoinTicket): void {

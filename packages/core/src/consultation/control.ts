@@ -1,24 +1,8 @@
 import type { DataConnection, Peer } from 'peerjs';
-import type { Role } from './types.js';
+import type { Role } from '../contract/join.js';
+import { isControlMessage, type ControlMessage } from '../contract/signalling.js';
 
-/** Messages on the control channel, beside the call. */
-export type ControlMessage =
-  /** Sent by each side when a channel opens: who I am, and whether I count myself admitted. */
-  | { type: 'hello'; role: Role; admitted: boolean; instance?: string }
-  /** Clinician → patient: come in. */
-  | { type: 'admit' }
-  /** Clinician → patient: not now, with a message for the patient. */
-  | { type: 'decline'; message: string }
-  /** Whether I am sending video (audio only when not). */
-  | { type: 'media'; video: boolean }
-  /** I am hanging up: the consultation is over. */
-  | { type: 'bye' };
-
-const TYPES = new Set(['hello', 'admit', 'decline', 'media', 'bye']);
-
-function isControlMessage(data: unknown): data is ControlMessage {
-  return typeof data === 'object' && data !== null && TYPES.has((data as { type?: string }).type ?? '');
-}
+export type { ControlMessage };
 
 /**
  * The control channel with the other participant: a reliable JSON PeerJS data connection. Both

@@ -1,18 +1,14 @@
 import type { MediaConnection, Peer } from 'peerjs';
+import { ICE_RESTART_ANSWER, ICE_RESTART_OFFER, type IceRestartMessage } from '../contract/signalling.js';
 
 /**
  * ICE restarts over PeerJS. PeerJS cannot renegotiate (a second offer on a connection closes it),
  * so the offer and answer of a restart travel as our own message types through the same signalling
  * socket; the new candidates then flow through PeerJS's own `CANDIDATE` messages as usual.
  */
-const OFFER = 'CK-ICE-RESTART-OFFER';
-const ANSWER = 'CK-ICE-RESTART-ANSWER';
-
-interface RestartMessage {
-  type: typeof OFFER | typeof ANSWER;
-  src: string;
-  payload: { call: string; sdp: RTCSessionDescriptionInit };
-}
+const OFFER = ICE_RESTART_OFFER;
+const ANSWER = ICE_RESTART_ANSWER;
+type RestartMessage = IceRestartMessage & { src: string };
 
 /** Offers an ICE restart on `call` (the side that placed the call does this). */
 export async function offerIceRestart(peer: Peer, call: MediaConnection): Promise<void> {

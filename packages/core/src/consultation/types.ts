@@ -1,34 +1,8 @@
+import type { Role, SessionEndReason } from '../contract/join.js';
 import type { ConsultKitError } from '../errors.js';
 import type { QualitySample } from '../media/quality.js';
 
-/** Who a participant is in a consultation. */
-export type Role = 'patient' | 'clinician';
-
-/**
- * What a participant needs to join: issued by the ConsultKit server (today by its development
- * join endpoint; with join links, by redeeming a link).
- */
-export interface JoinTicket {
-  consultationId: string;
-  /**
-   * The appointment, when the ticket came from a join link or a clinician session: entering the
-   * waiting room marks it `arrived`, the clinician hanging up marks it `fulfilled`.
-   */
-  appointmentId?: string;
-  role: Role;
-  /** This participant's peer id, assigned by the server and bound to `token`. */
-  peerId: string;
-  /** The other participant's peer id. */
-  remotePeerId: string;
-  /** Signalling token: the server refuses the socket without it. */
-  token: string;
-  /** Where the PeerJS signalling lives on the server. */
-  signalling: { path: string; key: string };
-  /** ICE servers to use (our TURN); empty means host candidates only. Never public STUN. */
-  iceServers: RTCIceServer[];
-  /** `relay` sends all media through TURN (hiding each side's address from the other). Default `all`. */
-  iceTransportPolicy?: RTCIceTransportPolicy;
-}
+export type { JoinTicket, Role } from '../contract/join.js';
 
 /**
  * - `idle`: created; nothing opened yet.
@@ -98,8 +72,7 @@ export interface ConsultationState {
  *   `rescheduled`: the practice moved the appointment to another time (a new link was e-mailed);
  *   `revoked`: the practice sent a new link, which replaces this one.
  */
-export type EndReason =
-  'local-hang-up' | 'remote-hang-up' | 'declined' | 'replaced' | 'cancelled' | 'rescheduled' | 'revoked';
+export type EndReason = 'local-hang-up' | 'remote-hang-up' | 'declined' | SessionEndReason;
 
 /** The typed events of a `Consultation`, beside its state store. */
 export interface ConsultationEvents {

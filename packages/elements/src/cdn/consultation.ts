@@ -9,4 +9,4 @@ import '../consult-room/define.js';
 export { DeviceCheckElement } from '../device-check/device-check.js';
 export { WaitingRoom } from '../waiting-room/waiting-room.js';
 export { ConsultRoom } from '../consult-room/consult-room.js';
-export { Consultation, ConsultKitError, DeviceCheck } from '@consultkit/core';
+export { Consultation, ConsultKitError, DeviceCheck, LinkError } from '@consultkit/core';

@@ -1,10 +1,13 @@
+import { unsafeCSS } from 'lit';
+
 /**
- * A constructable stylesheet rather than Lit's `css` tag, and self-contained rather than over the
- * shared `baseStyles`: the CDN bundle has a size budget. Each token is read once, into a private
- * property, with its fallback. Written minified: no tool minifies a plain string.
+ * A plain string through `unsafeCSS` rather than Lit's `css` tag, and self-contained rather than
+ * over the shared `baseStyles`: the CDN bundle has a size budget. Each token is read once, into a
+ * private property, with its fallback. Written minified: no tool minifies a plain string. No
+ * `CSSStyleSheet` is made at import (Lit makes it when the first picker connects), so the class
+ * module imports without side effects, in Node and server-side rendering too.
  */
-export const slotPickerStyles = new CSSStyleSheet();
-slotPickerStyles.replaceSync(`
+export const slotPickerStyles = unsafeCSS(`
 :host{--_accent:var(--ck-picker-accent,var(--ck-color-primary,#0b5cad));--_error:var(--ck-picker-error,var(--ck-color-danger,#c42b1c));--_border:2px solid var(--ck-color-border,#4c4c52);--_surface:var(--ck-color-surface,#fff);--_s:var(--ck-space-s,0.5rem);--_m:var(--ck-space-m,1rem);display:block;font-family:var(--ck-font-family,system-ui,sans-serif);color:var(--ck-color-text,#1d1d1f);line-height:1.5}
 button,input{font:inherit;min-block-size:44px;accent-color:var(--_accent)}
 button{min-inline-size:6rem;padding-inline:var(--_m);margin-inline-end:var(--_s);border:var(--_border);border-radius:var(--ck-radius,0.5rem);background:var(--_surface);color:inherit}

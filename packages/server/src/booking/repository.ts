@@ -13,11 +13,14 @@ export type SlotStatus = (typeof SLOT_STATUSES)[number];
 export const APPOINTMENT_STATUSES = ['pending', 'booked', 'arrived', 'fulfilled', 'cancelled', 'noshow'] as const;
 export type AppointmentStatus = (typeof APPOINTMENT_STATUSES)[number];
 
-export const DELIVERY_CHANNELS = ['Video', 'Telephone', 'In-person'] as const;
-export type DeliveryChannel = (typeof DELIVERY_CHANNELS)[number];
+import type { CancelationReason, DeliveryChannel } from '@consultkit/core/contract';
 
-export const CANCELATION_REASONS = ['declined', 'patient', 'practice'] as const;
-export type CancelationReason = (typeof CANCELATION_REASONS)[number];
+export {
+  CANCELATION_REASONS,
+  DELIVERY_CHANNELS,
+  type CancelationReason,
+  type DeliveryChannel,
+} from '@consultkit/core/contract';
 
 /** Live appointments hold their slot; a cancelled one has let it go. */
 export const LIVE_STATUSES: readonly AppointmentStatus[] = ['pending', 'booked', 'arrived', 'fulfilled', 'noshow'];

@@ -15,15 +15,21 @@ import {
   type PatientDetails,
 } from '../booking/repository.js';
 import type { AppointmentUpdate, BookingRequest } from '../booking/service.js';
-import { parseDate } from '../booking/zone.js';
-import { BIDI_CONTROLS, BIDI_MARKS, stripBidi } from '../text.js';
-import { parseId } from './params.js';
 import {
+  BIDI_CONTROLS,
+  BIDI_MARKS,
   BOOKING_REFERENCE_SYSTEM,
   CANCELATION_REASON_SYSTEM,
   DELIVERY_CHANNEL_URL,
+  IDEMPOTENCY_KEY,
   IDEMPOTENCY_SYSTEM,
-} from './resources.js';
+  birthDateProblem,
+  isEmailAddress,
+  isPhoneNumber,
+  parseDate,
+  stripBidi,
+} from '@consultkit/core/contract';
+import { parseId } from './params.js';
 
 type Json = Record<string, unknown>;
 
@@ -65,8 +71,7 @@ const KNOWN_ELEMENTS = [
   'participant',
 ];
 
-/** Idempotency keys: 1 to 128 visible ASCII characters. */
-export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
+export { IDEMPOTENCY_KEY };
 
 function fail(status: number, code: IssueCode, message: string): HttpError {
   return new HttpError(status, code, message);
@@ -182,7 +187,7 @@ const NAME_PART = /^[^\p{Cc}\p{Cs}]{1,100}$/u;
 
 /**
  * A name part as stored: trimmed, without bidirectional marks; a 400 naming `where` when it holds a
- * bidirectional control (it would show as other text: see text.ts).
+ * bidirectional control (it would show as other text: see the contract's patient.ts).
  */
 function namePart(value: string, where: string): string {
   if (BIDI_CONTROLS.test(value)) {
@@ -223,9 +228,6 @@ function humanName(value: unknown): HumanNameJson {
   };
 }
 
-const EMAIL = /^[^\s\p{Cc}\p{Cs}@<>()[\],;:"]+@[^\s\p{Cc}\p{Cs}@<>()[\],;:"]+\.[^\s\p{Cc}\p{Cs}@<>()[\],;:".]+$/u;
-const PHONE = /^\+?[0-9 ()-]{6,32}$/;
-
 /** The contained Patient's name, birth date and contacts (other Patient elements are not kept). */
 function patientDetails(value: Json, today: string): PatientDetails {
   const names = array(value['name'] ?? [], 'Patient.name');
@@ -236,7 +238,7 @@ function patientDetails(value: Json, today: string): PatientDetails {
   if (typeof birthDate !== 'string' || !parseDate(birthDate)) {
     throw badValue(`Patient.birthDate: expected a date like 1985-12-10, got ${JSON.stringify(birthDate)}`);
   }
-  if (birthDate < '1900-01-01' || birthDate > today) {
+  if (birthDateProblem(birthDate, today)) {
     throw badValue(`Patient.birthDate: ${birthDate} is not a possible date of birth`);
   }
   let email: string | undefined;
@@ -251,13 +253,16 @@ function patientDetails(value: Json, today: string): PatientDetails {
           `Patient.telecom[${i}]: the e-mail address contains a bidirectional control character, which makes text show other than it is`,
         );
       }
-      if (!text || text.length > 254 || !EMAIL.test(text)) {
+      if (!text || !isEmailAddress(text)) {
         throw badValue(`Patient.telecom[${i}]: ${JSON.stringify(text ?? '')} is not an e-mail address`);
       }
       email = text;
     } else if ((system === 'phone' || system === 'sms') && phone === undefined) {
-      if (!text || !PHONE.test(text) || (text.match(/\d/g) ?? []).length < 6) {
-        throw badValue(`Patient.telecom[${i}]: ${JSON.stringify(text ?? '')} is not a phone number`);
+      // The contract's rule (7 to 15 digits, UK or international), as the booking form checks it.
+      if (!text || !isPhoneNumber(text)) {
+        throw badValue(
+          `Patient.telecom[${i}]: ${JSON.stringify(text ?? '')} is not a phone number (7 to 15 digits, UK or international)`,
+        );
       }
       phone = text;
     }

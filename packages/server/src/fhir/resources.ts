@@ -26,13 +26,24 @@ import type {
 import { displayName } from '../booking/service.js';
 import { formatInstant } from '../booking/zone.js';
 
-export const DELIVERY_CHANNEL_URL = 'https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-DeliveryChannel';
-/** The core FHIR extension for an IANA time zone code. */
-export const TIMEZONE_URL = 'http://hl7.org/fhir/StructureDefinition/timezone';
-export const SERVICE_TYPE_SYSTEM = 'urn:consultkit:service-type';
-export const BOOKING_REFERENCE_SYSTEM = 'urn:consultkit:booking-reference';
-export const IDEMPOTENCY_SYSTEM = 'urn:consultkit:idempotency';
-export const CANCELATION_REASON_SYSTEM = 'urn:consultkit:cancelation-reason';
+import {
+  BOOKING_REFERENCE_SYSTEM,
+  CANCELATION_REASON_SYSTEM,
+  DELIVERY_CHANNEL_URL,
+  IDEMPOTENCY_SYSTEM,
+  SERVICE_TYPE_SYSTEM,
+  TIMEZONE_URL,
+} from '@consultkit/core/contract';
+
+// The FHIR names of the contract (shared with core), for the modules that import them from here.
+export {
+  BOOKING_REFERENCE_SYSTEM,
+  CANCELATION_REASON_SYSTEM,
+  DELIVERY_CHANNEL_URL,
+  IDEMPOTENCY_SYSTEM,
+  SERVICE_TYPE_SYSTEM,
+  TIMEZONE_URL,
+};
 
 const CANCELATION_DISPLAY = {
   declined: 'Declined by the practice',

@@ -9,6 +9,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import { decodeJwt, errors as joseErrors, jwtVerify, SignJWT } from 'jose';
+import {
+  joinProblemStatus,
+  type IceServer,
+  type JoinProblem,
+  type JoinTicket as ContractTicket,
+  type RevocationReason,
+} from '@consultkit/core/contract';
 import type { SqlExecutor, Storage } from '../storage/index.js';
 import { ROLES, type Role, type SignallingTokens } from '../tokens.js';
 import type { JoinKey } from './keys.js';
@@ -16,25 +23,7 @@ import type { JoinKey } from './keys.js';
 const ISSUER = 'consultkit';
 const AUDIENCE = 'consultkit:join';
 
-/** Why a link or session was refused; each has its own plain message and HTTP status. */
-export type JoinProblem =
-  | 'invalid'
-  | 'early'
-  | 'expired'
-  | 'used'
-  | 'revoked'
-  | 'rescheduled'
-  | 'wrong-role'
-  | 'cancelled'
-  | 'not-video'
-  | 'not-found'
-  | 'no-session';
-
-/**
- * Why sessions and unused links were revoked: a new link was sent (`revoked`), the appointment was
- * cancelled or declined (`cancelled`), or moved to another time (`rescheduled`).
- */
-export type RevocationReason = 'revoked' | 'cancelled' | 'rescheduled';
+export type { JoinProblem, RevocationReason } from '@consultkit/core/contract';
 
 /** A live session, as `JoinService.session` finds it. */
 export interface SessionInfo {
@@ -58,22 +47,7 @@ export class JoinError extends Error {
   }
 
   get status(): number {
-    switch (this.problem) {
-      case 'invalid':
-        return 401;
-      case 'not-found':
-      case 'no-session':
-        return 404;
-      case 'used':
-      case 'revoked':
-      case 'rescheduled':
-      case 'cancelled':
-        return 410;
-      case 'wrong-role':
-        return 403;
-      default:
-        return 422;
-    }
+    return joinProblemStatus(this.problem);
   }
 }
 
@@ -97,24 +71,13 @@ export interface JoinOptions {
   now?: () => Date;
 }
 
-export interface RTCIceServerLike {
-  urls: string | string[];
-  username?: string;
-  credential?: string;
-}
+export type RTCIceServerLike = IceServer;
 
-/** What a redeemed link or a vendor backend's request gives: everything `Consultation` needs. */
-export interface JoinTicket {
-  consultationId: string;
-  appointmentId: string;
-  role: Role;
-  peerId: string;
-  remotePeerId: string;
-  token: string;
-  signalling: { path: string; key: string };
-  iceServers: RTCIceServerLike[];
-  expiresAt: string;
-}
+/**
+ * What a redeemed link or a vendor backend's request gives: everything `Consultation` needs (the
+ * contract's ticket, with the appointment and expiry always set).
+ */
+export type JoinTicket = ContractTicket & Required<Pick<ContractTicket, 'appointmentId' | 'expiresAt'>>;
 
 export interface Invitation {
   url: string;

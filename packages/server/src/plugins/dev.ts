@@ -7,6 +7,7 @@
  * peer ids share nothing with an appointment's (`appt-{id}`), and signalling accepts a ticket
  * without a session only for that namespace. Real consultations are joined by link only.
  */
+import type { JoinTicket } from '@consultkit/core/contract';
 import type { FastifyInstance } from 'fastify';
 import { HttpError } from '../errors.js';
 import { DEMO_NAMESPACE, ROLES, type Role, type SignallingTokens } from '../tokens.js';
@@ -31,7 +32,7 @@ const DEMO_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/;
  * A signalling ticket for `role` in the demo consultation `name` (`demo-{name}`): no session, no
  * appointment. What `/api/dev/join` answers; test harnesses call it in-process.
  */
-export function demoTicket(tokens: SignallingTokens, name: string, role: Role) {
+export function demoTicket(tokens: SignallingTokens, name: string, role: Role): JoinTicket {
   const consultation = `${DEMO_NAMESPACE}${name}`;
   const { token, claims } = tokens.issue(consultation, role);
   return {

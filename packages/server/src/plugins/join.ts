@@ -1,12 +1,13 @@
 /**
  * Joining a consultation: the page a join link opens, redeeming the link (a deliberate POST),
  * clinician sessions for vendor backends, fresh links, TURN credentials, and the appointment's
- * `arrived` and `fulfilled` steps. Every refusal is an OperationOutcome saying which check failed.
+ * `arrived` and `fulfilled` steps. Every refusal is an OperationOutcome saying which check failed
+ * (a `JoinError`, mapped with the others in errors.ts).
  */
 import { readFile } from 'node:fs/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { readCookie } from '../cookies.js';
-import { HttpError, operationOutcome } from '../errors.js';
+import { HttpError } from '../errors.js';
 import { JoinError, type JoinService, type RevocationReason } from '../join/service.js';
 import { ROLES, type Role } from '../tokens.js';
 
@@ -26,17 +27,6 @@ export interface JoinPluginOptions {
   endSessions: (sessionIds: readonly string[], reason: RevocationReason) => void;
 }
 
-/** The problem code travels in `issue[0].details.coding[0].code` so pages can say it their way. */
-function sendJoinError(reply: FastifyReply, error: JoinError): FastifyReply {
-  const outcome = operationOutcome(error.status === 401 ? 'security' : 'business-rule', error.message);
-  const issue = outcome.issue[0] as (typeof outcome.issue)[number] & Record<string, unknown>;
-  issue['details'] = { coding: [{ system: 'urn:consultkit:join-problem', code: error.problem }] };
-  if (error.opensAt) {
-    issue['extension'] = [{ url: 'urn:consultkit:opens-at', valueInstant: error.opensAt.toISOString() }];
-  }
-  return reply.code(error.status).type('application/fhir+json').send(outcome);
-}
-
 function cookie(request: FastifyRequest, name: string): string | undefined {
   return readCookie(request.headers.cookie, name);
 }
@@ -49,11 +39,6 @@ function appointmentId(params: unknown): number {
 
 export async function joinPlugin(app: FastifyInstance, options: JoinPluginOptions): Promise<void> {
   const { join } = options;
-
-  app.setErrorHandler((error, request, reply) => {
-    if (error instanceof JoinError) return sendJoinError(reply, error);
-    throw error;
-  });
 
   /** The session of the request: `Authorization: Bearer <session token>` or the session cookie. */
   const session = async (request: FastifyRequest) => {

@@ -11,7 +11,7 @@ import type { Auth } from '../auth.js';
 import type { BookingRepository } from '../booking/repository.js';
 import type { ConfirmationDetails } from '../booking/service.js';
 import { HttpError } from '../errors.js';
-import { stripBidi } from '../text.js';
+import { stripBidi } from '@consultkit/core/contract';
 
 /** `Tuesday 24 November 2026 at 09:10 GMT` in the practice's time zone. */
 export function formatLocalDateTime(date: Date, timeZone: string): { date: string; time: string; zone: string } {

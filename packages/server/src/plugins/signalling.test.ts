@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { SIGNALLING_CHECK_PATH } from '@consultkit/core/contract';
 import WebSocket from 'ws';
 import type { ConsultKitServer } from '../app.js';
 import { startTestServer } from '../test-helpers.js';
@@ -156,6 +157,29 @@ describe('signalling peer ids come from the token alone', () => {
     await waitFor(() => realY.received.some((m) => m.type === 'OFFER'));
     realX.close();
     realY.close();
+  });
+
+  it('tells a page whether it would take its token (a refused upgrade cannot be read by a browser)', async () => {
+    const check = (body: object) =>
+      fetch(`${url}${SIGNALLING_CHECK_PATH}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const x = server.tokens.issue('demo-check', 'patient');
+    const y = server.tokens.issue('demo-check', 'clinician');
+    assert.equal((await check({ peerId: x.claims.pid, token: x.token })).status, 204);
+    for (const [what, body] of [
+      ['a tampered token', { peerId: x.claims.pid, token: `${x.token.split('.')[0]}.AAAA` }],
+      ['another peer’s token', { peerId: x.claims.pid, token: y.token }],
+    ] as const) {
+      const answer = await check(body);
+      assert.equal(answer.status, 401, what);
+      const outcome = (await answer.json()) as { resourceType: string; issue: { diagnostics: string }[] };
+      assert.equal(outcome.resourceType, 'OperationOutcome');
+      assert.match(outcome.issue[0]!.diagnostics, /refuses this token/, what);
+    }
+    assert.equal((await check({ token: x.token })).status, 400);
   });
 
   it('a second socket with the same ticket replaces the first, which is told "replaced" and closed', async () => {

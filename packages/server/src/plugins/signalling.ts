@@ -14,28 +14,31 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
+import {
+  RELAYED_TYPES,
+  SESSION_ENDED,
+  SESSION_ENDED_CLOSE_CODE,
+  SIGNALLING_CHECK_PATH,
+  type SessionEndReason,
+  type SessionEndedMessage,
+} from '@consultkit/core/contract';
 import type { FastifyInstance } from 'fastify';
 import { ExpressPeerServer } from 'peer';
 import { WebSocket, WebSocketServer } from 'ws';
+import { HttpError } from '../errors.js';
 import { DEMO_NAMESPACE, ROLES, TokenError, type SignallingClaims, type SignallingTokens } from '../tokens.js';
 
 export const SIGNAL_PATH = '/signal';
 export const SIGNAL_KEY = 'consultkit';
 const SOCKET_PATH = `${SIGNAL_PATH}/peerjs`;
 
-/** Why a page's session ended, sent in `CK-SESSION-ENDED` before its socket is closed. */
-export type SessionEndReason = 'replaced' | 'revoked' | 'cancelled' | 'rescheduled';
-
-/** The message a socket is sent before we close it. */
-export const SESSION_ENDED = 'CK-SESSION-ENDED';
-
-/** The close code of a socket we end (application range). */
-export const SESSION_ENDED_CLOSE_CODE = 4001;
+export { SESSION_ENDED, SESSION_ENDED_CLOSE_CODE, type SessionEndReason };
 
 /** Tells a socket why its session ended, and closes it. */
 function endSocket(ws: WebSocket, reason: SessionEndReason): void {
   if (ws.readyState !== WebSocket.OPEN) return;
-  ws.send(JSON.stringify({ type: SESSION_ENDED, payload: { reason } }));
+  const message: SessionEndedMessage = { type: SESSION_ENDED, payload: { reason } };
+  ws.send(JSON.stringify(message));
   ws.close(SESSION_ENDED_CLOSE_CODE, reason);
 }
 
@@ -92,18 +95,20 @@ export interface SignallingOptions {
 /** The query parameters the PeerJS client sends; nothing else is accepted. */
 const PARAMETERS = new Set(['key', 'id', 'token', 'version']);
 
-/** Why an upgrade was refused, for the log. */
-function refusal(req: IncomingMessage, tokens: SignallingTokens): string | { claims: SignallingClaims; token: string } {
-  const url = new URL(req.url ?? '/', 'http://localhost');
+/** Why an upgrade (its query) was refused, for the log, or the verified claims. */
+function refusal(
+  query: URLSearchParams,
+  tokens: SignallingTokens,
+): string | { claims: SignallingClaims; token: string } {
   const seen = new Set<string>();
-  for (const name of url.searchParams.keys()) {
+  for (const name of query.keys()) {
     if (!PARAMETERS.has(name)) return `unexpected parameter ${name.slice(0, 40)}`;
     if (seen.has(name)) return `repeated parameter ${name}`;
     seen.add(name);
   }
-  const token = url.searchParams.get('token');
-  const id = url.searchParams.get('id');
-  if (url.searchParams.get('key') !== SIGNAL_KEY) return 'wrong key';
+  const token = query.get('token');
+  const id = query.get('id');
+  if (query.get('key') !== SIGNAL_KEY) return 'wrong key';
   if (!token) return 'no token';
   let claims: SignallingClaims;
   try {
@@ -120,7 +125,7 @@ function refusal(req: IncomingMessage, tokens: SignallingTokens): string | { cla
 }
 
 /** Message types relayed between peers: PeerJS's own and our ICE restarts. */
-const RELAYED = new Set(['OFFER', 'ANSWER', 'CANDIDATE', 'LEAVE', 'CK-ICE-RESTART-OFFER', 'CK-ICE-RESTART-ANSWER']);
+const RELAYED = new Set(RELAYED_TYPES);
 
 /** Why a message from a peer may not be relayed, or null if it may. */
 function relayProblem(data: unknown, claims: SignallingClaims, sameConsultation: Set<string>): string | null {
@@ -184,7 +189,7 @@ export async function signallingPlugin(
       refuse(socket, 404, 'no websocket here');
       return;
     }
-    const verdict = refusal(req, tokens);
+    const verdict = refusal(new URL(req.url ?? '/', 'http://localhost').searchParams, tokens);
     const refused = (reason: string, status: 401 | 503 = 401) => {
       app.log.warn({ reason, remote: req.socket.remoteAddress }, 'signalling upgrade refused');
       refuse(socket, status, reason);
@@ -247,6 +252,40 @@ export async function signallingPlugin(
     }) as typeof ws.emit;
   };
   app.server.on('upgrade', onUpgrade);
+
+  /**
+   * Would an upgrade with this token be accepted? A browser cannot read the status of a refused
+   * upgrade, so a page whose socket failed to open asks here, to tell a refused token
+   * (`signalling-refused`: 401) from a server it cannot reach
+   * (docs/decisions/0015-refused-or-unreachable.md).
+   * The same checks as the upgrade; the token travels in the body, never in a URL. Any origin may
+   * ask, as any may open the socket: the answer says nothing to whoever does not hold the token,
+   * and no cookie is involved. Sent as `text/plain` (JSON inside), it needs no CORS preflight.
+   */
+  app.post<{ Body: unknown }>(SIGNALLING_CHECK_PATH, async (request, reply) => {
+    reply.header('access-control-allow-origin', '*');
+    let body = request.body;
+    if (typeof body === 'string') {
+      try {
+        body = JSON.parse(body) as unknown;
+      } catch {
+        body = undefined;
+      }
+    }
+    const { peerId, token } = (body ?? {}) as { peerId?: unknown; token?: unknown };
+    if (typeof peerId !== 'string' || typeof token !== 'string') {
+      throw new HttpError(400, 'required', 'Expected a JSON body { "peerId": "…", "token": "…" }');
+    }
+    const verdict = refusal(new URLSearchParams({ key: SIGNAL_KEY, id: peerId, token }), tokens);
+    const problem =
+      typeof verdict === 'string'
+        ? verdict
+        : verdict.claims.sid && checkSession
+          ? await checkSession(verdict.token).then((p) => p && `session ${p}`)
+          : null;
+    if (problem) throw new HttpError(401, 'security', `The signalling server refuses this token (${problem}).`);
+    return reply.code(204).send();
+  });
 
   // Before the HTTP server closes: it waits for every socket, upgraded ones included.
   app.addHook('preClose', async () => {

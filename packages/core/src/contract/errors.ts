@@ -1,0 +1,78 @@
+/** Why something in ConsultKit failed, as a value a program can switch on. */
+export type ConsultKitErrorCode =
+  /** The user or the browser refused camera or microphone. */
+  | 'media-permission-denied'
+  /** No camera or microphone, or it is in use elsewhere. */
+  | 'media-unavailable'
+  /**
+   * The signalling server refused this participant's token (expired, tampered, for another peer, or
+   * its session ended): retrying will not help.
+   */
+  | 'signalling-refused'
+  /** The signalling server could not be reached, or the connection to it was lost: retrying may help. */
+  | 'signalling-unreachable'
+  /** The browser cannot do WebRTC. */
+  | 'webrtc-unsupported'
+  /** A command was called in a state where it cannot run (for example `join` twice). */
+  | 'invalid-state'
+  /** A ticket or option was malformed. */
+  | 'invalid-argument'
+  /** A FHIR server answered with an error: see `FhirError.status` and its `OperationOutcome`. */
+  | 'fhir-error'
+  /** A server could not be reached, or the connection dropped before it answered. */
+  | 'network'
+  /** The ConsultKit server answered a request of the consultation with an error (not a join link's). */
+  | 'server-error'
+  /** A join link that is not ours, was changed, or is incomplete. */
+  | 'link-invalid'
+  /** A join link used before it opens (shortly before the appointment); `opensAt` says when. */
+  | 'link-early'
+  /** A join link used after the appointment. */
+  | 'link-expired'
+  /** A join link used a second time. */
+  | 'link-used'
+  /** A join link replaced by a newer one. */
+  | 'link-revoked'
+  /** A join link for another role (a patient's opened as a clinician's). */
+  | 'link-wrong-role'
+  /** A join link to an appointment cancelled or already over. */
+  | 'link-cancelled'
+  /** A join link to an appointment the practice moved: a new link for the new time was e-mailed. */
+  | 'link-rescheduled'
+  /** No session on this device to resume (or not from this link): join with the link instead. */
+  | 'session-missing';
+
+/** The one error type core throws and reports: `code` says what, `message` says it in words. */
+export class ConsultKitError extends Error {
+  constructor(
+    readonly code: ConsultKitErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'ConsultKitError';
+  }
+}
+
+/** The codes of a refused join link or session (see `JoinProblem` for the server's side). */
+export type LinkErrorCode = Extract<ConsultKitErrorCode, `link-${string}`> | 'session-missing';
+
+/**
+ * A join link or session refused: `code` says why, `opensAt` when an early link opens (null for
+ * the other codes), `status` the HTTP status the server answered.
+ */
+export class LinkError extends ConsultKitError {
+  declare readonly code: LinkErrorCode;
+
+  constructor(
+    code: LinkErrorCode,
+    message: string,
+    /** When the link starts working, for `link-early`; null otherwise. */
+    readonly opensAt: Date | null = null,
+    /** The HTTP status of the refusal (0 when there was no answer). */
+    readonly status = 0,
+  ) {
+    super(code, message);
+    this.name = 'LinkError';
+  }
+}

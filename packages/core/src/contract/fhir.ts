@@ -1,0 +1,26 @@
+/** FHIR R4 names ConsultKit uses on the wire: extension URLs, identifier and code systems. */
+
+/** UK Core DeliveryChannel extension: how the consultation happens. */
+export const DELIVERY_CHANNEL_URL = 'https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-DeliveryChannel';
+/** Identifier system of the booking reference, the patient's key to their booking. */
+export const BOOKING_REFERENCE_SYSTEM = 'urn:consultkit:booking-reference';
+/** Identifier system of the idempotency key of a booking request. */
+export const IDEMPOTENCY_SYSTEM = 'urn:consultkit:idempotency';
+/** Code system of `Appointment.cancelationReason`: `declined`, `patient`, `practice`. */
+export const CANCELATION_REASON_SYSTEM = 'urn:consultkit:cancelation-reason';
+/** Code system of the service type of a Schedule and its Slots. */
+export const SERVICE_TYPE_SYSTEM = 'urn:consultkit:service-type';
+/** The standard FHIR extension naming a resource's IANA time zone. */
+export const TIMEZONE_URL = 'http://hl7.org/fhir/StructureDefinition/timezone';
+
+/** Every delivery channel (the values of the UK Core DeliveryChannel extension), in the order a form offers them. */
+export const DELIVERY_CHANNELS = ['Video', 'Telephone', 'In-person'] as const;
+/** How the consultation happens. */
+export type DeliveryChannel = (typeof DELIVERY_CHANNELS)[number];
+
+/** Why an appointment was cancelled: declined by the practice when pending, or by whom. */
+export const CANCELATION_REASONS = ['declined', 'patient', 'practice'] as const;
+export type CancelationReason = (typeof CANCELATION_REASONS)[number];
+
+/** Idempotency keys: 1 to 128 visible ASCII characters. */
+export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;

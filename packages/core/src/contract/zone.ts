@@ -1,0 +1,233 @@
+/**
+ * Wall-clock arithmetic in an IANA time zone with nothing but `Intl` (no time-zone library).
+ *
+ * Dates are `YYYY-MM-DD` strings (a calendar day, no zone); instants are epoch milliseconds.
+ * The one primitive is {@link offsetMinutes}: what the zone's clocks read minus UTC at an instant,
+ * asked of `Intl.DateTimeFormat`. Everything else is arithmetic on top of it.
+ */
+
+const MINUTE = 60_000;
+const DAY = 24 * 60 * MINUTE;
+
+export const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+export interface WallClock {
+  year: number;
+  /** 1 to 12. */
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(zone: string): Intl.DateTimeFormat {
+  let format = formatters.get(zone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+      era: 'short',
+    });
+    formatters.set(zone, format);
+  }
+  return format;
+}
+
+/** The canonical name of `zone` if the platform knows it, else `undefined`. */
+export function canonicalTimeZone(zone: string): string | undefined {
+  try {
+    return new Intl.DateTimeFormat('en-GB', { timeZone: zone }).resolvedOptions().timeZone;
+  } catch {
+    return undefined;
+  }
+}
+
+/** What the clocks in `zone` read at instant `ms` (to the second). */
+export function wallClock(ms: number, zone: string): WallClock {
+  const fields: Record<string, string> = {};
+  for (const part of formatter(zone).formatToParts(new Date(ms))) fields[part.type] = part.value;
+  const yearOfEra = Number(fields['year']);
+  return {
+    year: fields['era'] === 'BC' || fields['era'] === 'B' ? 1 - yearOfEra : yearOfEra,
+    month: Number(fields['month']),
+    day: Number(fields['day']),
+    hour: Number(fields['hour']) % 24,
+    minute: Number(fields['minute']),
+    second: Number(fields['second']),
+  };
+}
+
+/** The zone's offset from UTC at instant `ms`, in minutes (`60` for BST, `0` for GMT). */
+export function offsetMinutes(ms: number, zone: string): number {
+  const wall = wallClock(ms, zone);
+  const asUtc = utc(wall.year, wall.month, wall.day, wall.hour * 60 + wall.minute) + wall.second * 1000;
+  return Math.round((asUtc - Math.floor(ms / 1000) * 1000) / MINUTE);
+}
+
+/** `Date.UTC` that also takes years 0–99 literally. */
+function utc(year: number, month: number, day: number, minutes: number): number {
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  date.setUTCHours(0, minutes, 0, 0);
+  return date.getTime();
+}
+
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** Parses `YYYY-MM-DD`; `undefined` unless it is a real calendar day. */
+export function parseDate(date: string): { year: number; month: number; day: number } | undefined {
+  const match = DATE.exec(date);
+  if (!match) return undefined;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
+  return { year, month, day };
+}
+
+function daysInMonth(year: number, month: number): number {
+  return new Date(utc(year, month + 1, 0, 0)).getUTCDate();
+}
+
+function requireDate(date: string): { year: number; month: number; day: number } {
+  const parsed = parseDate(date);
+  if (!parsed) throw new RangeError(`not a calendar date (YYYY-MM-DD): "${date}"`);
+  return parsed;
+}
+
+/** Formats a calendar day as `YYYY-MM-DD`. */
+export function formatDate(year: number, month: number, day: number): string {
+  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
+/** The calendar day `days` after `date` (negative: before). */
+export function addDays(date: string, days: number): string {
+  const { year, month, day } = requireDate(date);
+  const shifted = new Date(utc(year, month, day, 0) + days * DAY);
+  return formatDate(shifted.getUTCFullYear(), shifted.getUTCMonth() + 1, shifted.getUTCDate());
+}
+
+/** Whole days from `from` to `to` (negative when `to` is earlier). */
+export function daysBetween(from: string, to: string): number {
+  const a = requireDate(from);
+  const b = requireDate(to);
+  return Math.round((utc(b.year, b.month, b.day, 0) - utc(a.year, a.month, a.day, 0)) / DAY);
+}
+
+/** The day of the week of a calendar day. */
+export function weekdayOf(date: string): Weekday {
+  const { year, month, day } = requireDate(date);
+  return WEEKDAYS[new Date(utc(year, month, day, 0)).getUTCDay()]!;
+}
+
+/** The calendar day in `zone` at instant `ms`. */
+export function dateIn(ms: number, zone: string): string {
+  const wall = wallClock(ms, zone);
+  return formatDate(wall.year, wall.month, wall.day);
+}
+
+/**
+ * The instants at which the clocks in `zone` show `minutes` past midnight on `date`, earliest
+ * first: one on an ordinary day, none when the clocks skip that time (spring forward), two when
+ * they show it twice (fall back). `minutes` may be 1440 (24:00, the next midnight).
+ */
+export function instantsAt(date: string, minutes: number, zone: string): number[] {
+  const { year, month, day } = requireDate(date);
+  const naive = utc(year, month, day, minutes);
+  // Every offset in force within a day either side; a zone changes its clocks at most once in that span.
+  const offsets = new Set([
+    offsetMinutes(naive - DAY, zone),
+    offsetMinutes(naive, zone),
+    offsetMinutes(naive + DAY, zone),
+  ]);
+  const found: number[] = [];
+  for (const offset of offsets) {
+    const candidate = naive - offset * MINUTE;
+    if (offsetMinutes(candidate, zone) === offset && !found.includes(candidate)) found.push(candidate);
+  }
+  return found.sort((a, b) => a - b);
+}
+
+/** The first instant the clocks in `zone` show that time, or `undefined` when they skip it. */
+export function firstInstantAt(date: string, minutes: number, zone: string): number | undefined {
+  return instantsAt(date, minutes, zone)[0];
+}
+
+/**
+ * The instant `date` begins in `zone`: local midnight, or, in the few zones that move their clocks
+ * at midnight and skip it, the moment the clocks jump past it.
+ */
+export function startOfDay(date: string, zone: string): number {
+  const first = firstInstantAt(date, 0, zone);
+  if (first !== undefined) return first;
+  const { year, month, day } = requireDate(date);
+  const naive = utc(year, month, day, 0);
+  // Skipped midnight: the day begins at the jump, which is midnight by the offset before it.
+  return naive - offsetMinutes(naive - DAY, zone) * MINUTE;
+}
+
+/**
+ * For each wall-clock time (minutes past midnight) on `date`, the first instant the clocks show
+ * it; times the clocks skip are left out. Fast on ordinary days (one offset for the whole day).
+ */
+export function wallTimesToInstants(date: string, minutes: readonly number[], zone: string): number[] {
+  const { year, month, day } = requireDate(date);
+  const midnight = utc(year, month, day, 0);
+  // The local day lies within 14 hours either side of the naive UTC day: if the offset is the same
+  // well before, in the middle and well after it, the clocks do not change that day.
+  const offset = offsetMinutes(midnight + 12 * 60 * MINUTE, zone);
+  if (
+    offsetMinutes(midnight - 15 * 60 * MINUTE, zone) === offset &&
+    offsetMinutes(midnight + DAY + 15 * 60 * MINUTE, zone) === offset
+  ) {
+    return minutes.map((m) => midnight + (m - offset) * MINUTE);
+  }
+  const out: number[] = [];
+  for (const m of minutes) {
+    const first = firstInstantAt(date, m, zone);
+    if (first !== undefined) out.push(first);
+  }
+  return out;
+}
+
+const BUCKET = 6 * 60 * MINUTE;
+const steadyOffsets = new Map<string, number>();
+
+/**
+ * {@link offsetMinutes}, remembered per six-hour stretch in which the offset does not change (the
+ * same at both ends: zones change their clocks months apart). Formatting a page of slots asks
+ * the same few stretches over and over.
+ */
+function offsetMinutesCached(ms: number, zone: string): number {
+  const bucket = Math.floor(ms / BUCKET);
+  const key = `${zone} ${bucket}`;
+  const known = steadyOffsets.get(key);
+  if (known !== undefined) return known;
+  const start = offsetMinutes(bucket * BUCKET, zone);
+  if (start !== offsetMinutes((bucket + 1) * BUCKET - 1, zone)) return offsetMinutes(ms, zone);
+  if (steadyOffsets.size >= 10_000) steadyOffsets.clear();
+  steadyOffsets.set(key, start);
+  return start;
+}
+
+/** An instant as FHIR `instant` text with the zone's offset: `2026-06-24T09:10:00+01:00`. */
+export function formatInstant(ms: number, zone: string): string {
+  const offset = offsetMinutesCached(ms, zone);
+  const wall = new Date(Math.floor(ms / 1000) * 1000 + offset * MINUTE);
+  const sign = offset < 0 ? '-' : '+';
+  const abs = Math.abs(offset);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return (
+    `${formatDate(wall.getUTCFullYear(), wall.getUTCMonth() + 1, wall.getUTCDate())}` +
+    `T${pad(wall.getUTCHours())}:${pad(wall.getUTCMinutes())}:${pad(wall.getUTCSeconds())}` +
+    `${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`
+  );
+}
