@@ -27,7 +27,7 @@ export interface JoinPluginOptions {
 }
 
 /** The problem code travels in `issue[0].details.coding[0].code` so pages can say it their way. */
-function sendJoinError(reply: FastifyReply, error: JoinError): FastifyReply {
+export function sendJoinError(reply: FastifyReply, error: JoinError): FastifyReply {
   const outcome = operationOutcome(error.status === 401 ? 'security' : 'business-rule', error.message);
   const issue = outcome.issue[0] as (typeof outcome.issue)[number] & Record<string, unknown>;
   issue['details'] = { coding: [{ system: 'urn:consultkit:join-problem', code: error.problem }] };
