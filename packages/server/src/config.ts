@@ -81,7 +81,7 @@ export interface JanusConfig {
   adminUrl: string;
   /** `CONSULTKIT_JANUS_ADMIN_SECRET`: Janus's `admin_secret`. */
   adminSecret: string;
-  /** `CONSULTKIT_JANUS_ROOM_ADMIN_KEY`: the VideoRoom plugin's `admin_key`, when it sets one. */
+  /** `CONSULTKIT_JANUS_ROOM_KEY`: the VideoRoom plugin's `admin_key`, when it sets one. */
   roomAdminKey: string | undefined;
 }
 
@@ -214,20 +214,20 @@ function frameAncestors(raw: string | undefined): string[] {
 /**
  * `CONSULTKIT_JANUS_URL` (the Janus API participants connect to), with `CONSULTKIT_JANUS_ADMIN_URL`
  * and `CONSULTKIT_JANUS_ADMIN_SECRET` (the server's Admin API access), and optionally
- * `CONSULTKIT_JANUS_ROOM_ADMIN_KEY`. All unset: no SFU.
+ * `CONSULTKIT_JANUS_ROOM_KEY`. All unset: no SFU.
  */
 function janusConfig(env: Env, production: boolean): JanusConfig | undefined {
   const read = (name: string) => env[name]?.trim() || undefined;
   const url = read('CONSULTKIT_JANUS_URL');
   const adminUrl = read('CONSULTKIT_JANUS_ADMIN_URL');
   const adminSecret = read('CONSULTKIT_JANUS_ADMIN_SECRET');
-  const roomAdminKey = read('CONSULTKIT_JANUS_ROOM_ADMIN_KEY');
+  const roomAdminKey = read('CONSULTKIT_JANUS_ROOM_KEY');
   if (!url) {
     const stray = (
       [
         ['CONSULTKIT_JANUS_ADMIN_URL', adminUrl],
         ['CONSULTKIT_JANUS_ADMIN_SECRET', adminSecret],
-        ['CONSULTKIT_JANUS_ROOM_ADMIN_KEY', roomAdminKey],
+        ['CONSULTKIT_JANUS_ROOM_KEY', roomAdminKey],
       ] as const
     ).find(([, value]) => value !== undefined);
     if (stray) throw new ConfigError(stray[0], 'is set without CONSULTKIT_JANUS_URL (the Janus API for participants)');
@@ -288,7 +288,7 @@ function janusConfig(env: Env, production: boolean): JanusConfig | undefined {
     );
   }
   if (roomAdminKey !== undefined && !/^[\x21-\x7e]+$/.test(roomAdminKey)) {
-    throw new ConfigError('CONSULTKIT_JANUS_ROOM_ADMIN_KEY', 'must be printable characters without spaces');
+    throw new ConfigError('CONSULTKIT_JANUS_ROOM_KEY', 'must be printable characters without spaces');
   }
   return { url: url.replace(/\/+$/, ''), adminUrl, adminSecret, roomAdminKey };
 }

@@ -177,7 +177,7 @@ describe('rooms on Janus', () => {
         CONSULTKIT_JANUS_URL: janus.wsUrl,
         CONSULTKIT_JANUS_ADMIN_URL: janus.adminUrl,
         CONSULTKIT_JANUS_ADMIN_SECRET: janus.adminSecret,
-        CONSULTKIT_JANUS_ROOM_ADMIN_KEY: janus.roomAdminKey,
+        CONSULTKIT_JANUS_ROOM_KEY: janus.roomAdminKey,
       },
       {},
       { now: () => TEST_NOW },
