@@ -1,8 +1,8 @@
 // A Janus WebRTC server for a test run: Debian's `janus` package with a configuration folder
 // generated in a temporary directory (never /etc/janus). Loopback only: the WebSockets transport,
-// the HTTP transport and its Admin API listen on 127.0.0.1 on free ports, ICE gathers loopback
-// candidates only (`ice_enforce_list = "lo"`), `token_auth` is on, and only the VideoRoom plugin
-// loads. `startJanus()` resolves to `{ wsUrl, httpUrl, adminUrl, adminSecret, roomAdminKey, stop }`,
+// the HTTP transport and its Admin API listen on 127.0.0.1 on free ports, ICE gathers on loopback
+// only (`ice_enforce_list`: `lo`, and inside the tests' network namespace a private veth link, see
+// `iceLink`), `token_auth` is on, and only the VideoRoom plugin loads. `startJanus()` resolves to `{ wsUrl, httpUrl, adminUrl, adminSecret, roomAdminKey, stop }`,
 // or `{ skip }` saying why not.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -10,6 +10,11 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'nod
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isolated } from './netns.mjs';
+
+/** The link Janus gathers on inside the tests' network namespace (see `iceLink`). */
+const ICE_LINK = 'ckjanus0';
+const ICE_ADDRESS = '10.213.0.1/32';
 
 const freePort = () =>
   new Promise((resolve, reject) => {
@@ -46,6 +51,34 @@ export function janusMissing() {
   return null;
 }
 
+/**
+ * Janus gathers no loopback candidates (libnice skips loopback interfaces), so inside the tests'
+ * loopback-only network namespace (scripts/netns.mjs) it finds no address and every PeerConnection
+ * fails ("Error gathering candidates"). There, give it a veth pair of its own with a private
+ * address: both ends stay in the namespace, the kernel delivers its traffic over `lo` like any
+ * local traffic, and nothing can leave the machine. It lives as long as the namespace. Returns why
+ * not, or null.
+ */
+function iceLink() {
+  if (!isolated()) return null;
+  const ip = (...args) => spawnSync('ip', args, { encoding: 'utf8' });
+  if (ip('link', 'show', ICE_LINK).status === 0) return null;
+  const steps = [
+    ['link', 'add', ICE_LINK, 'type', 'veth', 'peer', 'name', `${ICE_LINK}p`],
+    ['addr', 'add', ICE_ADDRESS, 'dev', ICE_LINK],
+    ['link', 'set', ICE_LINK, 'up'],
+    ['link', 'set', `${ICE_LINK}p`, 'up'],
+  ];
+  for (const step of steps) {
+    const result = ip(...step);
+    // Another test process made it a moment ago: fine.
+    if (result.status !== 0 && !/File exists/.test(result.stderr)) {
+      return `could not give Janus an address in the network namespace (ip ${step.join(' ')}: ${result.stderr.trim()})`;
+    }
+  }
+  return null;
+}
+
 /** Every `.so` in `dir` except `keep`: what `disable = "…"` lists so only `keep` loads. */
 function allBut(dir, keep) {
   if (!existsSync(dir)) return '';
@@ -55,7 +88,7 @@ function allBut(dir, keep) {
 }
 
 /** Writes the configuration folder; returns its path. */
-function writeConfig({ lib, httpPort, adminPort, wsPort, adminSecret, roomAdminKey }) {
+function writeConfig({ lib, httpPort, adminPort, wsPort, adminSecret, roomAdminKey, debugLevel }) {
   const dir = mkdtempSync(join(tmpdir(), 'consultkit-janus-'));
   writeFileSync(
     join(dir, 'janus.jcfg'),
@@ -66,7 +99,7 @@ function writeConfig({ lib, httpPort, adminPort, wsPort, adminSecret, roomAdminK
 	events_folder = "${lib}/events"
 	loggers_folder = "${lib}/loggers"
 	log_to_stdout = true
-	debug_level = 3
+	debug_level = ${debugLevel}
 	server_name = "ConsultKit test Janus"
 	admin_secret = "${adminSecret}"
 	token_auth = true
@@ -78,7 +111,7 @@ media: {
 	rtp_port_range = "40000-40999"
 }
 nat: {
-	ice_enforce_list = "lo"
+	ice_enforce_list = "lo,${ICE_LINK}"
 	nice_debug = false
 }
 plugins: {
@@ -163,16 +196,24 @@ async function answers(httpUrl, adminUrl, adminSecret) {
 
 /**
  * Starts Janus with a generated configuration. Output goes to `log` (a function of each line),
- * kept otherwise so a failed start can say what Janus said.
+ * kept otherwise so a failed start can say what Janus said; `debugLevel` 0–7 (3: warnings).
  */
-export async function startJanus({ log } = {}) {
+export async function startJanus({ log, debugLevel = 3 } = {}) {
+  // CONSULTKIT_JANUS_LOG=5 (a debug level) shows what Janus says, on standard error.
+  const fromEnv = Number(process.env.CONSULTKIT_JANUS_LOG);
+  if (fromEnv > 0) {
+    debugLevel = fromEnv;
+    log ??= (line) => process.stderr.write(`[janus] ${line}\n`);
+  }
   const missing = janusMissing();
   if (missing) return { skip: missing };
+  const noLink = iceLink();
+  if (noLink) return { skip: noLink };
   const lib = janusLibDir();
   const [httpPort, adminPort, wsPort] = [await freePort(), await freePort(), await freePort()];
   const adminSecret = randomBytes(16).toString('hex');
   const roomAdminKey = randomBytes(16).toString('hex');
-  const dir = writeConfig({ lib, httpPort, adminPort, wsPort, adminSecret, roomAdminKey });
+  const dir = writeConfig({ lib, httpPort, adminPort, wsPort, adminSecret, roomAdminKey, debugLevel });
   const child = spawn('janus', ['-F', dir, '-C', join(dir, 'janus.jcfg')], { stdio: ['ignore', 'pipe', 'pipe'] });
   const output = [];
   const keep = (chunk) => {

@@ -251,7 +251,9 @@ describe('rooms on Janus', () => {
     refusedWith(await publish(client, y.room.room, x.pin, x.token), 433, /wrong pin/);
     refusedWith(await subscribe(client, y.room.room, x.pin, x.token, y.room.publisherId), 433, /wrong pin/);
     refusedWith(await subscribe(client, y.room.room, '', x.token, y.room.publisherId), 433, /pin/);
-    // Even with Y's pin (leaked), X's token is not on Y's list of publishers.
+    // Even with Y's pin (leaked), X's token is not on Y's list of publishers. (Subscribing with a
+    // leaked pin is refused for want of a publisher's private id: e2e/janus-simulcast.test.ts,
+    // where the feeds have media.)
     refusedWith(await publish(client, y.room.room, y.room.pin, x.token), 433, /not in the allowed list/);
     // X cannot manage Y's room either: no secret, no admin key.
     refusedWith(await client.videoroom({ request: 'destroy', room: y.room.room, secret: x.pin }), 433, /secret/);
