@@ -227,7 +227,16 @@ export async function startJanus({ log, debugLevel = 3 } = {}) {
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
   const exited = new Promise((resolve) => child.once('exit', resolve));
-  const cleanUp = () => rmSync(dir, { recursive: true, force: true });
+  // A test process that ends without stopping it (a failure, `--test-force-exit`) takes it along.
+  const orphan = () => {
+    child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  };
+  process.once('exit', orphan);
+  const cleanUp = () => {
+    process.off('exit', orphan);
+    rmSync(dir, { recursive: true, force: true });
+  };
 
   const httpUrl = `http://127.0.0.1:${httpPort}/janus`;
   const adminUrl = `http://127.0.0.1:${adminPort}/admin`;
