@@ -264,6 +264,25 @@ describe('rooms on Janus', () => {
     assert.ok(own.ok, JSON.stringify(own));
   });
 
+  test('participants asking at once get one room, each with a token that works', async () => {
+    const { appointment, email } = await videoAppointment();
+    const sessions = [await clinicianSession(appointment), await clinicianSession(appointment)];
+    sessions.push((await patientSession(email)).token);
+    const answers = await Promise.all(sessions.map((session) => access(appointment.id, session)));
+    assert.equal(new Set(answers.map((a) => a.room)).size, 1, JSON.stringify(answers.map((a) => a.room)));
+    assert.equal(new Set(answers.map((a) => a.token)).size, 3);
+    for (const answer of answers) {
+      const joined = await publish(
+        await attached(answer.token),
+        answer.room,
+        answer.pin,
+        answer.token,
+        answer.publisherId,
+      );
+      assert.ok(joined.ok, JSON.stringify(joined));
+    }
+  });
+
   test('Janus itself refuses a made-up token, and no token at all', async () => {
     const { room } = await liveRoom();
     for (const token of ['made-up-token', room.token.slice(0, -2) + 'xx', undefined]) {
