@@ -173,19 +173,17 @@ export class SfuService {
         WHERE s.id = ANY($1::text[])`,
       [[...sessionIds]],
     );
-    const rooms = new Map<number, RoomRow>();
+    // First the tokens: from now on their holders can make no request to Janus at all.
+    const byRoom = new Map<number, { row: RoomRow; sessions: string[] }>();
     for (const row of rows) {
-      const instance = this.#instance(row.instance);
-      const token = this.tokenOf(row.session_id);
-      await instance.admin.removeToken(token);
+      await this.#instance(row.instance).admin.removeToken(this.tokenOf(row.session_id));
       if (row.destroyed_at) continue;
-      rooms.set(row.appointment_id, row);
-      const room = Number(row.room);
-      if (!(await instance.admin.roomExists(room))) continue;
-      await instance.admin.allowed(room, row.secret, 'remove', [token]);
-      await instance.admin.kick(room, row.secret, this.publisherIdOf(row.session_id));
+      const entry = byRoom.get(row.appointment_id) ?? { row, sessions: [] };
+      entry.sessions.push(row.session_id);
+      byRoom.set(row.appointment_id, entry);
     }
-    for (const row of rooms.values()) {
+    // Then each room: a new pin, the tokens off its list, their publishers out.
+    for (const { row, sessions } of byRoom.values()) {
       const pin = randomBytes(12).toString('base64url');
       await this.options.storage.query('UPDATE sfu_room SET pin = $2 WHERE appointment_id = $1', [
         row.appointment_id,
@@ -193,7 +191,15 @@ export class SfuService {
       ]);
       const instance = this.#instance(row.instance);
       const room = Number(row.room);
-      if (await instance.admin.roomExists(room)) await instance.admin.editPin(room, row.secret, pin);
+      if (!(await instance.admin.roomExists(room))) continue;
+      await instance.admin.editPin(room, row.secret, pin);
+      await instance.admin.allowed(
+        room,
+        row.secret,
+        'remove',
+        sessions.map((id) => this.tokenOf(id)),
+      );
+      for (const id of sessions) await instance.admin.kick(room, row.secret, this.publisherIdOf(id));
     }
   }
 
