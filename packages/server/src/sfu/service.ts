@@ -10,7 +10,7 @@
  */
 import { createHmac, randomBytes, randomInt } from 'node:crypto';
 import type { Storage } from '../storage/index.js';
-import { JanusAdmin, VIDEOROOM } from './janus.js';
+import { JanusAdmin, JanusError, VIDEOROOM, VIDEOROOM_NO_SUCH_ROOM } from './janus.js';
 
 /** What the server knows of one Janus instance. */
 export interface JanusInstance {
@@ -191,15 +191,19 @@ export class SfuService {
       ]);
       const instance = this.#instance(row.instance);
       const room = Number(row.room);
-      if (!(await instance.admin.roomExists(room))) continue;
-      await instance.admin.editPin(room, row.secret, pin);
-      await instance.admin.allowed(
-        room,
-        row.secret,
-        'remove',
-        sessions.map((id) => this.tokenOf(id)),
-      );
-      for (const id of sessions) await instance.admin.kick(room, row.secret, this.publisherIdOf(id));
+      try {
+        await instance.admin.editPin(room, row.secret, pin);
+        await instance.admin.allowed(
+          room,
+          row.secret,
+          'remove',
+          sessions.map((id) => this.tokenOf(id)),
+        );
+        for (const id of sessions) await instance.admin.kick(room, row.secret, this.publisherIdOf(id));
+      } catch (error) {
+        // No room (never made on this Janus, or destroyed as the consultation ended): nothing to do.
+        if (!(error instanceof JanusError && error.code === VIDEOROOM_NO_SUCH_ROOM)) throw error;
+      }
     }
   }
 
