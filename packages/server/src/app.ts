@@ -13,7 +13,7 @@ import type { Config } from './config.js';
 import { clientErrorHandler, installErrorHandlers } from './errors.js';
 import { loadJoinKey } from './join/keys.js';
 import { appointmentPort, sendJoinLink } from './join/booking.js';
-import { JoinError, JoinService } from './join/service.js';
+import { JoinError, JoinService, type RevocationReason } from './join/service.js';
 import { corsPlugin } from './plugins/cors.js';
 import { DEV_ROUTES, devJoinPlugin } from './plugins/dev.js';
 import { installSecurityHeaders } from './plugins/headers.js';
@@ -28,6 +28,9 @@ import { SignallingTokens } from './tokens.js';
 import { MemoryRateLimiter, Throttle } from './rate-limit.js';
 import { installRateLimits } from './plugins/rate-limits.js';
 import { turnCredentials } from './turn.js';
+import { JanusAdmin } from './sfu/janus.js';
+import { sfuPlugin } from './sfu/plugin.js';
+import { ENDS_ROOM, SfuService } from './sfu/service.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const VERSION = (
@@ -104,6 +107,29 @@ export async function createServer(
   let join: JoinService | undefined;
   // The live signalling sockets: revoking a session closes its socket once the change is committed.
   const sessions = new LiveSessions();
+  // Rooms on Janus, when one is configured (docs/decisions/0013-janus-auth.md).
+  const sfu = config.janus
+    ? new SfuService({
+        storage,
+        secret: config.secret,
+        now: () => new Date(now()),
+        instances: [
+          {
+            url: config.janus.url,
+            admin: new JanusAdmin({
+              url: config.janus.adminUrl,
+              adminSecret: config.janus.adminSecret,
+              roomAdminKey: config.janus.roomAdminKey,
+            }),
+          },
+        ],
+      })
+    : undefined;
+  /** Revoked sessions: their sockets close, and their Janus tokens stop working. */
+  const endSessions = (ids: readonly string[], reason: RevocationReason) => {
+    sessions.end(ids, reason);
+    sfu?.revoke(ids).catch((error: unknown) => app.log.error({ err: error }, 'revoking Janus tokens failed'));
+  };
   const booking = new BookingService({
     storage,
     events,
@@ -113,7 +139,7 @@ export async function createServer(
     now,
     revokeAccess: async (appointment, reason, tx) => {
       const revoked = await join!.revokeWithin(tx, appointment.id, reason);
-      return () => sessions.end(revoked.sessions, reason);
+      return () => endSessions(revoked.sessions, reason);
     },
     joinLink: async (appointment, tx) =>
       (
@@ -228,8 +254,23 @@ export async function createServer(
     requireStaff: async (request) => auth.requireStaff(await auth.caller(request)),
     sendLink: (appointmentId, url, opensAt) => sendJoinLink(booking, appointmentId, url, opensAt),
     joinPage: serve.joinPage,
-    endSessions: (ids, reason) => sessions.end(ids, reason),
+    endSessions,
   });
+  await app.register(sfuPlugin, {
+    join,
+    sfu,
+    appointmentStatus: async (id) => (await booking.repo.appointment(id))?.status,
+    iceServers: () => join!.iceServers(),
+  });
+  // The consultation ended (fulfilled, cancelled, …): its Janus room goes, with every token.
+  const stopRooms = sfu
+    ? events.subscribe((event) => {
+        if (!ENDS_ROOM.has(event.status)) return;
+        sfu
+          .end(Number(event.id))
+          .catch((error: unknown) => app.log.error({ err: error }, 'destroying a Janus room failed'));
+      })
+    : undefined;
 
   // Keep eight weeks of slots ahead: again every six hours (the first run was above).
   const generation = setInterval(() => {
@@ -240,6 +281,7 @@ export async function createServer(
   await registerStatic(app, serve);
 
   app.addHook('onClose', async () => {
+    stopRooms?.();
     clearInterval(generation);
     await limiter.close();
     await storage.close();

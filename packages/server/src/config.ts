@@ -69,6 +69,20 @@ export interface Config {
   frameAncestors: string[];
   /** Limits on guessing (`CONSULTKIT_RATE_LIMITS`); undefined: off. */
   rateLimits: RateLimits | undefined;
+  /** Janus (VideoRoom) for calls past four (`CONSULTKIT_JANUS_*`); undefined: none. */
+  janus: JanusConfig | undefined;
+}
+
+/** One Janus instance: its API (given to participants) and its Admin API (the server's). */
+export interface JanusConfig {
+  /** `CONSULTKIT_JANUS_URL`: ws(s)://host:port or http(s)://host:port/janus. */
+  url: string;
+  /** `CONSULTKIT_JANUS_ADMIN_URL`: http(s)://host:port/admin. */
+  adminUrl: string;
+  /** `CONSULTKIT_JANUS_ADMIN_SECRET`: Janus's `admin_secret`. */
+  adminSecret: string;
+  /** `CONSULTKIT_JANUS_ROOM_KEY`: the VideoRoom plugin's `admin_key`, when it sets one. */
+  roomAdminKey: string | undefined;
 }
 
 /** A configuration error: names the variable and says what is wrong with its value. */
@@ -197,6 +211,88 @@ function frameAncestors(raw: string | undefined): string[] {
   return list.length > 0 ? list : ["'self'"];
 }
 
+/**
+ * `CONSULTKIT_JANUS_URL` (the Janus API participants connect to), with `CONSULTKIT_JANUS_ADMIN_URL`
+ * and `CONSULTKIT_JANUS_ADMIN_SECRET` (the server's Admin API access), and optionally
+ * `CONSULTKIT_JANUS_ROOM_KEY`. All unset: no SFU.
+ */
+function janusConfig(env: Env, production: boolean): JanusConfig | undefined {
+  const read = (name: string) => env[name]?.trim() || undefined;
+  const url = read('CONSULTKIT_JANUS_URL');
+  const adminUrl = read('CONSULTKIT_JANUS_ADMIN_URL');
+  const adminSecret = read('CONSULTKIT_JANUS_ADMIN_SECRET');
+  const roomAdminKey = read('CONSULTKIT_JANUS_ROOM_KEY');
+  if (!url) {
+    const stray = (
+      [
+        ['CONSULTKIT_JANUS_ADMIN_URL', adminUrl],
+        ['CONSULTKIT_JANUS_ADMIN_SECRET', adminSecret],
+        ['CONSULTKIT_JANUS_ROOM_KEY', roomAdminKey],
+      ] as const
+    ).find(([, value]) => value !== undefined);
+    if (stray) throw new ConfigError(stray[0], 'is set without CONSULTKIT_JANUS_URL (the Janus API for participants)');
+    return undefined;
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ConfigError(
+      'CONSULTKIT_JANUS_URL',
+      `not a URL (expected ws://host:8188 or http://host:8088/janus), got "${url}"`,
+    );
+  }
+  if (!['ws:', 'wss:', 'http:', 'https:'].includes(parsed.protocol) || parsed.username || parsed.password) {
+    throw new ConfigError(
+      'CONSULTKIT_JANUS_URL',
+      `expected a ws://, wss://, http:// or https:// URL without credentials, got "${url}"`,
+    );
+  }
+  if (production && !['wss:', 'https:'].includes(parsed.protocol)) {
+    throw new ConfigError(
+      'CONSULTKIT_JANUS_URL',
+      'must be wss:// or https:// with NODE_ENV=production (it carries tokens)',
+    );
+  }
+  if (!adminUrl) {
+    throw new ConfigError(
+      'CONSULTKIT_JANUS_ADMIN_URL',
+      'is required with CONSULTKIT_JANUS_URL (e.g. http://127.0.0.1:7088/admin)',
+    );
+  }
+  let admin: URL;
+  try {
+    admin = new URL(adminUrl);
+  } catch {
+    throw new ConfigError(
+      'CONSULTKIT_JANUS_ADMIN_URL',
+      `not a URL (expected http://host:7088/admin), got "${adminUrl}"`,
+    );
+  }
+  if (!['http:', 'https:'].includes(admin.protocol) || admin.username || admin.password) {
+    throw new ConfigError(
+      'CONSULTKIT_JANUS_ADMIN_URL',
+      `expected the HTTP Admin API (http:// or https://, no credentials in the URL), got "${adminUrl}"`,
+    );
+  }
+  if (!adminSecret) {
+    throw new ConfigError(
+      'CONSULTKIT_JANUS_ADMIN_SECRET',
+      "is required with CONSULTKIT_JANUS_URL (Janus's admin_secret)",
+    );
+  }
+  if (adminSecret.length < 16 || !/^[\x21-\x7e]+$/.test(adminSecret)) {
+    throw new ConfigError(
+      'CONSULTKIT_JANUS_ADMIN_SECRET',
+      `must be at least 16 printable characters without spaces, got ${adminSecret.length} characters`,
+    );
+  }
+  if (roomAdminKey !== undefined && !/^[\x21-\x7e]+$/.test(roomAdminKey)) {
+    throw new ConfigError('CONSULTKIT_JANUS_ROOM_KEY', 'must be printable characters without spaces');
+  }
+  return { url: url.replace(/\/+$/, ''), adminUrl, adminSecret, roomAdminKey };
+}
+
 /** Reads and validates the configuration from `env` (defaults to `process.env`). */
 export function loadConfig(env: Env = process.env): Config {
   const production = env['NODE_ENV'] === 'production';
@@ -309,6 +405,8 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('CONSULTKIT_RATE_LIMITS', (error as Error).message);
   }
 
+  const janus = janusConfig(env, production);
+
   const config: Config = {
     production,
     host,
@@ -323,6 +421,7 @@ export function loadConfig(env: Env = process.env): Config {
     trustProxy: trustProxy(env['CONSULTKIT_TRUST_PROXY']),
     frameAncestors: frameAncestors(env['CONSULTKIT_FRAME_ANCESTORS']),
     rateLimits,
+    janus,
     dataDir: dataDir(env['CONSULTKIT_DATA_DIR']?.trim() || '.consultkit-data'),
     databaseUrl,
     secret,

@@ -16,7 +16,7 @@ export interface Limit {
 }
 
 /** The limits, by what they guard (see README's configuration table). */
-export const LIMIT_NAMES = ['redeem', 'auth', 'booking', 'resend', 'resend-ip', 'signin'] as const;
+export const LIMIT_NAMES = ['redeem', 'auth', 'booking', 'resend', 'resend-ip', 'signin', 'sfu'] as const;
 export type LimitName = (typeof LIMIT_NAMES)[number];
 export type RateLimits = Record<LimitName, Limit>;
 
@@ -37,6 +37,8 @@ export const DEFAULT_RATE_LIMITS: RateLimits = {
   'resend-ip': { count: 60, seconds: 3600 },
   /** Development staff sign-ins per address. */
   signin: { count: 10, seconds: 60 },
+  /** Video-room tokens asked for one consultation (each costs calls to Janus's Admin API). */
+  sfu: { count: 30, seconds: 60 },
 };
 
 /** One attempt counted against a key. */

@@ -59,6 +59,16 @@ const RULES: Record<string, Rule> = {
       { name: 'resend-ip', key: byAddress, what: 'new links sent from this address' },
     ],
   },
+  'POST /api/consultations/:id/sfu': {
+    refundOnSuccess: false,
+    charges: [
+      {
+        name: 'sfu',
+        key: (request) => `appointment:${(request.params as { id?: string }).id ?? ''}`,
+        what: 'video-room requests for this consultation',
+      },
+    ],
+  },
   'POST /api/dev/staff-session': {
     refundOnSuccess: false,
     charges: [{ name: 'signin', key: byAddress, what: 'staff sign-ins from this address' }],
