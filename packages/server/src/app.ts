@@ -23,6 +23,8 @@ import { fhirPlugin } from './plugins/fhir.js';
 import { composeCancellation, composeConfirmation, composeReschedule, mailPlugin } from './plugins/mail.js';
 import { LiveSessions, SIGNAL_KEY, SIGNAL_PATH, signallingPlugin } from './plugins/signalling.js';
 import { devStaffSessionPlugin, staffPlugin } from './plugins/staff.js';
+import { Notifier } from './notify/index.js';
+import type { RetryPolicy } from './notify/queue.js';
 import { migrate, openStorage, type Storage } from './storage/index.js';
 import { SignallingTokens } from './tokens.js';
 import { MemoryRateLimiter, Throttle } from './rate-limit.js';
@@ -58,6 +60,8 @@ export interface ServerOptions {
   eventHeartbeatMs?: number;
   /** Where the log goes (standard output by default): tests read it. */
   logStream?: NodeJS.WritableStream;
+  /** The job worker's timings (tests: short retries and polls; docs/notifications.md). */
+  notify?: { retry?: RetryPolicy; pollMs?: number; leaseMs?: number; concurrency?: number };
 }
 
 export interface ConsultKitServer {
@@ -70,6 +74,8 @@ export interface ConsultKitServer {
   auth: Auth;
   /** Every route the server registered (method and URL pattern), for tests that cover them all. */
   routes: readonly { method: string; url: string }[];
+  /** Message delivery and reminders: the job worker. */
+  notifier: Notifier;
   /** Starts listening; resolves to the base URL. */
   listen(): Promise<string>;
   close(): Promise<void>;
@@ -231,6 +237,9 @@ export async function createServer(
     endSessions: (ids, reason) => sessions.end(ids, reason),
   });
 
+  const notifier = new Notifier({ storage, config: config.notify, now, log: app.log, ...options.notify });
+  notifier.start();
+
   // Keep eight weeks of slots ahead: again every six hours (the first run was above).
   const generation = setInterval(() => {
     booking.generateHorizon().catch((error: unknown) => app.log.error({ err: error }, 'slot generation failed'));
@@ -241,6 +250,7 @@ export async function createServer(
 
   app.addHook('onClose', async () => {
     clearInterval(generation);
+    await notifier.stop();
     await limiter.close();
     await storage.close();
   });
@@ -252,6 +262,7 @@ export async function createServer(
     booking,
     auth,
     routes,
+    notifier,
     async listen() {
       await app.listen({ host: config.host, port: config.port });
       const address = app.server.address();
