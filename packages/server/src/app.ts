@@ -23,9 +23,12 @@ import { fhirPlugin } from './plugins/fhir.js';
 import { composeCancellation, composeConfirmation, composeReschedule, mailPlugin } from './plugins/mail.js';
 import { LiveSessions, SIGNAL_KEY, SIGNAL_PATH, signallingPlugin } from './plugins/signalling.js';
 import { devStaffSessionPlugin, staffPlugin } from './plugins/staff.js';
+import type { AppointmentRow } from './booking/repository.js';
 import { Notifier } from './notify/index.js';
+import { REMINDER, Reminders } from './notify/reminders.js';
+import { checkPagePlugin } from './plugins/check.js';
 import type { RetryPolicy } from './notify/queue.js';
-import { migrate, openStorage, type Storage } from './storage/index.js';
+import { migrate, openStorage, type SqlExecutor, type Storage } from './storage/index.js';
 import { SignallingTokens } from './tokens.js';
 import { MemoryRateLimiter, Throttle } from './rate-limit.js';
 import { installRateLimits } from './plugins/rate-limits.js';
@@ -110,6 +113,22 @@ export async function createServer(
   let join: JoinService | undefined;
   // The live signalling sockets: revoking a session closes its socket once the change is committed.
   const sessions = new LiveSessions();
+  /** A fresh patient join link, issued in the transaction `tx` (confirmations, moves, reminders). */
+  const patientLink = async (appointment: AppointmentRow, tx: SqlExecutor) =>
+    (
+      await join!.inviteWithin(
+        tx,
+        { id: appointment.id, start: appointment.start_at, end: appointment.end_at, channel: appointment.channel },
+        'patient',
+      )
+    ).url;
+  const reminders = new Reminders({
+    storage,
+    minutes: config.notify.reminders,
+    now,
+    baseUrl: publicBase,
+    joinLink: patientLink,
+  });
   const booking = new BookingService({
     storage,
     events,
@@ -121,14 +140,8 @@ export async function createServer(
       const revoked = await join!.revokeWithin(tx, appointment.id, reason);
       return () => sessions.end(revoked.sessions, reason);
     },
-    joinLink: async (appointment, tx) =>
-      (
-        await join!.inviteWithin(
-          tx,
-          { id: appointment.id, start: appointment.start_at, end: appointment.end_at, channel: appointment.channel },
-          'patient',
-        )
-      ).url,
+    joinLink: patientLink,
+    planReminders: reminders.plan,
   });
   try {
     if (options.storage) await migrate(storage);
@@ -237,7 +250,15 @@ export async function createServer(
     endSessions: (ids, reason) => sessions.end(ids, reason),
   });
 
-  const notifier = new Notifier({ storage, config: config.notify, now, log: app.log, ...options.notify });
+  const notifier = new Notifier({
+    storage,
+    config: config.notify,
+    now,
+    log: app.log,
+    handlers: { [REMINDER]: reminders.handle },
+    ...options.notify,
+  });
+  await app.register(checkPagePlugin, {});
   notifier.start();
 
   // Keep eight weeks of slots ahead: again every six hours (the first run was above).

@@ -67,7 +67,11 @@ export interface PatientDetails {
   birthDate: string;
   email: string;
   phone?: string;
+  /** How the patient wants messages and reminders: e-mail (default), SMS, or both. */
+  contactPreference?: ContactPreference;
 }
+
+export type ContactPreference = 'email' | 'sms' | 'both';
 
 export interface PatientRow {
   id: number;

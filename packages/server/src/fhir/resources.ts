@@ -26,6 +26,8 @@ import type {
 import { displayName } from '../booking/service.js';
 import { formatInstant } from '../booking/zone.js';
 
+/** The patient's contact preference on a booking (valueCode email, sms or both): docs/notifications.md. */
+export const CONTACT_PREFERENCE_URL = 'https://consultkit.dev/fhir/StructureDefinition/contact-preference';
 export const DELIVERY_CHANNEL_URL = 'https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-DeliveryChannel';
 /** The core FHIR extension for an IANA time zone code. */
 export const TIMEZONE_URL = 'http://hl7.org/fhir/StructureDefinition/timezone';
@@ -159,6 +161,9 @@ export function patientFromBooking(patientId: number, details: PatientDetails): 
     name: details.name,
     birthDate: details.birthDate,
     telecom: telecom(details.email, details.phone),
+    ...(details.contactPreference
+      ? { extension: [{ url: CONTACT_PREFERENCE_URL, valueCode: details.contactPreference }] }
+      : {}),
   };
 }
 
