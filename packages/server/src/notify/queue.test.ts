@@ -10,11 +10,11 @@ import { createServer, type ConsultKitServer } from '../app.js';
 import { BookingRepository } from '../booking/repository.js';
 import { loadConfig } from '../config.js';
 import { openStorage, type Storage } from '../storage/index.js';
-import { freshPostgresDatabase, TEST_NOW, TEST_SECRET, TEST_STAFF_KEY } from '../test-helpers.js';
+import { freshPostgresDatabase, seedBookingFixture, TEST_NOW, TEST_SECRET, TEST_STAFF_KEY } from '../test-helpers.js';
 import { loadNotifyConfig } from './config.js';
 import { Notifier } from './index.js';
 import { backoffMs, enqueue, JobQueue } from './queue.js';
-import { SmtpSink, until } from './test-support.js';
+import { Api, SmtpSink, until } from './test-support.js';
 
 const SECOND = 1000;
 const retry = { baseMs: 10 * SECOND, capMs: 60 * SECOND };
@@ -141,6 +141,7 @@ describe(
   () => {
     const smtp = new SmtpSink();
     const servers: ConsultKitServer[] = [];
+    let clock = TEST_NOW;
     let database: { url: string; dispose(): Promise<void> };
 
     before(async () => {
@@ -156,7 +157,7 @@ describe(
         CONSULTKIT_MAIL_FROM: 'Riverside Surgery <appointments@riverside.example>',
       });
       for (let i = 0; i < 2; i++) {
-        servers.push(await createServer(config, {}, { now: () => TEST_NOW, notify: { pollMs: 10, concurrency: 4 } }));
+        servers.push(await createServer(config, {}, { now: () => clock, notify: { pollMs: 10, concurrency: 4 } }));
       }
     });
 
@@ -203,6 +204,30 @@ describe(
       );
       assert.ok(workers.length >= 1);
       console.log(`deliveries per instance: ${workers.map((w) => w.n).join(', ')}`);
+    });
+
+    it('send each reminder once', async () => {
+      const fixture = await seedBookingFixture(servers[0]!.storage);
+      const urls = [await servers[0]!.listen(), await servers[1]!.listen()];
+      // Booked through both instances.
+      const apis = urls.map((url) => new Api(url, fixture.gp.scheduleId));
+      const slots = await apis[0]!.freeSlots('2026-03-10');
+      const emails: string[] = [];
+      for (let i = 0; i < 10; i++) emails.push((await apis[i % 2]!.book('2026-03-10', { slot: slots[i]! })).email);
+      const to = (email: string) => smtp.received.filter((r) => r.to.includes(email));
+      await until('the confirmations arrive', () => emails.every((email) => to(email).length === 1));
+      clock = Date.parse('2026-03-09T12:00:00Z'); // past every 24 h reminder, before the 1 h ones
+      await until('the reminders arrive', () => emails.every((email) => to(email).length === 2));
+      for (const server of servers) {
+        await server.notifier.worker.nextPass();
+        await server.notifier.worker.nextPass();
+      }
+      for (const email of emails) {
+        assert.deepEqual(
+          to(email).map((r) => r.mail.subject?.split(':')[0]),
+          ['Appointment confirmed', 'Reminder'],
+        );
+      }
     });
   },
 );
