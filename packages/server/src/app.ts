@@ -25,8 +25,10 @@ import { LiveSessions, SIGNAL_KEY, SIGNAL_PATH, signallingPlugin } from './plugi
 import { devStaffSessionPlugin, staffPlugin } from './plugins/staff.js';
 import type { AppointmentRow } from './booking/repository.js';
 import { Notifier } from './notify/index.js';
-import { REMINDER, Reminders } from './notify/reminders.js';
+import { attendanceHandler } from './notify/attendance.js';
+import { ATTENDANCE, REMINDER, Reminders } from './notify/reminders.js';
 import { checkPagePlugin } from './plugins/check.js';
+import { reportsPlugin } from './plugins/reports.js';
 import type { RetryPolicy } from './notify/queue.js';
 import { migrate, openStorage, type SqlExecutor, type Storage } from './storage/index.js';
 import { SignallingTokens } from './tokens.js';
@@ -128,6 +130,7 @@ export async function createServer(
     now,
     baseUrl: publicBase,
     joinLink: patientLink,
+    noShowAfterMinutes: config.notify.noShowAfterMinutes,
   });
   const booking = new BookingService({
     storage,
@@ -255,10 +258,18 @@ export async function createServer(
     config: config.notify,
     now,
     log: app.log,
-    handlers: { [REMINDER]: reminders.handle },
+    handlers: {
+      [REMINDER]: reminders.handle,
+      [ATTENDANCE]: attendanceHandler({
+        storage,
+        now,
+        markNoShow: async (id) => void (await booking.update(id, { kind: 'staff' }, { status: 'noshow' })),
+      }),
+    },
     ...options.notify,
   });
   await app.register(checkPagePlugin, {});
+  await app.register(reportsPlugin, { auth, storage, timeZone: config.timeZone, now });
   notifier.start();
 
   // Keep eight weeks of slots ahead: again every six hours (the first run was above).

@@ -139,7 +139,8 @@ export const STAFF_TRANSITIONS: Readonly<Record<AppointmentStatus, readonly Appo
   arrived: ['fulfilled', 'cancelled'],
   fulfilled: [],
   cancelled: [],
-  noshow: [],
+  // A no-show marked by the server (docs/notifications.md) can be corrected: the patient did attend.
+  noshow: ['fulfilled'],
 };
 
 /** `Dr Amina Khan` from a HumanName. */

@@ -18,6 +18,11 @@ export interface NotifyConfig {
   pollMs: number;
   /** Reminders before an appointment, in minutes, largest first (`CONSULTKIT_REMINDERS`). */
   reminders: number[];
+  /**
+   * A booked appointment the patient never attended is marked `noshow` this many minutes after
+   * its end (`CONSULTKIT_NOSHOW_AFTER_MINUTES`); undefined: never automatically.
+   */
+  noShowAfterMinutes: number | undefined;
 }
 
 type Env = Record<string, string | undefined>;
@@ -136,7 +141,21 @@ export function loadNotifyConfig(env: Env): NotifyConfig {
     pollMs = Number(pollRaw);
   }
 
+  const noShowRaw = env['CONSULTKIT_NOSHOW_AFTER_MINUTES']?.trim().toLowerCase();
+  let noShowAfterMinutes: number | undefined = 30;
+  if (noShowRaw === 'off') noShowAfterMinutes = undefined;
+  else if (noShowRaw) {
+    if (!/^\d{1,4}$/.test(noShowRaw) || Number(noShowRaw) > 7 * 24 * 60) {
+      throw new ConfigError(
+        'CONSULTKIT_NOSHOW_AFTER_MINUTES',
+        `expected minutes after the end (0 to 10080) or off, got "${noShowRaw}"`,
+      );
+    }
+    noShowAfterMinutes = Number(noShowRaw);
+  }
+
   return {
+    noShowAfterMinutes,
     smtpUrl,
     mailFrom,
     notifyApiKey,

@@ -70,11 +70,14 @@ export async function enqueue(db: SqlExecutor, job: NewJob, now: Date): Promise<
   return rows[0]!.id;
 }
 
-/** Cancels the queued jobs of `kind` for an appointment (reminders of a cancelled appointment). */
+/**
+ * Cancels the queued jobs of `kind` for an appointment (reminders of a cancelled appointment). A
+ * job already running is left to finish: its handler locks the appointment and checks it again.
+ */
 export async function cancelJobs(db: SqlExecutor, appointmentId: number, kind: string, now: Date): Promise<number> {
   const rows = await db.query<{ id: string }>(
     `UPDATE job SET state = 'cancelled', updated_at = $3, locked_until = NULL, locked_by = NULL
-     WHERE appointment_id = $1 AND kind = $2 AND state IN ('queued', 'running') RETURNING id::text AS id`,
+     WHERE appointment_id = $1 AND kind = $2 AND state = 'queued' RETURNING id::text AS id`,
     [appointmentId, kind, now.toISOString()],
   );
   return rows.length;

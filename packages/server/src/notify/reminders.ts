@@ -16,6 +16,8 @@ import { stripBidi } from '../text.js';
 import { cancelJobs, enqueue, JobQueue, type JobRow } from './queue.js';
 
 export const REMINDER = 'reminder';
+/** The job that marks a booked appointment nobody attended as a no-show (notify/attendance.ts). */
+export const ATTENDANCE = 'attendance';
 
 export interface RemindersOptions {
   storage: Storage;
@@ -26,6 +28,8 @@ export interface RemindersOptions {
   baseUrl: () => string;
   /** A fresh patient join link for a video appointment, issued in `tx`. */
   joinLink: (appointment: AppointmentRow, tx: SqlExecutor) => Promise<string | undefined>;
+  /** Minutes after the end when a booked appointment nobody attended becomes a no-show; undefined: never. */
+  noShowAfterMinutes?: number | undefined;
 }
 
 interface ReminderPayload {
@@ -132,7 +136,13 @@ export class Reminders {
     if (!moved && appointment.status === previous.status) return;
     const now = new Date(this.options.now());
     await cancelJobs(tx, appointment.id, REMINDER, now);
+    await cancelJobs(tx, appointment.id, ATTENDANCE, now);
     if (appointment.status !== 'booked') return;
+    if (this.options.noShowAfterMinutes !== undefined) {
+      const runAt = new Date(appointment.end_at.getTime() + this.options.noShowAfterMinutes * 60_000);
+      const payload = { end: appointment.end_at.toISOString() };
+      await enqueue(tx, { kind: ATTENDANCE, runAt, appointmentId: appointment.id, payload }, now);
+    }
     const last = Math.min(...this.options.minutes);
     for (const minutes of this.options.minutes) {
       const runAt = new Date(appointment.start_at.getTime() - minutes * 60_000);
