@@ -66,6 +66,7 @@ describe('delivery configuration', () => {
       [{ CONSULTKIT_REMINDERS: 'tomorrow' }, 'CONSULTKIT_REMINDERS', /like 24h,1h/],
       [{ CONSULTKIT_REMINDERS: '1m' }, 'CONSULTKIT_REMINDERS', /between 5 minutes and 14 days/],
       [{ CONSULTKIT_REMINDERS: '24h,1d' }, 'CONSULTKIT_REMINDERS', /twice/],
+      [{ CONSULTKIT_NOSHOW_AFTER_MINUTES: 'soon' }, 'CONSULTKIT_NOSHOW_AFTER_MINUTES', /minutes after the end/],
     ];
     for (const [env, variable, message] of cases) {
       const error = refused(env);
@@ -74,7 +75,10 @@ describe('delivery configuration', () => {
     }
   });
 
-  it('reminders can be switched off', () => {
+  it('reminders and automatic no-shows can be switched off', () => {
+    assert.equal(loadConfig(base).notify.noShowAfterMinutes, 30);
+    assert.equal(loadConfig({ ...base, CONSULTKIT_NOSHOW_AFTER_MINUTES: 'off' }).notify.noShowAfterMinutes, undefined);
+    assert.equal(loadConfig({ ...base, CONSULTKIT_NOSHOW_AFTER_MINUTES: '0' }).notify.noShowAfterMinutes, 0);
     assert.deepEqual(parseReminders('off'), []);
     assert.deepEqual(parseReminders('1h,24h'), [1440, 60]);
   });
