@@ -29,6 +29,7 @@ import { attendanceHandler } from './notify/attendance.js';
 import { ATTENDANCE, REMINDER, Reminders } from './notify/reminders.js';
 import { checkPagePlugin } from './plugins/check.js';
 import { reportsPlugin } from './plugins/reports.js';
+import { adHocPlugin } from './plugins/adhoc.js';
 import type { RetryPolicy } from './notify/queue.js';
 import { migrate, openStorage, type SqlExecutor, type Storage } from './storage/index.js';
 import { SignallingTokens } from './tokens.js';
@@ -270,6 +271,15 @@ export async function createServer(
   });
   await app.register(checkPagePlugin, {});
   await app.register(reportsPlugin, { auth, storage, timeZone: config.timeZone, now });
+  await app.register(adHocPlugin, {
+    auth,
+    storage,
+    events,
+    now,
+    timeZone: config.timeZone,
+    joinLink: patientLink,
+    plan: reminders.plan,
+  });
   notifier.start();
 
   // Keep eight weeks of slots ahead: again every six hours (the first run was above).

@@ -229,7 +229,7 @@ const EMAIL = /^[^\s\p{Cc}\p{Cs}@<>()[\],;:"]+@[^\s\p{Cc}\p{Cs}@<>()[\],;:"]+\.[
 const PHONE = /^\+?[0-9 ()-]{6,32}$/;
 
 /** The contained Patient's name, birth date and contacts (other Patient elements are not kept). */
-function patientDetails(value: Json, today: string): PatientDetails {
+export function patientDetails(value: Json, today: string): PatientDetails {
   const names = array(value['name'] ?? [], 'Patient.name');
   if (names.length === 0) throw required('Patient.name is required');
   const name = humanName(names[0]);
