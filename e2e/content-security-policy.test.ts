@@ -16,6 +16,7 @@ const PAGES: [string, string][] = [
   ['/examples/vendor-console/', '#sign-in'],
   ['/examples/two-party-call/', 'consult-room'],
   ['/join/eyJhbGciOiJFZERTQSJ9.e30.c2ln', '#begin'],
+  ['/check', 'device-check'],
 ];
 
 /** Violations the page reported (recorded from before its first script runs). */

@@ -23,7 +23,15 @@ import { fhirPlugin } from './plugins/fhir.js';
 import { composeCancellation, composeConfirmation, composeReschedule, mailPlugin } from './plugins/mail.js';
 import { LiveSessions, SIGNAL_KEY, SIGNAL_PATH, signallingPlugin } from './plugins/signalling.js';
 import { devStaffSessionPlugin, staffPlugin } from './plugins/staff.js';
-import { migrate, openStorage, type Storage } from './storage/index.js';
+import type { AppointmentRow } from './booking/repository.js';
+import { Notifier } from './notify/index.js';
+import { attendanceHandler } from './notify/attendance.js';
+import { ATTENDANCE, REMINDER, Reminders } from './notify/reminders.js';
+import { checkPagePlugin } from './plugins/check.js';
+import { reportsPlugin } from './plugins/reports.js';
+import { adHocPlugin } from './plugins/adhoc.js';
+import type { RetryPolicy } from './notify/queue.js';
+import { migrate, openStorage, type SqlExecutor, type Storage } from './storage/index.js';
 import { SignallingTokens } from './tokens.js';
 import { MemoryRateLimiter, Throttle } from './rate-limit.js';
 import { installRateLimits } from './plugins/rate-limits.js';
@@ -61,6 +69,8 @@ export interface ServerOptions {
   eventHeartbeatMs?: number;
   /** Where the log goes (standard output by default): tests read it. */
   logStream?: NodeJS.WritableStream;
+  /** The job worker's timings (tests: short retries and polls; docs/notifications.md). */
+  notify?: { retry?: RetryPolicy; pollMs?: number; leaseMs?: number; concurrency?: number };
 }
 
 export interface ConsultKitServer {
@@ -73,6 +83,8 @@ export interface ConsultKitServer {
   auth: Auth;
   /** Every route the server registered (method and URL pattern), for tests that cover them all. */
   routes: readonly { method: string; url: string }[];
+  /** Message delivery and reminders: the job worker. */
+  notifier: Notifier;
   /** Starts listening; resolves to the base URL. */
   listen(): Promise<string>;
   close(): Promise<void>;
@@ -130,6 +142,23 @@ export async function createServer(
     sessions.end(ids, reason);
     sfu?.revoke(ids).catch((error: unknown) => app.log.error({ err: error }, 'revoking Janus tokens failed'));
   };
+  /** A fresh patient join link, issued in the transaction `tx` (confirmations, moves, reminders). */
+  const patientLink = async (appointment: AppointmentRow, tx: SqlExecutor) =>
+    (
+      await join!.inviteWithin(
+        tx,
+        { id: appointment.id, start: appointment.start_at, end: appointment.end_at, channel: appointment.channel },
+        'patient',
+      )
+    ).url;
+  const reminders = new Reminders({
+    storage,
+    minutes: config.notify.reminders,
+    now,
+    baseUrl: publicBase,
+    joinLink: patientLink,
+    noShowAfterMinutes: config.notify.noShowAfterMinutes,
+  });
   const booking = new BookingService({
     storage,
     events,
@@ -141,14 +170,8 @@ export async function createServer(
       const revoked = await join!.revokeWithin(tx, appointment.id, reason);
       return () => endSessions(revoked.sessions, reason);
     },
-    joinLink: async (appointment, tx) =>
-      (
-        await join!.inviteWithin(
-          tx,
-          { id: appointment.id, start: appointment.start_at, end: appointment.end_at, channel: appointment.channel },
-          'patient',
-        )
-      ).url,
+    joinLink: patientLink,
+    planReminders: reminders.plan,
   });
   try {
     if (options.storage) await migrate(storage);
@@ -272,6 +295,34 @@ export async function createServer(
       })
     : undefined;
 
+  const notifier = new Notifier({
+    storage,
+    config: config.notify,
+    now,
+    log: app.log,
+    handlers: {
+      [REMINDER]: reminders.handle,
+      [ATTENDANCE]: attendanceHandler({
+        storage,
+        now,
+        markNoShow: async (id) => void (await booking.update(id, { kind: 'staff' }, { status: 'noshow' })),
+      }),
+    },
+    ...options.notify,
+  });
+  await app.register(checkPagePlugin, {});
+  await app.register(reportsPlugin, { auth, storage, timeZone: config.timeZone, now });
+  await app.register(adHocPlugin, {
+    auth,
+    storage,
+    events,
+    now,
+    timeZone: config.timeZone,
+    joinLink: patientLink,
+    plan: reminders.plan,
+  });
+  notifier.start();
+
   // Keep eight weeks of slots ahead: again every six hours (the first run was above).
   const generation = setInterval(() => {
     booking.generateHorizon().catch((error: unknown) => app.log.error({ err: error }, 'slot generation failed'));
@@ -283,6 +334,7 @@ export async function createServer(
   app.addHook('onClose', async () => {
     stopRooms?.();
     clearInterval(generation);
+    await notifier.stop();
     await limiter.close();
     await storage.close();
   });
@@ -294,6 +346,7 @@ export async function createServer(
     booking,
     auth,
     routes,
+    notifier,
     async listen() {
       await app.listen({ host: config.host, port: config.port });
       const address = app.server.address();

@@ -5,6 +5,7 @@
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { deploymentChecklist } from './checklist.js';
+import { loadNotifyConfig, type NotifyConfig } from './notify/config.js';
 import { parseRateLimits, type RateLimits } from './rate-limit.js';
 
 /** The development default for `CONSULTKIT_SECRET`. Refused when `NODE_ENV=production`. */
@@ -69,6 +70,8 @@ export interface Config {
   frameAncestors: string[];
   /** Limits on guessing (`CONSULTKIT_RATE_LIMITS`); undefined: off. */
   rateLimits: RateLimits | undefined;
+  /** Delivery (SMTP, GOV.UK Notify), the job worker and reminders: docs/notifications.md. */
+  notify: NotifyConfig;
   /** Janus (VideoRoom) for calls past four (`CONSULTKIT_JANUS_*`); undefined: none. */
   janus: JanusConfig | undefined;
 }
@@ -422,6 +425,7 @@ export function loadConfig(env: Env = process.env): Config {
     frameAncestors: frameAncestors(env['CONSULTKIT_FRAME_ANCESTORS']),
     rateLimits,
     janus,
+    notify: loadNotifyConfig(env),
     dataDir: dataDir(env['CONSULTKIT_DATA_DIR']?.trim() || '.consultkit-data'),
     databaseUrl,
     secret,

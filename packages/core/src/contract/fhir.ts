@@ -1,6 +1,8 @@
 /** FHIR R4 names ConsultKit uses on the wire: extension URLs, identifier and code systems. */
 
 /** UK Core DeliveryChannel extension: how the consultation happens. */
+/** The patient's contact preference on a booking (valueCode email, sms or both): docs/notifications.md. */
+export const CONTACT_PREFERENCE_URL = 'https://consultkit.dev/fhir/StructureDefinition/contact-preference';
 export const DELIVERY_CHANNEL_URL = 'https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-DeliveryChannel';
 /** Identifier system of the booking reference, the patient's key to their booking. */
 export const BOOKING_REFERENCE_SYSTEM = 'urn:consultkit:booking-reference';

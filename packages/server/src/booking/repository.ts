@@ -70,7 +70,11 @@ export interface PatientDetails {
   birthDate: string;
   email: string;
   phone?: string;
+  /** How the patient wants messages and reminders: e-mail (default), SMS, or both. */
+  contactPreference?: ContactPreference;
 }
+
+export type ContactPreference = 'email' | 'sms' | 'both';
 
 export interface PatientRow {
   id: number;
@@ -577,17 +581,38 @@ export class BookingRepository {
 
   // Mail outbox --------------------------------------------------------------------------------
 
+  /**
+   * Queues a message in the outbox and, in the same statement, the job that delivers it
+   * (docs/notifications.md); the appointment as it now is goes with it for the calendar file.
+   */
   async queueMail(message: {
     appointmentId: number | null;
     to: string;
     subject: string;
     body: string;
     now: Date;
+    channel?: 'email' | 'sms';
   }): Promise<number> {
     const rows = await this.db.query<{ id: number }>(
-      `INSERT INTO mail_outbox (appointment_id, to_address, subject, body, created_at) VALUES ($1, $2, $3, $4, $5)
-       RETURNING id`,
-      [message.appointmentId, message.to, message.subject, message.body, message.now.toISOString()],
+      `WITH m AS (
+         INSERT INTO mail_outbox (appointment_id, to_address, subject, body, created_at, updated_at, channel, calendar)
+         SELECT $1::int, $2, $3, $4, $5::timestamptz, $5::timestamptz, $6,
+                (SELECT jsonb_build_object('status', a.status, 'sequence', a.version, 'start', a.start_at, 'end', a.end_at)
+                   FROM appointment a WHERE a.id = $1::int)
+         RETURNING id
+       ), j AS (
+         INSERT INTO job (kind, payload, run_at, appointment_id, created_at, updated_at)
+         SELECT 'deliver', jsonb_build_object('message', m.id), $5::timestamptz, $1::int, $5::timestamptz, $5::timestamptz FROM m
+       )
+       SELECT id FROM m`,
+      [
+        message.appointmentId,
+        message.to,
+        message.subject,
+        message.body,
+        message.now.toISOString(),
+        message.channel ?? 'email',
+      ],
     );
     return rows[0]!.id;
   }

@@ -101,7 +101,18 @@ export interface BookingServiceOptions {
    * (closing the revoked sessions' live sockets).
    */
   revokeAccess?: RevokeAccessHook | undefined;
+  /**
+   * Plans, cancels or re-plans an appointment's reminders after a change (confirmed, moved,
+   * cancelled…), in the change's transaction (docs/notifications.md). Without it, no reminders.
+   */
+  planReminders?: PlanRemindersHook | undefined;
 }
+
+export type PlanRemindersHook = (
+  appointment: AppointmentRow,
+  previous: AppointmentRow,
+  tx: SqlExecutor,
+) => Promise<void>;
 
 export type JoinLinkHook = (appointment: AppointmentRow, tx: SqlExecutor) => Promise<string | undefined>;
 
@@ -128,7 +139,8 @@ export const STAFF_TRANSITIONS: Readonly<Record<AppointmentStatus, readonly Appo
   arrived: ['fulfilled', 'cancelled'],
   fulfilled: [],
   cancelled: [],
-  noshow: [],
+  // A no-show marked by the server (docs/notifications.md) can be corrected: the patient did attend.
+  noshow: ['fulfilled'],
 };
 
 /** `Dr Amina Khan` from a HumanName. */
@@ -176,6 +188,7 @@ export class BookingService {
   private readonly joinLink: JoinLinkHook | undefined;
   private readonly composeReschedule: ComposeReschedule | undefined;
   private readonly revokeAccess: RevokeAccessHook | undefined;
+  private readonly planReminders: PlanRemindersHook | undefined;
   readonly now: () => number;
 
   constructor(options: BookingServiceOptions) {
@@ -187,6 +200,7 @@ export class BookingService {
     this.joinLink = options.joinLink;
     this.composeReschedule = options.composeReschedule;
     this.revokeAccess = options.revokeAccess;
+    this.planReminders = options.planReminders;
     this.now = options.now ?? Date.now;
   }
 
@@ -361,6 +375,7 @@ export class BookingService {
         if (cancelling && caller.kind === 'staff') {
           await this.queueCancellation(repo, updated, update.cancelationText, now);
         }
+        if (this.planReminders) await this.planReminders(updated, current, repo.db);
         return updated;
       });
     } catch (error) {

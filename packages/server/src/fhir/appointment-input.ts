@@ -12,6 +12,7 @@ import {
   type CancelationReason,
   type DeliveryChannel,
   type HumanNameJson,
+  type ContactPreference,
   type PatientDetails,
 } from '../booking/repository.js';
 import type { AppointmentUpdate, BookingRequest } from '../booking/service.js';
@@ -20,6 +21,7 @@ import {
   BIDI_MARKS,
   BOOKING_REFERENCE_SYSTEM,
   CANCELATION_REASON_SYSTEM,
+  CONTACT_PREFERENCE_URL,
   DELIVERY_CHANNEL_URL,
   IDEMPOTENCY_KEY,
   IDEMPOTENCY_SYSTEM,
@@ -229,7 +231,7 @@ function humanName(value: unknown): HumanNameJson {
 }
 
 /** The contained Patient's name, birth date and contacts (other Patient elements are not kept). */
-function patientDetails(value: Json, today: string): PatientDetails {
+export function patientDetails(value: Json, today: string): PatientDetails {
   const names = array(value['name'] ?? [], 'Patient.name');
   if (names.length === 0) throw required('Patient.name is required');
   const name = humanName(names[0]);
@@ -270,7 +272,40 @@ function patientDetails(value: Json, today: string): PatientDetails {
   if (email === undefined) {
     throw required('Patient.telecom: an e-mail address (system "email") is required; the confirmation goes there');
   }
-  return { name: [name], birthDate, email, ...(phone ? { phone } : {}) };
+  const contactPreference = contactPreferenceOf(value, phone);
+  return {
+    name: [name],
+    birthDate,
+    email,
+    ...(phone ? { phone } : {}),
+    ...(contactPreference !== 'email' ? { contactPreference } : {}),
+  };
+}
+
+/**
+ * The patient's contact preference (docs/notifications.md): the extension
+ * `CONTACT_PREFERENCE_URL` on the contained Patient, `valueCode` email, sms or both; e-mail when
+ * absent. SMS needs a phone number (telecom system `sms` or `phone`).
+ */
+function contactPreferenceOf(patient: Json, phone: string | undefined): ContactPreference {
+  const found = array(patient['extension'] ?? [], 'Patient.extension')
+    .map((item, i) => ({ item: object(item, `Patient.extension[${i}]`), i }))
+    .filter(({ item }) => item['url'] === CONTACT_PREFERENCE_URL);
+  if (found.length === 0) return 'email';
+  if (found.length > 1) throw badValue(`Patient.extension: the contact preference is given ${found.length} times`);
+  const { item, i } = found[0]!;
+  const code = item['valueCode'];
+  if (code !== 'email' && code !== 'sms' && code !== 'both') {
+    throw badValue(
+      `Patient.extension[${i}].valueCode: the contact preference is one of email, sms, both; got ${JSON.stringify(code ?? null)}`,
+    );
+  }
+  if (code !== 'email' && phone === undefined) {
+    throw badValue(
+      `Patient.extension[${i}].valueCode: "${code}" needs a mobile number in Patient.telecom (system "sms" or "phone")`,
+    );
+  }
+  return code;
 }
 
 /**

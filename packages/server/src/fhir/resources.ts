@@ -29,6 +29,7 @@ import { formatInstant } from '../booking/zone.js';
 import {
   BOOKING_REFERENCE_SYSTEM,
   CANCELATION_REASON_SYSTEM,
+  CONTACT_PREFERENCE_URL,
   DELIVERY_CHANNEL_URL,
   IDEMPOTENCY_SYSTEM,
   SERVICE_TYPE_SYSTEM,
@@ -39,6 +40,7 @@ import {
 export {
   BOOKING_REFERENCE_SYSTEM,
   CANCELATION_REASON_SYSTEM,
+  CONTACT_PREFERENCE_URL,
   DELIVERY_CHANNEL_URL,
   IDEMPOTENCY_SYSTEM,
   SERVICE_TYPE_SYSTEM,
@@ -170,6 +172,9 @@ export function patientFromBooking(patientId: number, details: PatientDetails): 
     name: details.name,
     birthDate: details.birthDate,
     telecom: telecom(details.email, details.phone),
+    ...(details.contactPreference
+      ? { extension: [{ url: CONTACT_PREFERENCE_URL, valueCode: details.contactPreference }] }
+      : {}),
   };
 }
 

@@ -3,8 +3,8 @@
  * as the change that causes them (a confirmed booking), and staff can read them at
  * `GET /api/outbox`, which the examples show.
  *
- * Nothing is delivered yet: SMTP delivery (a worker that sends queued messages and sets `sent_at`)
- * is a later step.
+ * Each message is delivered by a job (src/notify, docs/notifications.md): `GET /api/outbox` and
+ * `GET /api/outbox/{id}` show its state (queued, sending, sent, failed and why, held).
  */
 import type { FastifyInstance } from 'fastify';
 import type { Auth } from '../auth.js';
@@ -12,6 +12,7 @@ import type { BookingRepository } from '../booking/repository.js';
 import type { ConfirmationDetails } from '../booking/service.js';
 import { HttpError } from '../errors.js';
 import { stripBidi } from '@consultkit/core/contract';
+import { OUTBOX_COLUMNS, type OutboxMessage } from '../notify/delivery.js';
 
 /** `Tuesday 24 November 2026 at 09:10 GMT` in the practice's time zone. */
 export function formatLocalDateTime(date: Date, timeZone: string): { date: string; time: string; zone: string } {
@@ -176,16 +177,42 @@ export async function mailPlugin(app: FastifyInstance, { auth, repo }: MailPlugi
       }
       limit = Number(raw);
     }
-    const rows = await repo.outbox(limit);
-    return {
-      messages: rows.map((row) => ({
-        id: String(row.id),
-        to: row.to_address,
-        subject: row.subject,
-        text: row.body,
-        createdAt: row.created_at.toISOString(),
-        appointmentId: row.appointment_id === null ? null : String(row.appointment_id),
-      })),
-    };
+    const rows = await repo.db.query<OutboxMessage>(
+      `SELECT ${OUTBOX_COLUMNS} FROM mail_outbox ORDER BY created_at DESC, id DESC LIMIT $1`,
+      [limit],
+    );
+    return { messages: rows.map(outboxEntry) };
   });
+
+  // One message and its delivery: staff only (the staff key or session), like the list.
+  app.get<{ Params: { id: string } }>('/api/outbox/:id', async (request) => {
+    auth.requireStaff(await auth.caller(request));
+    const id = request.params.id;
+    if (!/^\d{1,9}$/.test(id)) throw new HttpError(400, 'value', 'id: a message id (a whole number)');
+    const row = (
+      await repo.db.query<OutboxMessage>(`SELECT ${OUTBOX_COLUMNS} FROM mail_outbox WHERE id = $1`, [Number(id)])
+    )[0];
+    if (!row) throw new HttpError(404, 'not-found', `There is no message ${id} in the outbox`);
+    return outboxEntry(row);
+  });
+}
+
+/** A message as staff see it: what was said to whom, and how its delivery went. */
+function outboxEntry(row: OutboxMessage) {
+  return {
+    id: String(row.id),
+    channel: row.channel,
+    to: row.to_address,
+    subject: row.subject,
+    text: row.body,
+    createdAt: row.created_at.toISOString(),
+    appointmentId: row.appointment_id === null ? null : String(row.appointment_id),
+    // queued, sending, sent, failed (why in `error`), held (no transport: the outbox only)
+    status: row.status,
+    attempts: row.attempts,
+    error: row.last_error,
+    transport: row.transport,
+    providerId: row.provider_id,
+    sentAt: row.sent_at ? row.sent_at.toISOString() : null,
+  };
 }

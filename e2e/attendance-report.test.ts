@@ -1,0 +1,73 @@
+/**
+ * The attendance report in the vendor console example, in Chromium: reception signs in (demo) and
+ * reads the month's figures, in all and by channel, from `GET /api/reports/attendance`; a range too
+ * long is explained. The page's scripts break no CSP rule. (The figures themselves are checked
+ * against a fixture month in packages/server/src/notify/attendance.test.ts.)
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { chromium, type Browser } from 'playwright-core';
+import { startServer, type RunningServer } from './support.js';
+// @ts-expect-error -- plain ESM helper without types
+import { CHROME_ARGS, findChrome, NO_CHROME_MESSAGE } from '../scripts/chrome.mjs';
+
+describe('attendance report in the vendor console', () => {
+  const executablePath = findChrome() as string | null;
+  let browser: Browser;
+  let server: RunningServer;
+
+  before(async () => {
+    assert.ok(executablePath, NO_CHROME_MESSAGE);
+    server = await startServer();
+    browser = await chromium.launch({ executablePath: executablePath!, args: CHROME_ARGS, headless: true });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('shows booked, attended, missed and cancelled by month and channel', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const violations: string[] = [];
+    await page.exposeFunction('reportViolation', (v: string) => violations.push(v));
+    await page.addInitScript(() =>
+      document.addEventListener('securitypolicyviolation', (e) =>
+        (window as unknown as { reportViolation(v: string): void }).reportViolation(e.violatedDirective),
+      ),
+    );
+    await page.goto(`${server.url}/examples/vendor-console/`);
+    await page.click('#sign-in-button');
+    await page.locator('#attendance').waitFor({ state: 'visible' });
+    const month = new Date().toISOString().slice(0, 7);
+    await page.fill('#report-from', month);
+    await page.fill('#report-to', month);
+    await page.click('#show-report');
+    await page.locator('#report').waitFor({ state: 'visible' });
+    const rows = await page
+      .locator('#report tbody tr')
+      .evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+    assert.deepEqual(
+      rows.map((r) => r.slice(0, 2)),
+      [
+        [month, 'All'],
+        [month, 'Video'],
+        [month, 'Phone'],
+        [month, 'In person'],
+      ],
+    );
+    for (const row of rows)
+      assert.ok(
+        row.slice(2).every((n) => /^\d+$/.test(n ?? '')),
+        JSON.stringify(row),
+      );
+
+    // A bad range is explained, not shown as an empty table.
+    await page.fill('#report-from', '2020-01');
+    await page.click('#show-report');
+    await page.locator('#report-problem').filter({ hasText: 'at most 24 months' }).waitFor();
+    assert.deepEqual(violations, []);
+    await context.close();
+  });
+});

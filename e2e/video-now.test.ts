@@ -1,0 +1,133 @@
+/**
+ * Video on the day, end to end in Chromium on the server as `npm start` runs it (demo practice):
+ * reception starts a video consultation now from the vendor console (no booked slot), the link is
+ * in the outbox at once; the patient opens it, checks devices and waits; the clinician opens the
+ * room and lets them in; both sides decode remote frames.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startServer, type RunningServer } from './support.js';
+// @ts-expect-error -- plain ESM helper without types
+import { CHROME_ARGS, findChrome, NO_CHROME_MESSAGE } from '../scripts/chrome.mjs';
+
+const STAFF_KEY = 'consultkit-development-staff-key';
+
+/** Frames decoded so far on the page's `window.consultation`. */
+function framesDecoded(page: Page): Promise<number> {
+  return page.evaluate(async () => {
+    const pc = (window as unknown as { consultation?: { peerConnection: RTCPeerConnection | null } }).consultation
+      ?.peerConnection;
+    let frames = 0;
+    (await pc?.getStats())?.forEach((r: { type: string; kind?: string; framesDecoded?: number }) => {
+      if (r.type === 'inbound-rtp' && r.kind === 'video') frames += r.framesDecoded ?? 0;
+    });
+    return frames;
+  });
+}
+
+describe('video now, from the vendor console', () => {
+  const executablePath = findChrome() as string | null;
+  let browser: Browser;
+  let server: RunningServer;
+
+  before(async () => {
+    assert.ok(executablePath, NO_CHROME_MESSAGE);
+    server = await startServer();
+    browser = await chromium.launch({ executablePath: executablePath!, args: CHROME_ARGS, headless: true });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('starts now, sends the link at once, and both sides see each other', async () => {
+    const email = `now-${Date.now()}@example.org`;
+    const staffContext = await browser.newContext({ permissions: ['camera', 'microphone'] });
+    const consolePage = await staffContext.newPage();
+    consolePage.on('pageerror', (error) => console.error('[console]', error.message));
+    await consolePage.goto(`${server.url}/examples/vendor-console/`);
+    await consolePage.getByRole('button', { name: 'Sign in as the receptionist (development)' }).click();
+    await consolePage.locator('#adhoc').waitFor({ state: 'visible' });
+    await consolePage.waitForFunction(
+      () => (document.querySelector('#adhoc-diary') as HTMLSelectElement).options.length > 0,
+    );
+    await consolePage.getByLabel('First name').fill('Walk');
+    await consolePage.getByLabel('Last name').fill('In');
+    await consolePage.getByLabel('Date of birth').fill('1970-05-06');
+    await consolePage.getByLabel('Email address').fill(email);
+    await consolePage.getByLabel('Mobile number').fill('07700 900456');
+    await consolePage.getByLabel('Send the link by').selectOption('both');
+    await consolePage.getByRole('button', { name: 'Start video now' }).click();
+    const result = consolePage.locator('#adhoc-result');
+    await result.filter({ hasText: 'Started' }).waitFor({ timeout: 10_000 });
+    assert.match((await result.textContent()) ?? '', new RegExp(`${email} and 07700 900456`));
+    const appointmentId = await result.getAttribute('data-appointment');
+    assert.ok(appointmentId);
+
+    // The link is in the outbox at once: e-mail and SMS.
+    const outbox = (await (
+      await fetch(`${server.url}/api/outbox`, { headers: { authorization: `Bearer ${STAFF_KEY}` } })
+    ).json()) as { messages: { to: string; channel: string; text: string; appointmentId: string }[] };
+    const mine = outbox.messages.filter((m) => m.appointmentId === appointmentId);
+    assert.deepEqual(mine.map((m) => m.channel).sort(), ['email', 'sms']);
+    const link = /Join: +(http:\/\/\S+\/join\/\S+)/.exec(mine.find((m) => m.channel === 'email')!.text)?.[1];
+    assert.ok(link);
+
+    // The patient joins and waits.
+    const patientContext = await browser.newContext({ permissions: ['camera', 'microphone'] });
+    const joinPage = await patientContext.newPage();
+    joinPage.on('pageerror', (error) => console.error('[join]', error.message));
+    await joinPage.goto(link.replace('localhost', '127.0.0.1'));
+    await joinPage.getByRole('button', { name: 'Join your video appointment' }).click();
+    await joinPage.locator('device-check [part~="continue"]').click({ timeout: 15_000 });
+    await joinPage.locator('waiting-room').getByText('You are in the waiting room').waitFor({ timeout: 15_000 });
+
+    // The clinician opens the room for it and lets the patient in.
+    await consolePage.waitForFunction(
+      (id) => [...(document.querySelector('#appointment') as HTMLSelectElement).options].some((o) => o.value === id),
+      appointmentId,
+      { timeout: 10_000 },
+    );
+    await consolePage.locator('#appointment').selectOption(appointmentId);
+    await consolePage.getByRole('button', { name: 'Open the video room' }).click();
+    await consolePage.locator('waiting-room').getByRole('button', { name: 'Let in' }).click({ timeout: 15_000 });
+
+    for (const page of [joinPage, consolePage]) {
+      await page
+        .locator('consult-room [part~="status"]')
+        .filter({ hasText: 'In the call.' })
+        .waitFor({ timeout: 15_000 });
+      await page.waitForFunction(
+        async () => {
+          const pc = (window as unknown as { consultation: { peerConnection: RTCPeerConnection | null } }).consultation
+            .peerConnection;
+          let frames = 0;
+          (await pc?.getStats())?.forEach((r: { type: string; kind?: string; framesDecoded?: number }) => {
+            if (r.type === 'inbound-rtp' && r.kind === 'video') frames += r.framesDecoded ?? 0;
+          });
+          return frames > 0;
+        },
+        undefined,
+        { timeout: 10_000 },
+      );
+      const first = await framesDecoded(page);
+      await page.waitForFunction(
+        async (before) => {
+          const pc = (window as unknown as { consultation: { peerConnection: RTCPeerConnection | null } }).consultation
+            .peerConnection;
+          let frames = 0;
+          (await pc?.getStats())?.forEach((r: { type: string; kind?: string; framesDecoded?: number }) => {
+            if (r.type === 'inbound-rtp' && r.kind === 'video') frames += r.framesDecoded ?? 0;
+          });
+          return frames > before;
+        },
+        first,
+        { timeout: 10_000 },
+      );
+    }
+    await staffContext.close();
+    await patientContext.close();
+  });
+});
