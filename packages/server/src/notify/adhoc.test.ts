@@ -85,6 +85,19 @@ describe('video on the day', () => {
     assert.ok(
       appointment.body.participant.some((p) => p.actor.reference === `Practitioner/${fixture.gp.practitionerId}`),
     );
+    // The clinician's published times that overlap the call are no longer offered; later ones are.
+    const free = await api.call<{ entry?: { resource: { start: string } }[] }>(
+      'GET',
+      `/fhir/Slot?status=free&schedule=Schedule/${fixture.gp.scheduleId}&start=ge2026-03-02T09:00:00Z&start=lt2026-03-02T10:00:00Z`,
+    );
+    const starts = (free.body.entry ?? []).map((e) => Date.parse(e.resource.start)).filter(Boolean);
+    assert.ok(starts.includes(Date.parse('2026-03-02T09:50:00Z')), `09:50 is still free: ${starts.join(', ')}`);
+    const call = [Date.parse('2026-03-02T09:30:00Z'), Date.parse('2026-03-02T09:45:00Z')] as const;
+    assert.deepEqual(
+      starts.filter((start) => start >= call[0] && start < call[1]),
+      [],
+      'nothing overlapping the call',
+    );
     // Both sides can join now.
     const redeemed = await api.call<{ role: string }>('POST', '/api/join/redeem', { body: { token: link } });
     assert.equal(redeemed.status, 200, JSON.stringify(redeemed.body));

@@ -61,6 +61,14 @@ export async function startAdHoc(
               [schedule.id, start.toISOString(), end.toISOString(), now.toISOString()],
             )
           )[0];
+      // The clinician is in this call until its end: published free times that overlap it, in any of
+      // their diaries, are no longer offered (they stay busy should the call be cancelled: minutes).
+      await tx.query(
+        `UPDATE slot SET status = 'busy', updated_at = $4
+          WHERE status = 'free' AND id <> $5 AND start_at < $3 AND end_at > $2
+            AND schedule_id IN (SELECT id FROM schedule WHERE practitioner_id = $1)`,
+        [schedule.practitioner_id, start.toISOString(), end.toISOString(), now.toISOString(), slot!.id],
+      );
       const patientId = await repo.upsertPatient(request.patient, now);
       const id = await repo.insertAppointment({
         status: 'booked',
