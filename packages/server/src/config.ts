@@ -69,6 +69,11 @@ export interface Config {
   frameAncestors: string[];
   /** Limits on guessing (`CONSULTKIT_RATE_LIMITS`); undefined: off. */
   rateLimits: RateLimits | undefined;
+  /**
+   * Free slots are offered only when they start at least this many minutes from now
+   * (`CONSULTKIT_MIN_NOTICE_MINUTES`, default 15, 0 to 10080): time to fill the booking form.
+   */
+  minNoticeMinutes: number;
 }
 
 /** A configuration error: names the variable and says what is wrong with its value. */
@@ -323,6 +328,7 @@ export function loadConfig(env: Env = process.env): Config {
     trustProxy: trustProxy(env['CONSULTKIT_TRUST_PROXY']),
     frameAncestors: frameAncestors(env['CONSULTKIT_FRAME_ANCESTORS']),
     rateLimits,
+    minNoticeMinutes: integer(env, 'CONSULTKIT_MIN_NOTICE_MINUTES', 15, 0, 7 * 24 * 60),
     dataDir: dataDir(env['CONSULTKIT_DATA_DIR']?.trim() || '.consultkit-data'),
     databaseUrl,
     secret,

@@ -114,7 +114,6 @@ for (const engine of engines) {
             from,
             to: Date.parse(`${addDays(date, 1)}T00:00:00Z`) - 3600_000,
             count: 1,
-            offset: 0,
             total: true,
           });
           assert.ok(page.total! > 0, `${label} (${date}) has free slots ahead when the server starts at ${start}`);
@@ -124,7 +123,6 @@ for (const engine of engines) {
           from: Date.parse(`${addDays(today, 27)}T12:00:00Z`),
           to: Date.parse(`${addDays(today, 28)}T12:00:00Z`),
           count: 0,
-          offset: 0,
           total: true,
         });
         assert.ok(weeks.total! > 0, 'four weeks ahead has free slots too');
@@ -147,7 +145,7 @@ for (const engine of engines) {
       assert.equal(await repo.generateSlots(schedule, '2026-03-23', '2026-04-06'), expected);
       assert.equal(await repo.generateSlots(schedule, '2026-03-23', '2026-04-06'), 0, 'nothing new the second time');
       assert.equal(await repo.generateSlots(schedule, '2026-03-30', '2026-04-13'), 5 * 18, 'only the new week');
-      const page = await repo.searchSlots({ scheduleIds: [scheduleId], count: 500, offset: 0, total: true });
+      const page = await repo.searchSlots({ scheduleIds: [scheduleId], count: 500, total: true });
       assert.equal(page.total, 15 * 18);
       assert.equal(new Set(page.rows.map((r) => r.start_at.getTime())).size, page.rows.length);
       await assert.rejects(
@@ -217,7 +215,6 @@ for (const engine of engines) {
             from: Date.parse(`${date}T00:00:00Z`),
             to: Date.parse(`${date}T23:59:59Z`),
             count: 100,
-            offset: 0,
             total: false,
           })
         ).rows;
@@ -291,7 +288,7 @@ for (const engine of engines) {
       });
 
       it('searches slots by status and time, pages with "more", and counts', async () => {
-        const all = await repo.searchSlots({ scheduleIds: [scheduleId], count: 500, offset: 0, total: true });
+        const all = await repo.searchSlots({ scheduleIds: [scheduleId], count: 500, total: true });
         assert.equal(all.total, 5 * 18);
         const starts = all.rows.map((r) => r.start_at.getTime());
         assert.deepEqual(
@@ -299,13 +296,25 @@ for (const engine of engines) {
           [...starts].sort((x, y) => x - y),
           'in start order',
         );
+        const free = await repo.searchSlots({
+          scheduleIds: [scheduleId],
+          statuses: ['free'],
+          count: 500,
+          total: false,
+        });
+        const eightieth = free.rows[79]!;
         const page = await repo.searchSlots({
           scheduleIds: [scheduleId],
           statuses: ['free'],
           count: 10,
-          offset: 80,
+          after: { start: eightieth.start_at.getTime(), id: eightieth.id },
           total: true,
         });
+        assert.deepEqual(
+          page.rows.map((r) => r.id),
+          free.rows.slice(80, 90).map((r) => r.id),
+          'the page after the 80th row by keyset is rows 81 to 90',
+        );
         assert.equal(
           page.total,
           5 * 18 -
@@ -314,20 +323,18 @@ for (const engine of engines) {
                 scheduleIds: [scheduleId],
                 statuses: ['busy-tentative', 'busy'],
                 count: 0,
-                offset: 0,
                 total: true,
               })
             ).total!,
         );
         assert.equal(page.more, page.total! > 90);
-        const none = await repo.searchSlots({ scheduleIds: [], count: 10, offset: 0, total: true });
+        const none = await repo.searchSlots({ scheduleIds: [], count: 10, total: true });
         assert.deepEqual([none.rows.length, none.total], [0, 0]);
         const window = await repo.searchSlots({
           scheduleIds: [scheduleId],
           from: Date.parse('2026-05-07T08:00:00Z'),
           to: Date.parse('2026-05-07T08:30:00Z'),
           count: 10,
-          offset: 0,
           total: false,
         });
         assert.deepEqual(
@@ -372,7 +379,7 @@ for (const engine of engines) {
           return `https://join.example/${rows[0]!.status}`;
         },
       });
-      const slot = (await repo.searchSlots({ scheduleIds: [scheduleId!], count: 1, offset: 0, total: false })).rows[0]!;
+      const slot = (await repo.searchSlots({ scheduleIds: [scheduleId!], count: 1, total: false })).rows[0]!;
       const { appointment } = await service.book({
         slotId: slot.id,
         start: slot.start_at.getTime(),
@@ -396,7 +403,7 @@ for (const engine of engines) {
       assert.equal(scheduleIds.length, 3);
       const made = await generateSlotsFor(storage, { from: '2027-01-01', to: '2028-01-01', scheduleIds });
       assert.equal(made, 3 * slotTimes(WEEKDAYS_9_TO_12, LONDON, '2027-01-01', '2028-01-01').starts.length);
-      const counted = await repo.searchSlots({ scheduleIds, count: 0, offset: 0, total: true });
+      const counted = await repo.searchSlots({ scheduleIds, count: 0, total: true });
       assert.equal(counted.total, made);
     });
   });

@@ -122,17 +122,31 @@ export interface Page<T> {
 }
 
 export interface SlotQuery {
+  /** Only these slots. */
+  ids?: readonly number[];
   statuses?: readonly SlotStatus[];
   /** Start at or after (epoch ms). */
   from?: number;
   /** Start before (epoch ms). */
   to?: number;
+  /**
+   * Free slots only when they start at or after this instant (epoch ms): now plus the minimum
+   * notice. Slots of other statuses are not affected.
+   */
+  freeFrom?: number;
   /** Only these schedules (an empty list matches nothing). */
   scheduleIds?: readonly number[];
+  /** Keyset paging: the rows after this one in (start, id) order. */
+  after?: SlotCursor;
   count: number;
-  offset: number;
   /** Count every match (a second, indexed query). */
   total: boolean;
+}
+
+/** Where a page of slots ends: the (start, id) of its last row. */
+export interface SlotCursor {
+  start: number;
+  id: number;
 }
 
 export interface AppointmentQuery {
@@ -383,25 +397,40 @@ export class BookingRepository {
   }
 
   /**
-   * Slots in start order. The filters are all on `slot` columns (schedules resolved to ids
-   * beforehand), so the page is read along `slot_status_start` or `slot_schedule_start` and the
-   * count is an index count.
+   * Slots in (start, id) order, a page at a time by keyset (`after`): a deep page costs what the
+   * first does. The filters are all on `slot` columns (schedules resolved to ids beforehand), so
+   * the page is read along `slot_free_start` (free slots), `slot_status_start` or
+   * `slot_schedule_status_start`, `count + 1` rows to know whether there is a next page; the count
+   * is a second query, only when asked for.
    */
   async searchSlots(query: SlotQuery): Promise<Page<SlotRow>> {
-    if (query.scheduleIds?.length === 0 || query.statuses?.length === 0) {
-      return { rows: [], more: false, ...(query.total ? { total: 0 } : {}) };
+    if (query.scheduleIds?.length === 0 || query.statuses?.length === 0 || query.ids?.length === 0) {
+      return { rows: [], more: false, ...(query.total || query.count === 0 ? { total: 0 } : {}) };
     }
     const params = new Params();
     const where: string[] = [];
-    // Every status when none is asked for: the same rows, but read along slot_status_start.
+    // Every status when none is asked for: the same rows, but read along an index on status.
     const statuses = query.statuses ?? SLOT_STATUSES;
     where.push(
       statuses.length === 1
         ? `s.status = ${params.add(statuses[0])}`
         : `s.status = ANY(${params.add(statuses)}::text[])`,
     );
-    if (query.from !== undefined) where.push(`s.start_at >= ${params.add(new Date(query.from).toISOString())}`);
+    let from = query.from;
+    if (query.freeFrom !== undefined && statuses.includes('free')) {
+      if (statuses.length === 1) {
+        from = from === undefined ? query.freeFrom : Math.max(from, query.freeFrom);
+      } else {
+        where.push(`(s.status <> 'free' OR s.start_at >= ${params.add(new Date(query.freeFrom).toISOString())})`);
+      }
+    }
+    if (from !== undefined) where.push(`s.start_at >= ${params.add(new Date(from).toISOString())}`);
     if (query.to !== undefined) where.push(`s.start_at < ${params.add(new Date(query.to).toISOString())}`);
+    if (query.ids) {
+      where.push(
+        query.ids.length === 1 ? `s.id = ${params.add(query.ids[0])}` : `s.id = ANY(${params.add(query.ids)}::int[])`,
+      );
+    }
     if (query.scheduleIds) {
       where.push(
         query.scheduleIds.length === 1
@@ -409,13 +438,35 @@ export class BookingRepository {
           : `s.schedule_id = ANY(${params.add(query.scheduleIds)}::int[])`,
       );
     }
-    const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    return this.page<SlotRow>(
-      `SELECT ${SLOT_COLUMNS} FROM slot s JOIN schedule sc ON sc.id = s.schedule_id ${filter} ORDER BY s.start_at, s.id`,
-      `SELECT count(*)::int AS n FROM slot s ${filter}`,
-      params,
-      query,
-    );
+    const counted = [...where];
+    if (query.after) {
+      where.push(
+        `(s.start_at, s.id) > (${params.add(new Date(query.after.start).toISOString())}::timestamptz, ${params.add(query.after.id)}::int)`,
+      );
+    }
+    const values = params.values;
+    const rows =
+      query.count === 0
+        ? []
+        : await this.db.query<SlotRow>(
+            `SELECT ${SLOT_COLUMNS} FROM slot s JOIN schedule sc ON sc.id = s.schedule_id WHERE ${where.join(' AND ')}
+             ORDER BY s.start_at, s.id LIMIT ${Number(query.count) + 1}`,
+            values,
+          );
+    const more = rows.length > query.count;
+    const page: Page<SlotRow> = { rows: more ? rows.slice(0, query.count) : rows, more };
+    if (query.total || query.count === 0) {
+      // The count leaves out the cursor: it is the whole search's, on every page. Its parameters
+      // are the first ones, so the values without the cursor's two fit.
+      const countValues = query.after ? values.slice(0, values.length - 2) : values;
+      page.total = (
+        await this.db.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM slot s WHERE ${counted.join(' AND ')}`,
+          countValues,
+        )
+      )[0]!.n;
+    }
+    return page;
   }
 
   /** Takes a free slot: `true` when this call changed it from `free`, `false` when it was not free. */
