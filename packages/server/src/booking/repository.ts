@@ -138,9 +138,21 @@ export interface SlotQuery {
   scheduleIds?: readonly number[];
   /** Keyset paging: the rows after this one in (start, id) order. */
   after?: SlotCursor;
+  /**
+   * The slot's own columns only, without its schedule's (service type, time zone): for callers
+   * that hold the schedules already ({@link ScheduleCatalog}), one join fewer per search.
+   */
+  bare?: boolean;
   count: number;
   /** Count every match (a second, indexed query). */
   total: boolean;
+}
+
+/** Which schedules: every filter given must match. */
+export interface ScheduleFilter {
+  ids?: readonly number[];
+  practitionerIds?: readonly number[];
+  serviceTypes?: readonly string[];
 }
 
 /** Where a page of slots ends: the (start, id) of its last row. */
@@ -204,6 +216,8 @@ const SCHEDULE_COLUMNS = `sc.id, sc.practitioner_id, p.name AS practitioner_name
 const SLOT_COLUMNS = `s.id, s.schedule_id, s.start_at, s.end_at, s.status, s.updated_at,
   sc.service_type, sc.service_display, sc.time_zone`;
 
+const BARE_SLOT_COLUMNS = 's.id, s.schedule_id, s.start_at, s.end_at, s.status, s.updated_at';
+
 const APPOINTMENT_COLUMNS = `a.id, a.version, a.status, a.cancelation_reason, a.slot_id, a.schedule_id, a.practitioner_id,
   p.name AS practitioner_name, a.patient_id, a.start_at, a.end_at, a.channel, sc.service_type, sc.service_display,
   sc.time_zone, a.booking_reference, a.idempotency_key, a.request_digest, a.patient_details, a.confirmed_at,
@@ -218,6 +232,17 @@ class Params {
     this.values.push(value);
     return `$${this.values.length}`;
   }
+}
+
+/** The conditions on `schedule` (unqualified columns) of a {@link ScheduleFilter}, or '' for none. */
+function scheduleFilter(filter: ScheduleFilter, params: Params): string {
+  const where: string[] = [];
+  if (filter.ids) where.push(`id = ANY(${params.add(filter.ids)}::int[])`);
+  if (filter.practitionerIds) {
+    where.push(`practitioner_id = ANY(${params.add(filter.practitionerIds)}::int[])`);
+  }
+  if (filter.serviceTypes) where.push(`service_type = ANY(${params.add(filter.serviceTypes)}::text[])`);
+  return where.join(' AND ');
 }
 
 /** Rows at most this many per INSERT when generating slots. */
@@ -333,22 +358,36 @@ export class BookingRepository {
     );
   }
 
-  /** Ids of the schedules matching every filter given (for slot search). */
-  async scheduleIds(filter: {
-    ids?: readonly number[];
-    practitionerIds?: readonly number[];
-    serviceTypes?: readonly string[];
-  }): Promise<number[]> {
+  /** Ids of the schedules matching every filter given. */
+  async scheduleIds(filter: ScheduleFilter): Promise<number[]> {
     const params = new Params();
-    const where: string[] = [];
-    if (filter.ids) where.push(`id = ANY(${params.add(filter.ids)}::int[])`);
-    if (filter.practitionerIds) where.push(`practitioner_id = ANY(${params.add(filter.practitionerIds)}::int[])`);
-    if (filter.serviceTypes) where.push(`service_type = ANY(${params.add(filter.serviceTypes)}::text[])`);
+    const where = scheduleFilter(filter, params);
     const rows = await this.db.query<{ id: number }>(
-      `SELECT id FROM schedule ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id`,
+      `SELECT id FROM schedule ${where ? `WHERE ${where}` : ''} ORDER BY id`,
       params.values,
     );
     return rows.map((row) => row.id);
+  }
+
+  /** Every schedule with its practitioner's name, in id order. */
+  async allSchedules(): Promise<ScheduleRow[]> {
+    return this.db.query<ScheduleRow>(
+      `SELECT ${SCHEDULE_COLUMNS} FROM schedule sc JOIN practitioner p ON p.id = sc.practitioner_id ORDER BY sc.id`,
+    );
+  }
+
+  /**
+   * Changes when any schedule or practitioner is added, removed or updated (counts, highest ids,
+   * latest `updated_at`): one cheap aggregate to know whether a cached copy is still current.
+   */
+  async schedulesStamp(): Promise<string> {
+    const rows = await this.db.query<{ stamp: string }>(
+      `SELECT (SELECT count(*) || '/' || coalesce(max(id), 0) || '/' || coalesce(max(updated_at)::text, '') FROM schedule)
+         || '|' ||
+         (SELECT count(*) || '/' || coalesce(max(id), 0) || '/' || coalesce(max(updated_at)::text, '') FROM practitioner)
+         AS stamp`,
+    );
+    return rows[0]!.stamp;
   }
 
   async activeSchedules(): Promise<ScheduleRow[]> {
@@ -449,7 +488,9 @@ export class BookingRepository {
       query.count === 0
         ? []
         : await this.db.query<SlotRow>(
-            `SELECT ${SLOT_COLUMNS} FROM slot s JOIN schedule sc ON sc.id = s.schedule_id WHERE ${where.join(' AND ')}
+            `SELECT ${query.bare ? BARE_SLOT_COLUMNS : SLOT_COLUMNS}
+             FROM slot s${query.bare ? '' : ' JOIN schedule sc ON sc.id = s.schedule_id'}
+             WHERE ${where.join(' AND ')}
              ORDER BY s.start_at, s.id LIMIT ${Number(query.count) + 1}`,
             values,
           );

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Appointment, Bundle, CapabilityStatement, OperationOutcome, Slot } from 'fhir/r4.js';
 import type { ConsultKitServer } from '../app.js';
+import { BookingRepository } from '../booking/repository.js';
 import {
   appointmentRequest,
   freshPostgresDatabase,
@@ -310,6 +311,38 @@ for (const engine of engines) {
         const served = await get(`/fhir/Slot?status=free&_count=1`, { accept });
         assert.equal(served.status, 200, accept);
       }
+    });
+
+    it('a clinician added after searches is found by the next search (the schedules held in memory follow)', async () => {
+      clock = Date.parse('2026-03-02T08:00:00Z');
+      const before = await get('/fhir/Slot?status=free&service-type=pharmacist&_summary=count');
+      assert.equal(before.body.total, 0);
+      const repo = new BookingRepository(server.storage);
+      const practitionerId = await repo.createPractitioner({
+        name: { prefix: ['Mr'], given: ['Sam'], family: 'Okafor' },
+      });
+      const scheduleId = await repo.createSchedule({
+        practitionerId,
+        serviceType: 'pharmacist',
+        serviceDisplay: 'Medication review',
+        channels: ['Telephone'],
+        template: { slotMinutes: 30, sessions: { wed: ['09:00-10:00'] } },
+        timeZone: 'Europe/London',
+      });
+      await repo.generateSlots((await repo.schedule(scheduleId))!, '2026-03-04', '2026-03-05');
+      const found = await get(
+        `/fhir/Slot?status=free&schedule.actor=Practitioner/${practitionerId}&_include=Slot:schedule&_total=accurate`,
+      );
+      assert.equal(found.body.total, 2);
+      assert.deepEqual(
+        matches(found.body).map((s) => [s.start, s.serviceType![0]!.coding![0]!.code]),
+        [
+          ['2026-03-04T09:00:00+00:00', 'pharmacist'],
+          ['2026-03-04T09:30:00+00:00', 'pharmacist'],
+        ],
+      );
+      const included = found.body.entry!.filter((e) => e.search?.mode === 'include').map((e) => e.resource!.id);
+      assert.deepEqual(included, [String(scheduleId)]);
     });
 
     it('the CapabilityStatement states what search does', async () => {

@@ -8,6 +8,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Auth, Caller } from '../auth.js';
 import { APPOINTMENT_STATUSES, SLOT_STATUSES, type AppointmentRow } from '../booking/repository.js';
 import type { BookingService } from '../booking/service.js';
+import { ScheduleCatalog } from '../booking/catalog.js';
 import { normaliseBookingReference } from '../booking/reference.js';
 import { dateIn } from '../booking/zone.js';
 import { HttpError } from '../errors.js';
@@ -169,6 +170,7 @@ export async function fhirPlugin(app: FastifyInstance, options: FhirPluginOption
   const { booking, auth, timeZone } = options;
   const minNoticeMs = (options.minNoticeMinutes ?? 0) * 60_000;
   const repo = booking.repo;
+  const catalog = new ScheduleCatalog(repo);
 
   // JSON only: other bodies (text/plain included) are answered 415.
   app.removeContentTypeParser('text/plain');
@@ -303,21 +305,36 @@ export async function fhirPlugin(app: FastifyInstance, options: FhirPluginOption
       ...optional('practitionerIds', search.references('schedule.actor', 'Practitioner')),
       ...optional('serviceTypes', search.tokens('service-type', SERVICE_TYPE_SYSTEM)),
     };
-    const scheduleIds = Object.keys(scheduleFilter).length ? await repo.scheduleIds(scheduleFilter) : undefined;
+    let schedules = await catalog.current();
     const page = await repo.searchSlots({
       ...optional('ids', search.references('_id', 'Slot')),
       ...optional('statuses', statuses),
       ...optional('from', from),
       ...optional('to', to),
-      ...optional('scheduleIds', scheduleIds),
+      ...optional(
+        'scheduleIds',
+        Object.keys(scheduleFilter).length ? ScheduleCatalog.matching(schedules, scheduleFilter) : undefined,
+      ),
       ...optional('after', cursor),
       // status=free asks for slots that can still be booked: not started, not sooner than the notice.
       ...optional('freeFrom', statuses ? booking.now() + minNoticeMs : undefined),
       count,
       total,
+      // The schedules' columns come from the catalog: no join.
+      bare: true,
     });
+    // A schedule made since the catalog was read (its slots already searchable): read it again.
+    if (page.rows.some((row) => !schedules.has(row.schedule_id))) schedules = await catalog.reload();
+    for (const row of page.rows) {
+      const schedule = schedules.get(row.schedule_id)!;
+      row.service_type = schedule.service_type;
+      row.service_display = schedule.service_display;
+      row.time_zone = schedule.time_zone;
+    }
     const included: FhirResource[] = include
-      ? (await repo.schedulesByIds([...new Set(page.rows.map((row) => row.schedule_id))])).map(scheduleResource)
+      ? [...new Set(page.rows.map((row) => row.schedule_id))]
+          .sort((a, b) => a - b)
+          .map((id) => scheduleResource(schedules.get(id)!))
       : [];
     const last = page.rows.at(-1);
     return bundle(
