@@ -13,7 +13,7 @@ import {
 import { DEMO_CLINICIANS, seedDemoPractice } from './seed.js';
 import { BookingService, uniqueViolation } from './service.js';
 import { slotTimes, type WeeklyTemplate } from './template.js';
-import { addDays, dateIn } from './zone.js';
+import { formatInstant, weekdayOf } from './zone.js';
 
 /**
  * The booking tables on every engine: PGlite always; PostgreSQL when DATABASE_URL is set (in a
@@ -76,57 +76,84 @@ for (const engine of engines) {
     });
     after(() => dispose?.());
 
-    it('seeds the demo practice once, so that today and tomorrow always have free slots ahead', async () => {
+    it('seeds the demo practice once, with real hours, lunch, evenings, Saturdays and bank holidays closed', async () => {
       assert.equal(await seedDemoPractice(storage, LONDON), true);
       assert.equal(await seedDemoPractice(storage, LONDON), false, 'idempotent: not when a practitioner exists');
       const practitioners = await repo.searchPractitioners({ count: 100, offset: 0, total: true });
-      assert.ok(practitioners.total! >= 3);
       assert.equal(practitioners.total, DEMO_CLINICIANS.length);
       const schedules = await repo.searchSchedules({ count: 100, offset: 0, total: false });
-      const channels = Object.fromEntries(schedules.rows.map((s) => [s.practitioner_name.family, s.channels]));
-      assert.deepEqual(channels['Khan'], ['Video', 'Telephone', 'In-person']);
-      assert.deepEqual(channels['Shah'], ['In-person', 'Telephone']);
+      assert.equal(
+        schedules.rows.length,
+        DEMO_CLINICIANS.reduce((n, c) => n + c.schedules.length, 0),
+      );
+      assert.deepEqual(
+        [...new Set(schedules.rows.map((s) => s.service_type))].sort(),
+        ['gp', 'nurse', 'pharmacist'],
+        'GP, nurse and pharmacist sessions',
+      );
 
-      // Whatever the day and hour the server starts: a weekday morning, a Saturday night, late on a Sunday.
-      for (const start of [
-        '2026-03-02T08:00:00Z',
-        '2026-03-28T21:30:00Z',
-        '2026-03-29T22:30:00Z',
-        '2026-10-25T00:30:00Z',
-      ]) {
-        const now = Date.parse(start);
-        const service = new BookingService({
-          storage,
-          events: new BookingEvents(),
-          composeConfirmation: () => ({ subject: '', text: '' }),
-          now: () => now,
-        });
-        const made = await service.generateHorizon();
-        assert.ok(made > 0);
-        const today = dateIn(now, LONDON);
-        for (const [date, label] of [
-          [today, 'today'],
-          [addDays(today, 1), 'tomorrow'],
-        ] as const) {
-          const from = Math.max(now, Date.parse(`${date}T00:00:00Z`) - 3600_000);
-          const page = await repo.searchSlots({
-            statuses: ['free'],
-            from,
-            to: Date.parse(`${addDays(date, 1)}T00:00:00Z`) - 3600_000,
-            count: 1,
-            total: true,
-          });
-          assert.ok(page.total! > 0, `${label} (${date}) has free slots ahead when the server starts at ${start}`);
-        }
-        const weeks = await repo.searchSlots({
-          statuses: ['free'],
-          from: Date.parse(`${addDays(today, 27)}T12:00:00Z`),
-          to: Date.parse(`${addDays(today, 28)}T12:00:00Z`),
-          count: 0,
-          total: true,
-        });
-        assert.ok(weeks.total! > 0, 'four weeks ahead has free slots too');
-      }
+      // Easter week 2026 (Good Friday 3 April, Easter Monday 6 April) and the week before it.
+      for (const schedule of schedules.rows) await repo.generateSlots(schedule, '2026-03-23', '2026-04-12');
+      const rows = await storage.query<{
+        start_at: Date;
+        end_at: Date;
+        family: string;
+        service_type: string;
+        channels: string[];
+      }>(
+        `SELECT s.start_at, s.end_at, p.name ->> 'family' AS family, sc.service_type, sc.channels
+         FROM slot s JOIN schedule sc ON sc.id = s.schedule_id JOIN practitioner p ON p.id = sc.practitioner_id
+         WHERE s.start_at >= '2026-03-23' AND s.start_at < '2026-04-12'`,
+      );
+      const local = (d: Date) => formatInstant(d.getTime(), LONDON);
+      const day = (d: Date) => local(d).slice(0, 10);
+      const time = (d: Date) => local(d).slice(11, 16);
+      const days = new Set(rows.map((r) => day(r.start_at)));
+      for (const closed of ['2026-04-03', '2026-04-06']) assert.ok(!days.has(closed), `bank holiday ${closed}: closed`);
+      for (const sunday of ['2026-03-29', '2026-04-05', '2026-04-12'])
+        assert.ok(!days.has(sunday), `${sunday}: closed`);
+      assert.ok(days.has('2026-04-02') && days.has('2026-04-07'), 'open on the weekdays around Easter');
+
+      const weekday = rows.filter((r) => !['sat', 'sun'].includes(weekdayOf(day(r.start_at))));
+      assert.equal(weekday.map((r) => time(r.start_at)).sort()[0], '08:00', 'weekdays open at 08:00');
+      const inHours = weekday.filter((r) => !(r.family === 'Evans' && time(r.start_at) >= '18:30'));
+      assert.ok(
+        inHours.every((r) => time(r.end_at) <= '18:30' && time(r.end_at) > '08:00'),
+        'weekday surgeries end by 18:30',
+      );
+      assert.ok(
+        weekday.every((r) => time(r.end_at) <= '12:30' || time(r.start_at) >= '13:30'),
+        'nobody is booked over lunch (12:30–13:30)',
+      );
+      const evening = weekday.filter((r) => time(r.start_at) >= '18:30');
+      assert.ok(evening.length > 0, 'an extended-access evening');
+      assert.deepEqual([...new Set(evening.map((r) => weekdayOf(day(r.start_at))))].sort(), ['thu', 'tue']);
+      assert.ok(evening.every((r) => time(r.end_at) <= '20:00' && r.channels.includes('Video')));
+      const saturday = rows.filter((r) => weekdayOf(day(r.start_at)) === 'sat');
+      assert.ok(saturday.length > 0, 'a Saturday morning');
+      assert.ok(saturday.every((r) => time(r.start_at) >= '09:00' && time(r.end_at) <= '12:00'));
+
+      const minutes = (r: { start_at: Date; end_at: Date }) => (r.end_at.getTime() - r.start_at.getTime()) / 60_000;
+      const lengths = Object.fromEntries(rows.map((r) => [`${r.family} ${r.service_type}`, minutes(r)]));
+      assert.deepEqual(lengths, { 'Khan gp': 10, 'Evans gp': 15, 'Shah nurse': 20, 'Okafor pharmacist': 30 });
+      const video = rows.filter((r) => r.channels.includes('Video'));
+      assert.ok(video.length > 0 && video.length < rows.length, 'video on some sessions only');
+      assert.ok(
+        rows
+          .filter((r) => r.family === 'Khan' && r.channels.includes('Video'))
+          .every((r) => time(r.start_at) >= '13:30'),
+        "Dr Khan's video sessions are afternoons",
+      );
+      assert.ok(!rows.some((r) => r.service_type === 'nurse' && r.channels.includes('Video')), 'the nurse sees people');
+
+      // Christmas 2026: Friday 25 and the substitute Monday 28 closed; Thursday 24 open.
+      for (const schedule of schedules.rows) await repo.generateSlots(schedule, '2026-12-21', '2027-01-05');
+      const christmas = await storage.query<{ start_at: Date }>(
+        `SELECT start_at FROM slot WHERE start_at >= '2026-12-21' AND start_at < '2027-01-05'`,
+      );
+      const open = new Set(christmas.map((r) => day(r.start_at)));
+      for (const closed of ['2026-12-25', '2026-12-28', '2027-01-01']) assert.ok(!open.has(closed), closed);
+      assert.ok(open.has('2026-12-24') && open.has('2026-12-29'));
     });
 
     it('generates slots idempotently: unique per schedule and start', async () => {
