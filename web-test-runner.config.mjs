@@ -16,6 +16,7 @@ register();
 const { createServer, loadConfig } = await import('./packages/server/src/index.ts');
 const { demoTicket } = await import('./packages/server/src/plugins/dev.ts');
 const { turnCredentials } = await import('./packages/server/src/turn.ts');
+const { seedAroundTheClockPractice } = await import('./packages/server/src/test-helpers.ts');
 
 const executablePath = findChrome();
 if (!executablePath) {
@@ -40,15 +41,18 @@ function consultKitServer() {
         LOG_LEVEL: 'warn',
         CONSULTKIT_SECRET: 'consultkit-browser-tests-secret-0123456789',
         CONSULTKIT_STAFF_KEY: STAFF_KEY,
-        // Booking tests book the demo practice's slots (seeded only in demo mode unless asked).
-        CONSULTKIT_SEED_DEMO: 'on',
-        // Join links made by tests open at once, whenever the demo practice's next slot is.
+        // Not the demo practice (it keeps real hours): a practice open round the clock, seeded
+        // below, so that booking tests find free times whatever the hour they run.
+        CONSULTKIT_SEED_DEMO: 'off',
+        // Join links made by tests open at once, whenever the practice's next slot is.
         CONSULTKIT_JOIN_EARLY_MINUTES: '1440',
         // Every browser test books and joins from 127.0.0.1: no rate limits (rate-limit.test.ts has them).
         CONSULTKIT_RATE_LIMITS: 'off',
       }),
       {},
     );
+    await seedAroundTheClockPractice(server.storage, 'Europe/London');
+    await server.booking.generateHorizon();
     url = await server.listen();
   };
   const start = async () => {

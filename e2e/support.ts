@@ -6,6 +6,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { openStorage } from '../packages/server/src/storage/index.js';
+import { seedAroundTheClockPractice } from '../packages/server/src/test-helpers.js';
 
 const SERVER_BIN = new URL('../packages/server/dist/bin/consultkit-server.js', import.meta.url).pathname;
 
@@ -19,10 +21,26 @@ export interface RunningServer {
 
 /**
  * Starts the server: as `npm start` does (`--demo`), or, when `env` names a staff key of its own,
- * as a practice would (with a secret of its own too, and no demo routes).
+ * as a practice would (with a secret of its own too, and no demo routes). Its practice is open
+ * round the clock (`seedAroundTheClockPractice`) unless `practice: 'demo'` asks for the demo
+ * practice, which keeps real hours.
  */
-export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
+export async function startServer(
+  env: Record<string, string> = {},
+  options: { practice?: 'around-the-clock' | 'demo' } = {},
+): Promise<RunningServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'ck-e2e-'));
+  if ((options.practice ?? 'around-the-clock') === 'around-the-clock') {
+    // A practice open round the clock in the server's database before it starts (the demo
+    // practice keeps real hours and is seeded only into a database without practitioners), so
+    // that tests booking "now" find free times whatever the hour; the server makes its slots.
+    const storage = await openStorage({ dataDir });
+    try {
+      await seedAroundTheClockPractice(storage, 'Europe/London');
+    } finally {
+      await storage.close();
+    }
+  }
   const demo = env['CONSULTKIT_STAFF_KEY'] === undefined;
   const own = demo ? {} : { CONSULTKIT_SECRET: 'e2e-secret-e2e-secret-e2e-secret-e2e-secret' };
   const child = spawn(process.execPath, [SERVER_BIN, ...(demo ? ['--demo'] : [])], {

@@ -4,10 +4,16 @@
 //   4. read it back with the booking reference, as the patient would.
 //
 // Usage (with `npm start` running):  node examples/scripted-booking/book.mjs [server-url]
+// Which server: the argument, else CONSULTKIT_URL (https://consult.example.nhs.uk), else
+// http://localhost:$PORT (the port `npm start` listens on: PORT, 8080 when unset).
 // The practice's key comes from CONSULTKIT_STAFF_KEY (the development key when unset).
 import { BookingClient, FhirError, StaffClient } from '@consultkit/core/booking';
 
-const server = (process.argv[2] ?? process.env.CONSULTKIT_URL ?? 'http://localhost:8080').replace(/\/+$/, '');
+const server = (
+  process.argv[2] ||
+  process.env.CONSULTKIT_URL ||
+  `http://localhost:${process.env.PORT?.trim() || '8080'}`
+).replace(/\/+$/, '');
 const staffKey = process.env.CONSULTKIT_STAFF_KEY ?? 'consultkit-development-staff-key';
 
 const patientSide = new BookingClient({ baseUrl: `${server}/fhir` });
@@ -44,7 +50,12 @@ try {
   const seenByPatient = await patientSide.getBooking(booking.id, booking.reference);
   console.log(`The patient sees: ${seenByPatient.status} at ${seenByPatient.start} (${seenByPatient.deliveryChannel})`);
 } catch (error) {
-  if (error instanceof FhirError) {
+  if (error instanceof FhirError && error.status === 0) {
+    console.error(
+      `Nothing answers at ${server}: start the server (npm start), or say where it is ` +
+        '(an argument, CONSULTKIT_URL, or PORT for localhost).',
+    );
+  } else if (error instanceof FhirError) {
     console.error(`The server said no (${error.status}): ${error.message}`);
   } else {
     console.error(error instanceof Error ? error.message : error);

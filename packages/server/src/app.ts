@@ -258,6 +258,7 @@ export async function createServer(
     timeZone: config.timeZone,
     version: VERSION,
     baseUrl: () => `${publicBase()}/fhir`,
+    minNoticeMinutes: config.minNoticeMinutes,
   });
   await app.register(mailPlugin, { auth, repo: booking.repo });
   await app.register(staffPlugin, { auth, events, heartbeatMs: options.eventHeartbeatMs });

@@ -137,7 +137,16 @@ describe('configuration', () => {
     ['CONSULTKIT_TIMEZONE', { CONSULTKIT_TIMEZONE: 'Mars/Olympus_Mons' }, /not an IANA time zone/],
     ['CONSULTKIT_TIMEZONE', { CONSULTKIT_TIMEZONE: 'GMT+25' }, /not an IANA time zone/],
     ['CONSULTKIT_SEED_DEMO', { CONSULTKIT_SEED_DEMO: 'sometimes' }, /true or false/],
+    ['CONSULTKIT_MIN_NOTICE_MINUTES', { CONSULTKIT_MIN_NOTICE_MINUTES: 'soon' }, /whole number/],
+    ['CONSULTKIT_MIN_NOTICE_MINUTES', { CONSULTKIT_MIN_NOTICE_MINUTES: '-5' }, /whole number/],
+    ['CONSULTKIT_MIN_NOTICE_MINUTES', { CONSULTKIT_MIN_NOTICE_MINUTES: '20000' }, /between 0 and 10080/],
   ];
+
+  it('reads CONSULTKIT_MIN_NOTICE_MINUTES: 15 by default, 0 to 10080 (a week)', () => {
+    assert.equal(loadConfig(OWN).minNoticeMinutes, 15);
+    assert.equal(loadConfig({ ...OWN, CONSULTKIT_MIN_NOTICE_MINUTES: '0' }).minNoticeMinutes, 0);
+    assert.equal(loadConfig({ ...OWN, CONSULTKIT_MIN_NOTICE_MINUTES: '120' }).minNoticeMinutes, 120);
+  });
   for (const [variable, env, message] of bad) {
     it(`names ${variable} when ${JSON.stringify(env)} is bad`, () => {
       const error = configError({ ...OWN, ...env });

@@ -70,6 +70,11 @@ export interface Config {
   frameAncestors: string[];
   /** Limits on guessing (`CONSULTKIT_RATE_LIMITS`); undefined: off. */
   rateLimits: RateLimits | undefined;
+  /**
+   * Free slots are offered only when they start at least this many minutes from now
+   * (`CONSULTKIT_MIN_NOTICE_MINUTES`, default 15, 0 to 10080): time to fill the booking form.
+   */
+  minNoticeMinutes: number;
   /** Delivery (SMTP, GOV.UK Notify), the job worker and reminders: docs/notifications.md. */
   notify: NotifyConfig;
   /** Janus (VideoRoom) for calls past four (`CONSULTKIT_JANUS_*`); undefined: none. */
@@ -426,6 +431,7 @@ export function loadConfig(env: Env = process.env): Config {
     rateLimits,
     janus,
     notify: loadNotifyConfig(env),
+    minNoticeMinutes: integer(env, 'CONSULTKIT_MIN_NOTICE_MINUTES', 15, 0, 7 * 24 * 60),
     dataDir: dataDir(env['CONSULTKIT_DATA_DIR']?.trim() || '.consultkit-data'),
     databaseUrl,
     secret,

@@ -229,7 +229,9 @@ describe('consultkit-server command', () => {
       assert.match(stdout, /FHIR +http:\/\/\S+\/fhir\/metadata +\(practice time zone Europe\/London\)/);
       assert.match(stderr, /DEMO MODE.*"Authorization: Bearer consultkit-development-staff-key"/);
       assert.match(stderr, /✗ demo mode is off: unset CONSULTKIT_DEMO/, 'the deployment checklist says what is unsafe');
-      const practitioners = (await (await fetch(`${baseUrl}/fhir/Practitioner`)).json()) as { total: number };
+      const practitioners = (await (await fetch(`${baseUrl}/fhir/Practitioner?_total=accurate`)).json()) as {
+        total: number;
+      };
       assert.ok(practitioners.total >= 3, 'npm start seeds the demo practice');
       assert.match(stdout, new RegExp(`PGlite in ${dataDir}`));
       const health = (await (await fetch(`${baseUrl}/healthz`)).json()) as { storage: string };

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import * as nodeTest from 'node:test';
 import pg from 'pg';
 import { createServer, type ConsultKitServer, type ServeOptions, type ServerOptions } from './app.js';
-import { BookingRepository } from './booking/repository.js';
+import { BookingRepository, type DeliveryChannel, type HumanNameJson, type NewSchedule } from './booking/repository.js';
 import type { WeeklyTemplate } from './booking/template.js';
 import { loadConfig } from './config.js';
 import type { Storage } from './storage/index.js';
@@ -115,6 +115,67 @@ export async function seedBookingFixture(storage: Storage): Promise<BookingFixtu
     gp: { practitionerId: gpId, scheduleId: gpSchedule },
     nurse: { practitionerId: nurseId, scheduleId: nurseSchedule },
   };
+}
+
+/**
+ * A practice open round the clock, for tests that book "now" whatever the hour they run (the demo
+ * practice keeps real hours): Dr Amina Khan (Practitioner/1 in an empty database; GP: Video,
+ * Telephone, In-person; 10 minutes), Dr Tom Evans (Practitioner/2; the same), Nurse Priya Shah
+ * (Practitioner/3; nurse: In-person, Telephone; 15 minutes) and Dr Leo Novak (Practitioner/4; GP:
+ * Video only), every day 00:00–24:00, with slots for today and the next eight weeks. Seeded through
+ * the repository into an empty database, before or after the server starts (then call
+ * `booking.generateHorizon()`, or let the server's start make the slots).
+ */
+export async function seedAroundTheClockPractice(storage: Storage, timeZone = 'Europe/London'): Promise<void> {
+  const allDay = ['00:00-24:00'];
+  const everyDay = { mon: allDay, tue: allDay, wed: allDay, thu: allDay, fri: allDay, sat: allDay, sun: allDay };
+  const gp = (slotMinutes: number, channels: DeliveryChannel[]) => ({
+    serviceType: 'gp',
+    serviceDisplay: 'GP appointment',
+    channels,
+    template: { slotMinutes, sessions: everyDay },
+  });
+  const clinicians: {
+    name: HumanNameJson;
+    qualification: string;
+    schedule: Omit<NewSchedule, 'practitionerId' | 'timeZone'>;
+  }[] = [
+    {
+      name: { prefix: ['Dr'], given: ['Amina'], family: 'Khan' },
+      qualification: 'General practitioner',
+      schedule: gp(10, ['Video', 'Telephone', 'In-person']),
+    },
+    {
+      name: { prefix: ['Dr'], given: ['Tom'], family: 'Evans' },
+      qualification: 'General practitioner',
+      schedule: gp(10, ['Video', 'Telephone', 'In-person']),
+    },
+    {
+      name: { prefix: ['Nurse'], given: ['Priya'], family: 'Shah' },
+      qualification: 'Practice nurse',
+      schedule: {
+        serviceType: 'nurse',
+        serviceDisplay: 'Nurse appointment',
+        channels: ['In-person', 'Telephone'],
+        template: { slotMinutes: 15, sessions: everyDay },
+      },
+    },
+    {
+      name: { prefix: ['Dr'], given: ['Leo'], family: 'Novak' },
+      qualification: 'General practitioner (video clinic)',
+      schedule: gp(10, ['Video']),
+    },
+  ];
+  await storage.transaction(async (tx) => {
+    const repo = new BookingRepository(tx);
+    for (const clinician of clinicians) {
+      const practitionerId = await repo.createPractitioner({
+        name: clinician.name,
+        qualification: clinician.qualification,
+      });
+      await repo.createSchedule({ practitionerId, ...clinician.schedule, timeZone });
+    }
+  });
 }
 
 const DELIVERY_CHANNEL = 'https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-DeliveryChannel';

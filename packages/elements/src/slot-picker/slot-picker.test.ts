@@ -6,8 +6,9 @@ import type { SlotPicker } from './slot-picker.js';
 import { until } from '../../../../test-support/browser.js';
 
 // The run's real ConsultKit server, on the page's origin at /fhir (as a practice website has it).
-// Dr Tom Evans (Practitioner/2) works 08:00–20:00 every day; the out-of-hours clinic
-// (Practitioner/4, video only) covers the rest: today and tomorrow always have free times.
+// Its practice is open round the clock (seedAroundTheClockPractice, seeded by
+// web-test-runner.config.mjs; not the demo practice, which keeps real hours): Dr Tom Evans
+// (Practitioner/2) and the others have free times today and tomorrow whatever the hour.
 
 const part = (el: SlotPicker, name: string) => el.shadowRoot!.querySelector<HTMLElement>(`[part~="${name}"]`);
 const parts = (el: SlotPicker, name: string) => [...el.shadowRoot!.querySelectorAll<HTMLElement>(`[part~="${name}"]`)];

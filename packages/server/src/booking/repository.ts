@@ -129,17 +129,43 @@ export interface Page<T> {
 }
 
 export interface SlotQuery {
+  /** Only these slots. */
+  ids?: readonly number[];
   statuses?: readonly SlotStatus[];
   /** Start at or after (epoch ms). */
   from?: number;
   /** Start before (epoch ms). */
   to?: number;
+  /**
+   * Free slots only when they start at or after this instant (epoch ms): now plus the minimum
+   * notice. Slots of other statuses are not affected.
+   */
+  freeFrom?: number;
   /** Only these schedules (an empty list matches nothing). */
   scheduleIds?: readonly number[];
+  /** Keyset paging: the rows after this one in (start, id) order. */
+  after?: SlotCursor;
+  /**
+   * The slot's own columns only, without its schedule's (service type, time zone): for callers
+   * that hold the schedules already ({@link ScheduleCatalog}), one join fewer per search.
+   */
+  bare?: boolean;
   count: number;
-  offset: number;
   /** Count every match (a second, indexed query). */
   total: boolean;
+}
+
+/** Which schedules: every filter given must match. */
+export interface ScheduleFilter {
+  ids?: readonly number[];
+  practitionerIds?: readonly number[];
+  serviceTypes?: readonly string[];
+}
+
+/** Where a page of slots ends: the (start, id) of its last row. */
+export interface SlotCursor {
+  start: number;
+  id: number;
 }
 
 export interface AppointmentQuery {
@@ -197,6 +223,8 @@ const SCHEDULE_COLUMNS = `sc.id, sc.practitioner_id, p.name AS practitioner_name
 const SLOT_COLUMNS = `s.id, s.schedule_id, s.start_at, s.end_at, s.status, s.updated_at,
   sc.service_type, sc.service_display, sc.time_zone`;
 
+const BARE_SLOT_COLUMNS = 's.id, s.schedule_id, s.start_at, s.end_at, s.status, s.updated_at';
+
 const APPOINTMENT_COLUMNS = `a.id, a.version, a.status, a.cancelation_reason, a.slot_id, a.schedule_id, a.practitioner_id,
   p.name AS practitioner_name, a.patient_id, a.start_at, a.end_at, a.channel, sc.service_type, sc.service_display,
   sc.time_zone, a.booking_reference, a.idempotency_key, a.request_digest, a.patient_details, a.confirmed_at,
@@ -211,6 +239,17 @@ class Params {
     this.values.push(value);
     return `$${this.values.length}`;
   }
+}
+
+/** The conditions on `schedule` (unqualified columns) of a {@link ScheduleFilter}, or '' for none. */
+function scheduleFilter(filter: ScheduleFilter, params: Params): string {
+  const where: string[] = [];
+  if (filter.ids) where.push(`id = ANY(${params.add(filter.ids)}::int[])`);
+  if (filter.practitionerIds) {
+    where.push(`practitioner_id = ANY(${params.add(filter.practitionerIds)}::int[])`);
+  }
+  if (filter.serviceTypes) where.push(`service_type = ANY(${params.add(filter.serviceTypes)}::text[])`);
+  return where.join(' AND ');
 }
 
 /** Rows at most this many per INSERT when generating slots. */
@@ -326,22 +365,36 @@ export class BookingRepository {
     );
   }
 
-  /** Ids of the schedules matching every filter given (for slot search). */
-  async scheduleIds(filter: {
-    ids?: readonly number[];
-    practitionerIds?: readonly number[];
-    serviceTypes?: readonly string[];
-  }): Promise<number[]> {
+  /** Ids of the schedules matching every filter given. */
+  async scheduleIds(filter: ScheduleFilter): Promise<number[]> {
     const params = new Params();
-    const where: string[] = [];
-    if (filter.ids) where.push(`id = ANY(${params.add(filter.ids)}::int[])`);
-    if (filter.practitionerIds) where.push(`practitioner_id = ANY(${params.add(filter.practitionerIds)}::int[])`);
-    if (filter.serviceTypes) where.push(`service_type = ANY(${params.add(filter.serviceTypes)}::text[])`);
+    const where = scheduleFilter(filter, params);
     const rows = await this.db.query<{ id: number }>(
-      `SELECT id FROM schedule ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id`,
+      `SELECT id FROM schedule ${where ? `WHERE ${where}` : ''} ORDER BY id`,
       params.values,
     );
     return rows.map((row) => row.id);
+  }
+
+  /** Every schedule with its practitioner's name, in id order. */
+  async allSchedules(): Promise<ScheduleRow[]> {
+    return this.db.query<ScheduleRow>(
+      `SELECT ${SCHEDULE_COLUMNS} FROM schedule sc JOIN practitioner p ON p.id = sc.practitioner_id ORDER BY sc.id`,
+    );
+  }
+
+  /**
+   * Changes when any schedule or practitioner is added, removed or updated (counts, highest ids,
+   * latest `updated_at`): one cheap aggregate to know whether a cached copy is still current.
+   */
+  async schedulesStamp(): Promise<string> {
+    const rows = await this.db.query<{ stamp: string }>(
+      `SELECT (SELECT count(*) || '/' || coalesce(max(id), 0) || '/' || coalesce(max(updated_at)::text, '') FROM schedule)
+         || '|' ||
+         (SELECT count(*) || '/' || coalesce(max(id), 0) || '/' || coalesce(max(updated_at)::text, '') FROM practitioner)
+         AS stamp`,
+    );
+    return rows[0]!.stamp;
   }
 
   async activeSchedules(): Promise<ScheduleRow[]> {
@@ -390,25 +443,40 @@ export class BookingRepository {
   }
 
   /**
-   * Slots in start order. The filters are all on `slot` columns (schedules resolved to ids
-   * beforehand), so the page is read along `slot_status_start` or `slot_schedule_start` and the
-   * count is an index count.
+   * Slots in (start, id) order, a page at a time by keyset (`after`): a deep page costs what the
+   * first does. The filters are all on `slot` columns (schedules resolved to ids beforehand), so
+   * the page is read along `slot_free_start` (free slots), `slot_status_start` or
+   * `slot_schedule_status_start`, `count + 1` rows to know whether there is a next page; the count
+   * is a second query, only when asked for.
    */
   async searchSlots(query: SlotQuery): Promise<Page<SlotRow>> {
-    if (query.scheduleIds?.length === 0 || query.statuses?.length === 0) {
-      return { rows: [], more: false, ...(query.total ? { total: 0 } : {}) };
+    if (query.scheduleIds?.length === 0 || query.statuses?.length === 0 || query.ids?.length === 0) {
+      return { rows: [], more: false, ...(query.total || query.count === 0 ? { total: 0 } : {}) };
     }
     const params = new Params();
     const where: string[] = [];
-    // Every status when none is asked for: the same rows, but read along slot_status_start.
+    // Every status when none is asked for: the same rows, but read along an index on status.
     const statuses = query.statuses ?? SLOT_STATUSES;
     where.push(
       statuses.length === 1
         ? `s.status = ${params.add(statuses[0])}`
         : `s.status = ANY(${params.add(statuses)}::text[])`,
     );
-    if (query.from !== undefined) where.push(`s.start_at >= ${params.add(new Date(query.from).toISOString())}`);
+    let from = query.from;
+    if (query.freeFrom !== undefined && statuses.includes('free')) {
+      if (statuses.length === 1) {
+        from = from === undefined ? query.freeFrom : Math.max(from, query.freeFrom);
+      } else {
+        where.push(`(s.status <> 'free' OR s.start_at >= ${params.add(new Date(query.freeFrom).toISOString())})`);
+      }
+    }
+    if (from !== undefined) where.push(`s.start_at >= ${params.add(new Date(from).toISOString())}`);
     if (query.to !== undefined) where.push(`s.start_at < ${params.add(new Date(query.to).toISOString())}`);
+    if (query.ids) {
+      where.push(
+        query.ids.length === 1 ? `s.id = ${params.add(query.ids[0])}` : `s.id = ANY(${params.add(query.ids)}::int[])`,
+      );
+    }
     if (query.scheduleIds) {
       where.push(
         query.scheduleIds.length === 1
@@ -416,13 +484,37 @@ export class BookingRepository {
           : `s.schedule_id = ANY(${params.add(query.scheduleIds)}::int[])`,
       );
     }
-    const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    return this.page<SlotRow>(
-      `SELECT ${SLOT_COLUMNS} FROM slot s JOIN schedule sc ON sc.id = s.schedule_id ${filter} ORDER BY s.start_at, s.id`,
-      `SELECT count(*)::int AS n FROM slot s ${filter}`,
-      params,
-      query,
-    );
+    const counted = [...where];
+    if (query.after) {
+      where.push(
+        `(s.start_at, s.id) > (${params.add(new Date(query.after.start).toISOString())}::timestamptz, ${params.add(query.after.id)}::int)`,
+      );
+    }
+    const values = params.values;
+    const rows =
+      query.count === 0
+        ? []
+        : await this.db.query<SlotRow>(
+            `SELECT ${query.bare ? BARE_SLOT_COLUMNS : SLOT_COLUMNS}
+             FROM slot s${query.bare ? '' : ' JOIN schedule sc ON sc.id = s.schedule_id'}
+             WHERE ${where.join(' AND ')}
+             ORDER BY s.start_at, s.id LIMIT ${Number(query.count) + 1}`,
+            values,
+          );
+    const more = rows.length > query.count;
+    const page: Page<SlotRow> = { rows: more ? rows.slice(0, query.count) : rows, more };
+    if (query.total || query.count === 0) {
+      // The count leaves out the cursor: it is the whole search's, on every page. Its parameters
+      // are the first ones, so the values without the cursor's two fit.
+      const countValues = query.after ? values.slice(0, values.length - 2) : values;
+      page.total = (
+        await this.db.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM slot s WHERE ${counted.join(' AND ')}`,
+          countValues,
+        )
+      )[0]!.n;
+    }
+    return page;
   }
 
   /** Takes a free slot: `true` when this call changed it from `free`, `false` when it was not free. */

@@ -108,6 +108,7 @@ describe('weekly templates', () => {
     [{ sessions: { mon: ['09:00-24:30'] } }, /does not end after it starts|expected "HH:MM-HH:MM"/],
     [{ sessions: { mon: ['09:00-11:00', '10:00-12:00'] } }, /sessions overlap/],
     [{ sessions: {}, breaks: '12:00-13:00' }, /breaks: expected a list/],
+    [{ sessions: {}, holidays: 'scotland' }, /holidays: expected one of england-and-wales/],
   ];
   for (const [value, message] of bad) {
     it(`refuses ${JSON.stringify(value)}`, () => {
@@ -123,5 +124,24 @@ describe('weekly templates', () => {
       slotMinutes: 10,
       sessions: { mon: ['09:00-12:30'], sat: ['09:00–12:00'] },
     });
+  });
+
+  it('closes on the bank holidays of England and Wales when the template says so', () => {
+    const weekdays = ['09:00-09:20'];
+    const template = validateTemplate({
+      slotMinutes: 10,
+      sessions: { mon: weekdays, tue: weekdays, wed: weekdays, thu: weekdays, fri: weekdays },
+      holidays: 'england-and-wales',
+    });
+    assert.equal(template.holidays, 'england-and-wales');
+    // Easter 2026: Good Friday 3 April and Easter Monday 6 April.
+    const days = (t: WeeklyTemplate) => [
+      ...new Set(
+        slotTimes(t, LONDON, '2026-04-01', '2026-04-09').starts.map((ms) => formatInstant(ms, LONDON).slice(0, 10)),
+      ),
+    ];
+    assert.deepEqual(days(template), ['2026-04-01', '2026-04-02', '2026-04-07', '2026-04-08']);
+    const { holidays: _holidays, ...open } = template;
+    assert.deepEqual(days(open), ['2026-04-01', '2026-04-02', '2026-04-03', '2026-04-06', '2026-04-07', '2026-04-08']);
   });
 });

@@ -4,6 +4,7 @@
  * a slot in the skipped hour is not made and a slot in the repeated hour is made once (the first
  * time the clocks show it).
  */
+import { HOLIDAY_CALENDARS, isHoliday, type HolidayCalendar } from './holidays.js';
 import { addDays, WEEKDAYS, wallTimesToInstants, weekdayOf, type Weekday } from './zone.js';
 
 export type { Weekday } from './zone.js';
@@ -15,6 +16,8 @@ export interface WeeklyTemplate {
   sessions: Partial<Record<Weekday, string[]>>;
   /** Breaks on every day, `"HH:MM-HH:MM"`: no slot overlaps one. */
   breaks?: string[];
+  /** Closed on the bank holidays of this calendar (`england-and-wales`): no slots those days. */
+  holidays?: HolidayCalendar;
 }
 
 /** A problem with a template, in words fit for an error message. */
@@ -65,7 +68,18 @@ export function validateTemplate(value: unknown): WeeklyTemplate {
     throw new TemplateError('breaks: expected a list of "HH:MM-HH:MM"');
   }
   breaksRaw.forEach((r) => parseRange(r, 'breaks'));
-  return { slotMinutes, sessions, ...(breaksRaw.length ? { breaks: [...breaksRaw] } : {}) };
+  const holidays = raw['holidays'];
+  if (holidays !== undefined && !(HOLIDAY_CALENDARS as readonly unknown[]).includes(holidays)) {
+    throw new TemplateError(
+      `holidays: expected one of ${HOLIDAY_CALENDARS.join(', ')}, got ${JSON.stringify(holidays)}`,
+    );
+  }
+  return {
+    slotMinutes,
+    sessions,
+    ...(breaksRaw.length ? { breaks: [...breaksRaw] } : {}),
+    ...(holidays !== undefined ? { holidays: holidays as HolidayCalendar } : {}),
+  };
 }
 
 /** The wall-clock start times (minutes past midnight) of the slots on one day of the week. */
@@ -112,6 +126,7 @@ export function slotTimes(template: WeeklyTemplate, zone: string, from: string, 
   for (let date = from; date < to; date = addDays(date, 1)) {
     const minutes = perDay.get(weekdayOf(date))!;
     if (minutes.length === 0) continue;
+    if (template.holidays && isHoliday(template.holidays, date)) continue;
     for (const start of wallTimesToInstants(date, minutes, zone)) starts.push(start);
   }
   return { starts, ends: starts.map((start) => start + length) };

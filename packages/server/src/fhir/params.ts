@@ -21,39 +21,60 @@ export function parseId(text: string): number | undefined {
   return id >= 1 && id <= MAX_ID ? id : undefined;
 }
 
+/** `Prefer: handling=…`: strict (the default) refuses what it cannot understand; lenient ignores it. */
+export type Handling = 'strict' | 'lenient';
+
+/** How a search pages: by `_offset` (small tables) or by an opaque keyset `_cursor` (slots). */
+export type Paging = 'offset' | 'cursor';
+
+/** The parameters every search takes besides its own. */
+const COMMON = ['_count', '_total', '_summary', '_format'];
+
 /** The parameters of one search, with every name checked. Empty values are ignored (as FHIR asks). */
 export class SearchParams {
   private readonly values = new Map<string, string[]>();
   /** Accepted parameters in order, for the Bundle's links. */
   readonly accepted: [string, string][] = [];
+  /** What `handling=lenient` let through unread, for the Bundle's OperationOutcome. */
+  readonly ignored: string[] = [];
 
   constructor(
     readonly type: string,
     query: unknown,
     supported: readonly string[],
+    readonly options: { handling?: Handling; paging?: Paging } = {},
   ) {
-    const all = [...supported, '_count', '_offset', '_total', '_format'];
+    const paging = options.paging ?? 'offset';
+    const all = [...supported, ...COMMON, paging === 'cursor' ? '_cursor' : '_offset'];
     const entries =
       query && typeof query === 'object'
         ? Object.entries(query as Record<string, unknown>)
         : ([] as [string, unknown][]);
     for (const [name, raw] of entries) {
       if (!all.includes(name)) {
+        if (options.handling === 'lenient') {
+          this.ignored.push(name);
+          continue;
+        }
         const modifier = name.includes(':') ? ' (modifiers are not supported)' : '';
-        throw new HttpError(
-          400,
-          'not-supported',
-          `Unknown search parameter "${name}" for ${type}${modifier}; supported: ${supported.join(', ')}, _count, _offset, _total`,
-        );
+        const hint =
+          name === '_offset' && paging === 'cursor'
+            ? `; ${type} search pages by cursor: follow the Bundle's next link`
+            : `; supported: ${supported.join(', ')}, ${all.slice(supported.length).join(', ')}`;
+        throw new HttpError(400, 'not-supported', `Unknown search parameter "${name}" for ${type}${modifier}${hint}`);
       }
       const list = (Array.isArray(raw) ? raw : [raw]).filter((v): v is string => typeof v === 'string' && v !== '');
       if (list.length === 0) continue;
       this.values.set(name, list);
-      if (name !== '_count' && name !== '_offset') for (const value of list) this.accepted.push([name, value]);
+      if (!['_count', '_offset', '_cursor'].includes(name)) for (const value of list) this.accepted.push([name, value]);
     }
     const format = this.single('_format');
     if (format !== undefined && !['json', 'application/json', 'application/fhir+json'].includes(format)) {
-      throw invalid(`_format: only JSON is served (json, application/fhir+json), not "${format}"`);
+      throw new HttpError(
+        406,
+        'not-supported',
+        `_format: only JSON is served (json, application/fhir+json), not "${format}"`,
+      );
     }
   }
 
@@ -84,12 +105,37 @@ export class SearchParams {
     return Number(raw);
   }
 
-  /** `_total`: `none` skips counting; `estimate` and `accurate` (the default) count. */
+  /** `_total`: `none` (the default) skips counting; `accurate` and `estimate` count (exactly). */
   total(): boolean {
     const raw = this.single('_total');
-    if (raw === undefined || raw === 'accurate' || raw === 'estimate') return true;
-    if (raw === 'none') return false;
+    if (raw === undefined || raw === 'none') return false;
+    if (raw === 'accurate' || raw === 'estimate') return true;
     throw invalid(`_total: expected none, estimate or accurate, got "${raw}"`);
+  }
+
+  /** `_summary`: `count` (the total only, no entries) or `false` (everything, as without it). */
+  summaryCount(): boolean {
+    const raw = this.single('_summary');
+    if (raw === undefined || raw === 'false') return false;
+    if (raw === 'count') return true;
+    if (this.options.handling === 'lenient') {
+      this.ignored.push(`_summary=${raw}`);
+      return false;
+    }
+    throw new HttpError(400, 'not-supported', `_summary: only count and false are supported, not "${raw}"`);
+  }
+
+  /** `_cursor`: where the page starts, as the `next` link of the page before gave it. */
+  cursor(): { start: number; id: number } | undefined {
+    const raw = this.single('_cursor');
+    if (raw === undefined) return undefined;
+    const text = /^[A-Za-z0-9_-]{1,40}$/.test(raw) ? Buffer.from(raw, 'base64url').toString('latin1') : '';
+    const match = /^(\d{1,15})\.(\d{1,10})$/.exec(text);
+    const id = match ? parseId(match[2]!) : undefined;
+    if (!match || id === undefined) {
+      throw invalid(`_cursor: "${raw}" is not a cursor of this server; follow the Bundle's next link`);
+    }
+    return { start: Number(match[1]), id };
   }
 
   /** `_include`: whether each value is one of `allowed` (`Slot:schedule` or `Slot:schedule:Schedule`). */
@@ -248,4 +294,9 @@ function parseDateCondition(name: string, value: string, zone: string): { from?:
     default:
       return { from: low, to: high };
   }
+}
+
+/** The opaque `_cursor` for the page after the row at `start` (epoch ms) with `id`. */
+export function encodeCursor(start: number, id: number): string {
+  return Buffer.from(`${start}.${id}`, 'latin1').toString('base64url');
 }

@@ -183,26 +183,37 @@ export interface BundlePage {
   base: string;
   /** `Slot` */
   type: string;
-  /** The search's own parameters (without `_count` and `_offset`), in order. */
+  /** The search's own parameters (without `_count`, `_offset` and `_cursor`), in order. */
   params: [string, string][];
   count: number;
-  offset: number;
+  /** Offset paging: where this page starts. Cursor paging: this page's cursor and the next one's. */
+  paging: { offset: number } | { cursor?: string | undefined; next?: string | undefined };
   total?: number | undefined;
   more: boolean;
   matches: FhirResource[];
   included?: FhirResource[];
+  /** A warning for the client (what `Prefer: handling=lenient` ignored), as an `outcome` entry. */
+  warning?: string | undefined;
 }
 
 export function searchBundle(page: BundlePage): Bundle {
-  const url = (offset: number) => {
+  const url = (position: { _offset?: number; _cursor?: string | undefined }) => {
     const query = new URLSearchParams(page.params);
     query.set('_count', String(page.count));
-    query.set('_offset', String(offset));
+    if (position._offset !== undefined) query.set('_offset', String(position._offset));
+    if (position._cursor !== undefined) query.set('_cursor', position._cursor);
     return `${page.base}/${page.type}?${query}`;
   };
-  const link: BundleLink[] = [{ relation: 'self', url: url(page.offset) }];
-  if (page.more) link.push({ relation: 'next', url: url(page.offset + page.count) });
-  if (page.offset > 0) link.push({ relation: 'previous', url: url(Math.max(0, page.offset - page.count)) });
+  const link: BundleLink[] = [];
+  if ('offset' in page.paging) {
+    const offset = page.paging.offset;
+    link.push({ relation: 'self', url: url({ _offset: offset }) });
+    if (page.more) link.push({ relation: 'next', url: url({ _offset: offset + page.count }) });
+    if (offset > 0) link.push({ relation: 'previous', url: url({ _offset: Math.max(0, offset - page.count) }) });
+  } else {
+    link.push({ relation: 'self', url: url({ _cursor: page.paging.cursor }) });
+    if (page.more && page.paging.next) link.push({ relation: 'next', url: url({ _cursor: page.paging.next }) });
+  }
   const entry = (resource: FhirResource, mode: 'match' | 'include'): BundleEntry => ({
     fullUrl: `${page.base}/${resource.resourceType}/${resource.id}`,
     resource,
@@ -216,6 +227,17 @@ export function searchBundle(page: BundlePage): Bundle {
     entry: [
       ...page.matches.map((resource) => entry(resource, 'match')),
       ...(page.included ?? []).map((resource) => entry(resource, 'include')),
+      ...(page.warning
+        ? [
+            {
+              resource: {
+                resourceType: 'OperationOutcome',
+                issue: [{ severity: 'warning', code: 'not-supported', diagnostics: page.warning }],
+              },
+              search: { mode: 'outcome' },
+            } satisfies BundleEntry,
+          ]
+        : []),
     ],
   };
 }

@@ -69,6 +69,13 @@ async function gpSlots(date: string): Promise<Slot[]> {
   return slots(answer.body);
 }
 
+/** The GP's slots of a day whatever their status (past ones too: status=free never lists those). */
+async function gpSlotsAnyStatus(date: string): Promise<Slot[]> {
+  const answer = await get<Bundle>(`/fhir/Slot?schedule=Schedule/${fixture.gp.scheduleId}&start=${date}&_count=100`);
+  assert.equal(answer.status, 200);
+  return slots(answer.body);
+}
+
 let patientCounter = 0;
 function appointmentBody(slot: Slot, overrides: Record<string, unknown> = {}, patient: Record<string, unknown> = {}) {
   patientCounter++;
@@ -168,7 +175,7 @@ describe('FHIR booking API', () => {
       const practitioner = await get<{ name: { text: string }[] }>(`/fhir/Practitioner/${fixture.gp.practitionerId}`);
       assert.equal(practitioner.status, 200);
       assert.equal(practitioner.body.name[0]!.text, 'Dr Ada Test');
-      const all = await get<Bundle>('/fhir/Practitioner');
+      const all = await get<Bundle>('/fhir/Practitioner?_total=accurate');
       assert.equal(all.body.total, 2);
       const schedule = await get<Schedule>(`/fhir/Schedule/${fixture.nurse.scheduleId}`);
       assert.deepEqual(
@@ -198,7 +205,7 @@ describe('FHIR booking API', () => {
   describe('slot search', () => {
     it('finds the free slots of one practitioner on one day, in start order, with wall-clock offsets', async () => {
       const answer = await get<Bundle>(
-        `/fhir/Slot?status=free&start=ge2026-03-03&start=lt2026-03-04&schedule.actor=Practitioner/${fixture.gp.practitionerId}`,
+        `/fhir/Slot?status=free&start=ge2026-03-03&start=lt2026-03-04&schedule.actor=Practitioner/${fixture.gp.practitionerId}&_total=accurate`,
       );
       assert.equal(answer.status, 200);
       assert.equal(answer.body.type, 'searchset');
@@ -235,7 +242,7 @@ describe('FHIR booking API', () => {
         slots(gt.body).map((s) => s.start),
         ['2026-03-03T11:50:00+00:00'],
       );
-      const local = await get<Bundle>('/fhir/Slot?start=eq2026-03-03T09:00');
+      const local = await get<Bundle>('/fhir/Slot?start=eq2026-03-03T09:00&_total=accurate');
       assert.equal(local.body.total, 2, 'a time without a zone is practice-local: the GP and the nurse at 09:00');
       const summer = await get<Bundle>('/fhir/Slot?start=eq2026-03-30T09:00');
       assert.deepEqual(
@@ -256,35 +263,62 @@ describe('FHIR booking API', () => {
         ['le9999-12-31T23:59:59-14:00', everything],
         ['ge1000', everything],
       ] as const) {
-        const answer = await get<Bundle>(`/fhir/Slot?start=${value}&_count=1`);
+        const answer = await get<Bundle>(`/fhir/Slot?start=${value}&_count=1&_total=accurate`);
         assert.equal(answer.status, 200, `${value}: ${JSON.stringify(answer.body)}`);
         assert.equal(answer.body.total, total, value);
       }
     });
 
-    it('pages with _count and _offset, with self, next and previous links', async () => {
+    it('pages by an opaque cursor in the next link; the total is counted only when asked', async () => {
       const first = await get<Bundle>(
-        `/fhir/Slot?schedule=Schedule/${fixture.gp.scheduleId}&start=2026-03-03&_count=5`,
+        `/fhir/Slot?schedule=Schedule/${fixture.gp.scheduleId}&start=2026-03-03&_count=5&_total=accurate`,
       );
       assert.equal(first.body.total, 18);
       assert.equal(slots(first.body).length, 5);
       const link = (bundle: Bundle, relation: string) => bundle.link?.find((l) => l.relation === relation)?.url;
-      assert.match(link(first.body, 'self')!, /_count=5&_offset=0$/);
+      assert.match(link(first.body, 'self')!, /_total=accurate&_count=5$/);
       assert.equal(link(first.body, 'previous'), undefined);
-      const next = link(first.body, 'next')!;
-      assert.match(next, /^http:\/\/127\.0\.0\.1:\d+\/fhir\/Slot\?/);
-      const second = await get<Bundle>(next.slice(url.length));
-      assert.equal(slots(second.body)[0]!.start, '2026-03-03T09:50:00+00:00');
-      assert.match(link(second.body, 'previous')!, /_offset=0$/);
-      const last = await get<Bundle>(
-        `/fhir/Slot?schedule=Schedule/${fixture.gp.scheduleId}&start=2026-03-03&_count=5&_offset=15`,
+      const seen = slots(first.body).map((s) => s.start);
+      let next = link(first.body, 'next');
+      let pages = 1;
+      while (next) {
+        assert.match(next, /^http:\/\/127\.0\.0\.1:\d+\/fhir\/Slot\?.*&_count=5&_cursor=[A-Za-z0-9_-]+$/);
+        assert.doesNotMatch(next, /_offset/);
+        const page = await get<Bundle>(next.slice(url.length));
+        assert.equal(page.status, 200);
+        assert.equal(page.body.total, 18, 'the total is the whole search, on every page');
+        seen.push(...slots(page.body).map((s) => s.start));
+        next = link(page.body, 'next');
+        pages++;
+      }
+      assert.equal(pages, 4, '5 + 5 + 5 + 3');
+      assert.equal(seen.length, 18);
+      assert.equal(new Set(seen).size, 18, 'no slot twice across pages');
+      assert.deepEqual(
+        seen,
+        [...seen].sort((a, b) => Date.parse(a) - Date.parse(b)),
+        'in start order across pages',
       );
-      assert.equal(slots(last.body).length, 3);
-      assert.equal(link(last.body, 'next'), undefined);
+      assert.equal(seen[5], '2026-03-03T09:50:00+00:00');
+
+      const uncounted = await get<Bundle>(`/fhir/Slot?schedule=Schedule/${fixture.gp.scheduleId}&_count=5`);
+      assert.equal(uncounted.body.total, undefined, 'no _total: no count (none is the default)');
       const capped = await get<Bundle>('/fhir/Slot?_count=100000&_total=none');
       assert.equal(slots(capped.body).length, 500);
       assert.equal(capped.body.total, undefined, '_total=none skips the count');
       assert.match(link(capped.body, 'self')!, /_count=500/);
+    });
+
+    it('refuses _offset on slots (the next link pages) and a cursor it did not make', async () => {
+      const offset = await get<Outcome>('/fhir/Slot?_offset=10');
+      assert.equal(offset.status, 400);
+      assert.match(offset.body.issue[0]!.diagnostics, /pages by cursor: follow the Bundle's next link/);
+      for (const cursor of ['nonsense!', 'bm9wZQ', Buffer.from('1.0').toString('base64url'), 'A'.repeat(41)]) {
+        const answer = await get<Outcome>(`/fhir/Slot?_cursor=${cursor}`);
+        assert.equal(answer.status, 400, cursor);
+        assert.equal(answer.body.resourceType, 'OperationOutcome');
+        assert.match(answer.body.issue[0]!.diagnostics, /_cursor: .* is not a cursor of this server/);
+      }
     });
 
     it('_include=Slot:schedule adds each Schedule once, as an include', async () => {
@@ -302,11 +336,15 @@ describe('FHIR booking API', () => {
     });
 
     it('filters by service type (token with or without system; another system matches nothing)', async () => {
-      const nurse = await get<Bundle>('/fhir/Slot?service-type=nurse&start=2026-03-03');
+      const nurse = await get<Bundle>('/fhir/Slot?service-type=nurse&start=2026-03-03&_total=accurate');
       assert.equal(nurse.body.total, 4);
-      const system = await get<Bundle>('/fhir/Slot?service-type=urn:consultkit:service-type|gp&start=2026-03-03');
+      const system = await get<Bundle>(
+        '/fhir/Slot?service-type=urn:consultkit:service-type|gp&start=2026-03-03&_total=accurate',
+      );
       assert.equal(system.body.total, 18);
-      const other = await get<Bundle>('/fhir/Slot?service-type=http://snomed.info/sct|gp&start=2026-03-03');
+      const other = await get<Bundle>(
+        '/fhir/Slot?service-type=http://snomed.info/sct|gp&start=2026-03-03&_total=accurate',
+      );
       assert.equal(other.body.total, 0);
       const both = await get<Bundle>('/fhir/Slot?service-type=gp,nurse&start=2026-03-03&_count=0');
       assert.equal(both.body.total, 22);
@@ -330,12 +368,35 @@ describe('FHIR booking API', () => {
       ['/fhir/Slot?status=free&status=busy', 400, 'value', /status: give it once/],
       ['/fhir/Slot?_count=-1', 400, 'value', /_count: expected a whole number/],
       ['/fhir/Slot?_count=ten', 400, 'value', /_count/],
-      ['/fhir/Slot?_offset=-5', 400, 'value', /_offset/],
-      ['/fhir/Slot?_offset=1e3', 400, 'value', /_offset/],
+      ['/fhir/Practitioner?_offset=-5', 400, 'value', /_offset/],
+      ['/fhir/Schedule?_offset=1e3', 400, 'value', /_offset/],
+      ['/fhir/Slot?_offset=5', 400, 'not-supported', /_offset.*pages by cursor/],
+      ['/fhir/Slot?_summary=text', 400, 'not-supported', /_summary: only count and false/],
+      ['/fhir/Slot?_id=Slot/x', 400, 'value', /_id: expected Slot\/<id>/],
       ['/fhir/Slot?_total=maybe', 400, 'value', /_total/],
       ['/fhir/Slot?_sort=-start', 400, 'value', /_sort/],
-      ['/fhir/Slot?_format=xml', 400, 'value', /_format: only JSON/],
-      ['/fhir/Slot?colour=blue', 400, 'not-supported', /Unknown search parameter "colour" for Slot; supported: status/],
+      ['/fhir/Slot?_format=xml', 406, 'not-supported', /_format: only JSON/],
+      ['/fhir/Slot', 406, 'not-supported', /application\/fhir\+json only/, { accept: 'application/fhir+xml' }],
+      [
+        '/fhir/metadata',
+        406,
+        'not-supported',
+        /application\/fhir\+json only/,
+        { accept: 'application/xml, text/html;q=0.5' },
+      ],
+      [
+        '/fhir/Slot/1',
+        406,
+        'not-supported',
+        /application\/fhir\+json only/,
+        { accept: 'application/fhir+json;q=0, application/fhir+xml' },
+      ],
+      [
+        '/fhir/Slot?colour=blue',
+        400,
+        'not-supported',
+        /Unknown search parameter "colour" for Slot; supported: _id, status/,
+      ],
       ['/fhir/Slot?__proto__=x', 400, 'not-supported', /Unknown search parameter "__proto__"/],
       ['/fhir/Slot?status:not=free', 400, 'not-supported', /modifiers are not supported/],
       ['/fhir/Slot?schedule=Schedule/abc', 400, 'value', /schedule: expected Schedule\/<id>/],
@@ -740,7 +801,7 @@ describe('FHIR booking API', () => {
     let nurse: Slot;
     before(async () => {
       slot = (await gpSlots('2026-03-10'))[0]!;
-      past = (await gpSlots('2026-03-01'))[0]!;
+      past = (await gpSlotsAnyStatus('2026-03-01'))[0]!;
       const nurseDay = await get<Bundle>(`/fhir/Slot?schedule=Schedule/${fixture.nurse.scheduleId}&start=2026-03-10`);
       nurse = slots(nurseDay.body)[0]!;
     });
@@ -757,7 +818,7 @@ describe('FHIR booking API', () => {
     }
 
     it('…and none of them booked anything or took the slot', async () => {
-      const appointments = await get<Bundle>('/fhir/Appointment?date=2026-03-10', STAFF);
+      const appointments = await get<Bundle>('/fhir/Appointment?date=2026-03-10&_total=accurate', STAFF);
       assert.equal(appointments.body.total, 0);
       assert.equal(await slotStatus(slot.id), 'free');
       await assertSlotsAgree();
@@ -898,7 +959,7 @@ describe('FHIR booking API', () => {
       ',,,',
     ]) {
       it(`GET /fhir/Appointment?identifier=${value} matches nothing`, async () => {
-        const answer = await get<Bundle>(`/fhir/Appointment?identifier=${value}`, STAFF);
+        const answer = await get<Bundle>(`/fhir/Appointment?identifier=${value}&_total=accurate`, STAFF);
         assert.equal(answer.status, 200, JSON.stringify(answer.body));
         assert.equal(answer.body.total, 0);
       });
@@ -1236,7 +1297,7 @@ describe('FHIR booking API', () => {
       });
       assert.equal(foreign.status, 422);
       assert.match((foreign.body as unknown as Outcome).issue[0]!.diagnostics, /same schedule/);
-      const past = (await gpSlots('2026-03-01'))[1]!;
+      const past = (await gpSlotsAnyStatus('2026-03-01'))[1]!;
       const backwards = await put(booked, {
         slot: [{ reference: `Slot/${past.id}` }],
         start: past.start,
@@ -1269,7 +1330,7 @@ describe('FHIR booking API', () => {
       const first = await book(a!);
       const second = (await put(await book(b!), { status: 'booked' })).body;
       const day = await get<Bundle>(
-        '/fhir/Appointment?date=2026-03-12&status=pending,booked&_include=Appointment:patient',
+        '/fhir/Appointment?date=2026-03-12&status=pending,booked&_include=Appointment:patient&_total=accurate',
         STAFF,
       );
       assert.equal(day.status, 200);
@@ -1293,7 +1354,7 @@ describe('FHIR booking API', () => {
         [second.id],
       );
       const byPractitioner = await get<Bundle>(
-        `/fhir/Appointment?practitioner=Practitioner/${fixture.nurse.practitionerId}`,
+        `/fhir/Appointment?practitioner=Practitioner/${fixture.nurse.practitionerId}&_summary=count`,
         STAFF,
       );
       assert.equal(byPractitioner.body.total, 0);
@@ -1521,7 +1582,9 @@ describe('FHIR booking API', () => {
       });
       try {
         assert.equal((await fetch(`${productionUrl}/api/dev/staff-session`, { method: 'POST' })).status, 404);
-        const practitioners = (await (await fetch(`${productionUrl}/fhir/Practitioner`)).json()) as Bundle;
+        const practitioners = (await (
+          await fetch(`${productionUrl}/fhir/Practitioner?_total=accurate`)
+        ).json()) as Bundle;
         assert.equal(practitioners.total, 0);
         const withDevKey = await fetch(`${productionUrl}/api/outbox`, { headers: STAFF });
         assert.equal(withDevKey.status, 401, 'another server’s key means nothing there');

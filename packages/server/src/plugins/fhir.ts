@@ -3,16 +3,17 @@
  * Appointment and Patient. Responses are `application/fhir+json`; bodies may be
  * `application/fhir+json` or `application/json`. Every error is an OperationOutcome.
  */
-import type { Appointment, CapabilityStatement, FhirResource } from 'fhir/r4.js';
+import type { Appointment, CapabilityStatement, FhirResource, OperationOutcome } from 'fhir/r4.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Auth, Caller } from '../auth.js';
 import { APPOINTMENT_STATUSES, SLOT_STATUSES, type AppointmentRow } from '../booking/repository.js';
 import type { BookingService } from '../booking/service.js';
+import { ScheduleCatalog } from '../booking/catalog.js';
 import { normaliseBookingReference } from '../booking/reference.js';
 import { dateIn } from '../booking/zone.js';
 import { HttpError } from '../errors.js';
 import { IDEMPOTENCY_KEY, parseBooking, parseUpdate } from '../fhir/appointment-input.js';
-import { parseId, SearchParams } from '../fhir/params.js';
+import { encodeCursor, parseId, SearchParams, type Handling } from '../fhir/params.js';
 import {
   appointmentResource,
   BOOKING_REFERENCE_SYSTEM,
@@ -39,6 +40,49 @@ export interface FhirPluginOptions {
    * configured public URL, never from the request's `Host` header.
    */
   baseUrl: () => string;
+  /**
+   * Free slots are offered only when they start at least this many minutes from now
+   * (`CONSULTKIT_MIN_NOTICE_MINUTES`): time to fill the form before the slot starts.
+   */
+  minNoticeMinutes?: number;
+}
+
+/** What a `Prefer` header asks for (RFC 7240; FHIR's `return` and `handling`); unknown ones are ignored. */
+export interface Preferences {
+  return?: 'minimal' | 'representation' | 'OperationOutcome';
+  handling?: Handling;
+}
+
+export function preferences(header: string | string[] | undefined): Preferences {
+  const found: Preferences = {};
+  const text = Array.isArray(header) ? header.join(',') : (header ?? '');
+  for (const part of text.split(',')) {
+    const [name, value] = part
+      .split(';')[0]!
+      .split('=')
+      .map((x) => x.trim().replace(/^"|"$/g, ''));
+    if (
+      name?.toLowerCase() === 'return' &&
+      (value === 'minimal' || value === 'representation' || value === 'OperationOutcome')
+    ) {
+      found.return = value;
+    }
+    if (name?.toLowerCase() === 'handling' && (value === 'strict' || value === 'lenient')) found.handling = value;
+  }
+  return found;
+}
+
+/** The media types a FHIR JSON answer satisfies. */
+const JSON_TYPES = ['application/fhir+json', 'application/json', 'application/*', '*/*', 'json', 'text/event-stream'];
+
+/** Whether an `Accept` header admits JSON (a missing one does); `q=0` rules a type out. */
+export function acceptsJson(header: string | undefined): boolean {
+  if (header === undefined || header.trim() === '') return true;
+  return header.split(',').some((range) => {
+    const [type, ...parameters] = range.split(';').map((x) => x.trim().toLowerCase());
+    const q = parameters.find((p) => p.startsWith('q='));
+    return JSON_TYPES.includes(type ?? '') && !(q !== undefined && Number(q.slice(2)) === 0);
+  });
 }
 
 type IdParams = { Params: { id: string } };
@@ -85,28 +129,64 @@ function idempotencyKey(request: FastifyRequest, fromBody: string | undefined): 
   return keys[0];
 }
 
-/** The Appointment with its ETag; `Location` (the version's URL) after a create or an update. */
+/**
+ * The Appointment with its ETag; `Location` (the version's URL) after a create or an update. After
+ * a create or an update, `Prefer: return=minimal` answers no body and `return=OperationOutcome` an
+ * OperationOutcome saying what was done (`Preference-Applied` says so).
+ */
 function sendAppointment(
   reply: FastifyReply,
   row: AppointmentRow,
-  options: { status?: number; location?: string } = {},
-): Appointment {
+  options: { status?: number; location?: string; prefer?: Preferences } = {},
+): Appointment | OperationOutcome | undefined {
   reply
     .code(options.status ?? 200)
     .header('etag', `W/"${row.version}"`)
     .header('last-modified', row.updated_at.toUTCString());
   if (options.location) reply.header('location', `${options.location}/Appointment/${row.id}/_history/${row.version}`);
+  const wanted = options.prefer?.return;
+  if (wanted) reply.header('preference-applied', `return=${wanted}`);
+  if (wanted === 'minimal') {
+    void reply.send();
+    return undefined;
+  }
+  if (wanted === 'OperationOutcome') {
+    const done = options.status === 201 ? 'created' : 'saved';
+    return {
+      resourceType: 'OperationOutcome',
+      issue: [
+        {
+          severity: 'information',
+          code: 'informational',
+          diagnostics: `Appointment/${row.id} ${done}: version ${row.version}, status ${row.status}`,
+        },
+      ],
+    };
+  }
   return appointmentResource(row);
 }
 
 export async function fhirPlugin(app: FastifyInstance, options: FhirPluginOptions): Promise<void> {
   const { booking, auth, timeZone } = options;
+  const minNoticeMs = (options.minNoticeMinutes ?? 0) * 60_000;
   const repo = booking.repo;
+  const catalog = new ScheduleCatalog(repo);
 
   // JSON only: other bodies (text/plain included) are answered 415.
   app.removeContentTypeParser('text/plain');
   // FHIR's own media type, parsed like JSON (prototype poisoning refused, as Fastify's parser does).
   app.addContentTypeParser('application/fhir+json', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
+  // One format: JSON. A client asking for XML only (or anything else) is told so: 406.
+  app.addHook('onRequest', async (request) => {
+    const accept = request.headers.accept;
+    if (!acceptsJson(accept)) {
+      throw new HttpError(
+        406,
+        'not-supported',
+        `This server answers in application/fhir+json only, not ${JSON.stringify(accept)}; ask for application/fhir+json`,
+      );
+    }
+  });
   app.addHook('onSend', async (_request, reply, payload) => {
     const type = reply.getHeader('content-type');
     if (typeof type === 'string' && type.startsWith('application/json')) reply.header('content-type', FHIR_JSON);
@@ -128,53 +208,69 @@ export async function fhirPlugin(app: FastifyInstance, options: FhirPluginOption
 
   /** A searchset Bundle of one page of rows, with paging links and the included resources. */
   const bundle = <Row>(
-    request: FastifyRequest,
     type: string,
     search: SearchParams,
-    paging: { count: number; offset: number },
+    paging: { count: number } & ({ offset: number } | { cursor?: string | undefined; next?: string | undefined }),
     page: { rows: Row[]; total?: number | undefined; more: boolean },
     toResource: (row: Row) => FhirResource,
     included: FhirResource[] = [],
-  ) =>
-    searchBundle({
+  ) => {
+    const { count, ...position } = paging;
+    return searchBundle({
       base: options.baseUrl(),
       type,
       params: search.accepted,
-      ...paging,
+      count,
+      paging: position,
       total: page.total,
       more: page.more,
       matches: page.rows.map(toResource),
       included,
+      warning: search.ignored.length ? `Ignored (Prefer: handling=lenient): ${search.ignored.join(', ')}` : undefined,
     });
+  };
 
-  const capabilities = capabilityStatement(options.version);
+  /** The search's parameters, under the handling the client prefers (strict unless it says lenient). */
+  const searchParams = (type: string, request: FastifyRequest, supported: string[], paging?: 'cursor') => {
+    const handling = preferences(request.headers.prefer).handling;
+    return new SearchParams(type, request.query, supported, {
+      ...(handling ? { handling } : {}),
+      ...(paging ? { paging } : {}),
+    });
+  };
+
+  /** `_count`, `_total` and `_summary=count` (no rows, the total). */
+  const sizing = (search: SearchParams) =>
+    search.summaryCount() ? { count: 0, total: true } : { count: search.count(), total: search.total() };
+
+  const capabilities = capabilityStatement(options.version, options.minNoticeMinutes ?? 0);
   app.get('/metadata', async () => capabilities);
 
   // Practitioner ---------------------------------------------------------------------------------
   read('Practitioner', (id) => repo.practitioner(id), practitionerResource);
 
   app.get('/Practitioner', async (request) => {
-    const search = new SearchParams('Practitioner', request.query, ['_id', 'active', '_sort']);
+    const search = searchParams('Practitioner', request, ['_id', 'active', '_sort']);
     search.sort('_id');
-    const count = search.count();
+    const { count, total } = sizing(search);
     const offset = search.offset();
     const page = await repo.searchPractitioners({
       ...optional('ids', search.references('_id', 'Practitioner')),
       ...optional('active', booleanParam(search, 'active')),
       count,
       offset,
-      total: search.total(),
+      total,
     });
-    return bundle(request, 'Practitioner', search, { count, offset }, page, practitionerResource);
+    return bundle('Practitioner', search, { count, offset }, page, practitionerResource);
   });
 
   // Schedule -------------------------------------------------------------------------------------
   read('Schedule', (id) => repo.schedule(id), scheduleResource);
 
   app.get('/Schedule', async (request) => {
-    const search = new SearchParams('Schedule', request.query, ['_id', 'actor', 'service-type', 'active', '_sort']);
+    const search = searchParams('Schedule', request, ['_id', 'actor', 'service-type', 'active', '_sort']);
     search.sort('_id');
-    const count = search.count();
+    const { count, total } = sizing(search);
     const offset = search.offset();
     const page = await repo.searchSchedules({
       ...optional('ids', search.references('_id', 'Schedule')),
@@ -183,27 +279,24 @@ export async function fhirPlugin(app: FastifyInstance, options: FhirPluginOption
       ...optional('active', booleanParam(search, 'active')),
       count,
       offset,
-      total: search.total(),
+      total,
     });
-    return bundle(request, 'Schedule', search, { count, offset }, page, scheduleResource);
+    return bundle('Schedule', search, { count, offset }, page, scheduleResource);
   });
 
   // Slot -----------------------------------------------------------------------------------------
   read('Slot', (id) => repo.slot(id), slotResource);
 
   app.get('/Slot', async (request) => {
-    const search = new SearchParams('Slot', request.query, [
-      'status',
-      'start',
-      'schedule',
-      'schedule.actor',
-      'service-type',
-      '_include',
-      '_sort',
-    ]);
+    const search = searchParams(
+      'Slot',
+      request,
+      ['_id', 'status', 'start', 'schedule', 'schedule.actor', 'service-type', '_include', '_sort'],
+      'cursor',
+    );
     search.sort('start');
-    const count = search.count();
-    const offset = search.offset();
+    const { count, total } = sizing(search);
+    const cursor = search.cursor();
     const include = search.include('Slot:schedule', 'Schedule');
     const statuses = search.codes('status', SLOT_STATUSES);
     const { from, to } = search.dateRange('start', timeZone);
@@ -212,20 +305,50 @@ export async function fhirPlugin(app: FastifyInstance, options: FhirPluginOption
       ...optional('practitionerIds', search.references('schedule.actor', 'Practitioner')),
       ...optional('serviceTypes', search.tokens('service-type', SERVICE_TYPE_SYSTEM)),
     };
-    const scheduleIds = Object.keys(scheduleFilter).length ? await repo.scheduleIds(scheduleFilter) : undefined;
+    let schedules = await catalog.current();
     const page = await repo.searchSlots({
+      ...optional('ids', search.references('_id', 'Slot')),
       ...optional('statuses', statuses),
       ...optional('from', from),
       ...optional('to', to),
-      ...optional('scheduleIds', scheduleIds),
+      ...optional(
+        'scheduleIds',
+        Object.keys(scheduleFilter).length ? ScheduleCatalog.matching(schedules, scheduleFilter) : undefined,
+      ),
+      ...optional('after', cursor),
+      // status=free asks for slots that can still be booked: not started, not sooner than the notice.
+      ...optional('freeFrom', statuses ? booking.now() + minNoticeMs : undefined),
       count,
-      offset,
-      total: search.total(),
+      total,
+      // The schedules' columns come from the catalog: no join.
+      bare: true,
     });
+    // A schedule made since the catalog was read (its slots already searchable): read it again.
+    if (page.rows.some((row) => !schedules.has(row.schedule_id))) schedules = await catalog.reload();
+    for (const row of page.rows) {
+      const schedule = schedules.get(row.schedule_id)!;
+      row.service_type = schedule.service_type;
+      row.service_display = schedule.service_display;
+      row.time_zone = schedule.time_zone;
+    }
     const included: FhirResource[] = include
-      ? (await repo.schedulesByIds([...new Set(page.rows.map((row) => row.schedule_id))])).map(scheduleResource)
+      ? [...new Set(page.rows.map((row) => row.schedule_id))]
+          .sort((a, b) => a - b)
+          .map((id) => scheduleResource(schedules.get(id)!))
       : [];
-    return bundle(request, 'Slot', search, { count, offset }, page, slotResource, included);
+    const last = page.rows.at(-1);
+    return bundle(
+      'Slot',
+      search,
+      {
+        count,
+        cursor: search.single('_cursor'),
+        next: last ? encodeCursor(last.start_at.getTime(), last.id) : undefined,
+      },
+      page,
+      slotResource,
+      included,
+    );
   });
 
   // Appointment ----------------------------------------------------------------------------------
@@ -234,7 +357,11 @@ export async function fhirPlugin(app: FastifyInstance, options: FhirPluginOption
     const parsed = parseBooking(request.body, today);
     const key = idempotencyKey(request, parsed.idempotencyKey);
     const { appointment, created } = await booking.book({ ...parsed, idempotencyKey: key });
-    return sendAppointment(reply, appointment, { status: created ? 201 : 200, location: options.baseUrl() });
+    return sendAppointment(reply, appointment, {
+      status: created ? 201 : 200,
+      location: options.baseUrl(),
+      prefer: preferences(request.headers.prefer),
+    });
   });
 
   /** The appointment, if the caller may see it: staff any, a patient their own. */
@@ -271,12 +398,12 @@ export async function fhirPlugin(app: FastifyInstance, options: FhirPluginOption
     const ifMatch = ifMatchVersion(request.headers['if-match']);
     const update = parseUpdate(request.body, current);
     const row = await booking.update(current.id, caller, update, ifMatch);
-    return sendAppointment(reply, row, { location: options.baseUrl() });
+    return sendAppointment(reply, row, { location: options.baseUrl(), prefer: preferences(request.headers.prefer) });
   });
 
   app.get('/Appointment', async (request) => {
     auth.requireStaff(await auth.caller(request));
-    const search = new SearchParams('Appointment', request.query, [
+    const search = searchParams('Appointment', request, [
       'status',
       'date',
       'practitioner',
@@ -286,7 +413,7 @@ export async function fhirPlugin(app: FastifyInstance, options: FhirPluginOption
       '_sort',
     ]);
     search.sort('date');
-    const count = search.count();
+    const { count, total } = sizing(search);
     const offset = search.offset();
     const include = search.include('Appointment:patient', 'Patient');
     const { from, to } = search.dateRange('date', timeZone);
@@ -304,12 +431,12 @@ export async function fhirPlugin(app: FastifyInstance, options: FhirPluginOption
       ...identifiers,
       count,
       offset,
-      total: search.total(),
+      total,
     });
     const included = include
       ? (await repo.patientsByIds([...new Set(page.rows.map((row) => row.patient_id))])).map(patientResource)
       : [];
-    return bundle(request, 'Appointment', search, { count, offset }, page, appointmentResource, included);
+    return bundle('Appointment', search, { count, offset }, page, appointmentResource, included);
   });
 
   // Patient --------------------------------------------------------------------------------------
@@ -363,16 +490,21 @@ function identifierFilter(search: SearchParams): {
   return { identifiers: { bookingReferences, idempotencyKeys } };
 }
 
-function capabilityStatement(version: string): CapabilityStatement {
-  const search = (name: string, type: 'token' | 'date' | 'reference', documentation: string) => ({
+function capabilityStatement(version: string, minNoticeMinutes: number): CapabilityStatement {
+  const search = (name: string, type: 'token' | 'date' | 'reference' | 'number' | 'string', documentation: string) => ({
     name,
     type,
     documentation,
   });
-  const paging = [
-    search('_count', 'token', 'page size, default 100, at most 500'),
-    search('_offset', 'token', 'where the page starts (the Bundle links page for you)'),
+  const common = [
+    search('_count', 'number', 'page size, default 100, at most 500 (more is capped); 0: the total only'),
+    search('_total', 'token', 'none (the default: no total), accurate or estimate (both count exactly)'),
+    search('_summary', 'token', 'count (the total only, no entries) or false'),
   ];
+  const paging = [...common, search('_offset', 'number', 'where the page starts (the Bundle links page for you)')];
+  const handling =
+    'Prefer: handling=strict (the default) answers 400 to a parameter it does not support; ' +
+    'handling=lenient ignores it and says so in an OperationOutcome entry (search.mode outcome).';
   return {
     resourceType: 'CapabilityStatement',
     status: 'active',
@@ -382,10 +514,16 @@ function capabilityStatement(version: string): CapabilityStatement {
     software: { name: 'ConsultKit reference server', version },
     implementation: { description: 'ConsultKit booking: Slots, Appointments (docs/booking.md)' },
     fhirVersion: '4.0.1',
+    // JSON only: Accept or _format asking for anything else (application/fhir+xml) is answered 406.
     format: ['application/fhir+json', 'json'],
     rest: [
       {
         mode: 'server',
+        documentation:
+          'JSON only: an Accept header or _format that rules out application/fhir+json is answered 406 with an ' +
+          `OperationOutcome. ${handling} Prefer: return=minimal (no body), return=representation (the default) or ` +
+          'return=OperationOutcome on create and update, with Preference-Applied. Every error is an OperationOutcome. ' +
+          'Links are made from the public URL.',
         security: {
           description:
             'Staff: Authorization: Bearer <staff key>. A patient: Authorization: Bearer <booking reference>, ' +
@@ -401,6 +539,7 @@ function capabilityStatement(version: string): CapabilityStatement {
             type: 'Schedule',
             interaction: [{ code: 'read' }, { code: 'search-type' }],
             searchParam: [
+              search('_id', 'token', 'ids'),
               search('actor', 'reference', 'Practitioner/<id>'),
               search('service-type', 'token', `${SERVICE_TYPE_SYSTEM}|gp, nurse`),
               search('active', 'token', 'true or false'),
@@ -410,13 +549,23 @@ function capabilityStatement(version: string): CapabilityStatement {
           {
             type: 'Slot',
             interaction: [{ code: 'read' }, { code: 'search-type' }],
+            documentation:
+              `status=free lists slots that can still be booked: never one that has started, nor one starting ` +
+              `within the minimum notice (${minNoticeMinutes} minutes). Pages by keyset: follow the next link ` +
+              '(an opaque _cursor); _offset is not supported here.',
             searchInclude: ['Slot:schedule'],
             searchParam: [
-              search('status', 'token', 'free, busy-tentative, busy (comma list)'),
+              search('_id', 'token', 'Slot ids (comma list)'),
+              search(
+                'status',
+                'token',
+                'free, busy-tentative, busy (comma list); free: bookable from now plus the notice',
+              ),
               search('start', 'date', 'repeatable, with eq, ge, gt, le, lt; dates are days in the practice time zone'),
               search('schedule', 'reference', 'Schedule/<id>; also schedule.actor=Practitioner/<id>'),
               search('service-type', 'token', `${SERVICE_TYPE_SYSTEM}|gp, nurse`),
-              ...paging,
+              ...common,
+              search('_cursor', 'string', 'where the page starts: opaque, from the next link'),
             ],
           },
           {
