@@ -320,8 +320,14 @@ describe('<booking-desk>', () => {
 
     field('email').value = email;
     field<HTMLSelectElement>('minutes').value = '10';
-    setTimeout(() => part(el, 'video-now-submit')!.click());
-    const started = await oneEvent(el, 'ck-video-started');
+    const starting = oneEvent(el, 'ck-video-started');
+    part(el, 'video-now-submit')!.click();
+    await el.updateComplete;
+    // Busy while it works: the button says so and does not send twice.
+    expect(part(el, 'video-now-submit')!.getAttribute('aria-disabled')).to.equal('true');
+    expect(part(el, 'video-now-submit')!.textContent).to.contain('Starting');
+    part(el, 'video-now-submit')!.click();
+    const started = await starting;
     expect(sent).to.equal(1);
     expect(started.detail.booking.status).to.equal('booked');
     expect(started.detail.linkSentTo).to.deep.equal({ email, sms: null });
@@ -332,6 +338,45 @@ describe('<booking-desk>', () => {
     expect(part(el, 'video-now-form')).to.equal(null);
     expect(focused(el)).to.equal(part(el, 'video-now-toggle'));
     await until(() => inSection(el, 'upcoming', `Walk ${family}`), 'the new appointment in the list');
+    await expect(el).to.be.accessible();
+
+    // Opened again, it is empty; Close puts focus back on the button.
+    part(el, 'video-now-toggle')!.click();
+    await el.updateComplete;
+    expect(part(el, 'video-now-form')!.querySelector<HTMLInputElement>('#vn-email')!.value).to.equal('');
+    expect(part(el, 'error-summary')).to.equal(null);
+    [...part(el, 'video-now-form')!.querySelectorAll('button')].find((b) => b.textContent!.trim() === 'Close')!.click();
+    await el.updateComplete;
+    expect(part(el, 'video-now-form')).to.equal(null);
+    expect(focused(el)).to.equal(part(el, 'video-now-toggle'));
+  });
+
+  it("shows the server's refusal of a video consultation in the form, announced, and keeps what was typed", async () => {
+    const el = await desk();
+    await live(el);
+    part(el, 'video-now-toggle')!.click();
+    await el.updateComplete;
+    const form = part(el, 'video-now-form')!;
+    const field = <T extends HTMLElement = HTMLInputElement>(name: string) => form.querySelector<T>(`#vn-${name}`)!;
+    await until(() => field<HTMLSelectElement>('schedule').options[0]!.value.startsWith('Schedule/'), 'the diaries');
+    // A diary gone since the list was loaded: the server refuses it.
+    field<HTMLSelectElement>('schedule').append(new Option('Dr Gone', 'Schedule/987654'));
+    field<HTMLSelectElement>('schedule').value = 'Schedule/987654';
+    field('given').value = 'Walk';
+    field('family').value = 'Refused';
+    field('birthDate').value = '1970-05-06';
+    field('email').value = 'refused@example.org';
+    setTimeout(() => part(el, 'video-now-submit')!.click());
+    const failed = await oneEvent(el, 'ck-desk-action-failed');
+    expect(failed.detail.action).to.equal('video-now');
+    await el.updateComplete;
+    const summary = part(el, 'error-summary')!;
+    expect(summary.getAttribute('role')).to.equal('alert');
+    expect(summary.textContent).to.contain('Could not start the video consultation.');
+    expect(summary.textContent).to.match(/schedule/i);
+    expect(focused(el)).to.equal(summary);
+    expect(field('email').value).to.equal('refused@example.org');
+    expect(part(el, 'error')).to.equal(null);
     await expect(el).to.be.accessible();
   });
 });

@@ -144,6 +144,10 @@ export class BookingDesk extends ConsultKitElement {
   @state()
   private _diaries: Diary[] | null | undefined;
 
+  /** Why the server refused the last "video now" (shown in the form until it is sent again or closed). */
+  @state()
+  private _videoFailure: DeskActionResult | undefined;
+
   /** What is wrong with the form's fields. */
   @state()
   private _videoProblems: Partial<Record<VideoNowField, DetailsProblem>> = {};
@@ -195,6 +199,7 @@ export class BookingDesk extends ConsultKitElement {
     if (!result || result === previous?.lastAction) return;
     if (!result.ok) {
       this.emit('ck-desk-action-failed', { action: result.action, id: result.id, error: result.error! });
+      if (result.action === 'video-now') this._videoFailure = result;
       this.#focus = result.action === 'video-now' ? '[part~=error-summary]' : '[part~=error]';
       return;
     }
@@ -203,6 +208,7 @@ export class BookingDesk extends ConsultKitElement {
       this.emit('ck-video-started', { booking, linkSentTo: result.linkSentTo! });
       this._videoOpen = false;
       this._videoProblems = {};
+      this._videoFailure = undefined;
       this.#focus = '[part~=video-now-toggle]';
       return;
     }
@@ -333,7 +339,11 @@ export class BookingDesk extends ConsultKitElement {
   async #toggleVideoNow(): Promise<void> {
     this._videoOpen = !this._videoOpen;
     this._videoProblems = {};
-    if (!this._videoOpen) return;
+    this._videoFailure = undefined;
+    if (!this._videoOpen) {
+      this.#focus = '[part~=video-now-toggle]';
+      return;
+    }
     this.#focus = '#vn-schedule';
     if (this._diaries) return;
     this._diaries = undefined;
@@ -356,6 +366,7 @@ export class BookingDesk extends ConsultKitElement {
         (f) => [f, text(f)],
       ),
     ) as Record<VideoNowField, string>;
+    this._videoFailure = undefined;
     this._videoProblems = validateVideoNow(fields, localDate(Date.now(), this.timeZone));
     if (Object.keys(this._videoProblems).length) {
       this.#focus = '[part~=error-summary]';
@@ -434,8 +445,7 @@ export class BookingDesk extends ConsultKitElement {
 
   #renderVideoNow(value: BookingDeskState): TemplateResult {
     const busy = value.busy.includes(VIDEO_NOW);
-    const last = value.lastAction;
-    const failed = last?.action === 'video-now' && !last.ok ? last : undefined;
+    const failed = this._videoFailure;
     const problems = Object.keys(this._videoProblems) as VideoNowField[];
     const diaries = this._diaries;
     return html`
