@@ -1,6 +1,6 @@
 /**
  * Video on the day, end to end in Chromium on the server as `npm start` runs it (demo practice):
- * reception starts a video consultation now from the vendor console (no booked slot), the link is
+ * reception starts a video consultation now from the vendor console's `<booking-desk>` (no booked slot), the link is
  * in the outbox at once; the patient opens it, checks devices and waits; the clinician opens the
  * room and lets them in; both sides decode remote frames.
  */
@@ -49,22 +49,36 @@ describe('video now, from the vendor console', () => {
     consolePage.on('pageerror', (error) => console.error('[console]', error.message));
     await consolePage.goto(`${server.url}/examples/vendor-console/`);
     await consolePage.getByRole('button', { name: 'Sign in as the receptionist (development)' }).click();
-    await consolePage.locator('#adhoc').waitFor({ state: 'visible' });
-    await consolePage.waitForFunction(
-      () => (document.querySelector('#adhoc-diary') as HTMLSelectElement).options.length > 0,
+    // The desk's "Start a video consultation now" form (in its shadow root; Playwright looks inside).
+    const desk = consolePage.locator('booking-desk');
+    await desk.getByRole('button', { name: 'Start a video consultation now' }).click();
+    await consolePage.waitForFunction(() =>
+      (
+        document.querySelector('booking-desk')?.shadowRoot?.querySelector('#vn-schedule') as HTMLSelectElement | null
+      )?.options[0]?.value.startsWith('Schedule/'),
     );
-    await consolePage.getByLabel('First name').fill('Walk');
-    await consolePage.getByLabel('Last name').fill('In');
-    await consolePage.getByLabel('Date of birth').fill('1970-05-06');
-    await consolePage.getByLabel('Email address').fill(email);
-    await consolePage.getByLabel('Mobile number').fill('07700 900456');
-    await consolePage.getByLabel('Send the link by').selectOption('both');
-    await consolePage.getByRole('button', { name: 'Start video now' }).click();
-    const result = consolePage.locator('#adhoc-result');
-    await result.filter({ hasText: 'Started' }).waitFor({ timeout: 10_000 });
-    assert.match((await result.textContent()) ?? '', new RegExp(`${email} and 07700 900456`));
-    const appointmentId = await result.getAttribute('data-appointment');
+    await desk.getByLabel('First name').fill('Walk');
+    await desk.getByLabel('Last name').fill('In');
+    await desk.getByLabel('Date of birth').fill('1970-05-06');
+    await desk.getByLabel('Email address').fill(email);
+    await desk.getByLabel('Mobile number').fill('07700 900456');
+    await desk.getByLabel('Send the link by').selectOption('both');
+    const started = consolePage.evaluate(
+      () =>
+        new Promise<string>((resolve) =>
+          document.addEventListener(
+            'ck-video-started',
+            (event) => resolve((event as CustomEvent<{ booking: { id: string } }>).detail.booking.id),
+            { once: true },
+          ),
+        ),
+    );
+    await desk.getByRole('button', { name: 'Start video now' }).click();
+    const appointmentId = await started;
     assert.ok(appointmentId);
+    const result = desk.locator('[part~="status"]');
+    await result.filter({ hasText: 'Video consultation started' }).waitFor({ timeout: 10_000 });
+    assert.match((await result.textContent()) ?? '', new RegExp(`${email} and by text to 07700 900456`));
 
     // The link is in the outbox at once: e-mail and SMS.
     const outbox = (await (

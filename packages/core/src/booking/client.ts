@@ -61,7 +61,7 @@ export function newIdempotencyKey(): string {
   return crypto.randomUUID?.() ?? `${Math.random()}${Date.now()}`.replace('0.', '');
 }
 
-function channelsOf(extensions: Extension[] | undefined): DeliveryChannel[] {
+export function channelsOf(extensions: Extension[] | undefined): DeliveryChannel[] {
   return (extensions ?? [])
     .filter((e) => e.url === DELIVERY_CHANNEL_URL)
     .map((e) => (e.valueCode ?? e.valueCoding?.code) as DeliveryChannel)
@@ -174,7 +174,7 @@ export class BookingClient {
     options: { body?: unknown; headers?: RequestHeaders; signal?: AbortSignal | undefined } = {},
   ): Promise<FhirResponse<T>> {
     const headers: RequestHeaders = { accept: FHIR_JSON, ...options.headers };
-    if (options.body !== undefined) headers['content-type'] = FHIR_JSON;
+    if (options.body !== undefined) headers['content-type'] ??= FHIR_JSON;
     const response = await this.send(path, {
       method,
       headers,

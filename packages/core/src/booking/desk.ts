@@ -7,10 +7,13 @@ import type { StaffClient } from './staff.js';
 import { readEventStream } from './events.js';
 import { FhirError } from './fhir-error.js';
 import { DEFAULT_TIME_ZONE, addDays, localDate, startOfLocalDay } from './slots.js';
-import type { BookableSlot, Booking } from './types.js';
+import type { BookableSlot, Booking, LinkSentTo, VideoNowRequest } from './types.js';
 
 /** What a receptionist can do to a booking. */
-export type DeskAction = 'confirm' | 'decline' | 'cancel' | 'reschedule' | 'no-show' | 'resend-link';
+export type DeskAction = 'confirm' | 'decline' | 'cancel' | 'reschedule' | 'no-show' | 'resend-link' | 'video-now';
+
+/** The `busy` entry and result `id` of a video consultation being started (`startVideoNow`), before it has an id. */
+export const VIDEO_NOW = 'video-now';
 
 /** How the desk hears of changes: not yet, opening the event stream, on it, or polling. */
 export type DeskLive = 'off' | 'connecting' | 'streaming' | 'polling';
@@ -26,6 +29,8 @@ export interface DeskActionResult {
   previous: Booking | undefined;
   /** Why it failed. */
   error: FhirError | undefined;
+  /** `video-now`: where the join link went. */
+  linkSentTo?: LinkSentTo | undefined;
 }
 
 export interface BookingDeskState {
@@ -171,6 +176,25 @@ export class BookingDesk {
     });
   }
 
+  /**
+   * Starts a video consultation now (`StaffClient.startVideoNow`): busy as `VIDEO_NOW` while it
+   * works; the new appointment joins `upcoming`, and `lastAction` says where the link went. Details
+   * that fail the form's rules give a result whose `error` is a `DetailsError`, and nothing is sent.
+   */
+  startVideoNow(request: VideoNowRequest): Promise<DeskActionResult> {
+    let linkSentTo: LinkSentTo | undefined;
+    return this.#act(
+      'video-now',
+      VIDEO_NOW,
+      async () => {
+        const started = await this.client.startVideoNow(request);
+        linkSentTo = started.linkSentTo;
+        return started.booking;
+      },
+      () => ({ linkSentTo }),
+    );
+  }
+
   /** Free slots of the same schedule (the same clinician and service) as booking `id`, for `days` from now. */
   async freeSlotsFor(id: string, days = 14): Promise<BookableSlot[]> {
     const booking = this.#find(id) ?? (await this.client.getBooking(id));
@@ -209,14 +233,19 @@ export class BookingDesk {
     }
   }
 
-  async #act(action: DeskAction, id: string, run: () => Promise<Booking>): Promise<DeskActionResult> {
+  async #act(
+    action: DeskAction,
+    id: string,
+    run: () => Promise<Booking>,
+    extra: () => Partial<DeskActionResult> = () => ({}),
+  ): Promise<DeskActionResult> {
     const previous = this.#find(id);
     this.#state.update({ busy: [...this.#state.get().busy, id] });
     let result: DeskActionResult;
     try {
       const updated = await run();
       const booking = { ...updated, patientResource: updated.patientResource ?? previous?.patientResource };
-      result = { action, id, ok: true, booking, previous, error: undefined };
+      result = { action, id, ok: true, booking, previous, error: undefined, ...extra() };
       this.#place(booking);
     } catch (caught) {
       const error =

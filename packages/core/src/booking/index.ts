@@ -5,11 +5,12 @@
  * @module
  */
 export { BookingClient, newIdempotencyKey, toBookableSlot, toBooking } from './client.js';
-export { StaffClient } from './staff.js';
+export { DetailsError, StaffClient, type Diary } from './staff.js';
 export type { BookingClientOptions, FhirResponse, RequestHeaders } from './client.js';
 export { FhirError } from './fhir-error.js';
 export {
   BookingDesk,
+  VIDEO_NOW,
   type BookingDeskOptions,
   type BookingDeskState,
   type DeskAction,
@@ -19,6 +20,9 @@ export {
 export { readEventStream, type ServerEvent } from './events.js';
 export {
   validateDetails,
+  validateVideoNow,
+  VIDEO_NOW_FIELDS,
+  type VideoNowField,
   stripBidi,
   BIDI_CONTROLS,
   BIDI_MARKS,

@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { stripBidi, validateDetails } from './patient.js';
+import { stripBidi, validateDetails, validateVideoNow } from './patient.js';
 
 const good = {
   given: 'Ada',
@@ -71,5 +71,46 @@ describe('booking: validateDetails', () => {
   it('stripBidi removes controls and marks from text stored before they were refused', () => {
     expect(stripBidi('\u202Ekcalb\u202C Smith\u200F\u061C\u2066x\u2069')).to.equal('kcalb Smithx');
     expect(stripBidi('Zoë O’Brien-سارا')).to.equal('Zoë O’Brien-سارا');
+  });
+});
+
+describe('booking: validateVideoNow', () => {
+  const now = {
+    schedule: 'Schedule/1',
+    minutes: 15,
+    given: 'Ada',
+    family: 'Lovelace',
+    birthDate: '1985-12-10',
+    email: 'ada@example.org',
+    phone: '',
+    contactPreference: 'email',
+  };
+
+  it('passes a patient without a mobile when the link goes by e-mail', () => {
+    expect(validateVideoNow(now, '2026-01-01')).to.deep.equal({});
+  });
+
+  it('needs a mobile for a text message, and refuses one that is not a number', () => {
+    expect(validateVideoNow({ ...now, contactPreference: 'both' }, '2026-01-01')).to.deep.equal({ phone: 'required' });
+    expect(validateVideoNow({ ...now, phone: '12' }, '2026-01-01')).to.deep.equal({ phone: 'invalid' });
+  });
+
+  it('uses the booking rules for the patient, and the server’s for the length, in form order', () => {
+    expect(
+      validateVideoNow(
+        { ...now, schedule: '', minutes: 200, email: 'ada', birthDate: '2027-01-01', contactPreference: 'fax' },
+        '2026-01-01',
+      ),
+    ).to.deep.equal({
+      schedule: 'required',
+      minutes: 'invalid',
+      birthDate: 'future',
+      email: 'invalid',
+      contactPreference: 'invalid',
+    });
+    expect(Object.keys(validateVideoNow({ ...now, email: '', given: '' }, '2026-01-01'))).to.deep.equal([
+      'given',
+      'email',
+    ]);
   });
 });

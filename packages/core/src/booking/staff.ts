@@ -3,9 +3,62 @@
  * `Authorization: Bearer <staff key>` (vendor backends) or `credentials: 'include'` with a staff
  * session cookie.
  */
-import type { Appointment, Bundle, Patient, Schedule, Slot } from 'fhir/r4.js';
-import { BookingClient, nextLink, toBookableSlot, toBooking } from './client.js';
-import { CANCELATION_REASON_SYSTEM, type AppointmentQuery, type BookableSlot, type Booking } from './types.js';
+import type { Appointment, Bundle, OperationOutcome, Patient, Schedule, Slot } from 'fhir/r4.js';
+import { BookingClient, channelsOf, nextLink, toBookableSlot, toBooking } from './client.js';
+import { FhirError } from './fhir-error.js';
+import { validateVideoNow, type DetailsProblem, type VideoNowField } from './patient.js';
+import {
+  CANCELATION_REASON_SYSTEM,
+  CONTACT_PREFERENCE_URL,
+  type AppointmentQuery,
+  type BookableSlot,
+  type Booking,
+  type LinkSentTo,
+  type PractitionerRef,
+  type VideoNowRequest,
+  type VideoNowResult,
+} from './types.js';
+
+/** Where each field of a video-now request lands on the wire: the `expression` of its issue. */
+const VIDEO_NOW_EXPRESSIONS: Record<VideoNowField, string> = {
+  schedule: 'schedule',
+  minutes: 'minutes',
+  given: 'Patient.name.given',
+  family: 'Patient.name.family',
+  birthDate: 'Patient.birthDate',
+  email: 'Patient.telecom',
+  phone: 'Patient.telecom',
+  contactPreference: 'Patient.extension',
+};
+
+/**
+ * A request refused before it was sent: a `FhirError` of status 400 whose `OperationOutcome` has
+ * an issue for each field (`expression`), as the server would answer; `problems` by field for a form.
+ */
+export class DetailsError extends FhirError {
+  constructor(readonly problems: Partial<Record<VideoNowField, DetailsProblem>>) {
+    const outcome: OperationOutcome = {
+      resourceType: 'OperationOutcome',
+      issue: Object.entries(problems).map(([field, problem]) => ({
+        severity: 'error',
+        code: problem === 'required' ? 'required' : 'value',
+        diagnostics: `${field}: ${problem}`,
+        expression: [VIDEO_NOW_EXPRESSIONS[field as VideoNowField]],
+      })),
+    };
+    super(400, outcome, `Check the details: ${Object.keys(problems).join(', ')}`);
+    this.name = 'DetailsError';
+  }
+}
+
+/** A clinician's diary (a Schedule), as a list to choose from shows it. */
+export interface Diary {
+  /** `Schedule/{id}`. */
+  reference: string;
+  /** The clinician (or the diary's name). */
+  display: string;
+  practitioner: PractitionerRef | undefined;
+}
 
 const iso = (value: Date | string) => (value instanceof Date ? value.toISOString() : value);
 const ref = (type: string, value: string) => (value.includes('/') ? value : `${type}/${value}`);
@@ -20,6 +73,65 @@ export class StaffClient extends BookingClient {
     const path = new URL(`../api/consultations/${encodeURIComponent(id)}/invitations`, `${this.baseUrl}/`);
     const { resource } = await this.request<{ url: string; opensAt: string }>('POST', path.href);
     return resource;
+  }
+
+  /**
+   * Starts a video consultation now, without a published slot (ConsultKit servers,
+   * `POST /api/consultations/ad-hoc`): an appointment `booked` from now in the clinician's diary,
+   * and the join link sent to the patient at once, by e-mail and/or text message as
+   * `contactPreference` says. The details are checked first with the booking form's rules
+   * (`validateVideoNow`); what fails rejects with a `DetailsError` and nothing is sent. The server's
+   * refusals reject with a `FhirError` carrying its `OperationOutcome`.
+   */
+  async startVideoNow({ schedule, minutes, patient }: VideoNowRequest): Promise<VideoNowResult> {
+    const problems = validateVideoNow({ schedule, minutes, ...patient });
+    if (Object.keys(problems).length) throw new DetailsError(problems);
+    const phone = patient.phone?.trim();
+    const body = {
+      schedule: ref('Schedule', schedule.trim()),
+      minutes,
+      patient: {
+        resourceType: 'Patient',
+        name: [{ given: [patient.given.trim()], family: patient.family.trim() }],
+        birthDate: patient.birthDate.trim(),
+        telecom: [
+          { system: 'email', value: patient.email.trim() },
+          ...(phone ? [{ system: 'sms', value: phone }] : []),
+        ],
+        extension: [{ url: CONTACT_PREFERENCE_URL, valueCode: patient.contactPreference }],
+      },
+    };
+    const path = new URL('../api/consultations/ad-hoc', `${this.baseUrl}/`);
+    // Plain JSON: the body is not a FHIR resource.
+    const { resource } = await this.request<{ id: string; linkSentTo: LinkSentTo }>('POST', path.href, {
+      body,
+      headers: { 'content-type': 'application/json' },
+    });
+    const booking = await this.getBooking(resource.id);
+    return { booking, linkSentTo: resource.linkSentTo };
+  }
+
+  /** The clinicians' diaries (Schedules) that offer video, by name: where `startVideoNow` can book. */
+  async videoDiaries(): Promise<Diary[]> {
+    const diaries: Diary[] = [];
+    let next: string | undefined = 'Schedule?_count=100';
+    for (let page = 0; next && page < 20; page++) {
+      const bundle: Bundle = (await this.request<Bundle>('GET', next)).resource;
+      for (const { resource } of bundle.entry ?? []) {
+        if (resource?.resourceType !== 'Schedule') continue;
+        const reference = `Schedule/${resource.id}`;
+        this.schedules.set(reference, resource);
+        if (!channelsOf(resource.extension).includes('Video')) continue;
+        const actor = resource.actor.find((a) => a.reference?.startsWith('Practitioner/')) ?? resource.actor[0];
+        diaries.push({
+          reference,
+          display: actor?.display || resource.comment || reference,
+          practitioner: actor?.reference ? { reference: actor.reference, display: actor.display ?? '' } : undefined,
+        });
+      }
+      next = nextLink(bundle, this.baseUrl);
+    }
+    return diaries.sort((a, b) => a.display.localeCompare(b.display));
   }
 
   /** One slot, with its schedule resolved. */

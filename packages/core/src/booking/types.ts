@@ -7,12 +7,15 @@ import type { Appointment, Patient, Slot } from 'fhir/r4.js';
 export {
   BOOKING_REFERENCE_SYSTEM,
   CANCELATION_REASON_SYSTEM,
+  CONTACT_PREFERENCE_URL,
+  CONTACT_PREFERENCES,
   DELIVERY_CHANNEL_URL,
   DELIVERY_CHANNELS,
   IDEMPOTENCY_SYSTEM,
+  type ContactPreference,
   type DeliveryChannel,
 } from '../contract/fhir.js';
-import type { DeliveryChannel } from '../contract/fhir.js';
+import type { ContactPreference, DeliveryChannel } from '../contract/fhir.js';
 
 /** A reference to a clinician with the name to show. */
 export interface PractitionerRef {
@@ -67,6 +70,36 @@ export interface PatientDetails {
   birthDate: string;
   email: string;
   phone: string;
+}
+
+/** Who a video consultation started now is for: as `PatientDetails`, the mobile optional. */
+export interface VideoNowPatient extends Omit<PatientDetails, 'phone'> {
+  /** A mobile number; needed when `contactPreference` is `sms` or `both`. */
+  phone?: string | undefined;
+  /** How the join link is sent: `email`, `sms` (text message) or `both`. */
+  contactPreference: ContactPreference;
+}
+
+/** A video consultation starting now, without a published slot (`StaffClient.startVideoNow`). */
+export interface VideoNowRequest {
+  /** The clinician's diary: `Schedule/{id}` or the id. It must offer video. */
+  schedule: string;
+  /** Its length in minutes (5 to 120; the desk offers 10, 15 and 20). */
+  minutes: number;
+  patient: VideoNowPatient;
+}
+
+/** Where the join link of a video consultation went. */
+export interface LinkSentTo {
+  email: string;
+  /** The mobile number texted, or `null` when no text message was sent. */
+  sms: string | null;
+}
+
+/** A started video consultation: the appointment, booked now, and where its link went. */
+export interface VideoNowResult {
+  booking: Booking;
+  linkSentTo: LinkSentTo;
 }
 
 /** A booking request from the patient path. */

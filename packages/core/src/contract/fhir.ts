@@ -3,6 +3,9 @@
 /** UK Core DeliveryChannel extension: how the consultation happens. */
 /** The patient's contact preference on a booking (valueCode email, sms or both): docs/notifications.md. */
 export const CONTACT_PREFERENCE_URL = 'https://consultkit.dev/fhir/StructureDefinition/contact-preference';
+/** How the patient wants to hear from the practice: the `valueCode`s of `CONTACT_PREFERENCE_URL`. */
+export const CONTACT_PREFERENCES = ['email', 'sms', 'both'] as const;
+export type ContactPreference = (typeof CONTACT_PREFERENCES)[number];
 export const DELIVERY_CHANNEL_URL = 'https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-DeliveryChannel';
 /** Identifier system of the booking reference, the patient's key to their booking. */
 export const BOOKING_REFERENCE_SYSTEM = 'urn:consultkit:booking-reference';

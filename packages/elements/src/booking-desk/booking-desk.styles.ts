@@ -54,7 +54,53 @@ export const bookingDeskStyles = css`
     flex-wrap: wrap;
     gap: var(--ck-space-s, 0.5rem);
   }
+  [part~='video-now'] {
+    margin-block: var(--ck-space-m, 1rem);
+  }
+  [part~='video-now-form'] {
+    display: grid;
+    gap: var(--ck-space-m, 1rem);
+    max-inline-size: 32rem;
+    margin-block-start: var(--ck-space-m, 1rem);
+    padding: var(--ck-space-m, 1rem);
+    background: var(--ck-desk-card, var(--ck-color-surface, #fff));
+    border: 1px solid var(--ck-color-border, #4c4c52);
+    border-inline-start: 6px solid var(--_accent);
+    border-radius: var(--ck-radius, 0.5rem);
+  }
+  [part~='video-now-form'] h3 {
+    margin: 0;
+    color: var(--_accent);
+  }
+  [part~='field'] {
+    display: grid;
+    gap: var(--ck-space-xs, 0.25rem);
+  }
+  [part~='field'] p {
+    margin: 0;
+  }
+  [part~='field-error'],
+  [part~='error-summary'] a {
+    color: var(--_error);
+    font-weight: 700;
+  }
+  [part~='error-summary'] {
+    border: 4px solid var(--_error);
+    padding: var(--ck-space-m, 1rem);
+  }
+  [part~='error-summary'] h4 {
+    margin-block: 0 var(--ck-space-s, 0.5rem);
+  }
+  [part~='error-summary'] ul {
+    gap: var(--ck-space-xs, 0.25rem);
+  }
+  input[aria-invalid='true'],
+  select[aria-invalid='true'] {
+    border-color: var(--_error);
+    border-inline-start-width: 6px;
+  }
   [part~='confirm'],
+  [part~='video-now-submit'],
   [part~='draft'] button[type='submit'] {
     background: var(--_accent);
     border-color: var(--_accent);
@@ -74,6 +120,7 @@ export const bookingDeskStyles = css`
   label {
     font-weight: 600;
   }
+  input,
   select,
   textarea {
     font: inherit;
@@ -82,6 +129,7 @@ export const bookingDeskStyles = css`
     border: 2px solid var(--ck-color-border, #4c4c52);
     border-radius: var(--ck-radius, 0.5rem);
   }
+  input:focus-visible,
   select:focus-visible,
   textarea:focus-visible,
   [tabindex='-1']:focus-visible {

@@ -273,4 +273,110 @@ describe('<booking-desk>', () => {
     );
     await expect(el).to.be.accessible();
   });
+
+  it('starts a video consultation now: opened by keyboard, a missing field shown and announced, then started', async () => {
+    const el = await desk();
+    await live(el);
+    await expect(el).to.be.accessible();
+
+    // Opened by keyboard; focus moves into the form, and the clinicians offering video are listed.
+    const toggle = part(el, 'video-now-toggle')!;
+    expect(toggle.getAttribute('aria-expanded')).to.equal('false');
+    toggle.focus();
+    await sendKeys({ press: 'Enter' });
+    await el.updateComplete;
+    expect(toggle.getAttribute('aria-expanded')).to.equal('true');
+    const form = part(el, 'video-now-form')!;
+    const field = <T extends HTMLElement = HTMLInputElement>(name: string) => form.querySelector<T>(`#vn-${name}`)!;
+    expect(focused(el)).to.equal(field('schedule'));
+    await until(() => field<HTMLSelectElement>('schedule').options[0]!.value.startsWith('Schedule/'), 'the diaries');
+    await expect(el).to.be.accessible();
+
+    let sent = 0;
+    const client = el.desk!.client;
+    const start = client.startVideoNow.bind(client);
+    client.startVideoNow = (request) => {
+      sent++;
+      return start(request);
+    };
+    const family = `Now${Date.now().toString(36)}`;
+    const email = `${family.toLowerCase()}@example.org`;
+    field('given').focus();
+    await sendKeys({ type: 'Walk' });
+    field('family').value = family;
+    field('birthDate').value = '1970-05-06';
+
+    // The e-mail address is missing: shown by the field and in an alert, focus on it, nothing sent.
+    part(el, 'video-now-submit')!.click();
+    await el.updateComplete;
+    const summary = part(el, 'error-summary')!;
+    expect(summary.getAttribute('role')).to.equal('alert');
+    expect(summary.textContent).to.contain("Enter the patient's email address");
+    expect(focused(el)).to.equal(summary);
+    expect(field('email').getAttribute('aria-invalid')).to.equal('true');
+    expect(form.querySelector('#vn-email-error')!.textContent).to.contain("Enter the patient's email address");
+    expect(sent).to.equal(0);
+    await expect(el).to.be.accessible();
+
+    field('email').value = email;
+    field<HTMLSelectElement>('minutes').value = '10';
+    const starting = oneEvent(el, 'ck-video-started');
+    part(el, 'video-now-submit')!.click();
+    await el.updateComplete;
+    // Busy while it works: the button says so and does not send twice.
+    expect(part(el, 'video-now-submit')!.getAttribute('aria-disabled')).to.equal('true');
+    expect(part(el, 'video-now-submit')!.textContent).to.contain('Starting');
+    part(el, 'video-now-submit')!.click();
+    const started = await starting;
+    expect(sent).to.equal(1);
+    expect(started.detail.booking.status).to.equal('booked');
+    expect(started.detail.linkSentTo).to.deep.equal({ email, sms: null });
+    expect(Date.parse(started.detail.booking.end!) - Date.parse(started.detail.booking.start!)).to.equal(600_000);
+    await el.updateComplete;
+    expect(part(el, 'status')!.textContent).to.contain(`the link was sent to ${email}`);
+    expect(part(el, 'status')!.getAttribute('role')).to.equal('status');
+    expect(part(el, 'video-now-form')).to.equal(null);
+    expect(focused(el)).to.equal(part(el, 'video-now-toggle'));
+    await until(() => inSection(el, 'upcoming', `Walk ${family}`), 'the new appointment in the list');
+    await expect(el).to.be.accessible();
+
+    // Opened again, it is empty; Close puts focus back on the button.
+    part(el, 'video-now-toggle')!.click();
+    await el.updateComplete;
+    expect(part(el, 'video-now-form')!.querySelector<HTMLInputElement>('#vn-email')!.value).to.equal('');
+    expect(part(el, 'error-summary')).to.equal(null);
+    [...part(el, 'video-now-form')!.querySelectorAll('button')].find((b) => b.textContent!.trim() === 'Close')!.click();
+    await el.updateComplete;
+    expect(part(el, 'video-now-form')).to.equal(null);
+    expect(focused(el)).to.equal(part(el, 'video-now-toggle'));
+  });
+
+  it("shows the server's refusal of a video consultation in the form, announced, and keeps what was typed", async () => {
+    const el = await desk();
+    await live(el);
+    part(el, 'video-now-toggle')!.click();
+    await el.updateComplete;
+    const form = part(el, 'video-now-form')!;
+    const field = <T extends HTMLElement = HTMLInputElement>(name: string) => form.querySelector<T>(`#vn-${name}`)!;
+    await until(() => field<HTMLSelectElement>('schedule').options[0]!.value.startsWith('Schedule/'), 'the diaries');
+    // A diary gone since the list was loaded: the server refuses it.
+    field<HTMLSelectElement>('schedule').append(new Option('Dr Gone', 'Schedule/987654'));
+    field<HTMLSelectElement>('schedule').value = 'Schedule/987654';
+    field('given').value = 'Walk';
+    field('family').value = 'Refused';
+    field('birthDate').value = '1970-05-06';
+    field('email').value = 'refused@example.org';
+    setTimeout(() => part(el, 'video-now-submit')!.click());
+    const failed = await oneEvent(el, 'ck-desk-action-failed');
+    expect(failed.detail.action).to.equal('video-now');
+    await el.updateComplete;
+    const summary = part(el, 'error-summary')!;
+    expect(summary.getAttribute('role')).to.equal('alert');
+    expect(summary.textContent).to.contain('Could not start the video consultation.');
+    expect(summary.textContent).to.match(/schedule/i);
+    expect(focused(el)).to.equal(summary);
+    expect(field('email').value).to.equal('refused@example.org');
+    expect(part(el, 'error')).to.equal(null);
+    await expect(el).to.be.accessible();
+  });
 });

@@ -5,17 +5,23 @@ import {
   BookingDesk as Desk,
   DEFAULT_TIME_ZONE,
   StaffClient,
+  VIDEO_NOW,
   formatDate,
   formatTime,
   groupByPractitioner,
   localDate,
   stripBidi,
+  validateVideoNow,
   type BookableSlot,
   type Booking,
   type BookingDeskState,
   type DeliveryChannel,
   type DeskAction,
   type DeskActionResult,
+  type DetailsProblem,
+  type Diary,
+  type VideoNowField,
+  type VideoNowRequest,
 } from '@consultkit/core/booking';
 import { ConsultKitElement } from '../internal/consultkit-element.js';
 import { langOf } from '../internal/lang.js';
@@ -34,10 +40,14 @@ interface Draft {
   slot: string;
 }
 
+/** The lengths a video consultation started now can have, in minutes. */
+const VIDEO_NOW_MINUTES = [10, 15, 20] as const;
+
 /**
  * The reception's view of bookings, for a GP system vendor's console: requests to confirm or
  * decline (with a reason), and today's and upcoming appointments by clinician, to cancel or move
- * to another free time of the same clinician. Stays current without a reload (the server's event
+ * to another free time of the same clinician; and a video consultation started now for a patient
+ * without a booked time ("Start a video consultation now"), its link sent at once. Stays current without a reload (the server's event
  * stream, or polling every 30 s when that fails). A thin view over core's `BookingDesk`.
  *
  * Staff credentials: a cookie session on the server (sent with `credentials: 'include'`), or the
@@ -51,6 +61,7 @@ interface Draft {
  * @fires ck-appointment-rescheduled - An appointment moved to another time. `detail: { booking, previous }`
  * @fires ck-appointment-no-show - The patient did not come. `detail: { booking }`
  * @fires ck-join-link-sent - The patient of a video appointment was sent a fresh join link. `detail: { booking }`
+ * @fires ck-video-started - A video consultation was started now and its link sent. `detail: { booking, linkSentTo }`
  * @fires ck-desk-action-failed - An action failed (also shown and announced). `detail: { action, id, error }`
  *
  * @csspart live - The line saying how the desk stays current.
@@ -78,6 +89,13 @@ interface Draft {
  * @csspart draft - The form to give a reason or choose a new time.
  * @csspart draft-heading - What that form does.
  * @csspart empty - The line shown when a list is empty.
+ * @csspart video-now - The "video now" area: its button and form.
+ * @csspart video-now-toggle - The button that shows and hides the form to start a video consultation now.
+ * @csspart video-now-form - The form: clinician, length and the patient's details.
+ * @csspart error-summary - The form's problems (or why the server refused), a live alert.
+ * @csspart field - A label, its error and its input.
+ * @csspart field-error - What is wrong with a field.
+ * @csspart video-now-submit - The button that starts the consultation.
  *
  * @cssproperty --ck-desk-accent - Colour of buttons and headings. Default `--ck-color-primary`.
  * @cssproperty --ck-desk-error - Colour of errors. Default `--ck-color-danger`.
@@ -117,6 +135,22 @@ export class BookingDesk extends ConsultKitElement {
 
   @state()
   private _draft: Draft | undefined;
+
+  /** The "video now" form is shown. */
+  @state()
+  private _videoOpen = false;
+
+  /** The diaries offering video, once loaded (`null`: they could not be). */
+  @state()
+  private _diaries: Diary[] | null | undefined;
+
+  /** Why the server refused the last "video now" (shown in the form until it is sent again or closed). */
+  @state()
+  private _videoFailure: DeskActionResult | undefined;
+
+  /** What is wrong with the form's fields. */
+  @state()
+  private _videoProblems: Partial<Record<VideoNowField, DetailsProblem>> = {};
 
   readonly #state = new StoreController<BookingDeskState>(this, (value, previous) => this.#changed(value, previous));
   #focus = '';
@@ -165,10 +199,19 @@ export class BookingDesk extends ConsultKitElement {
     if (!result || result === previous?.lastAction) return;
     if (!result.ok) {
       this.emit('ck-desk-action-failed', { action: result.action, id: result.id, error: result.error! });
-      this.#focus = '[part~=error]';
+      if (result.action === 'video-now') this._videoFailure = result;
+      this.#focus = result.action === 'video-now' ? '[part~=error-summary]' : '[part~=error]';
       return;
     }
     const booking = result.booking!;
+    if (result.action === 'video-now') {
+      this.emit('ck-video-started', { booking, linkSentTo: result.linkSentTo! });
+      this._videoOpen = false;
+      this._videoProblems = {};
+      this._videoFailure = undefined;
+      this.#focus = '[part~=video-now-toggle]';
+      return;
+    }
     const reason = this._draft?.id === result.id ? this._draft.reason.trim() || undefined : undefined;
     if (this._draft?.id === result.id) this._draft = undefined;
     if (result.action === 'confirm') this.emit('ck-appointment-confirmed', { booking });
@@ -246,8 +289,252 @@ export class BookingDesk extends ConsultKitElement {
         msg(str`A new video link was sent to ${who} for ${when}.`),
         msg(str`Could not send a new video link to ${who}.`),
       ],
+      'video-now': [this.#startedText(result), msg('Could not start the video consultation.')],
     };
     return texts[result.action][result.ok ? 0 : 1];
+  }
+
+  #startedText(result: DeskActionResult): string {
+    const who = result.booking ? this.#patient(result.booking) : '';
+    const email = stripBidi(result.linkSentTo?.email ?? '');
+    const sms = stripBidi(result.linkSentTo?.sms ?? '');
+    return sms
+      ? msg(str`Video consultation started for ${who}: the link was sent to ${email} and by text to ${sms}.`)
+      : msg(str`Video consultation started for ${who}: the link was sent to ${email}.`);
+  }
+
+  #videoProblem(field: VideoNowField): string {
+    const problem = this._videoProblems[field];
+    const invalid = problem !== 'required';
+    switch (field) {
+      case 'schedule':
+        return msg('Choose the clinician');
+      case 'minutes':
+        return msg('Choose how long the consultation is');
+      case 'given':
+        return invalid
+          ? msg('Enter the first name without hidden text-direction characters')
+          : msg("Enter the patient's first name");
+      case 'family':
+        return invalid
+          ? msg('Enter the last name without hidden text-direction characters')
+          : msg("Enter the patient's last name");
+      case 'birthDate':
+        return problem === 'future'
+          ? msg('Date of birth must be in the past')
+          : invalid
+            ? msg('Date of birth must be a real date')
+            : msg("Enter the patient's date of birth");
+      case 'email':
+        return invalid ? msg('Enter an email address like name@example.com') : msg("Enter the patient's email address");
+      case 'phone':
+        return invalid
+          ? msg('Enter a mobile number, like 07700 900 982')
+          : msg('Enter a mobile number to send the link by text');
+      default:
+        return msg('Choose how to send the link');
+    }
+  }
+
+  async #toggleVideoNow(): Promise<void> {
+    this._videoOpen = !this._videoOpen;
+    this._videoProblems = {};
+    this._videoFailure = undefined;
+    if (!this._videoOpen) {
+      this.#focus = '[part~=video-now-toggle]';
+      return;
+    }
+    this.#focus = '#vn-schedule';
+    if (this._diaries) return;
+    this._diaries = undefined;
+    try {
+      const diaries = await this.desk!.client.videoDiaries();
+      this._diaries = diaries;
+    } catch {
+      this._diaries = null;
+    }
+  }
+
+  async #submitVideoNow(event: SubmitEvent): Promise<void> {
+    event.preventDefault();
+    const desk = this.desk;
+    if (!desk || desk.state.get().busy.includes(VIDEO_NOW)) return;
+    const data = new FormData(event.target as HTMLFormElement);
+    const text = (name: VideoNowField) => String(data.get(name) ?? '').trim();
+    const fields = Object.fromEntries(
+      (['schedule', 'minutes', 'given', 'family', 'birthDate', 'email', 'phone', 'contactPreference'] as const).map(
+        (f) => [f, text(f)],
+      ),
+    ) as Record<VideoNowField, string>;
+    this._videoFailure = undefined;
+    this._videoProblems = validateVideoNow(fields, localDate(Date.now(), this.timeZone));
+    if (Object.keys(this._videoProblems).length) {
+      this.#focus = '[part~=error-summary]';
+      return;
+    }
+    const request: VideoNowRequest = {
+      schedule: fields.schedule,
+      minutes: Number(fields.minutes),
+      patient: {
+        given: fields.given,
+        family: fields.family,
+        birthDate: fields.birthDate,
+        email: fields.email,
+        phone: fields.phone || undefined,
+        contactPreference: fields.contactPreference as VideoNowRequest['patient']['contactPreference'],
+      },
+    };
+    await desk.startVideoNow(request);
+  }
+
+  #videoField(
+    field: VideoNowField,
+    label: string,
+    type: 'text' | 'date' | 'email' | 'tel',
+    required = true,
+  ): TemplateResult {
+    const problem = this._videoProblems[field];
+    return html`
+      <div part="field">
+        <label for="vn-${field}">${label}</label>
+        ${
+          problem
+            ? html`<p part="field-error" id="vn-${field}-error">
+                <span class="visually-hidden">${msg('Error:')}</span> ${this.#videoProblem(field)}
+              </p>`
+            : nothing
+        }
+        <input
+          id="vn-${field}"
+          name=${field}
+          type=${type}
+          autocomplete="off"
+          ?required=${required}
+          max=${type === 'date' ? localDate(Date.now(), this.timeZone) : ''}
+          aria-invalid=${problem ? 'true' : 'false'}
+          aria-describedby=${problem ? `vn-${field}-error` : nothing}
+        />
+      </div>
+    `;
+  }
+
+  #videoSelect(field: VideoNowField, label: string, options: TemplateResult[]): TemplateResult {
+    const problem = this._videoProblems[field];
+    return html`
+      <div part="field">
+        <label for="vn-${field}">${label}</label>
+        ${
+          problem
+            ? html`<p part="field-error" id="vn-${field}-error">
+                <span class="visually-hidden">${msg('Error:')}</span> ${this.#videoProblem(field)}
+              </p>`
+            : nothing
+        }
+        <select
+          id="vn-${field}"
+          name=${field}
+          required
+          aria-invalid=${problem ? 'true' : 'false'}
+          aria-describedby=${problem ? `vn-${field}-error` : nothing}
+        >
+          ${options}
+        </select>
+      </div>
+    `;
+  }
+
+  #renderVideoNow(value: BookingDeskState): TemplateResult {
+    const busy = value.busy.includes(VIDEO_NOW);
+    const failed = this._videoFailure;
+    const problems = Object.keys(this._videoProblems) as VideoNowField[];
+    const diaries = this._diaries;
+    return html`
+      <div part="video-now">
+        <button
+          part="video-now-toggle"
+          type="button"
+          aria-expanded=${this._videoOpen ? 'true' : 'false'}
+          aria-controls="video-now-form"
+          @click=${this.#toggleVideoNow}
+        >
+          ${msg('Start a video consultation now')}
+        </button>
+        ${
+          this._videoOpen
+            ? html`<form
+                part="video-now-form"
+                id="video-now-form"
+                aria-labelledby="video-now-heading"
+                novalidate
+                @submit=${this.#submitVideoNow}
+              >
+                <h3 id="video-now-heading">${msg('Start a video consultation now')}</h3>
+                <p>
+                  ${msg("The patient is sent the link at once. The appointment starts now, in the clinician's diary.")}
+                </p>
+                ${
+                  problems.length || failed
+                    ? html`<div part="error-summary" role="alert" tabindex="-1" aria-labelledby="video-now-problem">
+                        <h4 id="video-now-problem">${msg('There is a problem')}</h4>
+                        ${
+                          failed
+                            ? html`<p>${this.#actionText(failed)} ${failed.error?.message}</p>`
+                            : html`<ul>
+                                ${problems.map(
+                                  (field) =>
+                                    html`<li>
+                                      <a
+                                        href="#vn-${field}"
+                                        @click=${(event: Event) => {
+                                          event.preventDefault();
+                                          this.renderRoot.querySelector<HTMLElement>(`#vn-${field}`)?.focus();
+                                        }}
+                                        >${this.#videoProblem(field)}</a
+                                      >
+                                    </li>`,
+                                )}
+                              </ul>`
+                        }
+                      </div>`
+                    : nothing
+                }
+                ${this.#videoSelect(
+                  'schedule',
+                  msg('Clinician'),
+                  diaries === undefined
+                    ? [html`<option value="">${msg('Loading clinicians…')}</option>`]
+                    : diaries === null
+                      ? [html`<option value="">${msg('The clinicians could not be loaded')}</option>`]
+                      : diaries.map((d) => html`<option value=${d.reference}>${stripBidi(d.display)}</option>`),
+                )}
+                ${this.#videoSelect(
+                  'minutes',
+                  msg('Length'),
+                  VIDEO_NOW_MINUTES.map(
+                    (m) => html`<option value=${m} ?selected=${m === 15}>${msg(str`${m} minutes`)}</option>`,
+                  ),
+                )}
+                ${this.#videoField('given', msg('First name'), 'text')}
+                ${this.#videoField('family', msg('Last name'), 'text')}
+                ${this.#videoField('birthDate', msg('Date of birth'), 'date')}
+                ${this.#videoField('email', msg('Email address'), 'email')}
+                ${this.#videoField('phone', msg('Mobile number (optional)'), 'tel', false)}
+                ${this.#videoSelect('contactPreference', msg('Send the link by'), [
+                  html`<option value="email">${msg('Email')}</option>`,
+                  html`<option value="sms">${msg('Text message')}</option>`,
+                  html`<option value="both">${msg('Email and text message')}</option>`,
+                ])}
+                <div part="actions">
+                  <button part="video-now-submit" type="submit" aria-disabled=${busy ? 'true' : 'false'}>
+                    ${busy ? msg('Starting…') : msg('Start video now')}
+                  </button>
+                  <button type="button" @click=${this.#toggleVideoNow}>${msg('Close')}</button>
+                </div>
+              </form>`
+            : nothing
+        }
+      </div>
+    `;
   }
 
   async #open(booking: Booking, action: Draft['action']): Promise<void> {
@@ -444,11 +731,12 @@ export class BookingDesk extends ConsultKitElement {
                 ${msg('Sorry, the bookings could not be loaded.')} ${value.error.message}
                 <button part="retry" @click=${() => this.desk?.refresh()}>${msg('Try again')}</button>
               </p>`
-            : last && !last.ok
+            : last && !last.ok && last.action !== 'video-now'
               ? html`<p part="error" tabindex="-1">${this.#actionText(last)} ${last.error?.message}</p>`
               : nothing
         }
       </div>
+      ${this.#renderVideoNow(value)}
       <section part="pending" aria-labelledby="pending-heading">
         <h3 part="heading" id="pending-heading" tabindex="-1">${msg('Requests to confirm')}</h3>
         ${

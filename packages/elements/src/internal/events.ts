@@ -1,5 +1,5 @@
 import type { ConsultationStatus, EndReason } from '@consultkit/core';
-import type { BookableSlot, Booking, DeskAction, FhirError } from '@consultkit/core/booking';
+import type { BookableSlot, Booking, DeskAction, FhirError, LinkSentTo } from '@consultkit/core/booking';
 
 /**
  * Every event ConsultKit elements fire: `ck-` prefixed, `bubbles` and `composed`, so a host can
@@ -38,6 +38,8 @@ export interface CkEventMap {
   'ck-appointment-rescheduled': CustomEvent<{ booking: Booking; previous: Booking | undefined }>;
   /** `<booking-desk>`: the patient of a video appointment was sent a fresh join link. */
   'ck-join-link-sent': CustomEvent<{ booking: Booking }>;
+  /** `<booking-desk>`: a video consultation was started now; `linkSentTo` says where its link went. */
+  'ck-video-started': CustomEvent<{ booking: Booking; linkSentTo: LinkSentTo }>;
   /** `<booking-desk>`: the patient did not come. */
   'ck-appointment-no-show': CustomEvent<{ booking: Booking }>;
   /** `<booking-desk>`: an action failed (the message is also shown and announced). */
