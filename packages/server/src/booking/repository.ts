@@ -13,7 +13,7 @@ export type SlotStatus = (typeof SLOT_STATUSES)[number];
 export const APPOINTMENT_STATUSES = ['pending', 'booked', 'arrived', 'fulfilled', 'cancelled', 'noshow'] as const;
 export type AppointmentStatus = (typeof APPOINTMENT_STATUSES)[number];
 
-import type { CancelationReason, DeliveryChannel } from '@consultkit/core/contract';
+import type { CancelationReason, ContactPreference, DeliveryChannel } from '@consultkit/core/contract';
 
 export {
   CANCELATION_REASONS,
@@ -74,7 +74,8 @@ export interface PatientDetails {
   contactPreference?: ContactPreference;
 }
 
-export type ContactPreference = 'email' | 'sms' | 'both';
+/** How the patient wants to hear from the practice: the contract's rule. */
+export type { ContactPreference };
 
 export interface PatientRow {
   id: number;

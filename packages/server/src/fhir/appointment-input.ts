@@ -22,6 +22,7 @@ import {
   BOOKING_REFERENCE_SYSTEM,
   CANCELATION_REASON_SYSTEM,
   CONTACT_PREFERENCE_URL,
+  CONTACT_PREFERENCES,
   DELIVERY_CHANNEL_URL,
   IDEMPOTENCY_KEY,
   IDEMPOTENCY_SYSTEM,
@@ -295,9 +296,9 @@ function contactPreferenceOf(patient: Json, phone: string | undefined): ContactP
   if (found.length > 1) throw badValue(`Patient.extension: the contact preference is given ${found.length} times`);
   const { item, i } = found[0]!;
   const code = item['valueCode'];
-  if (code !== 'email' && code !== 'sms' && code !== 'both') {
+  if (!(CONTACT_PREFERENCES as readonly unknown[]).includes(code)) {
     throw badValue(
-      `Patient.extension[${i}].valueCode: the contact preference is one of email, sms, both; got ${JSON.stringify(code ?? null)}`,
+      `Patient.extension[${i}].valueCode: the contact preference is one of ${CONTACT_PREFERENCES.join(', ')}; got ${JSON.stringify(code ?? null)}`,
     );
   }
   if (code !== 'email' && phone === undefined) {
@@ -305,7 +306,7 @@ function contactPreferenceOf(patient: Json, phone: string | undefined): ContactP
       `Patient.extension[${i}].valueCode: "${code}" needs a mobile number in Patient.telecom (system "sms" or "phone")`,
     );
   }
-  return code;
+  return code as ContactPreference;
 }
 
 /**
