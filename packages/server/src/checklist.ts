@@ -72,6 +72,14 @@ export function deploymentChecklist(config: Config): Check[] {
       advice: 'unset CONSULTKIT_RATE_LIMITS=off (or give limits of your own)',
     },
     {
+      variable: 'CONSULTKIT_SMTP_URL',
+      item: 'messages reach patients (SMTP or GOV.UK Notify)',
+      ok: config.notify.smtpUrl !== undefined || config.notify.notifyApiKey !== undefined,
+      required: false,
+      advice:
+        'set CONSULTKIT_SMTP_URL, or CONSULTKIT_NOTIFY_API_KEY and its template ids: until then links and reminders stay in the outbox',
+    },
+    {
       variable: 'CONSULTKIT_TURN_URLS',
       item: 'a TURN server relays calls that cannot connect directly',
       ok: config.turnUrls.length > 0,

@@ -243,6 +243,7 @@ describe('configuration', () => {
     assert.deepEqual(
       failed.map((check) => [check.variable, check.required]),
       [
+        ['CONSULTKIT_SMTP_URL', false],
         ['CONSULTKIT_TURN_URLS', false],
         ['CONSULTKIT_CORS_ORIGINS', false],
         ['CONSULTKIT_TRUST_PROXY', false],
