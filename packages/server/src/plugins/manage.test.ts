@@ -225,6 +225,7 @@ describe('patients manage their booking', () => {
     const expired = await call('GET', '/api/manage/booking', { headers: bearer(mine.manage) });
     assert.equal(expired.status, 401);
     assert.match(diagnostics(expired) ?? '', /expired/);
+    assert.equal((expired.body as { issue: { code: string }[] }).issue[0]!.code, 'expired');
   });
 
   it('cancels: the slot is free again, the desk’s event stream and the practice are told', async () => {

@@ -113,7 +113,7 @@ export async function managePlugin(app: FastifyInstance, options: ManagePluginOp
       if (!(error instanceof ManageTokenError)) throw error;
       throw new HttpError(
         401,
-        'login',
+        error.problem === 'expired' ? 'expired' : 'login',
         error.problem === 'expired'
           ? 'This link has expired: the appointment is over'
           : 'This link is not valid: open the link from your e-mail again, or enter your booking reference and date of birth',
