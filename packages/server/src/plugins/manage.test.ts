@@ -11,7 +11,9 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import type { Appointment, Bundle, Slot } from 'fhir/r4.js';
 import { DEFAULT_SERVE, type ConsultKitServer } from '../app.js';
 import { redactUrl } from '../logging.js';
+import type { AppointmentRow } from '../booking/repository.js';
 import { ManageTokens } from '../manage/tokens.js';
+import { composeReminder } from '../notify/reminders.js';
 import {
   appointmentRequest,
   type BookingFixture,
@@ -43,11 +45,15 @@ interface Answer<T = Record<string, unknown>> {
 async function call<T = Record<string, unknown>>(
   method: string,
   path: string,
-  options: { body?: unknown; headers?: Record<string, string>; forwardedFor?: string } = {},
+  options: { body?: unknown; headers?: Record<string, string>; from?: string } = {},
 ): Promise<Answer<T>> {
   const response = await fetch(`${url}${path}`, {
     method,
-    headers: { ...(options.body === undefined ? {} : { 'content-type': 'application/json' }), ...options.headers },
+    headers: {
+      ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(options.from ? { 'x-forwarded-for': options.from } : {}),
+      ...options.headers,
+    },
     body: options.body === undefined ? undefined : JSON.stringify(options.body),
   });
   const text = await response.text();
@@ -122,6 +128,8 @@ describe('patients manage their booking', () => {
         CONSULTKIT_SEED_DEMO: 'false',
         CONSULTKIT_PRACTICE_EMAIL: PRACTICE,
         CONSULTKIT_RATE_LIMITS: 'lookup=3/900',
+        // Tests name their client address (X-Forwarded-For), to count per address and per reference apart.
+        CONSULTKIT_TRUST_PROXY: '127.0.0.1',
         LOG_LEVEL: 'trace',
       },
       { joinPage: DEFAULT_SERVE.joinPage },
@@ -186,6 +194,48 @@ describe('patients manage their booking', () => {
       (await call('POST', '/api/bookings/lookup', { body: { reference, birthDate: BIRTH_DATE } })).status,
       200,
     );
+  });
+
+  it('counts failed look-ups per reference (from many addresses) and per address (of many references)', async () => {
+    const { appointment } = await confirmed('2026-03-04');
+    const reference = referenceOf(appointment);
+    const lookup = (birthDate: string, from: string, ref = reference) =>
+      call('POST', '/api/bookings/lookup', { body: { reference: ref, birthDate }, from });
+    // A guesser spreading one reference's guesses over addresses: the reference's count stops them.
+    for (const n of [1, 2, 3]) assert.equal((await lookup(`1990-01-0${n}`, `198.51.100.${n}`)).status, 401);
+    assert.equal((await lookup('1990-01-04', '198.51.100.4')).status, 429);
+    assert.equal((await lookup(BIRTH_DATE, '198.51.100.5')).status, 429, 'the reference waits out its window');
+    // One address trying many references: the address's count stops it.
+    for (const n of [1, 2, 3]) {
+      assert.equal((await lookup(BIRTH_DATE, '203.0.113.9', `CK-2222-2222-222${n + 2}`)).status, 401);
+    }
+    assert.equal((await lookup(BIRTH_DATE, '203.0.113.9', 'CK-2222-2222-2229')).status, 429);
+    // A right answer is given back: a practice's own address is not used up by patients who find their booking.
+    const other = await confirmed('2026-03-04');
+    for (let i = 0; i < 5; i++) {
+      assert.equal((await lookup(BIRTH_DATE, '192.0.2.1', referenceOf(other.appointment))).status, 200);
+    }
+  });
+
+  it('e-mails the manage link in reminders too, and the SMS stays short', () => {
+    const row = {
+      id: 1,
+      channel: 'Video',
+      start_at: new Date('2026-03-10T09:00:00Z'),
+      end_at: new Date('2026-03-10T09:10:00Z'),
+      time_zone: 'Europe/London',
+      practitioner_name: { prefix: ['Dr'], given: ['Ada'], family: 'Test' },
+      service_display: 'GP appointment',
+      booking_reference: 'CK-7K4Q-M9XP-2HDT',
+      patient_details: {
+        name: [{ given: ['Grace'], family: 'Hopper' }],
+        email: 'g@example.org',
+        birthDate: BIRTH_DATE,
+      },
+    } as unknown as AppointmentRow;
+    const content = composeReminder(row, { joinLater: true, manageUrl: 'https://practice.example/manage/a.b' });
+    assert.match(content.email.text, /cancel or choose another time here:\nhttps:\/\/practice\.example\/manage\/a\.b/);
+    assert.doesNotMatch(content.sms, /manage/);
   });
 
   it('another patient’s token, a tampered token and an expired token open nothing', async () => {
