@@ -241,7 +241,11 @@ export async function createServer(
       reply.header('cache-control', 'no-store');
     }
   });
-  await app.register(corsPlugin, { origins: config.corsOrigins, prefixes: ['/fhir', '/api/staff', '/api/outbox'] });
+  // The manage-booking API is a bearer API like /fhir: a practice website on another origin may call it.
+  await app.register(corsPlugin, {
+    origins: config.corsOrigins,
+    prefixes: ['/fhir', '/api/staff', '/api/outbox', '/api/bookings', '/api/manage'],
+  });
 
   app.get('/healthz', async () => ({ status: 'ok', version: VERSION, storage: storage.kind }));
 

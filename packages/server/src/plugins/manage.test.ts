@@ -410,6 +410,26 @@ describe('patients manage their booking', () => {
     assert.equal(moved.status, 422);
   });
 
+  it('answers a practice website on another origin (CORS, never with cookies)', async () => {
+    const preflight = await fetch(`${url}/api/bookings/lookup`, {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'https://www.practice.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type',
+      },
+    });
+    assert.equal(preflight.status, 204);
+    assert.equal(preflight.headers.get('access-control-allow-origin'), '*');
+    assert.equal(preflight.headers.get('access-control-allow-credentials'), null);
+    const { manage } = await confirmed('2026-03-17');
+    const view = await fetch(`${url}/api/manage/booking`, {
+      headers: { ...bearer(manage), origin: 'https://www.practice.example' },
+    });
+    assert.equal(view.status, 200);
+    assert.equal(view.headers.get('access-control-allow-origin'), '*');
+  });
+
   it('serves the page at /manage and /manage/{token}, and never logs the token', async () => {
     const { manage } = await confirmed('2026-03-16');
     for (const path of ['/manage', `/manage/${manage}`]) {
