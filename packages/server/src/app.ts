@@ -20,7 +20,15 @@ import { installSecurityHeaders } from './plugins/headers.js';
 import { loggerOptions } from './logging.js';
 import { joinPlugin } from './plugins/join.js';
 import { fhirPlugin } from './plugins/fhir.js';
-import { composeCancellation, composeConfirmation, composeReschedule, mailPlugin } from './plugins/mail.js';
+import {
+  composeCancellation,
+  composeConfirmation,
+  composePracticeNotice,
+  composeReschedule,
+  mailPlugin,
+} from './plugins/mail.js';
+import { ManageTokens } from './manage/tokens.js';
+import { managePlugin } from './plugins/manage.js';
 import { LiveSessions, SIGNAL_KEY, SIGNAL_PATH, signallingPlugin } from './plugins/signalling.js';
 import { devStaffSessionPlugin, staffPlugin } from './plugins/staff.js';
 import type { AppointmentRow } from './booking/repository.js';
@@ -151,6 +159,10 @@ export async function createServer(
         'patient',
       )
     ).url;
+  // The "manage your booking" link of every e-mail about a booking (docs/decisions/0021-manage-booking.md).
+  const manageTokens = new ManageTokens(config.secret, now);
+  const manageLink = (appointment: AppointmentRow) =>
+    `${publicBase()}/manage/${manageTokens.issue(appointment.id, appointment.patient_id, appointment.end_at)}`;
   const reminders = new Reminders({
     storage,
     minutes: config.notify.reminders,
@@ -158,6 +170,7 @@ export async function createServer(
     baseUrl: publicBase,
     joinLink: patientLink,
     noShowAfterMinutes: config.notify.noShowAfterMinutes,
+    manageLink,
   });
   const booking = new BookingService({
     storage,
@@ -172,6 +185,9 @@ export async function createServer(
     },
     joinLink: patientLink,
     planReminders: reminders.plan,
+    manageLink,
+    practiceEmail: config.practiceEmail,
+    composePracticeNotice,
   });
   try {
     if (options.storage) await migrate(storage);
@@ -225,7 +241,11 @@ export async function createServer(
       reply.header('cache-control', 'no-store');
     }
   });
-  await app.register(corsPlugin, { origins: config.corsOrigins, prefixes: ['/fhir', '/api/staff', '/api/outbox'] });
+  // The manage-booking API is a bearer API like /fhir: a practice website on another origin may call it.
+  await app.register(corsPlugin, {
+    origins: config.corsOrigins,
+    prefixes: ['/fhir', '/api/staff', '/api/outbox', '/api/bookings', '/api/manage'],
+  });
 
   app.get('/healthz', async () => ({ status: 'ok', version: VERSION, storage: storage.kind }));
 
@@ -312,6 +332,12 @@ export async function createServer(
     ...options.notify,
   });
   await app.register(checkPagePlugin, {});
+  await app.register(managePlugin, {
+    booking,
+    tokens: manageTokens,
+    minNoticeMinutes: config.minNoticeMinutes,
+    now,
+  });
   await app.register(reportsPlugin, { auth, storage, timeZone: config.timeZone, now });
   await app.register(adHocPlugin, {
     auth,

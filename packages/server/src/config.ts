@@ -75,6 +75,11 @@ export interface Config {
    * (`CONSULTKIT_MIN_NOTICE_MINUTES`, default 15, 0 to 10080): time to fill the booking form.
    */
   minNoticeMinutes: number;
+  /**
+   * `CONSULTKIT_PRACTICE_EMAIL`: where the practice is told that a patient moved or cancelled a
+   * booking online; undefined: only the staff event stream and the log say so.
+   */
+  practiceEmail: string | undefined;
   /** Delivery (SMTP, GOV.UK Notify), the job worker and reminders: docs/notifications.md. */
   notify: NotifyConfig;
   /** Janus (VideoRoom) for calls past four (`CONSULTKIT_JANUS_*`); undefined: none. */
@@ -107,6 +112,16 @@ export class ConfigError extends Error {
 type Env = Record<string, string | undefined>;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** `CONSULTKIT_PRACTICE_EMAIL`: one plain address, or unset. */
+function practiceEmail(raw: string | undefined): string | undefined {
+  const value = raw?.trim() ?? '';
+  if (value === '') return undefined;
+  if (!/^[^\s@<>,;]+@[^\s@<>,;]+\.[^\s@<>,;]+$/.test(value) || value.length > 254) {
+    throw new ConfigError('CONSULTKIT_PRACTICE_EMAIL', `expected one e-mail address, got "${value}"`);
+  }
+  return value;
+}
 
 function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
@@ -432,6 +447,7 @@ export function loadConfig(env: Env = process.env): Config {
     janus,
     notify: loadNotifyConfig(env),
     minNoticeMinutes: integer(env, 'CONSULTKIT_MIN_NOTICE_MINUTES', 15, 0, 7 * 24 * 60),
+    practiceEmail: practiceEmail(env['CONSULTKIT_PRACTICE_EMAIL']),
     dataDir: dataDir(env['CONSULTKIT_DATA_DIR']?.trim() || '.consultkit-data'),
     databaseUrl,
     secret,

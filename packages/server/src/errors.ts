@@ -17,6 +17,7 @@ export type IssueCode =
   | 'value'
   | 'security'
   | 'login'
+  | 'expired'
   | 'forbidden'
   | 'not-found'
   | 'conflict'

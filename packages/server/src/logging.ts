@@ -1,7 +1,8 @@
 /**
  * The server's log: request lines never carry a join link's token, a session or signalling token,
  * or a key. Tokens travel in paths (`/join/{jwt}`) and in the signalling socket's query string
- * (`?token=…`); both are redacted from every URL the log writes.
+ * (`?token=…`), a manage link's in its path (`/manage/{token}`); all are redacted from every URL
+ * the log writes.
  */
 import type { FastifyServerOptions } from 'fastify';
 
@@ -12,7 +13,7 @@ const SECRET_PARAMS = /([?&](?:token|key|code|state|access_token|id_token|sessio
 
 /** `url` with every token in it replaced by `[redacted]`. */
 export function redactUrl(url: string): string {
-  return url.replace(/^\/join\/[^?#]+/, `/join/${REDACTED}`).replace(SECRET_PARAMS, `$1${REDACTED}`);
+  return url.replace(/^\/(join|manage)\/[^?#]+/, `/$1/${REDACTED}`).replace(SECRET_PARAMS, `$1${REDACTED}`);
 }
 
 interface LoggedRequest {

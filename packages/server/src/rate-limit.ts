@@ -16,7 +16,7 @@ export interface Limit {
 }
 
 /** The limits, by what they guard (see README's configuration table). */
-export const LIMIT_NAMES = ['redeem', 'auth', 'booking', 'resend', 'resend-ip', 'signin', 'sfu'] as const;
+export const LIMIT_NAMES = ['redeem', 'auth', 'booking', 'resend', 'resend-ip', 'signin', 'sfu', 'lookup'] as const;
 export type LimitName = (typeof LIMIT_NAMES)[number];
 export type RateLimits = Record<LimitName, Limit>;
 
@@ -39,6 +39,12 @@ export const DEFAULT_RATE_LIMITS: RateLimits = {
   signin: { count: 10, seconds: 60 },
   /** Video-room tokens asked for one consultation (each costs calls to Janus's Admin API). */
   sfu: { count: 30, seconds: 60 },
+  /**
+   * Failed booking look-ups (reference + date of birth, `POST /api/bookings/lookup`) per address,
+   * and per booking reference: a date of birth has some 36,500 values, so ten tries in fifteen
+   * minutes leave a guesser nowhere while a patient who mistypes twice is not held up.
+   */
+  lookup: { count: 10, seconds: 900 },
 };
 
 /** One attempt counted against a key. */

@@ -9,6 +9,14 @@ export { DetailsError, StaffClient, type Diary } from './staff.js';
 export type { BookingClientOptions, FhirResponse, RequestHeaders } from './client.js';
 export { FhirError } from './fhir-error.js';
 export {
+  ManageError,
+  type ManagedBooking,
+  type ManagedBookingWithToken,
+  type ManageProblem,
+  type ManageSlot,
+  type ManageSlots,
+} from './manage.js';
+export {
   BookingDesk,
   VIDEO_NOW,
   type BookingDeskOptions,

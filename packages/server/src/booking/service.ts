@@ -26,7 +26,18 @@ import { addDays, dateIn } from './zone.js';
 
 /** Who is asking: staff (key or session), the patient of one booking (its reference), or nobody. */
 export type Caller =
-  { kind: 'staff' } | { kind: 'patient'; appointmentId: number; patientId: number } | { kind: 'anonymous' };
+  | { kind: 'staff' }
+  | {
+      kind: 'patient';
+      appointmentId: number;
+      patientId: number;
+      /**
+       * Set only for the manage-booking path (a manage token): the patient may also move their
+       * booking to a free slot of the same schedule starting at least this many minutes from now.
+       */
+      reschedule?: { minNoticeMinutes: number } | undefined;
+    }
+  | { kind: 'anonymous' };
 
 export interface BookingRequest {
   slotId: number;
@@ -64,6 +75,8 @@ export interface ConfirmationDetails {
   bookingReference: string;
   /** The video join link, once join links exist (a later step). */
   joinUrl?: string | undefined;
+  /** The patient's "manage your booking" link (view, cancel, reschedule). */
+  manageUrl?: string | undefined;
 }
 
 export type ComposeConfirmation = (details: ConfirmationDetails) => { subject: string; text: string };
@@ -77,7 +90,13 @@ export type ComposeCancellation = (
 /** The e-mail telling a patient their appointment moved, with the new link for a video one. */
 export type ComposeReschedule = (
   details: ConfirmationDetails,
-  change: { previousStart: Date },
+  change: { previousStart: Date; byPatient?: boolean },
+) => { subject: string; text: string };
+
+/** The e-mail telling the practice a patient moved or cancelled their booking online. */
+export type ComposePracticeNotice = (
+  details: ConfirmationDetails,
+  change: { cancelled: boolean; previousStart: Date },
 ) => { subject: string; text: string };
 
 export interface BookingServiceOptions {
@@ -106,6 +125,15 @@ export interface BookingServiceOptions {
    * cancelled…), in the change's transaction (docs/notifications.md). Without it, no reminders.
    */
   planReminders?: PlanRemindersHook | undefined;
+  /** The practice's e-mail when a patient moves or cancels online (with `practiceEmail`). */
+  composePracticeNotice?: ComposePracticeNotice | undefined;
+  /** The patient's signed "manage your booking" link, for every e-mail about a booking. */
+  manageLink?: ((appointment: AppointmentRow) => string) | undefined;
+  /**
+   * The practice is told when a patient moves or cancels a booking themselves: e-mailed here when
+   * set (the outbox), else only the staff event stream and the log say so.
+   */
+  practiceEmail?: string | undefined;
 }
 
 export type PlanRemindersHook = (
@@ -189,6 +217,9 @@ export class BookingService {
   private readonly composeReschedule: ComposeReschedule | undefined;
   private readonly revokeAccess: RevokeAccessHook | undefined;
   private readonly planReminders: PlanRemindersHook | undefined;
+  private readonly manageLink: ((appointment: AppointmentRow) => string) | undefined;
+  private readonly practiceEmail: string | undefined;
+  private readonly composePracticeNotice: ComposePracticeNotice | undefined;
   readonly now: () => number;
 
   constructor(options: BookingServiceOptions) {
@@ -201,6 +232,9 @@ export class BookingService {
     this.composeReschedule = options.composeReschedule;
     this.revokeAccess = options.revokeAccess;
     this.planReminders = options.planReminders;
+    this.manageLink = options.manageLink;
+    this.practiceEmail = options.practiceEmail;
+    this.composePracticeNotice = options.composePracticeNotice;
     this.now = options.now ?? Date.now;
   }
 
@@ -338,6 +372,14 @@ export class BookingService {
             throw businessRule(`Slot/${slot.id} starts in the past; choose a later slot`);
           }
           if (
+            caller.kind === 'patient' &&
+            slot.start_at.getTime() < now.getTime() + (caller.reschedule?.minNoticeMinutes ?? 0) * 60_000
+          ) {
+            throw businessRule(
+              `Slot/${slot.id} starts too soon: choose a time at least ${caller.reschedule?.minNoticeMinutes ?? 0} minutes from now`,
+            );
+          }
+          if (
             (plan.slot.start !== undefined && plan.slot.start !== slot.start_at.getTime()) ||
             (plan.slot.end !== undefined && plan.slot.end !== slot.end_at.getTime())
           ) {
@@ -371,9 +413,14 @@ export class BookingService {
           if (done) afterCommit.push(done);
         }
         if (confirming) await this.queueConfirmation(repo, updated, now);
-        else if (plan.slot && updated.status === 'booked') await this.queueReschedule(repo, updated, current, now);
+        else if (plan.slot && updated.status === 'booked') {
+          await this.queueReschedule(repo, updated, current, now, caller.kind === 'patient');
+        }
         if (cancelling && caller.kind === 'staff') {
           await this.queueCancellation(repo, updated, update.cancelationText, now);
+        }
+        if (caller.kind === 'patient' && (cancelling || plan.slot)) {
+          await this.tellPractice(repo, updated, current, now);
         }
         if (this.planReminders) await this.planReminders(updated, current, repo.db);
         return updated;
@@ -419,6 +466,17 @@ export class BookingService {
       throw businessRule('cancelationReason goes with status "cancelled" only');
     }
 
+    if (caller.kind === 'patient' && moving && caller.reschedule) {
+      if (target !== current.status || (current.status !== 'pending' && current.status !== 'booked')) {
+        throw businessRule(
+          `This appointment is ${current.status} and can no longer be moved; please contact the practice`,
+        );
+      }
+      if (current.start_at.getTime() <= now.getTime()) {
+        throw businessRule('This appointment has already started; please contact the practice');
+      }
+      return { status: current.status, reason: null, slot: update.slot };
+    }
     if (caller.kind === 'patient') {
       if (moving || target !== 'cancelled') {
         throw businessRule('A patient may only cancel their appointment; the practice confirms and moves appointments');
@@ -460,6 +518,7 @@ export class BookingService {
   private details(appointment: AppointmentRow, joinUrl?: string): ConfirmationDetails {
     return {
       joinUrl,
+      manageUrl: this.manageLink?.(appointment),
       appointmentId: String(appointment.id),
       patientName: displayName(appointment.patient_details.name[0]),
       practitionerName: displayName(appointment.practitioner_name),
@@ -498,11 +557,15 @@ export class BookingService {
     appointment: AppointmentRow,
     previous: AppointmentRow,
     now: Date,
+    byPatient: boolean,
   ): Promise<void> {
     if (!this.composeReschedule) return;
     const joinUrl =
       appointment.channel === 'Video' && this.joinLink ? await this.joinLink(appointment, repo.db) : undefined;
-    const mail = this.composeReschedule(this.details(appointment, joinUrl), { previousStart: previous.start_at });
+    const mail = this.composeReschedule(this.details(appointment, joinUrl), {
+      previousStart: previous.start_at,
+      byPatient,
+    });
     await repo.queueMail({
       appointmentId: appointment.id,
       to: appointment.patient_details.email,
@@ -521,6 +584,33 @@ export class BookingService {
       to: appointment.patient_details.email,
       subject: message.subject,
       body: message.text,
+      now,
+    });
+  }
+
+  /**
+   * A patient moved or cancelled their own booking: the practice is e-mailed (the outbox) when it
+   * has an address; the staff event stream tells the desk in every case (`announce`).
+   */
+  private async tellPractice(
+    repo: BookingRepository,
+    appointment: AppointmentRow,
+    previous: AppointmentRow,
+    now: Date,
+  ): Promise<void> {
+    const to = this.practiceEmail;
+    if (!to) return;
+    const mail = this.composePracticeNotice?.(this.details(appointment), {
+      cancelled: appointment.status === 'cancelled',
+      previousStart: previous.start_at,
+    });
+    if (!mail) return;
+    // Not tied to the appointment: the practice's copy carries no calendar file for the patient's time.
+    await repo.queueMail({
+      appointmentId: null,
+      to,
+      subject: mail.subject,
+      body: mail.text,
       now,
     });
   }

@@ -30,6 +30,8 @@ export interface RemindersOptions {
   joinLink: (appointment: AppointmentRow, tx: SqlExecutor) => Promise<string | undefined>;
   /** Minutes after the end when a booked appointment nobody attended becomes a no-show; undefined: never. */
   noShowAfterMinutes?: number | undefined;
+  /** The patient's signed "manage your booking" link (in the e-mail; an SMS stays short). */
+  manageLink?: ((appointment: AppointmentRow) => string) | undefined;
 }
 
 interface ReminderPayload {
@@ -54,7 +56,12 @@ const HOW = {
 /** The reminder's e-mail and SMS. `checkUrl` for the early ones, `joinUrl` for the last video one. */
 export function composeReminder(
   appointment: AppointmentRow,
-  links: { checkUrl?: string | undefined; joinUrl?: string | undefined; joinLater: boolean },
+  links: {
+    checkUrl?: string | undefined;
+    joinUrl?: string | undefined;
+    joinLater: boolean;
+    manageUrl?: string | undefined;
+  },
 ): ReminderContent {
   const patient = stripBidi(displayName(appointment.patient_details.name[0])) || 'patient';
   const practitioner = stripBidi(displayName(appointment.practitioner_name));
@@ -88,9 +95,12 @@ export function composeReminder(
     if (links.joinLater) lines.push('', 'We will send you the link to join shortly before the appointment.');
   }
   if (appointment.channel === 'Telephone') lines.push('', 'The practice will call you at this time.');
+  if (links.manageUrl) {
+    lines.push('', 'If you can no longer come, please cancel or choose another time here:', links.manageUrl);
+  }
   lines.push(
     '',
-    `If you can no longer come, please cancel with your booking reference ${appointment.booking_reference} on the`,
+    `${links.manageUrl ? 'Or use' : 'If you can no longer come, please cancel with'} your booking reference ${appointment.booking_reference} on the`,
     'practice website, or call the practice, so that someone else can have the time.',
   );
   // An SMS is short: who, when, and the one link that matters now.
@@ -180,7 +190,12 @@ export class Reminders {
     const video = appointment.channel === 'Video';
     const joinUrl = video && payload.last ? await this.options.joinLink(appointment, repo.db) : undefined;
     const checkUrl = video && !payload.last ? `${this.options.baseUrl()}/check` : undefined;
-    const content = composeReminder(appointment, { joinUrl, checkUrl, joinLater: this.options.minutes.length > 1 });
+    const content = composeReminder(appointment, {
+      joinUrl,
+      checkUrl,
+      joinLater: this.options.minutes.length > 1,
+      manageUrl: this.options.manageLink?.(appointment),
+    });
     const preference: ContactPreference = appointment.patient_details.contactPreference ?? 'email';
     const phone = appointment.patient_details.phone;
     if (preference !== 'sms' || !phone) {

@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ConfirmationDetails } from '../booking/service.js';
-import { composeCancellation, composeConfirmation, formatLocalDateTime } from './mail.js';
+import {
+  composeCancellation,
+  composeConfirmation,
+  composePracticeNotice,
+  composeReschedule,
+  formatLocalDateTime,
+} from './mail.js';
 
 const details: ConfirmationDetails = {
   appointmentId: '7',
@@ -24,7 +30,32 @@ describe('confirmation e-mail', () => {
     assert.match(text, /When: +Wednesday 24 June 2026, 09:10 to 09:20 \(BST\)/);
     assert.match(text, /How: +Video consultation/);
     assert.match(text, /Reference: +CK-7K4Q-M9XP-2HDT/);
-    assert.match(text, /To cancel, use your booking reference CK-7K4Q-M9XP-2HDT/);
+    assert.match(text, /use your booking reference CK-7K4Q-M9XP-2HDT with your date of birth/);
+    assert.doesNotMatch(text, /open your booking/);
+  });
+
+  it('carries the manage link in the confirmation and the reschedule e-mails', () => {
+    const manageUrl = 'https://practice.example/manage/abc.def';
+    assert.match(
+      composeConfirmation({ ...details, manageUrl }).text,
+      /cancel or change the time.*\n.*manage\/abc\.def/,
+    );
+    const moved = composeReschedule({ ...details, manageUrl }, { previousStart: details.start, byPatient: true });
+    assert.match(moved.text, /the new time you chose/);
+    assert.match(moved.text, /choose another or cancel here:\nhttps:\/\/practice\.example\/manage\/abc\.def/);
+  });
+
+  it('tells the practice a patient moved or cancelled online, with no link', () => {
+    const moved = composePracticeNotice(
+      { ...details, start: new Date('2026-06-25T08:10:00Z'), manageUrl: 'https://x/manage/secret' },
+      { cancelled: false, previousStart: details.start },
+    );
+    assert.equal(moved.subject, 'Moved online: now Thursday 25 June 2026 at 09:10, CK-7K4Q-M9XP-2HDT');
+    assert.match(moved.text, /Ada Lovelace moved their appointment online/);
+    assert.match(moved.text, /Was: +Wednesday 24 June 2026, 09:10/);
+    assert.doesNotMatch(moved.text, /secret|manage/);
+    const cancelled = composePracticeNotice(details, { cancelled: true, previousStart: details.start });
+    assert.match(cancelled.subject, /^Cancelled online: Wednesday 24 June 2026 at 09:10/);
   });
 
   it('carries the video join link, or says it comes separately when there is none', () => {

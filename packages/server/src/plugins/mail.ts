@@ -81,11 +81,14 @@ export function composeConfirmation(stored: ConfirmationDetails): { subject: str
         : '  Join:        the practice will send your video link separately',
     );
   }
+  lines.push('');
+  if (details.manageUrl) {
+    lines.push('To cancel or change the time, open your booking:', details.manageUrl, '');
+  }
   lines.push(
-    '',
-    `To cancel, use your booking reference ${details.bookingReference} on the practice website,`,
-    'or call the practice. Please cancel if you no longer need the appointment, so that someone',
-    'else can have it.',
+    `Or use your booking reference ${details.bookingReference} with your date of birth on the practice`,
+    'website, or call the practice. Please cancel if you no longer need the appointment, so that',
+    'someone else can have it.',
   );
   return {
     subject: `Appointment confirmed: ${when.date} at ${when.time}`,
@@ -126,10 +129,47 @@ export function composeCancellation(
   };
 }
 
-/** The patient is told when the practice moves their appointment, with the new video link. */
+/**
+ * The practice is told when a patient moves or cancels their booking online (sent to
+ * `CONSULTKIT_PRACTICE_EMAIL`): no link, nothing the patient's e-mail holds but the facts.
+ */
+export function composePracticeNotice(
+  stored: ConfirmationDetails,
+  { cancelled, previousStart }: { cancelled: boolean; previousStart: Date },
+): { subject: string; text: string } {
+  const details = shown(stored);
+  const when = formatLocalDateTime(details.start, details.timeZone);
+  const was = formatLocalDateTime(previousStart, details.timeZone);
+  const who = details.patientName || 'A patient';
+  const lines = cancelled
+    ? [`${who} cancelled their appointment online.`, '', `  Was:         ${was.date}, ${was.time} (${was.zone})`]
+    : [
+        `${who} moved their appointment online.`,
+        '',
+        `  New time:    ${when.date}, ${when.time} (${when.zone})`,
+        `  Was:         ${was.date}, ${was.time}`,
+      ];
+  lines.push(
+    `  With:        ${details.practitionerName} (${details.serviceDisplay})`,
+    `  How:         ${CHANNEL_WORDS[details.channel]}`,
+    `  Reference:   ${details.bookingReference}`,
+    `  Appointment: ${details.appointmentId}`,
+  );
+  return {
+    subject: cancelled
+      ? `Cancelled online: ${was.date} at ${was.time}, ${details.bookingReference}`
+      : `Moved online: now ${when.date} at ${when.time}, ${details.bookingReference}`,
+    text: `${lines.join('\n')}\n`,
+  };
+}
+
+/**
+ * The patient is told when their appointment moves (by the practice, or by them online), with the
+ * new video link.
+ */
 export function composeReschedule(
   details: ConfirmationDetails,
-  { previousStart }: { previousStart: Date },
+  { previousStart, byPatient = false }: { previousStart: Date; byPatient?: boolean },
 ): { subject: string; text: string } {
   const when = formatLocalDateTime(details.start, details.timeZone);
   const end = formatLocalDateTime(details.end, details.timeZone);
@@ -137,7 +177,9 @@ export function composeReschedule(
   const lines = [
     `Dear ${details.patientName || 'patient'},`,
     '',
-    'The practice has moved your appointment to a new time.',
+    byPatient
+      ? 'Your appointment has moved to the new time you chose.'
+      : 'The practice has moved your appointment to a new time.',
     '',
     `  With:        ${details.practitionerName} (${details.serviceDisplay})`,
     `  New time:    ${when.date}, ${when.time} to ${end.time} (${when.zone})`,
@@ -154,7 +196,12 @@ export function composeReschedule(
       'The video link you were sent before no longer works: please use this one.',
     );
   }
-  lines.push('', 'If the new time does not suit you, please call the practice.');
+  lines.push('');
+  if (details.manageUrl) {
+    lines.push('If the new time does not suit you, choose another or cancel here:', details.manageUrl);
+  } else {
+    lines.push('If the new time does not suit you, please call the practice.');
+  }
   return {
     subject: `Appointment moved: now ${when.date} at ${when.time}`,
     text: `${lines.join('\n')}\n`,

@@ -6,6 +6,7 @@
  * when trust proxy is configured; IPv6 by its /64), a presented token's digest, or an appointment id.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
+import { normaliseBookingReference } from '../booking/reference.js';
 import { addressKey, digestKey, type LimitName, type Throttle } from '../rate-limit.js';
 
 interface Charge {
@@ -66,6 +67,24 @@ const RULES: Record<string, Rule> = {
         name: 'sfu',
         key: (request) => `appointment:${(request.params as { id?: string }).id ?? ''}`,
         what: 'video-room requests for this consultation',
+      },
+    ],
+  },
+  // A reference and a date of birth open a booking: guesses of either are counted per address and
+  // per reference (normalised, so spellings of one reference share a count).
+  'POST /api/bookings/lookup': {
+    refundOnSuccess: true,
+    charges: [
+      { name: 'lookup', key: byAddress, what: 'failed booking look-ups from this address' },
+      {
+        name: 'lookup',
+        key: (request) => {
+          const reference = (request.body as { reference?: unknown } | undefined)?.reference;
+          if (typeof reference !== 'string') return undefined;
+          const normalised = normaliseBookingReference(reference) ?? reference.slice(0, 64);
+          return `reference:${digestKey(normalised)}`;
+        },
+        what: 'failed look-ups of this booking reference',
       },
     ],
   },
