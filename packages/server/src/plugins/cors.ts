@@ -14,7 +14,7 @@ export interface CorsOptions {
 }
 
 const ALLOW_HEADERS = 'authorization, content-type, if-match, if-none-exist, idempotency-key, prefer';
-const EXPOSE_HEADERS = 'etag, location, content-location, last-modified';
+const EXPOSE_HEADERS = 'etag, location, content-location, last-modified, retry-after, preference-applied';
 
 export async function corsPlugin(app: FastifyInstance, { origins, prefixes }: CorsOptions): Promise<void> {
   const any = origins.includes('*');
