@@ -33,6 +33,7 @@ export {
 export {
   DEFAULT_TIME_ZONE,
   addDays,
+  firstAvailable,
   formatDate,
   formatTime,
   formatTimeZone,

@@ -1,6 +1,7 @@
 import { expect } from '@open-wc/testing';
 import {
   addDays,
+  firstAvailable,
   formatDate,
   formatTime,
   formatTimeZone,
@@ -64,6 +65,18 @@ describe('booking: slots and dates', () => {
     const tuesday = days[1]!;
     expect(tuesday.practitioners.map((p) => p.practitioner?.display)).to.deep.equal(['Dr B', 'Dr A']);
     expect(tuesday.practitioners[1]!.slots.map((s) => s.id)).to.deep.equal(['a', 'd']);
+  });
+
+  it('finds the first available time of all clinicians, and none when there are no times', () => {
+    const first = firstAvailable([
+      slot('b', '2026-11-24T09:10:00Z', 'B'),
+      slot('a', '2026-11-24T09:00:00Z', 'A'),
+      slot('c', '2026-11-24T09:00:00Z', 'C'),
+      slot('d', '2026-11-25T08:00:00Z', 'A'),
+    ]);
+    // The earliest; of two at the same time, the one listed first.
+    expect(first?.id).to.equal('a');
+    expect(firstAvailable([])).to.equal(undefined);
   });
 
   it('groups bookings by clinician, by name, each in time order', () => {

@@ -57,6 +57,14 @@ export function startOfLocalDay(date: string, timeZone: string): Date {
 const byStart = (a: { start?: string | undefined }, b: { start?: string | undefined }) =>
   Date.parse(a.start ?? '') - Date.parse(b.start ?? '');
 
+/** The first available time: the earliest of `slots`, or `undefined` when there are none. */
+export function firstAvailable(slots: readonly BookableSlot[]): BookableSlot | undefined {
+  return slots.reduce<BookableSlot | undefined>(
+    (first, slot) => (first && byStart(first, slot) <= 0 ? first : slot),
+    undefined,
+  );
+}
+
 /** Slots grouped by local day in `timeZone`, then by clinician; days and times in order. */
 export function groupSlotsByDay(slots: readonly BookableSlot[], timeZone: string): SlotDay[] {
   const days = new Map<string, Map<string, PractitionerSlots>>();

@@ -25,7 +25,8 @@ fieldset,[part~='field']{border:0;padding:0;margin:0 0 var(--_m)}
 :has(>[aria-invalid='true']),fieldset[aria-describedby]{border-inline-start:4px solid var(--_error);padding-inline-start:var(--_m)}
 [aria-invalid='true']{border-color:var(--_error)}
 [part~='channel'] input{inline-size:1.5rem;vertical-align:middle}
-[part~='submit'],[part~='confirmation']{background:var(--ck-picker-action,var(--ck-color-action,#0b5cad));color:var(--ck-picker-action-text,var(--ck-color-action-text,#fff))}
+[part~='submit'],[part~='choose-first'],[part~='confirmation']{background:var(--ck-picker-action,var(--ck-color-action,#0b5cad));color:var(--ck-picker-action-text,var(--ck-color-action-text,#fff))}
 [part~='confirmation']{background:var(--ck-picker-success,var(--ck-color-success,#00703c));padding:var(--_m)}
 [part~='reference']{font-size:1.5rem}
+[part~='first-available']{border-inline-start:4px solid var(--_accent);padding-inline-start:var(--_m)}
 `);

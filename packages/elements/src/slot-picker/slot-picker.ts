@@ -1,11 +1,12 @@
 import { html, nothing, type PropertyValues } from 'lit';
-import { msg } from '@lit/localize';
+import { msg, str } from '@lit/localize';
 import {
   BookingClient,
   DEFAULT_TIME_ZONE,
   BIDI_CONTROLS,
   DELIVERY_CHANNELS,
   addDays,
+  firstAvailable,
   formatDate,
   formatTime,
   groupSlotsByDay,
@@ -43,8 +44,8 @@ const NAME_PATTERN = `(?!.*${BIDI_CONTROLS.source}).*\\S.*`;
 const RELOAD_ON = ['fhirBase', 'client', 'practitioner', 'serviceType', 'days', 'timeZone'];
 
 /**
- * Free appointment times of a practice, and booking one: the patient picks a time (grouped by
- * day and clinician), enters their details and how they want to consult, and gets a booking
+ * Free appointment times of a practice, and booking one: the patient takes the first available
+ * time offered up front or picks a time (grouped by day and clinician), enters their details and how they want to consult, and gets a booking
  * reference. Talks FHIR R4 to the server at `fhir-base`. Works from one script tag.
  *
  * Keyboard: one Tab stop for the times; arrow keys move to the previous or next time, Home and End
@@ -63,6 +64,8 @@ const RELOAD_ON = ['fhirBase', 'client', 'practitioner', 'serviceType', 'days', 
  * @csspart error - An error message, focused: times not loaded (with the retry button), the time
  *   taken meanwhile, or the booking refused.
  * @csspart retry - The button that loads the times again.
+ * @csspart first-available - The first available time of all, offered up front, and its button.
+ * @csspart choose-first - The button that chooses the first available time.
  * @csspart day - The times of one day.
  * @csspart day-heading - The heading of a day.
  * @csspart practitioner - The times of one clinician on a day.
@@ -180,11 +183,32 @@ export class SlotPicker extends ConsultKitElement {
     this.#focus = '';
   }
 
+  /** The words for a time: its day ("Tuesday 24 November 2026"), its time ("9:10am"), its clinician. */
+  #words(slot: BookableSlot): [string, string, string | undefined] {
+    const lang = langOf(this);
+    return [
+      formatDate(localDate(slot.start, this.timeZone), lang),
+      formatTime(slot.start, this.timeZone, lang),
+      slot.practitioner?.display,
+    ];
+  }
+
   /** The long words for a time: "Tuesday 24 November 2026, 9:10am, Dr Amina Khan". */
   #label(slot: BookableSlot): string {
-    const lang = langOf(this);
-    const day = formatDate(localDate(slot.start, this.timeZone), lang);
-    return [day, formatTime(slot.start, this.timeZone, lang), slot.practitioner?.display].filter(Boolean).join(', ');
+    return this.#words(slot).filter(Boolean).join(', ');
+  }
+
+  /** The first available time, offered up front with a button that chooses it. */
+  #first(slot: BookableSlot) {
+    const [day, time, who] = this.#words(slot);
+    return html`<div part="first-available">
+      <p id="first">
+        ${who ? msg(str`First available: ${day} at ${time} with ${who}.`) : msg(str`First available: ${day} at ${time}.`)}
+      </p>
+      <button part="choose-first" aria-describedby="first" @click=${() => this.#choose(slot)}>
+        ${msg('Choose this time')}
+      </button>
+    </div>`;
   }
 
   /** Roving focus: arrows to the previous or next time, Home/End in the day, Page Up/Down to the same place in another day. */
@@ -216,6 +240,15 @@ export class SlotPicker extends ConsultKitElement {
     this.#active = next.dataset['id']!;
     next.focus();
     this.requestUpdate();
+  }
+
+  /** The patient chose `slot`: on to the form. */
+  #choose(slot: BookableSlot): void {
+    this._problems = {};
+    this.#key = newIdempotencyKey();
+    this.#view({ step: 'details', selected: slot, bookError: undefined, slotTaken: false });
+    this.#focus = '[part~=form-heading]';
+    this.emit('ck-slot-selected', { slot });
   }
 
   async #submit(event: SubmitEvent): Promise<void> {
@@ -337,7 +370,9 @@ export class SlotPicker extends ConsultKitElement {
     const lang = langOf(this);
     const slots = this.#days.flatMap((day) => day.practitioners.flatMap((group) => group.slots));
     const active = slots.some((slot) => slot.id === this.#active) ? this.#active : slots[0]?.id;
+    const first = firstAvailable(slots);
     return html`
+      ${first ? this.#first(first) : nothing}
       <div @keydown=${this.#onKey}>
         ${this.#days.map(
           (day) => html`
@@ -356,13 +391,7 @@ export class SlotPicker extends ConsultKitElement {
                               data-id=${slot.id}
                               tabindex=${slot.id === active ? 0 : -1}
                               aria-label=${this.#label(slot)}
-                              @click=${() => {
-                                this._problems = {};
-                                this.#key = newIdempotencyKey();
-                                this.#view({ step: 'details', selected: slot, bookError: undefined, slotTaken: false });
-                                this.#focus = '[part~=form-heading]';
-                                this.emit('ck-slot-selected', { slot });
-                              }}
+                              @click=${() => this.#choose(slot)}
                             >
                               ${formatTime(slot.start, this.timeZone, lang)}
                             </button>
