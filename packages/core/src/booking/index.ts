@@ -33,14 +33,17 @@ export {
 export {
   DEFAULT_TIME_ZONE,
   addDays,
+  dayChoices,
   firstAvailable,
   formatDate,
+  formatShortDate,
   formatTime,
   formatTimeZone,
   groupByPractitioner,
   groupSlotsByDay,
   localDate,
   startOfLocalDay,
+  type DayChoice,
   type PractitionerSlots,
   type SlotDay,
 } from './slots.js';

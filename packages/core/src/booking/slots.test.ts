@@ -1,8 +1,10 @@
 import { expect } from '@open-wc/testing';
 import {
   addDays,
+  dayChoices,
   firstAvailable,
   formatDate,
+  formatShortDate,
   formatTime,
   formatTimeZone,
   groupByPractitioner,
@@ -77,6 +79,27 @@ describe('booking: slots and dates', () => {
     // The earliest; of two at the same time, the one listed first.
     expect(first?.id).to.equal('a');
     expect(firstAvailable([])).to.equal(undefined);
+  });
+
+  it('lists the days of a day chooser, days without times too, each with its number of times', () => {
+    const days = groupSlotsByDay(
+      [
+        slot('a', '2026-11-24T09:00:00Z', 'A'),
+        slot('b', '2026-11-24T09:10:00Z', 'B'),
+        slot('c', '2026-11-26T09:00:00Z', 'A'),
+        // After the last day chosen: not counted.
+        slot('d', '2026-11-28T09:00:00Z', 'A'),
+      ],
+      'Europe/London',
+    );
+    expect(dayChoices(days, '2026-11-23', 4)).to.deep.equal([
+      { date: '2026-11-23', count: 0 },
+      { date: '2026-11-24', count: 2 },
+      { date: '2026-11-25', count: 0 },
+      { date: '2026-11-26', count: 1 },
+    ]);
+    expect(dayChoices([], '2026-12-31', 2).map((d) => d.date)).to.deep.equal(['2026-12-31', '2027-01-01']);
+    expect(formatShortDate('2026-12-01', 'en-GB')).to.equal('Tue 1');
   });
 
   it('groups bookings by clinician, by name, each in time order', () => {

@@ -81,6 +81,22 @@ export function groupSlotsByDay(slots: readonly BookableSlot[], timeZone: string
   return [...days].map(([date, day]) => ({ date, practitioners: [...day.values()] }));
 }
 
+/** A day of a day chooser: its local date and how many free times it has (0: none, not choosable). */
+export interface DayChoice {
+  /** Local date, `YYYY-MM-DD`. */
+  date: string;
+  count: number;
+}
+
+/** The `length` days from `from` (`YYYY-MM-DD`), days without times too, each with its number of times in `days`. */
+export function dayChoices(days: readonly SlotDay[], from: string, length: number): DayChoice[] {
+  return Array.from({ length }, (_, i) => {
+    const date = addDays(from, i);
+    const day = days.find((d) => d.date === date);
+    return { date, count: day ? day.practitioners.reduce((n, group) => n + group.slots.length, 0) : 0 };
+  });
+}
+
 /** Bookings grouped by clinician (by name), each list by start. */
 export function groupByPractitioner(
   bookings: readonly Booking[],
@@ -106,6 +122,11 @@ const english = (locale: string | undefined) => /^en\b/i.test(locale ?? 'en');
 export function formatDate(date: string, locale?: string): string {
   const text = formatter(locale, { timeZone: 'UTC', dateStyle: 'full' }).format(new Date(`${date}T12:00Z`));
   return english(locale) ? text.replace(',', '') : text;
+}
+
+/** A local date (`YYYY-MM-DD`) in short words for a day button: "Tue 2" in English, the locale's own elsewhere. */
+export function formatShortDate(date: string, locale?: string): string {
+  return formatter(locale, { timeZone: 'UTC', weekday: 'short', day: 'numeric' }).format(new Date(`${date}T12:00Z`));
 }
 
 /** The local time of `instant` in `timeZone`: "9:10am" in English (GOV.UK style), the locale's own elsewhere. */

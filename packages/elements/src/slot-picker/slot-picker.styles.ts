@@ -16,9 +16,13 @@ button{min-inline-size:6rem;padding-inline:var(--_m);margin-inline-end:var(--_s)
 [part~='time-zone']{color:var(--ck-picker-muted,var(--ck-color-muted,#505a5f))}
 [part~='error'],[part~='error-summary']{border:4px solid var(--_error);padding:var(--_m)}
 a,[part~='field-error']{color:var(--_error);font-weight:700}
-[part~='times']{display:flex;flex-wrap:wrap;gap:var(--_s);list-style:none;padding:0}
-[part~='time']{border-color:var(--_accent);color:var(--_accent)}
-[part~='time']:hover{background:var(--_accent);color:var(--_surface)}
+[part~='week'],[part~='days'],[part~='times']{display:flex;flex-wrap:wrap;gap:var(--_s);list-style:none;padding:0}
+[part~='week']{align-items:center}
+[part~='days']{margin:0}
+[part~='day-choice']{min-inline-size:3.5rem;padding-inline:var(--_s)}
+[part~='time'],[part~='day-choice']:enabled{border-color:var(--_accent);color:var(--_accent)}
+[part~='day-choice']:disabled{border-style:dashed;opacity:.6}
+[aria-pressed='true'],[part~='time']:hover{background:var(--_accent);color:var(--_surface)}
 fieldset,[part~='field']{border:0;padding:0;margin:0 0 var(--_m)}
 [part~='label']{display:block;font-weight:700}
 [part~='input']{display:block;inline-size:min(100%,24rem);border:var(--_border)}

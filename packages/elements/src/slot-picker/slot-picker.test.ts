@@ -1,5 +1,5 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
-import { executeServerCommand, sendKeys } from '@web/test-runner-commands';
+import { executeServerCommand, sendKeys, setViewport } from '@web/test-runner-commands';
 import { BookingClient, StaffClient, type FhirError } from '@consultkit/core/booking';
 import './define.js';
 import type { SlotPicker } from './slot-picker.js';
@@ -14,6 +14,8 @@ const part = (el: SlotPicker, name: string) => el.shadowRoot!.querySelector<HTML
 const parts = (el: SlotPicker, name: string) => [...el.shadowRoot!.querySelectorAll<HTMLElement>(`[part~="${name}"]`)];
 const focused = (el: SlotPicker) => el.shadowRoot!.activeElement as HTMLElement | null;
 const times = (el: SlotPicker) => parts(el, 'time') as HTMLButtonElement[];
+/** A day button's full name, as a screen reader says it (the short text shown is hidden from it). */
+const dayName = (day: HTMLElement) => day.querySelector('.visually-hidden')!.textContent!.trim();
 
 async function loaded(el: SlotPicker): Promise<void> {
   await until(() => part(el, 'status')?.textContent?.includes('Free times are listed') ?? false, 'free times');
@@ -56,11 +58,13 @@ describe('<slot-picker>', () => {
     await expect(el).to.be.accessible();
   });
 
-  it('lists free times by day and clinician, each named with its full date, time and clinician', async () => {
+  it('lists the chosen day’s free times by clinician, each named with its full date, time and clinician', async () => {
     const el = await picker();
     await loaded(el);
     const headings = parts(el, 'day-heading').map((h) => h.textContent!.trim());
-    expect(headings.length).to.be.within(1, 2);
+    // Only the chosen day's times: the first day with times.
+    expect(headings).to.have.length(1);
+    expect(part(el, 'day-choice')!.getAttribute('aria-pressed')).to.equal('true');
     expect(headings[0]).to.match(/^(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday) \d{1,2} \w+ \d{4}$/);
     expect(parts(el, 'practitioner-name')[0]!.textContent).to.equal('Dr Tom Evans');
     const first = times(el)[0]!;
@@ -125,13 +129,104 @@ describe('<slot-picker>', () => {
     await until(() => part(el, 'error') !== null, 'the error again');
   });
 
-  it('moves focus with the keyboard: arrows, Home/End in a day, Page Up/Down between days; Enter chooses', async () => {
+  it('chooses a day from a strip: full names, the first day with times chosen, arrow keys, and accessible', async () => {
     const el = await picker('Practitioner/2', 3);
     await loaded(el);
-    const days = parts(el, 'day');
-    expect(days.length, 'at least two days of times').to.be.greaterThan(1);
-    const inDay = (day: HTMLElement) => [...day.querySelectorAll<HTMLElement>('[part~="time"]')];
+    const days = () => parts(el, 'day-choice') as HTMLButtonElement[];
+    const pressed = () => days().filter((d) => d.getAttribute('aria-pressed') === 'true');
+    expect(days()).to.have.length(3);
+    // Each day named in full with its number of times; the short text is what is seen.
+    const label = dayName(days()[0]!);
+    const count = times(el).length;
+    expect(label).to.equal(`${part(el, 'day-heading')!.textContent!.trim()}, ${count} time${count > 1 ? 's' : ''}`);
+    expect(days()[0]!.querySelector('[aria-hidden]')!.textContent!.trim()).to.match(
+      /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{1,2}$/,
+    );
+    // The round-the-clock practice has times every day: the first day is chosen, one Tab stop.
+    expect(pressed()).to.deep.equal([days()[0]]);
+    expect(days().filter((d) => d.tabIndex === 0)).to.deep.equal([days()[0]]);
+    expect(part(el, 'week-previous')!.hasAttribute('disabled')).to.equal(true);
+    await expect(el).to.be.accessible();
+
+    // Arrow keys move to the next day and choose it; its times are shown.
+    days()[0]!.focus();
+    await sendKeys({ press: 'ArrowRight' });
+    await el.updateComplete;
+    expect(focused(el)).to.equal(days()[1]);
+    expect(pressed()).to.deep.equal([days()[1]]);
+    expect(days()[1]!.tabIndex).to.equal(0);
+    expect(dayName(days()[1]!)).to.contain(part(el, 'day-heading')!.textContent!.trim());
+    expect(times(el)[0]!.getAttribute('aria-label')).to.contain(part(el, 'day-heading')!.textContent!.trim());
+    await sendKeys({ press: 'End' });
+    await el.updateComplete;
+    expect(pressed()).to.deep.equal([days()[2]]);
+    await sendKeys({ press: 'ArrowRight' });
+    expect(focused(el)).to.equal(days()[2]);
+    await sendKeys({ press: 'Home' });
+    await el.updateComplete;
+    expect(pressed()).to.deep.equal([days()[0]]);
+    // On a wide screen, Enter chooses the day and focus stays on it.
+    await sendKeys({ press: 'Enter' });
+    await el.updateComplete;
+    expect(focused(el)).to.equal(days()[0]);
+    await expect(el).to.be.accessible();
+  });
+
+  it('on a phone, choosing a day moves focus to its times', async () => {
+    await setViewport({ width: 390, height: 844 });
+    try {
+      const el = await picker('Practitioner/2', 3);
+      await loaded(el);
+      parts(el, 'day-choice')[1]!.focus();
+      await sendKeys({ press: 'Enter' });
+      await el.updateComplete;
+      expect(focused(el)).to.equal(times(el)[0]);
+      expect(focused(el)!.getAttribute('aria-label')).to.contain(part(el, 'day-heading')!.textContent!.trim());
+      await expect(el).to.be.accessible();
+    } finally {
+      await setViewport({ width: 800, height: 600 });
+    }
+  });
+
+  it('shows the next and previous weeks, days without times marked and disabled', async () => {
+    const el = await picker('Practitioner/2', 2);
+    await loaded(el);
+    const first = parts(el, 'day-choice').map((d) => d.dataset['date']);
+    part(el, 'week-next')!.click();
+    await el.updateComplete;
+    expect(part(el, 'status')!.textContent).to.contain('Looking for free times');
+    await loaded(el);
+    const next = parts(el, 'day-choice');
+    expect(next).to.have.length(2);
+    expect(next[0]!.dataset['date']! > first[1]!).to.equal(true);
+    expect(next[0]!.getAttribute('aria-pressed')).to.equal('true');
+    expect(part(el, 'first-available')).to.equal(null);
+    await expect(el).to.be.accessible();
+
+    const previous = part(el, 'week-previous') as HTMLButtonElement;
+    previous.focus();
+    await sendKeys({ press: 'Enter' });
+    await loaded(el);
+    expect(parts(el, 'day-choice').map((d) => d.dataset['date'])).to.deep.equal(first);
+    // Previous is disabled again: focus is on Next week, not lost.
+    expect(previous.disabled).to.equal(true);
+    expect(focused(el)).to.equal(part(el, 'week-next'));
+
+    // A clinician without times: every day marked "no times" and disabled, none chosen.
+    const empty = await picker('Practitioner/999999', 2);
+    await until(() => part(empty, 'status')!.textContent!.includes('no free times'), 'the empty state');
+    const days = parts(empty, 'day-choice') as HTMLButtonElement[];
+    expect(days.map((d) => d.disabled)).to.deep.equal([true, true]);
+    expect(dayName(days[0]!)).to.match(/, no times$/);
+    expect(days.filter((d) => d.getAttribute('aria-pressed') === 'true')).to.have.length(0);
+    await expect(empty).to.be.accessible();
+  });
+
+  it('moves focus among the chosen day’s times with the keyboard: arrows, Home/End; Enter chooses', async () => {
+    const el = await picker('Practitioner/2', 3);
+    await loaded(el);
     const all = times(el);
+    expect(all.length, 'several times on the first day').to.be.greaterThan(2);
 
     all[0]!.focus();
     await sendKeys({ press: 'ArrowRight' });
@@ -145,26 +240,16 @@ describe('<slot-picker>', () => {
     expect(all[0]!.tabIndex).to.equal(0);
 
     await sendKeys({ press: 'End' });
-    expect(focused(el)).to.equal(inDay(days[0]!).at(-1));
-    await sendKeys({ press: 'Home' });
-    expect(focused(el)).to.equal(inDay(days[0]!)[0]);
-
-    await sendKeys({ press: 'ArrowRight' });
-    await sendKeys({ press: 'PageDown' });
-    // The same place in the next day (or its last time).
-    const next = inDay(days[1]!);
-    expect(focused(el)).to.equal(next[Math.min(1, next.length - 1)]);
+    expect(focused(el)).to.equal(all.at(-1));
     await el.updateComplete;
     expect(times(el).filter((b) => b.tabIndex === 0)).to.deep.equal([focused(el)]);
-    await sendKeys({ press: 'PageUp' });
-    expect(focused(el)).to.equal(inDay(days[0]!)[1]);
-
-    // The last time of all: ArrowRight stays.
-    all.at(-1)!.focus();
+    // The last time: ArrowRight stays.
     await sendKeys({ press: 'ArrowRight' });
     expect(focused(el)).to.equal(all.at(-1));
+    await sendKeys({ press: 'Home' });
+    expect(focused(el)).to.equal(all[0]);
 
-    const chosen = inDay(days[0]!)[1]!;
+    const chosen = all[1]!;
     chosen.focus();
     setTimeout(() => void sendKeys({ press: 'Enter' }));
     const selected = await oneEvent(el, 'ck-slot-selected');

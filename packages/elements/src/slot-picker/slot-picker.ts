@@ -6,8 +6,10 @@ import {
   BIDI_CONTROLS,
   DELIVERY_CHANNELS,
   addDays,
+  dayChoices,
   firstAvailable,
   formatDate,
+  formatShortDate,
   formatTime,
   groupSlotsByDay,
   localDate,
@@ -41,16 +43,18 @@ interface View {
 
 /** A name: not blank, and no bidirectional controls (core's rule): they make a name show as another. */
 const NAME_PATTERN = `(?!.*${BIDI_CONTROLS.source}).*\\S.*`;
-const RELOAD_ON = ['fhirBase', 'client', 'practitioner', 'serviceType', 'days', 'timeZone'];
+const RELOAD_ON = ['fhirBase', 'client', 'practitioner', 'serviceType', 'days', 'timeZone', '_week'];
 
 /**
  * Free appointment times of a practice, and booking one: the patient takes the first available
- * time offered up front or picks a time (grouped by day and clinician), enters their details and how they want to consult, and gets a booking
+ * time offered up front or chooses a day, then a time (grouped by clinician), enters their details and how they want to consult, and gets a booking
  * reference. Talks FHIR R4 to the server at `fhir-base`. Works from one script tag.
  *
- * Keyboard: one Tab stop for the times; arrow keys move to the previous or next time, Home and End
- * to the first or last time of the day, Page Up and Page Down to the same place (or the last time)
- * of the previous or next day; Enter or Space chooses.
+ * Days: a strip of the `days` days from today (Previous week and Next week for others), days
+ * without times disabled, the first day with times chosen. One Tab stop for the days and one for
+ * the chosen day's times: arrow keys move to the previous or next day (choosing it) or time, Home
+ * and End to the first or last; Enter or Space chooses. On a phone, choosing a day by click or
+ * Enter moves focus to its first time.
  *
  * @summary Patient booking: free times, a short form, the booking reference.
  *
@@ -66,7 +70,12 @@ const RELOAD_ON = ['fhirBase', 'client', 'practitioner', 'serviceType', 'days', 
  * @csspart retry - The button that loads the times again.
  * @csspart first-available - The first available time of all, offered up front, and its button.
  * @csspart choose-first - The button that chooses the first available time.
- * @csspart day - The times of one day.
+ * @csspart week - The day chooser: previous week, the days, next week.
+ * @csspart week-previous - The Previous week button (disabled in the first week).
+ * @csspart week-next - The Next week button.
+ * @csspart days - The list of day buttons.
+ * @csspart day-choice - A day button, `aria-pressed="true"` when chosen, disabled without times.
+ * @csspart day - The times of the chosen day.
  * @csspart day-heading - The heading of a day.
  * @csspart practitioner - The times of one clinician on a day.
  * @csspart practitioner-name - The clinician's name.
@@ -111,6 +120,8 @@ export class SlotPicker extends ConsultKitElement {
       client: { attribute: false },
       _problems: { state: true, attribute: false },
       _view: { state: true, attribute: false },
+      _day: { state: true, attribute: false },
+      _week: { state: true, attribute: false },
     };
   }
 
@@ -123,7 +134,7 @@ export class SlotPicker extends ConsultKitElement {
   /** Only this service's times, e.g. `gp` or `nurse`. */
   serviceType = '';
 
-  /** How many days of times to show, from today. */
+  /** How many days the day chooser shows at once, from today; Next week shows as many more. */
   days = 7;
 
   /** The IANA time zone times are shown in (and said to be in). */
@@ -136,6 +147,12 @@ export class SlotPicker extends ConsultKitElement {
 
   /** What the view shows. Kept here, not in a core store, for the CDN bundle's size budget. */
   private _view: View = { step: 'times', loading: false, slots: [] };
+
+  /** The chosen day (`YYYY-MM-DD`): the first with times unless the patient chose another. */
+  private _day = '';
+
+  /** Which week the day chooser shows: 0 from today, 1 the next `days` days, and so on. */
+  private _week = 0;
 
   #client: BookingClient | undefined;
   #loads = 0;
@@ -151,11 +168,12 @@ export class SlotPicker extends ConsultKitElement {
     // Only the latest search's answer counts.
     const load = ++this.#loads;
     this.#view({ loading: true, loadError: undefined });
+    const from = this.#from();
     try {
       const slots = await client.searchSlots({
-        start: new Date(),
-        // A local date: the server reads dates in the practice's time zone.
-        end: addDays(localDate(Date.now(), this.timeZone), this.days || 7),
+        // Local dates: the server reads dates in the practice's time zone.
+        start: this._week ? from : new Date(),
+        end: addDays(from, this.days || 7),
         practitioner: this.practitioner || undefined,
         serviceType: this.serviceType || undefined,
       });
@@ -163,6 +181,11 @@ export class SlotPicker extends ConsultKitElement {
     } catch (error) {
       if (load === this.#loads) this.#view({ loading: false, loadError: error as FhirError });
     }
+  }
+
+  /** The first day the day chooser shows. */
+  #from(): string {
+    return addDays(localDate(Date.now(), this.timeZone), this._week * (this.days || 7));
   }
 
   #view(patch: Partial<View>): void {
@@ -176,6 +199,8 @@ export class SlotPicker extends ConsultKitElement {
     const has = (key: string) => (changed as Map<string, unknown>).has(key);
     if (RELOAD_ON.some(has)) void this.reload();
     if (has('_view') || has('timeZone')) this.#days = groupSlotsByDay(this._view.slots, this.timeZone);
+    // The first day with times is chosen, unless the patient chose another that still has times.
+    if (!this.#days.some((day) => day.date === this._day)) this._day = this.#days[0]?.date ?? '';
   }
 
   protected override updated(): void {
@@ -211,35 +236,89 @@ export class SlotPicker extends ConsultKitElement {
     </div>`;
   }
 
-  /** Roving focus: arrows to the previous or next time, Home/End in the day, Page Up/Down to the same place in another day. */
-  #onKey(event: KeyboardEvent): void {
+  /**
+   * Roving focus among the enabled `part` buttons: arrows to the previous or next (Left and Right
+   * in the reading direction), Home and End to the first or last. Returns the button focused.
+   */
+  #rove(event: KeyboardEvent, part: string): HTMLElement | undefined {
     const { key } = event;
-    const button = event.target as HTMLElement;
-    const times = (root?: ParentNode) => [...(root?.querySelectorAll<HTMLElement>('[part~=time]') ?? [])];
-    const days = [...this.renderRoot.querySelectorAll('[part~=day]')];
-    const day = button.closest('[part~=day]')!;
-    const all = times(this.renderRoot);
-    const inDay = times(day);
-    const page = times(days[days.indexOf(day) + (key === 'PageUp' ? -1 : 1)]);
-    // Left and Right follow the reading direction.
+    const items = [...this.renderRoot.querySelectorAll<HTMLElement>(`[part~=${part}]:enabled`)];
     const step =
       (/Down|Right/.test(key) ? 1 : -1) *
       (/Left|Right/.test(key) && getComputedStyle(this).direction === 'rtl' ? -1 : 1);
     const next = key.startsWith('Arrow')
-      ? all[all.indexOf(button) + step]
+      ? items[items.indexOf(event.target as HTMLElement) + step]
       : key === 'Home'
-        ? inDay[0]
+        ? items[0]
         : key === 'End'
-          ? inDay.at(-1)
-          : key.startsWith('Page')
-            ? page[Math.min(inDay.indexOf(button), page.length - 1)]
-            : null;
+          ? items.at(-1)
+          : null;
     if (next === null) return;
     event.preventDefault();
-    if (!next) return;
-    this.#active = next.dataset['id']!;
-    next.focus();
+    next?.focus();
+    return next;
+  }
+
+  /** The patient chose a day; by click or Enter on a phone, focus moves to its times (not off-screen). */
+  #chooseDay(date: string, toTimes?: boolean): void {
+    this._day = date;
+    this.#active = '';
+    if (toTimes && matchMedia('(max-width: 40rem)').matches) this.#focus = '[part~=time][tabindex="0"]';
     this.requestUpdate();
+  }
+
+  /** Shows the previous (-1) or next (1) week of days, and searches its times. */
+  #toWeek(step: number): void {
+    this._week += step;
+    this._day = '';
+    // Previous is disabled in the first week: focus stays on a button.
+    if (!this._week) this.#focus = '[part~=week-next]';
+  }
+
+  /** The day chooser: a strip of day buttons, days without times disabled, and previous and next week. */
+  #chooser() {
+    const lang = langOf(this);
+    return html`
+      <div part="week">
+        <button part="week-previous" ?disabled=${!this._week} @click=${() => this.#toWeek(-1)}>
+          ${msg('Previous week')}
+        </button>
+        <ul
+          part="days"
+          aria-label=${msg('Days')}
+          @keydown=${(event: KeyboardEvent) => {
+            const next = this.#rove(event, 'day-choice');
+            if (next) this.#chooseDay(next.dataset['date']!);
+          }}
+        >
+          ${dayChoices(this.#days, this.#from(), this.days || 7).map(({ date, count }) => {
+            const day = formatDate(date, lang);
+            return html`<li>
+              <button
+                part="day-choice"
+                data-date=${date}
+                ?disabled=${!count}
+                aria-pressed=${date === this._day ? 'true' : 'false'}
+                tabindex=${date === this._day ? 0 : -1}
+                @click=${() => this.#chooseDay(date, true)}
+              >
+                <span aria-hidden="true">${formatShortDate(date, lang)}</span>
+                <span class="visually-hidden"
+                  >${
+                    count > 1
+                      ? msg(str`${day}, ${count} times`)
+                      : count
+                        ? msg(str`${day}, 1 time`)
+                        : msg(str`${day}, no times`)
+                  }</span
+                >
+              </button>
+            </li>`;
+          })}
+        </ul>
+        <button part="week-next" @click=${() => this.#toWeek(1)}>${msg('Next week')}</button>
+      </div>
+    `;
   }
 
   /** The patient chose `slot`: on to the form. */
@@ -368,15 +447,25 @@ export class SlotPicker extends ConsultKitElement {
 
   #times() {
     const lang = langOf(this);
-    const slots = this.#days.flatMap((day) => day.practitioners.flatMap((group) => group.slots));
+    const day = this.#days.find((d) => d.date === this._day);
+    const slots = day?.practitioners.flatMap((group) => group.slots) ?? [];
     const active = slots.some((slot) => slot.id === this.#active) ? this.#active : slots[0]?.id;
-    const first = firstAvailable(slots);
+    // The first available of all, on the first week (later weeks start after it).
+    const first = this._week ? undefined : firstAvailable(this._view.slots);
     return html`
-      ${first ? this.#first(first) : nothing}
-      <div @keydown=${this.#onKey}>
-        ${this.#days.map(
-          (day) => html`
-            <section part="day">
+      ${first ? this.#first(first) : nothing} ${this.#chooser()}
+      ${
+        day
+          ? html`<section
+              part="day"
+              @keydown=${(event: KeyboardEvent) => {
+                const next = this.#rove(event, 'time');
+                if (next) {
+                  this.#active = next.dataset['id']!;
+                  this.requestUpdate();
+                }
+              }}
+            >
               <h3 part="day-heading">${formatDate(day.date, lang)}</h3>
               ${day.practitioners.map(
                 (group) => html`
@@ -401,10 +490,9 @@ export class SlotPicker extends ConsultKitElement {
                   </div>
                 `,
               )}
-            </section>
-          `,
-        )}
-      </div>
+            </section>`
+          : nothing
+      }
     `;
   }
 
