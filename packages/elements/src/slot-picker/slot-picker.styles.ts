@@ -22,7 +22,7 @@ a,[part~='field-error']{color:var(--_error);font-weight:700}
 [part~='day-choice']{min-inline-size:3.5rem;padding-inline:var(--_s)}
 [part~='time'],[part~='day-choice']:enabled{border-color:var(--_accent);color:var(--_accent)}
 [part~='day-choice']:disabled{border-style:dashed;opacity:.6}
-[aria-pressed='true'],[part~='time']:hover{background:var(--_accent);color:var(--_surface)}
+[part][aria-pressed='true'],[part~='time']:hover{background:var(--_accent);color:var(--_surface)}
 fieldset,[part~='field']{border:0;padding:0;margin:0 0 var(--_m)}
 [part~='label']{display:block;font-weight:700}
 [part~='input']{display:block;inline-size:min(100%,24rem);border:var(--_border)}
@@ -32,5 +32,5 @@ fieldset,[part~='field']{border:0;padding:0;margin:0 0 var(--_m)}
 [part~='submit'],[part~='choose-first'],[part~='confirmation']{background:var(--ck-picker-action,var(--ck-color-action,#0b5cad));color:var(--ck-picker-action-text,var(--ck-color-action-text,#fff))}
 [part~='confirmation']{background:var(--ck-picker-success,var(--ck-color-success,#00703c));padding:var(--_m)}
 [part~='reference']{font-size:1.5rem}
-[part~='first-available']{border-inline-start:4px solid var(--_accent);padding-inline-start:var(--_m)}
+[part~='first-available']{border-inline-start:4px solid var(--_accent);padding-inline-start:var(--_m);margin-block-end:var(--_m)}
 `);
