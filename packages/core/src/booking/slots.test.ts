@@ -7,6 +7,7 @@ import {
   formatShortDate,
   formatTime,
   formatTimeZone,
+  groupByPartOfDay,
   groupByPractitioner,
   groupSlotsByDay,
   localDate,
@@ -100,6 +101,29 @@ describe('booking: slots and dates', () => {
     ]);
     expect(dayChoices([], '2026-12-31', 2).map((d) => d.date)).to.deep.equal(['2026-12-31', '2027-01-01']);
     expect(formatShortDate('2026-12-01', 'en-GB')).to.equal('Tue 1');
+  });
+
+  it('groups a day’s times by part of the day in local time: morning, afternoon, evening', () => {
+    const groups = groupByPartOfDay(
+      [
+        slot('e', '2026-07-01T16:00:00Z', 'A'), // 17:00 BST: evening
+        slot('a', '2026-07-01T07:00:00Z', 'A'), // 08:00 BST
+        slot('b', '2026-07-01T10:50:00Z', 'B'), // 11:50 BST
+        slot('c', '2026-07-01T11:00:00Z', 'B'), // 12:00 BST: afternoon
+        slot('d', '2026-07-01T15:50:00Z', 'A'), // 16:50 BST
+      ],
+      'Europe/London',
+    );
+    expect(groups.map((g) => [g.part, g.slots.map((s) => s.id)])).to.deep.equal([
+      ['morning', ['a', 'b']],
+      ['afternoon', ['c', 'd']],
+      ['evening', ['e']],
+    ]);
+    // Empty parts are left out; midnight is morning.
+    expect(groupByPartOfDay([slot('m', '2026-11-24T00:00:00Z')], 'Europe/London').map((g) => g.part)).to.deep.equal([
+      'morning',
+    ]);
+    expect(groupByPartOfDay([], 'Europe/London')).to.deep.equal([]);
   });
 
   it('groups bookings by clinician, by name, each in time order', () => {

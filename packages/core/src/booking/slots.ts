@@ -81,6 +81,28 @@ export function groupSlotsByDay(slots: readonly BookableSlot[], timeZone: string
   return [...days].map(([date, day]) => ({ date, practitioners: [...day.values()] }));
 }
 
+/** A part of the day: morning (before noon), afternoon (noon to 5pm) or evening (from 5pm). */
+export type PartOfDay = 'morning' | 'afternoon' | 'evening';
+
+/** The times of one part of a day. */
+export interface PartOfDaySlots {
+  part: PartOfDay;
+  slots: BookableSlot[];
+}
+
+/** Slots grouped by the part of the day they start in, in `timeZone`: in order, empty parts left out. */
+export function groupByPartOfDay(slots: readonly BookableSlot[], timeZone: string): PartOfDaySlots[] {
+  const hours = formatter('en-GB', { timeZone, hour: 'numeric', hourCycle: 'h23' });
+  const groups: PartOfDaySlots[] = [];
+  for (const slot of [...slots].sort(byStart)) {
+    const hour = Number(hours.format(new Date(slot.start)));
+    const part = hour < 12 ? 'morning' : hour < 17 ? 'afternoon' : 'evening';
+    if (groups.at(-1)?.part !== part) groups.push({ part, slots: [] });
+    groups.at(-1)!.slots.push(slot);
+  }
+  return groups;
+}
+
 /** A day of a day chooser: its local date and how many free times it has (0: none, not choosable). */
 export interface DayChoice {
   /** Local date, `YYYY-MM-DD`. */

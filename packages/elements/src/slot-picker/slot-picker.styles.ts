@@ -32,5 +32,7 @@ fieldset,[part~='field']{border:0;padding:0;margin:0 0 var(--_m)}
 [part~='submit'],[part~='choose-first'],[part~='confirmation']{background:var(--ck-picker-action,var(--ck-color-action,#0b5cad));color:var(--ck-picker-action-text,var(--ck-color-action-text,#fff))}
 [part~='confirmation']{background:var(--ck-picker-success,var(--ck-color-success,#00703c));padding:var(--_m)}
 [part~='reference']{font-size:1.5rem}
+[part~='time-practitioner']{display:block;font-size:.875rem}
+[part~='part-heading']{margin-block-end:0}
 [part~='first-available']{border-inline-start:4px solid var(--_accent);padding-inline-start:var(--_m);margin-block-end:var(--_m)}
 `);

@@ -58,21 +58,58 @@ describe('<slot-picker>', () => {
     await expect(el).to.be.accessible();
   });
 
-  it('lists the chosen day’s free times by clinician, each named with its full date, time and clinician', async () => {
+  it('lists the chosen day’s times by morning, afternoon and evening, each named with its date, time and clinician', async () => {
     const el = await picker();
     await loaded(el);
+    // Tomorrow: the round-the-clock practice has times all day whatever the hour now.
+    parts(el, 'day-choice')[1]!.click();
+    await el.updateComplete;
     const headings = parts(el, 'day-heading').map((h) => h.textContent!.trim());
-    // Only the chosen day's times: the first day with times.
+    // Only the chosen day's times.
     expect(headings).to.have.length(1);
-    expect(part(el, 'day-choice')!.getAttribute('aria-pressed')).to.equal('true');
+    expect(parts(el, 'day-choice')[1]!.getAttribute('aria-pressed')).to.equal('true');
     expect(headings[0]).to.match(/^(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday) \d{1,2} \w+ \d{4}$/);
-    expect(parts(el, 'practitioner-name')[0]!.textContent).to.equal('Dr Tom Evans');
+    expect(parts(el, 'part-heading').map((h) => h.textContent!.trim())).to.deep.equal([
+      'Morning',
+      'Afternoon',
+      'Evening',
+    ]);
     const first = times(el)[0]!;
-    expect(first.textContent!.trim()).to.match(/^\d{1,2}:\d\d[ap]m$/);
-    expect(first.getAttribute('aria-label')).to.equal(`${headings[0]}, ${first.textContent!.trim()}, Dr Tom Evans`);
+    const time = first.textContent!.trim().split(/\s+/)[0]!;
+    expect(time).to.match(/^\d{1,2}:\d\d[ap]m$/);
+    expect(part(el, 'time-practitioner')!.textContent).to.equal('Dr Tom Evans');
+    expect(first.getAttribute('aria-label')).to.equal(`${headings[0]}, ${time}, Dr Tom Evans`);
     expect(part(el, 'status')!.textContent).to.contain('Free times are listed below');
-    // One tab stop for the whole list.
+    // One tab stop for all the day's times.
     expect(times(el).filter((b) => b.tabIndex === 0)).to.have.length(1);
+    await expect(el).to.be.accessible();
+  });
+
+  it('shows six times per part of the day, and Show more the rest, focus on the first time it shows', async () => {
+    const el = await picker();
+    await loaded(el);
+    parts(el, 'day-choice')[1]!.click();
+    await el.updateComplete;
+    const groups = parts(el, 'part-of-day');
+    const morning = () => [...groups[0]!.querySelectorAll<HTMLButtonElement>('[part~="time"]')];
+    // Dr Evans has a time every 10 minutes: 72 in the morning.
+    expect(groups.map((g) => g.querySelectorAll('[part~="time"]').length)).to.deep.equal([6, 6, 6]);
+    const more = groups[0]!.querySelector<HTMLButtonElement>('[part~="show-more"]')!;
+    expect(more.textContent!.trim()).to.equal('Show 66 more times');
+    // Described by its part's heading: "Show 66 more times, Morning".
+    expect(el.shadowRoot!.getElementById(more.getAttribute('aria-describedby')!)!.textContent).to.equal('Morning');
+    await expect(el).to.be.accessible();
+
+    more.focus();
+    await sendKeys({ press: 'Enter' });
+    await el.updateComplete;
+    expect(morning()).to.have.length(72);
+    expect(focused(el)).to.equal(morning()[6]);
+    expect(groups[0]!.querySelector('[part~="show-more"]')).to.equal(null);
+    // Still one Tab stop, on the time focused; arrows go on across parts of the day.
+    expect(times(el).filter((b) => b.tabIndex === 0)).to.deep.equal([morning()[6]]);
+    await sendKeys({ press: 'End' });
+    expect(focused(el)).to.equal(times(el).at(-1));
     await expect(el).to.be.accessible();
   });
 
@@ -137,7 +174,9 @@ describe('<slot-picker>', () => {
     expect(days()).to.have.length(3);
     // Each day named in full with its number of times; the short text is what is seen.
     const label = dayName(days()[0]!);
-    const count = times(el).length;
+    // The times shown, and those behind each Show more.
+    const count =
+      times(el).length + parts(el, 'show-more').reduce((n, b) => n + Number(/\d+/.exec(b.textContent!)![0]), 0);
     expect(label).to.equal(`${part(el, 'day-heading')!.textContent!.trim()}, ${count} time${count > 1 ? 's' : ''}`);
     expect(days()[0]!.querySelector('[aria-hidden]')!.textContent!.trim()).to.match(
       /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{1,2}$/,
@@ -225,6 +264,8 @@ describe('<slot-picker>', () => {
   it('moves focus among the chosen day’s times with the keyboard: arrows, Home/End; Enter chooses', async () => {
     const el = await picker('Practitioner/2', 3);
     await loaded(el);
+    parts(el, 'day-choice')[1]!.click();
+    await el.updateComplete;
     const all = times(el);
     expect(all.length, 'several times on the first day').to.be.greaterThan(2);
 

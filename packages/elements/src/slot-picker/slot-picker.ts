@@ -11,6 +11,7 @@ import {
   formatDate,
   formatShortDate,
   formatTime,
+  groupByPartOfDay,
   groupSlotsByDay,
   localDate,
   newIdempotencyKey,
@@ -20,6 +21,7 @@ import {
   type DetailsField,
   type DetailsProblem,
   type FhirError,
+  type PartOfDay,
   type PatientDetails,
   type SlotDay,
 } from '@consultkit/core/booking';
@@ -43,16 +45,19 @@ interface View {
 
 /** A name: not blank, and no bidirectional controls (core's rule): they make a name show as another. */
 const NAME_PATTERN = `(?!.*${BIDI_CONTROLS.source}).*\\S.*`;
+/** How many times each part of the day shows before "Show more times". */
+const FEW = 6;
 const RELOAD_ON = ['fhirBase', 'client', 'practitioner', 'serviceType', 'days', 'timeZone', '_week'];
 
 /**
  * Free appointment times of a practice, and booking one: the patient takes the first available
- * time offered up front or chooses a day, then a time (grouped by clinician), enters their details and how they want to consult, and gets a booking
+ * time offered up front or chooses a day, then a time (grouped by morning, afternoon and evening), enters their details and how they want to consult, and gets a booking
  * reference. Talks FHIR R4 to the server at `fhir-base`. Works from one script tag.
  *
  * Days: a strip of the `days` days from today (Previous week and Next week for others), days
  * without times disabled, the first day with times chosen. One Tab stop for the days and one for
- * the chosen day's times: arrow keys move to the previous or next day (choosing it) or time, Home
+ * the chosen day's times (six per part of the day, Show more for the rest; focus moves to the first
+ * time it shows): arrow keys move to the previous or next day (choosing it) or time, Home
  * and End to the first or last; Enter or Space chooses. On a phone, choosing a day by click or
  * Enter moves focus to its first time.
  *
@@ -76,11 +81,13 @@ const RELOAD_ON = ['fhirBase', 'client', 'practitioner', 'serviceType', 'days', 
  * @csspart days - The list of day buttons.
  * @csspart day-choice - A day button, `aria-pressed="true"` when chosen, disabled without times.
  * @csspart day - The times of the chosen day.
- * @csspart day-heading - The heading of a day.
- * @csspart practitioner - The times of one clinician on a day.
- * @csspart practitioner-name - The clinician's name.
+ * @csspart day-heading - The heading of the chosen day.
+ * @csspart part-of-day - The times of the morning (before noon), afternoon (to 5pm) or evening.
+ * @csspart part-heading - Its heading: Morning, Afternoon or Evening.
  * @csspart times - A list of times.
- * @csspart time - A time button.
+ * @csspart time - A time button: the time, and the clinician's name below it.
+ * @csspart time-practitioner - The clinician's name in a time button.
+ * @csspart show-more - "Show 12 more times": the times of a part of the day beyond the first six.
  * @csspart form - The details form.
  * @csspart form-heading - The heading of the form.
  * @csspart chosen - The chosen time, above the form.
@@ -160,6 +167,8 @@ export class SlotPicker extends ConsultKitElement {
   #focus = '';
   #active = '';
   #days: SlotDay[] = [];
+  /** The parts of days (`date part`) whose times are all shown. */
+  #more = new Set<string>();
 
   /** Searches the free times again. */
   async reload(): Promise<void> {
@@ -448,10 +457,16 @@ export class SlotPicker extends ConsultKitElement {
   #times() {
     const lang = langOf(this);
     const day = this.#days.find((d) => d.date === this._day);
-    const slots = day?.practitioners.flatMap((group) => group.slots) ?? [];
-    const active = slots.some((slot) => slot.id === this.#active) ? this.#active : slots[0]?.id;
+    const groups = groupByPartOfDay(day?.practitioners.flatMap((group) => group.slots) ?? [], this.timeZone);
+    const shown = groups.map(({ part, slots }) => (this.#more.has(this._day + part) ? slots : slots.slice(0, FEW)));
+    const active = shown.flat().some((slot) => slot.id === this.#active) ? this.#active : shown[0]?.[0]?.id;
     // The first available of all, on the first week (later weeks start after it).
     const first = this._week ? undefined : firstAvailable(this._view.slots);
+    const names: Record<PartOfDay, string> = {
+      morning: msg('Morning'),
+      afternoon: msg('Afternoon'),
+      evening: msg('Evening'),
+    };
     return html`
       ${first ? this.#first(first) : nothing} ${this.#chooser()}
       ${
@@ -467,12 +482,12 @@ export class SlotPicker extends ConsultKitElement {
               }}
             >
               <h3 part="day-heading">${formatDate(day.date, lang)}</h3>
-              ${day.practitioners.map(
-                (group) => html`
-                  <div part="practitioner">
-                    <h4 part="practitioner-name"><bdi>${group.practitioner?.display}</bdi></h4>
+              ${groups.map(
+                ({ part, slots }, i) => html`
+                  <section part="part-of-day">
+                    <h4 part="part-heading" id=${part}>${names[part]}</h4>
                     <ul part="times">
-                      ${group.slots.map(
+                      ${shown[i]!.map(
                         (slot) =>
                           html`<li>
                             <button
@@ -483,11 +498,28 @@ export class SlotPicker extends ConsultKitElement {
                               @click=${() => this.#choose(slot)}
                             >
                               ${formatTime(slot.start, this.timeZone, lang)}
+                              <span part="time-practitioner"><bdi>${slot.practitioner?.display}</bdi></span>
                             </button>
                           </li>`,
                       )}
                     </ul>
-                  </div>
+                    ${
+                      slots.length > shown[i]!.length
+                        ? html`<button
+                            part="show-more"
+                            aria-describedby=${part}
+                            @click=${() => {
+                              this.#more.add(this._day + part);
+                              // Focus on the first time shown now, so the keyboard carries on from there.
+                              this.#focus = `[data-id="${(this.#active = slots[FEW]!.id)}"]`;
+                              this.requestUpdate();
+                            }}
+                          >
+                            ${msg(str`Show ${slots.length - FEW} more times`)}
+                          </button>`
+                        : nothing
+                    }
+                  </section>
                 `,
               )}
             </section>`
