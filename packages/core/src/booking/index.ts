@@ -34,6 +34,8 @@ export {
   DEFAULT_TIME_ZONE,
   addDays,
   dayChoices,
+  filterChoices,
+  filterSlots,
   firstAvailable,
   formatDate,
   formatShortDate,
@@ -48,6 +50,7 @@ export {
   type PartOfDay,
   type PartOfDaySlots,
   type PractitionerSlots,
+  type SlotFilter,
   type SlotDay,
 } from './slots.js';
 export * from './types.js';

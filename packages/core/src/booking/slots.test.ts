@@ -2,6 +2,8 @@ import { expect } from '@open-wc/testing';
 import {
   addDays,
   dayChoices,
+  filterChoices,
+  filterSlots,
   firstAvailable,
   formatDate,
   formatShortDate,
@@ -124,6 +126,30 @@ describe('booking: slots and dates', () => {
       'morning',
     ]);
     expect(groupByPartOfDay([], 'Europe/London')).to.deep.equal([]);
+  });
+
+  it('filters times by clinician, type and channel, and lists the choices each filter has', () => {
+    const nurse = {
+      ...slot('n', '2026-11-24T09:00:00Z', 'Shah'),
+      serviceType: 'nurse',
+      deliveryChannels: ['In-person' as const],
+    };
+    const gp = {
+      ...slot('g', '2026-11-24T09:10:00Z', 'Evans'),
+      deliveryChannels: ['Video' as const, 'Telephone' as const],
+    };
+    const other = slot('o', '2026-11-24T09:20:00Z', 'Adams');
+    const all = [nurse, gp, other];
+    expect(filterSlots(all, {}).map((s) => s.id)).to.deep.equal(['n', 'g', 'o']);
+    expect(filterSlots(all, { practitioner: 'Practitioner/Evans' }).map((s) => s.id)).to.deep.equal(['g']);
+    expect(filterSlots(all, { serviceType: 'gp' }).map((s) => s.id)).to.deep.equal(['g', 'o']);
+    expect(filterSlots(all, { channel: 'Video' }).map((s) => s.id)).to.deep.equal(['g', 'o']);
+    expect(filterSlots(all, { serviceType: 'gp', channel: 'Telephone' }).map((s) => s.id)).to.deep.equal(['g']);
+    expect(filterSlots(all, { practitioner: '', serviceType: '', channel: undefined })).to.have.length(3);
+    const choices = filterChoices(all);
+    expect(choices.practitioners.map((p) => p.display)).to.deep.equal(['Dr Adams', 'Dr Evans', 'Dr Shah']);
+    expect(choices.serviceTypes).to.deep.equal(['nurse', 'gp']);
+    expect(choices.channels).to.deep.equal(['In-person', 'Video', 'Telephone']);
   });
 
   it('groups bookings by clinician, by name, each in time order', () => {

@@ -3,7 +3,7 @@
  * clinician, and formatting with `Intl`. No I/O, no DOM.
  */
 import { startOfDay } from '../contract/zone.js';
-import type { BookableSlot, Booking, PractitionerRef } from './types.js';
+import type { BookableSlot, Booking, DeliveryChannel, PractitionerRef } from './types.js';
 
 /** The practice time zone when none is given. */
 export const DEFAULT_TIME_ZONE = 'Europe/London';
@@ -79,6 +79,46 @@ export function groupSlotsByDay(slots: readonly BookableSlot[], timeZone: string
   }
   // Clinicians in the order of their first time that day.
   return [...days].map(([date, day]) => ({ date, practitioners: [...day.values()] }));
+}
+
+/** What a patient can narrow the times to: one clinician, one type of appointment, one way to consult. */
+export interface SlotFilter {
+  /** `Practitioner/{id}`. */
+  practitioner?: string | undefined;
+  /** A service type code, e.g. `gp`. */
+  serviceType?: string | undefined;
+  channel?: DeliveryChannel | undefined;
+}
+
+/** The slots that match `filter` (an empty or missing field matches all). */
+export function filterSlots(slots: readonly BookableSlot[], filter: SlotFilter): BookableSlot[] {
+  return slots.filter(
+    (slot) =>
+      (!filter.practitioner || slot.practitioner?.reference === filter.practitioner) &&
+      (!filter.serviceType || slot.serviceType === filter.serviceType) &&
+      (!filter.channel || slot.deliveryChannels.includes(filter.channel)),
+  );
+}
+
+/** The choices a filter can offer for `slots`: clinicians by name, service types and channels as first met. */
+export function filterChoices(slots: readonly BookableSlot[]): {
+  practitioners: PractitionerRef[];
+  serviceTypes: string[];
+  channels: DeliveryChannel[];
+} {
+  const practitioners = new Map<string, PractitionerRef>();
+  const serviceTypes = new Set<string>();
+  const channels = new Set<DeliveryChannel>();
+  for (const slot of slots) {
+    if (slot.practitioner) practitioners.set(slot.practitioner.reference, slot.practitioner);
+    if (slot.serviceType) serviceTypes.add(slot.serviceType);
+    slot.deliveryChannels.forEach((channel) => channels.add(channel));
+  }
+  return {
+    practitioners: [...practitioners.values()].sort((a, b) => a.display.localeCompare(b.display)),
+    serviceTypes: [...serviceTypes],
+    channels: [...channels],
+  };
 }
 
 /** A part of the day: morning (before noon), afternoon (noon to 5pm) or evening (from 5pm). */

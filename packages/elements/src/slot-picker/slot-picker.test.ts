@@ -261,6 +261,57 @@ describe('<slot-picker>', () => {
     await expect(empty).to.be.accessible();
   });
 
+  it('narrows the times with filters (clinician, type, how to consult) from the keyboard, accessible', async () => {
+    const el = await picker('', 2);
+    await loaded(el);
+    // Tomorrow: every clinician of the round-the-clock practice has times all day.
+    parts(el, 'day-choice')[1]!.click();
+    await el.updateComplete;
+    const select = (key: string) => el.shadowRoot!.querySelector<HTMLSelectElement>(`#filter-${key}`)!;
+    const who = () => new Set(parts(el, 'time-practitioner').map((p) => p.textContent!.trim()));
+    expect(select('practitioner').labels[0]!.textContent).to.equal('Clinician');
+    expect(select('serviceType').labels[0]!.textContent).to.equal('Type of appointment');
+    expect(select('channel').labels[0]!.textContent).to.equal('How to consult');
+    const clinicians = [...select('practitioner').options].map((o) => o.text);
+    expect(clinicians[0]).to.equal('Any clinician');
+    expect(clinicians).to.include.members(['Dr Tom Evans', 'Nurse Priya Shah', 'Dr Leo Novak']);
+    expect([...select('serviceType').options].map((o) => o.text)).to.include.members([
+      'Any type',
+      'GP appointment',
+      'Nurse appointment',
+    ]);
+    expect(who().size).to.be.greaterThan(1);
+    await expect(el).to.be.accessible();
+
+    // Type of appointment: a nurse. Typing on a focused select chooses the option that starts so.
+    select('serviceType').focus();
+    await sendKeys({ type: 'Nurse' });
+    await el.updateComplete;
+    expect(select('serviceType').value).to.equal('nurse');
+    expect([...who()]).to.deep.equal(['Nurse Priya Shah']);
+    expect(part(el, 'first-available')!.textContent).to.contain('with Nurse Priya Shah.');
+    await expect(el).to.be.accessible();
+
+    // Back to any type; in person only: the video-only clinic is gone.
+    await sendKeys({ press: 'Home' });
+    await el.updateComplete;
+    expect(select('serviceType').value).to.equal('');
+    select('channel').focus();
+    await sendKeys({ type: 'In person' });
+    await el.updateComplete;
+    expect(select('channel').value).to.equal('In-person');
+    expect(who().has('Dr Leo Novak')).to.equal(false);
+    expect(who().size).to.be.greaterThan(0);
+
+    // One clinician.
+    select('practitioner').focus();
+    await sendKeys({ type: 'Dr Tom' });
+    await el.updateComplete;
+    expect([...who()]).to.deep.equal(['Dr Tom Evans']);
+    expect(parts(el, 'time').every((t) => t.getAttribute('aria-label')!.endsWith(', Dr Tom Evans'))).to.equal(true);
+    await expect(el).to.be.accessible();
+  });
+
   it('moves focus among the chosen day’s times with the keyboard: arrows, Home/End; Enter chooses', async () => {
     const el = await picker('Practitioner/2', 3);
     await loaded(el);

@@ -7,6 +7,8 @@ import {
   DELIVERY_CHANNELS,
   addDays,
   dayChoices,
+  filterChoices,
+  filterSlots,
   firstAvailable,
   formatDate,
   formatShortDate,
@@ -24,6 +26,7 @@ import {
   type PartOfDay,
   type PatientDetails,
   type SlotDay,
+  type SlotFilter,
 } from '@consultkit/core/booking';
 import { ConsultKitElement } from '../internal/consultkit-element.js';
 import { langOf } from '../internal/lang.js';
@@ -51,7 +54,8 @@ const RELOAD_ON = ['fhirBase', 'client', 'practitioner', 'serviceType', 'days', 
 
 /**
  * Free appointment times of a practice, and booking one: the patient takes the first available
- * time offered up front or chooses a day, then a time (grouped by morning, afternoon and evening), enters their details and how they want to consult, and gets a booking
+ * time offered up front or narrows the times by clinician, type and way to consult, chooses a day,
+ * then a time (grouped by morning, afternoon and evening), enters their details and how they want to consult, and gets a booking
  * reference. Talks FHIR R4 to the server at `fhir-base`. Works from one script tag.
  *
  * Days: a strip of the `days` days from today (Previous week and Next week for others), days
@@ -75,6 +79,9 @@ const RELOAD_ON = ['fhirBase', 'client', 'practitioner', 'serviceType', 'days', 
  * @csspart retry - The button that loads the times again.
  * @csspart first-available - The first available time of all, offered up front, and its button.
  * @csspart choose-first - The button that chooses the first available time.
+ * @csspart filters - The filters: clinician, type of appointment, how to consult.
+ * @csspart filter - One filter's label and select (shown when it has more than one choice).
+ * @csspart select - A filter's select.
  * @csspart week - The day chooser: previous week, the days, next week.
  * @csspart week-previous - The Previous week button (disabled in the first week).
  * @csspart week-next - The Next week button.
@@ -129,6 +136,7 @@ export class SlotPicker extends ConsultKitElement {
       _view: { state: true, attribute: false },
       _day: { state: true, attribute: false },
       _week: { state: true, attribute: false },
+      _filter: { state: true, attribute: false },
     };
   }
 
@@ -161,12 +169,17 @@ export class SlotPicker extends ConsultKitElement {
   /** Which week the day chooser shows: 0 from today, 1 the next `days` days, and so on. */
   private _week = 0;
 
+  /** What the patient narrowed the times to with the filters. */
+  private _filter: SlotFilter = {};
+
   #client: BookingClient | undefined;
   #loads = 0;
   #key = '';
   #focus = '';
   #active = '';
   #days: SlotDay[] = [];
+  /** The times that match the filters. */
+  #slots: BookableSlot[] = [];
   /** The parts of days (`date part`) whose times are all shown. */
   #more = new Set<string>();
 
@@ -207,7 +220,10 @@ export class SlotPicker extends ConsultKitElement {
     }
     const has = (key: string) => (changed as Map<string, unknown>).has(key);
     if (RELOAD_ON.some(has)) void this.reload();
-    if (has('_view') || has('timeZone')) this.#days = groupSlotsByDay(this._view.slots, this.timeZone);
+    if (has('_view') || has('timeZone') || has('_filter')) {
+      this.#slots = filterSlots(this._view.slots, this._filter);
+      this.#days = groupSlotsByDay(this.#slots, this.timeZone);
+    }
     // The first day with times is chosen, unless the patient chose another that still has times.
     if (!this.#days.some((day) => day.date === this._day)) this._day = this.#days[0]?.date ?? '';
   }
@@ -282,6 +298,60 @@ export class SlotPicker extends ConsultKitElement {
     this._day = '';
     // Previous is disabled in the first week: focus stays on a button.
     if (!this._week) this.#focus = '[part~=week-next]';
+  }
+
+  #channelNames(): Record<DeliveryChannel, string> {
+    return { Video: msg('Video call'), Telephone: msg('Phone call'), 'In-person': msg('In person at the practice') };
+  }
+
+  /** Filters by clinician, type of appointment and way to consult: native selects, each shown when it has a choice. */
+  #filters() {
+    const { practitioners, serviceTypes, channels } = filterChoices(this._view.slots);
+    const types: Record<string, string> = {
+      gp: msg('GP appointment'),
+      nurse: msg('Nurse appointment'),
+      pharmacist: msg('Pharmacist appointment'),
+    };
+    const names = this.#channelNames();
+    const select = (key: keyof SlotFilter, label: string, any: string, options: string[][]) =>
+      options.length > 1
+        ? html`<div part="filter">
+            <label part="label" for="filter-${key}">${label}</label>
+            <select
+              part="select"
+              id="filter-${key}"
+              @change=${(event: Event) => {
+                this._filter = { ...this._filter, [key]: (event.target as HTMLSelectElement).value };
+              }}
+            >
+              <option value="">${any}</option>
+              ${options.map(
+                ([value, text]) =>
+                  html`<option value=${value!} ?selected=${this._filter[key] === value}>${text}</option>`,
+              )}
+            </select>
+          </div>`
+        : nothing;
+    return html`<div part="filters">
+      ${select(
+        'practitioner',
+        msg('Clinician'),
+        msg('Any clinician'),
+        practitioners.map((p) => [p.reference, p.display]),
+      )}
+      ${select(
+        'serviceType',
+        msg('Type of appointment'),
+        msg('Any type'),
+        serviceTypes.map((type) => [type, types[type] ?? type]),
+      )}
+      ${select(
+        'channel',
+        msg('How to consult'),
+        msg('Any way'),
+        channels.map((channel) => [channel, names[channel]]),
+      )}
+    </div>`;
   }
 
   /** The day chooser: a strip of day buttons, days without times disabled, and previous and next week. */
@@ -461,14 +531,14 @@ export class SlotPicker extends ConsultKitElement {
     const shown = groups.map(({ part, slots }) => (this.#more.has(this._day + part) ? slots : slots.slice(0, FEW)));
     const active = shown.flat().some((slot) => slot.id === this.#active) ? this.#active : shown[0]?.[0]?.id;
     // The first available of all, on the first week (later weeks start after it).
-    const first = this._week ? undefined : firstAvailable(this._view.slots);
+    const first = this._week ? undefined : firstAvailable(this.#slots);
     const names: Record<PartOfDay, string> = {
       morning: msg('Morning'),
       afternoon: msg('Afternoon'),
       evening: msg('Evening'),
     };
     return html`
-      ${first ? this.#first(first) : nothing} ${this.#chooser()}
+      ${first ? this.#first(first) : nothing} ${this.#filters()} ${this.#chooser()}
       ${
         day
           ? html`<section
@@ -532,11 +602,7 @@ export class SlotPicker extends ConsultKitElement {
     // In form order: the order the browser checked them in.
     const problems = Object.keys(this._problems) as DetailsField[];
     const channelProblem = this._problems.deliveryChannel;
-    const channels = {
-      Video: msg('Video call'),
-      Telephone: msg('Phone call'),
-      'In-person': msg('In person at the practice'),
-    };
+    const channels = this.#channelNames();
     return html`
       <form part="form" novalidate ?hidden=${state.step !== 'details'} @submit=${this.#submit}>
         <h3 part="form-heading" tabindex="-1">${msg('Your details')}</h3>
