@@ -310,6 +310,18 @@ describe('<slot-picker>', () => {
     expect([...who()]).to.deep.equal(['Dr Tom Evans']);
     expect(parts(el, 'time').every((t) => t.getAttribute('aria-label')!.endsWith(', Dr Tom Evans'))).to.equal(true);
     await expect(el).to.be.accessible();
+
+    // Nothing matches a nurse appointment with Dr Evans: said plainly, and the filters stay to change.
+    select('serviceType').focus();
+    await sendKeys({ type: 'Nurse' });
+    await el.updateComplete;
+    expect(times(el)).to.have.length(0);
+    expect(part(el, 'first-available')).to.equal(null);
+    expect(part(el, 'status')!.textContent).to.contain(
+      'No free times match your choices. Choose another clinician, type or way to consult.',
+    );
+    expect(parts(el, 'day-choice').every((d) => (d as HTMLButtonElement).disabled)).to.equal(true);
+    await expect(el).to.be.accessible();
   });
 
   it('moves focus among the chosen day’s times with the keyboard: arrows, Home/End; Enter chooses', async () => {

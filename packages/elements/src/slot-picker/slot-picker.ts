@@ -683,7 +683,9 @@ export class SlotPicker extends ConsultKitElement {
             ? msg('Looking for free times…')
             : this.#days.length
               ? msg('Free times are listed below.')
-              : msg('There are no free times in the coming days. Please call the practice.');
+              : this.#slots.length < this._view.slots.length
+                ? msg('No free times match your choices. Choose another clinician, type or way to consult.')
+                : msg('There are no free times in the coming days. Please call the practice.');
     // One alert region, always there, so what appears in it is announced.
     const alert = listError
       ? html`${msg('Sorry, we could not load the times.')} ${listError.message}
