@@ -58,7 +58,7 @@ const BOOKINGS = 500;
 const BOOKING_CONCURRENCY = 8;
 const RACE = 200;
 /** The <slot-picker> bundle's budget, gzipped (as in scripts/size-budget.mjs). */
-const BUDGET = { file: 'slot-picker.js', bytes: 12 * 1024 };
+const BUDGET = { file: 'slot-picker.js', bytes: 14 * 1024 };
 const REQUEST_TIMEOUT_MS = 30_000;
 
 const DELIVERY_CHANNEL = 'https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-DeliveryChannel';

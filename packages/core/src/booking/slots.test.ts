@@ -1,9 +1,15 @@
 import { expect } from '@open-wc/testing';
 import {
   addDays,
+  dayChoices,
+  filterChoices,
+  filterSlots,
+  firstAvailable,
   formatDate,
+  formatShortDate,
   formatTime,
   formatTimeZone,
+  groupByPartOfDay,
   groupByPractitioner,
   groupSlotsByDay,
   localDate,
@@ -64,6 +70,86 @@ describe('booking: slots and dates', () => {
     const tuesday = days[1]!;
     expect(tuesday.practitioners.map((p) => p.practitioner?.display)).to.deep.equal(['Dr B', 'Dr A']);
     expect(tuesday.practitioners[1]!.slots.map((s) => s.id)).to.deep.equal(['a', 'd']);
+  });
+
+  it('finds the first available time of all clinicians, and none when there are no times', () => {
+    const first = firstAvailable([
+      slot('b', '2026-11-24T09:10:00Z', 'B'),
+      slot('a', '2026-11-24T09:00:00Z', 'A'),
+      slot('c', '2026-11-24T09:00:00Z', 'C'),
+      slot('d', '2026-11-25T08:00:00Z', 'A'),
+    ]);
+    // The earliest; of two at the same time, the one listed first.
+    expect(first?.id).to.equal('a');
+    expect(firstAvailable([])).to.equal(undefined);
+  });
+
+  it('lists the days of a day chooser, days without times too, each with its number of times', () => {
+    const days = groupSlotsByDay(
+      [
+        slot('a', '2026-11-24T09:00:00Z', 'A'),
+        slot('b', '2026-11-24T09:10:00Z', 'B'),
+        slot('c', '2026-11-26T09:00:00Z', 'A'),
+        // After the last day chosen: not counted.
+        slot('d', '2026-11-28T09:00:00Z', 'A'),
+      ],
+      'Europe/London',
+    );
+    expect(dayChoices(days, '2026-11-23', 4)).to.deep.equal([
+      { date: '2026-11-23', count: 0 },
+      { date: '2026-11-24', count: 2 },
+      { date: '2026-11-25', count: 0 },
+      { date: '2026-11-26', count: 1 },
+    ]);
+    expect(dayChoices([], '2026-12-31', 2).map((d) => d.date)).to.deep.equal(['2026-12-31', '2027-01-01']);
+    expect(formatShortDate('2026-12-01', 'en-GB')).to.equal('Tue 1');
+  });
+
+  it('groups a day’s times by part of the day in local time: morning, afternoon, evening', () => {
+    const groups = groupByPartOfDay(
+      [
+        slot('e', '2026-07-01T16:00:00Z', 'A'), // 17:00 BST: evening
+        slot('a', '2026-07-01T07:00:00Z', 'A'), // 08:00 BST
+        slot('b', '2026-07-01T10:50:00Z', 'B'), // 11:50 BST
+        slot('c', '2026-07-01T11:00:00Z', 'B'), // 12:00 BST: afternoon
+        slot('d', '2026-07-01T15:50:00Z', 'A'), // 16:50 BST
+      ],
+      'Europe/London',
+    );
+    expect(groups.map((g) => [g.part, g.slots.map((s) => s.id)])).to.deep.equal([
+      ['morning', ['a', 'b']],
+      ['afternoon', ['c', 'd']],
+      ['evening', ['e']],
+    ]);
+    // Empty parts are left out; midnight is morning.
+    expect(groupByPartOfDay([slot('m', '2026-11-24T00:00:00Z')], 'Europe/London').map((g) => g.part)).to.deep.equal([
+      'morning',
+    ]);
+    expect(groupByPartOfDay([], 'Europe/London')).to.deep.equal([]);
+  });
+
+  it('filters times by clinician, type and channel, and lists the choices each filter has', () => {
+    const nurse = {
+      ...slot('n', '2026-11-24T09:00:00Z', 'Shah'),
+      serviceType: 'nurse',
+      deliveryChannels: ['In-person' as const],
+    };
+    const gp = {
+      ...slot('g', '2026-11-24T09:10:00Z', 'Evans'),
+      deliveryChannels: ['Video' as const, 'Telephone' as const],
+    };
+    const other = slot('o', '2026-11-24T09:20:00Z', 'Adams');
+    const all = [nurse, gp, other];
+    expect(filterSlots(all, {}).map((s) => s.id)).to.deep.equal(['n', 'g', 'o']);
+    expect(filterSlots(all, { practitioner: 'Practitioner/Evans' }).map((s) => s.id)).to.deep.equal(['g']);
+    expect(filterSlots(all, { serviceType: 'gp' }).map((s) => s.id)).to.deep.equal(['g', 'o']);
+    expect(filterSlots(all, { channel: 'Video' }).map((s) => s.id)).to.deep.equal(['g', 'o']);
+    expect(filterSlots(all, { serviceType: 'gp', channel: 'Telephone' }).map((s) => s.id)).to.deep.equal(['g']);
+    expect(filterSlots(all, { practitioner: '', serviceType: '', channel: undefined })).to.have.length(3);
+    const choices = filterChoices(all);
+    expect(choices.practitioners.map((p) => p.display)).to.deep.equal(['Dr Adams', 'Dr Evans', 'Dr Shah']);
+    expect(choices.serviceTypes).to.deep.equal(['nurse', 'gp']);
+    expect(choices.channels).to.deep.equal(['In-person', 'Video', 'Telephone']);
   });
 
   it('groups bookings by clinician, by name, each in time order', () => {

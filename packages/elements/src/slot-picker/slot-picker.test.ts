@@ -1,5 +1,5 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
-import { executeServerCommand, sendKeys } from '@web/test-runner-commands';
+import { executeServerCommand, sendKeys, setViewport } from '@web/test-runner-commands';
 import { BookingClient, StaffClient, type FhirError } from '@consultkit/core/booking';
 import './define.js';
 import type { SlotPicker } from './slot-picker.js';
@@ -14,6 +14,8 @@ const part = (el: SlotPicker, name: string) => el.shadowRoot!.querySelector<HTML
 const parts = (el: SlotPicker, name: string) => [...el.shadowRoot!.querySelectorAll<HTMLElement>(`[part~="${name}"]`)];
 const focused = (el: SlotPicker) => el.shadowRoot!.activeElement as HTMLElement | null;
 const times = (el: SlotPicker) => parts(el, 'time') as HTMLButtonElement[];
+/** A day button's full name, as a screen reader says it (the short text shown is hidden from it). */
+const dayName = (day: HTMLElement) => day.querySelector('.visually-hidden')!.textContent!.trim();
 
 async function loaded(el: SlotPicker): Promise<void> {
   await until(() => part(el, 'status')?.textContent?.includes('Free times are listed') ?? false, 'free times');
@@ -56,20 +58,89 @@ describe('<slot-picker>', () => {
     await expect(el).to.be.accessible();
   });
 
-  it('lists free times by day and clinician, each named with its full date, time and clinician', async () => {
+  it('lists the chosen day’s times by morning, afternoon and evening, each named with its date, time and clinician', async () => {
     const el = await picker();
     await loaded(el);
+    // Tomorrow: the round-the-clock practice has times all day whatever the hour now.
+    parts(el, 'day-choice')[1]!.click();
+    await el.updateComplete;
     const headings = parts(el, 'day-heading').map((h) => h.textContent!.trim());
-    expect(headings.length).to.be.within(1, 2);
+    // Only the chosen day's times.
+    expect(headings).to.have.length(1);
+    expect(parts(el, 'day-choice')[1]!.getAttribute('aria-pressed')).to.equal('true');
     expect(headings[0]).to.match(/^(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday) \d{1,2} \w+ \d{4}$/);
-    expect(parts(el, 'practitioner-name')[0]!.textContent).to.equal('Dr Tom Evans');
+    expect(parts(el, 'part-heading').map((h) => h.textContent!.trim())).to.deep.equal([
+      'Morning',
+      'Afternoon',
+      'Evening',
+    ]);
     const first = times(el)[0]!;
-    expect(first.textContent!.trim()).to.match(/^\d{1,2}:\d\d[ap]m$/);
-    expect(first.getAttribute('aria-label')).to.equal(`${headings[0]}, ${first.textContent!.trim()}, Dr Tom Evans`);
+    const time = first.textContent!.trim().split(/\s+/)[0]!;
+    expect(time).to.match(/^\d{1,2}:\d\d[ap]m$/);
+    expect(part(el, 'time-practitioner')!.textContent).to.equal('Dr Tom Evans');
+    expect(first.getAttribute('aria-label')).to.equal(`${headings[0]}, ${time}, Dr Tom Evans`);
     expect(part(el, 'status')!.textContent).to.contain('Free times are listed below');
-    // One tab stop for the whole list.
+    // One tab stop for all the day's times.
     expect(times(el).filter((b) => b.tabIndex === 0)).to.have.length(1);
     await expect(el).to.be.accessible();
+  });
+
+  it('shows six times per part of the day, and Show more the rest, focus on the first time it shows', async () => {
+    const el = await picker();
+    await loaded(el);
+    parts(el, 'day-choice')[1]!.click();
+    await el.updateComplete;
+    const groups = parts(el, 'part-of-day');
+    const morning = () => [...groups[0]!.querySelectorAll<HTMLButtonElement>('[part~="time"]')];
+    // Dr Evans has a time every 10 minutes: 72 in the morning.
+    expect(groups.map((g) => g.querySelectorAll('[part~="time"]').length)).to.deep.equal([6, 6, 6]);
+    const more = groups[0]!.querySelector<HTMLButtonElement>('[part~="show-more"]')!;
+    expect(more.textContent!.trim()).to.equal('Show 66 more times');
+    // Described by its part's heading: "Show 66 more times, Morning".
+    expect(el.shadowRoot!.getElementById(more.getAttribute('aria-describedby')!)!.textContent).to.equal('Morning');
+    await expect(el).to.be.accessible();
+
+    more.focus();
+    await sendKeys({ press: 'Enter' });
+    await el.updateComplete;
+    expect(morning()).to.have.length(72);
+    expect(focused(el)).to.equal(morning()[6]);
+    expect(groups[0]!.querySelector('[part~="show-more"]')).to.equal(null);
+    // Still one Tab stop, on the time focused; arrows go on across parts of the day.
+    expect(times(el).filter((b) => b.tabIndex === 0)).to.deep.equal([morning()[6]]);
+    await sendKeys({ press: 'End' });
+    expect(focused(el)).to.equal(times(el).at(-1));
+    await expect(el).to.be.accessible();
+  });
+
+  it('offers the first available time up front, in a whole sentence; its button chooses it from the keyboard', async () => {
+    const el = await picker();
+    await loaded(el);
+    const earliest = times(el)[0]!;
+    const [day, time, who] = earliest.getAttribute('aria-label')!.split(', ');
+    const offer = part(el, 'first-available')!;
+    expect(offer.querySelector('p')!.textContent!.trim()).to.equal(`First available: ${day} at ${time} with ${who}.`);
+    expect(who).to.equal('Dr Tom Evans');
+    const choose = part(el, 'choose-first') as HTMLButtonElement;
+    expect(choose.textContent!.trim()).to.equal('Choose this time');
+    // Its description is the sentence, so a screen reader says which time it chooses.
+    expect(el.shadowRoot!.getElementById(choose.getAttribute('aria-describedby')!)).to.equal(offer.querySelector('p'));
+    await expect(el).to.be.accessible();
+
+    choose.focus();
+    setTimeout(() => void sendKeys({ press: 'Enter' }));
+    const selected = await oneEvent(el, 'ck-slot-selected');
+    expect(selected.detail.slot.id).to.equal(earliest.dataset['id']);
+    await el.updateComplete;
+    expect(focused(el)).to.equal(part(el, 'form-heading'));
+    expect(part(el, 'chosen')!.textContent).to.equal(earliest.getAttribute('aria-label'));
+    await expect(el).to.be.accessible();
+  });
+
+  it('offers no first available time when there are none', async () => {
+    const el = await picker('Practitioner/999999', 3);
+    await until(() => part(el, 'status')!.textContent!.includes('no free times'), 'the empty state');
+    expect(part(el, 'first-available')).to.equal(null);
   });
 
   it('says plainly when there are no free times, and is accessible empty', async () => {
@@ -95,13 +166,171 @@ describe('<slot-picker>', () => {
     await until(() => part(el, 'error') !== null, 'the error again');
   });
 
-  it('moves focus with the keyboard: arrows, Home/End in a day, Page Up/Down between days; Enter chooses', async () => {
+  it('chooses a day from a strip: full names, the first day with times chosen, arrow keys, and accessible', async () => {
     const el = await picker('Practitioner/2', 3);
     await loaded(el);
-    const days = parts(el, 'day');
-    expect(days.length, 'at least two days of times').to.be.greaterThan(1);
-    const inDay = (day: HTMLElement) => [...day.querySelectorAll<HTMLElement>('[part~="time"]')];
+    const days = () => parts(el, 'day-choice') as HTMLButtonElement[];
+    const pressed = () => days().filter((d) => d.getAttribute('aria-pressed') === 'true');
+    expect(days()).to.have.length(3);
+    // Each day named in full with its number of times; the short text is what is seen.
+    const label = dayName(days()[0]!);
+    // The times shown, and those behind each Show more.
+    const count =
+      times(el).length + parts(el, 'show-more').reduce((n, b) => n + Number(/\d+/.exec(b.textContent!)![0]), 0);
+    expect(label).to.equal(`${part(el, 'day-heading')!.textContent!.trim()}, ${count} time${count > 1 ? 's' : ''}`);
+    expect(days()[0]!.querySelector('[aria-hidden]')!.textContent!.trim()).to.match(
+      /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{1,2}$/,
+    );
+    // The round-the-clock practice has times every day: the first day is chosen, one Tab stop.
+    expect(pressed()).to.deep.equal([days()[0]]);
+    expect(days().filter((d) => d.tabIndex === 0)).to.deep.equal([days()[0]]);
+    expect(part(el, 'week-previous')!.hasAttribute('disabled')).to.equal(true);
+    await expect(el).to.be.accessible();
+
+    // Arrow keys move to the next day and choose it; its times are shown.
+    days()[0]!.focus();
+    await sendKeys({ press: 'ArrowRight' });
+    await el.updateComplete;
+    expect(focused(el)).to.equal(days()[1]);
+    expect(pressed()).to.deep.equal([days()[1]]);
+    expect(days()[1]!.tabIndex).to.equal(0);
+    expect(dayName(days()[1]!)).to.contain(part(el, 'day-heading')!.textContent!.trim());
+    expect(times(el)[0]!.getAttribute('aria-label')).to.contain(part(el, 'day-heading')!.textContent!.trim());
+    await sendKeys({ press: 'End' });
+    await el.updateComplete;
+    expect(pressed()).to.deep.equal([days()[2]]);
+    await sendKeys({ press: 'ArrowRight' });
+    expect(focused(el)).to.equal(days()[2]);
+    await sendKeys({ press: 'Home' });
+    await el.updateComplete;
+    expect(pressed()).to.deep.equal([days()[0]]);
+    // On a wide screen, Enter chooses the day and focus stays on it.
+    await sendKeys({ press: 'Enter' });
+    await el.updateComplete;
+    expect(focused(el)).to.equal(days()[0]);
+    await expect(el).to.be.accessible();
+  });
+
+  it('on a phone, choosing a day moves focus to its times', async () => {
+    await setViewport({ width: 390, height: 844 });
+    try {
+      const el = await picker('Practitioner/2', 3);
+      await loaded(el);
+      parts(el, 'day-choice')[1]!.focus();
+      await sendKeys({ press: 'Enter' });
+      await el.updateComplete;
+      expect(focused(el)).to.equal(times(el)[0]);
+      expect(focused(el)!.getAttribute('aria-label')).to.contain(part(el, 'day-heading')!.textContent!.trim());
+      await expect(el).to.be.accessible();
+    } finally {
+      await setViewport({ width: 800, height: 600 });
+    }
+  });
+
+  it('shows the next and previous weeks, days without times marked and disabled', async () => {
+    const el = await picker('Practitioner/2', 2);
+    await loaded(el);
+    const first = parts(el, 'day-choice').map((d) => d.dataset['date']);
+    part(el, 'week-next')!.click();
+    await el.updateComplete;
+    expect(part(el, 'status')!.textContent).to.contain('Looking for free times');
+    await loaded(el);
+    const next = parts(el, 'day-choice');
+    expect(next).to.have.length(2);
+    expect(next[0]!.dataset['date']! > first[1]!).to.equal(true);
+    expect(next[0]!.getAttribute('aria-pressed')).to.equal('true');
+    expect(part(el, 'first-available')).to.equal(null);
+    await expect(el).to.be.accessible();
+
+    const previous = part(el, 'week-previous') as HTMLButtonElement;
+    previous.focus();
+    await sendKeys({ press: 'Enter' });
+    await loaded(el);
+    expect(parts(el, 'day-choice').map((d) => d.dataset['date'])).to.deep.equal(first);
+    // Previous is disabled again: focus is on Next week, not lost.
+    expect(previous.disabled).to.equal(true);
+    expect(focused(el)).to.equal(part(el, 'week-next'));
+
+    // A clinician without times: every day marked "no times" and disabled, none chosen.
+    const empty = await picker('Practitioner/999999', 2);
+    await until(() => part(empty, 'status')!.textContent!.includes('no free times'), 'the empty state');
+    const days = parts(empty, 'day-choice') as HTMLButtonElement[];
+    expect(days.map((d) => d.disabled)).to.deep.equal([true, true]);
+    expect(dayName(days[0]!)).to.match(/, no times$/);
+    expect(days.filter((d) => d.getAttribute('aria-pressed') === 'true')).to.have.length(0);
+    await expect(empty).to.be.accessible();
+  });
+
+  it('narrows the times with filters (clinician, type, how to consult) from the keyboard, accessible', async () => {
+    const el = await picker('', 2);
+    await loaded(el);
+    // Tomorrow: every clinician of the round-the-clock practice has times all day.
+    parts(el, 'day-choice')[1]!.click();
+    await el.updateComplete;
+    const select = (key: string) => el.shadowRoot!.querySelector<HTMLSelectElement>(`#filter-${key}`)!;
+    const who = () => new Set(parts(el, 'time-practitioner').map((p) => p.textContent!.trim()));
+    expect(select('practitioner').labels[0]!.textContent).to.equal('Clinician');
+    expect(select('serviceType').labels[0]!.textContent).to.equal('Type of appointment');
+    expect(select('channel').labels[0]!.textContent).to.equal('How to consult');
+    const clinicians = [...select('practitioner').options].map((o) => o.text);
+    expect(clinicians[0]).to.equal('Any clinician');
+    expect(clinicians).to.include.members(['Dr Tom Evans', 'Nurse Priya Shah', 'Dr Leo Novak']);
+    expect([...select('serviceType').options].map((o) => o.text)).to.include.members([
+      'Any type',
+      'GP appointment',
+      'Nurse appointment',
+    ]);
+    expect(who().size).to.be.greaterThan(1);
+    await expect(el).to.be.accessible();
+
+    // Type of appointment: a nurse. Typing on a focused select chooses the option that starts so.
+    select('serviceType').focus();
+    await sendKeys({ type: 'Nurse' });
+    await el.updateComplete;
+    expect(select('serviceType').value).to.equal('nurse');
+    expect([...who()]).to.deep.equal(['Nurse Priya Shah']);
+    expect(part(el, 'first-available')!.textContent).to.contain('with Nurse Priya Shah.');
+    await expect(el).to.be.accessible();
+
+    // Back to any type; in person only: the video-only clinic is gone.
+    await sendKeys({ press: 'Home' });
+    await el.updateComplete;
+    expect(select('serviceType').value).to.equal('');
+    select('channel').focus();
+    await sendKeys({ type: 'In person' });
+    await el.updateComplete;
+    expect(select('channel').value).to.equal('In-person');
+    expect(who().has('Dr Leo Novak')).to.equal(false);
+    expect(who().size).to.be.greaterThan(0);
+
+    // One clinician.
+    select('practitioner').focus();
+    await sendKeys({ type: 'Dr Tom' });
+    await el.updateComplete;
+    expect([...who()]).to.deep.equal(['Dr Tom Evans']);
+    expect(parts(el, 'time').every((t) => t.getAttribute('aria-label')!.endsWith(', Dr Tom Evans'))).to.equal(true);
+    await expect(el).to.be.accessible();
+
+    // Nothing matches a nurse appointment with Dr Evans: said plainly, and the filters stay to change.
+    select('serviceType').focus();
+    await sendKeys({ type: 'Nurse' });
+    await el.updateComplete;
+    expect(times(el)).to.have.length(0);
+    expect(part(el, 'first-available')).to.equal(null);
+    expect(part(el, 'status')!.textContent).to.contain(
+      'No free times match your choices. Choose another clinician, type or way to consult.',
+    );
+    expect(parts(el, 'day-choice').every((d) => (d as HTMLButtonElement).disabled)).to.equal(true);
+    await expect(el).to.be.accessible();
+  });
+
+  it('moves focus among the chosen day’s times with the keyboard: arrows, Home/End; Enter chooses', async () => {
+    const el = await picker('Practitioner/2', 3);
+    await loaded(el);
+    parts(el, 'day-choice')[1]!.click();
+    await el.updateComplete;
     const all = times(el);
+    expect(all.length, 'several times on the first day').to.be.greaterThan(2);
 
     all[0]!.focus();
     await sendKeys({ press: 'ArrowRight' });
@@ -115,26 +344,16 @@ describe('<slot-picker>', () => {
     expect(all[0]!.tabIndex).to.equal(0);
 
     await sendKeys({ press: 'End' });
-    expect(focused(el)).to.equal(inDay(days[0]!).at(-1));
-    await sendKeys({ press: 'Home' });
-    expect(focused(el)).to.equal(inDay(days[0]!)[0]);
-
-    await sendKeys({ press: 'ArrowRight' });
-    await sendKeys({ press: 'PageDown' });
-    // The same place in the next day (or its last time).
-    const next = inDay(days[1]!);
-    expect(focused(el)).to.equal(next[Math.min(1, next.length - 1)]);
+    expect(focused(el)).to.equal(all.at(-1));
     await el.updateComplete;
     expect(times(el).filter((b) => b.tabIndex === 0)).to.deep.equal([focused(el)]);
-    await sendKeys({ press: 'PageUp' });
-    expect(focused(el)).to.equal(inDay(days[0]!)[1]);
-
-    // The last time of all: ArrowRight stays.
-    all.at(-1)!.focus();
+    // The last time: ArrowRight stays.
     await sendKeys({ press: 'ArrowRight' });
     expect(focused(el)).to.equal(all.at(-1));
+    await sendKeys({ press: 'Home' });
+    expect(focused(el)).to.equal(all[0]);
 
-    const chosen = inDay(days[0]!)[1]!;
+    const chosen = all[1]!;
     chosen.focus();
     setTimeout(() => void sendKeys({ press: 'Enter' }));
     const selected = await oneEvent(el, 'ck-slot-selected');
@@ -146,12 +365,9 @@ describe('<slot-picker>', () => {
   });
 
   it('offers only the channels of the slot’s schedule, and Back returns to the chosen time', async () => {
+    // The round-the-clock nurse has times whatever the hour: no early return if none are found.
     const el = await picker('Practitioner/3', 3);
-    await until(
-      () => times(el).length > 0 || part(el, 'status')!.textContent!.includes('no free'),
-      'the nurse’s times',
-    );
-    if (times(el).length === 0) return; // The nurse has no times in the next three days.
+    await loaded(el);
     const chosen = times(el)[0]!;
     chosen.click();
     await el.updateComplete;

@@ -1,13 +1,19 @@
 import { html, nothing, type PropertyValues } from 'lit';
-import { msg } from '@lit/localize';
+import { msg, str } from '@lit/localize';
 import {
   BookingClient,
   DEFAULT_TIME_ZONE,
   BIDI_CONTROLS,
   DELIVERY_CHANNELS,
   addDays,
+  dayChoices,
+  filterChoices,
+  filterSlots,
+  firstAvailable,
   formatDate,
+  formatShortDate,
   formatTime,
+  groupByPartOfDay,
   groupSlotsByDay,
   localDate,
   newIdempotencyKey,
@@ -17,8 +23,10 @@ import {
   type DetailsField,
   type DetailsProblem,
   type FhirError,
+  type PartOfDay,
   type PatientDetails,
   type SlotDay,
+  type SlotFilter,
 } from '@consultkit/core/booking';
 import { ConsultKitElement } from '../internal/consultkit-element.js';
 import { langOf } from '../internal/lang.js';
@@ -40,16 +48,22 @@ interface View {
 
 /** A name: not blank, and no bidirectional controls (core's rule): they make a name show as another. */
 const NAME_PATTERN = `(?!.*${BIDI_CONTROLS.source}).*\\S.*`;
-const RELOAD_ON = ['fhirBase', 'client', 'practitioner', 'serviceType', 'days', 'timeZone'];
+/** How many times each part of the day shows before "Show more times". */
+const FEW = 6;
+const RELOAD_ON = ['fhirBase', 'client', 'practitioner', 'serviceType', 'days', 'timeZone', '_week'];
 
 /**
- * Free appointment times of a practice, and booking one: the patient picks a time (grouped by
- * day and clinician), enters their details and how they want to consult, and gets a booking
+ * Free appointment times of a practice, and booking one: the patient takes the first available
+ * time offered up front or narrows the times by clinician, type and way to consult, chooses a day,
+ * then a time (grouped by morning, afternoon and evening), enters their details and how they want to consult, and gets a booking
  * reference. Talks FHIR R4 to the server at `fhir-base`. Works from one script tag.
  *
- * Keyboard: one Tab stop for the times; arrow keys move to the previous or next time, Home and End
- * to the first or last time of the day, Page Up and Page Down to the same place (or the last time)
- * of the previous or next day; Enter or Space chooses.
+ * Days: a strip of the `days` days from today (Previous week and Next week for others), days
+ * without times disabled, the first day with times chosen. One Tab stop for the days and one for
+ * the chosen day's times (six per part of the day, Show more for the rest; focus moves to the first
+ * time it shows): arrow keys move to the previous or next day (choosing it) or time, Home
+ * and End to the first or last; Enter or Space chooses. On a phone, choosing a day by click or
+ * Enter moves focus to its first time.
  *
  * @summary Patient booking: free times, a short form, the booking reference.
  *
@@ -63,12 +77,24 @@ const RELOAD_ON = ['fhirBase', 'client', 'practitioner', 'serviceType', 'days', 
  * @csspart error - An error message, focused: times not loaded (with the retry button), the time
  *   taken meanwhile, or the booking refused.
  * @csspart retry - The button that loads the times again.
- * @csspart day - The times of one day.
- * @csspart day-heading - The heading of a day.
- * @csspart practitioner - The times of one clinician on a day.
- * @csspart practitioner-name - The clinician's name.
+ * @csspart first-available - The first available time of all, offered up front, and its button.
+ * @csspart choose-first - The button that chooses the first available time.
+ * @csspart filters - The filters: clinician, type of appointment, how to consult.
+ * @csspart filter - One filter's label and select (shown when it has more than one choice).
+ * @csspart select - A filter's select.
+ * @csspart week - The day chooser: previous week, the days, next week.
+ * @csspart week-previous - The Previous week button (disabled in the first week).
+ * @csspart week-next - The Next week button.
+ * @csspart days - The list of day buttons.
+ * @csspart day-choice - A day button, `aria-pressed="true"` when chosen, disabled without times.
+ * @csspart day - The times of the chosen day.
+ * @csspart day-heading - The heading of the chosen day.
+ * @csspart part-of-day - The times of the morning (before noon), afternoon (to 5pm) or evening.
+ * @csspart part-heading - Its heading: Morning, Afternoon or Evening.
  * @csspart times - A list of times.
- * @csspart time - A time button.
+ * @csspart time - A time button: the time, and the clinician's name below it.
+ * @csspart time-practitioner - The clinician's name in a time button.
+ * @csspart show-more - "Show 12 more times": the times of a part of the day beyond the first six.
  * @csspart form - The details form.
  * @csspart form-heading - The heading of the form.
  * @csspart chosen - The chosen time, above the form.
@@ -108,6 +134,9 @@ export class SlotPicker extends ConsultKitElement {
       client: { attribute: false },
       _problems: { state: true, attribute: false },
       _view: { state: true, attribute: false },
+      _day: { state: true, attribute: false },
+      _week: { state: true, attribute: false },
+      _filter: { state: true, attribute: false },
     };
   }
 
@@ -120,7 +149,7 @@ export class SlotPicker extends ConsultKitElement {
   /** Only this service's times, e.g. `gp` or `nurse`. */
   serviceType = '';
 
-  /** How many days of times to show, from today. */
+  /** How many days the day chooser shows at once, from today; Next week shows as many more. */
   days = 7;
 
   /** The IANA time zone times are shown in (and said to be in). */
@@ -134,12 +163,25 @@ export class SlotPicker extends ConsultKitElement {
   /** What the view shows. Kept here, not in a core store, for the CDN bundle's size budget. */
   private _view: View = { step: 'times', loading: false, slots: [] };
 
+  /** The chosen day (`YYYY-MM-DD`): the first with times unless the patient chose another. */
+  private _day = '';
+
+  /** Which week the day chooser shows: 0 from today, 1 the next `days` days, and so on. */
+  private _week = 0;
+
+  /** What the patient narrowed the times to with the filters. */
+  private _filter: SlotFilter = {};
+
   #client: BookingClient | undefined;
   #loads = 0;
   #key = '';
   #focus = '';
   #active = '';
   #days: SlotDay[] = [];
+  /** The times that match the filters. */
+  #slots: BookableSlot[] = [];
+  /** The parts of days (`date part`) whose times are all shown. */
+  #more = new Set<string>();
 
   /** Searches the free times again. */
   async reload(): Promise<void> {
@@ -148,11 +190,12 @@ export class SlotPicker extends ConsultKitElement {
     // Only the latest search's answer counts.
     const load = ++this.#loads;
     this.#view({ loading: true, loadError: undefined });
+    const from = this.#from();
     try {
       const slots = await client.searchSlots({
-        start: new Date(),
-        // A local date: the server reads dates in the practice's time zone.
-        end: addDays(localDate(Date.now(), this.timeZone), this.days || 7),
+        // Local dates: the server reads dates in the practice's time zone.
+        start: this._week ? from : new Date(),
+        end: addDays(from, this.days || 7),
         practitioner: this.practitioner || undefined,
         serviceType: this.serviceType || undefined,
       });
@@ -160,6 +203,11 @@ export class SlotPicker extends ConsultKitElement {
     } catch (error) {
       if (load === this.#loads) this.#view({ loading: false, loadError: error as FhirError });
     }
+  }
+
+  /** The first day the day chooser shows. */
+  #from(): string {
+    return addDays(localDate(Date.now(), this.timeZone), this._week * (this.days || 7));
   }
 
   #view(patch: Partial<View>): void {
@@ -172,7 +220,12 @@ export class SlotPicker extends ConsultKitElement {
     }
     const has = (key: string) => (changed as Map<string, unknown>).has(key);
     if (RELOAD_ON.some(has)) void this.reload();
-    if (has('_view') || has('timeZone')) this.#days = groupSlotsByDay(this._view.slots, this.timeZone);
+    if (has('_view') || has('timeZone') || has('_filter')) {
+      this.#slots = filterSlots(this._view.slots, this._filter);
+      this.#days = groupSlotsByDay(this.#slots, this.timeZone);
+    }
+    // The first day with times is chosen, unless the patient chose another that still has times.
+    if (!this.#days.some((day) => day.date === this._day)) this._day = this.#days[0]?.date ?? '';
   }
 
   protected override updated(): void {
@@ -180,42 +233,180 @@ export class SlotPicker extends ConsultKitElement {
     this.#focus = '';
   }
 
-  /** The long words for a time: "Tuesday 24 November 2026, 9:10am, Dr Amina Khan". */
-  #label(slot: BookableSlot): string {
+  /** The words for a time: its day ("Tuesday 24 November 2026"), its time ("9:10am"), its clinician. */
+  #words(slot: BookableSlot): [string, string, string | undefined] {
     const lang = langOf(this);
-    const day = formatDate(localDate(slot.start, this.timeZone), lang);
-    return [day, formatTime(slot.start, this.timeZone, lang), slot.practitioner?.display].filter(Boolean).join(', ');
+    return [
+      formatDate(localDate(slot.start, this.timeZone), lang),
+      formatTime(slot.start, this.timeZone, lang),
+      slot.practitioner?.display,
+    ];
   }
 
-  /** Roving focus: arrows to the previous or next time, Home/End in the day, Page Up/Down to the same place in another day. */
-  #onKey(event: KeyboardEvent): void {
+  /** The long words for a time: "Tuesday 24 November 2026, 9:10am, Dr Amina Khan". */
+  #label(slot: BookableSlot): string {
+    return this.#words(slot).filter(Boolean).join(', ');
+  }
+
+  /** The first available time, offered up front with a button that chooses it. */
+  #first(slot: BookableSlot) {
+    const [day, time, who] = this.#words(slot);
+    return html`<div part="first-available">
+      <p id="first">
+        ${who ? msg(str`First available: ${day} at ${time} with ${who}.`) : msg(str`First available: ${day} at ${time}.`)}
+      </p>
+      <button part="choose-first" aria-describedby="first" @click=${() => this.#choose(slot)}>
+        ${msg('Choose this time')}
+      </button>
+    </div>`;
+  }
+
+  /**
+   * Roving focus among the enabled `part` buttons: arrows to the previous or next (Left and Right
+   * in the reading direction), Home and End to the first or last. Returns the button focused.
+   */
+  #rove(event: KeyboardEvent, part: string): HTMLElement | undefined {
     const { key } = event;
-    const button = event.target as HTMLElement;
-    const times = (root?: ParentNode) => [...(root?.querySelectorAll<HTMLElement>('[part~=time]') ?? [])];
-    const days = [...this.renderRoot.querySelectorAll('[part~=day]')];
-    const day = button.closest('[part~=day]')!;
-    const all = times(this.renderRoot);
-    const inDay = times(day);
-    const page = times(days[days.indexOf(day) + (key === 'PageUp' ? -1 : 1)]);
-    // Left and Right follow the reading direction.
+    const items = [...this.renderRoot.querySelectorAll<HTMLElement>(`[part~=${part}]:enabled`)];
     const step =
       (/Down|Right/.test(key) ? 1 : -1) *
       (/Left|Right/.test(key) && getComputedStyle(this).direction === 'rtl' ? -1 : 1);
     const next = key.startsWith('Arrow')
-      ? all[all.indexOf(button) + step]
+      ? items[items.indexOf(event.target as HTMLElement) + step]
       : key === 'Home'
-        ? inDay[0]
+        ? items[0]
         : key === 'End'
-          ? inDay.at(-1)
-          : key.startsWith('Page')
-            ? page[Math.min(inDay.indexOf(button), page.length - 1)]
-            : null;
+          ? items.at(-1)
+          : null;
     if (next === null) return;
     event.preventDefault();
-    if (!next) return;
-    this.#active = next.dataset['id']!;
-    next.focus();
+    next?.focus();
+    return next;
+  }
+
+  /** The patient chose a day; by click or Enter on a phone, focus moves to its times (not off-screen). */
+  #chooseDay(date: string, toTimes?: boolean): void {
+    this._day = date;
+    this.#active = '';
+    if (toTimes && matchMedia('(max-width: 40rem)').matches) this.#focus = '[part~=time][tabindex="0"]';
     this.requestUpdate();
+  }
+
+  /** Shows the previous (-1) or next (1) week of days, and searches its times. */
+  #toWeek(step: number): void {
+    this._week += step;
+    this._day = '';
+    // Previous is disabled in the first week: focus stays on a button.
+    if (!this._week) this.#focus = '[part~=week-next]';
+  }
+
+  #channelNames(): Record<DeliveryChannel, string> {
+    return { Video: msg('Video call'), Telephone: msg('Phone call'), 'In-person': msg('In person at the practice') };
+  }
+
+  /** Filters by clinician, type of appointment and way to consult: native selects, each shown when it has a choice. */
+  #filters() {
+    const { practitioners, serviceTypes, channels } = filterChoices(this._view.slots);
+    const types: Record<string, string> = {
+      gp: msg('GP appointment'),
+      nurse: msg('Nurse appointment'),
+      pharmacist: msg('Pharmacist appointment'),
+    };
+    const names = this.#channelNames();
+    const select = (key: keyof SlotFilter, label: string, any: string, options: string[][]) =>
+      options.length > 1
+        ? html`<div part="filter">
+            <label part="label" for="filter-${key}">${label}</label>
+            <select
+              part="select"
+              id="filter-${key}"
+              @change=${(event: Event) => {
+                this._filter = { ...this._filter, [key]: (event.target as HTMLSelectElement).value };
+              }}
+            >
+              <option value="">${any}</option>
+              ${options.map(
+                ([value, text]) =>
+                  html`<option value=${value!} ?selected=${this._filter[key] === value}>${text}</option>`,
+              )}
+            </select>
+          </div>`
+        : nothing;
+    return html`<div part="filters">
+      ${select(
+        'practitioner',
+        msg('Clinician'),
+        msg('Any clinician'),
+        practitioners.map((p) => [p.reference, p.display]),
+      )}
+      ${select(
+        'serviceType',
+        msg('Type of appointment'),
+        msg('Any type'),
+        serviceTypes.map((type) => [type, types[type] ?? type]),
+      )}
+      ${select(
+        'channel',
+        msg('How to consult'),
+        msg('Any way'),
+        channels.map((channel) => [channel, names[channel]]),
+      )}
+    </div>`;
+  }
+
+  /** The day chooser: a strip of day buttons, days without times disabled, and previous and next week. */
+  #chooser() {
+    const lang = langOf(this);
+    return html`
+      <div part="week">
+        <button part="week-previous" ?disabled=${!this._week} @click=${() => this.#toWeek(-1)}>
+          ${msg('Previous week')}
+        </button>
+        <ul
+          part="days"
+          aria-label=${msg('Days')}
+          @keydown=${(event: KeyboardEvent) => {
+            const next = this.#rove(event, 'day-choice');
+            if (next) this.#chooseDay(next.dataset['date']!);
+          }}
+        >
+          ${dayChoices(this.#days, this.#from(), this.days || 7).map(({ date, count }) => {
+            const day = formatDate(date, lang);
+            return html`<li>
+              <button
+                part="day-choice"
+                data-date=${date}
+                ?disabled=${!count}
+                aria-pressed=${date === this._day ? 'true' : 'false'}
+                tabindex=${date === this._day ? 0 : -1}
+                @click=${() => this.#chooseDay(date, true)}
+              >
+                <span aria-hidden="true">${formatShortDate(date, lang)}</span>
+                <span class="visually-hidden"
+                  >${
+                    count > 1
+                      ? msg(str`${day}, ${count} times`)
+                      : count
+                        ? msg(str`${day}, 1 time`)
+                        : msg(str`${day}, no times`)
+                  }</span
+                >
+              </button>
+            </li>`;
+          })}
+        </ul>
+        <button part="week-next" @click=${() => this.#toWeek(1)}>${msg('Next week')}</button>
+      </div>
+    `;
+  }
+
+  /** The patient chose `slot`: on to the form. */
+  #choose(slot: BookableSlot): void {
+    this._problems = {};
+    this.#key = newIdempotencyKey();
+    this.#view({ step: 'details', selected: slot, bookError: undefined, slotTaken: false });
+    this.#focus = '[part~=form-heading]';
+    this.emit('ck-slot-selected', { slot });
   }
 
   async #submit(event: SubmitEvent): Promise<void> {
@@ -335,20 +526,38 @@ export class SlotPicker extends ConsultKitElement {
 
   #times() {
     const lang = langOf(this);
-    const slots = this.#days.flatMap((day) => day.practitioners.flatMap((group) => group.slots));
-    const active = slots.some((slot) => slot.id === this.#active) ? this.#active : slots[0]?.id;
+    const day = this.#days.find((d) => d.date === this._day);
+    const groups = groupByPartOfDay(day?.practitioners.flatMap((group) => group.slots) ?? [], this.timeZone);
+    const shown = groups.map(({ part, slots }) => (this.#more.has(this._day + part) ? slots : slots.slice(0, FEW)));
+    const active = shown.flat().some((slot) => slot.id === this.#active) ? this.#active : shown[0]?.[0]?.id;
+    // The first available of all, on the first week (later weeks start after it).
+    const first = this._week ? undefined : firstAvailable(this.#slots);
+    const names: Record<PartOfDay, string> = {
+      morning: msg('Morning'),
+      afternoon: msg('Afternoon'),
+      evening: msg('Evening'),
+    };
     return html`
-      <div @keydown=${this.#onKey}>
-        ${this.#days.map(
-          (day) => html`
-            <section part="day">
+      ${first ? this.#first(first) : nothing} ${this.#filters()} ${this.#chooser()}
+      ${
+        day
+          ? html`<section
+              part="day"
+              @keydown=${(event: KeyboardEvent) => {
+                const next = this.#rove(event, 'time');
+                if (next) {
+                  this.#active = next.dataset['id']!;
+                  this.requestUpdate();
+                }
+              }}
+            >
               <h3 part="day-heading">${formatDate(day.date, lang)}</h3>
-              ${day.practitioners.map(
-                (group) => html`
-                  <div part="practitioner">
-                    <h4 part="practitioner-name"><bdi>${group.practitioner?.display}</bdi></h4>
+              ${groups.map(
+                ({ part, slots }, i) => html`
+                  <section part="part-of-day">
+                    <h4 part="part-heading" id=${part}>${names[part]}</h4>
                     <ul part="times">
-                      ${group.slots.map(
+                      ${shown[i]!.map(
                         (slot) =>
                           html`<li>
                             <button
@@ -356,26 +565,36 @@ export class SlotPicker extends ConsultKitElement {
                               data-id=${slot.id}
                               tabindex=${slot.id === active ? 0 : -1}
                               aria-label=${this.#label(slot)}
-                              @click=${() => {
-                                this._problems = {};
-                                this.#key = newIdempotencyKey();
-                                this.#view({ step: 'details', selected: slot, bookError: undefined, slotTaken: false });
-                                this.#focus = '[part~=form-heading]';
-                                this.emit('ck-slot-selected', { slot });
-                              }}
+                              @click=${() => this.#choose(slot)}
                             >
                               ${formatTime(slot.start, this.timeZone, lang)}
+                              <span part="time-practitioner"><bdi>${slot.practitioner?.display}</bdi></span>
                             </button>
                           </li>`,
                       )}
                     </ul>
-                  </div>
+                    ${
+                      slots.length > shown[i]!.length
+                        ? html`<button
+                            part="show-more"
+                            aria-describedby=${part}
+                            @click=${() => {
+                              this.#more.add(this._day + part);
+                              // Focus on the first time shown now, so the keyboard carries on from there.
+                              this.#focus = `[data-id="${(this.#active = slots[FEW]!.id)}"]`;
+                              this.requestUpdate();
+                            }}
+                          >
+                            ${msg(str`Show ${slots.length - FEW} more times`)}
+                          </button>`
+                        : nothing
+                    }
+                  </section>
                 `,
               )}
-            </section>
-          `,
-        )}
-      </div>
+            </section>`
+          : nothing
+      }
     `;
   }
 
@@ -383,11 +602,7 @@ export class SlotPicker extends ConsultKitElement {
     // In form order: the order the browser checked them in.
     const problems = Object.keys(this._problems) as DetailsField[];
     const channelProblem = this._problems.deliveryChannel;
-    const channels = {
-      Video: msg('Video call'),
-      Telephone: msg('Phone call'),
-      'In-person': msg('In person at the practice'),
-    };
+    const channels = this.#channelNames();
     return html`
       <form part="form" novalidate ?hidden=${state.step !== 'details'} @submit=${this.#submit}>
         <h3 part="form-heading" tabindex="-1">${msg('Your details')}</h3>
@@ -468,7 +683,9 @@ export class SlotPicker extends ConsultKitElement {
             ? msg('Looking for free times…')
             : this.#days.length
               ? msg('Free times are listed below.')
-              : msg('There are no free times in the coming days. Please call the practice.');
+              : this.#slots.length < this._view.slots.length
+                ? msg('No free times match your choices. Choose another clinician, type or way to consult.')
+                : msg('There are no free times in the coming days. Please call the practice.');
     // One alert region, always there, so what appears in it is announced.
     const alert = listError
       ? html`${msg('Sorry, we could not load the times.')} ${listError.message}
