@@ -181,7 +181,7 @@ describe('from booking to consultation, end to end', () => {
     await joinPage.locator('waiting-room').getByText('You can close this page').waitFor({ timeout: 10_000 });
     await consolePage
       .locator('consult-room [part~="status"]')
-      .filter({ hasText: 'recorded as seen' })
+      .filter({ hasText: 'open the next appointment' })
       .waitFor({ timeout: 10_000 });
     for (const page of [joinPage, consolePage]) {
       assert.equal(await page.locator('consult-room').getByRole('button', { name: 'Hang up' }).count(), 0);

@@ -188,7 +188,7 @@ describe('<consult-room>', () => {
     await patientRoom.updateComplete;
     await clinicianRoom.updateComplete;
     expect(part(patientRoom, 'status').textContent).to.contain('You can close this page');
-    expect(part(clinicianRoom, 'status').textContent).to.contain('recorded as seen');
+    expect(part(clinicianRoom, 'status').textContent).to.contain('open the next appointment');
     for (const room of [patientRoom, clinicianRoom]) {
       expect(part(room, 'controls').hidden).to.equal(true);
       expect(part(room, 'announcements').textContent).to.contain('The consultation has ended');
