@@ -224,7 +224,13 @@ export class ConsultRoom extends ConsultKitElement {
           aria-label=${msg('Video of the other person')}
           ?hidden=${!showRemote}
         ></video>
-        ${showRemote ? nothing : html`<div class="placeholder" aria-hidden="true">${this.#statusText(state)}</div>`}
+        ${
+          showRemote
+            ? nothing
+            : html`<div class="placeholder" aria-hidden="true">
+                ${status === 'ended' ? msg('Call ended') : this.#statusText(state)}
+              </div>`
+        }
         ${
           status === 'reconnecting'
             ? html`<div part="banner" aria-hidden="true">${msg('Connection lost. Reconnecting…')}</div>`
