@@ -64,3 +64,4 @@ export {
 export * from './types.js';
 export { ConsultKitError, type ConsultKitErrorCode } from '../errors.js';
 export { createStore, type ReadableStore, type WritableStore } from '../store.js';
+export { STAFF_TRANSITIONS, staffMayChange, type AppointmentStatus } from '../contract/fhir.js';

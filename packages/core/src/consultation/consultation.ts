@@ -469,6 +469,9 @@ export class Consultation extends Emitter<ConsultationEvents> {
         this.#state.update({ remoteAudioOnly: !message.video });
         break;
       case 'bye':
+        // The patient hung up after being let in: the consultation took place, so the clinician's
+        // side marks it fulfilled (only the clinician may; the patient's page cannot).
+        if (this.#options.ticket.role === 'clinician' && this.#state.get().admitted) void this.#report('fulfilled');
         this.#end('remote-hang-up');
         break;
     }

@@ -29,3 +29,26 @@ export type CancelationReason = (typeof CANCELATION_REASONS)[number];
 
 /** Idempotency keys: 1 to 128 visible ASCII characters. */
 export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
+
+/** An appointment's status, as ConsultKit uses FHIR's. */
+export const APPOINTMENT_STATUSES = ['pending', 'booked', 'arrived', 'fulfilled', 'cancelled', 'noshow'] as const;
+export type AppointmentStatus = (typeof APPOINTMENT_STATUSES)[number];
+
+/**
+ * What staff may change an appointment's status to: the server enforces it, and a desk offers
+ * only these actions (nothing for a seen or cancelled appointment).
+ */
+export const STAFF_TRANSITIONS: Readonly<Record<AppointmentStatus, readonly AppointmentStatus[]>> = {
+  pending: ['booked', 'cancelled'],
+  booked: ['arrived', 'fulfilled', 'noshow', 'cancelled'],
+  arrived: ['fulfilled', 'cancelled'],
+  fulfilled: [],
+  cancelled: [],
+  // A no-show marked by the server (docs/notifications.md) can be corrected: the patient did attend.
+  noshow: ['fulfilled'],
+};
+
+/** Whether staff may move an appointment from `from` (any FHIR status) to `to`. */
+export function staffMayChange(from: string, to: AppointmentStatus): boolean {
+  return (STAFF_TRANSITIONS as Partial<Record<string, readonly AppointmentStatus[]>>)[from]?.includes(to) ?? false;
+}

@@ -68,7 +68,7 @@ export const bookingDeskStyles = css`
     border-inline-start: 6px solid var(--_accent);
     border-radius: var(--ck-radius, 0.5rem);
   }
-  [part~='video-now-form'] h3 {
+  [part~='video-now-form'] h2 {
     margin: 0;
     color: var(--_accent);
   }
@@ -88,7 +88,7 @@ export const bookingDeskStyles = css`
     border: 4px solid var(--_error);
     padding: var(--ck-space-m, 1rem);
   }
-  [part~='error-summary'] h4 {
+  [part~='error-summary'] h3 {
     margin-block: 0 var(--ck-space-s, 0.5rem);
   }
   [part~='error-summary'] ul {

@@ -379,4 +379,41 @@ describe('<booking-desk>', () => {
     expect(part(el, 'error')).to.equal(null);
     await expect(el).to.be.accessible();
   });
+
+  it('offers no Reschedule or Cancel for a seen (fulfilled) appointment: only what the lifecycle allows', async () => {
+    const el = await desk();
+    await live(el);
+    const staff = new StaffClient({ baseUrl: '/fhir', headers: () => ({ authorization: `Bearer ${staffKey}` }) });
+    const { booking, name } = await book();
+    await staff.confirm(booking.id);
+    await until(() => inSection(el, 'upcoming', name), 'the confirmed appointment');
+    expect(item(el, name)!.querySelector('[part~="cancel"]'), 'a confirmed one can be cancelled').not.to.equal(null);
+    await staff.update(booking.id, (a) => ({ ...a, status: 'fulfilled' }));
+    await until(() => item(el, name)?.querySelector('[part~="booking-status"]')?.textContent?.includes('Seen'), 'seen');
+    const li = item(el, name)!;
+    expect(li.querySelector('[part~="reschedule"]')).to.equal(null);
+    expect(li.querySelector('[part~="cancel"]')).to.equal(null);
+    expect(li.querySelector('[part~="no-show"]')).to.equal(null);
+    await expect(el).to.be.accessible();
+  });
+
+  it('keeps the heading order under a page heading (axe heading-order enabled)', async () => {
+    const page = await fixture<HTMLDivElement>(
+      html`<div>
+        <h1>Reception</h1>
+        <booking-desk fhir-base="/fhir" .staffKey=${staffKey}></booking-desk>
+        <h2>Next</h2>
+      </div>`,
+    );
+    const el = page.querySelector('booking-desk')!;
+    await live(el);
+    await book();
+    await until(
+      () => !!el.shadowRoot!.querySelector('[part~="practitioner-name"]') || !!part(el, 'booking'),
+      'a booking',
+    );
+    await el.updateComplete;
+    // axe runs heading-order by default (a best-practice rule): h1 → h3 inside the desk fails it.
+    await expect(page).to.be.accessible();
+  });
 });

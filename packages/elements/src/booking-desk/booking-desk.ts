@@ -11,6 +11,7 @@ import {
   groupByPractitioner,
   localDate,
   stripBidi,
+  staffMayChange,
   validateVideoNow,
   type BookableSlot,
   type Booking,
@@ -468,14 +469,14 @@ export class BookingDesk extends ConsultKitElement {
                 novalidate
                 @submit=${this.#submitVideoNow}
               >
-                <h3 id="video-now-heading">${msg('Start a video consultation now')}</h3>
+                <h2 id="video-now-heading">${msg('Start a video consultation now')}</h2>
                 <p>
                   ${msg("The patient is sent the link at once. The appointment starts now, in the clinician's diary.")}
                 </p>
                 ${
                   problems.length || failed
                     ? html`<div part="error-summary" role="alert" tabindex="-1" aria-labelledby="video-now-problem">
-                        <h4 id="video-now-problem">${msg('There is a problem')}</h4>
+                        <h3 id="video-now-problem">${msg('There is a problem')}</h3>
                         ${
                           failed
                             ? html`<p>${this.#actionText(failed)} ${failed.error?.message}</p>`
@@ -665,42 +666,48 @@ export class BookingDesk extends ConsultKitElement {
                   >
                     ${msg('Decline')}
                   </button>`
-              : html`<button
-                    part="reschedule"
-                    aria-expanded=${draft?.action === 'reschedule' ? 'true' : 'false'}
-                    @click=${() => this.#open(booking, 'reschedule')}
-                  >
-                    ${msg('Reschedule')}
-                  </button>
-                  <button
-                    part="cancel"
-                    aria-expanded=${draft?.action === 'cancel' ? 'true' : 'false'}
-                    @click=${() => this.#open(booking, 'cancel')}
-                  >
-                    ${msg('Cancel')}
-                  </button>
-                  ${
-                    booking.deliveryChannel === 'Video' && (booking.status === 'booked' || booking.status === 'arrived')
-                      ? html`<button
-                          part="resend-link"
-                          aria-disabled=${busy ? 'true' : 'false'}
-                          @click=${act(() => this.desk!.resendLink(booking.id))}
+              : html`${
+                  // Only what the lifecycle allows (the contract's STAFF_TRANSITIONS): nothing to
+                  // move or cancel once the patient has been seen.
+                  staffMayChange(booking.status, 'cancelled')
+                    ? html`<button
+                          part="reschedule"
+                          aria-expanded=${draft?.action === 'reschedule' ? 'true' : 'false'}
+                          @click=${() => this.#open(booking, 'reschedule')}
                         >
-                          ${msg('Send a new video link')}
-                        </button>`
-                      : nothing
-                  }
-                  ${
-                    past && booking.status === 'booked'
-                      ? html`<button
-                          part="no-show"
-                          aria-disabled=${busy ? 'true' : 'false'}
-                          @click=${act(() => this.desk!.markNoShow(booking.id))}
+                          ${msg('Reschedule')}
+                        </button>
+                        <button
+                          part="cancel"
+                          aria-expanded=${draft?.action === 'cancel' ? 'true' : 'false'}
+                          @click=${() => this.#open(booking, 'cancel')}
                         >
-                          ${msg('Did not attend')}
+                          ${msg('Cancel')}
                         </button>`
-                      : nothing
-                  }`
+                    : nothing
+                }
+                ${
+                  booking.deliveryChannel === 'Video' && (booking.status === 'booked' || booking.status === 'arrived')
+                    ? html`<button
+                        part="resend-link"
+                        aria-disabled=${busy ? 'true' : 'false'}
+                        @click=${act(() => this.desk!.resendLink(booking.id))}
+                      >
+                        ${msg('Send a new video link')}
+                      </button>`
+                    : nothing
+                }
+                ${
+                  past && staffMayChange(booking.status, 'noshow')
+                    ? html`<button
+                        part="no-show"
+                        aria-disabled=${busy ? 'true' : 'false'}
+                        @click=${act(() => this.desk!.markNoShow(booking.id))}
+                      >
+                        ${msg('Did not attend')}
+                      </button>`
+                    : nothing
+                }`
           }
         </div>
         ${draft ? this.#renderDraft(booking, draft, busy) : nothing}
@@ -738,7 +745,7 @@ export class BookingDesk extends ConsultKitElement {
       </div>
       ${this.#renderVideoNow(value)}
       <section part="pending" aria-labelledby="pending-heading">
-        <h3 part="heading" id="pending-heading" tabindex="-1">${msg('Requests to confirm')}</h3>
+        <h2 part="heading" id="pending-heading" tabindex="-1">${msg('Requests to confirm')}</h2>
         ${
           value.pending.length
             ? html`<ul>
@@ -748,16 +755,16 @@ export class BookingDesk extends ConsultKitElement {
         }
       </section>
       <section part="upcoming" aria-labelledby="upcoming-heading">
-        <h3 part="heading" id="upcoming-heading" tabindex="-1">${msg('Today and upcoming appointments')}</h3>
+        <h2 part="heading" id="upcoming-heading" tabindex="-1">${msg('Today and upcoming appointments')}</h2>
         ${
           groups.length
             ? groups.map(
                 (group) => html`
-                  <h4 part="practitioner-name">
+                  <h3 part="practitioner-name">
                     <bdi
                       >${group.practitioner?.display ? stripBidi(group.practitioner.display) : msg('No clinician')}</bdi
                     >
-                  </h4>
+                  </h3>
                   <ul>
                     ${group.bookings.map((b) => this.#renderBooking(b, busy.has(b.id)))}
                   </ul>

@@ -23,9 +23,12 @@ export const consultRoomStyles = css`
     background: #000;
     object-fit: cover;
   }
+  /* The other person is never cropped: a clinician must see the whole patient, whatever the shapes. */
   [part~='remote-video'] {
     inline-size: 100%;
     block-size: 100%;
+    object-fit: contain;
+    background: var(--ck-room-stage-background, #1d1d1f);
   }
   [part~='local-video'] {
     position: absolute;

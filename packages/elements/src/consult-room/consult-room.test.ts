@@ -159,7 +159,9 @@ describe('<consult-room>', () => {
     expect(ended.detail).to.deep.equal({ reason: 'local-hang-up' });
     await el.updateComplete;
     expect(part(el, 'status').textContent).to.contain('has ended');
-    expect((part(el, 'hang-up') as HTMLButtonElement).disabled).to.equal(true);
+    expect(part(el, 'controls').hidden, 'the call controls go once the call is over').to.equal(true);
+    expect(part(el, 'hang-up').checkVisibility()).to.equal(false);
+    expect(part(el, 'ended').textContent).to.contain('no longer available');
     await expect(el).to.be.accessible();
   });
 
@@ -174,5 +176,45 @@ describe('<consult-room>', () => {
     expect(part(el, 'status').textContent).to.contain('Could not join');
     expect(part(el, 'error').getAttribute('role')).to.equal('alert');
     await expect(el).to.be.accessible();
+  });
+
+  it('when the call ends, both sides are told what happens next and the controls go; accessible', async () => {
+    const { patient, clinician } = await consultations.pair();
+    const patientRoom = await fixture<ConsultRoom>(html`<consult-room .consultation=${patient}></consult-room>`);
+    const clinicianRoom = await fixture<ConsultRoom>(html`<consult-room .consultation=${clinician}></consult-room>`);
+    expect(part(patientRoom, 'controls').hidden).to.equal(false);
+    patient.hangUp();
+    await untilStatus(clinician, 'ended');
+    await patientRoom.updateComplete;
+    await clinicianRoom.updateComplete;
+    expect(part(patientRoom, 'status').textContent).to.contain('You can close this page');
+    expect(part(clinicianRoom, 'status').textContent).to.contain('open the next appointment');
+    for (const room of [patientRoom, clinicianRoom]) {
+      expect(part(room, 'controls').hidden).to.equal(true);
+      expect(part(room, 'announcements').textContent).to.contain('The consultation has ended');
+      await expect(room).to.be.accessible();
+    }
+  });
+
+  it('never crops the other person: the whole remote picture is shown on a neutral background', async () => {
+    const el = await fixture<ConsultRoom>(html`<consult-room></consult-room>`);
+    const remote = part(el, 'remote-video');
+    expect(getComputedStyle(remote).objectFit).to.equal('contain');
+    expect(getComputedStyle(remote).backgroundColor).not.to.equal('rgba(0, 0, 0, 0)');
+  });
+
+  it('plays the self-view when the room was given its consultation while hidden (as in the vendor console)', async () => {
+    const patient = await consultation(consultationId(), 'patient');
+    const box = await fixture<HTMLDivElement>(
+      html`<div hidden><consult-room .consultation=${patient}></consult-room></div>`,
+    );
+    const el = box.querySelector('consult-room')!;
+    await patient.join();
+    await el.updateComplete;
+    box.hidden = false;
+    await el.updateComplete;
+    const local = part(el, 'local-video') as HTMLVideoElement;
+    expect(local.muted).to.equal(true);
+    await until(() => !local.paused && local.currentTime > 0, 'the self-view to play');
   });
 });

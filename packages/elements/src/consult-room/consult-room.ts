@@ -3,7 +3,7 @@ import { property, state } from 'lit/decorators.js';
 import { localized, msg } from '@lit/localize';
 import type { Consultation, ConsultationState } from '@consultkit/core';
 import { ConsultKitElement } from '../internal/consultkit-element.js';
-import { sessionEndedMessage } from '../internal/end-reason.js';
+import { callEndedNextStep, sessionEndedMessage } from '../internal/end-reason.js';
 import { StoreController } from '../internal/store-controller.js';
 import { baseStyles } from '../internal/tokens.styles.js';
 import { consultRoomStyles } from './consult-room.styles.js';
@@ -37,6 +37,7 @@ import { consultRoomStyles } from './consult-room.styles.js';
  * @csspart notice - A note about video (paused for a poor connection; the other side on audio only).
  * @csspart announcements - The live region that announces arrivals, departures, admission and reconnection.
  * @csspart error - The error message, when joining failed.
+ * @csspart ended - Said in place of the call controls once the call is over.
  *
  * @cssproperty --ck-room-background - Background around the stage.
  * @cssproperty --ck-room-color - Text colour on the room's background.
@@ -116,7 +117,12 @@ export class ConsultRoom extends ConsultKitElement {
 
   #attach(selector: string, stream: MediaStream | null): HTMLVideoElement | null {
     const video = this.renderRoot.querySelector<HTMLVideoElement>(selector);
-    if (video && video.srcObject !== stream) video.srcObject = stream;
+    if (!video) return null;
+    if (selector.includes('local')) video.muted = true; // the property, not only the attribute: never hear yourself
+    if (video.srcObject !== stream) video.srcObject = stream;
+    // A video given its stream while hidden (the room opened in a hidden section) may never start
+    // by autoplay: ask it to play whenever it has a stream and is paused.
+    if (stream && video.paused && !video.hidden) void video.play().catch(() => undefined);
     return video;
   }
 
@@ -196,7 +202,7 @@ export class ConsultRoom extends ConsultKitElement {
       case 'ended':
         return state.endReason === 'declined'
           ? msg('The clinician could not see you now.')
-          : (sessionEndedMessage(state.endReason, state.role) ?? msg('The consultation has ended.'));
+          : (sessionEndedMessage(state.endReason, state.role) ?? callEndedNextStep(state.role));
       case 'failed':
         return msg('Could not join the consultation.');
     }
@@ -208,6 +214,7 @@ export class ConsultRoom extends ConsultKitElement {
     // The other person is shown only once admitted: before that the connection is warm but empty.
     const showRemote = !!state?.remoteStream && (status === 'in-call' || status === 'reconnecting');
     const live = status !== undefined && !['idle', 'ended', 'failed'].includes(status);
+    const over = status === 'ended' || status === 'failed';
     return html`
       <div part="stage" class="stage">
         <video
@@ -217,7 +224,13 @@ export class ConsultRoom extends ConsultKitElement {
           aria-label=${msg('Video of the other person')}
           ?hidden=${!showRemote}
         ></video>
-        ${showRemote ? nothing : html`<div class="placeholder" aria-hidden="true">${this.#statusText(state)}</div>`}
+        ${
+          showRemote
+            ? nothing
+            : html`<div class="placeholder" aria-hidden="true">
+                ${status === 'ended' ? msg('Call ended') : this.#statusText(state)}
+              </div>`
+        }
         ${
           status === 'reconnecting'
             ? html`<div part="banner" aria-hidden="true">${msg('Connection lost. Reconnecting…')}</div>`
@@ -241,7 +254,14 @@ export class ConsultRoom extends ConsultKitElement {
         ${this.announcements.map((text) => html`<p>${text}</p>`)}
       </div>
       ${state?.error ? html`<p part="error" role="alert">${state.error.message}</p>` : nothing}
-      <div part="controls" role="group" aria-label=${msg('Call controls')}>
+      ${
+        over
+          ? html`<p part="ended" class="visually-hidden">
+              ${msg('The call controls are no longer available: the call is over.')}
+            </p>`
+          : nothing
+      }
+      <div part="controls" role="group" aria-label=${msg('Call controls')} ?hidden=${over}>
         <button
           part="mute"
           type="button"

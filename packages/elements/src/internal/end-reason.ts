@@ -28,3 +28,15 @@ export function sessionEndedMessage(reason: EndReason | null, role: Role): strin
       return null;
   }
 }
+
+/**
+ * What happens next after a call that ended by hanging up (either side): for the patient, that
+ * they can close the page; for the clinician, that they can move on to the next appointment.
+ */
+export function callEndedNextStep(role: Role): string {
+  return role === 'patient'
+    ? msg(
+        'The consultation has ended. You can close this page. The practice will contact you if anything else is needed.',
+      )
+    : msg('The consultation has ended. You can close the room or open the next appointment.');
+}

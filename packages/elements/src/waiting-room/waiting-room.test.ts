@@ -70,4 +70,18 @@ describe('<waiting-room>', () => {
     await expect(patientView).to.be.accessible();
     await until(() => !part(desk, 'list'), 'nobody waiting');
   });
+
+  it('follows the call for the patient: in the consultation, then ended with what happens next; accessible', async () => {
+    const { patient, clinician } = await consultations.pair();
+    const el = await fixture<WaitingRoom>(html`<waiting-room .consultation=${patient}></waiting-room>`);
+    expect(part(el, 'heading')!.textContent).to.contain('You are in the consultation');
+    expect(part(el, 'heading')!.textContent).not.to.contain('let in');
+    await expect(el).to.be.accessible();
+    clinician.hangUp();
+    await untilStatus(patient, 'ended');
+    await el.updateComplete;
+    expect(part(el, 'heading')!.textContent).to.contain('The consultation has ended');
+    expect(part(el, 'message')!.textContent).to.contain('You can close this page');
+    await expect(el).to.be.accessible();
+  });
 });

@@ -3,7 +3,7 @@ import { property, state } from 'lit/decorators.js';
 import { localized, msg, str } from '@lit/localize';
 import type { Consultation, ConsultationState, Participant } from '@consultkit/core';
 import { ConsultKitElement } from '../internal/consultkit-element.js';
-import { sessionEndedMessage } from '../internal/end-reason.js';
+import { callEndedNextStep, sessionEndedMessage } from '../internal/end-reason.js';
 import { StoreController } from '../internal/store-controller.js';
 import { baseStyles } from '../internal/tokens.styles.js';
 import { waitingRoomStyles } from './waiting-room.styles.js';
@@ -79,16 +79,29 @@ export class WaitingRoom extends ConsultKitElement {
             : html`<p part="message">${msg('Please contact the practice.')}</p>`
         }`;
     }
-    const admitted = state.admitted;
-    return html`<h2 part="heading">${admitted ? msg('You have been let in') : msg('You are in the waiting room')}</h2>
+    if (state.status === 'ended' || state.status === 'failed') {
+      return html`<h2 part="heading">${msg('The consultation has ended')}</h2>
+        <p part="message">
+          ${state.status === 'failed' ? msg('Could not join the consultation. Please contact the practice.') : callEndedNextStep(state.role)}
+        </p>`;
+    }
+    if (state.status === 'in-call') {
+      return html`<h2 part="heading">${msg('You are in the consultation')}</h2>
+        <p part="message">${msg('The clinician can see and hear you.')}</p>`;
+    }
+    if (state.status === 'reconnecting') {
+      return html`<h2 part="heading">${msg('You are in the consultation')}</h2>
+        <p part="message">${msg('The connection was lost. Reconnecting…')}</p>`;
+    }
+    if (state.status === 'admitted') {
+      return html`<h2 part="heading">${msg('You have been let in')}</h2>
+        <p part="message">${msg('The video is starting.')}</p>`;
+    }
+    return html`<h2 part="heading">${msg('You are in the waiting room')}</h2>
       <p part="message">
-        ${
-          admitted
-            ? msg('The video is starting.')
-            : msg(
-                'Please stay on this page. The clinician will let you in when they are ready; you will not be seen or heard until then.',
-              )
-        }
+        ${msg(
+          'Please stay on this page. The clinician will let you in when they are ready; you will not be seen or heard until then.',
+        )}
       </p>`;
   }
 

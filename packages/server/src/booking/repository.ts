@@ -10,10 +10,14 @@ import { canonicalTimeZone } from './zone.js';
 export const SLOT_STATUSES = ['free', 'busy-tentative', 'busy'] as const;
 export type SlotStatus = (typeof SLOT_STATUSES)[number];
 
-export const APPOINTMENT_STATUSES = ['pending', 'booked', 'arrived', 'fulfilled', 'cancelled', 'noshow'] as const;
-export type AppointmentStatus = (typeof APPOINTMENT_STATUSES)[number];
+import type {
+  AppointmentStatus,
+  CancelationReason,
+  ContactPreference,
+  DeliveryChannel,
+} from '@consultkit/core/contract';
 
-import type { CancelationReason, ContactPreference, DeliveryChannel } from '@consultkit/core/contract';
+export { APPOINTMENT_STATUSES, type AppointmentStatus } from '@consultkit/core/contract';
 
 export {
   CANCELATION_REASONS,

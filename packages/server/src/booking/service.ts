@@ -7,6 +7,7 @@
  * the booking's transaction, and a partial unique index allows one live appointment per slot.
  */
 import { createHash } from 'node:crypto';
+import { STAFF_TRANSITIONS } from '@consultkit/core/contract';
 import { HttpError } from '../errors.js';
 import type { SqlExecutor, Storage } from '../storage/index.js';
 import type { AppointmentEvent, BookingEvents } from './events.js';
@@ -160,16 +161,8 @@ export function slotStatusFor(status: AppointmentStatus): SlotStatus {
   return 'busy';
 }
 
-/** What staff may change a status to. */
-export const STAFF_TRANSITIONS: Readonly<Record<AppointmentStatus, readonly AppointmentStatus[]>> = {
-  pending: ['booked', 'cancelled'],
-  booked: ['arrived', 'fulfilled', 'noshow', 'cancelled'],
-  arrived: ['fulfilled', 'cancelled'],
-  fulfilled: [],
-  cancelled: [],
-  // A no-show marked by the server (docs/notifications.md) can be corrected: the patient did attend.
-  noshow: ['fulfilled'],
-};
+/** What staff may change a status to: the contract's rule, which desks follow too. */
+export { STAFF_TRANSITIONS } from '@consultkit/core/contract';
 
 /** `Dr Amina Khan` from a HumanName. */
 export function displayName(name: HumanNameJson | undefined): string {
