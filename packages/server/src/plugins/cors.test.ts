@@ -21,7 +21,11 @@ describe('CORS on the FHIR API', () => {
     assert.equal(response.status, 200);
     assert.equal(response.headers.get('access-control-allow-origin'), 'https://www.riverside.example');
     assert.match(response.headers.get('access-control-expose-headers') ?? '', /etag/);
-    assert.match(response.headers.get('access-control-expose-headers') ?? '', /retry-after/, 'a page elsewhere can say when to try again');
+    assert.match(
+      response.headers.get('access-control-expose-headers') ?? '',
+      /retry-after/,
+      'a page elsewhere can say when to try again',
+    );
     assert.equal(response.headers.get('access-control-allow-credentials'), null, 'never cookies across origins');
   });
 
