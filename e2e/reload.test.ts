@@ -221,16 +221,26 @@ describe('a reload does not lock the patient out', () => {
     await patient.getByRole('button', { name: 'Join your video appointment' }).click();
     await patient.locator('device-check [part~="continue"]').click({ timeout: 15_000 });
     await patient.locator('waiting-room').getByText('You are in the waiting room').waitFor({ timeout: 15_000 });
-    // The network drops: the server closes nothing, it just loses the socket.
+    // The network drops: the server closes nothing, it just loses the socket. Whether the page
+    // noticed is recorded as it happens (a busy machine may move on before a poll sees it).
     await patient.evaluate(() => {
-      const w = window as unknown as { ckSockets: WebSocket[]; ckOffline: boolean };
+      const w = window as unknown as {
+        ckSockets: WebSocket[];
+        ckOffline: boolean;
+        ckSawReconnecting: boolean;
+        consultation: { state: { subscribe(listener: (state: { signalling: string }) => void): unknown } };
+      };
+      w.ckSawReconnecting = false;
+      w.consultation.state.subscribe((state) => {
+        if (state.signalling === 'reconnecting') w.ckSawReconnecting = true;
+      });
       w.ckOffline = true;
       for (const socket of w.ckSockets) if (socket.url.includes('/signal/peerjs')) socket.close();
     });
     await patient.waitForFunction(
-      () =>
-        (window as unknown as { consultation: { state: { get(): { signalling: string } } } }).consultation.state.get()
-          .signalling === 'reconnecting',
+      () => (window as unknown as { ckSawReconnecting: boolean }).ckSawReconnecting,
+      undefined,
+      { timeout: 30_000, polling: 100 },
     );
     // Meanwhile reception sends a new link: the old session is revoked, with no socket to tell.
     const sent = await fetch(`${server.url}/api/consultations/${booking.id}/invitations`, {
@@ -244,7 +254,7 @@ describe('a reload does not lock the patient out', () => {
     await patient
       .locator('consult-room [part~="status"]')
       .filter({ hasText: 'The practice has sent you a new link.' })
-      .waitFor({ timeout: 20_000 });
+      .waitFor({ timeout: 40_000 });
     assert.equal(
       await patient.evaluate(
         () =>
