@@ -11,8 +11,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { startServer, type RunningServer } from './support.js';
+import { chromium, type Browser } from 'playwright-core';
+import { framesDecoded, startServer, type RunningServer } from './support.js';
 // @ts-expect-error -- plain ESM helper without types
 import { CHROME_ARGS, findChrome, NO_CHROME_MESSAGE } from '../scripts/chrome.mjs';
 
@@ -21,19 +21,6 @@ const STAFF_KEY = 'consultkit-development-staff-key';
 
 interface Outbox {
   messages: { to: string; subject: string; text: string }[];
-}
-
-/** Frames decoded so far on the page's `window.consultation`. */
-function framesDecoded(page: Page): Promise<number> {
-  return page.evaluate(async () => {
-    const pc = (window as unknown as { consultation?: { peerConnection: RTCPeerConnection | null } }).consultation
-      ?.peerConnection;
-    let frames = 0;
-    (await pc?.getStats())?.forEach((r: { type: string; kind?: string; framesDecoded?: number }) => {
-      if (r.type === 'inbound-rtp' && r.kind === 'video') frames += r.framesDecoded ?? 0;
-    });
-    return frames;
-  });
 }
 
 describe('from booking to consultation, end to end', () => {

@@ -2,6 +2,7 @@
  * The reference server as `npm start` runs it (the built `consultkit-server` command), started for
  * an end-to-end test on a free port with a data folder of its own, and stopped after it.
  */
+import type { Page } from 'playwright-core';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -79,4 +80,17 @@ export async function startServer(
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Video frames decoded so far on the page's `window.consultation` (0 before it has a call). */
+export function framesDecoded(page: Page): Promise<number> {
+  return page.evaluate(async () => {
+    const pc = (window as unknown as { consultation?: { peerConnection: RTCPeerConnection | null } }).consultation
+      ?.peerConnection;
+    let frames = 0;
+    (await pc?.getStats())?.forEach((r: { type: string; kind?: string; framesDecoded?: number }) => {
+      if (r.type === 'inbound-rtp' && r.kind === 'video') frames += r.framesDecoded ?? 0;
+    });
+    return frames;
+  });
 }

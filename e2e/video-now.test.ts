@@ -6,25 +6,12 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { startServer, type RunningServer } from './support.js';
+import { chromium, type Browser } from 'playwright-core';
+import { framesDecoded, startServer, type RunningServer } from './support.js';
 // @ts-expect-error -- plain ESM helper without types
 import { CHROME_ARGS, findChrome, NO_CHROME_MESSAGE } from '../scripts/chrome.mjs';
 
 const STAFF_KEY = 'consultkit-development-staff-key';
-
-/** Frames decoded so far on the page's `window.consultation`. */
-function framesDecoded(page: Page): Promise<number> {
-  return page.evaluate(async () => {
-    const pc = (window as unknown as { consultation?: { peerConnection: RTCPeerConnection | null } }).consultation
-      ?.peerConnection;
-    let frames = 0;
-    (await pc?.getStats())?.forEach((r: { type: string; kind?: string; framesDecoded?: number }) => {
-      if (r.type === 'inbound-rtp' && r.kind === 'video') frames += r.framesDecoded ?? 0;
-    });
-    return frames;
-  });
-}
 
 describe('video now, from the vendor console', () => {
   const executablePath = findChrome() as string | null;
