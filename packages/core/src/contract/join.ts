@@ -2,9 +2,13 @@
  * Joining a consultation, as the server and core both see it: the ticket a join link or a vendor
  * backend's request gives, why a link or session is refused, and why a session ends.
  */
+import type { GuestKind } from './room.js';
 
-/** Who a participant is in a consultation. */
-export const ROLES = ['patient', 'clinician'] as const;
+/**
+ * Who a participant is in a consultation: the patient, a clinician (who admits, removes and ends),
+ * or a guest the practice invited (an interpreter, a carer, …: see `GuestKind` in `room.ts`).
+ */
+export const ROLES = ['patient', 'clinician', 'guest'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** An ICE server (our TURN) as the server hands it out: the shape of WebRTC's `RTCIceServer`. */
@@ -28,8 +32,15 @@ export interface JoinTicket {
   role: Role;
   /** This participant's peer id, assigned by the server and bound to `token`. */
   peerId: string;
-  /** The other participant's peer id. */
+  /**
+   * The clinician's peer id (for a clinician, the patient's): who a two-party page calls. A page
+   * of a room of any size learns everyone from the roster (`CK-ROSTER`) instead.
+   */
   remotePeerId: string;
+  /** The name this participant is shown by to the others. */
+  name?: string;
+  /** For a guest: what they are there as. */
+  kind?: GuestKind;
   /** Signalling token: the server refuses the socket without it. */
   token: string;
   /** Where the PeerJS signalling lives on the server. */
@@ -100,7 +111,16 @@ export type RevocationReason = 'revoked' | 'cancelled' | 'rescheduled';
 
 /**
  * Why the server ended a page's session (sent in {@link SESSION_ENDED} before it closes the
- * socket): a revocation, or `replaced` (the same session opened again elsewhere).
+ * socket): a revocation, `replaced` (the same session opened again elsewhere), `ended` (a
+ * clinician ended the consultation for everyone) or `removed` (a clinician removed or declined
+ * this participant; `CK-REMOVED` came first, with their message).
  */
-export type SessionEndReason = 'replaced' | RevocationReason;
-export const SESSION_END_REASONS: readonly SessionEndReason[] = ['replaced', 'revoked', 'cancelled', 'rescheduled'];
+export type SessionEndReason = 'replaced' | 'ended' | 'removed' | RevocationReason;
+export const SESSION_END_REASONS: readonly SessionEndReason[] = [
+  'replaced',
+  'ended',
+  'removed',
+  'revoked',
+  'cancelled',
+  'rescheduled',
+];

@@ -90,7 +90,7 @@ export interface Invitation {
 /** The consultation id of an appointment, as signalling knows it. */
 export const consultationOf = (appointmentId: number) => `appt-${appointmentId}`;
 
-const OTHER: Record<Role, Role> = { patient: 'clinician', clinician: 'patient' };
+const OTHER: Record<Role, Role> = { patient: 'clinician', clinician: 'patient', guest: 'clinician' };
 
 /** Appointment statuses that end every session of the appointment. */
 const ENDED = new Set(['cancelled', 'noshow', 'entered-in-error']);

@@ -17,7 +17,7 @@ export interface DevJoinOptions {
   tokens: SignallingTokens;
 }
 
-const OTHER: Record<Role, Role> = { patient: 'clinician', clinician: 'patient' };
+const OTHER: Record<Role, Role> = { patient: 'clinician', clinician: 'patient', guest: 'clinician' };
 
 /** The development routes, for the start-up log. */
 export const DEV_ROUTES = [

@@ -111,8 +111,8 @@ export async function joinPlugin(app: FastifyInstance, options: JoinPluginOption
     await options.requireStaff(request);
     const id = appointmentId(request.params);
     const role = request.body?.role ?? 'patient';
-    if (typeof role !== 'string' || !ROLES.includes(role as Role)) {
-      throw new HttpError(400, 'value', `role: expected one of ${ROLES.join(', ')}`);
+    if (role !== 'patient' && role !== 'clinician') {
+      throw new HttpError(400, 'value', 'role: expected patient or clinician (guests are invited by name)');
     }
     const { invitation, revokedInvitations, revokedSessions } = await join.reissue(id, role as Role);
     options.endSessions(revokedSessions, 'revoked');
