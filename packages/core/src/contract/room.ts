@@ -36,6 +36,12 @@ export interface RosterEntry {
   left: boolean;
   /** What they send, as they last told the server (`CK-MEDIA`); all false until they do. */
   media: MediaFlags;
+  /**
+   * Their publisher id in the room's Janus VideoRoom (derived from their session, as
+   * `POST /api/consultations/:id/sfu` answers it): how a subscriber knows whose feed is whose.
+   * Absent for a participant without a join session (demo tickets).
+   */
+  sfuId?: number;
 }
 
 /** What a participant sends: the same in a mesh and through the SFU, so it travels via the server. */
