@@ -13,7 +13,8 @@ import type { Config } from './config.js';
 import { clientErrorHandler, installErrorHandlers } from './errors.js';
 import { loadJoinKey } from './join/keys.js';
 import { appointmentPort, sendJoinLink } from './join/booking.js';
-import { JoinError, JoinService, type RevocationReason } from './join/service.js';
+import { consultationOf, JoinError, JoinService, type SessionRevocation } from './join/service.js';
+import { Rooms } from './room/registry.js';
 import { corsPlugin } from './plugins/cors.js';
 import { DEV_ROUTES, devJoinPlugin } from './plugins/dev.js';
 import { installSecurityHeaders } from './plugins/headers.js';
@@ -145,11 +146,33 @@ export async function createServer(
         ],
       })
     : undefined;
-  /** Revoked sessions: their sockets close, and their Janus tokens stop working. */
-  const endSessions = (ids: readonly string[], reason: RevocationReason) => {
+  /** Revoked sessions: their sockets close, they leave the roster, and their Janus tokens stop working. */
+  const endSessions = (ids: readonly string[], reason: SessionRevocation) => {
     sessions.end(ids, reason);
+    rooms.forgetSessions(ids);
     sfu?.revoke(ids).catch((error: unknown) => app.log.error({ err: error }, 'revoking Janus tokens failed'));
   };
+  // Who is in each consultation, and what pages may ask of it (src/room/registry.ts).
+  const rooms: Rooms = new Rooms({
+    derivedPeerId: (cid, role) => tokens.peerId(cid, role),
+    publisherIdOf: sfu ? (sid) => sfu.publisherIdOf(sid) : undefined,
+    sfuFrom: config.sfuFrom,
+    log: { warn: (o, m) => app.log.warn(o, m), error: (o, m) => app.log.error(o, m) },
+    hooks: {
+      closeSessions: (ids, reason) => sessions.end(ids, reason),
+      removed: async (_appointmentId, sid) => {
+        await join!.revokeSession(sid, 'removed');
+        await sfu?.revoke([sid]);
+      },
+      ended: async (appointmentId) => {
+        const revoked = await join!.revokeWithin(storage, appointmentId, 'ended');
+        sessions.end(revoked.sessions, 'ended');
+        await join!.fulfilled(appointmentId);
+        await sfu?.end(appointmentId);
+      },
+      patientLeft: (appointmentId) => join!.fulfilled(appointmentId),
+    },
+  });
   /** A fresh patient join link, issued in the transaction `tx` (confirmations, moves, reminders). */
   const patientLink = async (appointment: AppointmentRow, tx: SqlExecutor) =>
     (
@@ -252,6 +275,7 @@ export async function createServer(
   await app.register(signallingPlugin, {
     tokens,
     sessions,
+    rooms,
     checkSession: async (token) => {
       try {
         await join!.session(token);
@@ -310,6 +334,8 @@ export async function createServer(
   const stopRooms = sfu
     ? events.subscribe((event) => {
         if (!ENDS_ROOM.has(event.status)) return;
+        // The patient left (fulfilled) while others carry on: their room stays until the end.
+        if (event.status === 'fulfilled' && rooms.isLive(consultationOf(Number(event.id)))) return;
         sfu
           .end(Number(event.id))
           .catch((error: unknown) => app.log.error({ err: error }, 'destroying a Janus room failed'));

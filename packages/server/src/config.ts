@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { deploymentChecklist } from './checklist.js';
 import { loadNotifyConfig, type NotifyConfig } from './notify/config.js';
 import { parseRateLimits, type RateLimits } from './rate-limit.js';
+import { MESH_LIMIT } from '@consultkit/core/contract';
 
 /** The development default for `CONSULTKIT_SECRET`. Refused when `NODE_ENV=production`. */
 export const DEV_SECRET = 'consultkit-development-secret-do-not-use-in-production';
@@ -84,6 +85,11 @@ export interface Config {
   notify: NotifyConfig;
   /** Janus (VideoRoom) for calls past four (`CONSULTKIT_JANUS_*`); undefined: none. */
   janus: JanusConfig | undefined;
+  /**
+   * `CONSULTKIT_SFU_FROM`: from this many participants in the call at once, a consultation runs
+   * through Janus for the rest of it (default MESH_LIMIT + 1 = 5; 1: always). Without Janus: a mesh.
+   */
+  sfuFrom: number;
 }
 
 /** One Janus instance: its API (given to participants) and its Admin API (the server's). */
@@ -437,6 +443,7 @@ export function loadConfig(env: Env = process.env): Config {
     publicUrl,
     joinEarlyMinutes: integer(env, 'CONSULTKIT_JOIN_EARLY_MINUTES', 15, 0, 24 * 60),
     joinGraceMinutes: integer(env, 'CONSULTKIT_JOIN_GRACE_MINUTES', 60, 0, 24 * 60),
+    sfuFrom: integer(env, 'CONSULTKIT_SFU_FROM', MESH_LIMIT + 1, 1, 100),
     turnUrls,
     turnSecret,
     turnTtlSeconds: integer(env, 'CONSULTKIT_TURN_TTL', 3600, 60, 24 * 60 * 60),

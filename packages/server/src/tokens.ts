@@ -9,7 +9,7 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-import type { Role } from '@consultkit/core/contract';
+import type { GuestKind, Role } from '@consultkit/core/contract';
 
 export { ROLES, type Role } from '@consultkit/core/contract';
 
@@ -23,6 +23,10 @@ export interface SignallingClaims {
   exp: number;
   /** The join session this token belongs to (absent for development tickets). */
   sid?: string;
+  /** The name the others see this participant by (the roster's `name`); else their role. */
+  name?: string;
+  /** For a guest: what they are there as. */
+  kind?: GuestKind;
 }
 
 export type TokenProblem = 'malformed' | 'bad-signature' | 'expired';
@@ -50,23 +54,30 @@ export class SignallingTokens {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** The peer id of `role` in consultation `cid`. */
-  peerId(cid: string, role: Role): string {
-    return `ck-${this.mac(`peer:${cid}:${role}`).subarray(0, 16).toString('hex')}`;
+  /**
+   * The peer id of `role` in consultation `cid`: the patient's and the default clinician's from the
+   * role alone, each guest's and each further clinician's from `who` too (a guest id, a
+   * practitioner id), so every participant has their own (docs/decisions/0023-guests-and-peer-ids.md).
+   */
+  peerId(cid: string, role: Role, who?: string): string {
+    const subject = who === undefined ? `peer:${cid}:${role}` : `peer:${cid}:${role}:${who}`;
+    return `ck-${this.mac(subject).subarray(0, 16).toString('hex')}`;
   }
 
   /** A token for `role` in `cid`; `exp` (seconds since the epoch) defaults to now plus the lifetime. */
   issue(
     cid: string,
     role: Role,
-    options: { exp?: number; sid?: string } = {},
+    options: { exp?: number; sid?: string; who?: string; name?: string; kind?: GuestKind } = {},
   ): { token: string; claims: SignallingClaims } {
     const claims: SignallingClaims = {
       cid,
       role,
-      pid: this.peerId(cid, role),
+      pid: this.peerId(cid, role, options.who),
       exp: options.exp ?? Math.floor(this.now() / 1000) + this.ttlSeconds,
       ...(options.sid ? { sid: options.sid } : {}),
+      ...(options.name ? { name: options.name } : {}),
+      ...(options.kind ? { kind: options.kind } : {}),
     };
     const body = Buffer.from(JSON.stringify(claims)).toString('base64url');
     return { token: `${body}.${this.mac(body).toString('base64url')}`, claims };

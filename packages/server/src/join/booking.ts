@@ -1,15 +1,37 @@
 /** How joining reads and moves appointments, and sends fresh links, through the booking service. */
+import type { HumanNameJson } from '../booking/repository.js';
 import type { BookingService } from '../booking/service.js';
 import { formatLocalDateTime } from '../plugins/mail.js';
 import type { AppointmentPort } from './service.js';
 
 const SYSTEM = { kind: 'staff' } as const;
 
+/** A FHIR HumanName as one line: its text, else prefix, given names and family name. */
+export function displayName(name: HumanNameJson | undefined): string | undefined {
+  if (!name) return undefined;
+  const line = name.text?.trim() || [...(name.prefix ?? []), ...(name.given ?? []), name.family ?? ''].join(' ').trim();
+  return line ? line.slice(0, 100) : undefined;
+}
+
 export function appointmentPort(booking: BookingService): AppointmentPort {
   return {
     async get(id) {
       const row = await booking.repo.appointment(id);
       return row && { id: row.id, status: row.status, start: row.start_at, end: row.end_at, channel: row.channel };
+    },
+    async people(id) {
+      const row = await booking.repo.appointment(id);
+      if (!row) return undefined;
+      return {
+        patient: displayName(row.patient_details.name[0]),
+        practitionerId: String(row.practitioner_id),
+        practitioner: displayName(row.practitioner_name),
+      };
+    },
+    async practitionerName(id) {
+      if (!/^\d{1,9}$/.test(id)) return null;
+      const row = await booking.repo.practitioner(Number(id));
+      return row ? (displayName(row.name) ?? 'Clinician') : null;
     },
     async markArrived(id) {
       const row = await booking.repo.appointment(id);

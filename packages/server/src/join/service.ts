@@ -10,7 +10,9 @@
 import { randomBytes } from 'node:crypto';
 import { decodeJwt, errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import {
+  GUEST_KINDS,
   joinProblemStatus,
+  type GuestKind,
   type IceServer,
   type JoinProblem,
   type JoinTicket as ContractTicket,
@@ -25,6 +27,31 @@ const AUDIENCE = 'consultkit:join';
 
 export type { JoinProblem, RevocationReason } from '@consultkit/core/contract';
 
+/**
+ * Why a session was revoked, as stored: a revocation of the booking's (`RevocationReason`), or a
+ * clinician's doing in the room: the consultation `ended`, or this participant `removed`.
+ */
+export type SessionRevocation = RevocationReason | 'ended' | 'removed';
+
+/** A guest of a consultation, as staff see them. */
+export interface Guest {
+  id: string;
+  name: string;
+  kind: GuestKind;
+  email?: string;
+  phone?: string;
+  /** When their link opens. */
+  opensAt: string;
+  /** Has redeemed their link (holds a session). */
+  joined: boolean;
+}
+
+/** Who a clinician session is for: another practitioner than the appointment's, by name. */
+export interface ClinicianIdentity {
+  practitioner?: string;
+  name?: string;
+}
+
 /** A live session, as `JoinService.session` finds it. */
 export interface SessionInfo {
   appointmentId: number;
@@ -33,6 +60,11 @@ export interface SessionInfo {
   /** The link the session was started from (null for a clinician session of a vendor backend). */
   invitationJti: string | null;
   expiresAt: Date;
+  /** The session's own peer id. */
+  peerId: string;
+  /** The name the others see, as stored with the session. */
+  name?: string;
+  kind?: GuestKind;
 }
 
 export class JoinError extends Error {
@@ -58,6 +90,12 @@ export interface AppointmentPort {
   markArrived(id: number): Promise<void>;
   /** `booked` or `arrived` → `fulfilled`: the clinician ended the consultation. */
   markFulfilled(id: number): Promise<void>;
+  /** The names the roster shows: the patient's and the practitioner's (with their id). */
+  people?(
+    id: number,
+  ): Promise<{ patient?: string | undefined; practitioner?: string | undefined; practitionerId: string } | undefined>;
+  /** A practitioner's name by id; null when there is no such practitioner. */
+  practitionerName?(id: string): Promise<string | null>;
 }
 
 export interface JoinOptions {
@@ -110,6 +148,13 @@ function revokedLink(reason: string | null): JoinError {
 /** The refusal of a session revoked for `reason`. */
 function revokedSession(reason: string | null): JoinError {
   if (reason === 'rescheduled' || reason === 'cancelled') return revokedLink(reason);
+  if (reason === 'ended') return new JoinError('cancelled', 'This consultation has ended.');
+  if (reason === 'removed') {
+    return new JoinError(
+      'revoked',
+      'A clinician has ended your part in this consultation. If you should be there, please contact the practice.',
+    );
+  }
   return new JoinError(
     'revoked',
     'This session has ended: the practice sent a new link. Please use the link in their most recent e-mail.',
@@ -136,6 +181,112 @@ export class JoinService {
   }
 
   /**
+   * Invites a guest (an interpreter, a carer, …) to a video appointment: the guest is recorded and
+   * given a role-bound single-use link of their own, like the patient's.
+   */
+  async inviteGuest(
+    appointmentId: number,
+    guest: { name: string; kind: GuestKind; email?: string | undefined; phone?: string | undefined },
+  ): Promise<{ guest: Guest; invitation: Invitation }> {
+    const appointment = await this.#videoAppointment(appointmentId);
+    if (['cancelled', 'noshow', 'fulfilled', 'entered-in-error'].includes(appointment.status)) {
+      throw new JoinError('cancelled', 'This appointment has been cancelled or has already taken place.');
+    }
+    return this.storage.transaction(async (tx) => {
+      const [row] = await tx.query<{ id: number }>(
+        `INSERT INTO consultation_guest (appointment_id, name, kind, email, phone, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+        [appointmentId, guest.name, guest.kind, guest.email ?? null, guest.phone ?? null, this.#now()],
+      );
+      const id = String(row!.id);
+      const invitation = await this.inviteWithin(tx, appointment, 'guest', id);
+      return {
+        guest: {
+          id,
+          name: guest.name,
+          kind: guest.kind,
+          ...(guest.email ? { email: guest.email } : {}),
+          ...(guest.phone ? { phone: guest.phone } : {}),
+          opensAt: invitation.opensAt.toISOString(),
+          joined: false,
+        },
+        invitation,
+      };
+    });
+  }
+
+  /** The guests of an appointment not removed, oldest first. */
+  async guests(appointmentId: number): Promise<Guest[]> {
+    await this.#videoAppointment(appointmentId);
+    const rows = await this.storage.query<{
+      id: number;
+      name: string;
+      kind: GuestKind;
+      email: string | null;
+      phone: string | null;
+      opens_at: Date | null;
+      joined: boolean;
+    }>(
+      `SELECT g.id, g.name, g.kind, g.email, g.phone,
+              (SELECT min(i.not_before) FROM join_invitation i WHERE i.guest_id = g.id) AS opens_at,
+              EXISTS (SELECT 1 FROM join_session s WHERE s.guest_id = g.id) AS joined
+         FROM consultation_guest g
+        WHERE g.appointment_id = $1 AND g.removed_at IS NULL
+        ORDER BY g.id`,
+      [appointmentId],
+    );
+    return rows.map((row) => ({
+      id: String(row.id),
+      name: row.name,
+      kind: row.kind,
+      ...(row.email ? { email: row.email } : {}),
+      ...(row.phone ? { phone: row.phone } : {}),
+      opensAt: row.opens_at ? new Date(row.opens_at).toISOString() : '',
+      joined: row.joined,
+    }));
+  }
+
+  /**
+   * Removes a guest: their unused links and live sessions are revoked (`removed`). Returns the
+   * revoked sessions' ids (close their sockets) and the guest's peer id; `not-found` for no such
+   * guest of this appointment.
+   */
+  async removeGuest(appointmentId: number, guestId: string): Promise<{ sessions: string[]; peerId: string }> {
+    if (!/^\d{1,9}$/.test(guestId)) throw new JoinError('not-found', 'There is no such guest.');
+    return this.storage.transaction(async (tx) => {
+      const now = this.#now();
+      const removed = await tx.query<{ id: number }>(
+        `UPDATE consultation_guest SET removed_at = $3
+          WHERE id = $1 AND appointment_id = $2 AND removed_at IS NULL RETURNING id`,
+        [Number(guestId), appointmentId, now],
+      );
+      if (removed.length === 0) throw new JoinError('not-found', 'There is no such guest of this appointment.');
+      await tx.query(
+        `UPDATE join_invitation SET revoked_at = $2, revoked_reason = 'removed'
+          WHERE guest_id = $1 AND redeemed_at IS NULL AND revoked_at IS NULL`,
+        [Number(guestId), now],
+      );
+      const sessions = await tx.query<{ id: string }>(
+        `UPDATE join_session SET revoked_at = $2, revoked_reason = 'removed'
+          WHERE guest_id = $1 AND revoked_at IS NULL RETURNING id`,
+        [Number(guestId), now],
+      );
+      return {
+        sessions: sessions.map((row) => row.id),
+        peerId: this.tokens.peerId(consultationOf(appointmentId), 'guest', guestId),
+      };
+    });
+  }
+
+  /** Revokes one session (a clinician removed its participant). */
+  async revokeSession(sessionId: string, reason: SessionRevocation): Promise<void> {
+    await this.storage.query(
+      'UPDATE join_session SET revoked_at = $2, revoked_reason = $3 WHERE id = $1 AND revoked_at IS NULL',
+      [sessionId, this.#now(), reason],
+    );
+  }
+
+  /**
    * Issues an invitation inside a transaction that holds the appointment (`db`), e.g. the one
    * confirming it, which then e-mails the link.
    */
@@ -143,6 +294,7 @@ export class JoinService {
     db: SqlExecutor,
     appointment: { id: number; start: Date; end: Date; channel: string },
     role: Role,
+    guestId?: string,
   ): Promise<Invitation> {
     if (appointment.channel !== 'Video')
       throw new JoinError('not-video', 'This appointment is not a video appointment.');
@@ -151,7 +303,7 @@ export class JoinService {
     const notBefore = new Date(appointment.start.getTime() - this.options.earlyMinutes * 60_000);
     const expires = new Date(appointment.end.getTime() + this.options.graceMinutes * 60_000);
     const jti = randomBytes(16).toString('base64url');
-    const token = await new SignJWT({ role })
+    const token = await new SignJWT(guestId ? { role, guest: guestId } : { role })
       .setProtectedHeader({ alg: 'EdDSA', kid: this.key.kid, typ: 'JWT' })
       .setIssuer(ISSUER)
       .setAudience(AUDIENCE)
@@ -162,9 +314,9 @@ export class JoinService {
       .setExpirationTime(Math.floor(expires.getTime() / 1000))
       .sign(this.key.privateKey);
     await db.query(
-      `INSERT INTO join_invitation (jti, appointment_id, role, not_before, expires_at, issued_at)
-       VALUES ($1, $2, $3, $4, $5, $6)`,
-      [jti, appointmentId, role, notBefore, expires, now],
+      `INSERT INTO join_invitation (jti, appointment_id, role, not_before, expires_at, issued_at, guest_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [jti, appointmentId, role, notBefore, expires, now, guestId ? Number(guestId) : null],
     );
     return { url: `${this.options.baseUrl()}/join/${token}`, token, jti, opensAt: notBefore };
   }
@@ -177,7 +329,7 @@ export class JoinService {
   async revokeWithin(
     db: SqlExecutor,
     appointmentId: number,
-    reason: RevocationReason,
+    reason: SessionRevocation,
     role?: Role,
   ): Promise<{ sessions: string[]; invitations: number }> {
     const now = this.#now();
@@ -230,10 +382,10 @@ export class JoinService {
       throw new JoinError('cancelled', 'This appointment has been cancelled or has already taken place.');
     }
     const now = this.#now();
-    const consumed = await this.storage.query<{ role: string; expires_at: Date }>(
+    const consumed = await this.storage.query<{ role: string; expires_at: Date; guest_id: number | null }>(
       `UPDATE join_invitation SET redeemed_at = $2
         WHERE jti = $1 AND redeemed_at IS NULL AND revoked_at IS NULL
-        RETURNING role, expires_at`,
+        RETURNING role, expires_at, guest_id`,
       [claims.jti, now],
     );
     const row = consumed[0];
@@ -247,18 +399,47 @@ export class JoinService {
       );
     }
     if (row.role !== role) throw new JoinError('wrong-role', 'This link does not match its invitation.');
-    return this.#startSession(appointmentId, role, new Date(row.expires_at), claims.jti);
+    const expires = new Date(row.expires_at);
+    if (role === 'guest') {
+      const [guest] = await this.storage.query<{ id: number; name: string; kind: GuestKind }>(
+        'SELECT id, name, kind FROM consultation_guest WHERE id = $1 AND removed_at IS NULL',
+        [row.guest_id],
+      );
+      if (!guest) throw new JoinError('revoked', 'This invitation has been withdrawn by the practice.');
+      return this.#startSession(appointmentId, role, expires, claims.jti, {
+        who: String(guest.id),
+        name: guest.name,
+        kind: guest.kind,
+      });
+    }
+    const people = await this.appointments.people?.(appointmentId);
+    const name = role === 'patient' ? people?.patient : (people?.practitioner ?? 'Clinician');
+    return this.#startSession(appointmentId, role, expires, claims.jti, name ? { name } : {});
   }
 
-  /** A clinician session for a vendor backend (already authenticated with the staff key). */
-  async clinicianSession(appointmentId: number): Promise<JoinTicket> {
+  /**
+   * A clinician session for a vendor backend (already authenticated with the staff key). With a
+   * `practitioner` other than the appointment's, the session has a peer id of its own (a second
+   * clinician: a nurse beside the GP); `name` is what the others see.
+   */
+  async clinicianSession(appointmentId: number, identity: ClinicianIdentity = {}): Promise<JoinTicket> {
     const appointment = await this.#videoAppointment(appointmentId);
     if (appointment.status === 'cancelled' || appointment.status === 'noshow') {
       throw new JoinError('cancelled', 'This appointment has been cancelled.');
     }
     const expires = new Date(appointment.end.getTime() + this.options.graceMinutes * 60_000);
     if (expires <= this.#now()) throw new JoinError('expired', 'This appointment is over.');
-    return this.#startSession(appointmentId, 'clinician', expires, null);
+    const people = await this.appointments.people?.(appointmentId);
+    let name = people?.practitioner;
+    let who: string | undefined;
+    if (identity.practitioner !== undefined && identity.practitioner !== people?.practitionerId) {
+      const theirs = await this.appointments.practitionerName?.(identity.practitioner);
+      if (theirs === null || theirs === undefined) throw new JoinError('not-found', 'There is no such practitioner.');
+      name = theirs;
+      who = identity.practitioner;
+    }
+    name = identity.name ?? name ?? 'Clinician';
+    return this.#startSession(appointmentId, 'clinician', expires, null, { name, ...(who ? { who } : {}) });
   }
 
   /** Our TURN servers with fresh time-limited credentials (none configured: host candidates only). */
@@ -293,16 +474,19 @@ export class JoinService {
     const [row] = await this.storage.query<{
       appointment_id: number;
       role: string;
+      peer_id: string;
       invitation_jti: string | null;
       expires_at: Date;
       revoked_at: Date | null;
       revoked_reason: string | null;
+      display_name: string | null;
+      guest_kind: GuestKind | null;
     }>(
-      `SELECT appointment_id, role, invitation_jti, expires_at, revoked_at, revoked_reason
+      `SELECT appointment_id, role, peer_id, invitation_jti, expires_at, revoked_at, revoked_reason, display_name, guest_kind
          FROM join_session WHERE id = $1`,
       [claims.sid],
     );
-    if (!row || row.appointment_id !== appointmentId || row.role !== claims.role) {
+    if (!row || row.appointment_id !== appointmentId || row.role !== claims.role || row.peer_id !== claims.pid) {
       throw new JoinError('invalid', 'This session is not one we started.');
     }
     if (row.revoked_at) throw revokedSession(row.revoked_reason);
@@ -312,7 +496,18 @@ export class JoinService {
     if (!appointment || ENDED.has(appointment.status)) {
       throw new JoinError('cancelled', 'This appointment has been cancelled.');
     }
-    return { appointmentId, role: claims.role, sessionId: claims.sid, invitationJti: row.invitation_jti, expiresAt };
+    return {
+      appointmentId,
+      role: claims.role,
+      sessionId: claims.sid,
+      invitationJti: row.invitation_jti,
+      expiresAt,
+      peerId: row.peer_id,
+      ...(row.display_name ? { name: row.display_name } : {}),
+      ...(row.guest_kind && (GUEST_KINDS as readonly string[]).includes(row.guest_kind)
+        ? { kind: row.guest_kind }
+        : {}),
+    };
   }
 
   /**
@@ -330,30 +525,56 @@ export class JoinService {
         throw new JoinError('no-session', 'The session on this device was not started from this link.');
       }
     }
-    return this.#ticket(session.appointmentId, session.role, sessionToken, session.expiresAt);
+    return this.#ticket(session.appointmentId, session.role, sessionToken, session.expiresAt, session);
   }
 
-  async #startSession(appointmentId: number, role: Role, expires: Date, jti: string | null): Promise<JoinTicket> {
+  async #startSession(
+    appointmentId: number,
+    role: Role,
+    expires: Date,
+    jti: string | null,
+    who: { who?: string; name?: string; kind?: GuestKind } = {},
+  ): Promise<JoinTicket> {
     const cid = consultationOf(appointmentId);
     const sid = randomBytes(16).toString('base64url');
     const exp = Math.floor(expires.getTime() / 1000);
-    const { token, claims } = this.tokens.issue(cid, role, { exp, sid });
+    const { token, claims } = this.tokens.issue(cid, role, { exp, sid, ...who });
     await this.storage.query(
-      `INSERT INTO join_session (id, appointment_id, role, peer_id, invitation_jti, created_at, expires_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [sid, appointmentId, role, claims.pid, jti, this.#now(), expires],
+      `INSERT INTO join_session (id, appointment_id, role, peer_id, invitation_jti, created_at, expires_at,
+                                 display_name, guest_kind, guest_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+      [
+        sid,
+        appointmentId,
+        role,
+        claims.pid,
+        jti,
+        this.#now(),
+        expires,
+        who.name ?? null,
+        who.kind ?? null,
+        role === 'guest' && who.who ? Number(who.who) : null,
+      ],
     );
-    return this.#ticket(appointmentId, role, token, expires);
+    return this.#ticket(appointmentId, role, token, expires, { peerId: claims.pid, ...who });
   }
 
-  #ticket(appointmentId: number, role: Role, token: string, expires: Date): JoinTicket {
+  #ticket(
+    appointmentId: number,
+    role: Role,
+    token: string,
+    expires: Date,
+    who: { peerId: string; name?: string; kind?: GuestKind },
+  ): JoinTicket {
     const cid = consultationOf(appointmentId);
     return {
       consultationId: cid,
       appointmentId: String(appointmentId),
       role,
-      peerId: this.tokens.peerId(cid, role),
+      peerId: who.peerId,
       remotePeerId: this.tokens.peerId(cid, OTHER[role]),
+      ...(who.name ? { name: who.name } : {}),
+      ...(who.kind ? { kind: who.kind } : {}),
       token,
       signalling: this.signalling,
       iceServers: this.options.iceServers(),

@@ -20,27 +20,19 @@ import {
   SESSION_ENDED_CLOSE_CODE,
   SIGNALLING_CHECK_PATH,
   type SessionEndReason,
-  type SessionEndedMessage,
 } from '@consultkit/core/contract';
 import type { FastifyInstance } from 'fastify';
 import { ExpressPeerServer } from 'peer';
-import { WebSocket, WebSocketServer } from 'ws';
+import { type WebSocket, WebSocketServer } from 'ws';
 import { HttpError } from '../errors.js';
-import { DEMO_NAMESPACE, ROLES, TokenError, type SignallingClaims, type SignallingTokens } from '../tokens.js';
+import { endSocket, Rooms } from '../room/registry.js';
+import { DEMO_NAMESPACE, TokenError, type SignallingClaims, type SignallingTokens } from '../tokens.js';
 
 export const SIGNAL_PATH = '/signal';
 export const SIGNAL_KEY = 'consultkit';
 const SOCKET_PATH = `${SIGNAL_PATH}/peerjs`;
 
 export { SESSION_ENDED, SESSION_ENDED_CLOSE_CODE, type SessionEndReason };
-
-/** Tells a socket why its session ended, and closes it. */
-function endSocket(ws: WebSocket, reason: SessionEndReason): void {
-  if (ws.readyState !== WebSocket.OPEN) return;
-  const message: SessionEndedMessage = { type: SESSION_ENDED, payload: { reason } };
-  ws.send(JSON.stringify(message));
-  ws.close(SESSION_ENDED_CLOSE_CODE, reason);
-}
 
 /**
  * The live signalling sockets, by peer id and by join session: what lets a revocation close the
@@ -90,6 +82,8 @@ export interface SignallingOptions {
    * signal (revoked, expired, appointment cancelled), or null when it may.
    */
   checkSession?: (token: string) => Promise<string | null>;
+  /** The room registry: the roster, room commands and the relay policy (src/room/registry.ts). */
+  rooms: Rooms;
 }
 
 /** The query parameters the PeerJS client sends; nothing else is accepted. */
@@ -128,20 +122,17 @@ function refusal(
 const RELAYED = new Set(RELAYED_TYPES);
 
 /** Why a message from a peer may not be relayed, or null if it may. */
-function relayProblem(data: unknown, claims: SignallingClaims, sameConsultation: Set<string>): string | null {
-  let message: { type?: unknown; dst?: unknown };
-  try {
-    message = JSON.parse(String(data)) as typeof message;
-  } catch {
-    return 'not JSON';
-  }
-  if (message?.type === 'HEARTBEAT') return null;
-  if (typeof message?.type !== 'string' || !RELAYED.has(message.type))
-    return `type ${String(message?.type)} not relayed`;
+function relayProblem(
+  message: { type?: unknown; dst?: unknown },
+  claims: SignallingClaims,
+  rooms: Rooms,
+): string | null {
+  if (message.type === 'HEARTBEAT') return null;
+  if (typeof message.type !== 'string' || !RELAYED.has(message.type))
+    return `type ${String(message.type).slice(0, 40)} not relayed`;
   if (typeof message.dst !== 'string') return 'no destination';
   if (message.dst === claims.pid) return 'addressed to itself';
-  if (!sameConsultation.has(message.dst)) return 'destination outside the consultation';
-  return null;
+  return rooms.relayProblem(claims.cid, claims.pid, message.dst);
 }
 
 function refuse(socket: Duplex, status: 401 | 404 | 503, reason: string): void {
@@ -155,7 +146,7 @@ function refuse(socket: Duplex, status: 401 | 404 | 503, reason: string): void {
 
 export async function signallingPlugin(
   app: FastifyInstance,
-  { tokens, sessions, checkSession }: SignallingOptions,
+  { tokens, sessions, checkSession, rooms }: SignallingOptions,
 ): Promise<void> {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   const peerServer = ExpressPeerServer(app.server, {
@@ -229,21 +220,39 @@ export async function signallingPlugin(
         app.log.info({ peer: claims.pid, consultation: claims.cid }, 'signalling socket replaced');
         endSocket(previous, 'replaced');
       }
+      // After PeerJS's OPEN: the page is in the roster, and every page of the consultation hears.
+      rooms.connect(claims, ws);
     });
   };
 
   /**
-   * Lets a socket's messages reach PeerJS only when they are addressed to a participant of the
-   * same consultation (and are of a type we relay): anything else is dropped and logged. Peer
-   * ids are derived from the consultation and role, so this holds for peers not connected yet too
+   * Room commands (`CK-ADMIT`, …) go to the room registry and never to PeerJS. Other messages
+   * reach PeerJS only when they are of a type we relay, addressed to a participant of the same
+   * consultation, and the relay policy allows it (a clinician on one end, or both admitted):
+   * anything else is dropped and logged. The patient's and the default clinician's peer ids are
+   * derived from the consultation and role, so this holds for them before they connect too
    * (PeerJS queues messages for them).
    */
   const scope = (ws: WebSocket, claims: SignallingClaims): void => {
-    const sameConsultation = new Set(ROLES.map((role) => tokens.peerId(claims.cid, role)));
     const emit = ws.emit.bind(ws) as (event: string | symbol, ...args: unknown[]) => boolean;
     ws.emit = ((event: string | symbol, ...args: unknown[]) => {
       if (event !== 'message') return emit(event, ...args);
-      const problem = relayProblem(args[0], claims, sameConsultation);
+      let message: Record<string, unknown>;
+      try {
+        message = JSON.parse(String(args[0])) as Record<string, unknown>;
+      } catch {
+        message = {};
+      }
+      if (typeof message !== 'object' || message === null || Array.isArray(message)) message = {};
+      if (Rooms.isCommand(message['type'])) {
+        try {
+          rooms.command(claims, ws, message);
+        } catch (error) {
+          app.log.error({ err: error, from: claims.pid }, 'a room command failed');
+        }
+        return false;
+      }
+      const problem = relayProblem(message, claims, rooms);
       if (problem) {
         app.log.warn({ from: claims.pid, consultation: claims.cid, problem }, 'signalling message dropped');
         return false;

@@ -1,0 +1,448 @@
+/**
+ * The room registry: who is in each consultation, as the server is the one authority on it
+ * (docs/decisions/0022-the-room.md, 0023-guests-and-peer-ids.md).
+ *
+ * Per consultation id it keeps every participant whose page has connected: peer id, role, a
+ * guest's kind, name, whether they hold a socket now, whether a clinician let them in, whether
+ * they said goodbye, what they send, and their Janus publisher id. After a page's socket opens and
+ * after every change, every connected page of that consultation is sent the whole `CK-ROSTER`.
+ *
+ * Pages send commands on their signalling socket (`CK-ADMIT`, `CK-REMOVE`, `CK-END` from a
+ * clinician; `CK-LEAVE`, `CK-MEDIA` from anyone): they are handled here and never relayed. What a
+ * command changes outside this process (revoking sessions, the appointment's status, the Janus
+ * room) goes through {@link RoomHooks}.
+ *
+ * The registry lives in this process's memory: a restart of the server empties it (admission is
+ * then given again), and several instances would each hold their own (issue "Past one machine").
+ */
+import {
+  ADMIT,
+  END,
+  GUEST_KINDS,
+  LEAVE,
+  MEDIA,
+  MESH_LIMIT,
+  REFUSED,
+  REMOVE,
+  REMOVE_MESSAGE_MAX,
+  REMOVED,
+  ROOM_COMMAND_TYPES,
+  ROSTER,
+  SESSION_ENDED,
+  SESSION_ENDED_CLOSE_CODE,
+  type GuestKind,
+  type MediaFlags,
+  type RefusedMessage,
+  type RemovedMessage,
+  type RoomMode,
+  type RosterEntry,
+  type RosterMessage,
+  type SessionEndReason,
+  type SessionEndedMessage,
+} from '@consultkit/core/contract';
+import { WebSocket } from 'ws';
+import type { Role, SignallingClaims } from '../tokens.js';
+
+/** What the registry does outside itself, for consultations of an appointment (`appt-{id}`). */
+export interface RoomHooks {
+  /** A clinician removed (or declined) the participant of session `sessionId`: revoke it. */
+  removed(appointmentId: number, sessionId: string): Promise<void>;
+  /** A clinician ended the consultation: revoke every session, mark it fulfilled, end the SFU room. */
+  ended(appointmentId: number): Promise<void>;
+  /** The patient left after having been admitted: the consultation took place. */
+  patientLeft(appointmentId: number): Promise<void>;
+  /** Sockets of revoked sessions are to be closed with `reason` (the live-sessions' own bookkeeping). */
+  closeSessions(sessionIds: readonly string[], reason: SessionEndReason): void;
+}
+
+export interface RoomOptions {
+  hooks: RoomHooks;
+  /** The peer ids derived from the consultation and role (the patient's, the default clinician's). */
+  derivedPeerId: (cid: string, role: Role) => string;
+  /** Janus publisher id of a session, when Janus is configured. */
+  publisherIdOf?: ((sessionId: string) => number) | undefined;
+  /** From this many connected and admitted participants the room moves to the SFU (sticky). */
+  sfuFrom?: number;
+  /** Warnings and errors. */
+  log: { warn(object: object, message: string): void; error(object: object, message: string): void };
+  /** Commands a socket may send: a burst of `burst`, refilled at `perSecond`. */
+  commandRate?: { burst: number; perSecond: number };
+}
+
+interface Participant {
+  peerId: string;
+  role: Role;
+  kind?: GuestKind;
+  name: string;
+  sid?: string;
+  connected: boolean;
+  admitted: boolean;
+  left: boolean;
+  media: MediaFlags;
+  ws?: WebSocket | undefined;
+}
+
+interface Room {
+  cid: string;
+  participants: Map<string, Participant>;
+  mode: RoomMode;
+  /** The warning that the room would have moved to the SFU, without one configured, was logged. */
+  warned: boolean;
+}
+
+const NO_MEDIA: MediaFlags = { muted: false, cameraOff: false, audioOnly: false };
+
+/** The appointment of an `appt-{id}` consultation, or undefined (demo consultations). */
+export function appointmentOf(cid: string): number | undefined {
+  const match = /^appt-(\d+)$/.exec(cid);
+  return match ? Number(match[1]) : undefined;
+}
+
+function send(ws: WebSocket | undefined, message: object): void {
+  if (ws?.readyState === WebSocket.OPEN) ws.send(JSON.stringify(message));
+}
+
+/** Tells a socket why its session ended, and closes it. */
+export function endSocket(ws: WebSocket, reason: SessionEndReason): void {
+  if (ws.readyState !== WebSocket.OPEN) return;
+  const message: SessionEndedMessage = { type: SESSION_ENDED, payload: { reason } };
+  ws.send(JSON.stringify(message));
+  ws.close(SESSION_ENDED_CLOSE_CODE, reason);
+}
+
+/** A command's shape, checked strictly: the parsed command, or why it is refused. */
+function parseCommand(
+  message: Record<string, unknown>,
+):
+  | { type: typeof ADMIT; peerId: string }
+  | { type: typeof REMOVE; peerId: string; message: string }
+  | { type: typeof LEAVE | typeof END }
+  | { type: typeof MEDIA; media: MediaFlags }
+  | string {
+  const keys = Object.keys(message);
+  const only = (...allowed: string[]) => keys.every((key) => allowed.includes(key));
+  const payload = message['payload'];
+  const object = (value: unknown): value is Record<string, unknown> =>
+    typeof value === 'object' && value !== null && !Array.isArray(value);
+  const peerId = (value: unknown): value is string => typeof value === 'string' && /^ck-[0-9a-f]{32}$/.test(value);
+  switch (message['type']) {
+    case ADMIT:
+      if (!only('type', 'payload') || !object(payload) || Object.keys(payload).join() !== 'peerId')
+        return 'expected { type, payload: { peerId } }';
+      if (!peerId(payload['peerId'])) return 'payload.peerId: not a peer id';
+      return { type: ADMIT, peerId: payload['peerId'] };
+    case REMOVE: {
+      if (
+        !only('type', 'payload') ||
+        !object(payload) ||
+        !Object.keys(payload).every((k) => k === 'peerId' || k === 'message')
+      )
+        return 'expected { type, payload: { peerId, message? } }';
+      if (!peerId(payload['peerId'])) return 'payload.peerId: not a peer id';
+      const text = payload['message'] ?? '';
+      if (typeof text !== 'string') return 'payload.message: expected a string';
+      if (text.length > REMOVE_MESSAGE_MAX) return `payload.message: longer than ${REMOVE_MESSAGE_MAX} characters`;
+      return { type: REMOVE, peerId: payload['peerId'], message: text };
+    }
+    case LEAVE:
+    case END:
+      if (!only('type') && !(only('type', 'payload') && payload === undefined)) return 'expected { type } alone';
+      return { type: message['type'] };
+    case MEDIA: {
+      if (!only('type', 'payload') || !object(payload))
+        return 'expected { type, payload: { muted, cameraOff, audioOnly } }';
+      const names = Object.keys(payload).sort().join();
+      if (names !== 'audioOnly,cameraOff,muted' || !Object.values(payload).every((v) => typeof v === 'boolean'))
+        return 'payload: expected exactly { muted, cameraOff, audioOnly }, each true or false';
+      return {
+        type: MEDIA,
+        media: {
+          muted: payload['muted'] as boolean,
+          cameraOff: payload['cameraOff'] as boolean,
+          audioOnly: payload['audioOnly'] as boolean,
+        },
+      };
+    }
+    default:
+      return 'not a room command';
+  }
+}
+
+/** A token bucket per socket: commands beyond it are dropped (one refusal says so). */
+class Bucket {
+  #tokens: number;
+  #at = Date.now();
+  #told = false;
+  constructor(private readonly rate: { burst: number; perSecond: number }) {
+    this.#tokens = rate.burst;
+  }
+  /** Whether one more command may pass now; `tell` is true once per run of refusals. */
+  take(): { ok: boolean; tell: boolean } {
+    const now = Date.now();
+    this.#tokens = Math.min(this.rate.burst, this.#tokens + ((now - this.#at) / 1000) * this.rate.perSecond);
+    this.#at = now;
+    if (this.#tokens >= 1) {
+      this.#tokens -= 1;
+      this.#told = false;
+      return { ok: true, tell: false };
+    }
+    const tell = !this.#told;
+    this.#told = true;
+    return { ok: false, tell };
+  }
+}
+
+export class Rooms {
+  readonly #rooms = new Map<string, Room>();
+  readonly #buckets = new WeakMap<WebSocket, Bucket>();
+  readonly #sfuFrom: number;
+  readonly #rate: { burst: number; perSecond: number };
+
+  constructor(private readonly options: RoomOptions) {
+    this.#sfuFrom = options.sfuFrom ?? MESH_LIMIT + 1;
+    this.#rate = options.commandRate ?? { burst: 30, perSecond: 10 };
+  }
+
+  /** Is this message type one of the room's commands (handled here, never relayed)? */
+  static isCommand(type: unknown): boolean {
+    return typeof type === 'string' && ROOM_COMMAND_TYPES.includes(type);
+  }
+
+  #room(cid: string): Room {
+    let room = this.#rooms.get(cid);
+    if (!room) {
+      room = { cid, participants: new Map(), mode: 'mesh', warned: false };
+      this.#rooms.set(cid, room);
+    }
+    return room;
+  }
+
+  /** A page's socket opened (after PeerJS's OPEN): it joins the roster, and everyone hears. */
+  connect(claims: SignallingClaims, ws: WebSocket): void {
+    const room = this.#room(claims.cid);
+    const known = room.participants.get(claims.pid);
+    const participant: Participant = known ?? {
+      peerId: claims.pid,
+      role: claims.role,
+      name: claims.name ?? claims.role,
+      connected: false,
+      admitted: false,
+      left: false,
+      media: { ...NO_MEDIA },
+    };
+    participant.role = claims.role;
+    participant.name = claims.name ?? participant.name;
+    if (claims.kind && (GUEST_KINDS as readonly string[]).includes(claims.kind)) participant.kind = claims.kind;
+    if (claims.sid) participant.sid = claims.sid;
+    participant.connected = true;
+    participant.left = false;
+    participant.ws = ws;
+    if (participant.role === 'clinician') participant.admitted = true;
+    room.participants.set(claims.pid, participant);
+    ws.once('close', () => {
+      if (participant.ws !== ws) return;
+      participant.ws = undefined;
+      participant.connected = false;
+      if (room.participants.get(participant.peerId) === participant) this.#changed(room);
+    });
+    this.#changed(room);
+  }
+
+  /** The roster of `cid` as `you` sees it (tests and diagnostics). */
+  roster(cid: string, you: string): RosterMessage {
+    const room = this.#room(cid);
+    return {
+      type: ROSTER,
+      payload: { you, mode: room.mode, participants: [...room.participants.values()].map((p) => this.#entry(p)) },
+    };
+  }
+
+  #entry(p: Participant): RosterEntry {
+    const sfuId = p.sid && this.options.publisherIdOf ? this.options.publisherIdOf(p.sid) : undefined;
+    return {
+      peerId: p.peerId,
+      role: p.role,
+      ...(p.kind ? { kind: p.kind } : {}),
+      name: p.name,
+      connected: p.connected,
+      admitted: p.admitted,
+      left: p.left,
+      media: { ...p.media },
+      ...(sfuId === undefined ? {} : { sfuId }),
+    };
+  }
+
+  /** After a change: the mode, then the whole roster to every connected page. */
+  #changed(room: Room): void {
+    const inCall = [...room.participants.values()].filter((p) => p.connected && p.admitted && !p.left).length;
+    if (room.mode === 'mesh' && inCall >= this.#sfuFrom) {
+      if (this.options.publisherIdOf) room.mode = 'sfu';
+      else if (!room.warned) {
+        room.warned = true;
+        this.options.log.warn(
+          { consultation: room.cid, participants: inCall },
+          'the consultation would move to the SFU, but no Janus is configured: it stays a mesh',
+        );
+      }
+    }
+    const entries = [...room.participants.values()].map((p) => this.#entry(p));
+    for (const p of room.participants.values()) {
+      if (!p.connected) continue;
+      const message: RosterMessage = {
+        type: ROSTER,
+        payload: { you: p.peerId, mode: room.mode, participants: entries },
+      };
+      send(p.ws, message);
+    }
+  }
+
+  /**
+   * Whether WebRTC signalling may pass from `from` to `dst` in `cid`: null if so, else why not.
+   * Only between peers of the consultation (the registry's, and the derived patient and clinician
+   * ids, since PeerJS queues for peers not yet connected), and only when one of them is a
+   * clinician or both are admitted.
+   */
+  relayProblem(cid: string, from: string, dst: string): string | null {
+    const participants = this.#rooms.get(cid)?.participants;
+    const derived = (pid: string): Role | undefined => {
+      if (pid === this.options.derivedPeerId(cid, 'patient')) return 'patient';
+      if (pid === this.options.derivedPeerId(cid, 'clinician')) return 'clinician';
+      return undefined;
+    };
+    const who = (pid: string) => {
+      const p = participants?.get(pid);
+      if (p) return { role: p.role, admitted: p.admitted };
+      const role = derived(pid);
+      return role ? { role, admitted: role === 'clinician' } : undefined;
+    };
+    const source = who(from);
+    const target = who(dst);
+    if (!source || !target) return 'destination outside the consultation';
+    if (source.role === 'clinician' || target.role === 'clinician') return null;
+    if (source.admitted && target.admitted) return null;
+    return 'neither is a clinician and not both are admitted';
+  }
+
+  /** A room command from `claims`'s socket `ws`: handled here (never relayed). */
+  command(claims: SignallingClaims, ws: WebSocket, message: Record<string, unknown>): void {
+    let bucket = this.#buckets.get(ws);
+    if (!bucket) this.#buckets.set(ws, (bucket = new Bucket(this.#rate)));
+    const type = typeof message['type'] === 'string' ? message['type'] : 'unknown';
+    const refuse = (reason: string) => {
+      const refused: RefusedMessage = { type: REFUSED, payload: { command: type.slice(0, 40), reason } };
+      send(ws, refused);
+    };
+    const { ok, tell } = bucket.take();
+    if (!ok) {
+      if (tell) refuse('too many commands: slow down');
+      return;
+    }
+    const room = this.#room(claims.cid);
+    const me = room.participants.get(claims.pid);
+    if (!me || me.ws !== ws) return refuse('this socket is not in the room');
+    const command = parseCommand(message);
+    if (typeof command === 'string') return refuse(command);
+    const clinicianOnly = command.type === ADMIT || command.type === REMOVE || command.type === END;
+    if (clinicianOnly && me.role !== 'clinician') return refuse('only a clinician may do this');
+    switch (command.type) {
+      case ADMIT: {
+        const target = room.participants.get(command.peerId);
+        if (!target) return refuse('no such participant');
+        if (target.admitted) return refuse('already admitted');
+        target.admitted = true;
+        return this.#changed(room);
+      }
+      case REMOVE: {
+        const target = room.participants.get(command.peerId);
+        if (!target) return refuse('no such participant');
+        if (target.role === 'clinician') return refuse('a clinician cannot be removed');
+        return this.#remove(room, target, command.message);
+      }
+      case END:
+        return this.#end(room);
+      case LEAVE:
+        return this.#leave(room, me);
+      case MEDIA: {
+        const same = (Object.keys(NO_MEDIA) as (keyof MediaFlags)[]).every((k) => me.media[k] === command.media[k]);
+        me.media = command.media;
+        if (!same) this.#changed(room);
+        return;
+      }
+    }
+  }
+
+  #remove(room: Room, target: Participant, message: string): void {
+    room.participants.delete(target.peerId);
+    const ws = target.ws;
+    target.ws = undefined;
+    if (ws) {
+      const removed: RemovedMessage = { type: REMOVED, payload: { message } };
+      send(ws, removed);
+      endSocket(ws, 'removed');
+    }
+    const appointmentId = appointmentOf(room.cid);
+    if (target.sid) {
+      this.options.hooks.closeSessions([target.sid], 'removed');
+      if (appointmentId !== undefined) {
+        this.options.hooks
+          .removed(appointmentId, target.sid)
+          .catch((error: unknown) => this.options.log.error({ err: error }, 'revoking a removed session failed'));
+      }
+    }
+    this.#changed(room);
+  }
+
+  #end(room: Room): void {
+    this.#rooms.delete(room.cid);
+    const sids = [...room.participants.values()].flatMap((p) => (p.sid ? [p.sid] : []));
+    this.options.hooks.closeSessions(sids, 'ended');
+    for (const p of room.participants.values()) {
+      const ws = p.ws;
+      p.ws = undefined;
+      if (ws) endSocket(ws, 'ended');
+    }
+    const appointmentId = appointmentOf(room.cid);
+    if (appointmentId !== undefined) {
+      this.options.hooks
+        .ended(appointmentId)
+        .catch((error: unknown) => this.options.log.error({ err: error }, 'ending a consultation failed'));
+    }
+  }
+
+  #leave(room: Room, me: Participant): void {
+    if (me.left) return;
+    me.left = true;
+    const appointmentId = appointmentOf(room.cid);
+    if (me.role === 'patient' && me.admitted && appointmentId !== undefined) {
+      this.options.hooks
+        .patientLeft(appointmentId)
+        .catch((error: unknown) => this.options.log.error({ err: error }, 'marking the appointment fulfilled failed'));
+    }
+    this.#changed(room);
+  }
+
+  /**
+   * Sessions were revoked elsewhere (a guest removed by staff, a new link, a cancellation): their
+   * participants leave the roster, and the others hear.
+   */
+  forgetSessions(sessionIds: readonly string[]): void {
+    const ids = new Set(sessionIds);
+    if (ids.size === 0) return;
+    for (const room of this.#rooms.values()) {
+      let changed = false;
+      for (const p of [...room.participants.values()]) {
+        if (p.sid && ids.has(p.sid)) {
+          room.participants.delete(p.peerId);
+          changed = true;
+        }
+      }
+      if (changed) this.#changed(room);
+    }
+  }
+
+  /** Whether `cid` has a participant in the call now (connected, admitted, not left). */
+  isLive(cid: string): boolean {
+    const room = this.#rooms.get(cid);
+    return !!room && [...room.participants.values()].some((p) => p.connected && p.admitted && !p.left);
+  }
+}
