@@ -12,7 +12,7 @@ import { BookingService } from './booking/service.js';
 import type { Config } from './config.js';
 import { clientErrorHandler, installErrorHandlers } from './errors.js';
 import { loadJoinKey } from './join/keys.js';
-import { appointmentPort, sendJoinLink } from './join/booking.js';
+import { appointmentPort, sendGuestLink, sendJoinLink } from './join/booking.js';
 import { consultationOf, JoinError, JoinService, type SessionRevocation } from './join/service.js';
 import { Rooms } from './room/registry.js';
 import { corsPlugin } from './plugins/cors.js';
@@ -321,6 +321,7 @@ export async function createServer(
     join,
     requireStaff: async (request) => auth.requireStaff(await auth.caller(request)),
     sendLink: (appointmentId, url, opensAt) => sendJoinLink(booking, appointmentId, url, opensAt),
+    sendGuestLink: (appointmentId, guest, url, opensAt) => sendGuestLink(booking, appointmentId, guest, url, opensAt),
     joinPage: serve.joinPage,
     endSessions,
   });

@@ -16,7 +16,17 @@ export interface Limit {
 }
 
 /** The limits, by what they guard (see README's configuration table). */
-export const LIMIT_NAMES = ['redeem', 'auth', 'booking', 'resend', 'resend-ip', 'signin', 'sfu', 'lookup'] as const;
+export const LIMIT_NAMES = [
+  'redeem',
+  'auth',
+  'booking',
+  'resend',
+  'resend-ip',
+  'signin',
+  'sfu',
+  'lookup',
+  'guests',
+] as const;
 export type LimitName = (typeof LIMIT_NAMES)[number];
 export type RateLimits = Record<LimitName, Limit>;
 
@@ -45,6 +55,8 @@ export const DEFAULT_RATE_LIMITS: RateLimits = {
    * minutes leave a guesser nowhere while a patient who mistypes twice is not held up.
    */
   lookup: { count: 10, seconds: 900 },
+  /** Guests invited to one consultation (each is e-mailed a link). */
+  guests: { count: 20, seconds: 3600 },
 };
 
 /** One attempt counted against a key. */

@@ -2,6 +2,7 @@
 import type { HumanNameJson } from '../booking/repository.js';
 import type { BookingService } from '../booking/service.js';
 import { formatLocalDateTime } from '../plugins/mail.js';
+import type { GuestKind } from '@consultkit/core/contract';
 import type { AppointmentPort } from './service.js';
 
 const SYSTEM = { kind: 'staff' } as const;
@@ -65,6 +66,49 @@ export async function sendJoinLink(booking: BookingService, appointmentId: numbe
       '',
       `The link opens at ${opens.time} on ${opens.date} and works once. No app or account is needed:`,
       'open it in your web browser on a phone, tablet or computer with a camera.',
+      '',
+    ].join('\n'),
+    now: new Date(booking.now()),
+  });
+}
+
+const KIND_TEXT: Record<GuestKind, string> = {
+  interpreter: 'an interpreter',
+  carer: 'a carer',
+  specialist: 'a specialist',
+  nurse: 'a nurse',
+  'social-worker': 'a social worker',
+};
+
+/** Queues a guest's invitation to a video consultation in the outbox. */
+export async function sendGuestLink(
+  booking: BookingService,
+  appointmentId: number,
+  guest: { name: string; kind: GuestKind; email: string },
+  url: string,
+  opensAt: Date,
+) {
+  const row = await booking.repo.appointment(appointmentId);
+  if (!row) return;
+  const when = formatLocalDateTime(row.start_at, row.time_zone);
+  const opens = formatLocalDateTime(opensAt, row.time_zone);
+  await booking.repo.queueMail({
+    appointmentId,
+    to: guest.email,
+    subject: `You are invited to a video consultation: ${when.date} at ${when.time}`,
+    body: [
+      `Dear ${guest.name},`,
+      '',
+      `You are invited to join a video consultation as ${KIND_TEXT[guest.kind]}.`,
+      '',
+      `  When:   ${when.date}, ${when.time} (${when.zone})`,
+      `  Join:   ${url}`,
+      '',
+      `The link opens at ${opens.time} on ${opens.date} and works once. When you open it you wait`,
+      'until the clinician lets you in. No app or account is needed: open it in your web browser on a',
+      'phone, tablet or computer with a camera.',
+      '',
+      'If you did not expect this invitation, you can ignore it.',
       '',
     ].join('\n'),
     now: new Date(booking.now()),

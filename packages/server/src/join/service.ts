@@ -142,6 +142,8 @@ function revokedLink(reason: string | null): JoinError {
     );
   }
   if (reason === 'cancelled') return new JoinError('cancelled', 'This appointment has been cancelled.');
+  if (reason === 'ended') return new JoinError('cancelled', 'This consultation has ended.');
+  if (reason === 'removed') return new JoinError('revoked', 'This invitation has been withdrawn by the practice.');
   return new JoinError('revoked', 'This link has been replaced by a newer one.');
 }
 

@@ -8,7 +8,8 @@ import { readFile } from 'node:fs/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { readCookie } from '../cookies.js';
 import { HttpError } from '../errors.js';
-import { JoinError, type JoinService, type RevocationReason } from '../join/service.js';
+import { GUEST_KINDS, isEmailAddress, isPhoneNumber, BIDI_CONTROLS, type GuestKind } from '@consultkit/core/contract';
+import { JoinError, type Guest, type JoinService, type SessionRevocation } from '../join/service.js';
 import { ROLES, type Role } from '../tokens.js';
 
 export const SESSION_COOKIE = 'ck_session';
@@ -24,7 +25,30 @@ export interface JoinPluginOptions {
   /** The HTML page a join link opens; the token stays in the address, read by its script. */
   joinPage: string | undefined;
   /** Closes the live signalling sockets of revoked sessions, telling each page why. */
-  endSessions: (sessionIds: readonly string[], reason: RevocationReason) => void;
+  endSessions: (sessionIds: readonly string[], reason: SessionRevocation) => void;
+  /** Queues a guest's invitation e-mail (mail outbox, then the delivery job). */
+  sendGuestLink: (appointmentId: number, guest: Guest & { email: string }, url: string, opensAt: Date) => Promise<void>;
+}
+
+/** A name as a person gives it: 1 to 100 characters once trimmed, no control or bidi-override characters. */
+function personName(value: unknown, field: string): string {
+  if (typeof value !== 'string') throw new HttpError(400, 'value', `${field}: expected a string`);
+  const name = value.trim();
+  if (name.length < 1 || name.length > 100) throw new HttpError(400, 'value', `${field}: 1 to 100 characters`);
+  if (/\p{Cc}|\p{Cs}/u.test(name) || BIDI_CONTROLS.test(name)) {
+    throw new HttpError(400, 'value', `${field}: control characters are not allowed`);
+  }
+  return name;
+}
+
+/** The JSON object body of a request (or `{}` when there is none), with only `allowed` keys. */
+function objectBody(body: unknown, allowed: readonly string[], shape: string): Record<string, unknown> {
+  if (body === undefined || body === null) return {};
+  if (typeof body !== 'object' || Array.isArray(body)) throw new HttpError(400, 'structure', `Expected ${shape}`);
+  const stray = Object.keys(body).find((key) => !allowed.includes(key));
+  if (stray !== undefined)
+    throw new HttpError(400, 'structure', `Unexpected field "${stray.slice(0, 40)}": expected ${shape}`);
+  return body as Record<string, unknown>;
 }
 
 function cookie(request: FastifyRequest, name: string): string | undefined {
@@ -98,9 +122,85 @@ export async function joinPlugin(app: FastifyInstance, options: JoinPluginOption
     return sendTicket(reply, await join.resume(cookie(request, SESSION_COOKIE), link));
   });
 
-  app.post('/api/consultations/:id/clinician-token', async (request, reply) => {
+  /**
+   * A clinician session (staff only). With `{ "practitioner": "<id>", "name": "…" }`, for a
+   * practitioner other than the appointment's: a peer id of their own, so that a GP and a nurse are
+   * two participants; `name` is what the others see (default: the practitioner's name).
+   */
+  app.post<{ Body: unknown }>('/api/consultations/:id/clinician-token', async (request, reply) => {
     await options.requireStaff(request);
-    return reply.header('cache-control', 'no-store').send(await join.clinicianSession(appointmentId(request.params)));
+    const id = appointmentId(request.params);
+    const shape = 'no body, or a JSON body { "practitioner": "<id>", "name": "…" }';
+    const body = objectBody(request.body, ['practitioner', 'name'], shape);
+    const practitioner = body['practitioner'];
+    if (practitioner !== undefined && (typeof practitioner !== 'string' || !/^\d{1,9}$/.test(practitioner))) {
+      throw new HttpError(400, 'value', 'practitioner: expected a practitioner id ("12")');
+    }
+    const name = body['name'] === undefined ? undefined : personName(body['name'], 'name');
+    const ticket = await join.clinicianSession(id, {
+      ...(practitioner !== undefined ? { practitioner } : {}),
+      ...(name !== undefined ? { name } : {}),
+    });
+    return reply.header('cache-control', 'no-store').send(ticket);
+  });
+
+  /**
+   * Guests (staff only): invite one by name and kind (an interpreter, a carer, …); with an e-mail
+   * address their single-use link is e-mailed. The answer holds the link, for the practice to hand
+   * over as it sees fit otherwise.
+   */
+  app.post<{ Body: unknown }>('/api/consultations/:id/guests', async (request, reply) => {
+    await options.requireStaff(request);
+    const id = appointmentId(request.params);
+    const shape = 'a JSON body { "name": "…", "kind": "interpreter", "email"?: "…", "phone"?: "…" }';
+    if (request.body === undefined || request.body === null) throw new HttpError(400, 'required', `Expected ${shape}`);
+    const body = objectBody(request.body, ['name', 'kind', 'email', 'phone'], shape);
+    const name = personName(body['name'], 'name');
+    const kind = body['kind'];
+    if (typeof kind !== 'string' || !(GUEST_KINDS as readonly string[]).includes(kind)) {
+      throw new HttpError(400, 'value', `kind: expected one of ${GUEST_KINDS.join(', ')}`);
+    }
+    const email = body['email'];
+    if (email !== undefined && (typeof email !== 'string' || !isEmailAddress(email))) {
+      throw new HttpError(400, 'value', 'email: not an e-mail address');
+    }
+    const phone = body['phone'];
+    if (phone !== undefined && (typeof phone !== 'string' || !isPhoneNumber(phone))) {
+      throw new HttpError(400, 'value', 'phone: not a phone number');
+    }
+    const { guest, invitation } = await join.inviteGuest(id, {
+      name,
+      kind: kind as GuestKind,
+      email: email as string | undefined,
+      phone: phone as string | undefined,
+    });
+    if (guest.email)
+      await options.sendGuestLink(id, { ...guest, email: guest.email }, invitation.url, invitation.opensAt);
+    return reply.code(201).header('cache-control', 'no-store').send({
+      id: guest.id,
+      name: guest.name,
+      kind: guest.kind,
+      url: invitation.url,
+      opensAt: invitation.opensAt.toISOString(),
+      emailed: !!guest.email,
+    });
+  });
+
+  app.get('/api/consultations/:id/guests', async (request, reply) => {
+    await options.requireStaff(request);
+    const guests = await join.guests(appointmentId(request.params));
+    return reply.header('cache-control', 'no-store').send({ guests });
+  });
+
+  /** Removes a guest (staff only): their links stop working and their page is closed (`removed`). */
+  app.delete('/api/consultations/:id/guests/:gid', async (request, reply) => {
+    await options.requireStaff(request);
+    const id = appointmentId(request.params);
+    const gid = (request.params as { gid?: string }).gid ?? '';
+    if (!/^\d{1,9}$/.test(gid)) throw new HttpError(400, 'value', `Not a guest id: "${gid.slice(0, 40)}"`);
+    const { sessions } = await join.removeGuest(id, gid);
+    options.endSessions(sessions, 'removed');
+    return reply.code(204).send();
   });
 
   /**

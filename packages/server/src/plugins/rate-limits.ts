@@ -60,6 +60,18 @@ const RULES: Record<string, Rule> = {
       { name: 'resend-ip', key: byAddress, what: 'new links sent from this address' },
     ],
   },
+  // Each guest invited is e-mailed a link: counted per consultation, and with fresh links per address.
+  'POST /api/consultations/:id/guests': {
+    refundOnSuccess: false,
+    charges: [
+      {
+        name: 'guests',
+        key: (request) => `appointment:${(request.params as { id?: string }).id ?? ''}`,
+        what: 'guests invited to this consultation',
+      },
+      { name: 'resend-ip', key: byAddress, what: 'new links sent from this address' },
+    ],
+  },
   'POST /api/consultations/:id/sfu': {
     refundOnSuccess: false,
     charges: [
