@@ -168,26 +168,25 @@ function parseCommand(
   }
 }
 
-/** A token bucket per socket: commands beyond it are dropped (one refusal says so). */
+/** A token bucket per socket: commands beyond it are dropped (a refusal says so, at most every 10 s). */
 class Bucket {
   #tokens: number;
   #at = Date.now();
-  #told = false;
+  #toldAt = -Infinity;
   constructor(private readonly rate: { burst: number; perSecond: number }) {
     this.#tokens = rate.burst;
   }
-  /** Whether one more command may pass now; `tell` is true once per run of refusals. */
+  /** Whether one more command may pass now, and whether to tell the page it did not. */
   take(): { ok: boolean; tell: boolean } {
     const now = Date.now();
     this.#tokens = Math.min(this.rate.burst, this.#tokens + ((now - this.#at) / 1000) * this.rate.perSecond);
     this.#at = now;
     if (this.#tokens >= 1) {
       this.#tokens -= 1;
-      this.#told = false;
       return { ok: true, tell: false };
     }
-    const tell = !this.#told;
-    this.#told = true;
+    const tell = now - this.#toldAt >= 10_000;
+    if (tell) this.#toldAt = now;
     return { ok: false, tell };
   }
 }
