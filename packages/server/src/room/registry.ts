@@ -88,7 +88,12 @@ interface Room {
   mode: RoomMode;
   /** The warning that the room would have moved to the SFU, without one configured, was logged. */
   warned: boolean;
+  /** When its last page disconnected (epoch ms), or undefined while one is connected. */
+  emptySince: number | undefined;
 }
+
+/** A room nobody has been connected to for this long is forgotten (its admissions with it). */
+const IDLE_ROOM_MS = 6 * 60 * 60 * 1000;
 
 const NO_MEDIA: MediaFlags = { muted: false, cameraOff: false, audioOnly: false };
 
@@ -210,7 +215,7 @@ export class Rooms {
   #room(cid: string): Room {
     let room = this.#rooms.get(cid);
     if (!room) {
-      room = { cid, participants: new Map(), mode: 'mesh', warned: false };
+      room = { cid, participants: new Map(), mode: 'mesh', warned: false, emptySince: undefined };
       this.#rooms.set(cid, room);
     }
     return room;
@@ -218,6 +223,7 @@ export class Rooms {
 
   /** A page's socket opened (after PeerJS's OPEN): it joins the roster, and everyone hears. */
   connect(claims: SignallingClaims, ws: WebSocket): void {
+    this.#sweep();
     const room = this.#room(claims.cid);
     const known = room.participants.get(claims.pid);
     const participant: Participant = known ?? {
@@ -271,8 +277,18 @@ export class Rooms {
     };
   }
 
+  /** Forgets the rooms nobody has been connected to for {@link IDLE_ROOM_MS}. */
+  #sweep(): void {
+    const now = Date.now();
+    for (const [cid, room] of this.#rooms) {
+      if (room.emptySince !== undefined && now - room.emptySince > IDLE_ROOM_MS) this.#rooms.delete(cid);
+    }
+  }
+
   /** After a change: the mode, then the whole roster to every connected page. */
   #changed(room: Room): void {
+    const anyone = [...room.participants.values()].some((p) => p.connected);
+    room.emptySince = anyone ? undefined : (room.emptySince ?? Date.now());
     const inCall = [...room.participants.values()].filter((p) => p.connected && p.admitted && !p.left).length;
     if (room.mode === 'mesh' && inCall >= this.#sfuFrom) {
       if (this.options.publisherIdOf) room.mode = 'sfu';
