@@ -455,6 +455,17 @@ export class Rooms {
     }
   }
 
+  /**
+   * Whether the participant of session `sessionId` in `cid` is let in (a clinician, or admitted):
+   * what should gate their access to the SFU room, as it gates relaying in a mesh.
+   */
+  admitted(cid: string, sessionId: string): boolean {
+    const room = this.#rooms.get(cid);
+    if (!room) return false;
+    for (const p of room.participants.values()) if (p.sid === sessionId) return p.admitted;
+    return false;
+  }
+
   /** Whether `cid` has a participant in the call now (connected, admitted, not left). */
   isLive(cid: string): boolean {
     const room = this.#rooms.get(cid);
