@@ -7,11 +7,13 @@
  * with a real Janus; a flood of commands.
  */
 import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import type { Appointment } from 'fhir/r4.js';
 import type { RosterEntry, RosterMessage } from '@consultkit/core/contract';
 import WebSocket from 'ws';
 import type { ConsultKitServer } from '../app.js';
+import { loadConfig } from '../config.js';
 import { Api, SmtpSink, until } from '../notify/test-support.js';
 import { seedBookingFixture, STAFF, startTestServer, TEST_NOW, type BookingFixture } from '../test-helpers.js';
 import { startJanus, type RunningJanus } from '../../../../scripts/janus.mjs';
@@ -626,11 +628,18 @@ describe('the room moves to the SFU at five, with Janus', { skip: janusStart.ski
 });
 
 describe('without Janus the room stays a mesh', () => {
+  const log: string[] = [];
   before(async () => {
+    const logStream = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        log.push(...String(chunk).split('\n').filter(Boolean));
+        done();
+      },
+    });
     const { server, url } = await startTestServer(
-      { CONSULTKIT_SEED_DEMO: 'false', CONSULTKIT_JOIN_EARLY_MINUTES: '1440' },
+      { CONSULTKIT_SEED_DEMO: 'false', CONSULTKIT_JOIN_EARLY_MINUTES: '1440', LOG_LEVEL: 'warn' },
       {},
-      { now: () => TEST_NOW },
+      { now: () => TEST_NOW, logStream },
     );
     Object.assign(ctx, { server, url, fixture: await seedBookingFixture(server.storage) });
     ctx.api = new Api(url, ctx.fixture.gp.scheduleId);
@@ -644,6 +653,46 @@ describe('without Janus the room stays a mesh', () => {
     const roster = await gp.rosterWhere('the mute', (r) => r.participants.some((p) => p.media.muted));
     assert.equal(roster.mode, 'mesh');
     assert.ok(roster.participants.every((p) => p.sfuId === undefined));
+    // Said once in the log, not at every change.
+    const warnings = log.filter((line) => line.includes('no Janus is configured'));
+    assert.equal(warnings.length, 1, warnings.join('\n'));
+    assert.match(warnings[0]!, /"consultation":"appt-\d+"/);
     for (const page of all) page.close();
+  });
+});
+
+describe('CONSULTKIT_SFU_FROM', { skip: janusStart.skip }, () => {
+  it('1: the room runs through the SFU from its first participant; 0 is refused', async () => {
+    assert.throws(
+      () => loadConfig({ CONSULTKIT_SFU_FROM: '0', CONSULTKIT_DEMO: 'on', CONSULTKIT_DATA_DIR: 'memory://' }),
+      /CONSULTKIT_SFU_FROM: must be between 1 and 100/,
+    );
+    const janus = await startJanus();
+    assert.ok(!janus.skip);
+    const { server, url } = await startTestServer(
+      {
+        CONSULTKIT_SEED_DEMO: 'false',
+        CONSULTKIT_JOIN_EARLY_MINUTES: '1440',
+        CONSULTKIT_SFU_FROM: '1',
+        CONSULTKIT_JANUS_URL: janus.wsUrl,
+        CONSULTKIT_JANUS_ADMIN_URL: janus.adminUrl,
+        CONSULTKIT_JANUS_ADMIN_SECRET: janus.adminSecret,
+        CONSULTKIT_JANUS_ROOM_KEY: janus.roomAdminKey,
+      },
+      {},
+      { now: () => TEST_NOW },
+    );
+    try {
+      Object.assign(ctx, { server, url, fixture: await seedBookingFixture(server.storage) });
+      ctx.api = new Api(url, ctx.fixture.gp.scheduleId);
+      const appt = await appointment();
+      const gp = await open(await clinician(appt.id!));
+      const roster = await gp.rosterWhere('the clinician alone', (r) => r.participants.length === 1);
+      assert.equal(roster.mode, 'sfu');
+      gp.close();
+    } finally {
+      await server.close();
+      await janus.stop();
+    }
   });
 });
