@@ -345,6 +345,27 @@ describe('the room on the server', () => {
     assert.equal(back.participants.find((p) => p.role === 'patient')!.admitted, false);
   });
 
+  it('the clinician removes an admitted guest: told with the message, out of the roster and of the guest list', async () => {
+    const appt = await appointment();
+    const gp = track(await open(await clinician(appt.id!)));
+    const { ticket } = await guest(appt.id!, { name: 'Spe Cialist', kind: 'specialist' });
+    const gs = track(await open(ticket));
+    await gp.rosterWhere('the guest waits', (r) => r.participants.length === 2);
+    gp.send({ type: 'CK-ADMIT', payload: { peerId: ticket.peerId } });
+    await gs.rosterWhere('admitted', (r) => r.participants.every((p) => p.admitted));
+    gp.send({ type: 'CK-REMOVE', payload: { peerId: ticket.peerId, message: 'Thank you for your help.' } });
+    assert.equal((await gs.closed).reason, 'removed');
+    assert.deepEqual(gs.received.find((m) => m.type === 'CK-REMOVED')!.payload, {
+      message: 'Thank you for your help.',
+    });
+    await gp.rosterWhere('the guest is gone', (r) => r.participants.length === 1);
+    await until('no longer listed', async () => {
+      const listed = await json<{ guests: unknown[] }>('GET', `/api/consultations/${appt.id}/guests`);
+      return listed.body.guests.length === 0;
+    });
+    assert.equal(await tryOpen(ticket), 401);
+  });
+
   it('leave: left for the others; rejoin with the same session, admission kept; the patient leaving after admission fulfils', async () => {
     const appt = await appointment();
     const gp = track(await open(await clinician(appt.id!)));
