@@ -717,3 +717,31 @@ describe('CONSULTKIT_SFU_FROM', { skip: janusStart.skip }, () => {
     }
   });
 });
+
+describe('guest invitations are limited per consultation', () => {
+  before(async () => {
+    const { server, url } = await startTestServer(
+      { CONSULTKIT_SEED_DEMO: 'false', CONSULTKIT_JOIN_EARLY_MINUTES: '1440', CONSULTKIT_RATE_LIMITS: 'guests=2/3600' },
+      {},
+      { now: () => TEST_NOW },
+    );
+    Object.assign(ctx, { server, url, fixture: await seedBookingFixture(server.storage) });
+    ctx.api = new Api(url, ctx.fixture.gp.scheduleId);
+  });
+  after(() => ctx.server?.close());
+
+  it('the third invitation to one consultation within the hour is 429; another consultation is not held up', async () => {
+    const [a, b] = [await appointment(), await appointment()];
+    const invite = (id: string) =>
+      json<{ resourceType?: string }>('POST', `/api/consultations/${id}/guests`, {
+        name: 'Ana',
+        kind: 'carer',
+      });
+    assert.equal((await invite(a.id!)).status, 201);
+    assert.equal((await invite(a.id!)).status, 201);
+    const third = await invite(a.id!);
+    assert.equal(third.status, 429);
+    assert.equal(third.body.resourceType, 'OperationOutcome');
+    assert.equal((await invite(b.id!)).status, 201);
+  });
+});
