@@ -228,6 +228,23 @@ describe('the room on the server', () => {
     );
   });
 
+  it('demo tickets (no session): the name in their claims, else their role; no sfuId', async () => {
+    const demo = (role: 'patient' | 'clinician', name?: string): Ticket => {
+      const { token, claims } = ctx.server.tokens.issue('demo-room-names', role, name ? { name } : {});
+      return { token, peerId: claims.pid, remotePeerId: '', appointmentId: '', consultationId: claims.cid, role };
+    };
+    const gp = track(await open(demo('clinician')));
+    track(await open(demo('patient', 'Pat Demo')));
+    const roster = await gp.rosterWhere('both', (r) => r.participants.length === 2);
+    assert.deepEqual(
+      roster.participants.map((p) => [p.role, p.name, p.sfuId]),
+      [
+        ['clinician', 'clinician', undefined],
+        ['patient', 'Pat Demo', undefined],
+      ],
+    );
+  });
+
   it('the clinician admits; admission is kept across a reload of the page (resume, same peer id)', async () => {
     const appt = await appointment();
     const gp = track(await open(await clinician(appt.id!)));
