@@ -651,6 +651,28 @@ describe('the room moves to the SFU at five, with Janus', { skip: janusStart.ski
     await janus.stop();
   });
 
+  it('a waiting guest is refused the video room (403); once admitted, let in', async () => {
+    const appt = await appointment();
+    const gp = await open(await clinician(appt.id!));
+    const { ticket } = await guest(appt.id!);
+    const gs = await open(ticket);
+    await gp.rosterWhere('the guest waits', (r) => r.participants.length === 2);
+    const ask = () =>
+      ctx.api.call<{ resourceType?: string; room?: number }>('POST', `/api/consultations/${appt.id}/sfu`, {
+        headers: { authorization: `Bearer ${ticket.token}` },
+      });
+    const waiting = await ask();
+    assert.equal(waiting.status, 403, JSON.stringify(waiting.body));
+    assert.equal(waiting.body.resourceType, 'OperationOutcome');
+    gp.send({ type: 'CK-ADMIT', payload: { peerId: ticket.peerId } });
+    await gs.rosterWhere('admitted', (r) => r.participants.every((p) => p.admitted));
+    const admitted = await ask();
+    assert.equal(admitted.status, 200, JSON.stringify(admitted.body));
+    assert.equal(typeof admitted.body.room, 'number');
+    gp.close();
+    gs.close();
+  });
+
   it('mesh up to four; sfu from five, and it stays sfu when one leaves; entries carry their sfuId', async () => {
     const { gp, all } = await fivePeople();
     const roster = await gp.rosterWhere('sfu', (r) => r.mode === 'sfu');
