@@ -253,15 +253,6 @@ export class Rooms {
     this.#changed(room);
   }
 
-  /** The roster of `cid` as `you` sees it (tests and diagnostics). */
-  roster(cid: string, you: string): RosterMessage {
-    const room = this.#room(cid);
-    return {
-      type: ROSTER,
-      payload: { you, mode: room.mode, participants: [...room.participants.values()].map((p) => this.#entry(p)) },
-    };
-  }
-
   #entry(p: Participant): RosterEntry {
     const sfuId = p.sid && this.options.publisherIdOf ? this.options.publisherIdOf(p.sid) : undefined;
     return {
