@@ -4,14 +4,34 @@ import { localized, msg } from '@lit/localize';
 import type { Consultation, ConsultationState } from '@consultkit/core';
 import { ConsultKitElement } from '../internal/consultkit-element.js';
 import { callEndedNextStep, sessionEndedMessage } from '../internal/end-reason.js';
+import type { ParticipantView, PendingView } from '../internal/participant.js';
 import { StoreController } from '../internal/store-controller.js';
+import '../participant-grid/define.js';
 import { baseStyles } from '../internal/tokens.styles.js';
 import { consultRoomStyles } from './consult-room.styles.js';
 
+/** What the room reads of a consultation of any number of participants (core's room state). */
+interface RoomState {
+  self: ParticipantView | null;
+  participants: readonly ParticipantView[];
+  pending?: readonly PendingView[];
+}
+
 /**
- * The video room of a consultation: the other participant's video, your own preview, and the call
- * controls. A thin view over a core `Consultation`: set its `consultation` property and call
- * `consultation.join()` (or let the host do it).
+ * The room's participants when the consultation's state has them (`self` beside `participants`
+ * of `ParticipantState`s), or null for a two-party state (today's core: one remote stream).
+ */
+function roomOf(state: ConsultationState | undefined): RoomState | null {
+  if (!state || !('self' in state)) return null;
+  const room = state as unknown as RoomState;
+  return Array.isArray(room.participants) ? room : null;
+}
+
+/**
+ * The video room of a consultation: everyone in it as a grid of tiles (`<participant-grid>`),
+ * your own view, and the call controls. A thin view over a core `Consultation`: set its
+ * `consultation` property and call `consultation.join()` (or let the host do it). With a core
+ * whose state has no participant list (two-party), it shows the other person and your preview.
  *
  * @summary Video room: remote and local video, mute, camera and hang-up controls.
  *
@@ -20,10 +40,15 @@ import { consultRoomStyles } from './consult-room.styles.js';
  * @fires ck-camera-change - The user turned the camera off or on. `detail: { cameraOff }`
  * @fires ck-request-leave - The user pressed hang up. Cancelable: `preventDefault()` keeps the call.
  * @fires ck-ended - The consultation ended, by either side. `detail: { reason }`
+ * @fires ck-request-admit - (from a tile) The clinician pressed Admit; the room calls `admit(peerId)` unless prevented.
+ * @fires ck-request-remove - (from a tile) The clinician pressed Remove; the room removes the guest unless prevented.
+ * @fires ck-request-rejoin - The participant who left pressed Rejoin; the room calls `join()` unless prevented.
  *
  * @slot controls - Extra controls after the built-in ones.
  *
  * @csspart stage - The video area.
+ * @csspart grid - The participant grid (its tiles' parts are exported: `tile`, `video`, `label`, `marker`, `admit`, `remove`, …).
+ * @csspart rejoin - The "Rejoin" button, after you left.
  * @csspart remote-video - The other participant's video.
  * @csspart local-video - Your own preview.
  * @csspart controls - The row of call controls.
@@ -108,6 +133,7 @@ export class ConsultRoom extends ConsultKitElement {
 
   protected override updated(): void {
     const state = this.#state.value;
+    if (roomOf(state)) return; // the tiles attach their own streams
     this.#attach('[part~="local-video"]', state?.localStream ?? null);
     const remote = this.#attach('[part~="remote-video"]', state?.remoteStream ?? null);
     const sink = remote as (HTMLVideoElement & { sinkId?: string; setSinkId?: (id: string) => Promise<void> }) | null;
@@ -174,12 +200,34 @@ export class ConsultRoom extends ConsultKitElement {
     this.emit('ck-camera-change', { cameraOff });
   }
 
+  /**
+   * A tile asked to admit or remove someone: once the event has reached the host (which may
+   * veto it with `preventDefault()`), the command goes to core.
+   */
+  #onTileRequest(event: CustomEvent<{ peerId: string }>): void {
+    const { peerId } = event.detail;
+    const c = this.consultation as (Consultation & { remove?: (peerId: string) => void }) | undefined;
+    queueMicrotask(() => {
+      if (event.defaultPrevented || !c) return;
+      if (event.type === 'ck-request-admit') c.admit(peerId);
+      else if (c.remove) c.remove(peerId);
+      else c.decline(peerId, '');
+    });
+  }
+
+  #rejoin(): void {
+    if (this.emit('ck-request-rejoin', {}, { cancelable: true })) void this.consultation?.join().catch(() => undefined);
+  }
+
   #hangUp(): void {
     if (this.emit('ck-request-leave', {}, { cancelable: true })) this.consultation?.hangUp();
   }
 
   #statusText(state: ConsultationState | undefined): string {
     const patient = state?.role === 'patient';
+    if (state && state.status !== 'failed' && roomOf(state)?.self?.presence === 'left') {
+      return msg('You left the consultation. You can rejoin with the button below while the appointment lasts.');
+    }
     switch (state?.status) {
       case undefined:
       case 'idle':
@@ -190,9 +238,11 @@ export class ConsultRoom extends ConsultKitElement {
         return msg('Connecting…');
       case 'waiting':
         if (patient) return msg('You are in the waiting room. The clinician will let you in.');
-        return state.participants.some((p) => p.presence === 'waiting')
+        return state.participants.some((p) => p.presence === 'waiting' && p.role === 'patient')
           ? msg('The patient is waiting to be let in.')
-          : msg('Waiting for the patient to join.');
+          : state.participants.some((p) => p.presence === 'waiting')
+            ? msg('A guest is waiting to be let in.')
+            : msg('Waiting for the patient to join.');
       case 'admitted':
         return msg('Starting the video…');
       case 'in-call':
@@ -208,6 +258,39 @@ export class ConsultRoom extends ConsultKitElement {
     }
   }
 
+  /** The stage of a consultation of any number: the grid of whoever is in, with your own view. */
+  #roomStage(state: ConsultationState, room: RoomState, gone: boolean) {
+    const status = state.status;
+    if (gone) {
+      return html`<div part="stage" class="room-stage">
+        <div class="placeholder gone" aria-hidden="true">
+          ${status === 'ended' ? msg('Call ended') : msg('You left')}
+        </div>
+      </div>`;
+    }
+    // Others are shown once this page is let in (a waiting page sees only itself), and only those
+    // let in and here now; whoever waits is in <waiting-room>.
+    const inside = room.self?.admitted !== false;
+    const others = inside ? room.participants.filter((p) => p.presence === 'admitted') : [];
+    return html`<div part="stage" class="room-stage">
+      <participant-grid
+        part="grid"
+        exportparts="tile, video, placeholder, label, markers, marker, actions, admit, remove, self, self-tile, self-video, self-label"
+        .participants=${others}
+        .self=${room.self}
+        .pending=${room.pending ?? []}
+        ?can-manage=${state.role === 'clinician'}
+        @ck-request-admit=${this.#onTileRequest}
+        @ck-request-remove=${this.#onTileRequest}
+      ></participant-grid>
+      ${
+        status === 'reconnecting'
+          ? html`<div part="banner" aria-hidden="true">${msg('Connection lost. Reconnecting…')}</div>`
+          : nothing
+      }
+    </div>`;
+  }
+
   protected override render() {
     const state = this.#state.value;
     const status = state?.status;
@@ -215,36 +298,41 @@ export class ConsultRoom extends ConsultKitElement {
     const showRemote = !!state?.remoteStream && (status === 'in-call' || status === 'reconnecting');
     const live = status !== undefined && !['idle', 'ended', 'failed'].includes(status);
     const over = status === 'ended' || status === 'failed';
+    const room = roomOf(state);
+    const left = room?.self?.presence === 'left' && status !== 'failed';
+    const stage = room
+      ? this.#roomStage(state!, room, over || left)
+      : html`<div part="stage" class="stage">
+          <video
+            part="remote-video"
+            autoplay
+            playsinline
+            aria-label=${msg('Video of the other person')}
+            ?hidden=${!showRemote}
+          ></video>
+          ${
+            showRemote
+              ? nothing
+              : html`<div class="placeholder" aria-hidden="true">
+                  ${status === 'ended' ? msg('Call ended') : this.#statusText(state)}
+                </div>`
+          }
+          ${
+            status === 'reconnecting'
+              ? html`<div part="banner" aria-hidden="true">${msg('Connection lost. Reconnecting…')}</div>`
+              : nothing
+          }
+          <video
+            part="local-video"
+            autoplay
+            playsinline
+            muted
+            aria-label=${msg('Your own video')}
+            ?hidden=${!state?.localStream}
+          ></video>
+        </div>`;
     return html`
-      <div part="stage" class="stage">
-        <video
-          part="remote-video"
-          autoplay
-          playsinline
-          aria-label=${msg('Video of the other person')}
-          ?hidden=${!showRemote}
-        ></video>
-        ${
-          showRemote
-            ? nothing
-            : html`<div class="placeholder" aria-hidden="true">
-                ${status === 'ended' ? msg('Call ended') : this.#statusText(state)}
-              </div>`
-        }
-        ${
-          status === 'reconnecting'
-            ? html`<div part="banner" aria-hidden="true">${msg('Connection lost. Reconnecting…')}</div>`
-            : nothing
-        }
-        <video
-          part="local-video"
-          autoplay
-          playsinline
-          muted
-          aria-label=${msg('Your own video')}
-          ?hidden=${!state?.localStream}
-        ></video>
-      </div>
+      ${stage}
       <div class="bar">
         <p part="status">${this.#statusText(state)}</p>
         ${state ? this.#network(state) : nothing}
@@ -261,7 +349,12 @@ export class ConsultRoom extends ConsultKitElement {
             </p>`
           : nothing
       }
-      <div part="controls" role="group" aria-label=${msg('Call controls')} ?hidden=${over}>
+      ${
+        left && !over
+          ? html`<button part="rejoin" class="rejoin" type="button" @click=${this.#rejoin}>${msg('Rejoin')}</button>`
+          : nothing
+      }
+      <div part="controls" role="group" aria-label=${msg('Call controls')} ?hidden=${over || left}>
         <button
           part="mute"
           type="button"

@@ -61,7 +61,8 @@ const PEOPLE: [string, ParticipantView['role'], ParticipantView['kind']][] = [
 
 /** One participant, with a canvas camera unless `stream: null` is given. */
 export function fakeParticipant(i: number, overrides: Partial<ParticipantView> = {}): ParticipantView {
-  const [name, role, kind] = PEOPLE[i % PEOPLE.length]!;
+  const [person, role, kind] = PEOPLE[i % PEOPLE.length]!;
+  const name = overrides.name ?? person;
   return {
     peerId: `peer-${i}`,
     name,

@@ -25,9 +25,10 @@ export const participantGridStyles = css`
     grid-template-columns: repeat(var(--cols), minmax(0, 1fr));
     grid-template-rows: repeat(var(--rows), minmax(0, 1fr));
     gap: var(--ck-grid-gap, var(--ck-space-s, 0.5rem));
-    /* As tall as the tiles at 4:3 need, never taller than the screen allows (the controls stay in view). */
-    aspect-ratio: calc(var(--cols) * 4) / calc(var(--rows) * 3);
-    max-block-size: var(--ck-grid-max-block-size, 70vh);
+    /* As tall as 4:3 pictures and their captions need, never taller than the screen allows (the controls stay in view). */
+    --row-ratio: 3.5;
+    aspect-ratio: calc(var(--cols) * 4) / calc(var(--rows) * var(--row-ratio));
+    max-block-size: var(--ck-grid-max-block-size, 64vh);
     inline-size: 100%;
   }
   .grid[data-span-wide] > .span {
@@ -38,7 +39,8 @@ export const participantGridStyles = css`
     .grid {
       --cols: var(--cols-narrow);
       --rows: var(--rows-narrow);
-      max-block-size: var(--ck-grid-max-block-size, 60vh);
+      --row-ratio: var(--row-ratio-narrow);
+      max-block-size: var(--ck-grid-max-block-size, 70vh);
     }
     .grid[data-span-wide] > .span {
       grid-column: auto;

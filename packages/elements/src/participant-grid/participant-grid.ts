@@ -30,7 +30,7 @@ export function gridShape(tiles: number, narrow: boolean): { cols: number; rows:
  * @csspart grid - The grid of tiles.
  * @csspart self - Your own tile, when it sits beside the grid.
  *
- * @cssproperty --ck-grid-max-block-size - Tallest the grid may grow (default 70vh).
+ * @cssproperty --ck-grid-max-block-size - Tallest the grid may grow (default 64vh; 70vh on a phone).
  * @cssproperty --ck-grid-self-size - Width of your own view beside one or two others.
  * @cssproperty --ck-grid-gap - Space between tiles.
  */
@@ -98,6 +98,8 @@ export class ParticipantGrid extends ConsultKitElement {
       '--rows-wide': String(wide.rows),
       '--cols-narrow': String(narrow.cols),
       '--rows-narrow': String(narrow.rows),
+      // Two columns of small tiles: their captions take a larger share of the height.
+      '--row-ratio-narrow': narrow.cols === 1 ? '3.5' : '4',
     };
     return html`<div part="stage" class="stage" ?data-aside=${selfAside}>
       <div

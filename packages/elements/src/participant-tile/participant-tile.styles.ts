@@ -4,12 +4,16 @@ export const participantTileStyles = css`
   :host {
     display: block;
     position: relative;
+    container-type: inline-size;
     min-inline-size: 0;
     min-block-size: 0;
     color: var(--ck-tile-color, #ffffff);
   }
+  /* The picture above, the caption under it: nothing is drawn over anyone's picture. */
   .tile {
     position: relative;
+    display: grid;
+    grid-template-rows: minmax(0, 1fr) auto;
     inline-size: 100%;
     block-size: 100%;
     min-block-size: 4rem;
@@ -18,6 +22,10 @@ export const participantTileStyles = css`
     background: var(--ck-tile-background, #1d1d1f);
   }
   /* The whole picture, always: a clinician must see all of the patient, whatever the tile's shape. */
+  .picture {
+    position: relative;
+    min-block-size: 0;
+  }
   video {
     display: block;
     inline-size: 100%;
@@ -46,16 +54,15 @@ export const participantTileStyles = css`
     font-size: clamp(1rem, 4vmin, 2rem);
     font-weight: 700;
   }
-  :host([active]) .tile {
+  /* The active speaker: a thick outline around the whole tile (a shape, not only a colour). */
+  :host([active]) {
     outline: 4px solid var(--ck-tile-active-color, #ffdd00);
-    outline-offset: -4px;
+    outline-offset: 0;
+    border-radius: var(--ck-radius, 0.5rem);
   }
   .caption {
-    position: absolute;
-    inset-block-end: var(--ck-space-xs, 0.25rem);
-    inset-inline-start: var(--ck-space-xs, 0.25rem);
-    max-inline-size: calc(100% - 2 * var(--ck-space-xs, 0.25rem));
     display: flex;
+    padding: var(--ck-space-xs, 0.25rem);
     flex-wrap: wrap;
     align-items: center;
     gap: var(--ck-space-xs, 0.25rem);
@@ -63,12 +70,12 @@ export const participantTileStyles = css`
   [part~='label'],
   [part~='marker'] {
     padding-block: 0.125rem;
-    padding-inline: var(--ck-space-s, 0.5rem);
+    padding-inline: var(--ck-space-xs, 0.25rem);
     border-radius: var(--ck-radius-s, 0.25rem);
     background: var(--ck-tile-marker-background, #0b0c0c);
     color: var(--ck-tile-color, #ffffff);
-    font-size: 0.875rem;
-    line-height: 1.4;
+    font-size: 0.8125rem;
+    line-height: 1.35;
     overflow-wrap: anywhere;
   }
   [part~='label'] {
@@ -108,17 +115,15 @@ export const participantTileStyles = css`
     clip-path: polygon(0 30%, 40% 30%, 80% 0, 80% 100%, 40% 70%, 0 70%);
   }
   [part~='actions'] {
-    position: absolute;
-    inset-block-start: var(--ck-space-xs, 0.25rem);
-    inset-inline-end: var(--ck-space-xs, 0.25rem);
+    margin-inline-start: auto;
     display: flex;
     flex-wrap: wrap;
     justify-content: end;
     gap: var(--ck-space-xs, 0.25rem);
   }
   [part~='actions'] button {
-    min-block-size: 44px;
-    padding-block: 0.25rem;
+    min-block-size: 2rem;
+    padding-block: 0.125rem;
     padding-inline: var(--ck-space-s, 0.5rem);
   }
   [part~='admit'] {
@@ -129,5 +134,25 @@ export const participantTileStyles = css`
   button[aria-disabled='true'] {
     cursor: progress;
     border-style: dashed;
+    background: var(--ck-color-surface, #ffffff);
+    color: var(--ck-color-primary, #005eb8);
+  }
+  /* A small tile (a phone with many people): markers as icons, their words kept for screen readers. */
+  @container (inline-size < 15rem) {
+    [part~='marker'] .text {
+      position: absolute;
+      inline-size: 1px;
+      block-size: 1px;
+      overflow: hidden;
+      clip-path: inset(50%);
+      white-space: nowrap;
+    }
+    [part~='marker'] {
+      padding-block: 0.25rem;
+    }
+    .icon {
+      inline-size: 0.875rem;
+      block-size: 0.875rem;
+    }
   }
 `;

@@ -57,7 +57,7 @@ describe('<participant-tile>', () => {
     expect(markers).to.deep.equal(['Speaking', 'Microphone muted', 'Camera off', 'Poor connection']);
     expect(part(el, 'placeholder'), 'initials in place of a black picture').to.not.equal(null);
     expect(part(el, 'placeholder')!.textContent!.trim()).to.equal('SP');
-    const outline = getComputedStyle(part(el, 'tile')!);
+    const outline = getComputedStyle(el);
     expect(outline.outlineStyle, 'the active speaker has an outline: a shape, not only a colour').to.equal('solid');
     expect(parseFloat(outline.outlineWidth)).to.be.at.least(3);
     await expect(el).to.be.accessible();

@@ -89,7 +89,12 @@ export class ParticipantTile extends ConsultKitElement {
     if (p.networkQuality === 'poor') markers.push(['poor-network', msg('Poor connection')]);
     if (markers.length === 0) return nothing;
     return html`<ul part="markers">
-      ${markers.map(([name, text]) => html`<li part="marker marker-${name}"><span aria-hidden="true" class="icon"></span>${text}</li>`)}
+      ${markers.map(
+        ([name, text]) =>
+          html`<li part="marker marker-${name}">
+            <span aria-hidden="true" class="icon"></span><span class="text">${text}</span>
+          </li>`,
+      )}
     </ul>`;
   }
 
@@ -134,13 +139,14 @@ export class ParticipantTile extends ConsultKitElement {
       .map((word) => word.charAt(0).toLocaleUpperCase())
       .join('');
     return html`<div part="tile" class="tile" role="group" aria-label=${label} ?data-local=${!!p?.isLocal}>
-      <video part="video" autoplay playsinline aria-hidden="true" ?data-mirror=${!!p?.isLocal}></video>
-      ${picture ? nothing : html`<div part="placeholder" aria-hidden="true"><span>${initials}</span></div>`}
+      <div class="picture">
+        <video part="video" autoplay playsinline aria-hidden="true" ?data-mirror=${!!p?.isLocal}></video>
+        ${picture ? nothing : html`<div part="placeholder" aria-hidden="true"><span>${initials}</span></div>`}
+      </div>
       <div class="caption">
         <span part="label">${label}</span>
-        ${p ? this.#markers(p) : nothing}
+        ${p ? this.#markers(p) : nothing} ${p ? this.#actions(p) : nothing}
       </div>
-      ${p ? this.#actions(p) : nothing}
     </div>`;
   }
 }

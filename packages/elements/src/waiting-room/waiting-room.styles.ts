@@ -34,6 +34,12 @@ export const waitingRoomStyles = css`
     border-color: var(--ck-color-primary, #0b5cad);
     color: #ffffff;
   }
+  [part~='admit'][aria-disabled='true'] {
+    cursor: progress;
+    border-style: dashed;
+    background: var(--ck-color-surface, #ffffff);
+    color: var(--ck-color-primary, #0b5cad);
+  }
   form {
     display: grid;
     gap: var(--ck-space-s, 0.5rem);
