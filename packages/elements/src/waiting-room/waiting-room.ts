@@ -10,7 +10,7 @@ import { baseStyles } from '../internal/tokens.styles.js';
 import { waitingRoomStyles } from './waiting-room.styles.js';
 
 /**
- * The waiting room of a consultation. For the patient: that they are waiting and the clinician
+ * The waiting room of a consultation. For the patient (and a guest): that they are waiting and the clinician
  * will let them in (and the clinician's message if they were turned away). For the clinician: who
  * is waiting, with "Let in" and "Decline" (with a message).
  *
@@ -68,6 +68,11 @@ export class WaitingRoom extends ConsultKitElement {
   }
 
   #patientView(state: ConsultationState) {
+    const self = (state as { self?: ParticipantView | null }).self;
+    if (self?.presence === 'left' && state.status !== 'failed') {
+      return html`<h2 part="heading">${msg('You left the consultation')}</h2>
+        <p part="message">${msg('You can rejoin with the button below while the appointment lasts.')}</p>`;
+    }
     const ended = state.status === 'ended' ? sessionEndedMessage(state.endReason, state.role) : null;
     if (ended) {
       return html`<h2 part="heading">${msg('This video appointment has closed here')}</h2>
@@ -177,7 +182,7 @@ export class WaitingRoom extends ConsultKitElement {
     const state = this.#state.value;
     if (!state) return html`<p part="message">${msg('Not connected yet.')}</p>`;
     return html`<section aria-live="polite">
-      ${state.role === 'patient' ? this.#patientView(state) : this.#clinicianView(state)}
+      ${state.role === 'clinician' ? this.#clinicianView(state) : this.#patientView(state)}
     </section>`;
   }
 }
