@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+/* global document */
 // Screenshots of the room's states in headless Chromium, to look at (not compared):
 // `node packages/elements/screenshots/shoot.mjs [out-dir]` writes PNGs at 1280×800 and 360×740,
 // and in Urdu (right to left). The page is served from source by @web/dev-server.

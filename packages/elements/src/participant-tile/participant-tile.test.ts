@@ -2,7 +2,6 @@ import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import './define.js';
 import type { ParticipantTile } from './participant-tile.js';
 import { fakeParticipant, fakeSelf, stopCanvasCameras } from '../internal/fake-participants.js';
-import { until } from '../../../../test-support/browser.js';
 
 const part = (el: Element, name: string) => el.shadowRoot!.querySelector<HTMLElement>(`[part~="${name}"]`);
 
