@@ -6,7 +6,6 @@ import { ConsultKitElement } from '../internal/consultkit-element.js';
 import { callEndedNextStep, sessionEndedMessage } from '../internal/end-reason.js';
 import type { ParticipantView, PendingView } from '../internal/participant.js';
 import { StoreController } from '../internal/store-controller.js';
-import '../participant-grid/define.js';
 import { baseStyles } from '../internal/tokens.styles.js';
 import { consultRoomStyles } from './consult-room.styles.js';
 

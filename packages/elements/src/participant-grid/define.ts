@@ -1,3 +1,5 @@
+// The grid renders <participant-tile>: registered with it.
+import '../participant-tile/define.js';
 import { ParticipantGrid } from './participant-grid.js';
 
 export { ParticipantGrid };

@@ -6,7 +6,6 @@ import { localized, msg } from '@lit/localize';
 import { ConsultKitElement } from '../internal/consultkit-element.js';
 import type { ParticipantView, PendingView } from '../internal/participant.js';
 import { baseStyles } from '../internal/tokens.styles.js';
-import '../participant-tile/define.js';
 import { participantGridStyles } from './participant-grid.styles.js';
 
 /** Columns and rows for `tiles` tiles, in a wide and a narrow (phone) container. */
