@@ -14,8 +14,10 @@ if (query.get('dir') === 'rtl') {
   document.documentElement.lang = 'ur';
 }
 const patientPage = query.get('role') === 'patient';
+const rtl = query.get('dir') === 'rtl';
 const people = Array.from({ length: others }, (_, i) =>
   fakeParticipant(patientPage && i === 0 ? 2 : i, {
+    ...(rtl && i === 0 ? { name: 'ثمینہ خان' } : {}),
     speaking: i === 1,
     muted: i === 2,
     networkQuality: i === 3 ? 'poor' : 'good',
