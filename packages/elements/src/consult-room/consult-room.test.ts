@@ -390,4 +390,26 @@ describe('<consult-room> with a room of any number of participants', () => {
     expect(el.shadowRoot!.querySelector('participant-grid')).to.equal(null);
     await expect(el).to.be.accessible();
   });
+
+  it('says who joins, waits and leaves in its live region', async () => {
+    const patient = fakeParticipant(0);
+    const guest = fakeParticipant(1, { presence: 'waiting', admitted: false });
+    const { consultation, state } = roomConsultation({ participants: [patient] });
+    const el = await fixture<ConsultRoom>(html`<consult-room .consultation=${consultation}></consult-room>`);
+    state.update({ participants: [patient, guest] });
+    state.update({ participants: [patient, { ...guest, presence: 'admitted', admitted: true }] });
+    state.update({
+      participants: [
+        { ...patient, presence: 'left' },
+        { ...guest, presence: 'admitted', admitted: true },
+      ],
+    });
+    await el.updateComplete;
+    expect([...part(el, 'announcements').querySelectorAll('p')].map((p) => p.textContent!.trim())).to.deep.equal([
+      'Amira Haddad, interpreter is waiting to be let in.',
+      'Amira Haddad, interpreter joined the call.',
+      'Sam Patel, patient left the call.',
+    ]);
+    await expect(el).to.be.accessible();
+  });
 });

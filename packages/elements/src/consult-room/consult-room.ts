@@ -1,10 +1,10 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { localized, msg } from '@lit/localize';
+import { localized, msg, str } from '@lit/localize';
 import type { Consultation, ConsultationState } from '@consultkit/core';
 import { ConsultKitElement } from '../internal/consultkit-element.js';
 import { callEndedNextStep, sessionEndedMessage } from '../internal/end-reason.js';
-import type { ParticipantView, PendingView } from '../internal/participant.js';
+import { participantLabel, type ParticipantView, type PendingView } from '../internal/participant.js';
 import { StoreController } from '../internal/store-controller.js';
 import { baseStyles } from '../internal/tokens.styles.js';
 import { consultRoomStyles } from './consult-room.styles.js';
@@ -152,10 +152,29 @@ export class ConsultRoom extends ConsultKitElement {
   }
 
   #statusChanged(state: ConsultationState, previous: ConsultationState | undefined): void {
+    this.#rosterChanged(roomOf(state), roomOf(previous));
     if (state.status === previous?.status) return;
     this.emit('ck-status-change', { status: state.status });
     if (state.status === 'ended') this.#say(this.#statusText(state));
     if (state.status === 'failed') this.#say(msg('Could not join the consultation.'));
+  }
+
+  /**
+   * Who came in, who is waiting, who went: said in the live region (a room state only; with a
+   * two-party core the core's events say it).
+   */
+  #rosterChanged(room: RoomState | null, before: RoomState | null): void {
+    if (!room || !before || room.participants === before.participants) return;
+    const where = new Map(before.participants.map((p) => [p.peerId, p.presence]));
+    for (const p of room.participants) {
+      const was = where.get(p.peerId);
+      if (p.presence === was) continue;
+      const who = participantLabel(p);
+      if (p.presence === 'admitted') this.#say(msg(str`${who} joined the call.`));
+      else if (p.presence === 'waiting' && this.#state.value?.role === 'clinician') {
+        this.#say(msg(str`${who} is waiting to be let in.`));
+      } else if (was === 'admitted') this.#say(msg(str`${who} left the call.`));
+    }
   }
 
   #toggleAudioOnly(): void {
