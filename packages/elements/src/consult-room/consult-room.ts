@@ -6,6 +6,8 @@ import { ConsultKitElement } from '../internal/consultkit-element.js';
 import { callEndedNextStep, sessionEndedMessage } from '../internal/end-reason.js';
 import { participantLabel, type ParticipantView, type PendingView } from '../internal/participant.js';
 import { StoreController } from '../internal/store-controller.js';
+// The class (no side effects: consult-room/define.ts registers the tag), for the template's checks.
+import '../participant-grid/participant-grid.js';
 import { baseStyles } from '../internal/tokens.styles.js';
 import { consultRoomStyles } from './consult-room.styles.js';
 

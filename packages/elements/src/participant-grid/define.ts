@@ -5,9 +5,3 @@ import { ParticipantGrid } from './participant-grid.js';
 export { ParticipantGrid };
 
 if (!customElements.get('participant-grid')) customElements.define('participant-grid', ParticipantGrid);
-
-declare global {
-  interface HTMLElementTagNameMap {
-    'participant-grid': ParticipantGrid;
-  }
-}

@@ -7,6 +7,8 @@ import { ConsultKitElement } from '../internal/consultkit-element.js';
 import type { ParticipantView, PendingView } from '../internal/participant.js';
 import { baseStyles } from '../internal/tokens.styles.js';
 import { participantGridStyles } from './participant-grid.styles.js';
+// The class (no side effects: participant-grid/define.ts registers the tag), for the template's checks.
+import '../participant-tile/participant-tile.js';
 
 /** Columns and rows for `tiles` tiles, in a wide and a narrow (phone) container. */
 export function gridShape(tiles: number, narrow: boolean): { cols: number; rows: number } {
@@ -128,5 +130,11 @@ export class ParticipantGrid extends ConsultKitElement {
           : nothing
       }
     </div>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'participant-grid': ParticipantGrid;
   }
 }

@@ -150,3 +150,9 @@ export class ParticipantTile extends ConsultKitElement {
     </div>`;
   }
 }
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'participant-tile': ParticipantTile;
+  }
+}
