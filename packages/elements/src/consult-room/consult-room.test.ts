@@ -376,6 +376,25 @@ describe('<consult-room> with a room of any number of participants', () => {
     await until(() => calls.includes('join'), 'join called');
   });
 
+  it('leaving is not ending: "ended" by your own leaving offers Rejoin; ended for everyone after does not', async () => {
+    const { consultation, state } = roomConsultation({
+      role: 'guest',
+      status: 'ended',
+      endReason: 'local-hang-up',
+      self: fakeSelf({ name: 'Amira Haddad', role: 'guest', kind: 'interpreter', presence: 'left' }),
+      participants: [fakeParticipant(0), fakeParticipant(2)],
+    });
+    const el = await fixture<ConsultRoom>(html`<consult-room .consultation=${consultation}></consult-room>`);
+    expect(part(el, 'status').textContent).to.contain('You left the consultation.');
+    expect(el.shadowRoot!.querySelector('[part~="rejoin"]')).to.not.equal(null);
+    state.update({ endReason: 'remote-hang-up' });
+    await el.updateComplete;
+    expect(part(el, 'status').textContent).to.contain('The consultation has ended.');
+    expect(el.shadowRoot!.querySelector('[part~="rejoin"]'), 'nothing to rejoin').to.equal(null);
+    expect(part(el, 'controls').hidden).to.equal(true);
+    await expect(el).to.be.accessible();
+  });
+
   it('when the consultation ends: what happens next, no tiles, no controls; accessible', async () => {
     const { consultation } = roomConsultation({
       role: 'patient',

@@ -4,29 +4,12 @@ import { localized, msg, str } from '@lit/localize';
 import type { Consultation, ConsultationState } from '@consultkit/core';
 import { ConsultKitElement } from '../internal/consultkit-element.js';
 import { callEndedNextStep, sessionEndedMessage } from '../internal/end-reason.js';
-import { participantLabel, type ParticipantView, type PendingView } from '../internal/participant.js';
+import { hasLeft, participantLabel, roomOf, type RoomState } from '../internal/participant.js';
 import { StoreController } from '../internal/store-controller.js';
 // The class (no side effects: consult-room/define.ts registers the tag), for the template's checks.
 import '../participant-grid/participant-grid.js';
 import { baseStyles } from '../internal/tokens.styles.js';
 import { consultRoomStyles } from './consult-room.styles.js';
-
-/** What the room reads of a consultation of any number of participants (core's room state). */
-interface RoomState {
-  self: ParticipantView | null;
-  participants: readonly ParticipantView[];
-  pending?: readonly PendingView[];
-}
-
-/**
- * The room's participants when the consultation's state has them (`self` beside `participants`
- * of `ParticipantState`s), or null for a two-party state (today's core: one remote stream).
- */
-function roomOf(state: ConsultationState | undefined): RoomState | null {
-  if (!state || !('self' in state)) return null;
-  const room = state as unknown as RoomState;
-  return Array.isArray(room.participants) ? room : null;
-}
 
 /**
  * The video room of a consultation: everyone in it as a grid of tiles (`<participant-grid>`),
@@ -245,7 +228,7 @@ export class ConsultRoom extends ConsultKitElement {
 
   #statusText(state: ConsultationState | undefined): string {
     const patient = state?.role === 'patient';
-    if (state && state.status !== 'failed' && roomOf(state)?.self?.presence === 'left') {
+    if (state && hasLeft(state)) {
       return msg('You left the consultation. You can rejoin with the button below while the appointment lasts.');
     }
     switch (state?.status) {
@@ -279,13 +262,11 @@ export class ConsultRoom extends ConsultKitElement {
   }
 
   /** The stage of a consultation of any number: the grid of whoever is in, with your own view. */
-  #roomStage(state: ConsultationState, room: RoomState, gone: boolean) {
+  #roomStage(state: ConsultationState, room: RoomState, gone: string | null) {
     const status = state.status;
     if (gone) {
       return html`<div part="stage" class="room-stage">
-        <div class="placeholder gone" aria-hidden="true">
-          ${status === 'ended' ? msg('Call ended') : msg('You left')}
-        </div>
+        <div class="placeholder gone" aria-hidden="true">${gone}</div>
       </div>`;
     }
     // Others are shown once this page is let in (a waiting page sees only itself), and only those
@@ -317,11 +298,11 @@ export class ConsultRoom extends ConsultKitElement {
     // The other person is shown only once admitted: before that the connection is warm but empty.
     const showRemote = !!state?.remoteStream && (status === 'in-call' || status === 'reconnecting');
     const live = status !== undefined && !['idle', 'ended', 'failed'].includes(status);
-    const over = status === 'ended' || status === 'failed';
     const room = roomOf(state);
-    const left = room?.self?.presence === 'left' && status !== 'failed';
+    const left = !!state && hasLeft(state);
+    const over = (status === 'ended' || status === 'failed') && !left;
     const stage = room
-      ? this.#roomStage(state!, room, over || left)
+      ? this.#roomStage(state!, room, over ? msg('Call ended') : left ? msg('You left') : null)
       : html`<div part="stage" class="stage">
           <video
             part="remote-video"
@@ -370,7 +351,7 @@ export class ConsultRoom extends ConsultKitElement {
           : nothing
       }
       ${
-        left && !over
+        left
           ? html`<button part="rejoin" class="rejoin" type="button" @click=${this.#rejoin}>${msg('Rejoin')}</button>`
           : nothing
       }

@@ -1,5 +1,5 @@
 import { msg, str } from '@lit/localize';
-import type { Presence, Role } from '@consultkit/core';
+import type { ConsultationState, Presence, Role } from '@consultkit/core';
 import type { GuestKind, MediaFlags } from '@consultkit/core/contract';
 
 /**
@@ -65,4 +65,31 @@ export function participantLabel(participant: Pick<ParticipantView, 'name' | 'ro
   const name = participant.name.trim();
   if (participant.isLocal) return name ? msg(str`${name} (you), ${role}`) : msg(str`You, ${role}`);
   return name ? msg(str`${name}, ${role}`) : role.charAt(0).toLocaleUpperCase() + role.slice(1);
+}
+
+/** What the room reads of a consultation of any number of participants (core's room state). */
+export interface RoomState {
+  self: ParticipantView | null;
+  participants: readonly ParticipantView[];
+  pending?: readonly PendingView[];
+}
+
+/**
+ * The room's participants when the consultation's state has them (`self` beside `participants`
+ * of `ParticipantState`s), or null for a two-party state (today's core: one remote stream).
+ */
+export function roomOf(state: ConsultationState | undefined): RoomState | null {
+  if (!state || !('self' in state)) return null;
+  const room = state as unknown as RoomState;
+  return Array.isArray(room.participants) ? room : null;
+}
+
+/**
+ * This page's participant said goodbye and may come back: they left (`self.presence` is `left`),
+ * and the consultation was not ended for everyone nor closed by the server (a status of `ended`
+ * with `local-hang-up` is their own leaving).
+ */
+export function hasLeft(state: ConsultationState): boolean {
+  if (roomOf(state)?.self?.presence !== 'left' || state.status === 'failed') return false;
+  return state.status !== 'ended' || state.endReason === 'local-hang-up';
 }

@@ -4,7 +4,13 @@ import { localized, msg, str } from '@lit/localize';
 import type { Consultation, ConsultationState, Participant } from '@consultkit/core';
 import { ConsultKitElement } from '../internal/consultkit-element.js';
 import { callEndedNextStep, sessionEndedMessage } from '../internal/end-reason.js';
-import { isPending, participantLabel, type ParticipantView, type PendingView } from '../internal/participant.js';
+import {
+  hasLeft,
+  isPending,
+  participantLabel,
+  type ParticipantView,
+  type PendingView,
+} from '../internal/participant.js';
 import { StoreController } from '../internal/store-controller.js';
 import { baseStyles } from '../internal/tokens.styles.js';
 import { waitingRoomStyles } from './waiting-room.styles.js';
@@ -68,8 +74,7 @@ export class WaitingRoom extends ConsultKitElement {
   }
 
   #patientView(state: ConsultationState) {
-    const self = (state as { self?: ParticipantView | null }).self;
-    if (self?.presence === 'left' && state.status !== 'failed') {
+    if (hasLeft(state)) {
       return html`<h2 part="heading">${msg('You left the consultation')}</h2>
         <p part="message">${msg('You can rejoin with the button below while the appointment lasts.')}</p>`;
     }
