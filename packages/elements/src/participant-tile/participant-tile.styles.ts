@@ -121,6 +121,7 @@ export const participantTileStyles = css`
     justify-content: end;
     gap: var(--ck-space-xs, 0.25rem);
   }
+  [part~='sound'],
   [part~='actions'] button {
     min-block-size: 2rem;
     padding-block: 0.125rem;

@@ -2,6 +2,7 @@ import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import './define.js';
 import type { ParticipantTile } from './participant-tile.js';
 import { fakeParticipant, fakeSelf, stopCanvasCameras } from '../internal/fake-participants.js';
+import { until } from '../../../../test-support/browser.js';
 
 const part = (el: Element, name: string) => el.shadowRoot!.querySelector<HTMLElement>(`[part~="${name}"]`);
 
@@ -127,5 +128,37 @@ describe('<participant-tile>', () => {
     );
     expect(part(admitted, 'admit'), 'an admitted guest is not admitted again').to.equal(null);
     expect(part(admitted, 'remove')).to.not.equal(null);
+  });
+
+  it('plays muted when the browser refuses sound before a click, and offers "Turn on sound"; accessible', async () => {
+    // The browser's autoplay policy, as a page opened without a click meets it (this test browser
+    // runs with --autoplay-policy=no-user-gesture-required): play() with sound is refused once.
+    const play = HTMLMediaElement.prototype.play;
+    let refused = 0;
+    HTMLMediaElement.prototype.play = function (this: HTMLMediaElement) {
+      if (!this.muted && refused === 0) {
+        refused++;
+        return Promise.reject(new DOMException('play() needs a user gesture', 'NotAllowedError'));
+      }
+      return play.call(this);
+    };
+    try {
+      const el = await fixture<ParticipantTile>(
+        html`<participant-tile .participant=${fakeParticipant(0)}></participant-tile>`,
+      );
+      const video = part(el, 'video') as HTMLVideoElement;
+      await until(() => !!part(el, 'sound'), 'the Turn on sound button');
+      await framePainted(video);
+      expect(video.muted, 'plays muted meanwhile').to.equal(true);
+      expect(part(el, 'sound')!.textContent!.trim()).to.equal('Turn on sound');
+      await expect(el).to.be.accessible();
+      part(el, 'sound')!.click();
+      await el.updateComplete;
+      expect(video.muted).to.equal(false);
+      expect(part(el, 'sound')).to.equal(null);
+      await until(() => !video.paused, 'playing with sound');
+    } finally {
+      HTMLMediaElement.prototype.play = play;
+    }
   });
 });

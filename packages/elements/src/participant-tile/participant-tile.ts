@@ -1,5 +1,5 @@
 import { html, nothing } from 'lit';
-import { property } from 'lit/decorators.js';
+import { property, state } from 'lit/decorators.js';
 import { localized, msg } from '@lit/localize';
 import { ConsultKitElement } from '../internal/consultkit-element.js';
 import { isPending, participantLabel, type ParticipantView, type PendingView } from '../internal/participant.js';
@@ -26,6 +26,7 @@ import { participantTileStyles } from './participant-tile.styles.js';
  * @csspart actions - The clinician's tile controls.
  * @csspart admit - The "Admit" button.
  * @csspart remove - The "Remove" button.
+ * @csspart sound - "Turn on sound", when the browser would not play their sound before a click.
  *
  * @cssproperty --ck-tile-background - Behind the letterboxed video.
  * @cssproperty --ck-tile-color - Text on the tile.
@@ -55,17 +56,38 @@ export class ParticipantTile extends ConsultKitElement {
   @property({ type: Boolean, reflect: true })
   active = false;
 
+  /** The browser refused to play this participant's sound without a click: played muted meanwhile. */
+  @state()
+  private soundBlocked = false;
+
   protected override updated(): void {
     // Done here, not in the template: the <video> is created once and never replaced, and a
     // stream is only (re)assigned when it changed, so a re-render never restarts playback.
     const video = this.renderRoot.querySelector('video');
     if (!video) return;
     const stream = this.participant?.stream ?? null;
-    video.muted = !!this.participant?.isLocal; // the property: never hear yourself
+    video.muted = !!this.participant?.isLocal || this.soundBlocked; // the property: never hear yourself
     if (video.srcObject !== stream) video.srcObject = stream;
-    // A video given its stream while out of the layout (a hidden section) may never start by
-    // autoplay: ask again whenever it has a stream and is paused.
-    if (stream && video.paused) void video.play().catch(() => undefined);
+    // Chromium does not start a muted autoplay video while it is off screen, nor (without a click
+    // on the page first, as after a reload) one with sound: ask it to play whenever it has a
+    // stream and is paused. Refused for its sound, it plays muted and offers "Turn on sound".
+    if (stream && video.paused) {
+      video.play().catch((error: unknown) => {
+        if ((error as DOMException)?.name !== 'NotAllowedError' || video.muted) return;
+        this.soundBlocked = true;
+        video.muted = true;
+        void video.play().catch(() => undefined);
+      });
+    }
+  }
+
+  #turnOnSound(): void {
+    this.soundBlocked = false; // a click: the browser now lets it play with sound
+    const video = this.renderRoot.querySelector('video');
+    if (video) {
+      video.muted = false;
+      void video.play().catch(() => undefined);
+    }
   }
 
   override disconnectedCallback(): void {
@@ -145,7 +167,13 @@ export class ParticipantTile extends ConsultKitElement {
       </div>
       <div class="caption">
         <span part="label">${label}</span>
-        ${p ? this.#markers(p) : nothing} ${p ? this.#actions(p) : nothing}
+        ${p ? this.#markers(p) : nothing}
+        ${
+          this.soundBlocked
+            ? html`<button part="sound" type="button" @click=${this.#turnOnSound}>${msg('Turn on sound')}</button>`
+            : nothing
+        }
+        ${p ? this.#actions(p) : nothing}
       </div>
     </div>`;
   }
