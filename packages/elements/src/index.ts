@@ -8,10 +8,15 @@ import './slot-picker/define.js';
 import './booking-desk/define.js';
 import './device-check/define.js';
 import './waiting-room/define.js';
+import './participant-tile/define.js';
+import './participant-grid/define.js';
 
 export { ConsultRoom } from './consult-room/consult-room.js';
 export { SlotPicker } from './slot-picker/slot-picker.js';
 export { BookingDesk } from './booking-desk/booking-desk.js';
 export { DeviceCheckElement, type DeviceCheckLike } from './device-check/device-check.js';
 export { WaitingRoom } from './waiting-room/waiting-room.js';
+export { ParticipantTile } from './participant-tile/participant-tile.js';
+export { ParticipantGrid, gridShape } from './participant-grid/participant-grid.js';
+export type { ParticipantView, PendingView } from './internal/participant.js';
 export type { CkEventMap } from './internal/events.js';

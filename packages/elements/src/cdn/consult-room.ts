@@ -5,4 +5,6 @@
 import '../consult-room/define.js';
 
 export { ConsultRoom } from '../consult-room/consult-room.js';
+export { ParticipantGrid } from '../participant-grid/participant-grid.js';
+export { ParticipantTile } from '../participant-tile/participant-tile.js';
 export { Consultation, ConsultKitError, createStore } from '@consultkit/core';

@@ -18,6 +18,24 @@ export const consultRoomStyles = css`
     border-radius: var(--ck-radius, 0.5rem);
     overflow: hidden;
   }
+  /* A consultation of any number: the grid sizes itself (never taller than the screen allows). */
+  .room-stage {
+    position: relative;
+  }
+  .room-stage .placeholder.gone {
+    position: static;
+    min-block-size: 12rem;
+    background: var(--ck-room-stage-background, #1d1d1f);
+    border-radius: var(--ck-radius, 0.5rem);
+  }
+  .rejoin {
+    display: block;
+    margin-block: var(--ck-space-s, 0.5rem) 0;
+    margin-inline: auto;
+    background: var(--ck-color-primary, #005eb8);
+    border-color: var(--ck-color-primary, #005eb8);
+    color: #ffffff;
+  }
   video {
     display: block;
     background: #000;

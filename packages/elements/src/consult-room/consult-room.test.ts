@@ -1,6 +1,10 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { setViewport } from '@web/test-runner-commands';
+import { createStore, type Consultation } from '@consultkit/core';
 import './define.js';
 import type { ConsultRoom } from './consult-room.js';
+import type { ParticipantView, PendingView } from '../internal/participant.js';
+import { fakeParticipant, fakeSelf, stopCanvasCameras } from '../internal/fake-participants.js';
 import {
   consultations as useConsultations,
   udpOutage,
@@ -216,5 +220,215 @@ describe('<consult-room>', () => {
     const local = part(el, 'local-video') as HTMLVideoElement;
     expect(local.muted).to.equal(true);
     await until(() => !local.paused && local.currentTime > 0, 'the self-view to play');
+  });
+});
+
+/**
+ * The room state of the core being rebuilt around participants (`self`, `participants` of
+ * `ParticipantState`, `pending`), in a real core store with real canvas `MediaStream`s. Until that
+ * core is merged its `Consultation` cannot produce this state, so these tests give the room a
+ * stand-in with the same store and commands, and record the commands it is asked for.
+ */
+function roomConsultation(overrides: Record<string, unknown> = {}) {
+  const calls: string[] = [];
+  const state = createStore({
+    status: 'in-call',
+    role: 'clinician',
+    admitted: true,
+    signalling: 'connected',
+    localStream: null,
+    remoteStream: null,
+    muted: false,
+    cameraOff: false,
+    audioOnly: false,
+    audioOnlyReason: null,
+    remoteAudioOnly: false,
+    quality: null,
+    speakerId: null,
+    endReason: null,
+    declineMessage: null,
+    error: null,
+    mode: 'mesh',
+    self: fakeSelf(),
+    participants: [] as ParticipantView[],
+    pending: [] as PendingView[],
+    ...overrides,
+  });
+  const consultation = {
+    state,
+    on: () => () => undefined,
+    admit: (peerId: string) => calls.push(`admit ${peerId}`),
+    remove: (peerId: string) => calls.push(`remove ${peerId}`),
+    decline: (peerId: string) => calls.push(`decline ${peerId}`),
+    join: async () => {
+      calls.push('join');
+    },
+  } as unknown as Consultation;
+  return { consultation, state, calls };
+}
+
+describe('<consult-room> with a room of any number of participants', () => {
+  afterEach(stopCanvasCameras);
+  after(() => setViewport({ width: 800, height: 600 }));
+
+  const part = (el: Element, name: string) => el.shadowRoot!.querySelector<HTMLElement>(`[part~="${name}"]`)!;
+  const grid = (el: ConsultRoom) => el.shadowRoot!.querySelector('participant-grid')!;
+  const labels = (el: ConsultRoom) =>
+    [...grid(el).shadowRoot!.querySelectorAll('participant-tile')].map((t) =>
+      t.shadowRoot!.querySelector('[part~="tile"]')!.getAttribute('aria-label'),
+    );
+
+  for (const count of [1, 3, 6]) {
+    it(`${count} participant${count > 1 ? 's' : ''}: a tile each, labelled "name, role"; your own view paints frames; accessible`, async () => {
+      await setViewport({ width: 1280, height: 800 });
+      const others = Array.from({ length: count - 1 }, (_, i) => fakeParticipant(i));
+      const { consultation } = roomConsultation({ participants: others });
+      const el = await fixture<ConsultRoom>(html`<consult-room .consultation=${consultation}></consult-room>`);
+      await grid(el).updateComplete;
+      expect(labels(el)).to.have.members([
+        'Dr Jane Smith (you), clinician',
+        ...others.map((p) => `${p.name}, ${p.kind ?? p.role}`),
+      ]);
+      expect(el.shadowRoot!.querySelector('[part~="remote-video"]'), 'no two-party video').to.equal(null);
+      const selfTile = [...grid(el).shadowRoot!.querySelectorAll('participant-tile')].find(
+        (t) => t.participant?.isLocal,
+      )!;
+      const video = selfTile.shadowRoot!.querySelector('video')!;
+      await new Promise((resolve) => video.requestVideoFrameCallback(resolve));
+      expect(video.getVideoPlaybackQuality().totalVideoFrames).to.be.greaterThan(0);
+      expect(selfTile.getBoundingClientRect().bottom, 'your own view above the fold at 1280×800').to.be.at.most(800);
+      await expect(el).to.be.accessible();
+    });
+  }
+
+  it('does not show participants still waiting, and a waiting page sees only itself', async () => {
+    const waiting = fakeParticipant(1, { presence: 'waiting', admitted: false });
+    const { consultation } = roomConsultation({ participants: [fakeParticipant(0), waiting] });
+    const el = await fixture<ConsultRoom>(html`<consult-room .consultation=${consultation}></consult-room>`);
+    await grid(el).updateComplete;
+    expect(labels(el)).to.deep.equal(['Sam Patel, patient', 'Dr Jane Smith (you), clinician']);
+    expect(part(el, 'status').textContent).to.contain('In the call');
+
+    const guestPage = roomConsultation({
+      role: 'guest',
+      status: 'waiting',
+      self: fakeSelf({
+        name: 'Amira Haddad',
+        role: 'guest',
+        kind: 'interpreter',
+        admitted: false,
+        presence: 'waiting',
+      }),
+      participants: [fakeParticipant(0), fakeParticipant(2)],
+    });
+    const room = await fixture<ConsultRoom>(
+      html`<consult-room .consultation=${guestPage.consultation}></consult-room>`,
+    );
+    await grid(room).updateComplete;
+    expect(labels(room)).to.deep.equal(['Amira Haddad (you), interpreter']);
+    await expect(room).to.be.accessible();
+  });
+
+  it("turns a tile's Admit and Remove into core commands, unless the host prevents them; pending disables Admit", async () => {
+    const guest = fakeParticipant(1, { admitted: false });
+    const { consultation, state, calls } = roomConsultation({ participants: [fakeParticipant(0), guest] });
+    const el = await fixture<ConsultRoom>(html`<consult-room .consultation=${consultation}></consult-room>`);
+    await grid(el).updateComplete;
+    const tile = [...grid(el).shadowRoot!.querySelectorAll('participant-tile')].find(
+      (t) => t.participant?.peerId === guest.peerId,
+    )!;
+    const button = (name: string) => tile.shadowRoot!.querySelector<HTMLButtonElement>(`[part~="${name}"]`)!;
+    const veto = (e: Event) => e.preventDefault();
+    el.addEventListener('ck-request-admit', veto, { once: true });
+    button('admit').click();
+    button('admit').click();
+    button('remove').click();
+    await until(() => calls.length === 2, 'two commands');
+    expect(calls, 'the vetoed admit is not sent').to.deep.equal([`admit ${guest.peerId}`, `remove ${guest.peerId}`]);
+
+    state.update({ pending: [{ command: 'admit', peerId: guest.peerId }] });
+    await el.updateComplete;
+    await grid(el).updateComplete;
+    await tile.updateComplete;
+    expect(button('admit').getAttribute('aria-disabled')).to.equal('true');
+    button('admit').click();
+    button('remove').click(); // the sentinel: this one goes through
+    await until(() => calls.length === 3, 'the remove');
+    expect(calls[2]).to.equal(`remove ${guest.peerId}`);
+    await expect(el).to.be.accessible();
+  });
+
+  it('tells a participant who left how to come back, with a Rejoin button in place of the controls; accessible', async () => {
+    const { consultation, calls } = roomConsultation({
+      role: 'patient',
+      status: 'waiting',
+      self: fakeSelf({ name: 'Sam Patel', role: 'patient', presence: 'left', admitted: true }),
+      participants: [fakeParticipant(2)],
+    });
+    const el = await fixture<ConsultRoom>(html`<consult-room .consultation=${consultation}></consult-room>`);
+    expect(part(el, 'status').textContent).to.contain(
+      'You left the consultation. You can rejoin with the button below while the appointment lasts.',
+    );
+    expect(part(el, 'controls').hidden).to.equal(true);
+    expect(el.shadowRoot!.querySelector('participant-grid'), 'no videos after leaving').to.equal(null);
+    await expect(el).to.be.accessible();
+    part(el, 'rejoin').click();
+    await until(() => calls.includes('join'), 'join called');
+  });
+
+  it('leaving is not ending: "ended" by your own leaving offers Rejoin; ended for everyone after does not', async () => {
+    const { consultation, state } = roomConsultation({
+      role: 'guest',
+      status: 'ended',
+      endReason: 'local-hang-up',
+      self: fakeSelf({ name: 'Amira Haddad', role: 'guest', kind: 'interpreter', presence: 'left' }),
+      participants: [fakeParticipant(0), fakeParticipant(2)],
+    });
+    const el = await fixture<ConsultRoom>(html`<consult-room .consultation=${consultation}></consult-room>`);
+    expect(part(el, 'status').textContent).to.contain('You left the consultation.');
+    expect(el.shadowRoot!.querySelector('[part~="rejoin"]')).to.not.equal(null);
+    state.update({ endReason: 'remote-hang-up' });
+    await el.updateComplete;
+    expect(part(el, 'status').textContent).to.contain('The consultation has ended.');
+    expect(el.shadowRoot!.querySelector('[part~="rejoin"]'), 'nothing to rejoin').to.equal(null);
+    expect(part(el, 'controls').hidden).to.equal(true);
+    await expect(el).to.be.accessible();
+  });
+
+  it('when the consultation ends: what happens next, no tiles, no controls; accessible', async () => {
+    const { consultation } = roomConsultation({
+      role: 'patient',
+      status: 'ended',
+      endReason: 'remote-hang-up',
+      self: fakeSelf({ name: 'Sam Patel', role: 'patient' }),
+      participants: [fakeParticipant(2)],
+    });
+    const el = await fixture<ConsultRoom>(html`<consult-room .consultation=${consultation}></consult-room>`);
+    expect(part(el, 'status').textContent).to.contain('The consultation has ended. You can close this page.');
+    expect(part(el, 'controls').hidden).to.equal(true);
+    expect(el.shadowRoot!.querySelector('participant-grid')).to.equal(null);
+    await expect(el).to.be.accessible();
+  });
+
+  it('says who joins, waits and leaves in its live region', async () => {
+    const patient = fakeParticipant(0);
+    const guest = fakeParticipant(1, { presence: 'waiting', admitted: false });
+    const { consultation, state } = roomConsultation({ participants: [patient] });
+    const el = await fixture<ConsultRoom>(html`<consult-room .consultation=${consultation}></consult-room>`);
+    state.update({ participants: [patient, guest] });
+    state.update({ participants: [patient, { ...guest, presence: 'admitted', admitted: true }] });
+    state.update({
+      participants: [
+        { ...patient, presence: 'left' },
+        { ...guest, presence: 'admitted', admitted: true },
+      ],
+    });
+    await el.updateComplete;
+    expect([...part(el, 'announcements').querySelectorAll('p')].map((p) => p.textContent!.trim())).to.deep.equal([
+      'Amira Haddad, interpreter is waiting to be let in.',
+      'Amira Haddad, interpreter joined the call.',
+      'Sam Patel, patient left the call.',
+    ]);
+    await expect(el).to.be.accessible();
   });
 });

@@ -1,17 +1,21 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { localized, msg } from '@lit/localize';
+import { localized, msg, str } from '@lit/localize';
 import type { Consultation, ConsultationState } from '@consultkit/core';
 import { ConsultKitElement } from '../internal/consultkit-element.js';
 import { callEndedNextStep, sessionEndedMessage } from '../internal/end-reason.js';
+import { hasLeft, participantLabel, roomOf, type RoomState } from '../internal/participant.js';
 import { StoreController } from '../internal/store-controller.js';
+// The class (no side effects: consult-room/define.ts registers the tag), for the template's checks.
+import '../participant-grid/participant-grid.js';
 import { baseStyles } from '../internal/tokens.styles.js';
 import { consultRoomStyles } from './consult-room.styles.js';
 
 /**
- * The video room of a consultation: the other participant's video, your own preview, and the call
- * controls. A thin view over a core `Consultation`: set its `consultation` property and call
- * `consultation.join()` (or let the host do it).
+ * The video room of a consultation: everyone in it as a grid of tiles (`<participant-grid>`),
+ * your own view, and the call controls. A thin view over a core `Consultation`: set its
+ * `consultation` property and call `consultation.join()` (or let the host do it). With a core
+ * whose state has no participant list (two-party), it shows the other person and your preview.
  *
  * @summary Video room: remote and local video, mute, camera and hang-up controls.
  *
@@ -20,10 +24,15 @@ import { consultRoomStyles } from './consult-room.styles.js';
  * @fires ck-camera-change - The user turned the camera off or on. `detail: { cameraOff }`
  * @fires ck-request-leave - The user pressed hang up. Cancelable: `preventDefault()` keeps the call.
  * @fires ck-ended - The consultation ended, by either side. `detail: { reason }`
+ * @fires ck-request-admit - (from a tile) The clinician pressed Admit; the room calls `admit(peerId)` unless prevented.
+ * @fires ck-request-remove - (from a tile) The clinician pressed Remove; the room removes the guest unless prevented.
+ * @fires ck-request-rejoin - The participant who left pressed Rejoin; the room calls `join()` unless prevented.
  *
  * @slot controls - Extra controls after the built-in ones.
  *
  * @csspart stage - The video area.
+ * @csspart grid - The participant grid (its tiles' parts are exported: `tile`, `video`, `label`, `marker`, `admit`, `remove`, …).
+ * @csspart rejoin - The "Rejoin" button, after you left.
  * @csspart remote-video - The other participant's video.
  * @csspart local-video - Your own preview.
  * @csspart controls - The row of call controls.
@@ -108,6 +117,7 @@ export class ConsultRoom extends ConsultKitElement {
 
   protected override updated(): void {
     const state = this.#state.value;
+    if (roomOf(state)) return; // the tiles attach their own streams
     this.#attach('[part~="local-video"]', state?.localStream ?? null);
     const remote = this.#attach('[part~="remote-video"]', state?.remoteStream ?? null);
     const sink = remote as (HTMLVideoElement & { sinkId?: string; setSinkId?: (id: string) => Promise<void> }) | null;
@@ -127,10 +137,29 @@ export class ConsultRoom extends ConsultKitElement {
   }
 
   #statusChanged(state: ConsultationState, previous: ConsultationState | undefined): void {
+    this.#rosterChanged(roomOf(state), roomOf(previous));
     if (state.status === previous?.status) return;
     this.emit('ck-status-change', { status: state.status });
     if (state.status === 'ended') this.#say(this.#statusText(state));
     if (state.status === 'failed') this.#say(msg('Could not join the consultation.'));
+  }
+
+  /**
+   * Who came in, who is waiting, who went: said in the live region (a room state only; with a
+   * two-party core the core's events say it).
+   */
+  #rosterChanged(room: RoomState | null, before: RoomState | null): void {
+    if (!room || !before || room.participants === before.participants) return;
+    const where = new Map(before.participants.map((p) => [p.peerId, p.presence]));
+    for (const p of room.participants) {
+      const was = where.get(p.peerId);
+      if (p.presence === was) continue;
+      const who = participantLabel(p);
+      if (p.presence === 'admitted') this.#say(msg(str`${who} joined the call.`));
+      else if (p.presence === 'waiting' && this.#state.value?.role === 'clinician') {
+        this.#say(msg(str`${who} is waiting to be let in.`));
+      } else if (was === 'admitted') this.#say(msg(str`${who} left the call.`));
+    }
   }
 
   #toggleAudioOnly(): void {
@@ -174,12 +203,34 @@ export class ConsultRoom extends ConsultKitElement {
     this.emit('ck-camera-change', { cameraOff });
   }
 
+  /**
+   * A tile asked to admit or remove someone: once the event has reached the host (which may
+   * veto it with `preventDefault()`), the command goes to core.
+   */
+  #onTileRequest(event: CustomEvent<{ peerId: string }>): void {
+    const { peerId } = event.detail;
+    const c = this.consultation as (Consultation & { remove?: (peerId: string) => void }) | undefined;
+    queueMicrotask(() => {
+      if (event.defaultPrevented || !c) return;
+      if (event.type === 'ck-request-admit') c.admit(peerId);
+      else if (c.remove) c.remove(peerId);
+      else c.decline(peerId, '');
+    });
+  }
+
+  #rejoin(): void {
+    if (this.emit('ck-request-rejoin', {}, { cancelable: true })) void this.consultation?.join().catch(() => undefined);
+  }
+
   #hangUp(): void {
     if (this.emit('ck-request-leave', {}, { cancelable: true })) this.consultation?.hangUp();
   }
 
   #statusText(state: ConsultationState | undefined): string {
     const patient = state?.role === 'patient';
+    if (state && hasLeft(state)) {
+      return msg('You left the consultation. You can rejoin with the button below while the appointment lasts.');
+    }
     switch (state?.status) {
       case undefined:
       case 'idle':
@@ -190,9 +241,11 @@ export class ConsultRoom extends ConsultKitElement {
         return msg('Connecting…');
       case 'waiting':
         if (patient) return msg('You are in the waiting room. The clinician will let you in.');
-        return state.participants.some((p) => p.presence === 'waiting')
+        return state.participants.some((p) => p.presence === 'waiting' && p.role === 'patient')
           ? msg('The patient is waiting to be let in.')
-          : msg('Waiting for the patient to join.');
+          : state.participants.some((p) => p.presence === 'waiting')
+            ? msg('A guest is waiting to be let in.')
+            : msg('Waiting for the patient to join.');
       case 'admitted':
         return msg('Starting the video…');
       case 'in-call':
@@ -208,43 +261,79 @@ export class ConsultRoom extends ConsultKitElement {
     }
   }
 
+  /** The stage of a consultation of any number: the grid of whoever is in, with your own view. */
+  #roomStage(state: ConsultationState, room: RoomState, gone: string | null) {
+    const status = state.status;
+    if (gone) {
+      return html`<div part="stage" class="room-stage">
+        <div class="placeholder gone" aria-hidden="true">${gone}</div>
+      </div>`;
+    }
+    // Others are shown once this page is let in (a waiting page sees only itself), and only those
+    // let in and here now; whoever waits is in <waiting-room>.
+    const inside = room.self?.admitted !== false;
+    const others = inside ? room.participants.filter((p) => p.presence === 'admitted') : [];
+    return html`<div part="stage" class="room-stage">
+      <participant-grid
+        part="grid"
+        exportparts="tile, video, placeholder, label, markers, marker, actions, admit, remove, self, self-tile, self-video, self-label"
+        .participants=${others}
+        .self=${room.self}
+        .pending=${room.pending ?? []}
+        ?can-manage=${state.role === 'clinician'}
+        @ck-request-admit=${this.#onTileRequest}
+        @ck-request-remove=${this.#onTileRequest}
+      ></participant-grid>
+      ${
+        status === 'reconnecting'
+          ? html`<div part="banner" aria-hidden="true">${msg('Connection lost. Reconnecting…')}</div>`
+          : nothing
+      }
+    </div>`;
+  }
+
   protected override render() {
     const state = this.#state.value;
     const status = state?.status;
     // The other person is shown only once admitted: before that the connection is warm but empty.
     const showRemote = !!state?.remoteStream && (status === 'in-call' || status === 'reconnecting');
     const live = status !== undefined && !['idle', 'ended', 'failed'].includes(status);
-    const over = status === 'ended' || status === 'failed';
+    const room = roomOf(state);
+    const left = !!state && hasLeft(state);
+    const over = (status === 'ended' || status === 'failed') && !left;
+    const stage = room
+      ? this.#roomStage(state!, room, over ? msg('Call ended') : left ? msg('You left') : null)
+      : html`<div part="stage" class="stage">
+          <video
+            part="remote-video"
+            autoplay
+            playsinline
+            aria-label=${msg('Video of the other person')}
+            ?hidden=${!showRemote}
+          ></video>
+          ${
+            showRemote
+              ? nothing
+              : html`<div class="placeholder" aria-hidden="true">
+                  ${status === 'ended' ? msg('Call ended') : this.#statusText(state)}
+                </div>`
+          }
+          ${
+            status === 'reconnecting'
+              ? html`<div part="banner" aria-hidden="true">${msg('Connection lost. Reconnecting…')}</div>`
+              : nothing
+          }
+          <video
+            part="local-video"
+            autoplay
+            playsinline
+            muted
+            aria-label=${msg('Your own video')}
+            ?hidden=${!state?.localStream}
+          ></video>
+        </div>`;
     return html`
-      <div part="stage" class="stage">
-        <video
-          part="remote-video"
-          autoplay
-          playsinline
-          aria-label=${msg('Video of the other person')}
-          ?hidden=${!showRemote}
-        ></video>
-        ${
-          showRemote
-            ? nothing
-            : html`<div class="placeholder" aria-hidden="true">
-                ${status === 'ended' ? msg('Call ended') : this.#statusText(state)}
-              </div>`
-        }
-        ${
-          status === 'reconnecting'
-            ? html`<div part="banner" aria-hidden="true">${msg('Connection lost. Reconnecting…')}</div>`
-            : nothing
-        }
-        <video
-          part="local-video"
-          autoplay
-          playsinline
-          muted
-          aria-label=${msg('Your own video')}
-          ?hidden=${!state?.localStream}
-        ></video>
-      </div>
+      ${stage}
       <div class="bar">
         <p part="status">${this.#statusText(state)}</p>
         ${state ? this.#network(state) : nothing}
@@ -261,7 +350,12 @@ export class ConsultRoom extends ConsultKitElement {
             </p>`
           : nothing
       }
-      <div part="controls" role="group" aria-label=${msg('Call controls')} ?hidden=${over}>
+      ${
+        left
+          ? html`<button part="rejoin" class="rejoin" type="button" @click=${this.#rejoin}>${msg('Rejoin')}</button>`
+          : nothing
+      }
+      <div part="controls" role="group" aria-label=${msg('Call controls')} ?hidden=${over || left}>
         <button
           part="mute"
           type="button"

@@ -14,6 +14,18 @@ export interface CkEventMap {
   'ck-camera-change': CustomEvent<{ cameraOff: boolean }>;
   /** The user asked to leave. Cancelable: `preventDefault()` keeps the call going. */
   'ck-request-leave': CustomEvent<Record<string, never>>;
+  /**
+   * `<participant-tile>`: the clinician pressed "Admit" on a waiting guest's tile. Cancelable:
+   * `<consult-room>` calls `admit(peerId)` unless a listener calls `preventDefault()`.
+   */
+  'ck-request-admit': CustomEvent<{ peerId: string }>;
+  /**
+   * `<participant-tile>`: the clinician pressed "Remove" on a guest's tile. Cancelable:
+   * `<consult-room>` removes the guest unless a listener calls `preventDefault()`.
+   */
+  'ck-request-remove': CustomEvent<{ peerId: string }>;
+  /** `<consult-room>`: the participant who left pressed "Rejoin". Cancelable: `preventDefault()` stays out. */
+  'ck-request-rejoin': CustomEvent<Record<string, never>>;
   /** The consultation ended, by either side. */
   'ck-ended': CustomEvent<{ reason: EndReason }>;
   /** `<device-check>`: camera and microphone work and the person pressed continue. */

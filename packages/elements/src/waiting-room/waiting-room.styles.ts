@@ -3,6 +3,7 @@ import { css } from 'lit';
 export const waitingRoomStyles = css`
   :host {
     display: block;
+    container-type: inline-size;
     padding: var(--ck-space-m, 1rem);
     border: 2px solid var(--ck-waiting-room-border, var(--ck-color-border, #4c4c52));
     border-radius: var(--ck-radius, 0.5rem);
@@ -34,6 +35,12 @@ export const waitingRoomStyles = css`
     border-color: var(--ck-color-primary, #0b5cad);
     color: #ffffff;
   }
+  [part~='admit'][aria-disabled='true'] {
+    cursor: progress;
+    border-style: dashed;
+    background: var(--ck-color-surface, #ffffff);
+    color: var(--ck-color-primary, #0b5cad);
+  }
   form {
     display: grid;
     gap: var(--ck-space-s, 0.5rem);
@@ -53,5 +60,11 @@ export const waitingRoomStyles = css`
   .buttons {
     display: flex;
     gap: var(--ck-space-s, 0.5rem);
+  }
+  /* A phone: who is waiting on a line of its own, their buttons under it. */
+  @container (inline-size < 26rem) {
+    .who {
+      flex-basis: 100%;
+    }
   }
 `;

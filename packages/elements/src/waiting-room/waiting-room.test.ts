@@ -1,6 +1,8 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import './define.js';
 import type { WaitingRoom } from './waiting-room.js';
+import { createStore, type Consultation } from '@consultkit/core';
+import { fakeParticipant, fakeSelf } from '../internal/fake-participants.js';
 import {
   consultationId,
   consultations as useConsultations,
@@ -82,6 +84,87 @@ describe('<waiting-room>', () => {
     await el.updateComplete;
     expect(part(el, 'heading')!.textContent).to.contain('The consultation has ended');
     expect(part(el, 'message')!.textContent).to.contain('You can close this page');
+    await expect(el).to.be.accessible();
+  });
+
+  /**
+   * With the core being rebuilt around participants (`ParticipantState` in `participants`, and
+   * `pending`), in a real core store: a stand-in consultation until that core is merged.
+   */
+  function roomConsultation(participants: unknown[], pending: unknown[] = []) {
+    const admitted: string[] = [];
+    const state = createStore({
+      status: 'in-call',
+      role: 'clinician',
+      self: fakeSelf({ stream: null }),
+      participants,
+      pending,
+      endReason: null,
+    });
+    const consultation = {
+      state,
+      admit: (peerId: string) => admitted.push(peerId),
+      decline: () => undefined,
+    } as unknown as Consultation;
+    return { consultation, state, admitted };
+  }
+
+  it('lists everyone waiting as "name, role" with a Let in each, described by who it is for; accessible', async () => {
+    const waiting = [
+      fakeParticipant(1, { presence: 'waiting', admitted: false, stream: null }),
+      fakeParticipant(3, { presence: 'waiting', admitted: false, stream: null }),
+      fakeParticipant(5, { presence: 'waiting', admitted: false, stream: null }),
+    ];
+    const { consultation, admitted } = roomConsultation([fakeParticipant(0, { stream: null }), ...waiting]);
+    const el = await fixture<WaitingRoom>(html`<waiting-room .consultation=${consultation}></waiting-room>`);
+    const items = [...el.shadowRoot!.querySelectorAll('[part~="list"] li')];
+    expect(items.map((li) => li.querySelector('.who')!.textContent!.trim())).to.deep.equal([
+      'Amira Haddad, interpreter',
+      'John Patel, carer',
+      'Tomasz Nowak, social worker',
+    ]);
+    const buttons = [...el.shadowRoot!.querySelectorAll<HTMLButtonElement>('[part~="admit"]')];
+    expect(buttons).to.have.length(3);
+    const describedBy = buttons[1]!.getAttribute('aria-describedby')!;
+    expect(el.shadowRoot!.getElementById(describedBy)!.textContent!.trim()).to.equal('John Patel, carer');
+    buttons[1]!.click();
+    expect(admitted).to.deep.equal([waiting[1]!.peerId]);
+    await expect(el).to.be.accessible();
+  });
+
+  it('keeps a Let in from being pressed twice while its admit is pending (aria-disabled, busy); accessible', async () => {
+    const guest = fakeParticipant(1, { presence: 'waiting', admitted: false, stream: null });
+    const other = fakeParticipant(3, { presence: 'waiting', admitted: false, stream: null });
+    const { consultation, admitted } = roomConsultation([guest, other], [{ command: 'admit', peerId: guest.peerId }]);
+    const el = await fixture<WaitingRoom>(html`<waiting-room .consultation=${consultation}></waiting-room>`);
+    const [busy, free] = [...el.shadowRoot!.querySelectorAll<HTMLButtonElement>('[part~="admit"]')];
+    expect(busy!.getAttribute('aria-disabled')).to.equal('true');
+    expect(busy!.getAttribute('aria-busy')).to.equal('true');
+    expect(busy!.textContent!.trim()).to.equal('Letting in…');
+    expect(free!.getAttribute('aria-disabled')).to.equal('false');
+    busy!.click();
+    free!.click(); // the sentinel: admits synchronously, as the busy one would have
+    expect(admitted).to.deep.equal([other.peerId]);
+    await expect(el).to.be.accessible();
+  });
+
+  it('shows a guest the waiting view, not the admit list, and one who left how to come back; accessible', async () => {
+    const { consultation, state } = roomConsultation([fakeParticipant(0, { stream: null })]);
+    state.update({
+      role: 'guest',
+      status: 'waiting',
+      self: fakeSelf({ name: 'Amira Haddad', role: 'guest', kind: 'interpreter', presence: 'waiting', stream: null }),
+    } as never);
+    const el = await fixture<WaitingRoom>(html`<waiting-room .consultation=${consultation}></waiting-room>`);
+    expect(part(el, 'heading')!.textContent).to.contain('You are in the waiting room');
+    expect(part(el, 'list')).to.equal(null);
+    await expect(el).to.be.accessible();
+    state.update({ self: fakeSelf({ name: 'Amira Haddad', role: 'guest', presence: 'left', stream: null }) } as never);
+    await el.updateComplete;
+    expect(part(el, 'heading')!.textContent).to.contain('You left the consultation');
+    expect(part(el, 'message')!.textContent).to.contain(
+      'You can rejoin with the button below while the appointment lasts.',
+    );
     await expect(el).to.be.accessible();
   });
 });

@@ -4,12 +4,19 @@ import { localized, msg, str } from '@lit/localize';
 import type { Consultation, ConsultationState, Participant } from '@consultkit/core';
 import { ConsultKitElement } from '../internal/consultkit-element.js';
 import { callEndedNextStep, sessionEndedMessage } from '../internal/end-reason.js';
+import {
+  hasLeft,
+  isPending,
+  participantLabel,
+  type ParticipantView,
+  type PendingView,
+} from '../internal/participant.js';
 import { StoreController } from '../internal/store-controller.js';
 import { baseStyles } from '../internal/tokens.styles.js';
 import { waitingRoomStyles } from './waiting-room.styles.js';
 
 /**
- * The waiting room of a consultation. For the patient: that they are waiting and the clinician
+ * The waiting room of a consultation. For the patient (and a guest): that they are waiting and the clinician
  * will let them in (and the clinician's message if they were turned away). For the clinician: who
  * is waiting, with "Let in" and "Decline" (with a message).
  *
@@ -46,7 +53,8 @@ export class WaitingRoom extends ConsultKitElement {
     if (changed.has('consultation')) this.#state.store = this.consultation?.state;
   }
 
-  #admit(participant: Participant): void {
+  #admit(participant: Participant, busy: boolean): void {
+    if (busy) return;
     this.consultation?.admit(participant.peerId);
     this.emit('ck-participant-admitted', { peerId: participant.peerId });
   }
@@ -66,6 +74,10 @@ export class WaitingRoom extends ConsultKitElement {
   }
 
   #patientView(state: ConsultationState) {
+    if (hasLeft(state)) {
+      return html`<h2 part="heading">${msg('You left the consultation')}</h2>
+        <p part="message">${msg('You can rejoin with the button below while the appointment lasts.')}</p>`;
+    }
     const ended = state.status === 'ended' ? sessionEndedMessage(state.endReason, state.role) : null;
     if (ended) {
       return html`<h2 part="heading">${msg('This video appointment has closed here')}</h2>
@@ -111,37 +123,63 @@ export class WaitingRoom extends ConsultKitElement {
       return html`<h2 part="heading">${msg('Waiting room')}</h2>
         <p part="message">${msg('Nobody is waiting.')}</p>`;
     }
+    // With a core that names participants (`ParticipantState`), each is listed as "name, role";
+    // and a pending admit (core's `pending`) keeps its button from being pressed twice.
+    const pending = (state as { pending?: readonly PendingView[] }).pending;
     return html`<h2 part="heading">${msg('Waiting room')}</h2>
       <ul part="list">
-        ${waiting.map(
-          (participant) =>
-            html`<li>
-              <span class="who"
-                >${participant.role === 'patient' ? msg('The patient is waiting') : msg('A guest is waiting')}</span
-              >
-              <button part="admit" type="button" @click=${() => this.#admit(participant)}>${msg('Let in')}</button>
-              <button
-                part="decline"
-                type="button"
-                aria-expanded=${this.declining === participant.peerId ? 'true' : 'false'}
-                @click=${() => this.#openDecline(participant)}
-              >
-                ${msg('Decline')}
-              </button>
-              ${
-                this.declining === participant.peerId
-                  ? html`<form part="decline-form" @submit=${(e: SubmitEvent) => this.#decline(e, participant)}>
-                      <label for="ck-decline-message">${msg('Message for the patient (optional)')}</label>
-                      <textarea id="ck-decline-message" name="message" maxlength="500"></textarea>
-                      <div class="buttons">
-                        <button type="submit">${msg('Send and decline')}</button>
-                        <button type="button" @click=${() => (this.declining = null)}>${msg('Cancel')}</button>
-                      </div>
-                    </form>`
-                  : nothing
-              }
-            </li>`,
-        )}
+        ${waiting.map((participant, i) => {
+          const named = 'name' in participant ? (participant as ParticipantView) : null;
+          const busy = isPending(pending, 'admit', participant.peerId);
+          return html`<li>
+            <span class="who" id="who-${i}"
+              >${
+                named
+                  ? participantLabel(named)
+                  : participant.role === 'patient'
+                    ? msg('The patient is waiting')
+                    : msg('A guest is waiting')
+              }</span
+            >
+            <button
+              part="admit"
+              type="button"
+              aria-describedby="who-${i}"
+              aria-disabled=${busy ? 'true' : 'false'}
+              aria-busy=${busy ? 'true' : 'false'}
+              @click=${() => this.#admit(participant, busy)}
+            >
+              ${busy ? msg('Letting in…') : msg('Let in')}
+            </button>
+            <button
+              part="decline"
+              type="button"
+              aria-describedby="who-${i}"
+              aria-expanded=${this.declining === participant.peerId ? 'true' : 'false'}
+              @click=${() => this.#openDecline(participant)}
+            >
+              ${msg('Decline')}
+            </button>
+            ${
+              this.declining === participant.peerId
+                ? html`<form part="decline-form" @submit=${(e: SubmitEvent) => this.#decline(e, participant)}>
+                    <label for="ck-decline-message"
+                      >${
+                        participant.role === 'patient'
+                          ? msg('Message for the patient (optional)')
+                          : msg('Message for them (optional)')
+                      }</label
+                    >
+                    <textarea id="ck-decline-message" name="message" maxlength="500"></textarea>
+                    <div class="buttons">
+                      <button type="submit">${msg('Send and decline')}</button>
+                      <button type="button" @click=${() => (this.declining = null)}>${msg('Cancel')}</button>
+                    </div>
+                  </form>`
+                : nothing
+            }
+          </li>`;
+        })}
       </ul>`;
   }
 
@@ -149,7 +187,7 @@ export class WaitingRoom extends ConsultKitElement {
     const state = this.#state.value;
     if (!state) return html`<p part="message">${msg('Not connected yet.')}</p>`;
     return html`<section aria-live="polite">
-      ${state.role === 'patient' ? this.#patientView(state) : this.#clinicianView(state)}
+      ${state.role === 'clinician' ? this.#clinicianView(state) : this.#patientView(state)}
     </section>`;
   }
 }

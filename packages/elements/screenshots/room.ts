@@ -1,0 +1,63 @@
+// The page the screenshot script opens: <participant-grid> and <waiting-room>/<consult-room>
+// states built from fake participants (canvas cameras), chosen by the address's query.
+import '../src/participant-grid/define.js';
+import '../src/consult-room/define.js';
+import '../src/waiting-room/define.js';
+import { createStore, type Consultation } from '@consultkit/core';
+import { fakeParticipant, fakeSelf } from '../src/internal/fake-participants.js';
+
+const query = new URLSearchParams(location.search);
+const others = Number(query.get('others') ?? '2');
+const main = document.querySelector('main')!;
+if (query.get('dir') === 'rtl') {
+  document.documentElement.dir = 'rtl';
+  document.documentElement.lang = 'ur';
+}
+const patientPage = query.get('role') === 'patient';
+const rtl = query.get('dir') === 'rtl';
+const people = Array.from({ length: others }, (_, i) =>
+  fakeParticipant(patientPage && i === 0 ? 2 : i, {
+    ...(rtl && i === 0 ? { name: 'ثمینہ خان' } : {}),
+    speaking: i === 1,
+    muted: i === 2,
+    networkQuality: i === 3 ? 'poor' : 'good',
+    cameraOff: i === 4,
+  }),
+);
+const waiting = query.has('waiting')
+  ? [
+      fakeParticipant(1, { peerId: 'w1', admitted: false, presence: 'waiting', stream: null }),
+      fakeParticipant(3, { peerId: 'w3', admitted: false, presence: 'waiting', stream: null }),
+    ]
+  : [];
+const state = {
+  status: query.get('status') ?? 'in-call',
+  role: query.get('role') ?? 'clinician',
+  self: fakeSelf(query.get('role') === 'patient' ? { name: 'Sam Patel', role: 'patient' } : {}),
+  participants: [...people, ...waiting],
+  pending: query.has('pending') ? [{ command: 'admit', peerId: 'w1' }] : [],
+  mode: 'mesh',
+  admitted: true,
+  signalling: 'connected',
+  localStream: null,
+  remoteStream: null,
+  muted: false,
+  cameraOff: false,
+  audioOnly: false,
+  audioOnlyReason: null,
+  remoteAudioOnly: false,
+  quality: null,
+  speakerId: null,
+  endReason: query.get('end'),
+  declineMessage: null,
+  error: null,
+};
+const consultation = {
+  state: createStore(state),
+  on: () => () => undefined,
+  admit: () => undefined,
+  decline: () => undefined,
+} as unknown as Consultation;
+main.innerHTML = `<h1>Video room</h1><waiting-room></waiting-room><consult-room></consult-room>`;
+main.querySelector('waiting-room')!.consultation = consultation;
+main.querySelector('consult-room')!.consultation = consultation;

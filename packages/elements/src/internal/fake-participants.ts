@@ -1,0 +1,94 @@
+/**
+ * Test and screenshot support (not built, not exported): participants with real `MediaStream`s
+ * drawn on a canvas, as core's `ParticipantState` values look.
+ */
+import type { ParticipantView } from './participant.js';
+
+const streams: { stop(): void }[] = [];
+
+/**
+ * A real camera-like `MediaStream` (a canvas's `captureStream()`), `width`×`height`, painting a
+ * moving frame with a border in another colour, so a cropped picture shows in a screenshot.
+ */
+export function canvasCamera(text: string, hue: number, width = 640, height = 480): MediaStream {
+  const canvas = document.createElement('canvas');
+  canvas.width = width;
+  canvas.height = height;
+  const g = canvas.getContext('2d')!;
+  let frame = 0;
+  const paint = () => {
+    frame++;
+    g.fillStyle = `hsl(${hue} 45% 35%)`;
+    g.fillRect(0, 0, width, height);
+    g.strokeStyle = `hsl(${(hue + 180) % 360} 90% 60%)`;
+    g.lineWidth = 16;
+    g.strokeRect(8, 8, width - 16, height - 16);
+    g.fillStyle = '#ffffff';
+    g.beginPath();
+    g.arc(width / 2, height / 2.4, height / 6, 0, Math.PI * 2);
+    g.fill();
+    g.fillRect(width / 2 - height / 4, height / 1.7, height / 2, height / 3);
+    g.font = `${Math.round(height / 12)}px sans-serif`;
+    g.fillText(text, 24, height - 32);
+    g.fillRect(((frame * 8) % (width - 40)) + 20, 24, 20, 20);
+  };
+  paint();
+  const timer = setInterval(paint, 50);
+  const stream = canvas.captureStream(20);
+  streams.push({
+    stop: () => {
+      clearInterval(timer);
+      for (const track of stream.getTracks()) track.stop();
+    },
+  });
+  return stream;
+}
+
+/** Stops every stream made so far (call in `afterEach`). */
+export function stopCanvasCameras(): void {
+  for (const s of streams.splice(0)) s.stop();
+}
+
+const PEOPLE: [string, ParticipantView['role'], ParticipantView['kind']][] = [
+  ['Sam Patel', 'patient', null],
+  ['Amira Haddad', 'guest', 'interpreter'],
+  ['Dr Ruth Okafor', 'clinician', null],
+  ['John Patel', 'guest', 'carer'],
+  ['Nia Evans', 'guest', 'nurse'],
+  ['Tomasz Nowak', 'guest', 'social-worker'],
+  ['Dr Lee Chen', 'guest', 'specialist'],
+];
+
+/** One participant, with a canvas camera unless `stream: null` is given. */
+export function fakeParticipant(i: number, overrides: Partial<ParticipantView> = {}): ParticipantView {
+  const [person, role, kind] = PEOPLE[i % PEOPLE.length]!;
+  const name = overrides.name ?? person;
+  return {
+    peerId: `peer-${i}`,
+    name,
+    role,
+    kind,
+    isLocal: false,
+    presence: 'admitted',
+    admitted: true,
+    stream: overrides.stream === undefined ? canvasCamera(name, (i * 67) % 360) : overrides.stream,
+    networkQuality: 'good',
+    speaking: false,
+    muted: false,
+    cameraOff: false,
+    audioOnly: false,
+    ...overrides,
+  };
+}
+
+/** This page's own participant: the clinician by default. */
+export function fakeSelf(overrides: Partial<ParticipantView> = {}): ParticipantView {
+  return fakeParticipant(99, {
+    peerId: 'self',
+    name: 'Dr Jane Smith',
+    role: 'clinician',
+    kind: null,
+    isLocal: true,
+    ...overrides,
+  });
+}

@@ -1,0 +1,5 @@
+import { ParticipantTile } from './participant-tile.js';
+
+export { ParticipantTile };
+
+if (!customElements.get('participant-tile')) customElements.define('participant-tile', ParticipantTile);
