@@ -1,5 +1,7 @@
-import { LitElement } from 'lit';
+import { LitElement, type PropertyDeclarations } from 'lit';
+import { directionOf, LOCALE_STATUS_EVENT, matchLocale, useLocale } from '../localization.js';
 import type { CkEventMap } from './events.js';
+import { langAround } from './lang.js';
 
 type Detail<K extends keyof CkEventMap> = CkEventMap[K] extends CustomEvent<infer D> ? D : never;
 
@@ -8,8 +10,88 @@ function ckEvent<K extends keyof CkEventMap>(name: K, detail: Detail<K>, cancela
   return new CustomEvent(name, { detail, bubbles: true, composed: true, cancelable });
 }
 
-/** Base of every ConsultKit element: a typed `emit` for the `ck-` events. */
+/** The connected elements, to follow `lang` changes and re-render when a language is ready. */
+const connected = new Set<ConsultKitElement>();
+let observer: MutationObserver | undefined;
+const watched = new WeakSet<Node>();
+
+/** One observer of `lang` for every element (on the document and the shadow roots they sit in). */
+function watch(root: Node): void {
+  if (!observer) {
+    observer = new MutationObserver(() => connected.forEach((element) => element.followLang()));
+    addEventListener(LOCALE_STATUS_EVENT, (event) => {
+      if ((event as CustomEvent<{ status: string }>).detail.status === 'ready')
+        connected.forEach((element) => element.requestUpdate());
+    });
+  }
+  const target = root instanceof Document ? root.documentElement : root;
+  if (watched.has(target)) return;
+  watched.add(target);
+  observer.observe(target, { attributes: true, attributeFilter: ['lang'], subtree: true });
+}
+
+/**
+ * Base of every ConsultKit element: a typed `emit` for the `ck-` events, and the language it
+ * speaks: its `locale`, else the nearest `lang` around it (decision 31). Its `dir` follows the
+ * language (right to left for Arabic and Urdu) unless the page set `dir` on it.
+ */
 export class ConsultKitElement extends LitElement {
+  static override properties: PropertyDeclarations = { locale: { noAccessor: true } };
+
+  #locale = '';
+  /** The `dir` was set here (not by the page), so it may be changed here. */
+  #ownDir = false;
+
+  /**
+   * The language to show, as a BCP 47 tag (`cy`, `pl`, `pa-Guru`, `ur-PK`); '' (the default) to
+   * follow the nearest `lang` attribute. Languages without translations show British English.
+   */
+  get locale(): string {
+    return this.#locale;
+  }
+
+  set locale(value: string) {
+    const old = this.#locale;
+    this.#locale = value ?? '';
+    this.requestUpdate('locale', old);
+    if (this.isConnected) this.followLang();
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    connected.add(this);
+    watch(document);
+    watch(this.getRootNode());
+    this.followLang();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    connected.delete(this);
+  }
+
+  /**
+   * Asks for the messages of this element's language and sets its direction. Called when it
+   * connects, when its `locale` changes and when a `lang` attribute changes.
+   * @internal
+   */
+  followLang(): void {
+    const tag = this.#locale || langAround(this);
+    const locale = matchLocale(tag);
+    if (this.#ownDir || !this.hasAttribute('dir')) {
+      const dir = directionOf(locale);
+      // Only where it differs from what the element would inherit: an English page gets no `dir`.
+      const parent = this.parentElement ?? (this.getRootNode() as ShadowRoot).host ?? document.documentElement;
+      const around = getComputedStyle(parent).direction;
+      if (dir !== around || this.#ownDir) {
+        this.setAttribute('dir', dir);
+        this.#ownDir = true;
+      }
+    }
+    // A page with no `lang` anywhere keeps whatever language is shown.
+    if (tag) useLocale(locale).catch(() => undefined);
+  }
+
   /**
    * Fires `name` with `detail`. Returns `false` when the event was cancelable and a listener
    * called `preventDefault()`.

@@ -1,7 +1,26 @@
+import { matchLocale, sourceLocale } from '../localization.js';
+
 /**
- * The language to format dates and times in: the nearest `lang` attribute around `element` (the
- * page's `<html lang>` usually), else British English, the language of the messages' source.
+ * The nearest `lang` attribute around `element`: its own, an ancestor's, or its shadow host's
+ * (and so on up), usually the page's `<html lang>`; '' when there is none.
+ */
+export function langAround(element: Element): string {
+  for (let node: Element | null = element; node; ) {
+    const found = node.closest<HTMLElement>('[lang]');
+    if (found) return found.lang;
+    const root = node.getRootNode();
+    node = root instanceof ShadowRoot ? root.host : null;
+  }
+  return '';
+}
+
+/**
+ * The language to format dates, times and numbers in (`Intl`): the element's `locale` property,
+ * else the nearest `lang` around it, when the elements speak that language (`cy-GB` stays
+ * `cy-GB`); else British English, the language of the messages' source, so that words and dates
+ * never mix two languages.
  */
 export function langOf(element: Element): string {
-  return element.closest<HTMLElement>('[lang]')?.lang || 'en-GB';
+  const tag = (element as Element & { locale?: string }).locale || langAround(element);
+  return tag && (matchLocale(tag) !== sourceLocale || /^en\b/i.test(tag)) ? tag : sourceLocale;
 }

@@ -5,6 +5,7 @@ import type { Consultation, ConsultationState, Participant } from '@consultkit/c
 import { ConsultKitElement } from '../internal/consultkit-element.js';
 import { callEndedNextStep, sessionEndedMessage } from '../internal/end-reason.js';
 import { StoreController } from '../internal/store-controller.js';
+import { isolate } from '../internal/words.js';
 import { baseStyles } from '../internal/tokens.styles.js';
 import { waitingRoomStyles } from './waiting-room.styles.js';
 
@@ -75,7 +76,7 @@ export class WaitingRoom extends ConsultKitElement {
       return html`<h2 part="heading">${msg('The clinician cannot see you now')}</h2>
         ${
           state.declineMessage
-            ? html`<p part="message">${msg(str`Their message: “${state.declineMessage}”`)}</p>`
+            ? html`<p part="message">${msg(str`Their message: “${isolate(state.declineMessage)}”`)}</p>`
             : html`<p part="message">${msg('Please contact the practice.')}</p>`
         }`;
     }
