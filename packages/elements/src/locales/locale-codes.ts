@@ -10,30 +10,9 @@ export const sourceLocale = `en-GB`;
  * The other locale codes that this application is localized into. Sorted
  * lexicographically.
  */
-export const targetLocales = [
-  `ar`,
-  `bg`,
-  `bn`,
-  `cy`,
-  `it`,
-  `pa`,
-  `pl`,
-  `ro`,
-  `ur`,
-] as const;
+export const targetLocales = [`ar`, `bg`, `bn`, `cy`, `it`, `pa`, `pl`, `ro`, `ur`] as const;
 
 /**
  * All valid project locale codes. Sorted lexicographically.
  */
-export const allLocales = [
-  `ar`,
-  `bg`,
-  `bn`,
-  `cy`,
-  `en-GB`,
-  `it`,
-  `pa`,
-  `pl`,
-  `ro`,
-  `ur`,
-] as const;
+export const allLocales = [`ar`, `bg`, `bn`, `cy`, `en-GB`, `it`, `pa`, `pl`, `ro`, `ur`] as const;
