@@ -1,7 +1,9 @@
 import { LitElement, type PropertyDeclarations } from 'lit';
-import { directionOf, LOCALE_STATUS_EVENT, matchLocale, useLocale } from '../localization.js';
+import { LOCALE_STATUS_EVENT } from '@lit/localize';
 import type { CkEventMap } from './events.js';
 import { langAround } from './lang.js';
+import { matchLocale } from './locale-match.js';
+import { sourceLocale } from '../locales/locale-codes.js';
 
 type Detail<K extends keyof CkEventMap> = CkEventMap[K] extends CustomEvent<infer D> ? D : never;
 
@@ -14,6 +16,8 @@ function ckEvent<K extends keyof CkEventMap>(name: K, detail: Detail<K>, cancela
 const connected = new Set<ConsultKitElement>();
 let observer: MutationObserver | undefined;
 const watched = new WeakSet<Node>();
+/** The localization runtime, once a page has asked for a language other than English. */
+let runtime: Promise<typeof import('../localization.js')> | undefined;
 
 /** One observer of `lang` for every element (on the document and the shadow roots they sit in). */
 function watch(root: Node): void {
@@ -39,8 +43,6 @@ export class ConsultKitElement extends LitElement {
   static override properties: PropertyDeclarations = { locale: { noAccessor: true } };
 
   #locale = '';
-  /** The `dir` was set here (not by the page), so it may be changed here. */
-  #ownDir = false;
 
   /**
    * The language to show, as a BCP 47 tag (`cy`, `pl`, `pa-Guru`, `ur-PK`); '' (the default) to
@@ -72,24 +74,18 @@ export class ConsultKitElement extends LitElement {
 
   /**
    * Asks for the messages of this element's language and sets its direction. Called when it
-   * connects, when its `locale` changes and when a `lang` attribute changes.
+   * connects, when its `locale` changes and when a `lang` attribute changes. In English, until a
+   * page asks for another language, nothing is loaded.
    * @internal
    */
   followLang(): void {
     const tag = this.#locale || langAround(this);
-    const locale = matchLocale(tag);
-    if (this.#ownDir || !this.hasAttribute('dir')) {
-      const dir = directionOf(locale);
-      // Only where it differs from what the element would inherit: an English page gets no `dir`.
-      const parent = this.parentElement ?? (this.getRootNode() as ShadowRoot).host ?? document.documentElement;
-      const around = getComputedStyle(parent).direction;
-      if (dir !== around || this.#ownDir) {
-        this.setAttribute('dir', dir);
-        this.#ownDir = true;
-      }
-    }
     // A page with no `lang` anywhere keeps whatever language is shown.
-    if (tag) useLocale(locale).catch(() => undefined);
+    if (!tag || (!runtime && matchLocale(tag) === sourceLocale)) return;
+    (runtime ??= import('../localization.js')).then(
+      (localization) => localization.follow(this, tag),
+      () => (runtime = undefined),
+    );
   }
 
   /**

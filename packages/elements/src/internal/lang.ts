@@ -1,11 +1,12 @@
-import { matchLocale, sourceLocale } from '../localization.js';
+import { sourceLocale } from '../locales/locale-codes.js';
+import { matchLocale } from './locale-match.js';
 
 /**
  * The nearest `lang` attribute around `element`: its own, an ancestor's, or its shadow host's
  * (and so on up), usually the page's `<html lang>`; '' when there is none.
  */
 export function langAround(element: Element): string {
-  for (let node: Element | null = element; node; ) {
+  for (let node: Element | null = element; node;) {
     const found = node.closest<HTMLElement>('[lang]');
     if (found) return found.lang;
     const root = node.getRootNode();

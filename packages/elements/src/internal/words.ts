@@ -5,7 +5,7 @@
  */
 import { msg, str } from '@lit/localize';
 import { formatTimeZone } from '@consultkit/core/booking';
-import { getLocale } from '../localization.js';
+import { activeLocale } from './active-locale.js';
 
 /** A sentence for each plural category the shown language has; `other` for the rest. */
 export type PluralForms = Partial<Record<Intl.LDMLPluralRule, () => string>> & { other: () => string };
@@ -16,7 +16,7 @@ export type PluralForms = Partial<Record<Intl.LDMLPluralRule, () => string>> & {
  * message id, so a translator writes every form their language needs.
  */
 export function plural(count: number, forms: PluralForms): string {
-  return (forms[new Intl.PluralRules(getLocale()).select(count)] ?? forms.other)();
+  return (forms[new Intl.PluralRules(activeLocale()).select(count)] ?? forms.other)();
 }
 
 /**
@@ -55,7 +55,7 @@ export function failureText(error: Failure | null | undefined): string {
       return msg('This video link no longer works here. Please open the link in your most recent e-mail.');
     case 'signalling-unreachable':
     case 'network':
-      return fhirFailureText({ status: 0 });
+      return patientFailureText({ status: 0 });
     case 'webrtc-unsupported':
       return msg('This browser cannot make video calls. Please use an up-to-date Chrome, Edge, Firefox or Safari.');
     case 'server-error':
@@ -94,15 +94,26 @@ export function failureText(error: Failure | null | undefined): string {
 }
 
 /**
- * A FHIR request's failure (`FhirError`), by HTTP status; 0 (no answer) is the network. Apart from
- * `failureText` so that `<slot-picker>` carries only these sentences.
+ * A FHIR request's failure (`FhirError`), by HTTP status; 0 (no answer) is the network. For staff:
+ * every status in words.
  */
-export function fhirFailureText({ status = 500 }: Failure): string {
-  if (!status) return msg("We could not reach the practice's service. Check your internet connection and try again.");
-  if (status === 400 || status === 422) return msg('Some details were not accepted. Please check them and try again.');
-  if (status === 401 || status === 403) return msg('You are not signed in, or not allowed to do this. Please sign in again.');
+export function fhirFailureText(error: Failure): string {
+  const status = error.status ?? 500;
+  if (status === 401 || status === 403)
+    return msg('You are not signed in, or not allowed to do this. Please sign in again.');
   if (status === 404 || status === 410) return msg('This appointment could not be found. It may have been cancelled.');
   if (status === 409) return msg('Someone else changed this just now. Please look again and try again.');
+  return patientFailureText(error);
+}
+
+/**
+ * What a patient is told when a request failed: only what they can act on (their connection, their
+ * details, waiting), else that the practice's system had a problem. Apart from `failureText` so
+ * that `<slot-picker>` carries only these sentences.
+ */
+export function patientFailureText({ status = 500 }: Failure): string {
+  if (!status) return msg("We could not reach the practice's service. Check your internet connection and try again.");
+  if (status === 400 || status === 422) return msg('Some details were not accepted. Please check them and try again.');
   if (status === 429) return msg('Too many attempts. Please wait a minute and try again.');
   return msg("The practice's system had a problem. Please try again in a few minutes.");
 }

@@ -30,7 +30,7 @@ import {
 } from '@consultkit/core/booking';
 import { ConsultKitElement } from '../internal/consultkit-element.js';
 import { langOf } from '../internal/lang.js';
-import { dayTimes, fhirFailureText, showMoreTimes } from '../internal/words.js';
+import { dayTimes, patientFailureText, showMoreTimes } from '../internal/words.js';
 import { slotPickerStyles } from './slot-picker.styles.js';
 
 /** What the picker shows: which step, the times, the chosen one, what went wrong. */
@@ -683,12 +683,12 @@ export class SlotPicker extends ConsultKitElement {
                 : msg('There are no free times in the coming days. Please call the practice.');
     // One alert region, always there, so what appears in it is announced.
     const alert = listError
-      ? html`${msg('Sorry, we could not load the times.')} ${fhirFailureText(listError)}
+      ? html`${msg('Sorry, we could not load the times.')} ${patientFailureText(listError)}
           <button part="retry" @click=${this.reload}>${msg('Try again')}</button>`
       : bookError && step !== 'done'
         ? state.slotTaken
           ? msg('Sorry, someone has just booked that time. Please choose another.')
-          : html`${msg('Sorry, we could not book that time.')} ${fhirFailureText(bookError)}`
+          : html`${msg('Sorry, we could not book that time.')} ${patientFailureText(bookError)}`
         : '';
     return html`
       <p part="time-zone">${msg('Time zone:')} ${this.timeZone}</p>
