@@ -35,8 +35,10 @@ export function fromAcceptLanguage(header: string | undefined): ServerLocale | n
     .split(',')
     .map((part, i) => {
       const [tag = '', ...params] = part.trim().split(';');
-      const q = Number(/^\s*q=([\d.]+)/.exec(params.join(';'))?.[1] ?? 1);
-      return { tag: tag.trim(), q: Number.isFinite(q) ? q : 0, i };
+      // A weight that is not a number from 0 to 1 (`q=x`, `q=-1`) rules the range out.
+      const weight = /^\s*q=(.*)$/i.exec(params.join(';'))?.[1];
+      const q = weight === undefined ? 1 : /^(0(\.\d{0,3})?|1(\.0{0,3})?)$/.test(weight.trim()) ? Number(weight) : 0;
+      return { tag: tag.trim(), q, i };
     })
     .filter((range) => range.q > 0 && LANGUAGE_TAG.test(range.tag))
     .sort((a, b) => b.q - a.q || a.i - b.i);
