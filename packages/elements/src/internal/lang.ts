@@ -25,3 +25,8 @@ export function langOf(element: Element): string {
   const tag = (element as Element & { locale?: string }).locale || langAround(element);
   return tag && (matchLocale(tag) !== sourceLocale || /^en\b/i.test(tag)) ? tag : sourceLocale;
 }
+
+/** The language the page chose for `element` (`langOf`), or undefined when nothing set one. */
+export function chosenLang(element: Element): string | undefined {
+  return (element as Element & { locale?: string }).locale || langAround(element) ? langOf(element) : undefined;
+}

@@ -29,7 +29,7 @@ import {
   type SlotFilter,
 } from '@consultkit/core/booking';
 import { ConsultKitElement } from '../internal/consultkit-element.js';
-import { langOf } from '../internal/lang.js';
+import { chosenLang, langOf } from '../internal/lang.js';
 import { dayTimes, patientFailureText, showMoreTimes } from '../internal/words.js';
 import { slotPickerStyles } from './slot-picker.styles.js';
 
@@ -383,9 +383,7 @@ export class SlotPicker extends ConsultKitElement {
                 @click=${() => this.#chooseDay(date, true)}
               >
                 <span aria-hidden="true">${formatShortDate(date, lang)}</span>
-                <span class="visually-hidden"
-                  >${dayTimes(day, count)}</span
-                >
+                <span class="visually-hidden">${dayTimes(day, count)}</span>
               </button>
             </li>`;
           })}
@@ -436,6 +434,8 @@ export class SlotPicker extends ConsultKitElement {
         patient: values,
         deliveryChannel: values.deliveryChannel,
         idempotencyKey: this.#key,
+        // The language the patient booked in: the practice's e-mails and the join page use it.
+        language: chosenLang(this),
       });
       this.#view({ submitting: false, step: 'done', booking });
       this.#focus = '[part~=confirmation-heading]';
