@@ -154,7 +154,7 @@ const REQUEST_CASES: Case[] = [
   { name: 'lang with markup', query: `lang=${encodeURIComponent('"><script>x</script>')}` },
   { name: 'huge lang', query: `lang=${HUGE}` },
   { name: 'Accept-Language garbage', headers: ['accept-language', 'cy;q=x, ;;, ur;q=-1, *;q=%zz, pl;q=1e999'] },
-  { name: 'Accept-Language huge', headers: ['accept-language', `${'ur-PK;q=0.5,'.repeat(2000)}cy`] },
+  { name: 'Accept-Language huge', headers: ['accept-language', `${'ur-PK;q=0.5,'.repeat(400)}cy`] },
 ];
 
 /** Every registered route, once per method. */

@@ -520,9 +520,7 @@ export class BookingDesk extends ConsultKitElement {
                 ${this.#videoSelect(
                   'minutes',
                   msg('Length'),
-                  VIDEO_NOW_MINUTES.map(
-                    (m) => html`<option value=${m} ?selected=${m === 15}>${minutes(m)}</option>`,
-                  ),
+                  VIDEO_NOW_MINUTES.map((m) => html`<option value=${m} ?selected=${m === 15}>${minutes(m)}</option>`),
                 )}
                 ${this.#videoField('given', msg('First name'), 'text')}
                 ${this.#videoField('family', msg('Last name'), 'text')}

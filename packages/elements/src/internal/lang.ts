@@ -23,7 +23,30 @@ export function langAround(element: Element): string {
  */
 export function langOf(element: Element): string {
   const tag = (element as Element & { locale?: string }).locale || langAround(element);
-  return tag && (matchLocale(tag) !== sourceLocale || /^en\b/i.test(tag)) ? tag : sourceLocale;
+  return tag && (matchLocale(tag) !== sourceLocale || /^en\b/i.test(tag)) && datesIn(tag) ? tag : sourceLocale;
+}
+
+const known = new Map<string, boolean>();
+
+/**
+ * Whether this browser's `Intl` can write dates in `tag`'s language. Browsers ship a subset of
+ * the locale data: Chromium has no Welsh (it answers in US English) and no Punjabi dates (it
+ * answers "2026 M11 30"); British English reads better than either until they do.
+ */
+function datesIn(tag: string): boolean {
+  let ok = known.get(tag);
+  if (ok === undefined) {
+    try {
+      const format = new Intl.DateTimeFormat(tag, { month: 'long', timeZone: 'UTC' });
+      ok =
+        format.resolvedOptions().locale.split('-')[0] === tag.split('-')[0]!.toLowerCase() &&
+        !/^M\d/.test(format.format(Date.UTC(2026, 10, 15)));
+    } catch {
+      ok = false;
+    }
+    known.set(tag, ok);
+  }
+  return ok;
 }
 
 /** The language the page chose for `element` (`langOf`), or undefined when nothing set one. */

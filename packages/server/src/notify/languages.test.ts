@@ -64,7 +64,9 @@ describe('e-mails in the patient’s language', () => {
 
   it('a booking in Polish: stored as Patient.communication, and the confirmation arrives in Polish', async () => {
     // English second and not preferred: the preferred one counts.
-    const { appointment, email } = await api.book('2026-03-03', { patch: speaking(language('en', false), language('pl')) });
+    const { appointment, email } = await api.book('2026-03-03', {
+      patch: speaking(language('en', false), language('pl')),
+    });
     assert.deepEqual((await patientOf(api, appointment)).communication, [
       { language: { coding: [{ system: 'urn:ietf:bcp:47', code: 'pl' }] }, preferred: true },
     ]);
