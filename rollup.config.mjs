@@ -48,6 +48,10 @@ const library = (pkg, input) => ({
 });
 
 const cdnEntries = readdirSync(`${ELEMENTS_SRC}cdn`).filter((f) => f.endsWith('.ts'));
+/** CDN bundles without PeerJS: their dynamic imports may be chunks of their own. */
+const PEERJS_FREE = ['slot-picker.ts', 'booking-desk.ts'];
+/** The translations, one module per locale (`locales/cy.ts`, …), loaded by `localization.ts` on first use. */
+const localeFiles = readdirSync(`${ELEMENTS_SRC}locales`).filter((f) => f.endsWith('.ts') && f !== 'locale-codes.ts');
 
 export default [
   library('core', { index: CORE_SRC, 'booking/index': CORE_BOOKING_SRC, 'contract/index': CORE_CONTRACT_SRC }),
@@ -58,6 +62,8 @@ export default [
     'booking-desk/define': `${ELEMENTS_SRC}booking-desk/define.ts`,
     'device-check/define': `${ELEMENTS_SRC}device-check/define.ts`,
     'waiting-room/define': `${ELEMENTS_SRC}waiting-room/define.ts`,
+    // Not imported statically (`import(\`./locales/${locale}.js\`)`): each is an entry of its own.
+    ...Object.fromEntries(localeFiles.map((f) => [`locales/${f.replace(/\.ts$/, '')}`, `${ELEMENTS_SRC}locales/${f}`])),
   }),
   ...cdnEntries.map((file) => ({
     input: `${ELEMENTS_SRC}cdn/${file}`,
@@ -69,17 +75,40 @@ export default [
       ts(),
       terser({ format: { comments: false }, ecma: 2020 }),
     ],
-    output: {
-      file: here(`./packages/elements/dist/cdn/${file.replace(/\.ts$/, '.js')}`),
-      format: 'esm',
-      sourcemap: true,
-      // PeerJS is imported when a call starts (import()): inside the one file, not a chunk beside it.
-      inlineDynamicImports: true,
-    },
+    // The entry keeps its exports and gains those its chunk needs (no facade file in between).
+    preserveEntrySignatures: 'allow-extension',
+    // `@lit/localize` re-exports its whole runtime from its main module; its modules only declare
+    // things, so what an English page never calls (`configureLocalization`) can leave the bundle.
+    treeshake: { moduleSideEffects: (id) => !id.includes('/node_modules/@lit/localize/') },
+    output: PEERJS_FREE.includes(file)
+      ? {
+          // The localization runtime, imported when a page first asks for another language than
+          // English, is a chunk beside the bundle: a page in English never loads it.
+          dir: here('./packages/elements/dist/cdn/'),
+          entryFileNames: '[name].js',
+          chunkFileNames: '[name]-[hash].js',
+          format: 'esm',
+          sourcemap: true,
+        }
+      : {
+          file: here(`./packages/elements/dist/cdn/${file.replace(/\.ts$/, '.js')}`),
+          format: 'esm',
+          sourcemap: true,
+          // PeerJS is imported when a call starts (import()): inside the one file, not a chunk
+          // beside it; so is the localization runtime (small next to PeerJS).
+          inlineDynamicImports: true,
+        },
     onwarn(warning, warn) {
       // PeerJS's bundle uses `this` at module level; it is harmless in an ES module.
       if (warning.code === 'THIS_IS_UNDEFINED') return;
       warn(warning);
     },
+  })),
+  // The translations beside the CDN bundles (`cdn/locales/cy.js`), where the bundles' `localization`
+  // code asks for them: small self-contained modules (the `str` tag inside), never in a bundle.
+  ...localeFiles.map((file) => ({
+    input: `${ELEMENTS_SRC}locales/${file}`,
+    plugins: [nodeResolve({ browser: true }), ts(), terser({ format: { comments: false }, ecma: 2020 })],
+    output: { file: here(`./packages/elements/dist/cdn/locales/${file.replace(/\.ts$/, '.js')}`), format: 'esm' },
   })),
 ];

@@ -6,6 +6,7 @@ import { chromeLauncher } from '@web/test-runner-chrome';
 import { register } from 'tsx/esm/api';
 import { CHROME_ARGS, findChrome, NO_CHROME_MESSAGE } from './scripts/chrome.mjs';
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import { isolated } from './scripts/netns.mjs';
@@ -278,6 +279,18 @@ const sdpAsModule = {
   },
 };
 
+/**
+ * Tests run on sources: a module a computed `import()` asks for as `.js` (a locale of the elements,
+ * `./locales/${locale}.js`) is served from its `.ts`, as the esbuild plugin does for static imports.
+ */
+function tsForJs(context, next) {
+  const match = /^(\/packages\/[\w/.-]+)\.js(\?.*)?$/.exec(context.url);
+  if (match && !existsSync(`.${match[1]}.js`) && existsSync(`.${match[1]}.ts`)) {
+    context.url = `${match[1]}.ts${match[2] ?? ''}`;
+  }
+  return next();
+}
+
 const ckServer = consultKitServer();
 
 export default {
@@ -287,7 +300,7 @@ export default {
   testFramework: { config: { timeout: 20000 } },
   testsFinishTimeout: 300000,
   browsers: [chromeLauncher({ launchOptions: { executablePath, headless: true, args: CHROME_ARGS } })],
-  middleware: [sameOriginBookingApi(() => ckServer.url())],
+  middleware: [tsForJs, sameOriginBookingApi(() => ckServer.url())],
   plugins: [
     ckServer,
     coreFromSource,

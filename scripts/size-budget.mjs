@@ -10,7 +10,7 @@ import { gzipSync } from 'node:zlib';
 const CDN = fileURLToPath(new URL('../packages/elements/dist/cdn/', import.meta.url));
 const KB = 1024;
 /** Budgets in bytes, gzipped, Lit included. Bundles without one are reported only. */
-const BUDGETS = { 'slot-picker.js': 14 * KB };
+const BUDGETS = { 'slot-picker.js': 15 * KB };
 
 let files;
 try {

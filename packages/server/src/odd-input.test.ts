@@ -149,6 +149,12 @@ const REQUEST_CASES: Case[] = [
   { name: 'query of %zz', query: '%zz=%zz&status=%E0%A4%A' },
   { name: '__proto__ query', query: '__proto__=1&constructor=2' },
   { name: 'huge query value', query: `status=${HUGE}` },
+  // The join page's language (src/i18n): repeated, markup, huge, and odd Accept-Language headers.
+  { name: 'repeated lang', query: 'lang=ur&lang=cy&lang[]=pl' },
+  { name: 'lang with markup', query: `lang=${encodeURIComponent('"><script>x</script>')}` },
+  { name: 'huge lang', query: `lang=${HUGE}` },
+  { name: 'Accept-Language garbage', headers: ['accept-language', 'cy;q=x, ;;, ur;q=-1, *;q=%zz, pl;q=1e999'] },
+  { name: 'Accept-Language huge', headers: ['accept-language', `${'ur-PK;q=0.5,'.repeat(400)}cy`] },
 ];
 
 /** Every registered route, once per method. */

@@ -226,7 +226,13 @@ export class BookingClient {
    * 502/503/504) are retried with the same key, so the slot is booked at most once.
    * A slot taken meanwhile rejects with a `FhirError` of status 409.
    */
-  async book({ slot, patient, deliveryChannel, idempotencyKey = newIdempotencyKey() }: BookRequest): Promise<Booking> {
+  async book({
+    slot,
+    patient,
+    deliveryChannel,
+    idempotencyKey = newIdempotencyKey(),
+    language,
+  }: BookRequest): Promise<Booking> {
     const telecom = [
       { system: 'email' as const, value: patient.email.trim() },
       { system: 'phone' as const, value: patient.phone.trim() },
@@ -242,6 +248,13 @@ export class BookingClient {
           name: [{ given: [patient.given.trim()], family: patient.family.trim() }],
           birthDate: patient.birthDate,
           telecom,
+          ...(language
+            ? {
+                communication: [
+                  { language: { coding: [{ system: 'urn:ietf:bcp:47', code: language }] }, preferred: true },
+                ],
+              }
+            : {}),
         },
       ],
       participant: [{ actor: { reference: '#patient' }, status: 'accepted' }],

@@ -110,6 +110,11 @@ export interface BookRequest {
   deliveryChannel: DeliveryChannel;
   /** Makes retries safe: the same key books once. Generated when absent. */
   idempotencyKey?: string | undefined;
+  /**
+   * The patient's language, BCP 47 (`pl`, `cy-GB`): sent as the Patient's preferred
+   * `communication`; the practice's e-mails and the join page then speak it.
+   */
+  language?: string | undefined;
 }
 
 /** An Appointment flattened for views: the booking as patient or staff see it. */

@@ -26,6 +26,7 @@ import {
 } from '@consultkit/core/booking';
 import { ConsultKitElement } from '../internal/consultkit-element.js';
 import { langOf } from '../internal/lang.js';
+import { failureText, isolate, minutes } from '../internal/words.js';
 import { StoreController } from '../internal/store-controller.js';
 import { baseStyles } from '../internal/tokens.styles.js';
 import { bookingDeskStyles } from './booking-desk.styles.js';
@@ -271,14 +272,22 @@ export class BookingDesk extends ConsultKitElement {
         return msg('Did not attend');
       case 'cancelled':
         return msg('Cancelled');
+      case 'proposed':
+        return msg('Proposed');
+      case 'checked-in':
+        return msg('Checked in');
+      case 'waitlist':
+        return msg('On the waiting list');
+      case 'entered-in-error':
+        return msg('Entered in error');
       default:
-        return status;
+        return msg('Status not known');
     }
   }
 
   #actionText(result: DeskActionResult): string {
     const booking = result.booking ?? result.previous;
-    const who = booking ? this.#patient(booking) : '';
+    const who = booking ? isolate(this.#patient(booking)) : '';
     const when = booking ? this.#when(booking) : '';
     const texts: Record<DeskAction, [done: string, failed: string]> = {
       confirm: [msg(str`Confirmed: ${who}, ${when}.`), msg(str`Could not confirm ${who}, ${when}.`)],
@@ -296,11 +305,11 @@ export class BookingDesk extends ConsultKitElement {
   }
 
   #startedText(result: DeskActionResult): string {
-    const who = result.booking ? this.#patient(result.booking) : '';
-    const email = stripBidi(result.linkSentTo?.email ?? '');
+    const who = result.booking ? isolate(this.#patient(result.booking)) : '';
+    const email = isolate(stripBidi(result.linkSentTo?.email ?? ''));
     const sms = stripBidi(result.linkSentTo?.sms ?? '');
     return sms
-      ? msg(str`Video consultation started for ${who}: the link was sent to ${email} and by text to ${sms}.`)
+      ? msg(str`Video consultation started for ${who}: the link was sent to ${email} and by text to ${isolate(sms)}.`)
       : msg(str`Video consultation started for ${who}: the link was sent to ${email}.`);
   }
 
@@ -479,7 +488,7 @@ export class BookingDesk extends ConsultKitElement {
                         <h3 id="video-now-problem">${msg('There is a problem')}</h3>
                         ${
                           failed
-                            ? html`<p>${this.#actionText(failed)} ${failed.error?.message}</p>`
+                            ? html`<p>${this.#actionText(failed)} ${failureText(failed.error)}</p>`
                             : html`<ul>
                                 ${problems.map(
                                   (field) =>
@@ -511,9 +520,7 @@ export class BookingDesk extends ConsultKitElement {
                 ${this.#videoSelect(
                   'minutes',
                   msg('Length'),
-                  VIDEO_NOW_MINUTES.map(
-                    (m) => html`<option value=${m} ?selected=${m === 15}>${msg(str`${m} minutes`)}</option>`,
-                  ),
+                  VIDEO_NOW_MINUTES.map((m) => html`<option value=${m} ?selected=${m === 15}>${minutes(m)}</option>`),
                 )}
                 ${this.#videoField('given', msg('First name'), 'text')}
                 ${this.#videoField('family', msg('Last name'), 'text')}
@@ -735,11 +742,11 @@ export class BookingDesk extends ConsultKitElement {
         ${
           value.error
             ? html`<p part="error" tabindex="-1">
-                ${msg('Sorry, the bookings could not be loaded.')} ${value.error.message}
+                ${msg('Sorry, the bookings could not be loaded.')} ${failureText(value.error)}
                 <button part="retry" @click=${() => this.desk?.refresh()}>${msg('Try again')}</button>
               </p>`
             : last && !last.ok && last.action !== 'video-now'
-              ? html`<p part="error" tabindex="-1">${this.#actionText(last)} ${last.error?.message}</p>`
+              ? html`<p part="error" tabindex="-1">${this.#actionText(last)} ${failureText(last.error)}</p>`
               : nothing
         }
       </div>

@@ -3,6 +3,7 @@ import { property, state } from 'lit/decorators.js';
 import { localized, msg, str } from '@lit/localize';
 import type { Consultation, ConsultationState } from '@consultkit/core';
 import { ConsultKitElement } from '../internal/consultkit-element.js';
+import { failureText } from '../internal/words.js';
 import { callEndedNextStep, sessionEndedMessage } from '../internal/end-reason.js';
 import { hasLeft, participantLabel, roomOf, type RoomState } from '../internal/participant.js';
 import { StoreController } from '../internal/store-controller.js';
@@ -342,7 +343,7 @@ export class ConsultRoom extends ConsultKitElement {
       <div part="announcements" class="visually-hidden" role="log" aria-live="polite">
         ${this.announcements.map((text) => html`<p>${text}</p>`)}
       </div>
-      ${state?.error ? html`<p part="error" role="alert">${state.error.message}</p>` : nothing}
+      ${state?.error ? html`<p part="error" role="alert">${failureText(state.error)}</p>` : nothing}
       ${
         over
           ? html`<p part="ended" class="visually-hidden">

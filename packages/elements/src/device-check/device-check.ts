@@ -4,6 +4,7 @@ import { localized, msg } from '@lit/localize';
 import { DeviceCheck, type DeviceCheckState, type DeviceOption } from '@consultkit/core';
 import { ConsultKitElement } from '../internal/consultkit-element.js';
 import { StoreController } from '../internal/store-controller.js';
+import { failureText, unnamedDevice } from '../internal/words.js';
 import { baseStyles } from '../internal/tokens.styles.js';
 import { deviceCheckStyles } from './device-check.styles.js';
 
@@ -93,7 +94,7 @@ export class DeviceCheckElement extends ConsultKitElement {
         ${options.map(
           (option, index) =>
             html`<option value=${option.deviceId} ?selected=${option.deviceId === value}>
-              ${option.label || `${label} ${index + 1}`}
+              ${option.label || unnamedDevice(part as 'camera' | 'microphone' | 'speaker', index + 1)}
             </option>`,
         )}
       </select>
@@ -125,7 +126,7 @@ export class DeviceCheckElement extends ConsultKitElement {
       case 'error':
         return html`<div part="help">
           <h3>${msg('Your camera or microphone did not start')}</h3>
-          <p>${state.error?.message ?? ''}</p>
+          <p>${failureText(state.error)}</p>
           <button type="button" @click=${() => this.check?.start()}>${msg('Try again')}</button>
         </div>`;
       default:

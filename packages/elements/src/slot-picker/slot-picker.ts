@@ -29,7 +29,8 @@ import {
   type SlotFilter,
 } from '@consultkit/core/booking';
 import { ConsultKitElement } from '../internal/consultkit-element.js';
-import { langOf } from '../internal/lang.js';
+import { chosenLang, langOf } from '../internal/lang.js';
+import { dayTimes, patientFailureText, showMoreTimes } from '../internal/words.js';
 import { slotPickerStyles } from './slot-picker.styles.js';
 
 /** What the picker shows: which step, the times, the chosen one, what went wrong. */
@@ -382,15 +383,7 @@ export class SlotPicker extends ConsultKitElement {
                 @click=${() => this.#chooseDay(date, true)}
               >
                 <span aria-hidden="true">${formatShortDate(date, lang)}</span>
-                <span class="visually-hidden"
-                  >${
-                    count > 1
-                      ? msg(str`${day}, ${count} times`)
-                      : count
-                        ? msg(str`${day}, 1 time`)
-                        : msg(str`${day}, no times`)
-                  }</span
-                >
+                <span class="visually-hidden">${dayTimes(day, count)}</span>
               </button>
             </li>`;
           })}
@@ -441,6 +434,8 @@ export class SlotPicker extends ConsultKitElement {
         patient: values,
         deliveryChannel: values.deliveryChannel,
         idempotencyKey: this.#key,
+        // The language the patient booked in: the practice's e-mails and the join page use it.
+        language: chosenLang(this),
       });
       this.#view({ submitting: false, step: 'done', booking });
       this.#focus = '[part~=confirmation-heading]';
@@ -585,7 +580,7 @@ export class SlotPicker extends ConsultKitElement {
                               this.requestUpdate();
                             }}
                           >
-                            ${msg(str`Show ${slots.length - FEW} more times`)}
+                            ${showMoreTimes(slots.length - FEW)}
                           </button>`
                         : nothing
                     }
@@ -688,12 +683,12 @@ export class SlotPicker extends ConsultKitElement {
                 : msg('There are no free times in the coming days. Please call the practice.');
     // One alert region, always there, so what appears in it is announced.
     const alert = listError
-      ? html`${msg('Sorry, we could not load the times.')} ${listError.message}
+      ? html`${msg('Sorry, we could not load the times.')} ${patientFailureText(listError)}
           <button part="retry" @click=${this.reload}>${msg('Try again')}</button>`
       : bookError && step !== 'done'
         ? state.slotTaken
           ? msg('Sorry, someone has just booked that time. Please choose another.')
-          : html`${msg('Sorry, we could not book that time.')} ${bookError.message}`
+          : html`${msg('Sorry, we could not book that time.')} ${patientFailureText(bookError)}`
         : '';
     return html`
       <p part="time-zone">${msg('Time zone:')} ${this.timeZone}</p>

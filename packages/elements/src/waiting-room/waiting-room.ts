@@ -12,6 +12,7 @@ import {
   type PendingView,
 } from '../internal/participant.js';
 import { StoreController } from '../internal/store-controller.js';
+import { isolate } from '../internal/words.js';
 import { baseStyles } from '../internal/tokens.styles.js';
 import { waitingRoomStyles } from './waiting-room.styles.js';
 
@@ -87,7 +88,7 @@ export class WaitingRoom extends ConsultKitElement {
       return html`<h2 part="heading">${msg('The clinician cannot see you now')}</h2>
         ${
           state.declineMessage
-            ? html`<p part="message">${msg(str`Their message: “${state.declineMessage}”`)}</p>`
+            ? html`<p part="message">${msg(str`Their message: “${isolate(state.declineMessage)}”`)}</p>`
             : html`<p part="message">${msg('Please contact the practice.')}</p>`
         }`;
     }

@@ -76,6 +76,8 @@ export interface PatientDetails {
   phone?: string;
   /** How the patient wants messages and reminders: e-mail (default), SMS, or both. */
   contactPreference?: ContactPreference;
+  /** The patient's language, BCP 47 (`Patient.communication`, preferred): messages are written in it. */
+  language?: string;
 }
 
 /** How the patient wants to hear from the practice: the contract's rule. */

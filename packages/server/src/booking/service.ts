@@ -78,6 +78,8 @@ export interface ConfirmationDetails {
   joinUrl?: string | undefined;
   /** The patient's "manage your booking" link (view, cancel, reschedule). */
   manageUrl?: string | undefined;
+  /** The patient's language (BCP 47, from `Patient.communication`): the e-mail is written in it. */
+  language?: string | undefined;
 }
 
 export type ComposeConfirmation = (details: ConfirmationDetails) => { subject: string; text: string };
@@ -521,6 +523,7 @@ export class BookingService {
       timeZone: appointment.time_zone,
       channel: appointment.channel,
       bookingReference: appointment.booking_reference,
+      language: appointment.patient_details.language,
     };
   }
 

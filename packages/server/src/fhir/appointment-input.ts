@@ -33,6 +33,7 @@ import {
   stripBidi,
 } from '@consultkit/core/contract';
 import { parseId } from './params.js';
+import { BCP47, LANGUAGE_TAG } from '../i18n/locales.js';
 
 type Json = Record<string, unknown>;
 
@@ -274,13 +275,39 @@ export function patientDetails(value: Json, today: string): PatientDetails {
     throw required('Patient.telecom: an e-mail address (system "email") is required; the confirmation goes there');
   }
   const contactPreference = contactPreferenceOf(value, phone);
+  const language = languageOf(value);
   return {
     name: [name],
     birthDate,
     email,
     ...(phone ? { phone } : {}),
     ...(contactPreference !== 'email' ? { contactPreference } : {}),
+    ...(language ? { language } : {}),
   };
+}
+
+/**
+ * The patient's language: `Patient.communication` (at most 10), the one marked `preferred` (else
+ * the first), its `language.coding` with system `urn:ietf:bcp:47` and a BCP 47 code (`pl`,
+ * `cy-GB`, `pa-Guru`). Messages are written in it when it is one of the ten (else British
+ * English); it is kept either way, lower case, as the patient gave it.
+ */
+function languageOf(patient: Json): string | undefined {
+  const entries = array(patient['communication'] ?? [], 'Patient.communication');
+  if (entries.length > 10) throw badValue('Patient.communication: at most 10 languages');
+  const items = entries.map((item, i) => ({ item: object(item, `Patient.communication[${i}]`), i }));
+  const chosen = items.find(({ item }) => item['preferred'] === true) ?? items[0];
+  if (!chosen) return undefined;
+  const where = `Patient.communication[${chosen.i}].language`;
+  const language = object(chosen.item['language'] ?? {}, where);
+  const coding = array(language['coding'] ?? [], `${where}.coding`)
+    .map((c, j) => object(c, `${where}.coding[${j}]`))
+    .find((c) => c['system'] === BCP47);
+  const code = coding?.['code'];
+  if (typeof code !== 'string' || code.length > 35 || !LANGUAGE_TAG.test(code)) {
+    throw badValue(`${where}: expected a coding with system "${BCP47}" and a BCP 47 code such as "pl" or "cy-GB"`);
+  }
+  return code.toLowerCase();
 }
 
 /**

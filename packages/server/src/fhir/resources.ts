@@ -23,6 +23,7 @@ import type {
   ScheduleRow,
   SlotRow,
 } from '../booking/repository.js';
+import { BCP47 } from '../i18n/locales.js';
 import { displayName } from '../booking/service.js';
 import { formatInstant } from '../booking/zone.js';
 
@@ -174,6 +175,9 @@ export function patientFromBooking(patientId: number, details: PatientDetails): 
     telecom: telecom(details.email, details.phone),
     ...(details.contactPreference
       ? { extension: [{ url: CONTACT_PREFERENCE_URL, valueCode: details.contactPreference }] }
+      : {}),
+    ...(details.language
+      ? { communication: [{ language: { coding: [{ system: BCP47, code: details.language }] }, preferred: true }] }
       : {}),
   };
 }

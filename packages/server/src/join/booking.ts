@@ -1,8 +1,10 @@
 /** How joining reads and moves appointments, and sends fresh links, through the booking service. */
 import type { HumanNameJson } from '../booking/repository.js';
 import type { BookingService } from '../booking/service.js';
-import { formatLocalDateTime } from '../plugins/mail.js';
+import { field, formatLocalDateTime } from '../plugins/mail.js';
 import type { GuestKind } from '@consultkit/core/contract';
+import { mailWords } from '../i18n/mail-words.js';
+import { matchLocale, withLanguage } from '../i18n/locales.js';
 import type { AppointmentPort } from './service.js';
 
 const SYSTEM = { kind: 'staff' } as const;
@@ -50,22 +52,23 @@ export function appointmentPort(booking: BookingService): AppointmentPort {
 export async function sendJoinLink(booking: BookingService, appointmentId: number, url: string, opensAt: Date) {
   const row = await booking.repo.appointment(appointmentId);
   if (!row) return;
-  const when = formatLocalDateTime(row.start_at, row.time_zone);
-  const opens = formatLocalDateTime(opensAt, row.time_zone);
+  const locale = matchLocale(row.patient_details.language);
+  const w = mailWords(locale);
+  const when = formatLocalDateTime(row.start_at, row.time_zone, locale);
+  const opens = formatLocalDateTime(opensAt, row.time_zone, locale);
   const email = row.patient_details.email;
   if (!email) return;
   await booking.repo.queueMail({
     appointmentId,
     to: email,
-    subject: `Your video appointment link: ${when.date} at ${when.time}`,
+    subject: w.subjectLink(when.date, when.time),
     body: [
-      'Here is a new link for your video appointment. Any earlier link no longer works.',
+      w.newLink,
       '',
-      `  When:   ${when.date}, ${when.time} (${when.zone})`,
-      `  Join:   ${url}`,
+      field(w.labels.when, `${when.date}, ${when.time} (${when.zone})`, 7),
+      field(w.labels.join, withLanguage(url, locale), 7),
       '',
-      `The link opens at ${opens.time} on ${opens.date} and works once. No app or account is needed:`,
-      'open it in your web browser on a phone, tablet or computer with a camera.',
+      w.linkOpens(opens.time, opens.date),
       '',
     ].join('\n'),
     now: new Date(booking.now()),

@@ -16,6 +16,7 @@ import { displayName } from '../booking/service.js';
 import type { Storage } from '../storage/index.js';
 import { mailAddress } from './config.js';
 import { textToHtml } from './html.js';
+import { matchLocale } from '../i18n/locales.js';
 import { buildIcs } from './ics.js';
 import { JobQueue, type JobRow } from './queue.js';
 import { PermanentFailure, type OutgoingMessage, type Transport } from './transports.js';
@@ -145,7 +146,17 @@ export class Delivery {
       messageId: `<ck-${message.id}.${message.created_at.getTime()}@${domain}>`,
     };
     if (message.channel === 'sms') return base;
-    base.html = textToHtml(message.subject, message.body);
+    const appointment =
+      message.appointment_id === null
+        ? undefined
+        : await new BookingRepository(this.options.storage).appointment(message.appointment_id);
+    // The patient's messages are in their language; the practice's (same appointment) in English.
+    const patient = appointment?.patient_details;
+    const locale =
+      patient && patient.email.toLowerCase() === message.to_address.toLowerCase()
+        ? matchLocale(patient.language)
+        : 'en-GB';
+    base.html = textToHtml(message.subject, message.body, locale);
     const snapshot = message.calendar;
     const method =
       snapshot?.status === 'booked' || snapshot?.status === 'arrived'
@@ -153,9 +164,8 @@ export class Delivery {
         : snapshot?.status === 'cancelled'
           ? 'CANCEL'
           : undefined;
-    if (method && message.appointment_id !== null && from) {
-      const appointment = await new BookingRepository(this.options.storage).appointment(message.appointment_id);
-      if (appointment) base.calendar = { method, content: this.calendar(appointment, snapshot!, method, message) };
+    if (method && appointment && from) {
+      base.calendar = { method, content: this.calendar(appointment, snapshot!, method, message) };
     }
     return base;
   }

@@ -10,7 +10,9 @@
  */
 import { BookingRepository, type AppointmentRow, type ContactPreference } from '../booking/repository.js';
 import { displayName } from '../booking/service.js';
-import { formatLocalDateTime } from '../plugins/mail.js';
+import { field, formatLocalDateTime } from '../plugins/mail.js';
+import { mailWords } from '../i18n/mail-words.js';
+import { matchLocale, withLanguage, type ServerLocale } from '../i18n/locales.js';
 import type { SqlExecutor, Storage } from '../storage/index.js';
 import { stripBidi } from '@consultkit/core/contract';
 import { cancelJobs, enqueue, JobQueue, type JobRow } from './queue.js';
@@ -47,13 +49,7 @@ export interface ReminderContent {
   sms: string;
 }
 
-const HOW = {
-  Video: 'video appointment',
-  Telephone: 'telephone appointment',
-  'In-person': 'appointment at the practice',
-} as const;
-
-/** The reminder's e-mail and SMS. `checkUrl` for the early ones, `joinUrl` for the last video one. */
+/** The reminder's e-mail and SMS, in the patient's language. `checkUrl` for the early ones, `joinUrl` for the last video one. */
 export function composeReminder(
   appointment: AppointmentRow,
   links: {
@@ -63,61 +59,46 @@ export function composeReminder(
     manageUrl?: string | undefined;
   },
 ): ReminderContent {
-  const patient = stripBidi(displayName(appointment.patient_details.name[0])) || 'patient';
+  const locale = matchLocale(appointment.patient_details.language);
+  const w = mailWords(locale);
+  const patient = stripBidi(displayName(appointment.patient_details.name[0]));
   const practitioner = stripBidi(displayName(appointment.practitioner_name));
   const service = stripBidi(appointment.service_display);
-  const when = formatLocalDateTime(appointment.start_at, appointment.time_zone);
-  const end = formatLocalDateTime(appointment.end_at, appointment.time_zone);
-  const how = HOW[appointment.channel];
+  const when = formatLocalDateTime(appointment.start_at, appointment.time_zone, locale);
+  const end = formatLocalDateTime(appointment.end_at, appointment.time_zone, locale);
+  const how = w.kinds[appointment.channel];
+  const joinUrl = links.joinUrl && withLanguage(links.joinUrl, locale);
   const lines = [
-    `Dear ${patient},`,
+    w.dear(patient),
     '',
-    `This is a reminder of your ${how}.`,
+    w.reminderOf(how),
     '',
-    `  With:        ${practitioner} (${service})`,
-    `  When:        ${when.date}, ${when.time} to ${end.time} (${when.zone})`,
-    `  Reference:   ${appointment.booking_reference}`,
+    field(w.labels.with, `${practitioner} (${service})`),
+    field(w.labels.when, w.range(when.date, when.time, end.time, when.zone)),
+    field(w.labels.reference, appointment.booking_reference),
   ];
-  if (links.joinUrl) lines.push(`  Join:        ${links.joinUrl}`);
-  if (links.joinUrl) {
-    lines.push(
-      '',
-      'Open the link shortly before your appointment, on a phone, tablet or computer with a camera.',
-      'It works once, on one device. No app or account is needed. Any link you were sent before still works.',
-    );
-  }
+  if (joinUrl) lines.push(field(w.labels.join, joinUrl), '', w.reminderJoinHelp);
   if (links.checkUrl) {
-    lines.push(
-      '',
-      'Test your camera and microphone now, on the device you will use, so that everything works on the day:',
-      links.checkUrl,
-    );
-    if (links.joinLater) lines.push('', 'We will send you the link to join shortly before the appointment.');
+    lines.push('', w.testNow, links.checkUrl);
+    if (links.joinLater) lines.push('', w.linkLater);
   }
-  if (appointment.channel === 'Telephone') lines.push('', 'The practice will call you at this time.');
-  if (links.manageUrl) {
-    lines.push('', 'If you can no longer come, please cancel or choose another time here:', links.manageUrl);
-  }
-  lines.push(
-    '',
-    `${links.manageUrl ? 'Or use' : 'If you can no longer come, please cancel with'} your booking reference ${appointment.booking_reference} on the`,
-    'practice website, or call the practice, so that someone else can have the time.',
-  );
+  if (appointment.channel === 'Telephone') lines.push('', w.willCall);
+  if (links.manageUrl) lines.push('', w.cancelHere, links.manageUrl);
+  lines.push('', w.reminderReference(appointment.booking_reference, !!links.manageUrl));
   // An SMS is short: who, when, and the one link that matters now.
-  const short = formatShort(appointment.start_at, appointment.time_zone);
-  let sms = `Reminder: ${how} with ${practitioner} on ${short}.`;
-  if (links.joinUrl) sms += ` Join: ${links.joinUrl}`;
-  else if (links.checkUrl) sms += ` Test your camera and microphone now: ${links.checkUrl}`;
-  else if (appointment.channel === 'Telephone') sms += ' The practice will call you.';
-  sms += ` Ref ${appointment.booking_reference}`;
+  let sms = w.smsReminder(how, practitioner, formatShort(appointment.start_at, appointment.time_zone, locale));
+  if (joinUrl) sms += w.smsJoin(joinUrl);
+  else if (links.checkUrl) sms += w.smsTest(links.checkUrl);
+  else if (appointment.channel === 'Telephone') sms += w.smsWillCall;
+  sms += w.smsReference(appointment.booking_reference);
   return {
-    email: { subject: `Reminder: your ${how} on ${when.date} at ${when.time}`, text: `${lines.join('\n')}\n` },
+    email: { subject: w.subjectReminder(how, when.date, when.time), text: `${lines.join('\n')}\n` },
     sms,
   };
 }
 
-/** `Tue 3 Mar at 09:00` in the practice's zone. */
-function formatShort(date: Date, timeZone: string): string {
+/** `Tue 3 Mar at 09:00` in the practice's zone (the locale's own short date elsewhere). */
+function formatShort(date: Date, timeZone: string, locale: ServerLocale): string {
   const parts: Record<string, string> = {};
   for (const part of new Intl.DateTimeFormat('en-GB', {
     timeZone,
@@ -130,7 +111,12 @@ function formatShort(date: Date, timeZone: string): string {
   }).formatToParts(date)) {
     parts[part.type] = part.value;
   }
-  return `${parts['weekday']} ${parts['day']} ${parts['month']} at ${parts['hour']}:${parts['minute']}`;
+  const time = `${parts['hour']}:${parts['minute']}`;
+  const day =
+    locale === 'en-GB'
+      ? `${parts['weekday']} ${parts['day']} ${parts['month']}`
+      : new Intl.DateTimeFormat(locale, { timeZone, weekday: 'short', day: 'numeric', month: 'short' }).format(date);
+  return mailWords(locale).shortAt(day, time);
 }
 
 export class Reminders {

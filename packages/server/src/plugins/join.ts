@@ -9,7 +9,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { readCookie } from '../cookies.js';
 import { HttpError } from '../errors.js';
 import { GUEST_KINDS, isEmailAddress, isPhoneNumber, BIDI_CONTROLS, type GuestKind } from '@consultkit/core/contract';
-import { JoinError, type Guest, type JoinService, type SessionRevocation } from '../join/service.js';
+import { renderJoinPage } from '../i18n/join-page.js';
+import { fromAcceptLanguage, LANGUAGE_TAG, matchLocale } from '../i18n/locales.js';
+import { JoinError, type Guest, type JoinService, type RevocationReason, type SessionRevocation } from '../join/service.js';
 import { ROLES, type Role } from '../tokens.js';
 
 export const SESSION_COOKIE = 'ck_session';
@@ -84,11 +86,20 @@ export async function joinPlugin(app: FastifyInstance, options: JoinPluginOption
 
   // A wildcard, not `:token`: a JWT is longer than the router's limit for a named parameter. It
   // also serves `/join/`, where the page moves itself once joined (the link leaves the address bar).
-  app.get('/join/*', async (_request, reply) => {
+  // In the patient's language: `?lang=` (the e-mailed link carries the language stored with the
+  // booking; the page's switcher sets it), else the browser's `Accept-Language`, else British English.
+  app.get<{ Querystring: { lang?: unknown } }>('/join/*', async (request, reply) => {
     if (!options.joinPage) throw new HttpError(404, 'not-found', 'No join page is installed on this server.');
-    const html = await readFile(options.joinPage, 'utf8');
+    const asked = [request.query.lang].flat().find((value): value is string => typeof value === 'string');
+    const locale =
+      asked !== undefined && LANGUAGE_TAG.test(asked)
+        ? matchLocale(asked)
+        : (fromAcceptLanguage(request.headers['accept-language']) ?? 'en-GB');
+    const html = renderJoinPage(await readFile(options.joinPage, 'utf8'), locale);
     return reply
       .header('cache-control', 'no-store')
+      .header('vary', 'accept-language')
+      .header('content-language', locale)
       .header('referrer-policy', 'no-referrer')
       .header('x-robots-tag', 'noindex')
       .type('text/html; charset=utf-8')

@@ -13,9 +13,32 @@ import type { ConfirmationDetails } from '../booking/service.js';
 import { HttpError } from '../errors.js';
 import { stripBidi } from '@consultkit/core/contract';
 import { OUTBOX_COLUMNS, type OutboxMessage } from '../notify/delivery.js';
+import { mailWords } from '../i18n/mail-words.js';
+import { matchLocale, withLanguage, type ServerLocale } from '../i18n/locales.js';
 
-/** `Tuesday 24 November 2026 at 09:10 GMT` in the practice's time zone. */
-export function formatLocalDateTime(date: Date, timeZone: string): { date: string; time: string; zone: string } {
+/**
+ * `Tuesday 24 November 2026`, `09:10` and `GMT` in the practice's time zone; in another language
+ * its own full date, a 24-hour time, and the zone by name ("UK time"), never an IANA id.
+ */
+export function formatLocalDateTime(
+  date: Date,
+  timeZone: string,
+  locale: ServerLocale = 'en-GB',
+): { date: string; time: string; zone: string } {
+  if (locale !== 'en-GB') {
+    const time = { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' } as const;
+    const zone =
+      timeZone === 'Europe/London'
+        ? mailWords(locale).ukTime
+        : (new Intl.DateTimeFormat(locale, { timeZone, timeZoneName: 'longGeneric' })
+            .formatToParts(date)
+            .find((part) => part.type === 'timeZoneName')?.value ?? timeZone);
+    return {
+      date: new Intl.DateTimeFormat(locale, { timeZone, dateStyle: 'full' }).format(date),
+      time: new Intl.DateTimeFormat(locale, time).format(date),
+      zone,
+    };
+  }
   const parts: Record<string, string> = {};
   for (const part of new Intl.DateTimeFormat('en-GB', {
     timeZone,
@@ -35,6 +58,11 @@ export function formatLocalDateTime(date: Date, timeZone: string): { date: strin
     time: `${parts['hour']}:${parts['minute']}`,
     zone: parts['timeZoneName'] ?? timeZone,
   };
+}
+
+/** A line of the `  Label:      value` table an e-mail's HTML lays out as a table. */
+export function field(label: string, value: string, width = 12): string {
+  return `  ${`${label}:`.padEnd(width)} ${value}`;
 }
 
 /**
@@ -57,43 +85,33 @@ const CHANNEL_WORDS: Record<ConfirmationDetails['channel'], string> = {
 };
 
 /**
- * The confirmation e-mail for a confirmed booking. A later step gives it `joinUrl` (the video join
- * link); until then a video appointment's message says where the link will be.
+ * The confirmation e-mail for a confirmed booking, in the patient's language. A later step gives it
+ * `joinUrl` (the video join link); until then a video appointment's message says where the link
+ * will be.
  */
 export function composeConfirmation(stored: ConfirmationDetails): { subject: string; text: string } {
   const details = shown(stored);
-  const when = formatLocalDateTime(details.start, details.timeZone);
-  const end = formatLocalDateTime(details.end, details.timeZone);
+  const locale = matchLocale(details.language);
+  const w = mailWords(locale);
+  const when = formatLocalDateTime(details.start, details.timeZone, locale);
+  const end = formatLocalDateTime(details.end, details.timeZone, locale);
   const lines = [
-    `Dear ${details.patientName || 'patient'},`,
+    w.dear(details.patientName),
     '',
-    `Your appointment is confirmed.`,
+    w.confirmed,
     '',
-    `  With:        ${details.practitionerName} (${details.serviceDisplay})`,
-    `  When:        ${when.date}, ${when.time} to ${end.time} (${when.zone})`,
-    `  How:         ${CHANNEL_WORDS[details.channel]}`,
-    `  Reference:   ${details.bookingReference}`,
+    field(w.labels.with, `${details.practitionerName} (${details.serviceDisplay})`),
+    field(w.labels.when, w.range(when.date, when.time, end.time, when.zone)),
+    field(w.labels.how, w.channels[details.channel]),
+    field(w.labels.reference, details.bookingReference),
   ];
   if (details.channel === 'Video') {
-    lines.push(
-      details.joinUrl
-        ? `  Join:        ${details.joinUrl}`
-        : '  Join:        the practice will send your video link separately',
-    );
+    lines.push(field(w.labels.join, details.joinUrl ? withLanguage(details.joinUrl, locale) : w.joinLater));
   }
   lines.push('');
-  if (details.manageUrl) {
-    lines.push('To cancel or change the time, open your booking:', details.manageUrl, '');
-  }
-  lines.push(
-    `Or use your booking reference ${details.bookingReference} with your date of birth on the practice`,
-    'website, or call the practice. Please cancel if you no longer need the appointment, so that',
-    'someone else can have it.',
-  );
-  return {
-    subject: `Appointment confirmed: ${when.date} at ${when.time}`,
-    text: `${lines.join('\n')}\n`,
-  };
+  if (details.manageUrl) lines.push(w.manageIntro, details.manageUrl, '');
+  lines.push(w.referenceHelp(details.bookingReference));
+  return { subject: w.subjectConfirmed(when.date, when.time), text: `${lines.join('\n')}\n` };
 }
 
 /** The patient is told when the practice declines a request or cancels an appointment. */
@@ -102,29 +120,23 @@ export function composeCancellation(
   { declined, message: storedMessage }: { declined: boolean; message: string | undefined },
 ): { subject: string; text: string } {
   const details = shown(stored);
+  const locale = matchLocale(details.language);
+  const w = mailWords(locale);
   const message = storedMessage === undefined ? undefined : stripBidi(storedMessage);
-  const when = formatLocalDateTime(details.start, details.timeZone);
+  const when = formatLocalDateTime(details.start, details.timeZone, locale);
   const lines = [
-    `Dear ${details.patientName || 'patient'},`,
+    w.dear(details.patientName),
     '',
-    declined
-      ? 'The practice could not accept your appointment request.'
-      : 'The practice has had to cancel your appointment.',
+    declined ? w.declined : w.cancelled,
     '',
-    `  With:        ${details.practitionerName} (${details.serviceDisplay})`,
-    `  When:        ${when.date}, ${when.time} (${when.zone})`,
-    `  Reference:   ${details.bookingReference}`,
+    field(w.labels.with, `${details.practitionerName} (${details.serviceDisplay})`),
+    field(w.labels.when, `${when.date}, ${when.time} (${when.zone})`),
+    field(w.labels.reference, details.bookingReference),
   ];
-  if (message) lines.push('', 'Their message:', '', `  ${message.replace(/\s+/g, ' ')}`);
-  lines.push(
-    '',
-    `${details.channel === 'Video' ? 'The video link you were sent no longer works. ' : ''}` +
-      'Please book another time on the practice website, or call the practice.',
-  );
+  if (message) lines.push('', w.theirMessage, '', `  ${message.replace(/\s+/g, ' ')}`);
+  lines.push('', `${details.channel === 'Video' ? `${w.videoLinkGone} ` : ''}${w.bookAgain}`);
   return {
-    subject: declined
-      ? `Appointment request not accepted: ${when.date} at ${when.time}`
-      : `Appointment cancelled: ${when.date} at ${when.time}`,
+    subject: declined ? w.subjectDeclined(when.date, when.time) : w.subjectCancelled(when.date, when.time),
     text: `${lines.join('\n')}\n`,
   };
 }
@@ -165,47 +177,39 @@ export function composePracticeNotice(
 
 /**
  * The patient is told when their appointment moves (by the practice, or by them online), with the
- * new video link.
+ * new video link, in their language.
  */
 export function composeReschedule(
   details: ConfirmationDetails,
   { previousStart, byPatient = false }: { previousStart: Date; byPatient?: boolean },
 ): { subject: string; text: string } {
-  const when = formatLocalDateTime(details.start, details.timeZone);
-  const end = formatLocalDateTime(details.end, details.timeZone);
-  const was = formatLocalDateTime(previousStart, details.timeZone);
+  const locale = matchLocale(details.language);
+  const w = mailWords(locale);
+  const when = formatLocalDateTime(details.start, details.timeZone, locale);
+  const end = formatLocalDateTime(details.end, details.timeZone, locale);
+  const was = formatLocalDateTime(previousStart, details.timeZone, locale);
   const lines = [
-    `Dear ${details.patientName || 'patient'},`,
+    w.dear(details.patientName),
     '',
-    byPatient
-      ? 'Your appointment has moved to the new time you chose.'
-      : 'The practice has moved your appointment to a new time.',
+    byPatient ? w.movedByPatient : w.movedByPractice,
     '',
-    `  With:        ${details.practitionerName} (${details.serviceDisplay})`,
-    `  New time:    ${when.date}, ${when.time} to ${end.time} (${when.zone})`,
-    `  Was:         ${was.date}, ${was.time}`,
-    `  How:         ${CHANNEL_WORDS[details.channel]}`,
-    `  Reference:   ${details.bookingReference}`,
+    field(w.labels.with, `${details.practitionerName} (${details.serviceDisplay})`),
+    field(w.labels.newTime, w.range(when.date, when.time, end.time, when.zone)),
+    field(w.labels.was, `${was.date}, ${was.time}`),
+    field(w.labels.how, w.channels[details.channel]),
+    field(w.labels.reference, details.bookingReference),
   ];
   if (details.channel === 'Video') {
     lines.push(
-      details.joinUrl
-        ? `  Join:        ${details.joinUrl}`
-        : '  Join:        the practice will send your new video link separately',
+      field(w.labels.join, details.joinUrl ? withLanguage(details.joinUrl, locale) : w.joinLaterNew),
       '',
-      'The video link you were sent before no longer works: please use this one.',
+      w.oldLinkGone,
     );
   }
   lines.push('');
-  if (details.manageUrl) {
-    lines.push('If the new time does not suit you, choose another or cancel here:', details.manageUrl);
-  } else {
-    lines.push('If the new time does not suit you, please call the practice.');
-  }
-  return {
-    subject: `Appointment moved: now ${when.date} at ${when.time}`,
-    text: `${lines.join('\n')}\n`,
-  };
+  if (details.manageUrl) lines.push(w.notSuitManage, details.manageUrl);
+  else lines.push(w.notSuitCall);
+  return { subject: w.subjectMoved(when.date, when.time), text: `${lines.join('\n')}\n` };
 }
 
 export interface MailPluginOptions {

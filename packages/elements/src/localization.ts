@@ -1,0 +1,63 @@
+/**
+ * The languages of the elements (docs/elements.md, "Languages"; decision 31). `@lit/localize` in
+ * runtime mode: messages are British English (the source) until a page asks for another language,
+ * then that language's module (`locales/{code}.js`, a file of its own) is loaded once and every
+ * element re-renders in it without a reload.
+ *
+ * Elements import this module only when a page first asks for a language other than English (the
+ * nearest `lang` around an element, or its `locale`): a page in English loads neither this code
+ * nor any translation. Import it yourself to switch from a script (`useLocale('cy')`).
+ *
+ * Messages have one language per page at a time (`@lit/localize` keeps one active locale): the
+ * last element to ask sets it. Dates, times and numbers follow each element's own `lang`.
+ */
+import { configureLocalization } from '@lit/localize';
+import { directionOf, matchLocale } from './internal/locale-match.js';
+import { sourceLocale, targetLocales } from './locales/locale-codes.js';
+
+export { directionOf, matchLocale, sourceLocale, targetLocales };
+
+/** Every language the elements speak: the source (`en-GB`) and the nine target locales. */
+export const LOCALES: readonly string[] = [sourceLocale, ...targetLocales];
+
+const { getLocale, setLocale } = configureLocalization({
+  sourceLocale,
+  targetLocales,
+  // A template, not a table: each locale is a module of its own beside this one (`./locales/` next
+  // to the npm build's `localization.js` and next to each CDN bundle), loaded on first use only.
+  // `locale` is one of `targetLocales`, never text from outside (`matchLocale` chose it).
+  loadLocale: (locale) => import(`./locales/${locale}.js`),
+});
+
+/** The locale whose messages are shown now (`en-GB` until another has loaded). */
+export { getLocale };
+
+/**
+ * Shows the elements' messages in `tag`'s language (matched with `matchLocale`), loading its
+ * module first if needed. Resolves once the elements have the new messages; rejects if the module
+ * could not be loaded (the messages stay as they were).
+ */
+export async function useLocale(tag: string): Promise<void> {
+  // Asking for the locale that is loading (or shown) again is free: the same promise.
+  await setLocale(matchLocale(tag));
+}
+
+/** Elements whose `dir` was set here (not by the page), so it may be changed here. */
+const ownDir = new WeakSet<HTMLElement>();
+
+/**
+ * An element's language is `tag`: its `dir` follows the language where it differs from what the
+ * element would inherit (unless the page set `dir` on it), and the messages switch to it.
+ * @internal
+ */
+export function follow(element: HTMLElement, tag: string): void {
+  if (ownDir.has(element) || !element.hasAttribute('dir')) {
+    const dir = directionOf(tag);
+    const parent = element.parentElement ?? (element.getRootNode() as ShadowRoot).host ?? document.documentElement;
+    if (ownDir.has(element) || dir !== getComputedStyle(parent).direction) {
+      element.setAttribute('dir', dir);
+      ownDir.add(element);
+    }
+  }
+  useLocale(tag).catch(() => undefined);
+}
