@@ -11,7 +11,7 @@ import { HttpError } from '../errors.js';
 import { GUEST_KINDS, isEmailAddress, isPhoneNumber, BIDI_CONTROLS, type GuestKind } from '@consultkit/core/contract';
 import { renderJoinPage } from '../i18n/join-page.js';
 import { fromAcceptLanguage, LANGUAGE_TAG, matchLocale } from '../i18n/locales.js';
-import { JoinError, type Guest, type JoinService, type RevocationReason, type SessionRevocation } from '../join/service.js';
+import { JoinError, type Guest, type JoinService, type SessionRevocation } from '../join/service.js';
 import { ROLES, type Role } from '../tokens.js';
 
 export const SESSION_COOKIE = 'ck_session';
