@@ -1,0 +1,138 @@
+/* global window, document, navigator, performance */
+// A participant's page for the Janus end-to-end tests: core's `SfuSession` (served from
+// packages/core/dist as built) driven by the test through `window.ck`. It holds the fake camera
+// and microphone, shows every remote stream in a small <video>, and notes when each one's first
+// frame was painted (requestVideoFrameCallback), in ms after `open()` was called.
+import { SfuSession } from '/core/consultation/sfu/session.js';
+
+const state = { sfu: null, camera: null, openedAt: 0, firstFrames: new Map(), errors: [] };
+
+function watch({ sfuId, stream }) {
+  const video = document.createElement('video');
+  video.muted = true;
+  video.autoplay = true;
+  video.playsInline = true;
+  video.width = 160;
+  video.dataset.sfuId = String(sfuId);
+  video.srcObject = stream;
+  document.body.append(video);
+  const openedAt = state.openedAt;
+  video.requestVideoFrameCallback(() => {
+    if (state.openedAt === openedAt && !state.firstFrames.has(sfuId)) {
+      state.firstFrames.set(sfuId, performance.now() - openedAt);
+    }
+  });
+  void video.play().catch(() => undefined);
+}
+
+function unwatch({ sfuId }) {
+  document.querySelector(`video[data-sfu-id="${sfuId}"]`)?.remove();
+}
+
+const describeError = (error) => ({ name: error?.name, code: error?.code, message: error?.message });
+
+window.ck = {
+  /** Opens the camera and microphone (before `open()`, as a page already in a call has them). */
+  async camera() {
+    state.camera ??= await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 }, audio: true });
+    return state.camera.getTracks().length;
+  },
+
+  /** `SfuSession.open()`; resolves to what the test checks, or `{ error }`. */
+  async open(server, appointmentId, token, options = {}) {
+    await window.ck.camera();
+    for (const video of document.querySelectorAll('video')) video.remove();
+    state.firstFrames = new Map();
+    state.openedAt = performance.now();
+    try {
+      const sfu = await SfuSession.open({
+        server,
+        appointmentId,
+        token,
+        localStream: state.camera,
+        iceServers: [],
+        ...options,
+      });
+      state.sfu = sfu;
+      for (const [sfuId, stream] of sfu.state.get().streams) watch({ sfuId, stream });
+      sfu.on('stream-added', watch);
+      sfu.on('stream-removed', unwatch);
+      sfu.on('error', (error) => state.errors.push(describeError(error)));
+      return {
+        openMs: performance.now() - state.openedAt,
+        publisherId: sfu.access.publisherId,
+        simulcast: /a=simulcast:send h;m;l/.test(sfu.publisherConnection.localDescription.sdp),
+      };
+    } catch (error) {
+      return { error: describeError(error) };
+    }
+  },
+
+  /** Per remote feed: frames decoded and the decoded width, from the subscriber connection. */
+  async received() {
+    const sfu = state.sfu;
+    const pc = sfu?.subscriberConnection;
+    const out = [];
+    for (const [feed, stream] of sfu?.state.get().streams ?? []) {
+      const track = stream.getVideoTracks()[0];
+      let frames = 0;
+      let width = 0;
+      if (pc && track) {
+        (await pc.getStats(track)).forEach((r) => {
+          if (r.type === 'inbound-rtp' && r.kind === 'video') {
+            frames = r.framesDecoded ?? 0;
+            width = r.frameWidth ?? 0;
+          }
+        });
+      }
+      out.push({ feed, frames, width });
+    }
+    return out.sort((a, b) => a.feed - b.feed);
+  },
+
+  /** Layers the publisher is sending (rid → frames encoded). */
+  async sent() {
+    const out = {};
+    (await state.sfu.publisherConnection.getStats()).forEach((r) => {
+      if (r.type === 'outbound-rtp' && r.kind === 'video') out[r.rid] = r.framesEncoded ?? 0;
+    });
+    return out;
+  },
+
+  /** When each remote feed's first frame was painted, ms after `open()`. */
+  firstFrames() {
+    return Object.fromEntries(state.firstFrames);
+  },
+
+  /** The session's layer state: the network's layer, its quality, what Janus sends per feed. */
+  layers() {
+    const s = state.sfu.state.get();
+    return { networkLayer: s.networkLayer, quality: s.quality, layers: Object.fromEntries(s.layers), status: s.status };
+  },
+
+  /** Caps every feed at `layer` (`setPreferredLayer`). */
+  prefer(layer) {
+    for (const feed of state.sfu.state.get().streams.keys()) state.sfu.setPreferredLayer(feed, layer);
+  },
+
+  /** The local UDP port of the subscriber connection's selected candidate pair (null until there is one). */
+  async subscriberPort() {
+    const stats = await state.sfu.subscriberConnection.getStats();
+    let pair;
+    stats.forEach((r) => {
+      if (r.type === 'transport' && r.selectedCandidatePairId) pair = stats.get(r.selectedCandidatePairId);
+    });
+    const local = pair && stats.get(pair.localCandidateId);
+    return local?.port ?? null;
+  },
+
+  errors() {
+    return state.errors;
+  },
+
+  close() {
+    state.sfu?.close();
+    state.sfu = null;
+  },
+};
+window.ckReady = true;
