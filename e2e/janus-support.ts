@@ -119,8 +119,14 @@ type Ck = {
   prefer(layer: number): void;
   subscriberPort(): Promise<number | null>;
   errors(): unknown[];
+  diagnostics(last?: number): Diagnostics;
   close(): void;
 };
+
+export interface Diagnostics {
+  marks: { opened?: number; subscriberConnected?: number };
+  samples: { quality: string; rttMs: number; lossPercent: number; jitterMs: number; receiveKbps: number }[];
+}
 
 /** The page's `window.ck`, called from the test. */
 export const ck = {
@@ -138,6 +144,8 @@ export const ck = {
   prefer: (page: Page, layer: number) => page.evaluate((l) => (window as unknown as { ck: Ck }).ck.prefer(l), layer),
   subscriberPort: (page: Page) => page.evaluate(() => (window as unknown as { ck: Ck }).ck.subscriberPort()),
   errors: (page: Page) => page.evaluate(() => (window as unknown as { ck: Ck }).ck.errors()),
+  diagnostics: (page: Page, last = 8) =>
+    page.evaluate((n) => (window as unknown as { ck: Ck }).ck.diagnostics(n), last),
   close: (page: Page) => page.evaluate(() => (window as unknown as { ck: Ck }).ck.close()),
 };
 

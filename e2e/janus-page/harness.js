@@ -4,8 +4,9 @@
 // and microphone, shows every remote stream in a small <video>, and notes when each one's first
 // frame was painted (requestVideoFrameCallback), in ms after `open()` was called.
 import { SfuSession } from '/core/consultation/sfu/session.js';
+import { monitorQuality } from '/core/media/quality.js';
 
-const state = { sfu: null, camera: null, openedAt: 0, firstFrames: new Map(), errors: [] };
+const state = { sfu: null, camera: null, openedAt: 0, firstFrames: new Map(), errors: [], samples: [], marks: {} };
 
 function watch({ sfuId, stream }) {
   const video = document.createElement('video');
@@ -54,6 +55,27 @@ window.ck = {
         ...options,
       });
       state.sfu = sfu;
+      state.marks = { opened: performance.now() - state.openedAt };
+      state.samples = [];
+      state.stopSamples?.();
+      state.stopSamples = undefined;
+      /** Once there is a subscriber connection: when it connects, and its quality samples. */
+      const observe = () => {
+        const subscriber = sfu.subscriberConnection;
+        if (!subscriber || state.stopSamples) return;
+        const openedAt = state.openedAt;
+        const connected = () => {
+          if (subscriber.connectionState === 'connected' && state.marks.subscriberConnected === undefined) {
+            state.marks.subscriberConnected = performance.now() - openedAt;
+          }
+        };
+        connected();
+        subscriber.addEventListener('connectionstatechange', connected);
+        // The same figures the session adapts by, kept for a failing test to show.
+        state.stopSamples = monitorQuality(subscriber, (sample) => state.samples.push(sample), 1000);
+      };
+      observe();
+      sfu.on('stream-added', observe);
       for (const [sfuId, stream] of sfu.state.get().streams) watch({ sfuId, stream });
       sfu.on('stream-added', watch);
       sfu.on('stream-removed', unwatch);
@@ -130,7 +152,22 @@ window.ck = {
     return state.errors;
   },
 
+  /** The subscriber connection's last quality samples, and when it connected (ms after `open()`). */
+  diagnostics(last = 8) {
+    return {
+      marks: state.marks,
+      samples: state.samples.slice(-last).map((s) => ({
+        quality: s.quality,
+        rttMs: Math.round(s.rttMs ?? -1),
+        lossPercent: Math.round(s.lossPercent),
+        jitterMs: Math.round(s.jitterMs),
+        receiveKbps: Math.round(s.receiveKbps),
+      })),
+    };
+  },
+
   close() {
+    state.stopSamples?.();
     state.sfu?.close();
     state.sfu = null;
   },
