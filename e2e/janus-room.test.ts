@@ -189,7 +189,11 @@ describe('six participants through Janus', () => {
       const firsts = Object.values(await page$.firstFrames(patient!));
       const { marks } = await page$.diagnostics(patient!);
       console.log(
-        `# joining a room of five: open() resolved after ${ms(again.openMs)}, subscriber connected after ${ms(marks.subscriberConnected ?? NaN)}; first remote frame after ${ms(Math.min(...firsts))}, all five after ${ms(Math.max(...firsts))}`,
+        `# joining a room of five: open() resolved after ${ms(again.openMs)} (${Object.entries(again.timings)
+          .map(([k, v]) => `${k} ${ms(v)}`)
+          .join(
+            ', ',
+          )}), subscriber connected after ${ms(marks.subscriberConnected ?? NaN)}; first remote frame after ${ms(Math.min(...firsts))}, all five after ${ms(Math.max(...firsts))}`,
       );
       for (const [i, page] of participants.entries())
         await decoding(page, othersOf(i), `participant ${i}: five feeds again`);

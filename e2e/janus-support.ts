@@ -99,6 +99,7 @@ export async function participantPage(browser: Browser, url: string, label: stri
 export type Received = { feed: number; frames: number; width: number }[];
 export interface Opened {
   openMs: number;
+  timings: Record<string, number>;
   publisherId: number;
   simulcast: boolean;
   error?: { name: string; code: string; message: string };

@@ -81,6 +81,7 @@ window.ck = {
       sfu.on('stream-removed', unwatch);
       sfu.on('error', (error) => state.errors.push(describeError(error)));
       return {
+        timings: sfu.timings,
         openMs: performance.now() - state.openedAt,
         publisherId: sfu.access.publisherId,
         simulcast: /a=simulcast:send h;m;l/.test(sfu.publisherConnection.localDescription.sdp),

@@ -39,7 +39,7 @@
  * @module
  */
 export { SfuSession, requestSfuAccess } from './session.js';
-export type { SfuEvents, SfuOpenOptions, SfuState, SfuStatus } from './session.js';
+export type { SfuEvents, SfuOpenOptions, SfuState, SfuStatus, SfuTimings } from './session.js';
 export { SfuError, type WebSocketConstructor } from './janus.js';
 export {
   DOWN_AFTER,

@@ -60,6 +60,19 @@ export interface SfuState {
   error: ConsultKitError | null;
 }
 
+/**
+ * When each step of `open()` finished, ms after it was called (for benchmarks and diagnostics):
+ * the server's access, the Janus session, the room joined, our media published (Janus's answer
+ * applied), and the first subscription negotiated (absent when nobody else was publishing).
+ */
+export interface SfuTimings {
+  access: number;
+  janusSession: number;
+  joined?: number;
+  published?: number;
+  subscribed?: number;
+}
+
 export interface SfuEvents {
   'stream-added': { sfuId: number; stream: MediaStream };
   'stream-removed': { sfuId: number; stream: MediaStream };
@@ -131,6 +144,9 @@ export class SfuSession extends Emitter<SfuEvents> {
   readonly state: ReadableStore<SfuState>;
   /** What the server granted (room, publisher id, simulcast rids, ICE servers). */
   readonly access: SfuAccessResponse;
+  /** How long each step of `open()` took. */
+  readonly timings: SfuTimings;
+  readonly #startedAt: number;
 
   readonly #options: SfuOpenOptions;
   readonly #janus: JanusConnection;
@@ -158,10 +174,18 @@ export class SfuSession extends Emitter<SfuEvents> {
   #queue: Promise<void> = Promise.resolve();
   #closing = false;
 
-  private constructor(options: SfuOpenOptions, access: SfuAccessResponse, janus: JanusConnection) {
+  private constructor(
+    options: SfuOpenOptions,
+    access: SfuAccessResponse,
+    janus: JanusConnection,
+    startedAt: number,
+    timings: SfuTimings,
+  ) {
     super();
     this.#options = options;
     this.access = access;
+    this.#startedAt = startedAt;
+    this.timings = timings;
     this.#janus = janus;
     this.#iceServers = options.iceServers ?? (access.iceServers as RTCIceServer[]) ?? [];
     this.#top = Math.max(0, access.simulcast.rids.length - 1);
@@ -185,13 +209,18 @@ export class SfuSession extends Emitter<SfuEvents> {
    * `sfu-closed`, `sfu-unavailable`, `network`, …) and leaves nothing open.
    */
   static async open(options: SfuOpenOptions): Promise<SfuSession> {
+    const startedAt = performance.now();
     const access = await requestSfuAccess(options);
+    const accessAt = performance.now() - startedAt;
     const janus = await JanusConnection.open(access.janusUrl, {
       token: access.token,
       ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
       ...(options.WebSocket ? { WebSocket: options.WebSocket } : {}),
     });
-    const session = new SfuSession(options, access, janus);
+    const session = new SfuSession(options, access, janus, startedAt, {
+      access: accessAt,
+      janusSession: performance.now() - startedAt,
+    });
     try {
       await session.#start();
     } catch (error) {
@@ -224,6 +253,7 @@ export class SfuSession extends Emitter<SfuEvents> {
       id: this.access.publisherId,
       ...(this.#options.display ? { display: this.#options.display } : {}),
     });
+    this.#mark('joined');
     this.#privateId = typeof joined['private_id'] === 'number' ? joined['private_id'] : undefined;
     for (const id of publishersToWatch(joined['publishers'], this.access.publisherId)) this.#wanted.add(id);
     // Subscribing needs only the private id: it runs while we publish.
@@ -260,6 +290,12 @@ export class SfuSession extends Emitter<SfuEvents> {
       throw new SfuError('sfu-unavailable', 'The video room did not take this participant’s media.');
     }
     await pc.setRemoteDescription(jsep);
+    this.#mark('published');
+  }
+
+  #mark(step: 'joined' | 'published' | 'subscribed'): void {
+    (this.timings as { -readonly [K in keyof SfuTimings]: SfuTimings[K] })[step] ??=
+      performance.now() - this.#startedAt;
   }
 
   /** Events on our publisher handle: publishers coming and going, us kicked, the room gone. */
@@ -435,6 +471,7 @@ export class SfuSession extends Emitter<SfuEvents> {
     const started = this.#subscriberHandle!.message({ request: 'start' }, pc.localDescription!);
     this.#subscriberTrickle!.open();
     await started;
+    this.#mark('subscribed');
     this.#refreshStreams();
     this.#applyLayers();
   }
