@@ -1,4 +1,4 @@
-/* global window, document, navigator, performance */
+/* global window, document */
 // A participant's page for the Janus end-to-end tests: core's `SfuSession` (served from
 // packages/core/dist as built) driven by the test through `window.ck`. It holds the fake camera
 // and microphone, shows every remote stream in a small <video>, and notes when each one's first
