@@ -131,15 +131,21 @@ describe('six participants through Janus', () => {
   });
 
   /** Waits until `page` decodes frames of exactly `feeds`, each past `frames`. */
-  const decoding = (page: Page, feeds: number[], what: string, frames = 5) =>
-    until(
-      () => page$.received(page),
-      (r) =>
-        JSON.stringify(r.map((f) => f.feed)) === JSON.stringify([...feeds].sort((a, b) => a - b)) &&
-        r.every((f) => f.frames > frames && f.width > 0),
-      what,
-      60_000,
-    );
+  const decoding = async (page: Page, feeds: number[], what: string, frames = 5) => {
+    try {
+      return await until(
+        () => page$.received(page),
+        (r) =>
+          JSON.stringify(r.map((f) => f.feed)) === JSON.stringify([...feeds].sort((a, b) => a - b)) &&
+          r.every((f) => f.frames > frames && f.width > 0),
+        what,
+        60_000,
+      );
+    } catch (error) {
+      const state = { errors: await page$.errors(page), layers: await page$.layers(page).catch(() => null) };
+      throw new Error(`${(error as Error).message}\nthe page's session: ${JSON.stringify(state)}`);
+    }
+  };
   const othersOf = (i: number) => ids.filter((_, j) => j !== i);
 
   it(

@@ -119,9 +119,21 @@ describe('Janus over WebSocket', () => {
     connection.close();
   });
 
-  it('a room that is gone is sfu-closed; other VideoRoom errors sfu-unavailable', async () => {
+  it('only a WebSocket address will do (Janus over HTTP is another protocol)', async () => {
+    const janus = janusWith(() => []);
+    const error = (await JanusConnection.open('https://janus.invalid/janus', {
+      token: 'x',
+      WebSocket: janus.WebSocket,
+    }).catch((e: unknown) => e)) as SfuError;
+    expect(error.code).to.equal('sfu-unavailable');
+    expect(error.message).to.match(/ws:\/\/ or wss:\/\//);
+    expect(janus.sent).to.deep.equal([]);
+  });
+
+  it('a room that is gone is sfu-closed; an id still in the room and other VideoRoom errors sfu-unavailable', async () => {
     for (const [code, expected] of [
       [426, 'sfu-closed'],
+      [436, 'sfu-unavailable'],
       [499, 'sfu-unavailable'],
     ] as const) {
       const janus = janusWith(() => [{ janus: 'event', plugindata: { data: { error_code: code, error: 'no' } } }]);

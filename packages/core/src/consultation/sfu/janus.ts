@@ -28,7 +28,9 @@ export class SfuError extends ConsultKitError {
 
 /** Janus core error codes (janus.h) and VideoRoom error codes (janus_videoroom.c) we tell apart. */
 const REFUSED_CORE = new Set([403, 405]); // unauthorized, unauthorized plugin
-const REFUSED_ROOM = new Set([433, 436]); // unauthorized (pin, token, private id), id already in the room
+const REFUSED_ROOM = new Set([433]); // unauthorized (pin, token, private id)
+/** The publisher id is still in the room: an earlier connection Janus has not noticed is gone. */
+const ID_EXISTS = 436;
 const CLOSED_ROOM = new Set([426]); // no such room
 
 /** Our code for a Janus refusal. */
@@ -36,6 +38,13 @@ export function sfuErrorOf(code: number, reason: string, from: 'janus' | 'videor
   const refused = from === 'janus' ? REFUSED_CORE.has(code) : REFUSED_ROOM.has(code);
   const closed = from === 'videoroom' && CLOSED_ROOM.has(code);
   const kind = refused ? 'sfu-refused' : closed ? 'sfu-closed' : 'sfu-unavailable';
+  if (from === 'videoroom' && code === ID_EXISTS) {
+    return new SfuError(
+      kind,
+      'This participant is still in the video room from an earlier connection; try again in a minute.',
+      code,
+    );
+  }
   return new SfuError(kind, `The video room refused the request (${from} ${code}: ${reason}).`, code);
 }
 
@@ -104,6 +113,12 @@ export class JanusConnection {
     const Ctor = options.WebSocket ?? (globalThis.WebSocket as WebSocketConstructor | undefined);
     if (!Ctor) throw new SfuError('sfu-unavailable', 'There is no WebSocket here to reach the video room.');
     const timeoutMs = options.timeoutMs ?? 10_000;
+    if (!/^wss?:\/\//i.test(url)) {
+      throw new SfuError(
+        'sfu-unavailable',
+        `ConsultKit reaches Janus over WebSocket only: the server must give a ws:// or wss:// address (CONSULTKIT_JANUS_URL), not ${url}.`,
+      );
+    }
     let ws: WebSocket;
     try {
       ws = new Ctor(url, 'janus-protocol');
