@@ -166,13 +166,15 @@ describe('six participants through Janus', () => {
       for (const [i, page] of participants.entries()) await decoding(page, othersOf(i), `participant ${i}: five feeds`);
 
       const gaps: number[] = [];
+      const appeared: number[] = [];
       for (const page of participants) {
         const firsts = Object.values(await page$.firstFrames(page));
         assert.equal(firsts.length, 5, 'a first frame painted for each of the five feeds');
         gaps.push(Math.max(...firsts));
+        appeared.push(Math.max(...Object.values((await page$.diagnostics(page)).added)));
       }
       console.log(
-        `# six open() at once (a mesh → SFU move): open() → first frame of all five others, per page: median ${ms(median(gaps))}, worst ${ms(Math.max(...gaps))}; open() resolved after ${opened.map((o) => ms(o.openMs)).join(', ')}`,
+        `# six open() at once (a mesh → SFU move): open() → first frame of all five others, per page: median ${ms(median(gaps))}, worst ${ms(Math.max(...gaps))}; the fifth stream appeared after ${appeared.map(ms).join(', ')}; open() resolved after ${opened.map((o) => ms(o.openMs)).join(', ')}`,
       );
 
       // The patient leaves: everyone else loses exactly its stream (and keeps the other four).

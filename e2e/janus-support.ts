@@ -126,6 +126,8 @@ type Ck = {
 
 export interface Diagnostics {
   marks: { opened?: number; subscriberConnected?: number };
+  /** When each remote stream appeared, ms after `open()`. */
+  added: Record<string, number>;
   samples: { quality: string; rttMs: number; lossPercent: number; jitterMs: number; receiveKbps: number }[];
 }
 

@@ -6,9 +6,19 @@
 import { SfuSession } from '/core/consultation/sfu/session.js';
 import { monitorQuality } from '/core/media/quality.js';
 
-const state = { sfu: null, camera: null, openedAt: 0, firstFrames: new Map(), errors: [], samples: [], marks: {} };
+const state = {
+  sfu: null,
+  camera: null,
+  openedAt: 0,
+  firstFrames: new Map(),
+  errors: [],
+  samples: [],
+  marks: {},
+  added: new Map(),
+};
 
 function watch({ sfuId, stream }) {
+  if (!state.added.has(sfuId)) state.added.set(sfuId, performance.now() - state.openedAt);
   const video = document.createElement('video');
   video.muted = true;
   video.autoplay = true;
@@ -44,6 +54,7 @@ window.ck = {
     await window.ck.camera();
     for (const video of document.querySelectorAll('video')) video.remove();
     state.firstFrames = new Map();
+    state.added = new Map();
     state.openedAt = performance.now();
     try {
       const sfu = await SfuSession.open({
@@ -157,6 +168,7 @@ window.ck = {
   diagnostics(last = 8) {
     return {
       marks: state.marks,
+      added: Object.fromEntries(state.added),
       samples: state.samples.slice(-last).map((s) => ({
         quality: s.quality,
         rttMs: Math.round(s.rttMs ?? -1),
