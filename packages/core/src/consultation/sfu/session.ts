@@ -8,7 +8,14 @@ import { ConsultKitError } from '../../contract/errors.js';
 import { Emitter } from '../../emitter.js';
 import { monitorQuality, type NetworkQuality, type QualitySample } from '../../media/quality.js';
 import { createStore, type ReadableStore, type WritableStore } from '../../store.js';
-import { JanusConnection, SfuError, type JanusHandle, type JanusMessage, type WebSocketConstructor } from './janus.js';
+import {
+  JanusConnection,
+  SfuError,
+  type JanusHandle,
+  type JanusMessage,
+  type PluginAnswer,
+  type WebSocketConstructor,
+} from './janus.js';
 import {
   diffFeeds,
   feedLayer,
@@ -138,6 +145,12 @@ function trickler(handle: JanusHandle) {
 
 const data = (message: JanusMessage) => message.plugindata?.data ?? {};
 
+/** The session version of an SDP (`o=- <id> <version> …`), which Janus raises with every offer. */
+function offerVersion(sdp: string | undefined): bigint | null {
+  const match = /^o=\S+ \S+ (\d+) /m.exec(sdp ?? '');
+  return match ? BigInt(match[1]!) : null;
+}
+
 export class SfuSession extends Emitter<SfuEvents> {
   readonly #state: WritableStore<SfuState>;
   /** The session's state: status, remote streams, quality, layers. */
@@ -159,6 +172,9 @@ export class SfuSession extends Emitter<SfuEvents> {
   #subscriberHandle: JanusHandle | null = null;
   #subscriber: RTCPeerConnection | null = null;
   #subscriberTrickle: ReturnType<typeof trickler> | null = null;
+  #subscriberJoined = false;
+  /** The version (`o=` line) of the last offer of Janus's we answered: older ones are stale. */
+  #offerVersion: bigint | null = null;
   /** Publishers we want (in the room, publishing, not us) and those the subscription has. */
   readonly #wanted = new Set<number>();
   readonly #subscribed = new Set<number>();
@@ -354,55 +370,67 @@ export class SfuSession extends Emitter<SfuEvents> {
     return run;
   }
 
-  /** Brings the subscription in line with the publishers in the room. */
-  #sync(): Promise<void> {
+  /**
+   * Brings the subscription in line with the publishers in the room. A VideoRoom refusal (not a
+   * lost connection) is tried again a few times, with a growing pause, before it is fatal.
+   */
+  #sync(attempt = 0): Promise<void> {
     return this.#enqueue(async () => {
       const { subscribe, unsubscribe } = diffFeeds(this.#subscribed, this.#wanted);
       if (subscribe.length === 0 && unsubscribe.length === 0) return;
+      if (!this.#subscriberJoined && subscribe.length === 0) return;
       if (!this.#subscriberHandle) {
-        if (subscribe.length === 0) return;
         const handle = await this.#janus.attach(SFU_PLUGIN);
         handle.onEvent = (message) => this.#subscriberEvent(message);
         this.#subscriberHandle = handle;
         this.#subscriberTrickle = trickler(handle);
-        const answer = await this.#tryFeeds(subscribe, (feeds) =>
-          handle.message({
-            request: 'join',
-            ptype: 'subscriber',
-            room: this.access.room,
-            pin: this.access.pin,
-            token: this.access.token,
-            // The room requires it (`require_pvtid`): only a publisher of the room may subscribe.
-            private_id: this.#privateId,
-            streams: feeds.map((feed) => ({ feed })),
-          }),
-        );
-        if (answer?.jsep) await this.#answer(answer.jsep, answer.data['streams']);
-        return;
       }
       const handle = this.#subscriberHandle;
-      for (const id of unsubscribe) this.#subscribed.delete(id);
-      const answer = await this.#tryFeeds(subscribe, (feeds) =>
-        handle.message({
-          request: 'update',
-          ...(feeds.length ? { subscribe: feeds.map((feed) => ({ feed })) } : {}),
-          ...(unsubscribe.length ? { unsubscribe: unsubscribe.map((feed) => ({ feed })) } : {}),
-        }),
-      );
-      if (answer?.jsep) await this.#answer(answer.jsep, answer.data['streams']);
+      const ask = async (feeds: number[], drop: number[]) => {
+        if (this.#subscriberJoined) {
+          return handle.message({
+            request: 'update',
+            ...(feeds.length ? { subscribe: feeds.map((feed) => ({ feed })) } : {}),
+            ...(drop.length ? { unsubscribe: drop.map((feed) => ({ feed })) } : {}),
+          });
+        }
+        const answer = await handle.message({
+          request: 'join',
+          ptype: 'subscriber',
+          room: this.access.room,
+          pin: this.access.pin,
+          token: this.access.token,
+          // The room requires it (`require_pvtid`): only a publisher of the room may subscribe.
+          private_id: this.#privateId,
+          streams: feeds.map((feed) => ({ feed })),
+        });
+        this.#subscriberJoined = true;
+        return answer;
+      };
+      try {
+        const answer = await this.#tryFeeds(subscribe, unsubscribe, ask);
+        for (const id of unsubscribe) this.#subscribed.delete(id);
+        if (answer?.jsep) await this.#answer(answer.jsep, answer.data['streams']);
+      } catch (error) {
+        const refusal = error instanceof SfuError && error.janusCode !== null && error.code === 'sfu-unavailable';
+        if (!refusal || attempt >= 4) throw error;
+        setTimeout(() => void this.#sync(attempt + 1).catch(() => undefined), 250 * 2 ** attempt);
+      }
     });
   }
 
   /**
-   * Asks for `feeds` at once; when Janus refuses because one of them has just left (428, no such
-   * feed), asks for each alone and forgets those that are gone. Marks the feeds subscribed.
+   * Asks for `feeds` (and to drop `drop`) at once; when Janus refuses because one of them has just
+   * left (428, no such feed), asks for each alone and forgets those that are gone. Marks the feeds
+   * subscribed; answers Janus's offers but the last, which it returns.
    */
   async #tryFeeds(
     feeds: number[],
-    ask: (feeds: number[]) => Promise<{ data: Record<string, unknown>; jsep?: RTCSessionDescriptionInit }>,
-  ): Promise<{ data: Record<string, unknown>; jsep?: RTCSessionDescriptionInit } | null> {
+    drop: number[],
+    ask: (feeds: number[], drop: number[]) => Promise<PluginAnswer>,
+  ): Promise<PluginAnswer | null> {
     try {
-      const answer = await ask(feeds);
+      const answer = await ask(feeds, drop);
       for (const id of feeds) this.#subscribed.add(id);
       return answer;
     } catch (error) {
@@ -412,13 +440,10 @@ export class SfuSession extends Emitter<SfuEvents> {
         return null;
       }
     }
-    let last: { data: Record<string, unknown>; jsep?: RTCSessionDescriptionInit } | null = null;
+    let last: PluginAnswer | null = null;
     for (const id of feeds) {
-      const answer = await this.#tryFeeds([id], ask);
-      if (!answer) continue;
-      // Each answer carries an offer: take it before asking for the next feed.
-      if (answer.jsep) await this.#answer(answer.jsep, answer.data['streams']);
-      last = { data: answer.data };
+      if (last?.jsep) await this.#answer(last.jsep, last.data['streams']);
+      last = (await this.#tryFeeds([id], [], ask)) ?? (last ? { data: last.data } : null);
     }
     return last;
   }
@@ -464,6 +489,11 @@ export class SfuSession extends Emitter<SfuEvents> {
 
   /** Answers an offer of Janus's for the subscription, whose lines are `streams`. */
   async #answer(jsep: RTCSessionDescriptionInit, streams: unknown): Promise<void> {
+    // Janus may send an offer of its own (a publisher left) while one we asked for is on its way:
+    // answer them in the order Janus made them, and skip one overtaken by a newer.
+    const version = offerVersion(jsep.sdp);
+    if (version !== null && this.#offerVersion !== null && version <= this.#offerVersion) return;
+    if (version !== null) this.#offerVersion = version;
     const pc = (this.#subscriber ??= this.#newSubscriber());
     this.#mids = feedsByMid(streams);
     await pc.setRemoteDescription(jsep);
