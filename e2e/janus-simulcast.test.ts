@@ -126,6 +126,33 @@ describe('a call through Janus with simulcast', () => {
         );
       }
 
+      // Camera off (`setMediaFlags`): the publisher stops sending video, so the others decode no
+      // new frames of it while the other feed keeps coming; camera on again, its frames resume.
+      const [, second, third] = participants;
+      const frameOf = async (page: Page, feed: number) =>
+        (await page$.received(page)).find((f) => f.feed === feed)!.frames;
+      await page$.flags(second!, { cameraOff: true });
+      // Frames already on their way may still land: let thirty frames of the other feed pass first.
+      const sentinel = async () => {
+        const other = await frameOf(third!, ids[0]!);
+        await until(
+          () => frameOf(third!, ids[0]!),
+          (n) => n > other + 30,
+          'more frames of the feed still on',
+        );
+      };
+      await sentinel();
+      const stopped = await frameOf(third!, ids[1]!);
+      // The sentinel again: thirty more frames of the other feed, and none of the camera that is off.
+      await sentinel();
+      assert.equal(await frameOf(third!, ids[1]!), stopped, 'no frames of a camera that is off');
+      await page$.flags(second!, { cameraOff: false });
+      await until(
+        () => frameOf(third!, ids[1]!),
+        (n) => n > stopped + 5,
+        'frames again once the camera is on',
+      );
+
       // A participant of another consultation, its token valid in Janus, cannot watch these feeds:
       // not with its own pin, nor with this room's pin (leaked): a subscriber must give the private
       // id of a publisher of the room, which only a token on the room's list can get.

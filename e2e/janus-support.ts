@@ -118,6 +118,7 @@ type Ck = {
   firstFrames(): Record<string, number>;
   layers(): LayerView;
   prefer(layer: number): void;
+  flags(flags: Record<string, boolean>): Promise<void>;
   subscriberPort(): Promise<number | null>;
   errors(): unknown[];
   diagnostics(last?: number): Diagnostics;
@@ -145,6 +146,8 @@ export const ck = {
   firstFrames: (page: Page) => page.evaluate(() => (window as unknown as { ck: Ck }).ck.firstFrames()),
   layers: (page: Page) => page.evaluate(() => (window as unknown as { ck: Ck }).ck.layers()),
   prefer: (page: Page, layer: number) => page.evaluate((l) => (window as unknown as { ck: Ck }).ck.prefer(l), layer),
+  flags: (page: Page, flags: Record<string, boolean>) =>
+    page.evaluate((f) => (window as unknown as { ck: Ck }).ck.flags(f), flags),
   subscriberPort: (page: Page) => page.evaluate(() => (window as unknown as { ck: Ck }).ck.subscriberPort()),
   errors: (page: Page) => page.evaluate(() => (window as unknown as { ck: Ck }).ck.errors()),
   diagnostics: (page: Page, last = 8) =>

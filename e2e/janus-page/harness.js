@@ -144,6 +144,11 @@ window.ck = {
     return { networkLayer: s.networkLayer, quality: s.quality, layers: Object.fromEntries(s.layers), status: s.status };
   },
 
+  /** `setMediaFlags` on this page's session. */
+  async flags(flags) {
+    await state.sfu.setMediaFlags({ muted: false, cameraOff: false, audioOnly: false, ...flags });
+  },
+
   /** Caps every feed at `layer` (`setPreferredLayer`). */
   prefer(layer) {
     for (const feed of state.sfu.state.get().streams.keys()) state.sfu.setPreferredLayer(feed, layer);

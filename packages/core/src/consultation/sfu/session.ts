@@ -243,7 +243,10 @@ export class SfuSession extends Emitter<SfuEvents> {
       session.close();
       throw error;
     }
-    if (session.#state.get().status === 'connecting') session.#state.update({ status: 'connected' });
+    // A fatal event while opening (the socket lost, a connection failed) ends it here too.
+    const { status, error } = session.#state.get();
+    if (status === 'failed' && error) throw error;
+    session.#state.update({ status: 'connected' });
     return session;
   }
 
