@@ -41,17 +41,3 @@
 export { SfuSession, requestSfuAccess } from './session.js';
 export type { SfuEvents, SfuOpenOptions, SfuState, SfuStatus, SfuTimings } from './session.js';
 export { SfuError, type WebSocketConstructor } from './janus.js';
-export {
-  DOWN_AFTER,
-  UP_AFTER,
-  UP_AFTER_MAX,
-  PROBE_WINDOW,
-  diffFeeds,
-  feedLayer,
-  feedsByMid,
-  initialLayerState,
-  nextLayer,
-  publishersToWatch,
-  simulcastEncodings,
-  type LayerState,
-} from './layers.js';

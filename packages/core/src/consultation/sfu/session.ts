@@ -277,6 +277,8 @@ export class SfuSession extends Emitter<SfuEvents> {
     for (const id of publishersToWatch(joined['publishers'], this.access.publisherId)) this.#wanted.add(id);
     // Subscribing needs only the private id: it runs while we publish.
     const subscribing = this.#sync();
+    // Awaited below; if publishing fails first, its failure is the one reported.
+    subscribing.catch(() => undefined);
     await this.#publish(handle);
     await subscribing;
   }
