@@ -35,6 +35,7 @@ import { startTestServer, TEST_NOW } from '../packages/server/src/test-helpers.j
 // @ts-expect-error -- plain ESM helper without types
 import { findChrome, NO_CHROME_MESSAGE } from '../scripts/chrome.mjs';
 import { startJanus, type RunningJanus } from '../scripts/janus.mjs';
+// @ts-expect-error -- plain ESM helper without types
 import { isolated } from '../scripts/netns.mjs';
 import {
   api,
@@ -44,6 +45,7 @@ import {
   pageServer,
   participantPage,
   seedPractice,
+  sessionOf,
   until,
   type Received,
 } from './janus-support.js';
@@ -131,21 +133,16 @@ describe('six participants through Janus', () => {
   });
 
   /** Waits until `page` decodes frames of exactly `feeds`, each past `frames`. */
-  const decoding = async (page: Page, feeds: number[], what: string, frames = 5) => {
-    try {
-      return await until(
-        () => page$.received(page),
-        (r) =>
-          JSON.stringify(r.map((f) => f.feed)) === JSON.stringify([...feeds].sort((a, b) => a - b)) &&
-          r.every((f) => f.frames > frames && f.width > 0),
-        what,
-        60_000,
-      );
-    } catch (error) {
-      const state = { errors: await page$.errors(page), layers: await page$.layers(page).catch(() => null) };
-      throw new Error(`${(error as Error).message}\nthe page's session: ${JSON.stringify(state)}`);
-    }
-  };
+  const decoding = (page: Page, feeds: number[], what: string, frames = 5) =>
+    until(
+      () => page$.received(page),
+      (r) =>
+        JSON.stringify(r.map((f) => f.feed)) === JSON.stringify([...feeds].sort((a, b) => a - b)) &&
+        r.every((f) => f.frames > frames && f.width > 0),
+      what,
+      60_000,
+      () => sessionOf(page),
+    );
   const othersOf = (i: number) => ids.filter((_, j) => j !== i);
 
   it(

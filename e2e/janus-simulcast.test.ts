@@ -3,7 +3,8 @@
  * session standing in for a colleague) each open core's `SfuSession` with their own session: it
  * asks our server for the consultation's room, publishes the fake camera with simulcast (rids h,
  * m, l) into it, and subscribes to the other two; every page decodes frames of both; a subscriber
- * capping its feeds at the lowest layer (`setPreferredLayer`) gets it (a quarter of the width).
+ * capping its feeds at the lowest layer (`setPreferredLayer`) gets it (a quarter of the width); a
+ * camera turned off stops its frames; the consultation ending closes every session (`sfu-closed`).
  * Janus is started for the test on loopback (scripts/janus.mjs); the pages load core from
  * packages/core/dist (`npm run build` first) through e2e/janus-page/harness.js.
  */
@@ -11,10 +12,11 @@ import assert from 'node:assert/strict';
 import type { Server } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import type { SfuAccess } from '@consultkit/core/contract';
+import type { Appointment } from 'fhir/r4.js';
 import type { Browser, Page } from 'playwright-core';
 import type { ConsultKitServer } from '../packages/server/src/app.js';
 import { BareJanus, type RoomAnswer } from '../packages/server/src/sfu/bare-janus.js';
-import { startTestServer, TEST_NOW } from '../packages/server/src/test-helpers.js';
+import { STAFF, startTestServer, TEST_NOW } from '../packages/server/src/test-helpers.js';
 // @ts-expect-error -- plain ESM helper without types
 import { findChrome, NO_CHROME_MESSAGE } from '../scripts/chrome.mjs';
 import { startJanus, type RunningJanus } from '../scripts/janus.mjs';
@@ -26,6 +28,7 @@ import {
   pageServer,
   participantPage,
   seedPractice,
+  sessionOf,
   until,
   type Received,
 } from './janus-support.js';
@@ -80,7 +83,9 @@ describe('a call through Janus with simulcast', () => {
       const ids: number[] = [];
       for (const [i, session] of sessions.entries()) {
         const page = await participantPage(browser, pages.url, `participant ${i}`);
-        const opened = await page$.open(page, pages.url, booked.id, session);
+        // Layers by the network off: this test is about simulcast and chosen layers, and a loaded
+        // machine's late packets would otherwise step the layers down (janus-room.test.ts tests that).
+        const opened = await page$.open(page, pages.url, booked.id, session, { adaptive: false });
         assert.equal(opened.error, undefined, JSON.stringify(opened.error));
         assert.ok(opened.simulcast, 'the offer sends three simulcast layers (h;m;l)');
         participants.push(page);
@@ -97,6 +102,8 @@ describe('a call through Janus with simulcast', () => {
             JSON.stringify(r.map((f) => f.feed)) === JSON.stringify(others) &&
             r.every((f) => f.frames > 5 && f.width === 640),
           'frames of both feeds',
+          30_000,
+          () => sessionOf(page),
         );
       }
       // Each publisher encodes three layers.
@@ -188,7 +195,26 @@ describe('a call through Janus with simulcast', () => {
       }
       intruder.close();
 
-      for (const page of participants) await page$.close(page);
+      // The consultation ends (fulfilled): the server destroys the room, and every page's session
+      // ends with `sfu-closed`, its connections closed.
+      const appointment = await fetchJson<Appointment>(`/fhir/Appointment/${booked.id}`, { headers: STAFF });
+      await fetchJson(`/fhir/Appointment/${booked.id}`, {
+        method: 'PUT',
+        headers: { ...STAFF, 'content-type': 'application/json', 'if-match': `W/"${appointment.meta!.versionId}"` },
+        body: JSON.stringify({ ...appointment, status: 'fulfilled' }),
+      });
+      for (const page of participants) {
+        const ended = await until(
+          () => page$.layers(page),
+          (l) => l.status !== 'connected',
+          'the session to end with the consultation',
+        );
+        assert.equal(ended.status, 'failed');
+        assert.deepEqual(
+          (await page$.errors(page)).map((e) => (e as { code: string }).code),
+          ['sfu-closed'],
+        );
+      }
     },
   );
 });

@@ -155,21 +155,50 @@ export const ck = {
   close: (page: Page) => page.evaluate(() => (window as unknown as { ck: Ck }).ck.close()),
 };
 
-/** Polls `read` until `check` holds (20 s by default), failing with the last value read. */
+/**
+ * Polls `read` until `check` holds (30 s by default), failing with the last value read and, when
+ * given, what `explain` says (a page's session state).
+ */
 export async function until<T>(
   read: () => Promise<T>,
   check: (value: T) => boolean,
   what: string,
   timeoutMs = 30_000,
+  explain?: () => Promise<unknown>,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last = await read();
   while (!check(last)) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}: ${JSON.stringify(last)}`);
+    if (Date.now() > deadline) {
+      const more = explain ? `\n${JSON.stringify(await explain().catch((e: Error) => e.message))}` : '';
+      assert.fail(`timed out waiting for ${what}: ${JSON.stringify(last)}${more}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 150));
     last = await read();
   }
   return last;
+}
+
+/** What a page's session says about itself, for a failing test's message. */
+export async function sessionOf(page: Page): Promise<unknown> {
+  return {
+    errors: await ck.errors(page),
+    layers: await ck.layers(page).catch((e: Error) => e.message),
+    diagnostics: await ck.diagnostics(page, 4),
+    connections: await page.evaluate(() => {
+      const sfu = (
+        window as unknown as {
+          sfu?: { publisherConnection: RTCPeerConnection | null; subscriberConnection: RTCPeerConnection | null };
+        }
+      ).sfu;
+      return {
+        publisher: sfu?.publisherConnection?.connectionState,
+        subscriber: sfu?.subscriberConnection?.connectionState,
+        ice: sfu?.subscriberConnection?.iceConnectionState,
+        signaling: sfu?.subscriberConnection?.signalingState,
+      };
+    }),
+  };
 }
 
 /** Requests to the test server, failing the test on an error answer. */

@@ -66,6 +66,7 @@ window.ck = {
         ...options,
       });
       state.sfu = sfu;
+      window.sfu = sfu;
       state.marks = { opened: performance.now() - state.openedAt };
       state.samples = [];
       state.stopSamples?.();
