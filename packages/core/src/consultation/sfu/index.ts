@@ -31,7 +31,12 @@
  *   (the consultation ended, or this participant was removed), `sfu-unavailable` (no Janus, no
  *   answer, the socket or a media connection lost: may retry with a new `open()`), `network` and
  *   `server-error` from our server. After an `error` event the state is `failed`.
- * - `close()` destroys the Janus session (Janus unpublishes and leaves for us) and both connections.
+ * - `close()` destroys the Janus session (Janus unpublishes and leaves for us) and both connections;
+ *   the state becomes `closed` with no streams.
+ * - Options beyond the four: `iceServers` (the server's, our TURN, by default), `adaptive: false`
+ *   (no network-driven layers: each feed at its preferred layer), `qualityIntervalMs`, `timeoutMs`,
+ *   and `fetch`/`WebSocket` for Node. `timings` says how long each step of `open()` took;
+ *   `publisherConnection` and `subscriberConnection` are there for statistics.
  *
  * What it does not do: signalling (the roster and `CK-MEDIA` flags still travel through our
  * server's socket), ICE restarts (a failed connection is an `sfu-unavailable` error: open again).

@@ -319,8 +319,16 @@ export class SfuSession extends Emitter<SfuEvents> {
       performance.now() - this.#startedAt;
   }
 
+  /** A candidate Janus trickles (with `full_trickle`; by default it puts them in its SDP). */
+  #remoteCandidate(pc: RTCPeerConnection | null, message: JanusMessage): void {
+    const candidate = message.candidate;
+    if (!pc || !candidate || this.#closing) return;
+    pc.addIceCandidate(candidate.completed ? null : candidate).catch(() => undefined);
+  }
+
   /** Events on our publisher handle: publishers coming and going, us kicked, the room gone. */
   #publisherEvent(message: JanusMessage): void {
+    if (message.janus === 'trickle') return this.#remoteCandidate(this.#publisher, message);
     if (message.janus === 'hangup' && !this.#closing) {
       this.#fail(new SfuError('sfu-unavailable', `The video room hung up (${message.reason ?? 'no reason'}).`));
       return;
@@ -454,6 +462,7 @@ export class SfuSession extends Emitter<SfuEvents> {
   }
 
   #subscriberEvent(message: JanusMessage): void {
+    if (message.janus === 'trickle') return this.#remoteCandidate(this.#subscriber, message);
     if (message.janus === 'hangup' && !this.#closing) {
       this.#fail(new SfuError('sfu-unavailable', `The video room hung up (${message.reason ?? 'no reason'}).`));
       return;
