@@ -1,54 +1,42 @@
 /**
  * Through Janus, end to end: three Chromium pages (the clinician, the patient, a second clinician
- * session standing in for a colleague) each ask our server for the consultation's room with their
- * own session, publish the fake camera with simulcast (rids h, m, l) into it, and subscribe to the
- * other two; every page decodes frames of both; a subscriber switching to the lowest layer gets it
- * (a quarter of the width). Janus is started for the test on loopback (scripts/janus.mjs);
- * the pages speak Janus's JSON protocol themselves (e2e/janus-page/client.js), served from here.
+ * session standing in for a colleague) each open core's `SfuSession` with their own session: it
+ * asks our server for the consultation's room, publishes the fake camera with simulcast (rids h,
+ * m, l) into it, and subscribes to the other two; every page decodes frames of both; a subscriber
+ * capping its feeds at the lowest layer (`setPreferredLayer`) gets it (a quarter of the width); a
+ * camera turned off stops its frames; the consultation ending closes every session (`sfu-closed`).
+ * Janus is started for the test on loopback (scripts/janus.mjs); the pages load core from
+ * packages/core/dist (`npm run build` first) through e2e/janus-page/harness.js.
  */
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import type { Appointment, Bundle, Slot } from 'fhir/r4.js';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { SfuAccess } from '@consultkit/core/contract';
+import type { Appointment } from 'fhir/r4.js';
+import type { Browser, Page } from 'playwright-core';
 import type { ConsultKitServer } from '../packages/server/src/app.js';
 import { BareJanus, type RoomAnswer } from '../packages/server/src/sfu/bare-janus.js';
-import type { SfuAccess } from '../packages/server/src/sfu/service.js';
-import {
-  appointmentRequest,
-  seedBookingFixture,
-  STAFF,
-  startTestServer,
-  TEST_NOW,
-} from '../packages/server/src/test-helpers.js';
+import { STAFF, startTestServer, TEST_NOW } from '../packages/server/src/test-helpers.js';
 // @ts-expect-error -- plain ESM helper without types
-import { CHROME_ARGS, findChrome, NO_CHROME_MESSAGE } from '../scripts/chrome.mjs';
+import { findChrome, NO_CHROME_MESSAGE } from '../scripts/chrome.mjs';
 import { startJanus, type RunningJanus } from '../scripts/janus.mjs';
+import {
+  api,
+  ck as page$,
+  consultation,
+  launchRoomBrowser,
+  pageServer,
+  participantPage,
+  seedPractice,
+  sessionOf,
+  until,
+  type Received,
+} from './janus-support.js';
 
 const started = await startJanus();
 const executablePath = findChrome() as string | null;
 const skip = started.skip ?? (executablePath ? undefined : NO_CHROME_MESSAGE);
 const janus = started as RunningJanus;
-
-const CLIENT = new URL('./janus-page/client.js', import.meta.url);
-
-/** Serves the participants' page and its script on 127.0.0.1 (a secure context for the camera). */
-async function pageServer(): Promise<{ server: Server; url: string }> {
-  const script = await readFile(CLIENT, 'utf8');
-  const server = createServer((request, response) => {
-    if (request.url === '/client.js') {
-      response.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
-      return;
-    }
-    response
-      .writeHead(200, { 'content-type': 'text/html' })
-      .end('<!doctype html><title>Janus room</title><script type="module" src="/client.js"></script>');
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address() as { port: number };
-  return { server, url: `http://127.0.0.1:${address.port}/` };
-}
 
 describe('a call through Janus with simulcast', () => {
   let browser: Browser;
@@ -69,14 +57,8 @@ describe('a call through Janus with simulcast', () => {
       {},
       { now: () => TEST_NOW },
     );
-    pages = await pageServer();
-    // Chromium sends three simulcast layers only from 960×540 up; the fake camera is 640×480.
-    const threeLayers = '--force-fieldtrials=WebRTC-LegacySimulcastLayerLimit/Disabled/';
-    browser = await chromium.launch({
-      executablePath: executablePath!,
-      args: [...CHROME_ARGS, threeLayers],
-      headless: true,
-    });
+    pages = await pageServer(ck.url);
+    browser = await launchRoomBrowser(executablePath!);
   });
 
   after(async () => {
@@ -91,155 +73,107 @@ describe('a call through Janus with simulcast', () => {
     'three pages publish h/m/l into the room and each decodes the other two; a subscriber picks a layer',
     { skip },
     async () => {
-      const fetchJson = async <T>(path: string, init: RequestInit = {}): Promise<T> => {
-        const response = await fetch(`${ck.url}${path}`, init);
-        const body = (await response.json()) as T;
-        assert.ok(response.ok, `${path}: ${response.status} ${JSON.stringify(body)}`);
-        return body;
-      };
-      const fixture = await seedBookingFixture(ck.server.storage);
-      const json = { 'content-type': 'application/json' };
-      /** A confirmed video appointment on the GP's next free slot. */
-      const videoAppointment = async (email: string) => {
-        const slots = await fetchJson<Bundle>(
-          `/fhir/Slot?status=free&schedule=Schedule/${fixture.gp.scheduleId}&start=2026-03-02`,
-        );
-        const slot = slots.entry!.map((e) => e.resource as Slot).find((r) => r.resourceType === 'Slot')!;
-        const booked = await fetchJson<Appointment>('/fhir/Appointment', {
-          method: 'POST',
-          headers: json,
-          body: JSON.stringify(appointmentRequest(slot, email)),
-        });
-        await fetchJson(`/fhir/Appointment/${booked.id}`, {
-          method: 'PUT',
-          headers: { ...STAFF, ...json, 'if-match': `W/"${booked.meta!.versionId}"` },
-          body: JSON.stringify({ ...booked, status: 'booked' }),
-        });
-        return booked;
-      };
-      const booked = await videoAppointment('janus-e2e@example.org');
+      const fetchJson = api(ck);
+      const schedule = await seedPractice(ck);
+      const booked = await consultation(ck, schedule, 'janus-e2e@example.org', 2);
       // Three sessions of the consultation: two clinician sessions (a colleague joining) and the patient.
-      const sessions: string[] = [];
-      for (let i = 0; i < 2; i++) {
-        const clinician = await fetchJson<{ token: string }>(`/api/consultations/${booked.id}/clinician-token`, {
-          method: 'POST',
-          headers: STAFF,
-        });
-        sessions.push(clinician.token);
-      }
-      const outbox = await fetchJson<{ messages: { to: string; text: string }[] }>('/api/outbox', { headers: STAFF });
-      const link = /\/join\/(\S+)/.exec(outbox.messages.find((m) => m.to === 'janus-e2e@example.org')!.text)![1];
-      const patient = await fetchJson<{ token: string }>('/api/join/redeem', {
-        method: 'POST',
-        headers: json,
-        body: JSON.stringify({ token: link }),
-      });
-      sessions.push(patient.token);
-
-      const accesses: SfuAccess[] = [];
-      for (const session of sessions) {
-        accesses.push(
-          await fetchJson<SfuAccess>(`/api/consultations/${booked.id}/sfu`, {
-            method: 'POST',
-            headers: { authorization: `Bearer ${session}` },
-          }),
-        );
-      }
-      assert.equal(new Set(accesses.map((a) => a.room)).size, 1, 'one room for the consultation');
+      const sessions = [...booked.clinicians, booked.patient];
 
       const participants: Page[] = [];
-      for (const access of accesses) {
-        const context = await browser.newContext({ permissions: ['camera'] });
-        const page = await context.newPage();
-        page.on('pageerror', (error) => console.error('page error:', error.message));
-        await page.goto(pages.url);
-        await page.waitForFunction(() => (window as unknown as { janusReady?: boolean }).janusReady === true);
-        const published = await page.evaluate(
-          (a) =>
-            (
-              window as unknown as { janusRoom: { publish(a: unknown): Promise<{ simulcast: boolean }> } }
-            ).janusRoom.publish(a),
-          access,
-        );
-        assert.ok(published.simulcast, 'the offer sends three simulcast layers (h;m;l)');
+      const ids: number[] = [];
+      for (const [i, session] of sessions.entries()) {
+        const page = await participantPage(browser, pages.url, `participant ${i}`);
+        // Layers by the network off: this test is about simulcast and chosen layers, and a loaded
+        // machine's late packets would otherwise step the layers down (janus-room.test.ts tests that).
+        const opened = await page$.open(page, pages.url, booked.id, session, { adaptive: false });
+        assert.equal(opened.error, undefined, JSON.stringify(opened.error));
+        assert.ok(opened.simulcast, 'the offer sends three simulcast layers (h;m;l)');
         participants.push(page);
+        ids.push(opened.publisherId);
       }
-      for (const [i, page] of participants.entries()) {
-        const others = accesses.filter((_, j) => j !== i).map((a) => a.publisherId);
-        const feeds = await page.evaluate(
-          ([a, f]) =>
-            (
-              window as unknown as { janusRoom: { subscribe(a: unknown, f: unknown): Promise<{ feed: number }[]> } }
-            ).janusRoom.subscribe(a, f),
-          [accesses[i], others] as const,
-        );
-        assert.deepEqual(feeds.map((f) => f.feed).sort(), [...others].sort());
-      }
+      assert.equal(new Set(ids).size, 3, 'each session publishes under its own id');
 
-      type Received = { feed: number; frames: number; width: number }[];
-      const received = (page: Page) =>
-        page.evaluate(() =>
-          (window as unknown as { janusRoom: { received(): Promise<Received> } }).janusRoom.received(),
-        );
-      const until = async (page: Page, check: (r: Received) => boolean, what: string) => {
-        const deadline = Date.now() + 20_000;
-        let last: Received = [];
-        while (!check((last = await received(page)))) {
-          if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}: ${JSON.stringify(last)}`);
-          await new Promise((resolve) => setTimeout(resolve, 100));
-        }
-        return last;
-      };
       // Every page decodes frames of both others, at the top layer by default (640 wide).
-      for (const page of participants) {
+      for (const [i, page] of participants.entries()) {
+        const others = ids.filter((_, j) => j !== i).sort((a, b) => a - b);
         await until(
-          page,
-          (r) => r.length === 2 && r.every((f) => f.frames > 5 && f.width === 640),
+          () => page$.received(page),
+          (r) =>
+            JSON.stringify(r.map((f) => f.feed)) === JSON.stringify(others) &&
+            r.every((f) => f.frames > 5 && f.width === 640),
           'frames of both feeds',
+          30_000,
+          () => sessionOf(page),
         );
       }
       // Each publisher encodes three layers.
       for (const page of participants) {
-        const sent = await page.evaluate(() =>
-          (window as unknown as { janusRoom: { sent(): Promise<Record<string, number>> } }).janusRoom.sent(),
-        );
+        const sent = await page$.sent(page);
         assert.deepEqual(Object.keys(sent).sort(), ['h', 'l', 'm']);
         assert.ok(
           Object.values(sent).every((frames) => frames > 0),
           JSON.stringify(sent),
         );
       }
-      // One subscriber asks for the lowest layer: its frames shrink to a quarter of the width; the
-      // others still receive the top layer.
+      // One subscriber caps its feeds at the lowest layer: its frames shrink to a quarter of the
+      // width; the others still receive the top layer.
       const [low, ...rest] = participants;
-      await low!.evaluate(() =>
-        (window as unknown as { janusRoom: { layer(n: number): Promise<void> } }).janusRoom.layer(0),
+      await page$.prefer(low!, 0);
+      await until(
+        () => page$.received(low!),
+        (r) => r.every((f) => f.width === 160),
+        'the lowest layer (160 wide)',
       );
-      await until(low!, (r) => r.every((f) => f.width === 160), 'the lowest layer (160 wide)');
       for (const page of rest) {
-        const before = await received(page);
+        const before: Received = await page$.received(page);
         await until(
-          page,
+          () => page$.received(page),
           (r) => r.every((f, i) => f.width === 640 && f.frames > before[i]!.frames),
           'more top-layer frames',
         );
       }
 
+      // Camera off (`setMediaFlags`): the publisher stops sending video, so the others decode no
+      // new frames of it while the other feed keeps coming; camera on again, its frames resume.
+      const [, second, third] = participants;
+      const frameOf = async (page: Page, feed: number) =>
+        (await page$.received(page)).find((f) => f.feed === feed)!.frames;
+      await page$.flags(second!, { cameraOff: true });
+      // Frames already on their way may still land: let thirty frames of the other feed pass first.
+      const sentinel = async () => {
+        const other = await frameOf(third!, ids[0]!);
+        await until(
+          () => frameOf(third!, ids[0]!),
+          (n) => n > other + 30,
+          'more frames of the feed still on',
+        );
+      };
+      await sentinel();
+      const stopped = await frameOf(third!, ids[1]!);
+      // The sentinel again: thirty more frames of the other feed, and none of the camera that is off.
+      await sentinel();
+      assert.equal(await frameOf(third!, ids[1]!), stopped, 'no frames of a camera that is off');
+      await page$.flags(second!, { cameraOff: false });
+      await until(
+        () => frameOf(third!, ids[1]!),
+        (n) => n > stopped + 5,
+        'frames again once the camera is on',
+      );
+
       // A participant of another consultation, its token valid in Janus, cannot watch these feeds:
       // not with its own pin, nor with this room's pin (leaked): a subscriber must give the private
       // id of a publisher of the room, which only a token on the room's list can get.
-      const other = await videoAppointment('janus-other@example.org');
-      const otherSession = await fetchJson<{ token: string }>(`/api/consultations/${other.id}/clinician-token`, {
-        method: 'POST',
-        headers: STAFF,
-      });
+      const other = await consultation(ck, schedule, 'janus-other@example.org', 1);
       const otherAccess = await fetchJson<SfuAccess>(`/api/consultations/${other.id}/sfu`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${otherSession.token}` },
+        headers: { authorization: `Bearer ${other.clinicians[0]}` },
+      });
+      const room = await fetchJson<SfuAccess>(`/api/consultations/${booked.id}/sfu`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${booked.patient}` },
       });
       const intruder = await BareJanus.connect(janus.wsUrl, otherAccess.token);
       assert.equal(await intruder.attach(), null);
-      const room = accesses[0]!;
       const watch = (pin: string, extra: Record<string, unknown> = {}) =>
         intruder.videoroom({
           request: 'join',
@@ -247,7 +181,7 @@ describe('a call through Janus with simulcast', () => {
           room: room.room,
           pin,
           token: otherAccess.token,
-          streams: [{ feed: room.publisherId }],
+          streams: [{ feed: ids[0] }],
           ...extra,
         });
       const attempts: [RoomAnswer, RegExp][] = [
@@ -261,8 +195,25 @@ describe('a call through Janus with simulcast', () => {
       }
       intruder.close();
 
+      // The consultation ends (fulfilled): the server destroys the room, and every page's session
+      // ends with `sfu-closed`, its connections closed.
+      const appointment = await fetchJson<Appointment>(`/fhir/Appointment/${booked.id}`, { headers: STAFF });
+      await fetchJson(`/fhir/Appointment/${booked.id}`, {
+        method: 'PUT',
+        headers: { ...STAFF, 'content-type': 'application/json', 'if-match': `W/"${appointment.meta!.versionId}"` },
+        body: JSON.stringify({ ...appointment, status: 'fulfilled' }),
+      });
       for (const page of participants) {
-        await page.evaluate(() => (window as unknown as { janusRoom: { close(): void } }).janusRoom.close());
+        const ended = await until(
+          () => page$.layers(page),
+          (l) => l.status !== 'connected',
+          'the session to end with the consultation',
+        );
+        assert.equal(ended.status, 'failed');
+        assert.deepEqual(
+          (await page$.errors(page)).map((e) => (e as { code: string }).code),
+          ['sfu-closed'],
+        );
       }
     },
   );

@@ -10,3 +10,4 @@ export { ConsultKitError, LinkError, type ConsultKitErrorCode, type LinkErrorCod
 export * from './consultation/index.js';
 export * from './media/index.js';
 export * from './booking/index.js';
+export * from './consultation/sfu/index.js';

@@ -255,7 +255,12 @@ export async function createServer(
     for (const one of [method].flat()) routes.push({ method: one, url });
   });
   installErrorHandlers(app);
-  installSecurityHeaders(app, { frameAncestors: config.frameAncestors, hsts: secureCookies });
+  installSecurityHeaders(app, {
+    frameAncestors: config.frameAncestors,
+    hsts: secureCookies,
+    // Pages in a call past four open a WebSocket to Janus (core's SfuSession).
+    connectSources: config.janus ? [new URL(config.janus.url).origin] : [],
+  });
   const limiter = new MemoryRateLimiter({ now });
   const throttle = new Throttle(limiter, config.rateLimits, now);
   installRateLimits(app, throttle);

@@ -275,7 +275,14 @@ describe('headers on every answer', () => {
 
   before(async () => {
     ({ server, url } = await startTestServer(
-      { CONSULTKIT_SEED_DEMO: 'off', CONSULTKIT_FRAME_ANCESTORS: "'self', https://clinical.vendor.example" },
+      {
+        CONSULTKIT_SEED_DEMO: 'off',
+        CONSULTKIT_FRAME_ANCESTORS: "'self', https://clinical.vendor.example",
+        // Configured, never reached: the pages' policy must let them open its WebSocket.
+        CONSULTKIT_JANUS_URL: 'ws://127.0.0.1:9/',
+        CONSULTKIT_JANUS_ADMIN_URL: 'http://127.0.0.1:9/admin',
+        CONSULTKIT_JANUS_ADMIN_SECRET: 'never-used-never-used',
+      },
       DEFAULT_SERVE,
     ));
   });
@@ -304,6 +311,7 @@ describe('headers on every answer', () => {
         }),
       );
       assert.deepEqual(directives.get('frame-ancestors'), ["'self'", 'https://clinical.vendor.example']);
+      assert.deepEqual(directives.get('connect-src'), ["'self'", 'ws://127.0.0.1:9'], 'its own origin and Janus’s');
       assert.deepEqual(directives.get('object-src'), ["'none'"]);
       assert.deepEqual(directives.get('base-uri'), ["'none'"]);
       const scripts = directives.get('script-src') ?? [];

@@ -40,7 +40,19 @@ export type ConsultKitErrorCode =
   /** A join link to an appointment the practice moved: a new link for the new time was e-mailed. */
   | 'link-rescheduled'
   /** No session on this device to resume (or not from this link): join with the link instead. */
-  | 'session-missing';
+  | 'session-missing'
+  /**
+   * The video room service (Janus) is not configured on the server, is not answering, or the media
+   * connection to it failed: retrying may help.
+   */
+  | 'sfu-unavailable'
+  /**
+   * The server or Janus refused this participant the video room (a session for another
+   * consultation, a revoked session, a token the room does not allow): retrying will not help.
+   */
+  | 'sfu-refused'
+  /** The video room closed: the consultation ended, or this participant was removed from it. */
+  | 'sfu-closed';
 
 /** The one error type core throws and reports: `code` says what, `message` says it in words. */
 export class ConsultKitError extends Error {

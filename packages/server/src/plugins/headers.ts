@@ -17,6 +17,11 @@ export interface HeadersOptions {
   frameAncestors: string[];
   /** Patients reach the server over https (its public URL): browsers are told to keep to https. */
   hsts: boolean;
+  /**
+   * Origins pages may connect to besides their own (CSP `connect-src`): the Janus API's, so a call
+   * past four can open its WebSocket to Janus (`wss://janus.practice.example:8989`).
+   */
+  connectSources?: string[];
 }
 
 /** The inline `<script>` (without `src`) and `<style>` blocks of an HTML page. */
@@ -34,7 +39,7 @@ function hashes(html: string): { scripts: string[]; styles: string[] } {
 }
 
 /** The policy of one HTML page. */
-export function pagePolicy(html: string, frameAncestors: string[]): string {
+export function pagePolicy(html: string, frameAncestors: string[], connectSources: string[] = []): string {
   const { scripts, styles } = hashes(html);
   return [
     "default-src 'self'",
@@ -43,7 +48,7 @@ export function pagePolicy(html: string, frameAncestors: string[]): string {
     "style-src-attr 'none'",
     "img-src 'self' data: blob:",
     "media-src 'self' blob: mediastream:",
-    "connect-src 'self'",
+    ["connect-src 'self'", ...connectSources].join(' '),
     "font-src 'self'",
     "object-src 'none'",
     "base-uri 'none'",
@@ -83,7 +88,7 @@ export function installSecurityHeaders(app: FastifyInstance, options: HeadersOpt
     }
     const html = await text(payload);
     if (html === undefined) return payload;
-    reply.header('content-security-policy', pagePolicy(html, options.frameAncestors));
+    reply.header('content-security-policy', pagePolicy(html, options.frameAncestors, options.connectSources));
     reply.header('cross-origin-opener-policy', 'same-origin');
     reply.header('permissions-policy', 'camera=(self), microphone=(self), display-capture=(self), geolocation=()');
     if (options.frameAncestors.includes("'none'")) reply.header('x-frame-options', 'DENY');

@@ -5,8 +5,9 @@
  * (docs/decisions/0013-janus-auth.md says why not janode).
  */
 import { randomBytes } from 'node:crypto';
+import { SFU_PLUGIN } from '@consultkit/core/contract';
 
-export const VIDEOROOM = 'janus.plugin.videoroom';
+export const VIDEOROOM = SFU_PLUGIN;
 
 /** A refusal from Janus (its core `error.code`, or the VideoRoom `error_code`). */
 export class JanusError extends Error {

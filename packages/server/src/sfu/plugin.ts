@@ -2,6 +2,7 @@
  * `POST /api/consultations/:id/sfu`: a participant's access to its consultation's Janus room, for
  * its join session (bearer or cookie, as `/api/ice-servers`). Every refusal is an OperationOutcome.
  */
+import type { IceServer, SfuAccessResponse } from '@consultkit/core/contract';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { readCookie } from '../cookies.js';
 import { HttpError } from '../errors.js';
@@ -17,7 +18,7 @@ export interface SfuPluginOptions {
   /** The appointment's status (`booked`, `arrived`, …), or undefined when there is none. */
   appointmentStatus: (id: number) => Promise<string | undefined>;
   /** The ICE servers (our TURN) a Janus client should use too. */
-  iceServers: () => unknown[];
+  iceServers: () => IceServer[];
 }
 
 function appointmentId(params: unknown): number {
@@ -60,8 +61,11 @@ export async function sfuPlugin(app: FastifyInstance, options: SfuPluginOptions)
     const status = await options.appointmentStatus(id);
     if (status === undefined) throw new HttpError(404, 'not-found', 'There is no such appointment.');
     const access = await options.sfu.access(id, status, mine.sessionId);
-    return reply
-      .header('cache-control', 'no-store')
-      .send({ ...access, iceServers: options.iceServers(), expiresAt: mine.expiresAt.toISOString() });
+    const answer: SfuAccessResponse = {
+      ...access,
+      iceServers: options.iceServers(),
+      expiresAt: mine.expiresAt.toISOString(),
+    };
+    return reply.header('cache-control', 'no-store').send(answer);
   });
 }

@@ -9,6 +9,7 @@
  * consultation ending destroys the room and removes every token of its sessions.
  */
 import { createHmac, randomBytes, randomInt } from 'node:crypto';
+import type { SfuAccess } from '@consultkit/core/contract';
 import type { Storage } from '../storage/index.js';
 import { JanusAdmin, JanusError, VIDEOROOM, VIDEOROOM_NO_SUCH_ROOM } from './janus.js';
 
@@ -17,24 +18,6 @@ export interface JanusInstance {
   /** The Janus API participants use (ws(s):// or http(s)://…/janus); also the instance's name. */
   url: string;
   admin: JanusAdmin;
-}
-
-/** A participant's access to its consultation's room: what `POST /api/consultations/:id/sfu` answers. */
-export interface SfuAccess {
-  /** The Janus API to connect to. */
-  janusUrl: string;
-  /** The plugin to attach. */
-  plugin: typeof VIDEOROOM;
-  room: number;
-  pin: string;
-  /** Send as `token` in every Janus request, and as `token` in the VideoRoom `join`. */
-  token: string;
-  /** The publisher id to join with (`id` in the VideoRoom `join`): what a revocation kicks. */
-  publisherId: number;
-  /** Up to this many publish at once. */
-  publishers: number;
-  /** Simulcast layers a publisher sends (rids, highest first); each subscriber picks one. */
-  simulcast: { rids: string[] };
 }
 
 /** Appointment statuses in which a room may be used. */

@@ -21,7 +21,7 @@ import {
 import { startJanus, type RunningJanus } from '../../../../scripts/janus.mjs';
 import { BareJanus, type RoomAnswer } from './bare-janus.js';
 import { JanusAdmin } from './janus.js';
-import type { SfuAccess } from './service.js';
+import type { SfuAccess } from '@consultkit/core/contract';
 
 const started = await startJanus();
 const skip = started.skip;
