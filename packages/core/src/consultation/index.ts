@@ -6,6 +6,9 @@ export type {
   EndReason,
   JoinTicket,
   Participant,
-  Presence,
   Role,
 } from './types.js';
+export type { NetworkQuality, ParticipantState, PendingCommand, Presence } from './participant.js';
+export { connects, placesCall, presenceOf, sends } from './roster.js';
+export type { MediaTransport, RemoteMedia, TransportState } from './transport.js';
+export type { LinkStatus } from './link.js';
