@@ -86,9 +86,24 @@ function consultKitServer() {
           return {};
         case 'ck-closed-port':
           return { url: await closedPortUrl() };
-        case 'ck-ticket':
+        case 'ck-ticket': {
           // A demo consultation's ticket, made in-process: the test server is not in demo mode.
-          return demoTicket(server.tokens, payload.consultation, payload.role);
+          const demo = demoTicket(server.tokens, payload.consultation, payload.role);
+          if (payload.who === undefined) return demo;
+          // A guest, or a further clinician: their own peer id (from `who`), name and kind.
+          const { token, claims } = server.tokens.issue(demo.consultationId, payload.role, {
+            who: String(payload.who),
+            ...(payload.name ? { name: String(payload.name) } : {}),
+            ...(payload.kind ? { kind: String(payload.kind) } : {}),
+          });
+          return {
+            ...demo,
+            peerId: claims.pid,
+            token,
+            name: claims.name,
+            ...(claims.kind ? { kind: claims.kind } : {}),
+          };
+        }
         case 'ck-staff-cookie':
           // A staff session cookie (what the demo's sign-in sets), for the cookie path of the desk.
           return { cookie: `ck_staff=${server.auth.staffSessionValue(Math.floor(Date.now() / 1000) + 600)}` };
