@@ -1,31 +1,15 @@
-import type { EndReason, JoinTicket } from './types.js';
-import type { ConsultationEvents, ConsultationState } from './types.js';
+import type { ConsultationEvents, ConsultationOptions, ConsultationState, EndReason, JoinTicket } from './types.js';
 import { Emitter } from '../emitter.js';
 import { ConsultKitError } from '../errors.js';
 import { LocalMedia } from '../media/local.js';
 import { createStore, type ReadableStore, type WritableStore } from '../store.js';
-import { derive, type DeriveInput } from './derive.js';
+import { derive, transitions, type DeriveInput } from './derive.js';
 import { Mesh } from './mesh.js';
+import type { MediaTransport, TransportContext } from './transport.js';
 import type { PendingCommand } from './participant.js';
 import { Room } from './room.js';
 import { linkToken, reportStep, ticketFrom, validateTicket } from './session.js';
 import { Signalling } from './signalling.js';
-
-export interface ConsultationOptions {
-  /** Base URL of the ConsultKit server, e.g. `https://consult.example.nhs.uk`. */
-  server: string | URL;
-  ticket: JoinTicket;
-  /** Camera and microphone constraints; default: both, the browser's default devices. */
-  media?: MediaStreamConstraints;
-  /** A stream already open (from a `DeviceCheck`), used instead of opening camera and microphone. */
-  localStream?: MediaStream;
-  /** How long to wait for signalling to open before failing, in ms. Default 15 000. */
-  signallingTimeoutMs?: number;
-  /** Lower the video, then fall back to audio only, under a poor network, and restore it. Default true. */
-  adaptToNetwork?: boolean;
-  /** How often to sample network quality, in ms. Default 2 000. */
-  qualityIntervalMs?: number;
-}
 
 /** While reconnecting, how long before a participant's link counts as lost. */
 const GIVE_UP_RECONNECTING_MS = 60_000;
@@ -55,6 +39,10 @@ export class Consultation extends Emitter<ConsultationEvents> {
   readonly #room: Room;
   readonly #local: LocalMedia;
   readonly #mesh: Mesh;
+  /** The mesh, or the SFU session once the room moved to it (`options.sfu`). */
+  #transport: MediaTransport;
+  #transportStop: () => void = () => undefined;
+  readonly #context: TransportContext;
   #phase: DeriveInput['phase'] = 'idle';
   #removedMessage: string | null = null;
   readonly #stops: (() => void)[] = [];
@@ -67,13 +55,16 @@ export class Consultation extends Emitter<ConsultationEvents> {
     this.#signalling = new Signalling(options.server, ticket, options.signallingTimeoutMs);
     this.#room = new Room(ticket, (command) => this.#signalling.send(command));
     this.#local = new LocalMedia(options.media);
-    this.#mesh = new Mesh({
-      peer: () => this.#signalling.peer,
+    const context: TransportContext = {
+      server: options.server,
+      ticket,
       local: () => ({ stream: this.#local.state.get().stream, audioOnly: this.#local.state.get().audioOnly }),
       qualityIntervalMs: options.qualityIntervalMs ?? 2000,
-      giveUpMs: GIVE_UP_RECONNECTING_MS,
       adapt: options.adaptToNetwork !== false,
-    });
+    };
+    this.#mesh = new Mesh({ ...context, peer: () => this.#signalling.peer, giveUpMs: GIVE_UP_RECONNECTING_MS });
+    this.#transport = this.#mesh;
+    this.#context = context;
     this.#state = createStore<ConsultationState>({
       ...this.#derive(),
       role: ticket.role,
@@ -93,17 +84,13 @@ export class Consultation extends Emitter<ConsultationEvents> {
     signalling.on('unavailable', (peerId) => this.#mesh.unavailable(peerId));
     signalling.on('back', () => this.#room.media(this.#local.flags));
     signalling.on('error', (error) => this.emit('error', error));
+    this.#follow(this.#mesh);
     let flags = JSON.stringify(this.#local.flags);
     this.#stops.push(
       signalling.state.subscribe(() => this.#refresh()),
       this.#room.state.subscribe(() => this.#sync()),
-      this.#mesh.state.subscribe(() => {
-        const network = this.#mesh.state.get().remotes.some((r) => r.audioOnlyForNetwork);
-        this.#local.setNetworkAudioOnly(network && this.#options.adaptToNetwork !== false);
-        this.#refresh();
-      }),
       this.#local.state.subscribe(() => {
-        this.#mesh.refresh();
+        this.#transport.refresh();
         const now = JSON.stringify(this.#local.flags);
         if (now !== flags && this.#phase === 'joined') this.#room.media(this.#local.flags);
         flags = now;
@@ -140,14 +127,14 @@ export class Consultation extends Emitter<ConsultationEvents> {
   get peerConnection(): RTCPeerConnection | null {
     return (
       this.peerConnectionWith(this.#options.ticket.remotePeerId) ??
-      this.#mesh.state.get().remotes[0]?.peerConnection ??
+      this.#transport.state.get().remotes[0]?.peerConnection ??
       null
     );
   }
 
   /** The connection carrying `peerId`'s media, if any. */
   peerConnectionWith(peerId: string): RTCPeerConnection | null {
-    return this.#mesh.state.get().remotes.find((r) => r.peerId === peerId)?.peerConnection ?? null;
+    return this.#transport.state.get().remotes.find((r) => r.peerId === peerId)?.peerConnection ?? null;
   }
 
   /** Opens camera and microphone (or takes `options.localStream`). Status `checking` until `join()`. */
@@ -228,7 +215,7 @@ export class Consultation extends Emitter<ConsultationEvents> {
 
   /** Sends audio only (or video again). A poor network may also switch to audio only, and back. */
   setAudioOnly(audioOnly: boolean): void {
-    if (!audioOnly) this.#mesh.resetAdaptation();
+    if (!audioOnly) this.#transport.resetAdaptation();
     this.#local.setAudioOnly(audioOnly);
   }
 
@@ -290,18 +277,34 @@ export class Consultation extends Emitter<ConsultationEvents> {
       counterpart: this.#options.ticket.remotePeerId,
       room: this.#room.state.get(),
       local: this.#local.state.get(),
-      transport: this.#mesh.state.get(),
+      transport: this.#transport.state.get(),
       signalling: this.#signalling.state.get().signalling,
     });
   }
 
-  /** The roster changed: the transport follows it; then the state. */
+  /** The roster changed: the transport follows it (the SFU's, once the room moved there); then the state. */
   #sync(): void {
     if (this.#phase === 'joined' && !this.#isOver()) {
-      const { you, roster } = this.#room.state.get();
-      this.#mesh.sync(you, roster);
+      const { you, roster, mode } = this.#room.state.get();
+      if (mode === 'sfu' && this.#transport === this.#mesh && this.#options.sfu) {
+        // Media moves to the SFU: the mesh's connections go once its session is made.
+        this.#follow(this.#options.sfu(this.#context));
+        this.#mesh.close();
+      }
+      this.#transport.sync(you, roster);
     }
     this.#refresh();
+  }
+
+  /** Derives the state from `transport` from now on. */
+  #follow(transport: MediaTransport): void {
+    this.#transportStop();
+    this.#transport = transport;
+    this.#transportStop = transport.state.subscribe(() => {
+      const network = transport.state.get().remotes.some((r) => r.audioOnlyForNetwork);
+      this.#local.setNetworkAudioOnly(network && this.#options.adaptToNetwork !== false);
+      this.#refresh();
+    });
   }
 
   /** Recomputes the state from the parts, and tells what changed as events. */
@@ -383,34 +386,10 @@ export class Consultation extends Emitter<ConsultationEvents> {
 
   #teardown(): void {
     for (const stop of this.#stops.splice(0)) stop();
+    this.#transportStop();
+    this.#transport.close();
     this.#mesh.close();
     this.#signalling.close();
     this.#local.release();
   }
-}
-
-type Transition = [keyof ConsultationEvents, ConsultationEvents[keyof ConsultationEvents]];
-
-/** The events a change of state tells. */
-function transitions(before: ConsultationState, after: ConsultationState, you: string): Transition[] {
-  const events: Transition[] = [];
-  const was = new Map(before.participants.map((p) => [p.peerId, p]));
-  for (const p of after.participants) {
-    const previous = was.get(p.peerId);
-    if (after.role === 'clinician' && p.presence === 'waiting' && previous?.presence !== 'waiting')
-      events.push(['participant-waiting', { peerId: p.peerId, role: p.role }]);
-    if (after.role === 'clinician' && p.role !== 'clinician' && p.admitted && previous && !previous.admitted)
-      events.push(['admitted', { peerId: p.peerId }]);
-    if (previous?.presence === 'admitted' && (p.presence === 'left' || p.presence === 'absent'))
-      events.push(['remote-left', { remotePeerId: p.peerId }]);
-  }
-  if (after.role !== 'clinician' && after.self?.admitted && before.self && !before.self.admitted)
-    events.push(['admitted', { peerId: you }]);
-  const remotePeerId = after.participants.find((p) => p.stream === after.remoteStream && p.stream)?.peerId ?? '';
-  if (after.status !== before.status) {
-    if (after.status === 'reconnecting') events.push(['reconnecting', { remotePeerId }]);
-    if (after.status === 'in-call')
-      events.push([before.status === 'reconnecting' ? 'reconnected' : 'call-started', { remotePeerId }]);
-  }
-  return events;
 }

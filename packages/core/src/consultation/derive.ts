@@ -9,7 +9,7 @@ import type { ParticipantState } from './participant.js';
 import type { RoomState } from './room.js';
 import { isIn, presenceOf, sends } from './roster.js';
 import type { RemoteMedia, TransportState } from './transport.js';
-import type { ConsultationState, ConsultationStatus } from './types.js';
+import type { ConsultationEvents, ConsultationState, ConsultationStatus } from './types.js';
 
 export interface DeriveInput {
   /** Where the page is in its life: before joining, joined, or over (`ended`/`failed`). */
@@ -117,4 +117,30 @@ export function derive(input: DeriveInput): Derived {
     quality: admitted ? (primaryMedia?.quality ?? null) : null,
     speakerId: local.speakerId,
   };
+}
+
+type Transition = [keyof ConsultationEvents, ConsultationEvents[keyof ConsultationEvents]];
+
+/** The events a change of state tells. */
+export function transitions(before: ConsultationState, after: ConsultationState, you: string): Transition[] {
+  const events: Transition[] = [];
+  const was = new Map(before.participants.map((p) => [p.peerId, p]));
+  for (const p of after.participants) {
+    const previous = was.get(p.peerId);
+    if (after.role === 'clinician' && p.presence === 'waiting' && previous?.presence !== 'waiting')
+      events.push(['participant-waiting', { peerId: p.peerId, role: p.role }]);
+    if (after.role === 'clinician' && p.role !== 'clinician' && p.admitted && previous && !previous.admitted)
+      events.push(['admitted', { peerId: p.peerId }]);
+    if (previous?.presence === 'admitted' && (p.presence === 'left' || p.presence === 'absent'))
+      events.push(['remote-left', { remotePeerId: p.peerId }]);
+  }
+  if (after.role !== 'clinician' && after.self?.admitted && before.self && !before.self.admitted)
+    events.push(['admitted', { peerId: you }]);
+  const remotePeerId = after.participants.find((p) => p.stream === after.remoteStream && p.stream)?.peerId ?? '';
+  if (after.status !== before.status) {
+    if (after.status === 'reconnecting') events.push(['reconnecting', { remotePeerId }]);
+    if (after.status === 'in-call')
+      events.push([before.status === 'reconnecting' ? 'reconnected' : 'call-started', { remotePeerId }]);
+  }
+  return events;
 }

@@ -1,6 +1,7 @@
-export { Consultation, type ConsultationOptions } from './consultation.js';
+export { Consultation } from './consultation.js';
 export type {
   ConsultationEvents,
+  ConsultationOptions,
   ConsultationState,
   ConsultationStatus,
   EndReason,

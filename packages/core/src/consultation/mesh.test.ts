@@ -15,6 +15,16 @@ async function ticketFor(id: string, role: Role, who: string, kind?: string): Pr
   return (await executeServerCommand('ck-ticket', { consultation: id, role, who, name, kind })) as JoinTicket;
 }
 
+/** Plays a received stream, muted, as a view would. */
+function play(stream: MediaStream): void {
+  const audio = document.createElement('audio');
+  audio.muted = true;
+  audio.srcObject = stream;
+  document.body.append(audio);
+  void audio.play();
+  after(() => audio.remove());
+}
+
 /** Resolves once `page` decodes frames from every one of `others`. */
 async function decodesEveryone(page: Consultation, others: Consultation[], timeoutMs = 20_000): Promise<void> {
   for (const other of others) {
@@ -71,6 +81,19 @@ describe('Consultation: a room of more than two (mesh)', () => {
       expect(page.state.get().participants.filter((p) => p.presence === 'admitted')).to.have.length(2);
       expect(page.state.get().participants.every((p) => p.stream !== null)).to.equal(true);
     }
+    // Each link is measured on its own: the clinician grades both others' networks…
+    await until(
+      () => clinician.state.get().participants.every((p) => p.networkQuality !== 'unknown'),
+      'a network quality for each participant',
+      15_000,
+    );
+    // …and hears each of them (the fake microphone beeps) as speaking at some point, once their
+    // audio plays (as a view plays it; the browser measures levels only then).
+    for (const { stream } of clinician.state.get().participants) play(stream!);
+    const heard = new Set<string>();
+    const stop = clinician.state.subscribe((s) => s.participants.forEach((p) => p.speaking && heard.add(p.peerId)));
+    await until(() => heard.size === 2, 'both others heard speaking', 15_000);
+    stop();
   });
 
   it('four participants (two clinicians, patient, carer) each decode all three others', async function () {

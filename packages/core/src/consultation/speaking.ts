@@ -5,9 +5,12 @@
  * (docs/decisions/0022-the-room.md).
  */
 
-/** Level (0–1, linear) from which a participant counts as speaking, and below which they stop. */
-export const SPEAKING_ON = 0.05;
-export const SPEAKING_OFF = 0.02;
+/**
+ * Level (0–1, linear in sound pressure, 1 = 0 dBov) from which a participant counts as speaking
+ * (about −34 dBov: quiet speech at a normal distance), and below which they stop (−40 dBov).
+ */
+export const SPEAKING_ON = 0.02;
+export const SPEAKING_OFF = 0.01;
 /** Quiet polls in a row before speaking ends: a pause between words does not flicker the marker. */
 export const QUIET_POLLS = 4;
 
@@ -30,7 +33,8 @@ export function nextSpeaking(state: SpeakingState, level: number | null): Speaki
 
 /**
  * Follows the audio received on `pc`, calling `onChange` when speaking starts or ends. Returns a
- * function that stops.
+ * function that stops. The browser measures the level only while the received audio is played (a
+ * view plays it, muted or not); a stream nobody plays counts as silent.
  */
 export function monitorSpeaking(pc: RTCPeerConnection, onChange: (speaking: boolean) => void, intervalMs = 200) {
   let state: SpeakingState = { speaking: false, quiet: 0 };

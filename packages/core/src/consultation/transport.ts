@@ -4,6 +4,7 @@
  * (`sfu/`: one connection to Janus) is the other. The facade gives a transport the roster; the
  * transport reports, per other participant, what it receives and how the link is doing.
  */
+import type { JoinTicket } from '../contract/join.js';
 import type { RosterEntry } from '../contract/room.js';
 import type { QualitySample } from '../media/quality.js';
 import type { ReadableStore } from '../store.js';
@@ -25,10 +26,23 @@ export interface TransportState {
   remotes: readonly RemoteMedia[];
 }
 
+/** What a transport is given when it is made. */
+export interface TransportContext {
+  server: string | URL;
+  ticket: JoinTicket;
+  /** The local stream, and whether video is off for the whole page (audio only). */
+  local: () => { stream: MediaStream | null; audioOnly: boolean };
+  qualityIntervalMs: number;
+  /** Lower the video under a poor network (and restore it). */
+  adapt: boolean;
+}
+
 export interface MediaTransport {
   readonly state: ReadableStore<TransportState>;
-  /** The roster (or the local stream, or audio only) changed: connect, drop, start or stop sending. */
+  /** The roster changed: connect, drop, start or stop sending. */
   sync(you: string, roster: readonly RosterEntry[]): void;
+  /** The local stream or audio only changed: the senders follow. */
+  refresh(): void;
   /** Video chosen again after audio only: forget what the network taught. */
   resetAdaptation(): void;
   close(): void;

@@ -3,6 +3,8 @@ import type { RoomMode } from '../contract/room.js';
 import type { ConsultKitError } from '../errors.js';
 import type { QualitySample } from '../media/quality.js';
 import type { ParticipantState, PendingCommand } from './participant.js';
+import type { MediaTransport, TransportContext } from './transport.js';
+import type { JoinTicket } from '../contract/join.js';
 
 export type { JoinTicket, Role } from '../contract/join.js';
 
@@ -107,4 +109,25 @@ export interface ConsultationEvents {
   ended: { reason: EndReason; message?: string };
   /** Something failed; also reflected in `state.error` when it is fatal. */
   error: ConsultKitError;
+}
+
+export interface ConsultationOptions {
+  /** Base URL of the ConsultKit server, e.g. `https://consult.example.nhs.uk`. */
+  server: string | URL;
+  ticket: JoinTicket;
+  /** Camera and microphone constraints; default: both, the browser's default devices. */
+  media?: MediaStreamConstraints;
+  /** A stream already open (from a `DeviceCheck`), used instead of opening camera and microphone. */
+  localStream?: MediaStream;
+  /** How long to wait for signalling to open before failing, in ms. Default 15 000. */
+  signallingTimeoutMs?: number;
+  /** Lower the video, then fall back to audio only, under a poor network, and restore it. Default true. */
+  adaptToNetwork?: boolean;
+  /** How often to sample network quality, in ms. Default 2 000. */
+  qualityIntervalMs?: number;
+  /**
+   * The transport of a room in `sfu` mode (the SFU session, `sfu/`): given, the consultation moves
+   * its media to it when the roster's `mode` becomes `sfu`; without, it stays a mesh.
+   */
+  sfu?: (context: TransportContext) => MediaTransport;
 }
