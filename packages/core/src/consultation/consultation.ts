@@ -3,10 +3,10 @@ import { Emitter } from '../emitter.js';
 import { ConsultKitError } from '../errors.js';
 import { LocalMedia } from '../media/local.js';
 import { createStore, type ReadableStore, type WritableStore } from '../store.js';
-import { derive, transitions, type DeriveInput } from './derive.js';
+import { derive, endReasonOf, transitions, type DeriveInput } from './derive.js';
 import { Mesh } from './mesh.js';
 import type { MediaTransport, TransportContext } from './transport.js';
-import type { PendingCommand } from './participant.js';
+import type { PendingCommand, Presence } from './participant.js';
 import { Room } from './room.js';
 import { linkToken, reportStep, ticketFrom, validateTicket } from './session.js';
 import { Signalling } from './signalling.js';
@@ -180,26 +180,19 @@ export class Consultation extends Emitter<ConsultationEvents> {
 
   /** Clinician: lets a waiting participant in (default: the first waiting). Media starts at once. */
   admit(peerId: string = this.#firstWaiting()): void {
-    this.#clinicianOnly('admit()');
-    if (this.#participant(peerId)?.presence !== 'waiting')
-      throw new ConsultKitError('invalid-state', `Nobody with peer id ${peerId} is waiting to be admitted`);
+    this.#clinicianOnly('admit()', peerId, ['waiting']);
     this.#room.admit(peerId);
   }
 
   /** Clinician: turns a waiting participant away (default: the first waiting), with a message for them. */
   decline(peerId: string = this.#firstWaiting(), message = ''): void {
-    this.#clinicianOnly('decline()');
-    if (this.#participant(peerId)?.presence !== 'waiting')
-      throw new ConsultKitError('invalid-state', `Nobody with peer id ${peerId} is waiting`);
+    this.#clinicianOnly('decline()', peerId, ['waiting']);
     this.#room.remove(peerId, String(message));
   }
 
   /** Clinician: removes a participant who is not a clinician (waiting or in the call), with a message. */
   remove(peerId: string, message = ''): void {
-    this.#clinicianOnly('remove()');
-    const participant = this.#participant(peerId);
-    if (!participant || participant.role === 'clinician' || participant.presence === 'left')
-      throw new ConsultKitError('invalid-state', `Peer id ${peerId} is not a participant that can be removed`);
+    this.#clinicianOnly('remove()', peerId, ['waiting', 'admitted', 'absent']);
     this.#room.remove(peerId, String(message));
   }
 
@@ -234,19 +227,20 @@ export class Consultation extends Emitter<ConsultationEvents> {
     this.#local.setSpeaker(deviceId);
   }
 
-  /** Leaves: the others carry on, and this participant may come back (a new page, `resume`). */
+  /**
+   * Leaves: the others carry on, and this participant may come back (a new page, `resume`). Over
+   * at once on this page (`CK-LEAVE` is sent before the socket closes): nothing stays pending.
+   */
   leave(): void {
     if (this.#isOver()) return;
-    this.#room.begin({ command: 'leave' });
     this.#room.leave();
     this.#ended('local-hang-up');
   }
 
-  /** Clinician: ends the consultation for everyone. */
+  /** Clinician: ends the consultation for everyone (`CK-END`); over at once on this page. */
   end(): void {
     if (this.#isOver()) return;
     this.#clinicianOnly('end()');
-    this.#room.begin({ command: 'end' });
     this.#room.end();
     this.#ended('local-hang-up');
   }
@@ -317,10 +311,6 @@ export class Consultation extends Emitter<ConsultationEvents> {
     for (const [type, detail] of events) this.emit(type, detail as never);
   }
 
-  #participant(peerId: string) {
-    return this.#state.get().participants.find((p) => p.peerId === peerId);
-  }
-
   #firstWaiting(): string {
     return (
       this.#state.get().participants.find((p) => p.presence === 'waiting')?.peerId ?? this.#options.ticket.remotePeerId
@@ -333,10 +323,14 @@ export class Consultation extends Emitter<ConsultationEvents> {
       throw new ConsultKitError('invalid-state', `${what} needs status "${status}", not "${current}"`);
   }
 
-  #clinicianOnly(what: string): void {
+  /** Throws unless this page is a clinician's, not over, and (given) `peerId` is a patient or guest there. */
+  #clinicianOnly(what: string, peerId?: string, presences?: Presence[]): void {
     if (this.#options.ticket.role !== 'clinician')
       throw new ConsultKitError('invalid-state', `${what} is for a clinician`);
     if (this.#isOver()) throw new ConsultKitError('invalid-state', `${what}: the consultation is over`);
+    const participant = this.#state.get().participants.find((p) => p.peerId === peerId);
+    if (presences && (!participant || participant.role === 'clinician' || !presences.includes(participant.presence)))
+      throw new ConsultKitError('invalid-state', `${what}: nobody with peer id ${peerId} is ${presences.join(' or ')}`);
   }
 
   #isOver(): boolean {
@@ -347,10 +341,8 @@ export class Consultation extends Emitter<ConsultationEvents> {
   /** Over: `reason` from this page, or the server's (a clinician's end reads `remote-hang-up`). */
   #ended(reason: EndReason): void {
     if (this.#isOver()) return;
-    const admitted = this.#state.get().self?.admitted ?? false;
-    const removed = reason === 'removed';
-    const endReason: EndReason = reason === 'ended' ? 'remote-hang-up' : removed && !admitted ? 'declined' : reason;
-    const message = removed ? (this.#removedMessage ?? '') : undefined;
+    const endReason = endReasonOf(reason, this.#state.get().self?.admitted ?? false);
+    const message = reason === 'removed' ? (this.#removedMessage ?? '') : undefined;
     this.#teardown();
     this.#state.update({
       status: 'ended',

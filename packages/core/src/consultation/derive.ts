@@ -9,7 +9,7 @@ import type { ParticipantState } from './participant.js';
 import type { RoomState } from './room.js';
 import { isIn, presenceOf, sends } from './roster.js';
 import type { RemoteMedia, TransportState } from './transport.js';
-import type { ConsultationEvents, ConsultationState, ConsultationStatus } from './types.js';
+import type { ConsultationEvents, ConsultationState, ConsultationStatus, EndReason } from './types.js';
 
 export interface DeriveInput {
   /** Where the page is in its life: before joining, joined, or over (`ended`/`failed`). */
@@ -143,4 +143,13 @@ export function transitions(before: ConsultationState, after: ConsultationState,
       events.push([before.status === 'reconnecting' ? 'reconnected' : 'call-started', { remotePeerId }]);
   }
   return events;
+}
+
+/**
+ * Why it ended, as the page says it: the server's `ended` (a clinician ended it for everyone) is
+ * `remote-hang-up`; `removed` while still waiting is `declined`.
+ */
+export function endReasonOf(reason: EndReason, admitted: boolean): EndReason {
+  if (reason === 'ended') return 'remote-hang-up';
+  return reason === 'removed' && !admitted ? 'declined' : reason;
 }

@@ -45,6 +45,11 @@ export interface LinkDeps {
 
 /** How often the side that placed the call retries an ICE restart, then a fresh call. */
 const RETRY_MS = 2000;
+/**
+ * A call whose path is not up after this long is dropped and placed again by the caller (its
+ * offer may have been refused unanswered: the other page had not seen the roster yet).
+ */
+const CONNECT_TIMEOUT_MS = 15_000;
 
 export class PeerLink {
   readonly #state: WritableStore<LinkState>;
@@ -170,6 +175,12 @@ export class PeerLink {
     });
     call.on('close', () => this.#callClosed(call));
     call.on('error', () => undefined); // reported through close and the ICE state
+    this.#later(() => {
+      if (this.#call !== call || this.#state.get().status !== 'connecting') return;
+      this.#drop();
+      this.#state.update({ status: 'idle', stream: null });
+      this.place();
+    }, CONNECT_TIMEOUT_MS);
   }
 
   #iceChanged(call: MediaConnection): void {
