@@ -4,7 +4,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { Auth } from './auth.js';
 import { BookingEvents } from './booking/events.js';
 import { seedDemoPractice } from './booking/seed.js';
@@ -19,7 +19,8 @@ import { corsPlugin } from './plugins/cors.js';
 import { DEV_ROUTES, devJoinPlugin } from './plugins/dev.js';
 import { installSecurityHeaders } from './plugins/headers.js';
 import { loggerOptions } from './logging.js';
-import { joinPlugin } from './plugins/join.js';
+import { joinPlugin, SESSION_COOKIE } from './plugins/join.js';
+import { readCookie } from './cookies.js';
 import { fhirPlugin } from './plugins/fhir.js';
 import {
   composeCancellation,
@@ -324,6 +325,21 @@ export async function createServer(
     sendGuestLink: (appointmentId, guest, url, opensAt) => sendGuestLink(booking, appointmentId, guest, url, opensAt),
     joinPage: serve.joinPage,
     endSessions,
+  });
+  // A guest reaches the consultation's Janus room only once let in, as in a mesh they reach only the
+  // clinician until then (docs/decisions/0023-guests-and-peer-ids.md).
+  const guestLetIn = async (request: FastifyRequest) => {
+    const bearer = /^Bearer +(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
+    const token = bearer ?? readCookie(request.headers.cookie, SESSION_COOKIE);
+    if (!token) return; // the route itself refuses a request without a session, saying why
+    const session = await join!.session(token).catch(() => undefined);
+    if (session?.role === 'guest' && !rooms.admitted(consultationOf(session.appointmentId), session.sessionId)) {
+      throw new JoinError('wrong-role', 'You can join the video room once the clinician has let you in.');
+    }
+  };
+  app.addHook('onRoute', (route) => {
+    if (route.url !== '/api/consultations/:id/sfu' || ![route.method].flat().includes('POST')) return;
+    route.preHandler = [...[route.preHandler ?? []].flat(), guestLetIn];
   });
   await app.register(sfuPlugin, {
     join,

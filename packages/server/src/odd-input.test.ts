@@ -203,6 +203,10 @@ describe('odd cookies and headers on every route: never a 5xx, every error an Op
       'GET /api/ice-servers',
       'POST /api/consultations/:id/arrived',
       'POST /api/consultations/:id/fulfilled',
+      'POST /api/consultations/:id/clinician-token',
+      'POST /api/consultations/:id/guests',
+      'GET /api/consultations/:id/guests',
+      'DELETE /api/consultations/:id/guests/:gid',
       'POST /fhir/Appointment',
       'GET /join/*',
     ]) {

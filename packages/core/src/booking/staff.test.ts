@@ -90,3 +90,56 @@ describe('booking: StaffClient.startVideoNow', () => {
     expect((error as FhirError).message).to.match(/schedule/i);
   });
 });
+
+/** A video consultation starting now, in the first diary free now (one consultation per diary at a time). */
+async function consultationNow(client: StaffClient, email: string): Promise<string> {
+  for (const diary of await client.videoDiaries()) {
+    const started = await client
+      .startVideoNow({ schedule: diary.reference, minutes: 15, patient: patient(email) })
+      .catch(() => undefined);
+    if (started) return started.booking.id!;
+  }
+  throw new Error('no diary free for a video consultation now');
+}
+
+describe('booking: StaffClient guests', () => {
+  it('invites a guest, lists them, removes them; the link then fails', async () => {
+    const client = await staffClient();
+    const id = await consultationNow(client, `guests-${Date.now()}@example.org`);
+    const invited = await client.inviteGuest(id, {
+      name: '  Ana Interpreter ',
+      kind: 'interpreter',
+      email: 'ana@example.org',
+    });
+    expect(invited.name).to.equal('Ana Interpreter');
+    expect(invited.kind).to.equal('interpreter');
+    expect(invited.emailed).to.equal(true);
+    expect(invited.url).to.match(/\/join\/[\w-]+\.[\w-]+\.[\w-]+$/);
+    const listed = await client.guests(id);
+    expect(listed.map((g) => [g.id, g.name, g.kind, g.email, g.joined])).to.deep.equal([
+      [invited.id, 'Ana Interpreter', 'interpreter', 'ana@example.org', false],
+    ]);
+    await client.removeGuest(id, invited.id);
+    expect(await client.guests(id)).to.deep.equal([]);
+    const token = invited.url.split('/join/')[1];
+    const redeemed = await fetch('/api/join/redeem', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token }),
+    });
+    expect(redeemed.status).to.equal(410);
+    const again = await client.removeGuest(id, invited.id).catch((e: unknown) => e);
+    expect(again).to.be.instanceOf(FhirError);
+    expect((again as FhirError).status).to.equal(404);
+    expect((again as FhirError).outcome?.resourceType).to.equal('OperationOutcome');
+  });
+
+  it("refuses an unknown kind with the server's OperationOutcome", async () => {
+    const client = await staffClient();
+    const id = await consultationNow(client, `guests-kind-${Date.now()}@example.org`);
+    const error = await client.inviteGuest(id, { name: 'X', kind: 'wizard' as never }).catch((e: unknown) => e);
+    expect(error).to.be.instanceOf(FhirError);
+    expect((error as FhirError).status).to.equal(400);
+    expect((error as FhirError).message).to.match(/kind/);
+  });
+});

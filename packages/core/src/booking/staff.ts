@@ -7,6 +7,7 @@ import type { Appointment, Bundle, OperationOutcome, Patient, Schedule, Slot } f
 import { BookingClient, channelsOf, nextLink, toBookableSlot, toBooking } from './client.js';
 import { FhirError } from './fhir-error.js';
 import { validateVideoNow, type DetailsProblem, type VideoNowField } from './patient.js';
+import type { GuestKind } from '../contract/room.js';
 import {
   CANCELATION_REASON_SYSTEM,
   CONTACT_PREFERENCE_URL,
@@ -51,6 +52,29 @@ export class DetailsError extends FhirError {
   }
 }
 
+/** A guest of a video consultation (an interpreter, a carer, …), as `guests()` lists them. */
+export interface ConsultationGuest {
+  id: string;
+  name: string;
+  kind: GuestKind;
+  email?: string;
+  phone?: string;
+  /** When their link opens (ISO instant). */
+  opensAt: string;
+  /** Has opened their link (holds a session). */
+  joined: boolean;
+}
+
+/** What `inviteGuest` gives: the guest, and their single-use link (e-mailed when an address was given). */
+export interface GuestInvitation {
+  id: string;
+  name: string;
+  kind: GuestKind;
+  url: string;
+  opensAt: string;
+  emailed: boolean;
+}
+
 /** A clinician's diary (a Schedule), as a list to choose from shows it. */
 export interface Diary {
   /** `Schedule/{id}`. */
@@ -73,6 +97,57 @@ export class StaffClient extends BookingClient {
     const path = new URL(`../api/consultations/${encodeURIComponent(id)}/invitations`, `${this.baseUrl}/`);
     const { resource } = await this.request<{ url: string; opensAt: string }>('POST', path.href);
     return resource;
+  }
+
+  /**
+   * Invites a guest to a video consultation (ConsultKit servers): an interpreter, a carer, a
+   * specialist, a nurse or a social worker, by name. They get a single-use link of their own
+   * (e-mailed when `email` is given), wait when they open it, and are let in by the clinician.
+   * The server's refusals (a name too long, an unknown kind, not a video appointment) reject with a
+   * `FhirError` carrying its `OperationOutcome`.
+   */
+  async inviteGuest(
+    appointmentId: string,
+    guest: { name: string; kind: GuestKind; email?: string; phone?: string },
+  ): Promise<GuestInvitation> {
+    const body = {
+      name: guest.name.trim(),
+      kind: guest.kind,
+      ...(guest.email?.trim() ? { email: guest.email.trim() } : {}),
+      ...(guest.phone?.trim() ? { phone: guest.phone.trim() } : {}),
+    };
+    const { resource } = await this.request<GuestInvitation>('POST', this.#guestsPath(appointmentId), {
+      body,
+      headers: { 'content-type': 'application/json' },
+    });
+    return resource;
+  }
+
+  /** The guests of a video consultation still invited, oldest first. */
+  async guests(appointmentId: string): Promise<ConsultationGuest[]> {
+    const { resource } = await this.request<{ guests: ConsultationGuest[] }>('GET', this.#guestsPath(appointmentId));
+    return resource.guests;
+  }
+
+  /**
+   * Removes a guest: their link stops working, and if they are in the call their page is closed
+   * (told `removed`). Rejects with a `FhirError` (404) for a guest not of this consultation.
+   */
+  async removeGuest(appointmentId: string, guestId: string): Promise<void> {
+    const path = `${this.#guestsPath(appointmentId)}/${encodeURIComponent(guestId)}`;
+    const response = await this.send(path, { method: 'DELETE', headers: { accept: 'application/json' } });
+    if (response.ok) return;
+    const outcome = (await response.json().catch(() => undefined)) as OperationOutcome | undefined;
+    const words = outcome?.issue?.map((i) => i.diagnostics ?? i.code).join(' ');
+    throw new FhirError(
+      response.status,
+      outcome?.resourceType === 'OperationOutcome' ? outcome : undefined,
+      words || `${response.status} ${response.statusText}`.trim(),
+    );
+  }
+
+  #guestsPath(appointmentId: string): string {
+    return new URL(`../api/consultations/${encodeURIComponent(appointmentId)}/guests`, `${this.baseUrl}/`).href;
   }
 
   /**

@@ -280,12 +280,22 @@ export class JoinService {
     });
   }
 
-  /** Revokes one session (a clinician removed its participant). */
+  /** Revokes one session (a clinician removed its participant); a removed guest is no longer listed. */
   async revokeSession(sessionId: string, reason: SessionRevocation): Promise<void> {
-    await this.storage.query(
-      'UPDATE join_session SET revoked_at = $2, revoked_reason = $3 WHERE id = $1 AND revoked_at IS NULL',
-      [sessionId, this.#now(), reason],
-    );
+    const now = this.#now();
+    await this.storage.transaction(async (tx) => {
+      const [row] = await tx.query<{ guest_id: number | null }>(
+        `UPDATE join_session SET revoked_at = $2, revoked_reason = $3
+          WHERE id = $1 AND revoked_at IS NULL RETURNING guest_id`,
+        [sessionId, now, reason],
+      );
+      if (reason === 'removed' && row?.guest_id) {
+        await tx.query('UPDATE consultation_guest SET removed_at = $2 WHERE id = $1 AND removed_at IS NULL', [
+          row.guest_id,
+          now,
+        ]);
+      }
+    });
   }
 
   /**

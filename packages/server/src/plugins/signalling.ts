@@ -5,8 +5,10 @@
  * `401` before upgrading. The query may hold only what the PeerJS client sends (`key`, `id`,
  * `token`, `version`), each once; the `peer` server is then shown a query we write, with the peer
  * id of the verified token alone. Messages are relayed only between participants of the same
- * consultation. The PeerJS HTTP API (id generation, peer listing) is not exposed: the server
- * assigns peer ids.
+ * consultation, and only when one of the two is a clinician or both are admitted. Room commands
+ * (`CK-ADMIT`, …) go to the room registry (`../room/registry.ts`), which sends every page the
+ * roster after its socket opens and after every change. The PeerJS HTTP API (id generation, peer
+ * listing) is not exposed: the server assigns peer ids.
  *
  * One socket per peer id: a second one with a valid ticket replaces the first, which is sent
  * `CK-SESSION-ENDED` `{ reason: 'replaced' }` and closed (docs/decisions/0009-one-socket-per-peer.md).

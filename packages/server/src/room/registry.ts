@@ -88,7 +88,12 @@ interface Room {
   mode: RoomMode;
   /** The warning that the room would have moved to the SFU, without one configured, was logged. */
   warned: boolean;
+  /** When its last page disconnected (epoch ms), or undefined while one is connected. */
+  emptySince: number | undefined;
 }
+
+/** A room nobody has been connected to for this long is forgotten (its admissions with it). */
+const IDLE_ROOM_MS = 6 * 60 * 60 * 1000;
 
 const NO_MEDIA: MediaFlags = { muted: false, cameraOff: false, audioOnly: false };
 
@@ -168,26 +173,25 @@ function parseCommand(
   }
 }
 
-/** A token bucket per socket: commands beyond it are dropped (one refusal says so). */
+/** A token bucket per socket: commands beyond it are dropped (a refusal says so, at most every 10 s). */
 class Bucket {
   #tokens: number;
   #at = Date.now();
-  #told = false;
+  #toldAt = -Infinity;
   constructor(private readonly rate: { burst: number; perSecond: number }) {
     this.#tokens = rate.burst;
   }
-  /** Whether one more command may pass now; `tell` is true once per run of refusals. */
+  /** Whether one more command may pass now, and whether to tell the page it did not. */
   take(): { ok: boolean; tell: boolean } {
     const now = Date.now();
     this.#tokens = Math.min(this.rate.burst, this.#tokens + ((now - this.#at) / 1000) * this.rate.perSecond);
     this.#at = now;
     if (this.#tokens >= 1) {
       this.#tokens -= 1;
-      this.#told = false;
       return { ok: true, tell: false };
     }
-    const tell = !this.#told;
-    this.#told = true;
+    const tell = now - this.#toldAt >= 10_000;
+    if (tell) this.#toldAt = now;
     return { ok: false, tell };
   }
 }
@@ -211,7 +215,7 @@ export class Rooms {
   #room(cid: string): Room {
     let room = this.#rooms.get(cid);
     if (!room) {
-      room = { cid, participants: new Map(), mode: 'mesh', warned: false };
+      room = { cid, participants: new Map(), mode: 'mesh', warned: false, emptySince: undefined };
       this.#rooms.set(cid, room);
     }
     return room;
@@ -219,6 +223,7 @@ export class Rooms {
 
   /** A page's socket opened (after PeerJS's OPEN): it joins the roster, and everyone hears. */
   connect(claims: SignallingClaims, ws: WebSocket): void {
+    this.#sweep();
     const room = this.#room(claims.cid);
     const known = room.participants.get(claims.pid);
     const participant: Participant = known ?? {
@@ -248,15 +253,6 @@ export class Rooms {
     this.#changed(room);
   }
 
-  /** The roster of `cid` as `you` sees it (tests and diagnostics). */
-  roster(cid: string, you: string): RosterMessage {
-    const room = this.#room(cid);
-    return {
-      type: ROSTER,
-      payload: { you, mode: room.mode, participants: [...room.participants.values()].map((p) => this.#entry(p)) },
-    };
-  }
-
   #entry(p: Participant): RosterEntry {
     const sfuId = p.sid && this.options.publisherIdOf ? this.options.publisherIdOf(p.sid) : undefined;
     return {
@@ -272,8 +268,18 @@ export class Rooms {
     };
   }
 
+  /** Forgets the rooms nobody has been connected to for {@link IDLE_ROOM_MS}. */
+  #sweep(): void {
+    const now = Date.now();
+    for (const [cid, room] of this.#rooms) {
+      if (room.emptySince !== undefined && now - room.emptySince > IDLE_ROOM_MS) this.#rooms.delete(cid);
+    }
+  }
+
   /** After a change: the mode, then the whole roster to every connected page. */
   #changed(room: Room): void {
+    const anyone = [...room.participants.values()].some((p) => p.connected);
+    room.emptySince = anyone ? undefined : (room.emptySince ?? Date.now());
     const inCall = [...room.participants.values()].filter((p) => p.connected && p.admitted && !p.left).length;
     if (room.mode === 'mesh' && inCall >= this.#sfuFrom) {
       if (this.options.publisherIdOf) room.mode = 'sfu';
@@ -438,6 +444,17 @@ export class Rooms {
       }
       if (changed) this.#changed(room);
     }
+  }
+
+  /**
+   * Whether the participant of session `sessionId` in `cid` is let in (a clinician, or admitted):
+   * what should gate their access to the SFU room, as it gates relaying in a mesh.
+   */
+  admitted(cid: string, sessionId: string): boolean {
+    const room = this.#rooms.get(cid);
+    if (!room) return false;
+    for (const p of room.participants.values()) if (p.sid === sessionId) return p.admitted;
+    return false;
   }
 
   /** Whether `cid` has a participant in the call now (connected, admitted, not left). */
