@@ -32,8 +32,9 @@ function consultKitServer() {
   let server;
   let url;
   let turn;
-  const listen = async (port) => {
-    server = await createServer(
+  /** A server made, seeded and ready to listen on `port` (0: any). */
+  const build = async (port) => {
+    const made = await createServer(
       loadConfig({
         PORT: String(port),
         HOST: '127.0.0.1',
@@ -51,14 +52,28 @@ function consultKitServer() {
       }),
       {},
     );
-    await seedAroundTheClockPractice(server.storage, 'Europe/London');
-    await server.booking.generateHorizon();
+    await seedAroundTheClockPractice(made.storage, 'Europe/London');
+    await made.booking.generateHorizon();
+    return made;
+  };
+  const listen = async (port) => {
+    server = await build(port);
     url = await server.listen();
+  };
+  /**
+   * The server a restart brings up, made in advance: making one (a fresh in-memory database,
+   * migrated and seeded) takes many seconds on a loaded machine, longer than a test command may.
+   */
+  let spare;
+  const prepareSpare = () => {
+    spare = build(Number(new URL(url).port));
+    spare.catch(() => undefined);
   };
   const start = async () => {
     turn = await startTurn();
     if (turn.skip) console.log(`TURN: ${turn.skip}`);
     await listen(0);
+    prepareSpare();
   };
   return {
     name: 'consultkit-server',
@@ -68,6 +83,7 @@ function consultKitServer() {
     serverStop: async () => {
       turn?.stop?.();
       await server?.close();
+      await (await spare?.catch(() => undefined))?.close();
     },
     async executeCommand({ command, payload }) {
       switch (command) {
@@ -108,10 +124,11 @@ function consultKitServer() {
           // A staff session cookie (what the demo's sign-in sets), for the cookie path of the desk.
           return { cookie: `ck_staff=${server.auth.staffSessionValue(Math.floor(Date.now() / 1000) + 600)}` };
         case 'ck-restart-server': {
-          const port = new URL(url).port;
           await server.close();
           await new Promise((resolve) => setTimeout(resolve, 500));
-          await listen(port);
+          server = await spare;
+          url = await server.listen();
+          prepareSpare();
           return { url };
         }
         case 'ck-udp-outage':
