@@ -163,7 +163,9 @@ export class PeerLink {
   #track(call: MediaConnection, placed: boolean): void {
     this.#call = call;
     this.#placed = placed;
-    this.#state.update({ status: 'connecting', stream: null });
+    // A call placed or answered to recover stays `reconnecting` until its path is up.
+    const recovering = this.#state.get().status === 'reconnecting';
+    this.#state.update({ status: recovering ? 'reconnecting' : 'connecting', stream: null });
     this.applySenders();
     const pc = call.peerConnection;
     const onIce = () => this.#iceChanged(call);
