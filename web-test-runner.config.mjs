@@ -33,8 +33,9 @@ function consultKitServer() {
   let server;
   let url;
   let turn;
-  const listen = async (port) => {
-    server = await createServer(
+  /** A server made, seeded and ready to listen on `port` (0: any). */
+  const build = async (port) => {
+    const made = await createServer(
       loadConfig({
         PORT: String(port),
         HOST: '127.0.0.1',
@@ -52,14 +53,28 @@ function consultKitServer() {
       }),
       {},
     );
-    await seedAroundTheClockPractice(server.storage, 'Europe/London');
-    await server.booking.generateHorizon();
+    await seedAroundTheClockPractice(made.storage, 'Europe/London');
+    await made.booking.generateHorizon();
+    return made;
+  };
+  const listen = async (port) => {
+    server = await build(port);
     url = await server.listen();
+  };
+  /**
+   * The server a restart brings up, made in advance: making one (a fresh in-memory database,
+   * migrated and seeded) takes many seconds on a loaded machine, longer than a test command may.
+   */
+  let spare;
+  const prepareSpare = () => {
+    spare = build(Number(new URL(url).port));
+    spare.catch(() => undefined);
   };
   const start = async () => {
     turn = await startTurn();
     if (turn.skip) console.log(`TURN: ${turn.skip}`);
     await listen(0);
+    prepareSpare();
   };
   return {
     name: 'consultkit-server',
@@ -69,6 +84,7 @@ function consultKitServer() {
     serverStop: async () => {
       turn?.stop?.();
       await server?.close();
+      await (await spare?.catch(() => undefined))?.close();
     },
     async executeCommand({ command, payload }) {
       switch (command) {
@@ -87,17 +103,33 @@ function consultKitServer() {
           return {};
         case 'ck-closed-port':
           return { url: await closedPortUrl() };
-        case 'ck-ticket':
+        case 'ck-ticket': {
           // A demo consultation's ticket, made in-process: the test server is not in demo mode.
-          return demoTicket(server.tokens, payload.consultation, payload.role);
+          const demo = demoTicket(server.tokens, payload.consultation, payload.role);
+          if (payload.who === undefined) return demo;
+          // A guest, or a further clinician: their own peer id (from `who`), name and kind.
+          const { token, claims } = server.tokens.issue(demo.consultationId, payload.role, {
+            who: String(payload.who),
+            ...(payload.name ? { name: String(payload.name) } : {}),
+            ...(payload.kind ? { kind: String(payload.kind) } : {}),
+          });
+          return {
+            ...demo,
+            peerId: claims.pid,
+            token,
+            name: claims.name,
+            ...(claims.kind ? { kind: claims.kind } : {}),
+          };
+        }
         case 'ck-staff-cookie':
           // A staff session cookie (what the demo's sign-in sets), for the cookie path of the desk.
           return { cookie: `ck_staff=${server.auth.staffSessionValue(Math.floor(Date.now() / 1000) + 600)}` };
         case 'ck-restart-server': {
-          const port = new URL(url).port;
           await server.close();
           await new Promise((resolve) => setTimeout(resolve, 500));
-          await listen(port);
+          server = await spare;
+          url = await server.listen();
+          prepareSpare();
           return { url };
         }
         case 'ck-udp-outage':

@@ -163,10 +163,13 @@ describe('from booking to consultation, end to end', () => {
     // The patient's status box follows the call.
     await joinPage.locator('waiting-room').getByText('You are in the consultation').waitFor({ timeout: 10_000 });
 
-    // …and is fulfilled when the patient hangs up (the clinician's page marks it); both sides are
-    // told what happens next, and the call controls go.
+    // …and is fulfilled when the patient hangs up (leaves, after being let in: the server marks
+    // it). A patient's hang-up is leaving, not ending (docs/consultation.md): the clinician ends
+    // the consultation with their own. Both sides are told what happens next, and the call
+    // controls go.
     await joinPage.locator('consult-room').getByRole('button', { name: 'Hang up' }).click();
     await joinPage.locator('waiting-room').getByText('You can close this page').waitFor({ timeout: 10_000 });
+    await consolePage.locator('consult-room').getByRole('button', { name: 'Hang up' }).click();
     await consolePage
       .locator('consult-room [part~="status"]')
       .filter({ hasText: 'open the next appointment' })

@@ -16,6 +16,24 @@ import {
   untilStatus,
 } from '../../../../test-support/browser.js';
 
+/** Frames the local camera produced, as the sending connection saw them (`media-source` stats). */
+async function cameraFrames(pc: RTCPeerConnection | null): Promise<number> {
+  let frames = 0;
+  (await pc!.getStats()).forEach((r: { type: string; kind?: string; frames?: number }) => {
+    if (r.type === 'media-source' && r.kind === 'video') frames = Math.max(frames, r.frames ?? 0);
+  });
+  return frames;
+}
+
+/** RTP packets received on `pc`, by kind. */
+async function packetsReceived(pc: RTCPeerConnection | null): Promise<{ audio: number; video: number }> {
+  const packets = { audio: 0, video: 0 };
+  (await pc!.getStats()).forEach((r: { type: string; kind?: 'audio' | 'video'; packetsReceived?: number }) => {
+    if (r.type === 'inbound-rtp' && r.kind) packets[r.kind] += r.packetsReceived ?? 0;
+  });
+  return packets;
+}
+
 describe('Consultation (real signalling server, real WebRTC)', () => {
   const consultations = useConsultations();
   const pair = consultations.pair;
@@ -114,12 +132,15 @@ describe('Consultation (real signalling server, real WebRTC)', () => {
       patient.on('admitted', () => events.push('patient admitted'));
       expect(patient.state.get().status).to.equal('waiting');
       expect(patient.state.get().admitted).to.equal(false);
-      // The connection is up already…
+      // The connection is up already, camera and microphone attached to it…
       await until(() => clinician.peerConnection?.iceConnectionState === 'connected', 'the warm connection');
-      // …but nothing is on it: no track on any sender, no frame decoded on either side.
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(sentTrack(patient.peerConnection, 'video')).to.not.equal(null);
+      // …but their encodings are inactive: while the camera makes 20 more frames (which an active
+      // sender would have sent), no video or audio packet reaches either side.
+      const start = await cameraFrames(patient.peerConnection);
+      await until(async () => (await cameraFrames(patient.peerConnection)) > start + 20, '20 camera frames');
       for (const pc of [patient.peerConnection, clinician.peerConnection]) {
-        expect(pc!.getSenders().map((sender) => sender.track)).to.deep.equal([null, null]);
+        expect(await packetsReceived(pc)).to.deep.equal({ audio: 0, video: 0 });
         expect(await framesDecoded(pc)).to.equal(0);
       }
       clinician.admit();

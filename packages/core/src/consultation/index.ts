@@ -1,11 +1,15 @@
-export { Consultation, type ConsultationOptions } from './consultation.js';
+export { Consultation } from './consultation.js';
 export type {
   ConsultationEvents,
+  ConsultationOptions,
   ConsultationState,
   ConsultationStatus,
   EndReason,
   JoinTicket,
   Participant,
-  Presence,
   Role,
 } from './types.js';
+export type { NetworkQuality, ParticipantState, PendingCommand, Presence } from './participant.js';
+export { connects, placesCall, presenceOf, sends } from './roster.js';
+export type { MediaTransport, RemoteMedia, TransportState } from './transport.js';
+export type { LinkStatus } from './link.js';

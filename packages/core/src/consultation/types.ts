@@ -1,6 +1,10 @@
 import type { Role, SessionEndReason } from '../contract/join.js';
+import type { RoomMode } from '../contract/room.js';
 import type { ConsultKitError } from '../errors.js';
 import type { QualitySample } from '../media/quality.js';
+import type { ParticipantState, PendingCommand } from './participant.js';
+import type { MediaTransport, TransportContext } from './transport.js';
+import type { JoinTicket } from '../contract/join.js';
 
 export type { JoinTicket, Role } from '../contract/join.js';
 
@@ -8,37 +12,48 @@ export type { JoinTicket, Role } from '../contract/join.js';
  * - `idle`: created; nothing opened yet.
  * - `checking`: camera and microphone being opened (the device check).
  * - `connecting`: connecting to signalling.
- * - `waiting`: in the room. The patient waits to be admitted; the clinician waits for a patient
- *   (see `participants`) or has not admitted them yet.
- * - `admitted`: admission given; the call is completing.
- * - `in-call`: admitted and connected: media is on the wire both ways (the first frames follow
+ * - `waiting`: in the room, with nobody to talk to yet. A patient or guest waits to be admitted
+ *   (or, admitted, for someone else admitted to be there); a clinician waits for someone to admit
+ *   (see `participants`).
+ * - `admitted`: this page is let in and someone else let in is there; the call is completing.
+ * - `in-call`: media flows with at least one other participant let in (the first frames follow
  *   within a frame interval or two).
- * - `reconnecting`: the media path was lost; recovering on its own (ICE restart, then a new call).
- * - `ended`: hung up, or declined. Terminal; `endReason` says which.
+ * - `reconnecting`: the media path to a participant in the call was lost; recovering on its own
+ *   (ICE restart, then a new call).
+ * - `ended`: left, ended, removed or declined. Terminal; `endReason` says which.
  * - `failed`: could not join; `error` says why. Terminal.
  */
 export type ConsultationStatus =
   'idle' | 'checking' | 'connecting' | 'waiting' | 'admitted' | 'in-call' | 'reconnecting' | 'ended' | 'failed';
 
-/** Where another participant is, as this side sees them. */
-export type Presence = 'absent' | 'waiting' | 'admitted' | 'left';
+export type { Presence } from './participant.js';
 
-export interface Participant {
-  peerId: string;
-  role: Role;
-  presence: Presence;
-}
+/** A participant as the state lists them (the name of earlier versions). */
+export type Participant = ParticipantState;
 
 export interface ConsultationState {
   status: ConsultationStatus;
   role: Role;
-  /** The others in the consultation (one today: the patient for a clinician, and vice versa). */
-  participants: readonly Participant[];
-  /** This participant has been admitted (for the clinician: has admitted the patient). */
+  /** This page's own participant (null before the roster is known). */
+  self: ParticipantState | null;
+  /**
+   * The others in the consultation, in the server's order (the ticket's counterpart is listed,
+   * `absent`, until the server knows them).
+   */
+  participants: readonly ParticipantState[];
+  /** How the media travels: a mesh of connections, or through the SFU. */
+  mode: RoomMode;
+  /** Commands still at work (admit, remove, leave, end, join, switching a device…). */
+  pending: readonly PendingCommand[];
+  /**
+   * This page is let in and someone else let in is there (for a clinician: they have admitted
+   * someone who is there).
+   */
   admitted: boolean;
   /** The signalling socket: media keeps flowing while it reconnects. */
   signalling: 'offline' | 'connected' | 'reconnecting';
   localStream: MediaStream | null;
+  /** The first other participant in the call's stream (for two-party views; see `participants`). */
   remoteStream: MediaStream | null;
   /** The microphone is muted (its track disabled: the remote side hears silence). */
   muted: boolean;
@@ -48,9 +63,9 @@ export interface ConsultationState {
   audioOnly: boolean;
   /** Why video is not sent: `chosen` by the person, or `network` (poor quality). */
   audioOnlyReason: 'chosen' | 'network' | null;
-  /** The other side sends no video. */
+  /** The first other participant in the call sends no video. */
   remoteAudioOnly: boolean;
-  /** The last network-quality sample of the call, or null outside a call. */
+  /** The last network-quality sample of the link with the first other in the call, or null. */
   quality: QualitySample | null;
   /** The audio output chosen for the call (apply with `setSinkId`), or null for the default. */
   speakerId: string | null;
@@ -64,8 +79,10 @@ export interface ConsultationState {
 
 /**
  * Why a consultation ended.
- * - `local-hang-up`: this side hung up. `remote-hang-up`: the other side did.
- * - `declined`: the clinician declined the waiting patient (`declineMessage` holds their words).
+ * - `local-hang-up`: this page left (`leave()`), or ended it (`end()`): `hangUp()`.
+ * - `remote-hang-up`: a clinician ended the consultation for everyone.
+ * - `declined`: a clinician declined this waiting participant (`declineMessage` holds their words).
+ * - `removed`: a clinician removed this participant after admitting them (`declineMessage` too).
  * - The server ended this side's session (its signalling socket was closed with the reason):
  *   `replaced`: the same session was opened again elsewhere (another tab, or this page reloaded);
  *   `cancelled`: the practice cancelled (or declined) the appointment;
@@ -76,20 +93,41 @@ export type EndReason = 'local-hang-up' | 'remote-hang-up' | 'declined' | Sessio
 
 /** The typed events of a `Consultation`, beside its state store. */
 export interface ConsultationEvents {
-  /** Another participant arrived in the waiting room (seen by the clinician). */
+  /** Another participant arrived in the waiting room (seen by a clinician). */
   'participant-waiting': { peerId: string; role: Role };
-  /** The patient was admitted (on both sides). */
+  /** A participant was admitted: this page (a patient's or guest's), or one a clinician sees. */
   admitted: { peerId: string };
-  /** Media flows with the other participant. */
+  /** Media flows with someone (status `in-call`). */
   'call-started': { remotePeerId: string };
-  /** The media path was lost; recovering. */
+  /** The media path to someone in the call was lost; recovering. */
   reconnecting: { remotePeerId: string };
   /** The media path is back. */
   reconnected: { remotePeerId: string };
-  /** The other participant left without hanging up; back to `waiting`. */
+  /** A participant who was in the call left, or was lost for good; the others carry on. */
   'remote-left': { remotePeerId: string };
   /** The consultation ended. */
   ended: { reason: EndReason; message?: string };
   /** Something failed; also reflected in `state.error` when it is fatal. */
   error: ConsultKitError;
+}
+
+export interface ConsultationOptions {
+  /** Base URL of the ConsultKit server, e.g. `https://consult.example.nhs.uk`. */
+  server: string | URL;
+  ticket: JoinTicket;
+  /** Camera and microphone constraints; default: both, the browser's default devices. */
+  media?: MediaStreamConstraints;
+  /** A stream already open (from a `DeviceCheck`), used instead of opening camera and microphone. */
+  localStream?: MediaStream;
+  /** How long to wait for signalling to open before failing, in ms. Default 15 000. */
+  signallingTimeoutMs?: number;
+  /** Lower the video, then fall back to audio only, under a poor network, and restore it. Default true. */
+  adaptToNetwork?: boolean;
+  /** How often to sample network quality, in ms. Default 2 000. */
+  qualityIntervalMs?: number;
+  /**
+   * The transport of a room in `sfu` mode (the SFU session, `sfu/`): given, the consultation moves
+   * its media to it when the roster's `mode` becomes `sfu`; without, it stays a mesh.
+   */
+  sfu?: (context: TransportContext) => MediaTransport;
 }

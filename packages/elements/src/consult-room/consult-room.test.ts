@@ -187,8 +187,9 @@ describe('<consult-room>', () => {
     const patientRoom = await fixture<ConsultRoom>(html`<consult-room .consultation=${patient}></consult-room>`);
     const clinicianRoom = await fixture<ConsultRoom>(html`<consult-room .consultation=${clinician}></consult-room>`);
     expect(part(patientRoom, 'controls').hidden).to.equal(false);
-    patient.hangUp();
-    await untilStatus(clinician, 'ended');
+    // The clinician's hang-up ends it for everyone (a patient's would only be leaving).
+    clinician.hangUp();
+    await untilStatus(patient, 'ended');
     await patientRoom.updateComplete;
     await clinicianRoom.updateComplete;
     expect(part(patientRoom, 'status').textContent).to.contain('You can close this page');
