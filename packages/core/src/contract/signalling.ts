@@ -1,9 +1,8 @@
 /**
- * The messages on the wire during a consultation: our own on the PeerJS signalling socket (beside
- * PeerJS's `OFFER`, `ANSWER`, `CANDIDATE`, `LEAVE`), and those of the control channel between
- * participants.
+ * The messages on the wire during a consultation: our own on the PeerJS signalling socket, beside
+ * PeerJS's `OFFER`, `ANSWER`, `CANDIDATE`, `LEAVE` (the room's roster and commands are in `room.ts`).
  */
-import type { Role, SessionEndReason } from './join.js';
+import type { SessionEndReason } from './join.js';
 
 /** Server → page: your session ended (`payload.reason`); the socket closes next, with {@link SESSION_ENDED_CLOSE_CODE}. */
 export const SESSION_ENDED = 'CK-SESSION-ENDED';
@@ -38,30 +37,6 @@ export const RELAYED_TYPES: readonly string[] = [
   ICE_RESTART_OFFER,
   ICE_RESTART_ANSWER,
 ];
-
-/** Messages on the control channel (a reliable JSON data connection between participants). */
-export type ControlMessage =
-  /** Sent by each side when a channel opens: who I am, and whether I count myself admitted. */
-  | { type: 'hello'; role: Role; admitted: boolean; instance?: string }
-  /** Clinician → patient: come in. */
-  | { type: 'admit' }
-  /** Clinician → patient: not now, with a message for the patient. */
-  | { type: 'decline'; message: string }
-  /** Whether I am sending video (audio only when not). */
-  | { type: 'media'; video: boolean }
-  /** I am hanging up: the consultation is over. */
-  | { type: 'bye' };
-
-export const CONTROL_TYPES: readonly ControlMessage['type'][] = ['hello', 'admit', 'decline', 'media', 'bye'];
-
-/** Whether `data` received on the control channel is one of our messages. */
-export function isControlMessage(data: unknown): data is ControlMessage {
-  return (
-    typeof data === 'object' &&
-    data !== null &&
-    (CONTROL_TYPES as readonly unknown[]).includes((data as { type?: unknown }).type)
-  );
-}
 
 /**
  * Where a page asks whether the signalling server would take its token, after a socket failed to
