@@ -6,13 +6,6 @@
 import type { Appointment, Bundle, Extension, FhirResource, OperationOutcome, Schedule, Slot } from 'fhir/r4.js';
 import { FhirError } from './fhir-error.js';
 import {
-  ManageError,
-  manageProblem,
-  type ManagedBooking,
-  type ManagedBookingWithToken,
-  type ManageSlots,
-} from './manage.js';
-import {
   BOOKING_REFERENCE_SYSTEM,
   CANCELATION_REASON_SYSTEM,
   DELIVERY_CHANNEL_URL,
@@ -43,11 +36,6 @@ export interface BookingClientOptions {
   retries?: number | undefined;
   /** Pause before the first retry, doubled for each next one. Default 500 ms. */
   retryDelayMs?: number | undefined;
-  /**
-   * The ConsultKit API (manage-booking calls), default `/api` on the base URL's origin. Relative
-   * to the page in a browser.
-   */
-  apiBaseUrl?: string | URL | undefined;
 }
 
 /** What `request` resolves to. */
@@ -276,76 +264,6 @@ export class BookingClient {
   /** Cancels a booking as the patient, with its booking `reference`. */
   cancel(id: string, reference: string): Promise<Booking> {
     return this.update(id, (a) => ({ ...a, status: 'cancelled' }), reference);
-  }
-
-  /**
-   * Finds a booking by its reference and the patient's date of birth (`YYYY-MM-DD`), with the
-   * token that manages it (ConsultKit servers). Rejects with a `ManageError`: `not-found` when
-   * either is wrong (which one is not said), `throttled` after too many failures.
-   */
-  lookupBooking(reference: string, birthDate: string): Promise<ManagedBookingWithToken> {
-    return this.#manage('POST', 'bookings/lookup', undefined, { reference, birthDate });
-  }
-
-  /** The booking a manage token opens (the link's token, or `lookupBooking`'s). */
-  getManagedBooking(token: string): Promise<ManagedBooking> {
-    return this.#manage('GET', 'manage/booking', token);
-  }
-
-  /** The free times the booking may move to: the same diary, the next two weeks. */
-  manageSlots(token: string): Promise<ManageSlots> {
-    return this.#manage('GET', 'manage/slots', token);
-  }
-
-  /** Cancels the booking as its patient. `not-allowed` once it has started or is over. */
-  async cancelManagedBooking(token: string): Promise<ManagedBooking> {
-    return (await this.#manage<{ booking: ManagedBooking }>('POST', 'manage/cancel', token)).booking;
-  }
-
-  /**
-   * Moves the booking to `slotId` (one of `manageSlots`): `taken` when someone was quicker,
-   * `not-allowed` when the rules refuse it. Resolves to the moved booking and a fresh token.
-   */
-  rescheduleManagedBooking(token: string, slotId: string): Promise<ManagedBookingWithToken> {
-    return this.#manage('POST', 'manage/reschedule', token, { slotId: slotId.replace(/^Slot\//, '') });
-  }
-
-  async #manage<T>(method: string, path: string, token?: string, body?: unknown): Promise<T> {
-    const base = (
-      this.#options.apiBaseUrl === undefined
-        ? `${new URL(this.baseUrl).origin}/api`
-        : new URL(String(this.#options.apiBaseUrl), globalThis.document?.baseURI).href
-    ).replace(/\/+$/, '');
-    const headers: RequestHeaders = { accept: 'application/json' };
-    if (token) headers['authorization'] = `Bearer ${token}`;
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    let response: Response;
-    try {
-      response = await this.send(`${base}/${path}`, {
-        method,
-        headers,
-        body: body === undefined ? null : JSON.stringify(body),
-      });
-    } catch (cause) {
-      throw new ManageError(0, undefined, (cause as Error).message, 'network', undefined, { cause });
-    }
-    const answer = (await response.json().catch(() => undefined)) as T | OperationOutcome | undefined;
-    if (!response.ok || answer === undefined) {
-      const outcome =
-        (answer as OperationOutcome | undefined)?.resourceType === 'OperationOutcome'
-          ? (answer as OperationOutcome)
-          : undefined;
-      const words = outcome?.issue.map((i) => i.diagnostics ?? i.code).join(' ');
-      const retryAfter = Number(response.headers.get('retry-after'));
-      throw new ManageError(
-        response.status,
-        outcome,
-        words || `${response.status} ${response.statusText}`.trim(),
-        manageProblem(response.status, outcome, path === 'bookings/lookup'),
-        Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined,
-      );
-    }
-    return answer as T;
   }
 
   /**

@@ -9,7 +9,9 @@ export { DetailsError, StaffClient, type Diary } from './staff.js';
 export type { BookingClientOptions, FhirResponse, RequestHeaders } from './client.js';
 export { FhirError } from './fhir-error.js';
 export {
+  ManageClient,
   ManageError,
+  type ManageClientOptions,
   type ManagedBooking,
   type ManagedBookingWithToken,
   type ManageProblem,
