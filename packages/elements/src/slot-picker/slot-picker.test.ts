@@ -54,8 +54,23 @@ describe('<slot-picker>', () => {
     const status = part(el, 'status')!;
     expect(status.getAttribute('role')).to.equal('status');
     expect(status.textContent).to.contain('Looking for free times');
-    expect(part(el, 'time-zone')!.textContent).to.contain('Europe/London');
+    // The zone by the name people use, never an IANA id.
+    expect(part(el, 'time-zone')!.textContent!.trim()).to.equal('Times are in UK time.');
     await expect(el).to.be.accessible();
+  });
+
+  it('names another practice zone by its generic name, not its IANA id', async () => {
+    const el = await fixture<SlotPicker>(
+      html`<slot-picker
+        fhir-base="/fhir"
+        practitioner="Practitioner/2"
+        days="2"
+        time-zone="Europe/Paris"
+      ></slot-picker>`,
+    );
+    const line = part(el, 'time-zone')!.textContent!.trim();
+    expect(line).to.equal('Times are in Central European Time.');
+    expect(line).not.to.contain('/');
   });
 
   it('lists the chosen day’s times by morning, afternoon and evening, each named with its date, time and clinician', async () => {

@@ -13,6 +13,7 @@ import {
   formatDate,
   formatShortDate,
   formatTime,
+  formatTimeZone,
   groupByPartOfDay,
   groupSlotsByDay,
   localDate,
@@ -244,6 +245,16 @@ export class SlotPicker extends ConsultKitElement {
   }
 
   /** The long words for a time: "Tuesday 24 November 2026, 9:10am, Dr Amina Khan". */
+  /**
+   * Which time zone the times are in, by the name people use: "UK time" for the practice's usual
+   * zone, else the zone's generic name from Intl ("Central European Time"), never an IANA id.
+   */
+  #zoneLine(lang: string) {
+    return this.timeZone === DEFAULT_TIME_ZONE
+      ? msg('Times are in UK time.')
+      : msg(str`Times are in ${formatTimeZone(this.timeZone, lang)}.`);
+  }
+
   #label(slot: BookableSlot): string {
     return this.#words(slot).filter(Boolean).join(', ');
   }
@@ -671,6 +682,7 @@ export class SlotPicker extends ConsultKitElement {
     const state = this._view;
     if (!this.#client) return nothing;
     const { step, loading, selected, booking, loadError, bookError } = state;
+    const lang = langOf(this);
     const listError = step === 'times' && !loading && loadError;
     const status =
       step === 'details'
@@ -696,7 +708,7 @@ export class SlotPicker extends ConsultKitElement {
           : html`${msg('Sorry, we could not book that time.')} ${bookError.message}`
         : '';
     return html`
-      <p part="time-zone">${msg('Time zone:')} ${this.timeZone}</p>
+      <p part="time-zone">${this.#zoneLine(lang)}</p>
       <p part="status" role="status">${status}</p>
       <div role="alert">${alert ? html`<p part="error" tabindex="-1">${alert}</p>` : nothing}</div>
       ${selected && step !== 'done' ? this.#form(state, selected) : nothing}
