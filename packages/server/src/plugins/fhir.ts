@@ -21,9 +21,12 @@ import {
   patientFromBooking,
   patientResource,
   practitionerResource,
+  scheduleJson,
   scheduleResource,
   searchBundle,
+  searchBundleJson,
   SERVICE_TYPE_SYSTEM,
+  slotJson,
   slotResource,
 } from '../fhir/resources.js';
 
@@ -287,7 +290,7 @@ export async function fhirPlugin(app: FastifyInstance, options: FhirPluginOption
   // Slot -----------------------------------------------------------------------------------------
   read('Slot', (id) => repo.slot(id), slotResource);
 
-  app.get('/Slot', async (request) => {
+  app.get('/Slot', async (request, reply) => {
     const search = searchParams(
       'Slot',
       request,
@@ -305,7 +308,7 @@ export async function fhirPlugin(app: FastifyInstance, options: FhirPluginOption
       ...optional('practitionerIds', search.references('schedule.actor', 'Practitioner')),
       ...optional('serviceTypes', search.tokens('service-type', SERVICE_TYPE_SYSTEM)),
     };
-    let schedules = await catalog.current();
+    let schedules = await catalog.current(scheduleFilter);
     const page = await repo.searchSlots({
       ...optional('ids', search.references('_id', 'Slot')),
       ...optional('statuses', statuses),
@@ -325,30 +328,29 @@ export async function fhirPlugin(app: FastifyInstance, options: FhirPluginOption
     });
     // A schedule made since the catalog was read (its slots already searchable): read it again.
     if (page.rows.some((row) => !schedules.has(row.schedule_id))) schedules = await catalog.reload();
-    for (const row of page.rows) {
-      const schedule = schedules.get(row.schedule_id)!;
-      row.service_type = schedule.service_type;
-      row.service_display = schedule.service_display;
-      row.time_zone = schedule.time_zone;
-    }
-    const included: FhirResource[] = include
+    const included = include
       ? [...new Set(page.rows.map((row) => row.schedule_id))]
           .sort((a, b) => a - b)
-          .map((id) => scheduleResource(schedules.get(id)!))
+          .map((id) => scheduleJson(schedules.get(id)!))
       : [];
     const last = page.rows.at(-1);
-    return bundle(
-      'Slot',
-      search,
-      {
-        count,
+    // Serialised here, from texts made once per schedule: no object per slot to stringify again.
+    void reply.type(FHIR_JSON);
+    return searchBundleJson({
+      base: options.baseUrl(),
+      type: 'Slot',
+      params: search.accepted,
+      count,
+      paging: {
         cursor: search.single('_cursor'),
         next: last ? encodeCursor(last.start_at.getTime(), last.id) : undefined,
       },
-      page,
-      slotResource,
+      total: page.total,
+      more: page.more,
+      matches: page.rows.map((row) => slotJson(row, schedules.get(row.schedule_id)!)),
       included,
-    );
+      warning: search.ignored.length ? `Ignored (Prefer: handling=lenient): ${search.ignored.join(', ')}` : undefined,
+    });
   });
 
   // Appointment ----------------------------------------------------------------------------------
