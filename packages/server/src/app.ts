@@ -20,6 +20,7 @@ import { installSecurityHeaders } from './plugins/headers.js';
 import { loggerOptions } from './logging.js';
 import { joinPlugin } from './plugins/join.js';
 import { fhirPlugin } from './plugins/fhir.js';
+import { SlotHolds } from './booking/holds.js';
 import {
   composeCancellation,
   composeConfirmation,
@@ -279,6 +280,7 @@ export async function createServer(
     version: VERSION,
     baseUrl: () => `${publicBase()}/fhir`,
     minNoticeMinutes: config.minNoticeMinutes,
+    holds: new SlotHolds({ storage, now }),
   });
   await app.register(mailPlugin, { auth, repo: booking.repo });
   await app.register(staffPlugin, { auth, events, heartbeatMs: options.eventHeartbeatMs });

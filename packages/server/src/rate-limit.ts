@@ -16,7 +16,7 @@ export interface Limit {
 }
 
 /** The limits, by what they guard (see README's configuration table). */
-export const LIMIT_NAMES = ['redeem', 'auth', 'booking', 'resend', 'resend-ip', 'signin', 'sfu', 'lookup'] as const;
+export const LIMIT_NAMES = ['redeem', 'auth', 'booking', 'resend', 'resend-ip', 'signin', 'sfu', 'lookup', 'hold'] as const;
 export type LimitName = (typeof LIMIT_NAMES)[number];
 export type RateLimits = Record<LimitName, Limit>;
 
@@ -45,6 +45,12 @@ export const DEFAULT_RATE_LIMITS: RateLimits = {
    * minutes leave a guesser nowhere while a patient who mistypes twice is not held up.
    */
   lookup: { count: 10, seconds: 900 },
+  /**
+   * Holds placed and released (`POST /fhir/Slot/{id}/$hold`, `$release`) per address: a patient
+   * choosing one time after another makes a few; besides, an address has at most three live holds
+   * (docs/decisions/0029).
+   */
+  hold: { count: 60, seconds: 600 },
 };
 
 /** One attempt counted against a key. */

@@ -33,6 +33,7 @@ import {
   DELIVERY_CHANNEL_URL,
   IDEMPOTENCY_SYSTEM,
   SERVICE_TYPE_SYSTEM,
+  SLOT_HELD_UNTIL_URL,
   TIMEZONE_URL,
 } from '@consultkit/core/contract';
 
@@ -83,14 +84,20 @@ export function scheduleResource(row: ScheduleRow): Schedule {
   };
 }
 
+/**
+ * A slot; a free one with a live hold on it is `busy-tentative`, saying when the hold lapses
+ * (docs/decisions/0029).
+ */
 export function slotResource(row: SlotRow): Slot {
+  const held = row.status === 'free' && row.held_until ? row.held_until : undefined;
   return {
     resourceType: 'Slot',
     id: String(row.id),
     meta: { lastUpdated: row.updated_at.toISOString() },
+    ...(held ? { extension: [{ url: SLOT_HELD_UNTIL_URL, valueInstant: held.toISOString() }] } : {}),
     serviceType: serviceType(row.service_type, row.service_display),
     schedule: { reference: `Schedule/${row.schedule_id}` },
-    status: row.status,
+    status: held ? 'busy-tentative' : row.status,
     start: formatInstant(row.start_at.getTime(), row.time_zone),
     end: formatInstant(row.end_at.getTime(), row.time_zone),
   };
@@ -302,6 +309,10 @@ export function scheduleJson(row: ScheduleRow): SerialisedResource {
 /** `slotResource(row)` serialised, with its schedule's service type and time zone from the catalog row. */
 export function slotJson(row: SlotRow, schedule: ScheduleRow): SerialisedResource {
   const zone = schedule.time_zone;
+  if (row.held_until) {
+    const whole = { ...row, service_type: schedule.service_type, service_display: schedule.service_display, time_zone: zone };
+    return { resourceType: 'Slot', id: String(row.id), json: JSON.stringify(slotResource(whole)) };
+  }
   return {
     resourceType: 'Slot',
     id: String(row.id),
