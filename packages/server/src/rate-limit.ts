@@ -16,7 +16,17 @@ export interface Limit {
 }
 
 /** The limits, by what they guard (see README's configuration table). */
-export const LIMIT_NAMES = ['redeem', 'auth', 'booking', 'resend', 'resend-ip', 'signin', 'sfu', 'lookup', 'hold'] as const;
+export const LIMIT_NAMES = [
+  'redeem',
+  'auth',
+  'booking',
+  'resend',
+  'resend-ip',
+  'signin',
+  'sfu',
+  'lookup',
+  'hold',
+] as const;
 export type LimitName = (typeof LIMIT_NAMES)[number];
 export type RateLimits = Record<LimitName, Limit>;
 

@@ -3,17 +3,28 @@
  * only standard FHIR interactions (search, conditional create, read, update with `If-Match`), so
  * it works against other FHIR R4 servers too; the staff path needs staff credentials.
  */
-import type { Appointment, Bundle, Extension, FhirResource, OperationOutcome, Schedule, Slot } from 'fhir/r4.js';
+import type {
+  Appointment,
+  Bundle,
+  Extension,
+  FhirResource,
+  OperationOutcome,
+  Parameters,
+  Schedule,
+  Slot,
+} from 'fhir/r4.js';
 import { FhirError } from './fhir-error.js';
 import {
   BOOKING_REFERENCE_SYSTEM,
   CANCELATION_REASON_SYSTEM,
   DELIVERY_CHANNEL_URL,
   IDEMPOTENCY_SYSTEM,
+  SLOT_HOLD_TOKEN_URL,
   type BookableSlot,
   type Booking,
   type BookRequest,
   type DeliveryChannel,
+  type SlotHold,
   type SlotQuery,
 } from './types.js';
 
@@ -171,7 +182,7 @@ export class BookingClient {
   async request<T = FhirResource>(
     method: string,
     path: string,
-    options: { body?: unknown; headers?: RequestHeaders; signal?: AbortSignal | undefined } = {},
+    options: { body?: unknown; headers?: RequestHeaders; signal?: AbortSignal | undefined; keepalive?: boolean } = {},
   ): Promise<FhirResponse<T>> {
     const headers: RequestHeaders = { accept: FHIR_JSON, ...options.headers };
     if (options.body !== undefined) headers['content-type'] ??= FHIR_JSON;
@@ -180,6 +191,7 @@ export class BookingClient {
       headers,
       body: options.body === undefined ? null : JSON.stringify(options.body),
       signal: options.signal ?? null,
+      keepalive: options.keepalive ?? false,
     });
     const body = (await response.json().catch(() => undefined)) as T | undefined;
     if (!response.ok || body === undefined) {
@@ -214,7 +226,13 @@ export class BookingClient {
    * 502/503/504) are retried with the same key, so the slot is booked at most once.
    * A slot taken meanwhile rejects with a `FhirError` of status 409.
    */
-  async book({ slot, patient, deliveryChannel, idempotencyKey = newIdempotencyKey() }: BookRequest): Promise<Booking> {
+  async book({
+    slot,
+    patient,
+    deliveryChannel,
+    idempotencyKey = newIdempotencyKey(),
+    hold,
+  }: BookRequest): Promise<Booking> {
     const telecom = [
       { system: 'email' as const, value: patient.email.trim() },
       { system: 'phone' as const, value: patient.phone.trim() },
@@ -236,7 +254,10 @@ export class BookingClient {
       slot: [{ reference: ref('Slot', slot.id) }],
       start: slot.start,
       end: slot.end,
-      extension: [{ url: DELIVERY_CHANNEL_URL, valueCode: deliveryChannel }],
+      extension: [
+        { url: DELIVERY_CHANNEL_URL, valueCode: deliveryChannel },
+        ...(hold ? [{ url: SLOT_HOLD_TOKEN_URL, valueString: hold.token }] : []),
+      ],
     };
     const { retries = 2, retryDelayMs = 500 } = this.#options;
     for (let attempt = 0; ; attempt++) {
@@ -252,6 +273,34 @@ export class BookingClient {
         await new Promise((resolve) => setTimeout(resolve, retryDelayMs * 2 ** attempt));
       }
     }
+  }
+
+  /**
+   * Holds `slot` for a few minutes while the patient fills the form (ConsultKit servers:
+   * `POST Slot/{id}/$hold`), ending the caller's hold `replaces` first. Rejects with a `FhirError`:
+   * 409 when someone else holds or took it, 429 when this address holds too many, 404 where the
+   * server has no holds.
+   */
+  async hold(slot: Pick<BookableSlot, 'id'>, replaces?: SlotHold): Promise<SlotHold> {
+    const { resource } = await this.request<Parameters>('POST', `${ref('Slot', slot.id)}/$hold`, {
+      body: replaces
+        ? { resourceType: 'Parameters', parameter: [{ name: 'replaces', valueString: replaces.token }] }
+        : { resourceType: 'Parameters' },
+    });
+    const value = (name: string) => resource.parameter?.find((p) => p.name === name);
+    return {
+      slot: value('slot')?.valueReference?.reference ?? ref('Slot', slot.id),
+      token: value('token')?.valueString ?? '',
+      expires: value('expires')?.valueInstant ?? '',
+    };
+  }
+
+  /** Ends a hold (the patient went back, or left): the time is offered again at once. */
+  async release(hold: SlotHold): Promise<void> {
+    await this.request('POST', `${hold.slot}/$release`, {
+      body: { resourceType: 'Parameters', parameter: [{ name: 'token', valueString: hold.token }] },
+      keepalive: true,
+    });
   }
 
   /** Reads a booking: as the patient with its booking `reference`, or as staff without one. */

@@ -518,8 +518,67 @@ describe('<slot-picker>', () => {
     expect(booked.detail.booking.reference).to.match(/^CK-/);
   });
 
-  it('when the time was taken meanwhile (409): says so plainly, and refreshes the times without it', async () => {
+  it('holds the chosen time while the form is filled: no one else is offered it; Back lets it go', async () => {
     const el = await picker();
+    await loaded(el);
+    const chosen = times(el)[0]!;
+    const slotId = chosen.dataset['id']!;
+    const other = new BookingClient({ baseUrl: '/fhir' });
+    const offered = async () =>
+      (
+        await other.searchSlots({ start: new Date(), end: new Date(Date.now() + 2 * 86_400_000), practitioner: '2' })
+      ).map((s) => s.id);
+    expect(await offered()).to.include(slotId);
+    chosen.click();
+    await until(() => part(el, 'held') !== null, 'the hold');
+    expect(part(el, 'held')!.textContent).to.match(/We are keeping this time for you until \d{1,2}:\d\d[ap]m\./);
+    await expect(el).to.be.accessible();
+    // Another patient's picker: the held time is not offered, the others are.
+    const now = await offered();
+    expect(now).not.to.include(slotId);
+    expect(now.length).to.be.greaterThan(0);
+    part(el, 'back')!.click();
+    await until(async () => (await offered()).includes(slotId), 'offered again after Back');
+  });
+
+  it('a time someone else is holding is said to be taken when chosen, and the times are refreshed', async () => {
+    const el = await picker();
+    await loaded(el);
+    const chosen = times(el)[1]!;
+    const slotId = chosen.dataset['id']!;
+    // Another patient chose it a moment ago, after this picker listed it.
+    const other = new BookingClient({ baseUrl: '/fhir' });
+    const hold = await other.hold({ id: slotId });
+    try {
+      chosen.click();
+      await until(
+        () => part(el, 'error')?.textContent?.includes('someone has just booked that time') ?? false,
+        'taken',
+      );
+      expect(focused(el)).to.equal(part(el, 'error'));
+      await loaded(el);
+      expect(times(el).map((b) => b.dataset['id'])).not.to.include(slotId);
+      await expect(el).to.be.accessible();
+    } finally {
+      await other.release(hold);
+    }
+  });
+
+  it('when the time was taken meanwhile (409): says so plainly, and refreshes the times without it', async () => {
+    // A FHIR server without holds (the picker's path to other servers): the time is not held, so
+    // someone else can book it while this patient fills the form.
+    class WithoutHolds extends BookingClient {
+      override hold(): never {
+        throw new Error('no holds here');
+      }
+    }
+    const el = await fixture<SlotPicker>(
+      html`<slot-picker
+        practitioner="Practitioner/2"
+        days="2"
+        .client=${new WithoutHolds({ baseUrl: '/fhir' })}
+      ></slot-picker>`,
+    );
     await loaded(el);
     const chosen = times(el)[0]!;
     const slotId = chosen.dataset['id']!;

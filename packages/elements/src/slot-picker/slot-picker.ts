@@ -28,6 +28,7 @@ import {
   type PatientDetails,
   type SlotDay,
   type SlotFilter,
+  type SlotHold,
 } from '@consultkit/core/booking';
 import { ConsultKitElement } from '../internal/consultkit-element.js';
 import { langOf } from '../internal/lang.js';
@@ -44,6 +45,8 @@ interface View {
   bookError?: FhirError | undefined;
   /** The chosen time was taken by someone else first. */
   slotTaken?: boolean;
+  /** Until when the chosen time is held for the patient (an instant), when the server holds it. */
+  heldUntil?: string | undefined;
   booking?: Booking;
 }
 
@@ -107,6 +110,7 @@ const RELOAD_ON = ['fhirBase', 'client', 'practitioner', 'serviceType', 'days', 
  * @csspart channels - The "how to consult" radio group.
  * @csspart channel - One radio and its label.
  * @csspart back - The Back button.
+ * @csspart held - The line saying until when the chosen time is kept for the patient.
  * @csspart submit - The button that books.
  * @csspart confirmation - The panel shown once booked.
  * @csspart confirmation-heading - Its heading.
@@ -183,6 +187,53 @@ export class SlotPicker extends ConsultKitElement {
   #slots: BookableSlot[] = [];
   /** The parts of days (`date part`) whose times are all shown. */
   #more = new Set<string>();
+  /** The hold on the chosen time while the form is filled (docs/decisions/0029), once the server gave it. */
+  #hold: Promise<SlotHold | undefined> | undefined;
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#release();
+  }
+
+  /**
+   * Holds the chosen time (replacing the hold on the previous choice). Best effort: a server
+   * without holds, or one that refuses this address more, leaves the booking to decide; a time
+   * someone else holds or took is said to be taken, as at booking.
+   */
+  async #holdTime(slot: BookableSlot, previous: Promise<SlotHold | undefined> | undefined) {
+    const replaces = await previous;
+    try {
+      const hold = await this.#client!.hold(slot, replaces);
+      if (this._view.selected === slot) this.#view({ heldUntil: hold.expires });
+      return hold;
+    } catch (error) {
+      if ((error as FhirError).status === 409 && this._view.selected === slot && this._view.step === 'details') {
+        this.#taken(error as FhirError, slot);
+      }
+      return undefined;
+    }
+  }
+
+  /** Lets the held time go (Back, another time, leaving the page). */
+  #release(): void {
+    const hold = this.#hold;
+    this.#hold = undefined;
+    void hold?.then((held) => held && this.#client?.release(held)).catch(() => undefined);
+  }
+
+  /** Taken meanwhile: back to the times, without that one, searching again. */
+  #taken(error: FhirError, slot: BookableSlot): void {
+    this.#hold = undefined;
+    this.#view({
+      submitting: false,
+      bookError: error,
+      step: 'times',
+      slotTaken: true,
+      slots: this._view.slots.filter((s) => s !== slot),
+    });
+    void this.reload();
+    this.#focus = '[part~=error]';
+  }
 
   /** Searches the free times again. */
   async reload(): Promise<void> {
@@ -415,7 +466,8 @@ export class SlotPicker extends ConsultKitElement {
   #choose(slot: BookableSlot): void {
     this._problems = {};
     this.#key = newIdempotencyKey();
-    this.#view({ step: 'details', selected: slot, bookError: undefined, slotTaken: false });
+    this.#view({ step: 'details', selected: slot, bookError: undefined, slotTaken: false, heldUntil: undefined });
+    this.#hold = this.#holdTime(slot, this.#hold);
     this.#focus = '[part~=form-heading]';
     this.emit('ck-slot-selected', { slot });
   }
@@ -452,22 +504,22 @@ export class SlotPicker extends ConsultKitElement {
         patient: values,
         deliveryChannel: values.deliveryChannel,
         idempotencyKey: this.#key,
+        hold: await this.#hold,
       });
+      // The booking took the hold over.
+      this.#hold = undefined;
       this.#view({ submitting: false, step: 'done', booking });
       this.#focus = '[part~=confirmation-heading]';
       this.emit('ck-booked', { booking });
     } catch (caught) {
       // The client rejects with FhirErrors only.
       const error = caught as FhirError;
-      const taken = error.status === 409;
-      // Taken meanwhile: back to the times, without that one, searching again.
-      this.#view({
-        submitting: false,
-        bookError: error,
-        ...(taken && { step: 'times', slotTaken: true, slots: this._view.slots.filter((s) => s !== slot) }),
-      });
-      if (taken) void this.reload();
-      this.#focus = '[part~=error]';
+      if (error.status === 409) {
+        this.#taken(error, slot);
+      } else {
+        this.#view({ submitting: false, bookError: error });
+        this.#focus = '[part~=error]';
+      }
       this.emit('ck-booking-failed', { error, slot });
     }
   }
@@ -619,6 +671,13 @@ export class SlotPicker extends ConsultKitElement {
         <h3 part="form-heading" tabindex="-1">${msg('Your details')}</h3>
         <p part="chosen">${this.#label(slot)}</p>
         ${
+          state.heldUntil
+            ? html`<p part="held">
+                ${msg(str`We are keeping this time for you until ${formatTime(state.heldUntil, this.timeZone, langOf(this))}.`)}
+              </p>`
+            : nothing
+        }
+        ${
           problems.length
             ? html`<div part="error-summary" role="alert" tabindex="-1" aria-labelledby="problem">
                 <h4 id="problem">${msg('There is a problem')}</h4>
@@ -667,7 +726,8 @@ export class SlotPicker extends ConsultKitElement {
           part="back"
           type="button"
           @click=${() => {
-            this.#view({ step: 'times', bookError: undefined });
+            this.#release();
+            this.#view({ step: 'times', bookError: undefined, heldUntil: undefined });
             this.#focus = `[data-id="${(this.#active = slot.id)}"]`;
           }}
         >

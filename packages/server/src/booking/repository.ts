@@ -481,24 +481,19 @@ export class BookingRepository {
       statuses.length === 1
         ? `s.status = ${params.add(statuses[0])}`
         : `s.status = ANY(${params.add(statuses)}::text[])`;
-    let heldColumn = '';
-    if (query.holdsAt === undefined) {
-      where.push(status);
-    } else {
-      // A held free slot is busy-tentative to everyone: holds exist on free slots only.
-      const at = params.add(new Date(query.holdsAt).toISOString());
-      const held = `EXISTS (SELECT 1 FROM slot_hold h WHERE h.slot_id = s.id AND h.expires_at > ${at})`;
-      const free = statuses.includes('free');
-      const tentative = statuses.includes('busy-tentative');
-      where.push(
-        free && !tentative
-          ? `${status} AND NOT ${held}`
-          : tentative && !free
-            ? `(${status} OR (s.status = 'free' AND ${held}))`
-            : status,
-      );
-      if (tentative) heldColumn = `, ${HELD_UNTIL(at)}`;
-    }
+    const free = statuses.includes('free');
+    const tentative = statuses.includes('busy-tentative');
+    /** Whether a live hold is on the slot, at the instant in parameter `at`. */
+    const held = (at: string) => `EXISTS (SELECT 1 FROM slot_hold h WHERE h.slot_id = s.id AND h.expires_at > ${at})`;
+    const holdsAt = query.holdsAt === undefined ? undefined : new Date(query.holdsAt).toISOString();
+    // A held free slot is busy-tentative to everyone: holds exist on free slots only.
+    where.push(
+      holdsAt === undefined || free === tentative
+        ? status
+        : free
+          ? `${status} AND NOT ${held(params.add(holdsAt))}`
+          : `(${status} OR (s.status = 'free' AND ${held(params.add(holdsAt))}))`,
+    );
     let from = query.from;
     if (query.freeFrom !== undefined && statuses.includes('free')) {
       if (statuses.length === 1) {
@@ -522,11 +517,14 @@ export class BookingRepository {
       );
     }
     const counted = [...where];
+    const countedValues = params.values.length;
     if (query.after) {
       where.push(
         `(s.start_at, s.id) > (${params.add(new Date(query.after.start).toISOString())}::timestamptz, ${params.add(query.after.id)}::int)`,
       );
     }
+    // When the rows say until when they are held: a parameter after all the conditions' (the count has none of it).
+    const heldColumn = holdsAt !== undefined && tentative ? `, ${HELD_UNTIL(params.add(holdsAt))}` : '';
     const values = params.values;
     const rows =
       query.count === 0
@@ -542,8 +540,8 @@ export class BookingRepository {
     const page: Page<SlotRow> = { rows: more ? rows.slice(0, query.count) : rows, more };
     if (query.total || query.count === 0) {
       // The count leaves out the cursor: it is the whole search's, on every page. Its parameters
-      // are the first ones, so the values without the cursor's two fit.
-      const countValues = query.after ? values.slice(0, values.length - 2) : values;
+      // are the first ones, so the values without the cursor's and the held column's fit.
+      const countValues = values.slice(0, countedValues);
       page.total = (
         await this.db.query<{ n: number }>(
           `SELECT count(*)::int AS n FROM slot s WHERE ${counted.join(' AND ')}`,

@@ -310,7 +310,12 @@ export function scheduleJson(row: ScheduleRow): SerialisedResource {
 export function slotJson(row: SlotRow, schedule: ScheduleRow): SerialisedResource {
   const zone = schedule.time_zone;
   if (row.held_until) {
-    const whole = { ...row, service_type: schedule.service_type, service_display: schedule.service_display, time_zone: zone };
+    const whole = {
+      ...row,
+      service_type: schedule.service_type,
+      service_display: schedule.service_display,
+      time_zone: zone,
+    };
     return { resourceType: 'Slot', id: String(row.id), json: JSON.stringify(slotResource(whole)) };
   }
   return {
