@@ -137,8 +137,12 @@ function slotParams(query: SlotQuery): URLSearchParams {
   return params;
 }
 
-/** Talks FHIR R4 to a ConsultKit server (or another FHIR server) for booking. */
-export class BookingClient {
+/**
+ * What a patient's booking page needs: search free slots, hold one, book it. `BookingClient`
+ * adds reading and changing appointments; `<slot-picker>` uses this alone, so its CDN bundle does
+ * not carry the rest.
+ */
+export class SlotClient {
   /** The FHIR base URL, absolute, without a trailing slash. */
   readonly baseUrl: string;
   readonly #options: BookingClientOptions;
@@ -282,17 +286,18 @@ export class BookingClient {
    * server has no holds.
    */
   async hold(slot: Pick<BookableSlot, 'id'>, replaces?: SlotHold): Promise<SlotHold> {
-    const { resource } = await this.request<Parameters>('POST', `${ref('Slot', slot.id)}/$hold`, {
-      body: replaces
-        ? { resourceType: 'Parameters', parameter: [{ name: 'replaces', valueString: replaces.token }] }
-        : { resourceType: 'Parameters' },
+    const path = ref('Slot', slot.id);
+    const { resource } = await this.request<Parameters>('POST', `${path}/$hold`, {
+      body: {
+        resourceType: 'Parameters',
+        parameter: replaces ? [{ name: 'replaces', valueString: replaces.token }] : [],
+      },
     });
-    const value = (name: string) => resource.parameter?.find((p) => p.name === name);
-    return {
-      slot: value('slot')?.valueReference?.reference ?? ref('Slot', slot.id),
-      token: value('token')?.valueString ?? '',
-      expires: value('expires')?.valueInstant ?? '',
-    };
+    const [token, expires] = ['token', 'expires'].map((name) => {
+      const value = resource.parameter?.find((p) => p.name === name);
+      return value?.valueString ?? value?.valueInstant ?? '';
+    }) as [string, string];
+    return { slot: path, token, expires };
   }
 
   /** Ends a hold (the patient went back, or left): the time is offered again at once. */
@@ -302,7 +307,10 @@ export class BookingClient {
       keepalive: true,
     });
   }
+}
 
+/** Talks FHIR R4 to a ConsultKit server (or another FHIR server) for booking: `SlotClient`, and reading, cancelling and changing appointments. */
+export class BookingClient extends SlotClient {
   /** Reads a booking: as the patient with its booking `reference`, or as staff without one. */
   async getBooking(id: string, reference?: string): Promise<Booking> {
     return toBooking(

@@ -1,8 +1,8 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { msg, str } from '@lit/localize';
 import {
-  BookingClient,
   DEFAULT_TIME_ZONE,
+  SlotClient,
   BIDI_CONTROLS,
   DELIVERY_CHANNELS,
   addDays,
@@ -161,7 +161,7 @@ export class SlotPicker extends ConsultKitElement {
   timeZone = DEFAULT_TIME_ZONE;
 
   /** A client of your own (other headers or `fetch`); by default one for `fhir-base`. Not an attribute. */
-  client: BookingClient | undefined;
+  client: SlotClient | undefined;
 
   private _problems: Partial<Record<DetailsField, DetailsProblem>> = {};
 
@@ -177,7 +177,7 @@ export class SlotPicker extends ConsultKitElement {
   /** What the patient narrowed the times to with the filters. */
   private _filter: SlotFilter = {};
 
-  #client: BookingClient | undefined;
+  #client: SlotClient | undefined;
   #loads = 0;
   #key = '';
   #focus = '';
@@ -268,7 +268,7 @@ export class SlotPicker extends ConsultKitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('fhirBase') || changed.has('client')) {
-      this.#client = this.client ?? (this.fhirBase ? new BookingClient({ baseUrl: this.fhirBase }) : undefined);
+      this.#client = this.client ?? (this.fhirBase ? new SlotClient({ baseUrl: this.fhirBase }) : undefined);
     }
     const has = (key: string) => (changed as Map<string, unknown>).has(key);
     if (RELOAD_ON.some(has)) void this.reload();
