@@ -214,6 +214,12 @@ export class SlotPicker extends ConsultKitElement {
     }
   }
 
+  /** Back from the form to the times, letting the held time go (Back, or the address: `url-state.ts`). */
+  _toTimes(): void {
+    this.#release();
+    this.#view({ step: 'times', bookError: undefined, heldUntil: undefined });
+  }
+
   /** Lets the held time go (Back, another time, leaving the page). */
   #release(): void {
     const hold = this.#hold;
@@ -276,6 +282,7 @@ export class SlotPicker extends ConsultKitElement {
       this.#slots = filterSlots(this._view.slots, this._filter);
       this.#days = groupSlotsByDay(this.#slots, this.timeZone);
     }
+    if (this._view.loading) return;
     // The first day with times is chosen, unless the patient chose another that still has times.
     if (!this.#days.some((day) => day.date === this._day)) this._day = this.#days[0]?.date ?? '';
   }
@@ -317,7 +324,7 @@ export class SlotPicker extends ConsultKitElement {
       <p id="first">
         ${who ? msg(str`First available: ${day} at ${time} with ${who}.`) : msg(str`First available: ${day} at ${time}.`)}
       </p>
-      <button part="choose-first" aria-describedby="first" @click=${() => this.#choose(slot)}>
+      <button part="choose-first" aria-describedby="first" @click=${() => this._choose(slot)}>
         ${msg('Choose this time')}
       </button>
     </div>`;
@@ -462,8 +469,8 @@ export class SlotPicker extends ConsultKitElement {
     `;
   }
 
-  /** The patient chose `slot`: on to the form. */
-  #choose(slot: BookableSlot): void {
+  /** The patient chose `slot` (or the address did, `url-state.ts`): on to the form. */
+  _choose(slot: BookableSlot): void {
     this._problems = {};
     this.#key = newIdempotencyKey();
     this.#view({ step: 'details', selected: slot, bookError: undefined, slotTaken: false, heldUntil: undefined });
@@ -628,7 +635,7 @@ export class SlotPicker extends ConsultKitElement {
                               data-id=${slot.id}
                               tabindex=${slot.id === active ? 0 : -1}
                               aria-label=${this.#label(slot)}
-                              @click=${() => this.#choose(slot)}
+                              @click=${() => this._choose(slot)}
                             >
                               ${formatTime(slot.start, this.timeZone, lang)}
                               <span part="time-practitioner"><bdi>${slot.practitioner?.display}</bdi></span>
@@ -726,8 +733,7 @@ export class SlotPicker extends ConsultKitElement {
           part="back"
           type="button"
           @click=${() => {
-            this.#release();
-            this.#view({ step: 'times', bookError: undefined, heldUntil: undefined });
+            this._toTimes();
             this.#focus = `[data-id="${(this.#active = slot.id)}"]`;
           }}
         >
