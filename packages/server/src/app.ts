@@ -245,7 +245,8 @@ export async function createServer(
   // The manage-booking API is a bearer API like /fhir: a practice website on another origin may call it.
   await app.register(corsPlugin, {
     origins: config.corsOrigins,
-    prefixes: ['/fhir', '/api/staff', '/api/outbox', '/api/bookings', '/api/manage'],
+    // /cdn: a practice website loads the picker as a module script, which the browser fetches with CORS.
+    prefixes: ['/fhir', '/api/staff', '/api/outbox', '/api/bookings', '/api/manage', '/cdn'],
   });
 
   app.get('/healthz', async () => ({ status: 'ok', version: VERSION, storage: storage.kind }));

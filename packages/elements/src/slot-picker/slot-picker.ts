@@ -190,8 +190,17 @@ export class SlotPicker extends ConsultKitElement {
   /** The hold on the chosen time while the form is filled (docs/decisions/0029), once the server gave it. */
   #hold: Promise<SlotHold | undefined> | undefined;
 
+  /** Leaving the page (or reloading it) lets the held time go, as removing the picker does. */
+  #leave = () => this.#release();
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    addEventListener('pagehide', this.#leave);
+  }
+
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    removeEventListener('pagehide', this.#leave);
     this.#release();
   }
 
