@@ -69,6 +69,11 @@ const RELOAD_ON = ['fhirBase', 'client', 'practitioner', 'serviceType', 'days', 
  * and End to the first or last; Enter or Space chooses. On a phone, choosing a day by click or
  * Enter moves focus to its first time.
  *
+ * @attr history - `url`: the chosen day, week, filters and time are kept in the page's address
+ *   (`ck-*` query parameters) so that a reload restores them and Back and Forward step through
+ *   them. Read when the picker connects; needs `define.ts` (npm) or the `slot-picker-url.js` CDN
+ *   add-on (slot-picker/url-state.ts). Off by default: a page that owns its address opts in.
+ *
  * @summary Patient booking: free times, a short form, the booking reference.
  *
  * @fires ck-slot-selected - The patient chose a time. `detail: { slot }`
