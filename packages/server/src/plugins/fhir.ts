@@ -624,7 +624,13 @@ function capabilityStatement(version: string, minNoticeMinutes: number): Capabil
             documentation:
               `status=free lists slots that can still be booked: never one that has started, nor one starting ` +
               `within the minimum notice (${minNoticeMinutes} minutes). Pages by keyset: follow the next link ` +
-              '(an opaque _cursor); _offset is not supported here.',
+              '(an opaque _cursor); _offset is not supported here. A patient filling the form holds the chosen ' +
+              'slot for a few minutes ($hold): a held slot is busy-tentative (extension slot-held-until), left out ' +
+              'of status=free, and booked only by an Appointment carrying the hold token (extension slot-hold-token).',
+            operation: [
+              { name: 'hold', definition: 'https://consultkit.dev/fhir/OperationDefinition/Slot-hold' },
+              { name: 'release', definition: 'https://consultkit.dev/fhir/OperationDefinition/Slot-release' },
+            ],
             searchInclude: ['Slot:schedule'],
             searchParam: [
               search('_id', 'token', 'Slot ids (comma list)'),
