@@ -9,6 +9,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { gzipSync } from 'node:zlib';
 import pg from 'pg';
 import { register } from 'tsx/esm/api';
@@ -113,6 +114,58 @@ function prng(seed) {
   };
 }
 
+/**
+ * The HTTP client in a worker thread (bench/booking-load.mjs): `load(kind, urls, concurrency)`
+ * resolves to each request's ms, the answers and the wall time.
+ */
+function loadClient() {
+  const worker = new Worker(new URL('./booking-load.mjs', import.meta.url));
+  const waiting = new Map();
+  let ids = 0;
+  worker.on('message', (message) => {
+    const { resolve, reject } = waiting.get(message.id);
+    waiting.delete(message.id);
+    if (message.error) reject(new Error(message.error));
+    else resolve(message);
+  });
+  worker.on('error', (error) => {
+    for (const { reject } of waiting.values()) reject(error);
+    waiting.clear();
+  });
+  return {
+    async load(kind, urls, concurrency) {
+      const id = ++ids;
+      const cpu = process.cpuUsage();
+      const answer = await new Promise((resolve, reject) => {
+        waiting.set(id, { resolve, reject });
+        worker.postMessage({ id, kind, urls, concurrency });
+      });
+      const used = process.cpuUsage(cpu);
+      return { ...answer, cpuMsEach: (used.user + used.system) / 1000 / urls.length };
+    },
+    close: () => worker.terminate(),
+  };
+}
+
+/** Per-request server time (onRequest to onResponse) of `/fhir/Slot` searches, collected while a run lasts. */
+function serverTimer(app) {
+  let samples = null;
+  app.addHook('onRequest', async (request) => {
+    request.benchStarted = performance.now();
+  });
+  app.addHook('onResponse', async (request) => {
+    if (samples && request.url.startsWith('/fhir/Slot?')) samples.push(performance.now() - request.benchStarted);
+  });
+  return {
+    start: () => (samples = []),
+    stop: () => {
+      const taken = samples;
+      samples = null;
+      return taken;
+    },
+  };
+}
+
 /** Runs `task(item)` for every item, `concurrency` at a time; each one's ms and the wall time. */
 async function timed(items, concurrency, task) {
   const samples = new Array(items.length);
@@ -185,7 +238,7 @@ function searchUrl(base, kind, q) {
 
 /**
  * The same search as the server makes it, straight on the storage. Its answer, to compare with
- * the server's: the total for `year`, else the ids of the page's slots.
+ * the server's (bench/booking-load.mjs): the total for `year`, else the ids of the page's slots.
  */
 async function searchSql(storage, kind, q) {
   await storage.query(SQL.stamp);
@@ -205,15 +258,6 @@ async function searchSql(storage, kind, q) {
   return rows
     .slice(0, 100)
     .map((row) => row.id)
-    .join(',');
-}
-
-/** What the server answered, in `searchSql`'s terms. */
-function answerOf(kind, bundle) {
-  if (kind === 'year') return bundle.total;
-  return (bundle.entry ?? [])
-    .filter((entry) => entry.search?.mode === 'match')
-    .map((entry) => Number(entry.resource.id))
     .join(',');
 }
 
@@ -331,6 +375,8 @@ async function benchEngine(api, engine, storage, log) {
     CONSULTKIT_RATE_LIMITS: 'off',
   });
   const server = await api.createServer(config, {}, { storage });
+  const serverTime = serverTimer(server.app);
+  const client = loadClient();
   let closed = false;
   try {
     const base = await server.listen();
@@ -366,24 +412,41 @@ async function benchEngine(api, engine, storage, log) {
         const sql = await timed(list.slice(WARM_UP), concurrency, async (q, i) => {
           answers.sql[i] = await searchSql(storage, kind, q);
         });
-        await timed(list.slice(0, WARM_UP), 1, (q) => getOk(searchUrl(base, kind, q)));
-        const viaHttp = await timed(list.slice(WARM_UP), concurrency, async (q, i) => {
-          answers.http[i] = answerOf(kind, JSON.parse(await getOk(searchUrl(base, kind, q))));
-        });
+        const urls = list.map((q) => searchUrl(base, kind, q));
+        await client.load(kind, urls.slice(0, WARM_UP), 1);
+        serverTime.start();
+        const viaHttp = await client.load(kind, urls.slice(WARM_UP), concurrency);
+        const served = serverTime.stop();
+        answers.http = viaHttp.answers;
         const mismatches = answers.sql.filter((answer, i) => answer !== answers.http[i]).length;
         const h = latency(viaHttp.samples, viaHttp.wallMs);
         const q = latency(sql.samples, sql.wallMs);
+        const s = latency(served, viaHttp.wallMs);
         const target = TARGETED.includes(kind) ? TARGET_P95[concurrency] : undefined;
         h.cpu_ms_each = round(viaHttp.cpuMsEach, 2);
         q.cpu_ms_each = round(sql.cpuMsEach, 2);
+        // The baseline of the previous runs, in the same run: the client in the server's own
+        // process, so its fetch and JSON parsing queue on the server's event loop.
+        let inProcess;
+        if (TARGETED.includes(kind)) {
+          await timed(list.slice(0, WARM_UP), 1, (one) => getOk(searchUrl(base, kind, one)));
+          const before = await timed(list.slice(WARM_UP), concurrency, async (one) => {
+            JSON.parse(await getOk(searchUrl(base, kind, one)));
+          });
+          inProcess = latency(before.samples, before.wallMs);
+        }
         searches[kind].by_concurrency[concurrency] = {
           http: h,
+          server: s,
           sql: q,
+          ...(inProcess ? { http_client_in_server_process: inProcess } : {}),
           answer_mismatches: mismatches,
           ...(target !== undefined ? { target_p95_ms: target, within_target: h.p95 <= target } : {}),
         };
         log(
           `${tag}:   concurrency ${concurrency}: http p50 ${h.p50} / p95 ${h.p95} / p99 ${h.p99} ms, ${h.per_s} req/s | ` +
+            `server p50 ${s.p50} / p95 ${s.p95} ms | ` +
+            (inProcess ? `client in server's process p50 ${inProcess.p50} / p95 ${inProcess.p95} ms | ` : '') +
             `sql p50 ${q.p50} / p95 ${q.p95} / p99 ${q.p99} ms, ${q.per_s} q/s | ` +
             `http/sql p50 ${(h.p50 / q.p50).toFixed(2)}× | cpu/search http ${h.cpu_ms_each} ms, sql ${q.cpu_ms_each} ms | n=${n}` +
             (target !== undefined ? ` | target p95 ≤ ${target} ms: ${h.p95 <= target ? 'met' : 'MISSED'}` : '') +
@@ -441,6 +504,7 @@ async function benchEngine(api, engine, storage, log) {
 
     await server.close();
     closed = true;
+    await client.close();
     return {
       engine,
       practitioners: PRACTITIONERS,
@@ -465,7 +529,10 @@ async function benchEngine(api, engine, storage, log) {
       },
     };
   } finally {
-    if (!closed) await server.close().catch(() => undefined);
+    if (!closed) {
+      await server.close().catch(() => undefined);
+      await client.close();
+    }
   }
 }
 

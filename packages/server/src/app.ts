@@ -22,6 +22,7 @@ import { loggerOptions } from './logging.js';
 import { joinPlugin, SESSION_COOKIE } from './plugins/join.js';
 import { readCookie } from './cookies.js';
 import { fhirPlugin } from './plugins/fhir.js';
+import { SlotHolds } from './booking/holds.js';
 import {
   composeCancellation,
   composeConfirmation,
@@ -273,7 +274,8 @@ export async function createServer(
   // The manage-booking API is a bearer API like /fhir: a practice website on another origin may call it.
   await app.register(corsPlugin, {
     origins: config.corsOrigins,
-    prefixes: ['/fhir', '/api/staff', '/api/outbox', '/api/bookings', '/api/manage'],
+    // /cdn: a practice website loads the picker as a module script, which the browser fetches with CORS.
+    prefixes: ['/fhir', '/api/staff', '/api/outbox', '/api/bookings', '/api/manage', '/cdn'],
   });
 
   app.get('/healthz', async () => ({ status: 'ok', version: VERSION, storage: storage.kind }));
@@ -309,6 +311,7 @@ export async function createServer(
     version: VERSION,
     baseUrl: () => `${publicBase()}/fhir`,
     minNoticeMinutes: config.minNoticeMinutes,
+    holds: new SlotHolds({ storage, now }),
   });
   await app.register(mailPlugin, { auth, repo: booking.repo });
   await app.register(staffPlugin, { auth, events, heartbeatMs: options.eventHeartbeatMs });

@@ -26,6 +26,7 @@ export const LIMIT_NAMES = [
   'sfu',
   'lookup',
   'guests',
+  'hold',
 ] as const;
 export type LimitName = (typeof LIMIT_NAMES)[number];
 export type RateLimits = Record<LimitName, Limit>;
@@ -57,6 +58,12 @@ export const DEFAULT_RATE_LIMITS: RateLimits = {
   lookup: { count: 10, seconds: 900 },
   /** Guests invited to one consultation (each is e-mailed a link). */
   guests: { count: 20, seconds: 3600 },
+  /**
+   * Holds placed and released (`POST /fhir/Slot/{id}/$hold`, `$release`) per address: a patient
+   * choosing one time after another makes a few; besides, an address has at most three live holds
+   * (docs/decisions/0029).
+   */
+  hold: { count: 60, seconds: 600 },
 };
 
 /** One attempt counted against a key. */

@@ -3,24 +3,28 @@
  * only standard FHIR interactions (search, conditional create, read, update with `If-Match`), so
  * it works against other FHIR R4 servers too; the staff path needs staff credentials.
  */
-import type { Appointment, Bundle, Extension, FhirResource, OperationOutcome, Schedule, Slot } from 'fhir/r4.js';
+import type {
+  Appointment,
+  Bundle,
+  Extension,
+  FhirResource,
+  OperationOutcome,
+  Parameters,
+  Schedule,
+  Slot,
+} from 'fhir/r4.js';
 import { FhirError } from './fhir-error.js';
-import {
-  ManageError,
-  manageProblem,
-  type ManagedBooking,
-  type ManagedBookingWithToken,
-  type ManageSlots,
-} from './manage.js';
 import {
   BOOKING_REFERENCE_SYSTEM,
   CANCELATION_REASON_SYSTEM,
   DELIVERY_CHANNEL_URL,
   IDEMPOTENCY_SYSTEM,
+  SLOT_HOLD_TOKEN_URL,
   type BookableSlot,
   type Booking,
   type BookRequest,
   type DeliveryChannel,
+  type SlotHold,
   type SlotQuery,
 } from './types.js';
 
@@ -43,11 +47,6 @@ export interface BookingClientOptions {
   retries?: number | undefined;
   /** Pause before the first retry, doubled for each next one. Default 500 ms. */
   retryDelayMs?: number | undefined;
-  /**
-   * The ConsultKit API (manage-booking calls), default `/api` on the base URL's origin. Relative
-   * to the page in a browser.
-   */
-  apiBaseUrl?: string | URL | undefined;
 }
 
 /** What `request` resolves to. */
@@ -138,8 +137,12 @@ function slotParams(query: SlotQuery): URLSearchParams {
   return params;
 }
 
-/** Talks FHIR R4 to a ConsultKit server (or another FHIR server) for booking. */
-export class BookingClient {
+/**
+ * What a patient's booking page needs: search free slots, hold one, book it. `BookingClient`
+ * adds reading and changing appointments; `<slot-picker>` uses this alone, so its CDN bundle does
+ * not carry the rest.
+ */
+export class SlotClient {
   /** The FHIR base URL, absolute, without a trailing slash. */
   readonly baseUrl: string;
   readonly #options: BookingClientOptions;
@@ -183,7 +186,7 @@ export class BookingClient {
   async request<T = FhirResource>(
     method: string,
     path: string,
-    options: { body?: unknown; headers?: RequestHeaders; signal?: AbortSignal | undefined } = {},
+    options: { body?: unknown; headers?: RequestHeaders; signal?: AbortSignal | undefined; keepalive?: boolean } = {},
   ): Promise<FhirResponse<T>> {
     const headers: RequestHeaders = { accept: FHIR_JSON, ...options.headers };
     if (options.body !== undefined) headers['content-type'] ??= FHIR_JSON;
@@ -192,6 +195,7 @@ export class BookingClient {
       headers,
       body: options.body === undefined ? null : JSON.stringify(options.body),
       signal: options.signal ?? null,
+      keepalive: options.keepalive ?? false,
     });
     const body = (await response.json().catch(() => undefined)) as T | undefined;
     if (!response.ok || body === undefined) {
@@ -232,6 +236,7 @@ export class BookingClient {
     deliveryChannel,
     idempotencyKey = newIdempotencyKey(),
     language,
+    hold,
   }: BookRequest): Promise<Booking> {
     const telecom = [
       { system: 'email' as const, value: patient.email.trim() },
@@ -261,7 +266,10 @@ export class BookingClient {
       slot: [{ reference: ref('Slot', slot.id) }],
       start: slot.start,
       end: slot.end,
-      extension: [{ url: DELIVERY_CHANNEL_URL, valueCode: deliveryChannel }],
+      extension: [
+        { url: DELIVERY_CHANNEL_URL, valueCode: deliveryChannel },
+        ...(hold ? [{ url: SLOT_HOLD_TOKEN_URL, valueString: hold.token }] : []),
+      ],
     };
     const { retries = 2, retryDelayMs = 500 } = this.#options;
     for (let attempt = 0; ; attempt++) {
@@ -279,6 +287,38 @@ export class BookingClient {
     }
   }
 
+  /**
+   * Holds `slot` for a few minutes while the patient fills the form (ConsultKit servers:
+   * `POST Slot/{id}/$hold`), ending the caller's hold `replaces` first. Rejects with a `FhirError`:
+   * 409 when someone else holds or took it, 429 when this address holds too many, 404 where the
+   * server has no holds.
+   */
+  async hold(slot: Pick<BookableSlot, 'id'>, replaces?: SlotHold): Promise<SlotHold> {
+    const path = ref('Slot', slot.id);
+    const { resource } = await this.request<Parameters>('POST', `${path}/$hold`, {
+      body: {
+        resourceType: 'Parameters',
+        parameter: replaces ? [{ name: 'replaces', valueString: replaces.token }] : [],
+      },
+    });
+    const [token, expires] = ['token', 'expires'].map((name) => {
+      const value = resource.parameter?.find((p) => p.name === name);
+      return value?.valueString ?? value?.valueInstant ?? '';
+    }) as [string, string];
+    return { slot: path, token, expires };
+  }
+
+  /** Ends a hold (the patient went back, or left): the time is offered again at once. */
+  async release(hold: SlotHold): Promise<void> {
+    await this.request('POST', `${hold.slot}/$release`, {
+      body: { resourceType: 'Parameters', parameter: [{ name: 'token', valueString: hold.token }] },
+      keepalive: true,
+    });
+  }
+}
+
+/** Talks FHIR R4 to a ConsultKit server (or another FHIR server) for booking: `SlotClient`, and reading, cancelling and changing appointments. */
+export class BookingClient extends SlotClient {
   /** Reads a booking: as the patient with its booking `reference`, or as staff without one. */
   async getBooking(id: string, reference?: string): Promise<Booking> {
     return toBooking(
@@ -289,76 +329,6 @@ export class BookingClient {
   /** Cancels a booking as the patient, with its booking `reference`. */
   cancel(id: string, reference: string): Promise<Booking> {
     return this.update(id, (a) => ({ ...a, status: 'cancelled' }), reference);
-  }
-
-  /**
-   * Finds a booking by its reference and the patient's date of birth (`YYYY-MM-DD`), with the
-   * token that manages it (ConsultKit servers). Rejects with a `ManageError`: `not-found` when
-   * either is wrong (which one is not said), `throttled` after too many failures.
-   */
-  lookupBooking(reference: string, birthDate: string): Promise<ManagedBookingWithToken> {
-    return this.#manage('POST', 'bookings/lookup', undefined, { reference, birthDate });
-  }
-
-  /** The booking a manage token opens (the link's token, or `lookupBooking`'s). */
-  getManagedBooking(token: string): Promise<ManagedBooking> {
-    return this.#manage('GET', 'manage/booking', token);
-  }
-
-  /** The free times the booking may move to: the same diary, the next two weeks. */
-  manageSlots(token: string): Promise<ManageSlots> {
-    return this.#manage('GET', 'manage/slots', token);
-  }
-
-  /** Cancels the booking as its patient. `not-allowed` once it has started or is over. */
-  async cancelManagedBooking(token: string): Promise<ManagedBooking> {
-    return (await this.#manage<{ booking: ManagedBooking }>('POST', 'manage/cancel', token)).booking;
-  }
-
-  /**
-   * Moves the booking to `slotId` (one of `manageSlots`): `taken` when someone was quicker,
-   * `not-allowed` when the rules refuse it. Resolves to the moved booking and a fresh token.
-   */
-  rescheduleManagedBooking(token: string, slotId: string): Promise<ManagedBookingWithToken> {
-    return this.#manage('POST', 'manage/reschedule', token, { slotId: slotId.replace(/^Slot\//, '') });
-  }
-
-  async #manage<T>(method: string, path: string, token?: string, body?: unknown): Promise<T> {
-    const base = (
-      this.#options.apiBaseUrl === undefined
-        ? `${new URL(this.baseUrl).origin}/api`
-        : new URL(String(this.#options.apiBaseUrl), globalThis.document?.baseURI).href
-    ).replace(/\/+$/, '');
-    const headers: RequestHeaders = { accept: 'application/json' };
-    if (token) headers['authorization'] = `Bearer ${token}`;
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    let response: Response;
-    try {
-      response = await this.send(`${base}/${path}`, {
-        method,
-        headers,
-        body: body === undefined ? null : JSON.stringify(body),
-      });
-    } catch (cause) {
-      throw new ManageError(0, undefined, (cause as Error).message, 'network', undefined, { cause });
-    }
-    const answer = (await response.json().catch(() => undefined)) as T | OperationOutcome | undefined;
-    if (!response.ok || answer === undefined) {
-      const outcome =
-        (answer as OperationOutcome | undefined)?.resourceType === 'OperationOutcome'
-          ? (answer as OperationOutcome)
-          : undefined;
-      const words = outcome?.issue.map((i) => i.diagnostics ?? i.code).join(' ');
-      const retryAfter = Number(response.headers.get('retry-after'));
-      throw new ManageError(
-        response.status,
-        outcome,
-        words || `${response.status} ${response.statusText}`.trim(),
-        manageProblem(response.status, outcome, path === 'bookings/lookup'),
-        Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined,
-      );
-    }
-    return answer as T;
   }
 
   /**

@@ -4,12 +4,14 @@
  *
  * @module
  */
-export { BookingClient, newIdempotencyKey, toBookableSlot, toBooking } from './client.js';
+export { BookingClient, SlotClient, newIdempotencyKey, toBookableSlot, toBooking } from './client.js';
 export { DetailsError, StaffClient, type Diary } from './staff.js';
 export type { BookingClientOptions, FhirResponse, RequestHeaders } from './client.js';
 export { FhirError } from './fhir-error.js';
 export {
+  ManageClient,
   ManageError,
+  type ManageClientOptions,
   type ManagedBooking,
   type ManagedBookingWithToken,
   type ManageProblem,

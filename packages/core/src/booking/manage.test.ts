@@ -2,7 +2,7 @@ import { expect } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
 import { BookingClient } from './client.js';
 import { FhirError } from './fhir-error.js';
-import { ManageError } from './manage.js';
+import { ManageClient, ManageError } from './manage.js';
 import type { BookableSlot, PatientDetails } from './types.js';
 
 // The run's ConsultKit server (a practice open round the clock), reached on the page's origin.
@@ -24,8 +24,9 @@ const refused = async (promise: Promise<unknown>): Promise<ManageError> => {
   return error as ManageError;
 };
 
-describe('booking: BookingClient manages a booking as its patient', () => {
+describe('booking: ManageClient manages a booking as its patient', () => {
   const client = new BookingClient({ baseUrl: '/fhir' });
+  const manage = new ManageClient();
 
   /** A fresh booking with Nurse Priya Shah (Practitioner/3), a few hours ahead. */
   async function booked() {
@@ -41,13 +42,13 @@ describe('booking: BookingClient manages a booking as its patient', () => {
 
   it('finds a booking by reference and date of birth, and refuses a wrong one as not-found', async () => {
     const booking = await booked();
-    const found = await client.lookupBooking(booking.reference!.toLowerCase(), patient.birthDate);
+    const found = await manage.lookupBooking(booking.reference!.toLowerCase(), patient.birthDate);
     expect(found.booking.id).to.equal(booking.id);
     expect(found.booking.timeZoneName).to.equal('UK time');
     expect(found.booking.practitioner).to.equal('Nurse Priya Shah');
     expect(found.booking.channel).to.equal('Telephone');
     expect(found.token).to.match(/^[\w-]+\.[\w-]+$/);
-    const wrong = await refused(client.lookupBooking(booking.reference!, '1975-11-24'));
+    const wrong = await refused(manage.lookupBooking(booking.reference!, '1975-11-24'));
     expect(wrong.problem).to.equal('not-found');
     expect(wrong.status).to.equal(401);
     expect(wrong.message).to.match(/reference and date of birth/);
@@ -55,34 +56,34 @@ describe('booking: BookingClient manages a booking as its patient', () => {
 
   it('reads, offers times, moves and cancels with the token; a tampered token is link-invalid', async () => {
     const booking = await booked();
-    const { token } = await client.lookupBooking(booking.reference!, patient.birthDate);
-    expect((await client.getManagedBooking(token)).status).to.equal('pending');
+    const { token } = await manage.lookupBooking(booking.reference!, patient.birthDate);
+    expect((await manage.getManagedBooking(token)).status).to.equal('pending');
 
     const [body, signature] = token.split('.');
     const tampered = `${body}x.${signature}`;
-    expect((await refused(client.getManagedBooking(tampered))).problem).to.equal('link-invalid');
+    expect((await refused(manage.getManagedBooking(tampered))).problem).to.equal('link-invalid');
 
-    const { slots } = await client.manageSlots(token);
+    const { slots } = await manage.manageSlots(token);
     const target = slots.find((s) => s.start !== booking.start)!;
-    const moved = await client.rescheduleManagedBooking(token, target.id);
+    const moved = await manage.rescheduleManagedBooking(token, target.id);
     expect(moved.booking.start).to.equal(target.start);
     expect(moved.booking.status).to.equal('pending');
 
     // Another booking cannot move onto the time this one now holds.
     const other = await booked();
-    const otherToken = (await client.lookupBooking(other.reference!, patient.birthDate)).token;
-    expect((await refused(client.rescheduleManagedBooking(otherToken, target.id))).problem).to.equal('taken');
+    const otherToken = (await manage.lookupBooking(other.reference!, patient.birthDate)).token;
+    expect((await refused(manage.rescheduleManagedBooking(otherToken, target.id))).problem).to.equal('taken');
 
-    const cancelled = await client.cancelManagedBooking(moved.token);
+    const cancelled = await manage.cancelManagedBooking(moved.token);
     expect(cancelled.status).to.equal('cancelled');
     expect(cancelled.canReschedule).to.equal(false);
-    expect((await client.manageSlots(moved.token)).slots).to.deep.equal([]);
-    await client.cancelManagedBooking(otherToken);
+    expect((await manage.manageSlots(moved.token)).slots).to.deep.equal([]);
+    await manage.cancelManagedBooking(otherToken);
   });
 
   it('reports an unreachable server as a ManageError with problem network', async () => {
     const { url } = (await executeServerCommand('ck-closed-port')) as { url: string };
-    const error = await refused(new BookingClient({ baseUrl: `${url}/fhir` }).getManagedBooking('a.b'));
+    const error = await refused(new ManageClient({ apiBaseUrl: `${url}/api` }).getManagedBooking('a.b'));
     expect(error.problem).to.equal('network');
     expect(error.status).to.equal(0);
   });

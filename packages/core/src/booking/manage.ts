@@ -1,8 +1,9 @@
 /**
  * Patients manage their booking (ConsultKit servers): find it by booking reference and date of
  * birth, or open it with the manage token of the e-mail's link; view, cancel, or move it to
- * another free time of the same diary. Wire types and the typed error of these calls; the
- * commands are `BookingClient` methods. See docs/decisions/0021-manage-booking.md.
+ * another free time of the same diary, with `ManageClient`. Apart from `BookingClient` so that a
+ * page that only books (the slot picker's CDN bundle) does not carry it. See
+ * docs/decisions/0021-manage-booking.md.
  */
 import type { OperationOutcome } from 'fhir/r4.js';
 import { FhirError } from './fhir-error.js';
@@ -90,4 +91,108 @@ export function manageProblem(status: number, outcome: OperationOutcome | undefi
   if (status === 409) return 'taken';
   if (status === 422) return 'not-allowed';
   return 'failed';
+}
+
+export interface ManageClientOptions {
+  /**
+   * The ConsultKit API, e.g. `https://consult.example.nhs.uk/api` (default `/api` on the page's
+   * origin). Relative to the page in a browser.
+   */
+  apiBaseUrl?: string | URL | undefined;
+  /** The `fetch` to use (default: the global one). */
+  fetch?: typeof fetch | undefined;
+}
+
+/**
+ * Patients manage their booking on a ConsultKit server (these are not FHIR interactions):
+ *
+ * ```js
+ * const manage = new ManageClient({ apiBaseUrl: 'https://consult.example.nhs.uk/api' });
+ * const { booking, token } = await manage.lookupBooking('CK-7K4Q-M9XP-2HDT', '1985-12-10');
+ * await manage.cancelManagedBooking(token);
+ * ```
+ *
+ * Every refusal is a `ManageError` whose `problem` says what to tell the patient. No cookies are
+ * sent: the manage token travels as `Authorization: Bearer`.
+ */
+export class ManageClient {
+  /** The API base URL, absolute, without a trailing slash. */
+  readonly apiBaseUrl: string;
+  readonly #fetch: typeof fetch | undefined;
+
+  constructor(options: ManageClientOptions = {}) {
+    this.apiBaseUrl = new URL(String(options.apiBaseUrl ?? '/api'), globalThis.document?.baseURI).href.replace(
+      /\/+$/,
+      '',
+    );
+    this.#fetch = options.fetch;
+  }
+
+  /**
+   * Finds a booking by its reference and the patient's date of birth (`YYYY-MM-DD`), with the
+   * token that manages it. Rejects with a `ManageError`: `not-found` when either is wrong (which
+   * one is not said), `throttled` after too many failures.
+   */
+  lookupBooking(reference: string, birthDate: string): Promise<ManagedBookingWithToken> {
+    return this.#call('POST', 'bookings/lookup', undefined, { reference, birthDate });
+  }
+
+  /** The booking a manage token opens (the link's token, or `lookupBooking`'s). */
+  getManagedBooking(token: string): Promise<ManagedBooking> {
+    return this.#call('GET', 'manage/booking', token);
+  }
+
+  /** The free times the booking may move to: the same diary, the next two weeks. */
+  manageSlots(token: string): Promise<ManageSlots> {
+    return this.#call('GET', 'manage/slots', token);
+  }
+
+  /** Cancels the booking as its patient. `not-allowed` once it has started or is over. */
+  async cancelManagedBooking(token: string): Promise<ManagedBooking> {
+    return (await this.#call<{ booking: ManagedBooking }>('POST', 'manage/cancel', token)).booking;
+  }
+
+  /**
+   * Moves the booking to `slotId` (one of `manageSlots`): `taken` when someone was quicker,
+   * `not-allowed` when the rules refuse it. Resolves to the moved booking and a fresh token.
+   */
+  rescheduleManagedBooking(token: string, slotId: string): Promise<ManagedBookingWithToken> {
+    return this.#call('POST', 'manage/reschedule', token, { slotId: slotId.replace(/^Slot\//, '') });
+  }
+
+  async #call<T>(method: string, path: string, token?: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (token) headers['authorization'] = `Bearer ${token}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    let response: Response;
+    try {
+      response = await (this.#fetch ?? fetch)(`${this.apiBaseUrl}/${path}`, {
+        method,
+        headers,
+        body: body === undefined ? null : JSON.stringify(body),
+        credentials: 'omit',
+      });
+    } catch (cause) {
+      throw new ManageError(0, undefined, `Could not reach ${new URL(this.apiBaseUrl).origin}`, 'network', undefined, {
+        cause,
+      });
+    }
+    const answer = (await response.json().catch(() => undefined)) as T | OperationOutcome | undefined;
+    if (!response.ok || answer === undefined) {
+      const outcome =
+        (answer as OperationOutcome | undefined)?.resourceType === 'OperationOutcome'
+          ? (answer as OperationOutcome)
+          : undefined;
+      const words = outcome?.issue.map((i) => i.diagnostics ?? i.code).join(' ');
+      const retryAfter = Number(response.headers.get('retry-after'));
+      throw new ManageError(
+        response.status,
+        outcome,
+        words || `${response.status} ${response.statusText}`.trim(),
+        manageProblem(response.status, outcome, path === 'bookings/lookup'),
+        Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined,
+      );
+    }
+    return answer as T;
+  }
 }

@@ -12,6 +12,7 @@ export {
   DELIVERY_CHANNEL_URL,
   DELIVERY_CHANNELS,
   IDEMPOTENCY_SYSTEM,
+  SLOT_HOLD_TOKEN_URL,
   type ContactPreference,
   type DeliveryChannel,
 } from '../contract/fhir.js';
@@ -115,6 +116,22 @@ export interface BookRequest {
    * `communication`; the practice's e-mails and the join page then speak it.
    */
   language?: string | undefined;
+  /** The patient's hold on the slot (`BookingClient.hold`): the booking takes it over. */
+  hold?: SlotHold | undefined;
+}
+
+/**
+ * A short hold on a slot while the patient fills the form (ConsultKit servers,
+ * docs/decisions/0029-picker-speed-and-holds.md): no one else is offered it or can book it until
+ * `expires`.
+ */
+export interface SlotHold {
+  /** `Slot/{id}`. */
+  slot: string;
+  /** Releases the hold; a booking made with it takes the slot over. Not to be shared. */
+  token: string;
+  /** When the hold lapses (an instant). */
+  expires: string;
 }
 
 /** An Appointment flattened for views: the booking as patient or staff see it. */

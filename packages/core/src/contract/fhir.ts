@@ -52,3 +52,13 @@ export const STAFF_TRANSITIONS: Readonly<Record<AppointmentStatus, readonly Appo
 export function staffMayChange(from: string, to: AppointmentStatus): boolean {
   return (STAFF_TRANSITIONS as Partial<Record<string, readonly AppointmentStatus[]>>)[from]?.includes(to) ?? false;
 }
+
+/**
+ * A short hold on a slot while a patient fills the form (docs/decisions/0029-picker-speed-and-holds.md):
+ * on a held Slot (whose status reads `busy-tentative`), when the hold lapses (`valueInstant`).
+ */
+export const SLOT_HELD_UNTIL_URL = 'https://consultkit.dev/fhir/StructureDefinition/slot-held-until';
+/** On a booking's Appointment: the token of the hold it takes over (`valueString`). */
+export const SLOT_HOLD_TOKEN_URL = 'https://consultkit.dev/fhir/StructureDefinition/slot-hold-token';
+/** A hold's token: 22 to 64 base64url characters. */
+export const HOLD_TOKEN = /^[A-Za-z0-9_-]{22,64}$/;

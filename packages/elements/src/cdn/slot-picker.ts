@@ -10,4 +10,6 @@ import { SlotPicker } from '../slot-picker/slot-picker.js';
 if (!customElements.get('slot-picker')) customElements.define('slot-picker', SlotPicker);
 
 export { SlotPicker };
-export { BookingClient } from '@consultkit/core/booking';
+// The client the picker uses (search, hold, book); a page wanting appointments too imports
+// `BookingClient` from `@consultkit/core/booking`.
+export { SlotClient } from '@consultkit/core/booking';

@@ -54,8 +54,23 @@ describe('<slot-picker>', () => {
     const status = part(el, 'status')!;
     expect(status.getAttribute('role')).to.equal('status');
     expect(status.textContent).to.contain('Looking for free times');
-    expect(part(el, 'time-zone')!.textContent).to.contain('Europe/London');
+    // The zone by the name people use, never an IANA id.
+    expect(part(el, 'time-zone')!.textContent!.trim()).to.equal('Times are in UK time.');
     await expect(el).to.be.accessible();
+  });
+
+  it('names another practice zone by its generic name, not its IANA id', async () => {
+    const el = await fixture<SlotPicker>(
+      html`<slot-picker
+        fhir-base="/fhir"
+        practitioner="Practitioner/2"
+        days="2"
+        time-zone="Europe/Paris"
+      ></slot-picker>`,
+    );
+    const line = part(el, 'time-zone')!.textContent!.trim();
+    expect(line).to.equal('Times are in Central European Time.');
+    expect(line).not.to.contain('/');
   });
 
   it('lists the chosen day’s times by morning, afternoon and evening, each named with its date, time and clinician', async () => {
@@ -503,8 +518,67 @@ describe('<slot-picker>', () => {
     expect(booked.detail.booking.reference).to.match(/^CK-/);
   });
 
-  it('when the time was taken meanwhile (409): says so plainly, and refreshes the times without it', async () => {
+  it('holds the chosen time while the form is filled: no one else is offered it; Back lets it go', async () => {
     const el = await picker();
+    await loaded(el);
+    const chosen = times(el)[0]!;
+    const slotId = chosen.dataset['id']!;
+    const other = new BookingClient({ baseUrl: '/fhir' });
+    const offered = async () =>
+      (
+        await other.searchSlots({ start: new Date(), end: new Date(Date.now() + 2 * 86_400_000), practitioner: '2' })
+      ).map((s) => s.id);
+    expect(await offered()).to.include(slotId);
+    chosen.click();
+    await until(() => part(el, 'held') !== null, 'the hold');
+    expect(part(el, 'held')!.textContent).to.match(/We are keeping this time for you until \d{1,2}:\d\d[ap]m\./);
+    await expect(el).to.be.accessible();
+    // Another patient's picker: the held time is not offered, the others are.
+    const now = await offered();
+    expect(now).not.to.include(slotId);
+    expect(now.length).to.be.greaterThan(0);
+    part(el, 'back')!.click();
+    await until(async () => (await offered()).includes(slotId), 'offered again after Back');
+  });
+
+  it('a time someone else is holding is said to be taken when chosen, and the times are refreshed', async () => {
+    const el = await picker();
+    await loaded(el);
+    const chosen = times(el)[1]!;
+    const slotId = chosen.dataset['id']!;
+    // Another patient chose it a moment ago, after this picker listed it.
+    const other = new BookingClient({ baseUrl: '/fhir' });
+    const hold = await other.hold({ id: slotId });
+    try {
+      chosen.click();
+      await until(
+        () => part(el, 'error')?.textContent?.includes('someone has just booked that time') ?? false,
+        'taken',
+      );
+      expect(focused(el)).to.equal(part(el, 'error'));
+      await loaded(el);
+      expect(times(el).map((b) => b.dataset['id'])).not.to.include(slotId);
+      await expect(el).to.be.accessible();
+    } finally {
+      await other.release(hold);
+    }
+  });
+
+  it('when the time was taken meanwhile (409): says so plainly, and refreshes the times without it', async () => {
+    // A FHIR server without holds (the picker's path to other servers): the time is not held, so
+    // someone else can book it while this patient fills the form.
+    class WithoutHolds extends BookingClient {
+      override hold(): never {
+        throw new Error('no holds here');
+      }
+    }
+    const el = await fixture<SlotPicker>(
+      html`<slot-picker
+        practitioner="Practitioner/2"
+        days="2"
+        .client=${new WithoutHolds({ baseUrl: '/fhir' })}
+      ></slot-picker>`,
+    );
     await loaded(el);
     const chosen = times(el)[0]!;
     const slotId = chosen.dataset['id']!;
@@ -533,5 +607,106 @@ describe('<slot-picker>', () => {
     expect(times(el).length).to.be.greaterThan(0);
     expect(times(el).map((b) => b.dataset['id'])).not.to.include(slotId);
     await expect(el).to.be.accessible();
+  });
+
+  describe('history="url"', () => {
+    const start = location.href;
+    afterEach(() => window.history.replaceState(null, '', start));
+    const param = (name: string) => new URLSearchParams(location.search).get(`ck-${name}`);
+    const popped = () => new Promise((resolve) => addEventListener('popstate', resolve, { once: true }));
+    const formShown = (el: SlotPicker) => part(el, 'form')?.hidden === false;
+
+    it('keeps the day, filter and time in the address: Back and Forward step through them, a reload restores them', async () => {
+      const make = () =>
+        fixture<SlotPicker>(html`<slot-picker fhir-base="/fhir" days="2" history="url"></slot-picker>`);
+      let el = await make();
+      await loaded(el);
+      // The first day with times, written in place (no new entry for what the patient did not choose).
+      expect(param('day')).to.match(/^\d{4}-\d\d-\d\d$/);
+      const entries = window.history.length;
+
+      // A clinician from the filter, the second day, then a time: three entries.
+      const clinician = el.shadowRoot!.querySelector<HTMLSelectElement>('#filter-practitioner')!;
+      clinician.value = 'Practitioner/2';
+      clinician.dispatchEvent(new Event('change'));
+      await el.updateComplete;
+      expect(param('practitioner')).to.equal('Practitioner/2');
+      const tomorrow = parts(el, 'day-choice')[1]!;
+      tomorrow.click();
+      await el.updateComplete;
+      const day = param('day')!;
+      expect(tomorrow.getAttribute('aria-pressed')).to.equal('true');
+      const time = times(el)[2]!;
+      const slotId = time.dataset['id']!;
+      const label = time.getAttribute('aria-label');
+      time.click();
+      await el.updateComplete;
+      expect(param('time')).to.equal(slotId);
+      expect(window.history.length).to.equal(entries + 3);
+
+      // Back: the times of that day again (the form gone), the day and clinician kept.
+      let pop = popped();
+      window.history.back();
+      await pop;
+      await el.updateComplete;
+      expect(param('time')).to.equal(null);
+      expect(formShown(el)).to.equal(false);
+      expect(parts(el, 'day-choice')[1]!.getAttribute('aria-pressed')).to.equal('true');
+      // Back again: the first day; the clinician is still chosen.
+      pop = popped();
+      window.history.back();
+      await pop;
+      await el.updateComplete;
+      expect(param('day')).not.to.equal(day);
+      expect(parts(el, 'day-choice')[0]!.getAttribute('aria-pressed')).to.equal('true');
+      expect(clinician.value).to.equal('Practitioner/2');
+      // Forward twice: the time is chosen again.
+      pop = popped();
+      window.history.forward();
+      await pop;
+      pop = popped();
+      window.history.forward();
+      await pop;
+      await until(() => formShown(el), 'the form again');
+      expect(part(el, 'chosen')!.textContent).to.equal(label);
+      expect(param('time')).to.equal(slotId);
+
+      // A reload (the element made again from the same address): day, clinician and time restored.
+      el.remove();
+      el = await make();
+      await until(() => formShown(el), 'the restored form');
+      expect(part(el, 'chosen')!.textContent).to.equal(label);
+      expect(param('day')).to.equal(day);
+      expect(param('time')).to.equal(slotId);
+      await expect(el).to.be.accessible();
+      part(el, 'back')!.click();
+      await el.updateComplete;
+      expect(el.shadowRoot!.querySelector<HTMLSelectElement>('#filter-practitioner')!.value).to.equal('Practitioner/2');
+      expect(parts(el, 'day-choice')[1]!.getAttribute('aria-pressed')).to.equal('true');
+      expect(times(el).every((b) => b.textContent!.includes('Tom Evans'))).to.equal(true);
+    });
+
+    it('leaves the address alone without the attribute, and shrugs off odd values in it', async () => {
+      window.history.replaceState(
+        null,
+        '',
+        `${start}&ck-week=-9&ck-day=nonsense&ck-channel=Carrier%20pigeon&ck-time=999999999`,
+      );
+      const odd = location.href;
+      const el = await fixture<SlotPicker>(html`<slot-picker fhir-base="/fhir" days="2"></slot-picker>`);
+      await loaded(el);
+      parts(el, 'day-choice')[1]!.click();
+      await el.updateComplete;
+      expect(location.href).to.equal(odd);
+      el.remove();
+
+      const url = await fixture<SlotPicker>(html`<slot-picker fhir-base="/fhir" days="2" history="url"></slot-picker>`);
+      await loaded(url);
+      expect(parts(url, 'day-choice')[0]!.getAttribute('aria-pressed')).to.equal('true');
+      expect(formShown(url)).to.equal(false);
+      expect(param('week')).to.equal(null);
+      expect(param('channel')).to.equal(null);
+      expect(times(url).length).to.be.greaterThan(0);
+    });
   });
 });

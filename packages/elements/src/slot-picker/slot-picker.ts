@@ -1,8 +1,8 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { msg, str } from '@lit/localize';
 import {
-  BookingClient,
   DEFAULT_TIME_ZONE,
+  SlotClient,
   BIDI_CONTROLS,
   DELIVERY_CHANNELS,
   addDays,
@@ -13,6 +13,7 @@ import {
   formatDate,
   formatShortDate,
   formatTime,
+  formatTimeZone,
   groupByPartOfDay,
   groupSlotsByDay,
   localDate,
@@ -27,6 +28,7 @@ import {
   type PatientDetails,
   type SlotDay,
   type SlotFilter,
+  type SlotHold,
 } from '@consultkit/core/booking';
 import { ConsultKitElement } from '../internal/consultkit-element.js';
 import { chosenLang, langOf } from '../internal/lang.js';
@@ -44,6 +46,8 @@ interface View {
   bookError?: FhirError | undefined;
   /** The chosen time was taken by someone else first. */
   slotTaken?: boolean;
+  /** Until when the chosen time is held for the patient (an instant), when the server holds it. */
+  heldUntil?: string | undefined;
   booking?: Booking;
 }
 
@@ -65,6 +69,11 @@ const RELOAD_ON = ['fhirBase', 'client', 'practitioner', 'serviceType', 'days', 
  * time it shows): arrow keys move to the previous or next day (choosing it) or time, Home
  * and End to the first or last; Enter or Space chooses. On a phone, choosing a day by click or
  * Enter moves focus to its first time.
+ *
+ * @attr history - `url`: the chosen day, week, filters and time are kept in the page's address
+ *   (`ck-*` query parameters) so that a reload restores them and Back and Forward step through
+ *   them. Read when the picker connects; needs `define.ts` (npm) or the `slot-picker-url.js` CDN
+ *   add-on (slot-picker/url-state.ts). Off by default: a page that owns its address opts in.
  *
  * @summary Patient booking: free times, a short form, the booking reference.
  *
@@ -107,6 +116,7 @@ const RELOAD_ON = ['fhirBase', 'client', 'practitioner', 'serviceType', 'days', 
  * @csspart channels - The "how to consult" radio group.
  * @csspart channel - One radio and its label.
  * @csspart back - The Back button.
+ * @csspart held - The line saying until when the chosen time is kept for the patient.
  * @csspart submit - The button that books.
  * @csspart confirmation - The panel shown once booked.
  * @csspart confirmation-heading - Its heading.
@@ -157,7 +167,7 @@ export class SlotPicker extends ConsultKitElement {
   timeZone = DEFAULT_TIME_ZONE;
 
   /** A client of your own (other headers or `fetch`); by default one for `fhir-base`. Not an attribute. */
-  client: BookingClient | undefined;
+  client: SlotClient | undefined;
 
   private _problems: Partial<Record<DetailsField, DetailsProblem>> = {};
 
@@ -173,7 +183,7 @@ export class SlotPicker extends ConsultKitElement {
   /** What the patient narrowed the times to with the filters. */
   private _filter: SlotFilter = {};
 
-  #client: BookingClient | undefined;
+  #client: SlotClient | undefined;
   #loads = 0;
   #key = '';
   #focus = '';
@@ -183,6 +193,68 @@ export class SlotPicker extends ConsultKitElement {
   #slots: BookableSlot[] = [];
   /** The parts of days (`date part`) whose times are all shown. */
   #more = new Set<string>();
+  /** The hold on the chosen time while the form is filled (docs/decisions/0029), once the server gave it. */
+  #hold: Promise<SlotHold | undefined> | undefined;
+
+  /** Leaving the page (or reloading it) lets the held time go, as removing the picker does. */
+  #leave = () => this.#release();
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    addEventListener('pagehide', this.#leave);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    removeEventListener('pagehide', this.#leave);
+    this.#release();
+  }
+
+  /**
+   * Holds the chosen time (replacing the hold on the previous choice). Best effort: a server
+   * without holds, or one that refuses this address more, leaves the booking to decide; a time
+   * someone else holds or took is said to be taken, as at booking.
+   */
+  async #holdTime(slot: BookableSlot, previous: Promise<SlotHold | undefined> | undefined) {
+    const replaces = await previous;
+    try {
+      const hold = await this.#client!.hold(slot, replaces);
+      if (this._view.selected === slot) this.#view({ heldUntil: hold.expires });
+      return hold;
+    } catch (error) {
+      if ((error as FhirError).status === 409 && this._view.selected === slot && this._view.step === 'details') {
+        this.#taken(error as FhirError, slot);
+      }
+      return undefined;
+    }
+  }
+
+  /** Back from the form to the times, letting the held time go (Back, or the address: `url-state.ts`). */
+  _toTimes(): void {
+    this.#release();
+    this.#view({ step: 'times', bookError: undefined, heldUntil: undefined });
+  }
+
+  /** Lets the held time go (Back, another time, leaving the page). */
+  #release(): void {
+    const hold = this.#hold;
+    this.#hold = undefined;
+    void hold?.then((held) => held && this.#client?.release(held)).catch(() => undefined);
+  }
+
+  /** Taken meanwhile: back to the times, without that one, searching again. */
+  #taken(error: FhirError, slot: BookableSlot): void {
+    this.#hold = undefined;
+    this.#view({
+      submitting: false,
+      bookError: error,
+      step: 'times',
+      slotTaken: true,
+      slots: this._view.slots.filter((s) => s !== slot),
+    });
+    void this.reload();
+    this.#focus = '[part~=error]';
+  }
 
   /** Searches the free times again. */
   async reload(): Promise<void> {
@@ -217,7 +289,7 @@ export class SlotPicker extends ConsultKitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('fhirBase') || changed.has('client')) {
-      this.#client = this.client ?? (this.fhirBase ? new BookingClient({ baseUrl: this.fhirBase }) : undefined);
+      this.#client = this.client ?? (this.fhirBase ? new SlotClient({ baseUrl: this.fhirBase }) : undefined);
     }
     const has = (key: string) => (changed as Map<string, unknown>).has(key);
     if (RELOAD_ON.some(has)) void this.reload();
@@ -225,6 +297,7 @@ export class SlotPicker extends ConsultKitElement {
       this.#slots = filterSlots(this._view.slots, this._filter);
       this.#days = groupSlotsByDay(this.#slots, this.timeZone);
     }
+    if (this._view.loading) return;
     // The first day with times is chosen, unless the patient chose another that still has times.
     if (!this.#days.some((day) => day.date === this._day)) this._day = this.#days[0]?.date ?? '';
   }
@@ -245,6 +318,16 @@ export class SlotPicker extends ConsultKitElement {
   }
 
   /** The long words for a time: "Tuesday 24 November 2026, 9:10am, Dr Amina Khan". */
+  /**
+   * Which time zone the times are in, by the name people use: "UK time" for the practice's usual
+   * zone, else the zone's generic name from Intl ("Central European Time"), never an IANA id.
+   */
+  #zoneLine(lang: string) {
+    return this.timeZone === DEFAULT_TIME_ZONE
+      ? msg('Times are in UK time.')
+      : msg(str`Times are in ${formatTimeZone(this.timeZone, lang)}.`);
+  }
+
   #label(slot: BookableSlot): string {
     return this.#words(slot).filter(Boolean).join(', ');
   }
@@ -256,7 +339,7 @@ export class SlotPicker extends ConsultKitElement {
       <p id="first">
         ${who ? msg(str`First available: ${day} at ${time} with ${who}.`) : msg(str`First available: ${day} at ${time}.`)}
       </p>
-      <button part="choose-first" aria-describedby="first" @click=${() => this.#choose(slot)}>
+      <button part="choose-first" aria-describedby="first" @click=${() => this._choose(slot)}>
         ${msg('Choose this time')}
       </button>
     </div>`;
@@ -393,11 +476,12 @@ export class SlotPicker extends ConsultKitElement {
     `;
   }
 
-  /** The patient chose `slot`: on to the form. */
-  #choose(slot: BookableSlot): void {
+  /** The patient chose `slot` (or the address did, `url-state.ts`): on to the form. */
+  _choose(slot: BookableSlot): void {
     this._problems = {};
     this.#key = newIdempotencyKey();
-    this.#view({ step: 'details', selected: slot, bookError: undefined, slotTaken: false });
+    this.#view({ step: 'details', selected: slot, bookError: undefined, slotTaken: false, heldUntil: undefined });
+    this.#hold = this.#holdTime(slot, this.#hold);
     this.#focus = '[part~=form-heading]';
     this.emit('ck-slot-selected', { slot });
   }
@@ -436,22 +520,22 @@ export class SlotPicker extends ConsultKitElement {
         idempotencyKey: this.#key,
         // The language the patient booked in: the practice's e-mails and the join page use it.
         language: chosenLang(this),
+        hold: await this.#hold,
       });
+      // The booking took the hold over.
+      this.#hold = undefined;
       this.#view({ submitting: false, step: 'done', booking });
       this.#focus = '[part~=confirmation-heading]';
       this.emit('ck-booked', { booking });
     } catch (caught) {
       // The client rejects with FhirErrors only.
       const error = caught as FhirError;
-      const taken = error.status === 409;
-      // Taken meanwhile: back to the times, without that one, searching again.
-      this.#view({
-        submitting: false,
-        bookError: error,
-        ...(taken && { step: 'times', slotTaken: true, slots: this._view.slots.filter((s) => s !== slot) }),
-      });
-      if (taken) void this.reload();
-      this.#focus = '[part~=error]';
+      if (error.status === 409) {
+        this.#taken(error, slot);
+      } else {
+        this.#view({ submitting: false, bookError: error });
+        this.#focus = '[part~=error]';
+      }
       this.emit('ck-booking-failed', { error, slot });
     }
   }
@@ -560,7 +644,7 @@ export class SlotPicker extends ConsultKitElement {
                               data-id=${slot.id}
                               tabindex=${slot.id === active ? 0 : -1}
                               aria-label=${this.#label(slot)}
-                              @click=${() => this.#choose(slot)}
+                              @click=${() => this._choose(slot)}
                             >
                               ${formatTime(slot.start, this.timeZone, lang)}
                               <span part="time-practitioner"><bdi>${slot.practitioner?.display}</bdi></span>
@@ -602,6 +686,13 @@ export class SlotPicker extends ConsultKitElement {
       <form part="form" novalidate ?hidden=${state.step !== 'details'} @submit=${this.#submit}>
         <h3 part="form-heading" tabindex="-1">${msg('Your details')}</h3>
         <p part="chosen">${this.#label(slot)}</p>
+        ${
+          state.heldUntil
+            ? html`<p part="held">
+                ${msg(str`We are keeping this time for you until ${formatTime(state.heldUntil, this.timeZone, langOf(this))}.`)}
+              </p>`
+            : nothing
+        }
         ${
           problems.length
             ? html`<div part="error-summary" role="alert" tabindex="-1" aria-labelledby="problem">
@@ -651,7 +742,7 @@ export class SlotPicker extends ConsultKitElement {
           part="back"
           type="button"
           @click=${() => {
-            this.#view({ step: 'times', bookError: undefined });
+            this._toTimes();
             this.#focus = `[data-id="${(this.#active = slot.id)}"]`;
           }}
         >
@@ -666,6 +757,7 @@ export class SlotPicker extends ConsultKitElement {
     const state = this._view;
     if (!this.#client) return nothing;
     const { step, loading, selected, booking, loadError, bookError } = state;
+    const lang = langOf(this);
     const listError = step === 'times' && !loading && loadError;
     const status =
       step === 'details'
@@ -691,7 +783,7 @@ export class SlotPicker extends ConsultKitElement {
           : html`${msg('Sorry, we could not book that time.')} ${patientFailureText(bookError)}`
         : '';
     return html`
-      <p part="time-zone">${msg('Time zone:')} ${this.timeZone}</p>
+      <p part="time-zone">${this.#zoneLine(lang)}</p>
       <p part="status" role="status">${status}</p>
       <div role="alert">${alert ? html`<p part="error" tabindex="-1">${alert}</p>` : nothing}</div>
       ${selected && step !== 'done' ? this.#form(state, selected) : nothing}

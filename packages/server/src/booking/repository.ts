@@ -67,6 +67,8 @@ export interface SlotRow {
   service_type: string;
   service_display: string;
   time_zone: string;
+  /** When a live hold on this free slot lapses (only where the query asked about holds). */
+  held_until?: Date | null;
 }
 
 export interface PatientDetails {
@@ -150,6 +152,12 @@ export interface SlotQuery {
   freeFrom?: number;
   /** Only these schedules (an empty list matches nothing). */
   scheduleIds?: readonly number[];
+  /**
+   * Holds as they are at this instant (epoch ms): a free slot with a live hold is not free (left
+   * out of `free`, listed under `busy-tentative`), and rows say when their hold lapses. Without it
+   * holds are not looked at.
+   */
+  holdsAt?: number;
   /** Keyset paging: the rows after this one in (start, id) order. */
   after?: SlotCursor;
   /**
@@ -247,6 +255,10 @@ class Params {
     return `$${this.values.length}`;
   }
 }
+
+/** The column saying when a live hold on the slot lapses, at the instant in parameter `at`. */
+const HELD_UNTIL = (at: string) =>
+  `(SELECT h.expires_at FROM slot_hold h WHERE h.slot_id = s.id AND h.expires_at > ${at}) AS held_until`;
 
 /** The conditions on `schedule` (unqualified columns) of a {@link ScheduleFilter}, or '' for none. */
 function scheduleFilter(filter: ScheduleFilter, params: Params): string {
@@ -441,10 +453,13 @@ export class BookingRepository {
     return made;
   }
 
-  async slot(id: number): Promise<SlotRow | undefined> {
+  /** The slot; with `holdsAt` (epoch ms), when a live hold on it lapses (`held_until`). */
+  async slot(id: number, holdsAt?: number): Promise<SlotRow | undefined> {
     const rows = await this.db.query<SlotRow>(
-      `SELECT ${SLOT_COLUMNS} FROM slot s JOIN schedule sc ON sc.id = s.schedule_id WHERE s.id = $1`,
-      [id],
+      holdsAt === undefined
+        ? `SELECT ${SLOT_COLUMNS} FROM slot s JOIN schedule sc ON sc.id = s.schedule_id WHERE s.id = $1`
+        : `SELECT ${SLOT_COLUMNS}, ${HELD_UNTIL('$2')} FROM slot s JOIN schedule sc ON sc.id = s.schedule_id WHERE s.id = $1`,
+      holdsAt === undefined ? [id] : [id, new Date(holdsAt).toISOString()],
     );
     return rows[0];
   }
@@ -464,10 +479,22 @@ export class BookingRepository {
     const where: string[] = [];
     // Every status when none is asked for: the same rows, but read along an index on status.
     const statuses = query.statuses ?? SLOT_STATUSES;
-    where.push(
+    const status =
       statuses.length === 1
         ? `s.status = ${params.add(statuses[0])}`
-        : `s.status = ANY(${params.add(statuses)}::text[])`,
+        : `s.status = ANY(${params.add(statuses)}::text[])`;
+    const free = statuses.includes('free');
+    const tentative = statuses.includes('busy-tentative');
+    /** Whether a live hold is on the slot, at the instant in parameter `at`. */
+    const held = (at: string) => `EXISTS (SELECT 1 FROM slot_hold h WHERE h.slot_id = s.id AND h.expires_at > ${at})`;
+    const holdsAt = query.holdsAt === undefined ? undefined : new Date(query.holdsAt).toISOString();
+    // A held free slot is busy-tentative to everyone: holds exist on free slots only.
+    where.push(
+      holdsAt === undefined || free === tentative
+        ? status
+        : free
+          ? `${status} AND NOT ${held(params.add(holdsAt))}`
+          : `(${status} OR (s.status = 'free' AND ${held(params.add(holdsAt))}))`,
     );
     let from = query.from;
     if (query.freeFrom !== undefined && statuses.includes('free')) {
@@ -492,17 +519,20 @@ export class BookingRepository {
       );
     }
     const counted = [...where];
+    const countedValues = params.values.length;
     if (query.after) {
       where.push(
         `(s.start_at, s.id) > (${params.add(new Date(query.after.start).toISOString())}::timestamptz, ${params.add(query.after.id)}::int)`,
       );
     }
+    // When the rows say until when they are held: a parameter after all the conditions' (the count has none of it).
+    const heldColumn = holdsAt !== undefined && tentative ? `, ${HELD_UNTIL(params.add(holdsAt))}` : '';
     const values = params.values;
     const rows =
       query.count === 0
         ? []
         : await this.db.query<SlotRow>(
-            `SELECT ${query.bare ? BARE_SLOT_COLUMNS : SLOT_COLUMNS}
+            `SELECT ${query.bare ? BARE_SLOT_COLUMNS : SLOT_COLUMNS}${heldColumn}
              FROM slot s${query.bare ? '' : ' JOIN schedule sc ON sc.id = s.schedule_id'}
              WHERE ${where.join(' AND ')}
              ORDER BY s.start_at, s.id LIMIT ${Number(query.count) + 1}`,
@@ -512,8 +542,8 @@ export class BookingRepository {
     const page: Page<SlotRow> = { rows: more ? rows.slice(0, query.count) : rows, more };
     if (query.total || query.count === 0) {
       // The count leaves out the cursor: it is the whole search's, on every page. Its parameters
-      // are the first ones, so the values without the cursor's two fit.
-      const countValues = query.after ? values.slice(0, values.length - 2) : values;
+      // are the first ones, so the values without the cursor's and the held column's fit.
+      const countValues = values.slice(0, countedValues);
       page.total = (
         await this.db.query<{ n: number }>(
           `SELECT count(*)::int AS n FROM slot s WHERE ${counted.join(' AND ')}`,
@@ -524,13 +554,68 @@ export class BookingRepository {
     return page;
   }
 
-  /** Takes a free slot: `true` when this call changed it from `free`, `false` when it was not free. */
-  async takeSlot(id: number, status: SlotStatus, now: Date): Promise<boolean> {
+  /**
+   * Takes a free slot: `true` when this call changed it from `free`, `false` when it was not free
+   * or someone else holds it. `holdDigest` is the digest of the taker's own hold on it, which the
+   * taking ends (as it ends any lapsed hold).
+   */
+  async takeSlot(id: number, status: SlotStatus, now: Date, holdDigest?: string): Promise<boolean> {
     const rows = await this.db.query(
-      `UPDATE slot SET status = $2, updated_at = $3 WHERE id = $1 AND status = 'free' RETURNING id`,
-      [id, status, now.toISOString()],
+      `UPDATE slot SET status = $2, updated_at = $3 WHERE id = $1 AND status = 'free'
+         AND NOT EXISTS (SELECT 1 FROM slot_hold h WHERE h.slot_id = $1 AND h.expires_at > $3
+                         AND h.token_digest IS DISTINCT FROM $4::text)
+       RETURNING id`,
+      [id, status, now.toISOString(), holdDigest ?? null],
+    );
+    if (rows.length === 1) await this.db.query('DELETE FROM slot_hold WHERE slot_id = $1', [id]);
+    return rows.length === 1;
+  }
+
+  // Holds ----------------------------------------------------------------------------------------
+
+  /** How many live holds `clientKey` has at `now`, and when the first of them lapses. */
+  async liveHolds(clientKey: string, now: Date): Promise<{ count: number; firstLapse: Date | null }> {
+    const rows = await this.db.query<{ count: number; first_lapse: Date | null }>(
+      `SELECT count(*)::int AS count, min(expires_at) AS first_lapse FROM slot_hold
+       WHERE client_key = $1 AND expires_at > $2`,
+      [clientKey, now.toISOString()],
+    );
+    return { count: rows[0]!.count, firstLapse: rows[0]!.first_lapse };
+  }
+
+  /** Holds the slot unless a live hold is on it already (a lapsed one is taken over): `true` when held. */
+  async insertHold(hold: {
+    slotId: number;
+    tokenDigest: string;
+    clientKey: string;
+    expiresAt: Date;
+    now: Date;
+  }): Promise<boolean> {
+    const rows = await this.db.query(
+      `INSERT INTO slot_hold (slot_id, token_digest, client_key, expires_at, created_at) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (slot_id) DO UPDATE SET token_digest = EXCLUDED.token_digest, client_key = EXCLUDED.client_key,
+         expires_at = EXCLUDED.expires_at, created_at = EXCLUDED.created_at
+       WHERE slot_hold.expires_at <= EXCLUDED.created_at
+       RETURNING slot_id`,
+      [hold.slotId, hold.tokenDigest, hold.clientKey, hold.expiresAt.toISOString(), hold.now.toISOString()],
     );
     return rows.length === 1;
+  }
+
+  /** Ends the hold with this token digest (on `slotId` when given): `true` when there was one. */
+  async deleteHold(tokenDigest: string, slotId?: number): Promise<boolean> {
+    const rows = await this.db.query(
+      slotId === undefined
+        ? 'DELETE FROM slot_hold WHERE token_digest = $1 RETURNING slot_id'
+        : 'DELETE FROM slot_hold WHERE token_digest = $1 AND slot_id = $2 RETURNING slot_id',
+      slotId === undefined ? [tokenDigest] : [tokenDigest, slotId],
+    );
+    return rows.length === 1;
+  }
+
+  /** Forgets lapsed holds (they already count for nothing). */
+  async deleteLapsedHolds(now: Date): Promise<void> {
+    await this.db.query('DELETE FROM slot_hold WHERE expires_at <= $1', [now.toISOString()]);
   }
 
   async setSlotStatus(id: number, status: SlotStatus, now: Date): Promise<void> {

@@ -11,6 +11,7 @@ import { STAFF_TRANSITIONS } from '@consultkit/core/contract';
 import { HttpError } from '../errors.js';
 import type { SqlExecutor, Storage } from '../storage/index.js';
 import type { AppointmentEvent, BookingEvents } from './events.js';
+import { holdDigest } from './holds.js';
 import { newBookingReference } from './reference.js';
 import {
   BookingRepository,
@@ -51,6 +52,8 @@ export interface BookingRequest {
   idempotencyKey?: string | undefined;
   /** Practitioners the client named as participants: each must be the slot's. */
   practitionerIds?: readonly number[] | undefined;
+  /** The token of the booker's hold on the slot (docs/decisions/0029): the booking takes it over. */
+  holdToken?: string | undefined;
 }
 
 export interface AppointmentUpdate {
@@ -292,7 +295,8 @@ export class BookingService {
         `${request.channel} is not offered for this slot; choose one of: ${schedule.channels.join(', ')}`,
       );
     }
-    if (!(await repo.takeSlot(slot.id, 'busy-tentative', now))) throw this.slotTaken(slot.id);
+    const hold = request.holdToken === undefined ? undefined : holdDigest(request.holdToken);
+    if (!(await repo.takeSlot(slot.id, 'busy-tentative', now, hold))) throw this.slotTaken(slot.id);
     const patientId = await repo.upsertPatient(request.patient, now);
     const id = await repo.insertAppointment({
       status: 'pending',

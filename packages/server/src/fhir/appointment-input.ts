@@ -24,6 +24,8 @@ import {
   CONTACT_PREFERENCE_URL,
   CONTACT_PREFERENCES,
   DELIVERY_CHANNEL_URL,
+  HOLD_TOKEN,
+  SLOT_HOLD_TOKEN_URL,
   IDEMPOTENCY_KEY,
   IDEMPOTENCY_SYSTEM,
   birthDateProblem,
@@ -405,6 +407,7 @@ export function parseBooking(
       `extension: the delivery channel is required (url ${DELIVERY_CHANNEL_URL}, valueCode Video, Telephone or In-person)`,
     );
   }
+  const holdToken = holdTokenOf(resource['extension']);
   let idempotencyKey: string | undefined;
   for (const identifier of identifiers(resource['identifier'])) {
     if (identifier.system !== IDEMPOTENCY_SYSTEM) {
@@ -422,7 +425,23 @@ export function parseBooking(
     patient: patientDetails(patient, today),
     practitionerIds,
     ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
+    ...(holdToken !== undefined ? { holdToken } : {}),
   };
+}
+
+/** The token of the booker's hold on the slot (docs/decisions/0029), or undefined when none is sent. */
+function holdTokenOf(extensions: unknown): string | undefined {
+  if (extensions === undefined) return undefined;
+  const holds = array(extensions, 'extension')
+    .map((extension, i) => object(extension, `extension[${i}]`))
+    .filter((extension) => extension['url'] === SLOT_HOLD_TOKEN_URL);
+  if (holds.length === 0) return undefined;
+  if (holds.length > 1) throw badValue('extension: give one slot hold token');
+  const token = holds[0]!['valueString'];
+  if (typeof token !== 'string' || !HOLD_TOKEN.test(token)) {
+    throw badValue(`extension: the slot hold token (url ${SLOT_HOLD_TOKEN_URL}) is not a hold token`);
+  }
+  return token;
 }
 
 /** A change from a PUT Appointment, checked against the current one: only status, reason and slot may change. */

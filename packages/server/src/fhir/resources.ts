@@ -34,6 +34,7 @@ import {
   DELIVERY_CHANNEL_URL,
   IDEMPOTENCY_SYSTEM,
   SERVICE_TYPE_SYSTEM,
+  SLOT_HELD_UNTIL_URL,
   TIMEZONE_URL,
 } from '@consultkit/core/contract';
 
@@ -84,14 +85,20 @@ export function scheduleResource(row: ScheduleRow): Schedule {
   };
 }
 
+/**
+ * A slot; a free one with a live hold on it is `busy-tentative`, saying when the hold lapses
+ * (docs/decisions/0029).
+ */
 export function slotResource(row: SlotRow): Slot {
+  const held = row.status === 'free' && row.held_until ? row.held_until : undefined;
   return {
     resourceType: 'Slot',
     id: String(row.id),
     meta: { lastUpdated: row.updated_at.toISOString() },
+    ...(held ? { extension: [{ url: SLOT_HELD_UNTIL_URL, valueInstant: held.toISOString() }] } : {}),
     serviceType: serviceType(row.service_type, row.service_display),
     schedule: { reference: `Schedule/${row.schedule_id}` },
-    status: row.status,
+    status: held ? 'busy-tentative' : row.status,
     start: formatInstant(row.start_at.getTime(), row.time_zone),
     end: formatInstant(row.end_at.getTime(), row.time_zone),
   };
@@ -200,7 +207,7 @@ export interface BundlePage {
   warning?: string | undefined;
 }
 
-export function searchBundle(page: BundlePage): Bundle {
+function bundleLinks(page: Omit<BundlePage, 'matches' | 'included'>): BundleLink[] {
   const url = (position: { _offset?: number; _cursor?: string | undefined }) => {
     const query = new URLSearchParams(page.params);
     query.set('_count', String(page.count));
@@ -218,6 +225,21 @@ export function searchBundle(page: BundlePage): Bundle {
     link.push({ relation: 'self', url: url({ _cursor: page.paging.cursor }) });
     if (page.more && page.paging.next) link.push({ relation: 'next', url: url({ _cursor: page.paging.next }) });
   }
+  return link;
+}
+
+function outcomeEntry(warning: string): BundleEntry {
+  return {
+    resource: {
+      resourceType: 'OperationOutcome',
+      issue: [{ severity: 'warning', code: 'not-supported', diagnostics: warning }],
+    },
+    search: { mode: 'outcome' },
+  };
+}
+
+export function searchBundle(page: BundlePage): Bundle {
+  const link = bundleLinks(page);
   const entry = (resource: FhirResource, mode: 'match' | 'include'): BundleEntry => ({
     fullUrl: `${page.base}/${resource.resourceType}/${resource.id}`,
     resource,
@@ -231,17 +253,82 @@ export function searchBundle(page: BundlePage): Bundle {
     entry: [
       ...page.matches.map((resource) => entry(resource, 'match')),
       ...(page.included ?? []).map((resource) => entry(resource, 'include')),
-      ...(page.warning
-        ? [
-            {
-              resource: {
-                resourceType: 'OperationOutcome',
-                issue: [{ severity: 'warning', code: 'not-supported', diagnostics: page.warning }],
-              },
-              search: { mode: 'outcome' },
-            } satisfies BundleEntry,
-          ]
-        : []),
+      ...(page.warning ? [outcomeEntry(page.warning)] : []),
     ],
+  };
+}
+
+/** A resource already serialised: its JSON text, with what its entry's `fullUrl` needs. */
+export interface SerialisedResource {
+  resourceType: string;
+  id: string;
+  json: string;
+}
+
+/**
+ * `JSON.stringify(searchBundle(page))`, the same text, from resources already serialised: slot
+ * search answers a hundred Slots and tens of Schedules per request, and building then stringifying
+ * each object was most of its time outside the database (docs/decisions/0029-picker-speed-and-holds.md).
+ */
+export function searchBundleJson(
+  page: Omit<BundlePage, 'matches' | 'included'> & {
+    matches: SerialisedResource[];
+    included?: SerialisedResource[];
+  },
+): string {
+  const entries: string[] = [];
+  const add = (resources: SerialisedResource[], mode: string) => {
+    for (const resource of resources) {
+      const fullUrl = JSON.stringify(`${page.base}/${resource.resourceType}/${resource.id}`);
+      entries.push(`{"fullUrl":${fullUrl},"resource":${resource.json},"search":{"mode":"${mode}"}}`);
+    }
+  };
+  add(page.matches, 'match');
+  add(page.included ?? [], 'include');
+  if (page.warning) entries.push(JSON.stringify(outcomeEntry(page.warning)));
+  const total = page.total !== undefined ? `"total":${page.total},` : '';
+  return `{"resourceType":"Bundle","type":"searchset",${total}"link":${JSON.stringify(bundleLinks(page))},"entry":[${entries.join(',')}]}`;
+}
+
+const scheduleTexts = new WeakMap<ScheduleRow, { resource: string; serviceType: string }>();
+
+/** A schedule's JSON, and its service type's, made once per catalog row. */
+function textsOf(row: ScheduleRow): { resource: string; serviceType: string } {
+  let texts = scheduleTexts.get(row);
+  if (!texts) {
+    texts = {
+      resource: JSON.stringify(scheduleResource(row)),
+      serviceType: JSON.stringify(serviceType(row.service_type, row.service_display)),
+    };
+    scheduleTexts.set(row, texts);
+  }
+  return texts;
+}
+
+/** `scheduleResource(row)` serialised (once per catalog row: rows are replaced when the catalog reloads). */
+export function scheduleJson(row: ScheduleRow): SerialisedResource {
+  return { resourceType: 'Schedule', id: String(row.id), json: textsOf(row).resource };
+}
+
+/** `slotResource(row)` serialised, with its schedule's service type and time zone from the catalog row. */
+export function slotJson(row: SlotRow, schedule: ScheduleRow): SerialisedResource {
+  const zone = schedule.time_zone;
+  if (row.held_until) {
+    const whole = {
+      ...row,
+      service_type: schedule.service_type,
+      service_display: schedule.service_display,
+      time_zone: zone,
+    };
+    return { resourceType: 'Slot', id: String(row.id), json: JSON.stringify(slotResource(whole)) };
+  }
+  return {
+    resourceType: 'Slot',
+    id: String(row.id),
+    json:
+      `{"resourceType":"Slot","id":"${row.id}","meta":{"lastUpdated":"${row.updated_at.toISOString()}"},` +
+      `"serviceType":${textsOf(schedule).serviceType},"schedule":{"reference":"Schedule/${row.schedule_id}"},` +
+      `"status":${JSON.stringify(row.status)},"start":"${formatInstant(row.start_at.getTime(), zone)}",` +
+      `"end":"${formatInstant(row.end_at.getTime(), zone)}"}`,
   };
 }

@@ -9,6 +9,9 @@ import type { Auth, Caller } from '../auth.js';
 import { APPOINTMENT_STATUSES, SLOT_STATUSES, type AppointmentRow } from '../booking/repository.js';
 import type { BookingService } from '../booking/service.js';
 import { ScheduleCatalog } from '../booking/catalog.js';
+import type { SlotHolds } from '../booking/holds.js';
+import { addressKey } from '../rate-limit.js';
+import { HOLD_TOKEN } from '@consultkit/core/contract';
 import { normaliseBookingReference } from '../booking/reference.js';
 import { dateIn } from '../booking/zone.js';
 import { HttpError } from '../errors.js';
@@ -21,9 +24,12 @@ import {
   patientFromBooking,
   patientResource,
   practitionerResource,
+  scheduleJson,
   scheduleResource,
   searchBundle,
+  searchBundleJson,
   SERVICE_TYPE_SYSTEM,
+  slotJson,
   slotResource,
 } from '../fhir/resources.js';
 
@@ -45,6 +51,8 @@ export interface FhirPluginOptions {
    * (`CONSULTKIT_MIN_NOTICE_MINUTES`): time to fill the form before the slot starts.
    */
   minNoticeMinutes?: number;
+  /** Short holds on chosen times (`Slot/{id}/$hold`, `$release`; docs/decisions/0029). */
+  holds: SlotHolds;
 }
 
 /** What a `Prefer` header asks for (RFC 7240; FHIR's `return` and `handling`); unknown ones are ignored. */
@@ -86,6 +94,30 @@ export function acceptsJson(header: string | undefined): boolean {
 }
 
 type IdParams = { Params: { id: string } };
+
+/** A string parameter of a Parameters body (`$hold`'s `replaces`, `$release`'s `token`): a hold's token. */
+function holdParameter(body: unknown, name: string, required: boolean): string | undefined {
+  if (body === undefined || body === null || body === '') {
+    if (required) throw new HttpError(400, 'required', `Send a Parameters resource with "${name}"`);
+    return undefined;
+  }
+  const resource = body as { resourceType?: unknown; parameter?: unknown };
+  if (typeof body !== 'object' || resource.resourceType !== 'Parameters') {
+    throw new HttpError(400, 'structure', 'The body must be a Parameters resource');
+  }
+  const parameters = Array.isArray(resource.parameter) ? (resource.parameter as { name?: unknown }[]) : [];
+  const found = parameters.filter((p) => p && typeof p === 'object' && p.name === name);
+  if (found.length > 1) throw new HttpError(400, 'invalid', `Give "${name}" once`);
+  const value = (found[0] as { valueString?: unknown } | undefined)?.valueString;
+  if (value === undefined) {
+    if (required) throw new HttpError(400, 'required', `Parameters: "${name}" (valueString) is required`);
+    return undefined;
+  }
+  if (typeof value !== 'string' || !HOLD_TOKEN.test(value)) {
+    throw new HttpError(400, 'value', `Parameters: "${name}" is not a hold token`);
+  }
+  return value;
+}
 
 function notFound(type: string, id: string): HttpError {
   return new HttpError(404, 'not-found', `${type}/${id} does not exist`);
@@ -285,9 +317,48 @@ export async function fhirPlugin(app: FastifyInstance, options: FhirPluginOption
   });
 
   // Slot -----------------------------------------------------------------------------------------
-  read('Slot', (id) => repo.slot(id), slotResource);
+  read('Slot', (id) => repo.slot(id, booking.now()), slotResource);
 
-  app.get('/Slot', async (request) => {
+  /**
+   * `POST Slot/{id}/$hold`: anyone (the picker, when a patient chooses a time) holds a free slot
+   * for a few minutes. Body: none, or a Parameters with `replaces` (the token of the caller's
+   * previous hold, ended first). Answers 201 with a Parameters: `token`, `slot`, `expires`.
+   * Rate-limited per address, and at most a few live holds per address.
+   */
+  app.post<IdParams>('/Slot/:id/$hold', async (request, reply) => {
+    const id = parseId(request.params.id);
+    if (id === undefined) throw notFound('Slot', request.params.id);
+    const replaces = holdParameter(request.body, 'replaces', false);
+    const hold = await options.holds.place(id, addressKey(request.ip), replaces);
+    void reply.code(201);
+    return {
+      resourceType: 'Parameters',
+      parameter: [
+        { name: 'token', valueString: hold.token },
+        { name: 'slot', valueReference: { reference: `Slot/${hold.slotId}` } },
+        { name: 'expires', valueInstant: hold.expiresAt.toISOString() },
+      ],
+    };
+  });
+
+  /**
+   * `POST Slot/{id}/$release`: whoever has the hold's token ends it (Parameters with `token`).
+   * A token that holds nothing (lapsed, taken over by the booking, or never this slot's) is a 404.
+   */
+  app.post<IdParams>('/Slot/:id/$release', async (request) => {
+    const id = parseId(request.params.id);
+    if (id === undefined) throw notFound('Slot', request.params.id);
+    const token = holdParameter(request.body, 'token', true)!;
+    if (!(await options.holds.release(id, token))) {
+      throw new HttpError(404, 'not-found', `No hold with this token on Slot/${id}: it has lapsed or was used`);
+    }
+    return {
+      resourceType: 'OperationOutcome',
+      issue: [{ severity: 'information', code: 'informational', diagnostics: `The hold on Slot/${id} is released` }],
+    };
+  });
+
+  app.get('/Slot', async (request, reply) => {
     const search = searchParams(
       'Slot',
       request,
@@ -305,7 +376,7 @@ export async function fhirPlugin(app: FastifyInstance, options: FhirPluginOption
       ...optional('practitionerIds', search.references('schedule.actor', 'Practitioner')),
       ...optional('serviceTypes', search.tokens('service-type', SERVICE_TYPE_SYSTEM)),
     };
-    let schedules = await catalog.current();
+    let schedules = await catalog.current(scheduleFilter);
     const page = await repo.searchSlots({
       ...optional('ids', search.references('_id', 'Slot')),
       ...optional('statuses', statuses),
@@ -318,6 +389,8 @@ export async function fhirPlugin(app: FastifyInstance, options: FhirPluginOption
       ...optional('after', cursor),
       // status=free asks for slots that can still be booked: not started, not sooner than the notice.
       ...optional('freeFrom', statuses ? booking.now() + minNoticeMs : undefined),
+      // and not held by a patient filling the form (held ones are busy-tentative).
+      holdsAt: booking.now(),
       count,
       total,
       // The schedules' columns come from the catalog: no join.
@@ -325,30 +398,29 @@ export async function fhirPlugin(app: FastifyInstance, options: FhirPluginOption
     });
     // A schedule made since the catalog was read (its slots already searchable): read it again.
     if (page.rows.some((row) => !schedules.has(row.schedule_id))) schedules = await catalog.reload();
-    for (const row of page.rows) {
-      const schedule = schedules.get(row.schedule_id)!;
-      row.service_type = schedule.service_type;
-      row.service_display = schedule.service_display;
-      row.time_zone = schedule.time_zone;
-    }
-    const included: FhirResource[] = include
+    const included = include
       ? [...new Set(page.rows.map((row) => row.schedule_id))]
           .sort((a, b) => a - b)
-          .map((id) => scheduleResource(schedules.get(id)!))
+          .map((id) => scheduleJson(schedules.get(id)!))
       : [];
     const last = page.rows.at(-1);
-    return bundle(
-      'Slot',
-      search,
-      {
-        count,
+    // Serialised here, from texts made once per schedule: no object per slot to stringify again.
+    void reply.type(FHIR_JSON);
+    return searchBundleJson({
+      base: options.baseUrl(),
+      type: 'Slot',
+      params: search.accepted,
+      count,
+      paging: {
         cursor: search.single('_cursor'),
         next: last ? encodeCursor(last.start_at.getTime(), last.id) : undefined,
       },
-      page,
-      slotResource,
+      total: page.total,
+      more: page.more,
+      matches: page.rows.map((row) => slotJson(row, schedules.get(row.schedule_id)!)),
       included,
-    );
+      warning: search.ignored.length ? `Ignored (Prefer: handling=lenient): ${search.ignored.join(', ')}` : undefined,
+    });
   });
 
   // Appointment ----------------------------------------------------------------------------------
@@ -552,7 +624,13 @@ function capabilityStatement(version: string, minNoticeMinutes: number): Capabil
             documentation:
               `status=free lists slots that can still be booked: never one that has started, nor one starting ` +
               `within the minimum notice (${minNoticeMinutes} minutes). Pages by keyset: follow the next link ` +
-              '(an opaque _cursor); _offset is not supported here.',
+              '(an opaque _cursor); _offset is not supported here. A patient filling the form holds the chosen ' +
+              'slot for a few minutes ($hold): a held slot is busy-tentative (extension slot-held-until), left out ' +
+              'of status=free, and booked only by an Appointment carrying the hold token (extension slot-hold-token).',
+            operation: [
+              { name: 'hold', definition: 'https://consultkit.dev/fhir/OperationDefinition/Slot-hold' },
+              { name: 'release', definition: 'https://consultkit.dev/fhir/OperationDefinition/Slot-release' },
+            ],
             searchInclude: ['Slot:schedule'],
             searchParam: [
               search('_id', 'token', 'Slot ids (comma list)'),

@@ -49,6 +49,15 @@ const RULES: Record<string, Rule> = {
     refundOnSuccess: false,
     charges: [{ name: 'booking', key: byAddress, what: 'bookings from this address' }],
   },
+  // Holds on chosen times (docs/decisions/0029): besides the count, at most three live ones per address.
+  'POST /fhir/Slot/:id/$hold': {
+    refundOnSuccess: false,
+    charges: [{ name: 'hold', key: byAddress, what: 'holds on times from this address' }],
+  },
+  'POST /fhir/Slot/:id/$release': {
+    refundOnSuccess: false,
+    charges: [{ name: 'hold', key: byAddress, what: 'holds on times from this address' }],
+  },
   'POST /api/consultations/:id/invitations': {
     refundOnSuccess: false,
     charges: [
