@@ -1,6 +1,7 @@
 import { LitElement, type PropertyDeclarations } from 'lit';
 import { LOCALE_STATUS_EVENT } from '@lit/localize';
 import type { CkEventMap } from './events.js';
+import { followActiveLocale } from './active-locale.js';
 import { langAround } from './lang.js';
 import { matchLocale } from './locale-match.js';
 import { sourceLocale } from '../locales/locale-codes.js';
@@ -61,6 +62,7 @@ export class ConsultKitElement extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    followActiveLocale();
     connected.add(this);
     watch(document);
     watch(this.getRootNode());
