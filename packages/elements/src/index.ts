@@ -18,5 +18,4 @@ export { DeviceCheckElement, type DeviceCheckLike } from './device-check/device-
 export { WaitingRoom } from './waiting-room/waiting-room.js';
 export { ParticipantTile } from './participant-tile/participant-tile.js';
 export { ParticipantGrid, gridShape } from './participant-grid/participant-grid.js';
-export type { ParticipantView, PendingView } from './internal/participant.js';
 export type { CkEventMap } from './internal/events.js';
