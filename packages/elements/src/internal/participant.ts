@@ -37,7 +37,9 @@ export function roleLabel(participant: Pick<ParticipantState, 'role' | 'kind'>):
  */
 export function participantLabel(participant: Pick<ParticipantState, 'name' | 'role' | 'kind' | 'isLocal'>): string {
   const role = roleLabel(participant);
-  const name = participant.name.trim();
+  // A participant without a name of their own is listed by the server under their role's name.
+  const given = participant.name.trim();
+  const name = [participant.role, participant.kind ?? ''].includes(given.toLowerCase()) ? '' : given;
   if (participant.isLocal) return name ? msg(str`${name} (you), ${role}`) : msg(str`You, ${role}`);
   return name ? msg(str`${name}, ${role}`) : role.charAt(0).toLocaleUpperCase() + role.slice(1);
 }
