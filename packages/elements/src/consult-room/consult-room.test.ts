@@ -406,7 +406,7 @@ describe('<consult-room> on the real core: clinician, patient and an interpreter
     expect(said.join(' ')).not.to.contain('You let the patient in.');
   });
 
-  it('removing the guest: their page says they were removed; the others carry on; accessible', async function () {
+  it('removing the guest: their page says they were removed, with the message; the others carry on; accessible', async function () {
     this.timeout(120_000);
     const t = await three();
     await admitted(t);
@@ -416,11 +416,22 @@ describe('<consult-room> on the real core: clinician, patient and an interpreter
       () => !!tileOf(rooms.clinician, ids.guest)?.shadowRoot!.querySelector('[part~="remove"]'),
       'Remove',
     );
+    // A host that asks for a message first takes the command over (preventDefault) and removes with it.
+    const message = 'Thank you, we have what we need.';
+    rooms.clinician.addEventListener(
+      'ck-request-remove',
+      (e) => {
+        e.preventDefault();
+        t.clinician.remove(e.detail.peerId, message);
+      },
+      { once: true },
+    );
     tileOf(rooms.clinician, ids.guest)!.shadowRoot!.querySelector<HTMLButtonElement>('[part~="remove"]')!.click();
     await untilStatus(guest, 'ended', 20_000);
-    expect(guest.state.get().endReason).to.equal('removed');
+    expect(guest.state.get()).to.include({ endReason: 'removed', declineMessage: message });
     await settled(rooms.guest);
     expect(status(rooms.guest)).to.contain('The clinician removed you from the consultation.');
+    expect(status(rooms.guest)).to.contain(message);
     expect(part(rooms.guest, 'rejoin'), 'a removed guest cannot rejoin').to.equal(null);
     expect(part(rooms.guest, 'controls')!.hidden).to.equal(true);
     expect(part(rooms.guest, 'announcements')!.textContent).to.contain('The clinician removed you');

@@ -3,7 +3,7 @@ import { property, state } from 'lit/decorators.js';
 import { localized, msg, str } from '@lit/localize';
 import type { Consultation, ConsultationState } from '@consultkit/core';
 import { ConsultKitElement } from '../internal/consultkit-element.js';
-import { failureText } from '../internal/words.js';
+import { failureText, isolate } from '../internal/words.js';
 import { callEndedNextStep, sessionEndedMessage } from '../internal/end-reason.js';
 import { hasLeft, participantLabel } from '../internal/participant.js';
 import { StoreController } from '../internal/store-controller.js';
@@ -267,7 +267,11 @@ export class ConsultRoom extends ConsultKitElement {
           case 'declined':
             return msg('The clinician could not see you now.');
           case 'removed':
-            return msg('The clinician removed you from the consultation.');
+            return state.declineMessage
+              ? msg(
+                  str`The clinician removed you from the consultation. Their message: “${isolate(state.declineMessage)}”`,
+                )
+              : msg('The clinician removed you from the consultation.');
           case 'remote-hang-up':
             return `${msg('The clinician ended the consultation for everyone.')} ${callEndedNextStep(state.role)}`;
           default:
