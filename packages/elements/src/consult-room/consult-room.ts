@@ -390,7 +390,7 @@ export class ConsultRoom extends ConsultKitElement {
           ${msg('Audio only')}
         </button>
         <button part="hang-up" type="button" ?disabled=${!live} @click=${this.#hangUp}>
-          ${clinician ? msg('End for everyone') : msg('Leave')}
+          ${clinician ? msg('End for everyone') : msg('Hang up')}
         </button>
         <slot name="controls"></slot>
       </div>
