@@ -234,7 +234,9 @@ export class ConsultRoom extends ConsultKitElement {
     if (state && hasLeft(state)) {
       return this.rejoin
         ? msg('You left the consultation. You can rejoin with the button below while the appointment lasts.')
-        : msg('You left the consultation. You can come back with your link while the appointment lasts.');
+        : msg(
+            'You left the consultation. You can close this page. To come back, open your link again while the appointment lasts.',
+          );
     }
     switch (state?.status) {
       case undefined:

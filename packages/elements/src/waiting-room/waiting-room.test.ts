@@ -163,7 +163,9 @@ describe('<waiting-room>', () => {
     state.update({ status: 'ended', endReason: 'local-hang-up' } as never);
     await el.updateComplete;
     expect(part(el, 'heading')!.textContent).to.contain('You left the consultation');
-    expect(part(el, 'message')!.textContent).to.contain('You can come back while the appointment lasts.');
+    expect(part(el, 'message')!.textContent).to.contain(
+      'You can close this page. To come back, open your link again while the appointment lasts.',
+    );
     await expect(el).to.be.accessible();
   });
 });

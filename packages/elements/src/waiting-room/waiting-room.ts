@@ -71,7 +71,9 @@ export class WaitingRoom extends ConsultKitElement {
   #patientView(state: ConsultationState) {
     if (hasLeft(state)) {
       return html`<h2 part="heading">${msg('You left the consultation')}</h2>
-        <p part="message">${msg('You can come back while the appointment lasts.')}</p>`;
+        <p part="message">
+          ${msg('You can close this page. To come back, open your link again while the appointment lasts.')}
+        </p>`;
     }
     const ended = state.status === 'ended' ? sessionEndedMessage(state.endReason, state.role) : null;
     if (ended) {
