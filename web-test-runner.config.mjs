@@ -94,6 +94,9 @@ function consultKitServer() {
           return { key: STAFF_KEY };
         case 'ck-join-link':
           return { link: await videoAppointmentLink(url) };
+        case 'ck-video-appointment':
+          // A booked video appointment: its id (for staff calls such as guests) and the patient's link.
+          return await videoAppointment(url);
         case 'ck-store-patient-family-name':
           // As if stored by an older version that let anything through: straight into the database.
           await server.storage.query(
@@ -233,6 +236,11 @@ function sameOriginBookingApi(serverUrl) {
  * over FHIR, and returns the join link the confirmation e-mail carries.
  */
 async function videoAppointmentLink(base) {
+  return (await videoAppointment(base)).link;
+}
+
+/** Books a video appointment as a patient, confirms it as staff: its id and the patient's join link. */
+async function videoAppointment(base) {
   const staff = { authorization: `Bearer ${STAFF_KEY}` };
   const json = async (response) => {
     const body = await response.json();
@@ -288,7 +296,7 @@ async function videoAppointmentLink(base) {
   );
   const outbox = await json(await fetch(`${base}/api/outbox`, { headers: staff }));
   const text = outbox.messages.find((m) => m.to === email)?.text ?? '';
-  return /Join: +(\S+)/.exec(text)?.[1];
+  return { id: booked.id, link: /Join: +(\S+)/.exec(text)?.[1] };
 }
 
 /** Tests run on sources: `@consultkit/core` resolves to its TypeScript, not its build. */

@@ -14,3 +14,5 @@ export * from './consultation/sfu/index.js';
 // A participant's network quality (with `unknown`) wins over the media module's sample grade of
 // the same name, which it includes.
 export type { NetworkQuality } from './consultation/participant.js';
+// What `StaffClient.inviteGuest` and `guests` give (for views of a consultation's guests).
+export type { ConsultationGuest, GuestInvitation } from './booking/staff.js';

@@ -3,6 +3,7 @@
 import '../src/participant-grid/define.js';
 import '../src/consult-room/define.js';
 import '../src/waiting-room/define.js';
+import '../src/guest-invite/define.js';
 import { createStore, type Consultation } from '@consultkit/core';
 import { fakeParticipant, fakeSelf } from '../src/internal/fake-participants.js';
 
@@ -24,16 +25,25 @@ const people = Array.from({ length: others }, (_, i) =>
     cameraOff: i === 4,
   }),
 );
-const waiting = query.has('waiting')
-  ? [
-      fakeParticipant(1, { peerId: 'w1', admitted: false, presence: 'waiting', stream: null }),
-      fakeParticipant(3, { peerId: 'w3', admitted: false, presence: 'waiting', stream: null }),
-    ]
-  : [];
+if (query.has('patient-left')) people[0] = { ...people[0]!, presence: 'left', stream: null };
+const waiting = query.has('waiting-guest')
+  ? [fakeParticipant(1, { peerId: 'w1', admitted: false, presence: 'waiting', stream: null })]
+  : query.has('waiting')
+    ? [
+        fakeParticipant(1, { peerId: 'w1', admitted: false, presence: 'waiting', stream: null }),
+        fakeParticipant(3, { peerId: 'w3', admitted: false, presence: 'waiting', stream: null }),
+      ]
+    : [];
 const state = {
   status: query.get('status') ?? 'in-call',
   role: query.get('role') ?? 'clinician',
-  self: fakeSelf(query.get('role') === 'patient' ? { name: 'Sam Patel', role: 'patient' } : {}),
+  self: fakeSelf(
+    query.get('role') === 'patient'
+      ? { name: 'Sam Patel', role: 'patient' }
+      : query.get('role') === 'guest'
+        ? { name: 'Amira Haddad', role: 'guest', kind: 'interpreter' }
+        : {},
+  ),
   participants: [...people, ...waiting],
   pending: query.has('pending') ? [{ command: 'admit', peerId: 'w1' }] : [],
   mode: 'mesh',
@@ -49,7 +59,7 @@ const state = {
   quality: null,
   speakerId: null,
   endReason: query.get('end'),
-  declineMessage: null,
+  declineMessage: query.get('message'),
   error: null,
 };
 const consultation = {
@@ -58,6 +68,32 @@ const consultation = {
   admit: () => undefined,
   decline: () => undefined,
 } as unknown as Consultation;
-main.innerHTML = `<h1>Video room</h1><waiting-room></waiting-room><consult-room></consult-room>`;
-main.querySelector('waiting-room')!.consultation = consultation;
-main.querySelector('consult-room')!.consultation = consultation;
+if (query.has('invite')) {
+  // The invitation form, over a stand-in of core's StaffClient (the tests use the real server).
+  const guests = [
+    { id: 'g1', name: 'Amira Haddad', kind: 'interpreter', opensAt: '', joined: true },
+    { id: 'g2', name: 'John Patel', kind: 'carer', opensAt: '', joined: false },
+  ];
+  main.innerHTML = `<h1>Guests</h1><guest-invite appointment="42"></guest-invite>`;
+  const invite = main.querySelector('guest-invite')!;
+  invite.client = {
+    guests: async () => guests,
+    inviteGuest: async (_: string, g: { name: string; kind: string }) => {
+      guests.push({ id: 'g3', name: g.name, kind: g.kind, opensAt: '', joined: false });
+      return { ...g, id: 'g3', url: 'https://consult.example.nhs.uk/join/Xk2…q9', opensAt: '', emailed: true };
+    },
+    removeGuest: async () => undefined,
+  } as never;
+  if (query.has('invited')) {
+    await invite.updateComplete;
+    const field = (name: string) => invite.shadowRoot!.querySelector<HTMLInputElement>(`[name="${name}"]`)!;
+    field('name').value = 'Nia Evans';
+    field('kind').value = 'nurse';
+    field('email').value = 'nia.evans@example.org';
+    invite.shadowRoot!.querySelector<HTMLButtonElement>('[part~="invite"]')!.click();
+  }
+} else {
+  main.innerHTML = `<h1>Video room</h1><waiting-room></waiting-room><consult-room></consult-room>`;
+  main.querySelector('waiting-room')!.consultation = consultation;
+  main.querySelector('consult-room')!.consultation = consultation;
+}

@@ -40,6 +40,14 @@ const shots = [
   ['5-others', 'others=5'],
   ['alone-waiting-list', 'others=0&status=waiting&waiting&pending'],
   ['ended-patient', 'others=0&status=ended&role=patient&end=remote-hang-up'],
+  ['3-party-guest-waiting', 'others=1&waiting-guest'],
+  ['3-party-patient-left', 'others=2&patient-left'],
+  [
+    'removed-guest',
+    'others=0&status=ended&role=guest&end=removed&message=Thank%20you%2C%20we%20have%20what%20we%20need.',
+  ],
+  ['invite', 'invite'],
+  ['invited', 'invite&invited'],
 ];
 try {
   for (const [viewport, size] of [

@@ -10,6 +10,7 @@ import './device-check/define.js';
 import './waiting-room/define.js';
 import './participant-tile/define.js';
 import './participant-grid/define.js';
+import './guest-invite/define.js';
 
 export { ConsultRoom } from './consult-room/consult-room.js';
 export { SlotPicker } from './slot-picker/slot-picker.js';
@@ -18,5 +19,5 @@ export { DeviceCheckElement, type DeviceCheckLike } from './device-check/device-
 export { WaitingRoom } from './waiting-room/waiting-room.js';
 export { ParticipantTile } from './participant-tile/participant-tile.js';
 export { ParticipantGrid, gridShape } from './participant-grid/participant-grid.js';
-export type { ParticipantView, PendingView } from './internal/participant.js';
+export { GuestInvite } from './guest-invite/guest-invite.js';
 export type { CkEventMap } from './internal/events.js';

@@ -1,9 +1,11 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
-import { setViewport } from '@web/test-runner-commands';
-import { createStore, type Consultation } from '@consultkit/core';
+import { executeServerCommand, setViewport } from '@web/test-runner-commands';
+import { createStore, type Consultation, type JoinTicket } from '@consultkit/core';
 import './define.js';
+import '../waiting-room/define.js';
 import type { ConsultRoom } from './consult-room.js';
-import type { ParticipantView, PendingView } from '../internal/participant.js';
+import type { WaitingRoom } from '../waiting-room/waiting-room.js';
+import type { ParticipantState, PendingCommand } from '@consultkit/core';
 import { fakeParticipant, fakeSelf, stopCanvasCameras } from '../internal/fake-participants.js';
 import {
   consultations as useConsultations,
@@ -19,6 +21,23 @@ describe('<consult-room>', () => {
   const consultation = (id: string, role: 'patient' | 'clinician') => consultations.create(id, role);
 
   const part = (el: ConsultRoom, name: string) => el.shadowRoot!.querySelector<HTMLElement>(`[part~="${name}"]`)!;
+  const tiles = (el: ConsultRoom) => [
+    ...el.shadowRoot!.querySelector('participant-grid')!.shadowRoot!.querySelectorAll('participant-tile'),
+  ];
+  const selfVideo = (el: ConsultRoom) =>
+    tiles(el)
+      .find((t) => t.participant?.isLocal)!
+      .shadowRoot!.querySelector('video')!;
+  const otherVideos = (el: ConsultRoom) =>
+    tiles(el)
+      .filter((t) => !t.participant?.isLocal)
+      .map((t) => t.shadowRoot!.querySelector('video')!);
+  const settled = async (el: ConsultRoom) => {
+    await el.updateComplete;
+    const grid = el.shadowRoot!.querySelector('participant-grid');
+    await grid?.updateComplete;
+    for (const tile of tiles(el)) await tile.updateComplete;
+  };
 
   it('is accessible before a consultation is set, with its controls disabled', async () => {
     const el = await fixture<ConsultRoom>(html`<consult-room></consult-room>`);
@@ -33,8 +52,8 @@ describe('<consult-room>', () => {
     const statuses: string[] = [];
     el.addEventListener('ck-status-change', (e) => statuses.push(e.detail.status));
     await patient.join();
-    await el.updateComplete;
-    const local = part(el, 'local-video') as HTMLVideoElement;
+    await settled(el);
+    const local = selfVideo(el);
     expect(local.srcObject).to.equal(patient.state.get().localStream);
     expect(local.muted, 'own preview is muted').to.equal(true);
     await until(() => local.videoWidth > 0, 'the local preview to play');
@@ -46,16 +65,16 @@ describe('<consult-room>', () => {
   it('hides the other participant until admitted, then shows them; accessible in each state', async () => {
     const { patient, clinician } = await consultations.waiting();
     const el = await fixture<ConsultRoom>(html`<consult-room .consultation=${patient}></consult-room>`);
+    await settled(el);
     expect(part(el, 'status').textContent).to.contain('waiting room');
-    expect((part(el, 'remote-video') as HTMLVideoElement).hidden, 'not shown before admission').to.equal(true);
+    expect(otherVideos(el), 'nobody else shown before admission').to.have.length(0);
     await expect(el).to.be.accessible();
     clinician.admit();
     await untilStatus(patient, 'in-call');
-    await el.updateComplete;
-    const remote = part(el, 'remote-video') as HTMLVideoElement;
-    expect(remote.hidden).to.equal(false);
-    expect(remote.srcObject).to.equal(patient.state.get().remoteStream);
-    await until(() => remote.videoWidth > 0, 'remote video to play');
+    await settled(el);
+    const [remote] = otherVideos(el);
+    expect(remote!.srcObject).to.equal(patient.state.get().remoteStream);
+    await until(() => remote!.videoWidth > 0, 'remote video to play');
     await until(async () => (await framesDecoded(patient.peerConnection)) > 0, 'decoded frames');
     expect(part(el, 'status').textContent).to.contain('In the call');
     await expect(el).to.be.accessible();
@@ -70,7 +89,8 @@ describe('<consult-room>', () => {
     clinician.admit();
     await untilStatus(clinician, 'in-call');
     await room.updateComplete;
-    expect(log.textContent).to.contain('You let the patient in.');
+    await until(() => log.textContent!.includes('joined the call.'), 'the patient announced');
+    expect(log.textContent, 'one announcement per event').not.to.contain('You let the patient in.');
     await until(() => !!room.shadowRoot!.querySelector('[part~="network"]'), 'the network indicator', 10_000);
     expect(part(room, 'network').textContent).to.match(/Connection: (good|fair|poor)/);
     await expect(room).to.be.accessible();
@@ -162,10 +182,10 @@ describe('<consult-room>', () => {
     const ended = await oneEvent(el, 'ck-ended');
     expect(ended.detail).to.deep.equal({ reason: 'local-hang-up' });
     await el.updateComplete;
-    expect(part(el, 'status').textContent).to.contain('has ended');
+    // A patient's hang-up is leaving: they may come back (see the real three-party tests for Rejoin).
+    expect(part(el, 'status').textContent).to.contain('You left the consultation.');
     expect(part(el, 'controls').hidden, 'the call controls go once the call is over').to.equal(true);
     expect(part(el, 'hang-up').checkVisibility()).to.equal(false);
-    expect(part(el, 'ended').textContent).to.contain('no longer available');
     await expect(el).to.be.accessible();
   });
 
@@ -192,6 +212,7 @@ describe('<consult-room>', () => {
     await untilStatus(patient, 'ended');
     await patientRoom.updateComplete;
     await clinicianRoom.updateComplete;
+    expect(part(patientRoom, 'status').textContent).to.contain('The clinician ended the consultation for everyone.');
     expect(part(patientRoom, 'status').textContent).to.contain('You can close this page');
     expect(part(clinicianRoom, 'status').textContent).to.contain('open the next appointment');
     for (const room of [patientRoom, clinicianRoom]) {
@@ -199,13 +220,6 @@ describe('<consult-room>', () => {
       expect(part(room, 'announcements').textContent).to.contain('The consultation has ended');
       await expect(room).to.be.accessible();
     }
-  });
-
-  it('never crops the other person: the whole remote picture is shown on a neutral background', async () => {
-    const el = await fixture<ConsultRoom>(html`<consult-room></consult-room>`);
-    const remote = part(el, 'remote-video');
-    expect(getComputedStyle(remote).objectFit).to.equal('contain');
-    expect(getComputedStyle(remote).backgroundColor).not.to.equal('rgba(0, 0, 0, 0)');
   });
 
   it('plays the self-view when the room was given its consultation while hidden (as in the vendor console)', async () => {
@@ -217,18 +231,17 @@ describe('<consult-room>', () => {
     await patient.join();
     await el.updateComplete;
     box.hidden = false;
-    await el.updateComplete;
-    const local = part(el, 'local-video') as HTMLVideoElement;
+    await settled(el);
+    const local = selfVideo(el);
     expect(local.muted).to.equal(true);
     await until(() => !local.paused && local.currentTime > 0, 'the self-view to play');
   });
 });
 
 /**
- * The room state of the core being rebuilt around participants (`self`, `participants` of
- * `ParticipantState`, `pending`), in a real core store with real canvas `MediaStream`s. Until that
- * core is merged its `Consultation` cannot produce this state, so these tests give the room a
- * stand-in with the same store and commands, and record the commands it is asked for.
+ * A stand-in consultation: core's state in a real core store with real canvas `MediaStream`s, for
+ * what the real core cannot easily be made to show here (six participants without Janus, a vetoed
+ * or pending command at a chosen moment, a scripted sequence of arrivals); records its commands.
  */
 function roomConsultation(overrides: Record<string, unknown> = {}) {
   const calls: string[] = [];
@@ -251,8 +264,8 @@ function roomConsultation(overrides: Record<string, unknown> = {}) {
     error: null,
     mode: 'mesh',
     self: fakeSelf(),
-    participants: [] as ParticipantView[],
-    pending: [] as PendingView[],
+    participants: [] as ParticipantState[],
+    pending: [] as PendingCommand[],
     ...overrides,
   });
   const consultation = {
@@ -268,7 +281,225 @@ function roomConsultation(overrides: Record<string, unknown> = {}) {
   return { consultation, state, calls };
 }
 
-describe('<consult-room> with a room of any number of participants', () => {
+describe('<consult-room> on the real core: clinician, patient and an interpreter', () => {
+  const consultations = useConsultations();
+  after(() => setViewport({ width: 800, height: 600 }));
+
+  const part = (el: Element, name: string) => el.shadowRoot!.querySelector<HTMLElement>(`[part~="${name}"]`);
+  const tiles = (el: ConsultRoom) => [
+    ...(el.shadowRoot!.querySelector('participant-grid')?.shadowRoot!.querySelectorAll('participant-tile') ?? []),
+  ];
+  const labels = (el: ConsultRoom) =>
+    tiles(el).map((t) => t.shadowRoot!.querySelector('[part~="tile"]')!.getAttribute('aria-label'));
+  const tileOf = (el: ConsultRoom, peerId: string) => tiles(el).find((t) => t.participant?.peerId === peerId);
+  const status = (el: ConsultRoom) => part(el, 'status')!.textContent!.replace(/\s+/g, ' ').trim();
+  const settled = async (el: ConsultRoom) => {
+    await el.updateComplete;
+    await el.shadowRoot!.querySelector('participant-grid')?.updateComplete;
+    for (const tile of tiles(el)) await tile.updateComplete;
+  };
+  /** Until `check` holds of the room, re-rendered. */
+  const untilRoom = (el: ConsultRoom, check: () => boolean, what: string, timeoutMs = 20_000) =>
+    until(
+      async () => {
+        await settled(el);
+        return check();
+      },
+      what,
+      timeoutMs,
+    );
+
+  /** A fresh consultation with the three of them joined, each in a room, the clinician's waiting room too. */
+  async function three() {
+    const id = consultationId();
+    const ticketOf = async (role: 'patient' | 'clinician' | 'guest', who: string, name: string, kind?: string) =>
+      (await executeServerCommand('ck-ticket', { consultation: id, role, who, name, kind })) as JoinTicket;
+    const guestTicket = await ticketOf('guest', 'g1', 'Amira Haddad', 'interpreter');
+    const clinician = await consultations.create(id, 'clinician', {
+      ticket: await ticketOf('clinician', 'dr-smith', 'Dr Jane Smith'),
+    });
+    const patient = await consultations.create(id, 'patient');
+    const guest = await consultations.create(id, 'guest', { ticket: guestTicket });
+    const box = await fixture<HTMLDivElement>(
+      html`<div>
+        <waiting-room .consultation=${clinician}></waiting-room>
+        <consult-room data-who="clinician" .consultation=${clinician}></consult-room>
+        <consult-room data-who="patient" .consultation=${patient}></consult-room>
+        <consult-room
+          data-who="guest"
+          .consultation=${guest}
+          .rejoin=${() => consultations.create(id, 'guest', { ticket: guestTicket })}
+        ></consult-room>
+      </div>`,
+    );
+    const room = (who: string) => box.querySelector<ConsultRoom>(`consult-room[data-who="${who}"]`)!;
+    await clinician.join();
+    await patient.join();
+    await guest.join();
+    const ids = {
+      clinician: clinician.state.get().self!.peerId,
+      patient: patient.state.get().self!.peerId,
+      guest: guestTicket.peerId,
+    };
+    return {
+      clinician,
+      patient,
+      guest,
+      ids,
+      desk: box.querySelector<WaitingRoom>('waiting-room')!,
+      rooms: { clinician: room('clinician'), patient: room('patient'), guest: room('guest') },
+    };
+  }
+
+  /** Admits both from the clinician's side: the patient from <waiting-room>, the guest from their tile. */
+  async function admitted(t: Awaited<ReturnType<typeof three>>) {
+    const { clinician, ids, desk, rooms } = t;
+    await untilRoom(
+      rooms.clinician,
+      () => !!tileOf(rooms.clinician, ids.guest)?.shadowRoot!.querySelector('[part~="admit"]'),
+      'the waiting guest’s tile with Admit',
+    );
+    await until(() => desk.shadowRoot!.querySelectorAll('[part~="admit"]').length === 2, 'both in the waiting room');
+    const rows = [...desk.shadowRoot!.querySelectorAll('li')].map((li) =>
+      li.querySelector('.who')!.textContent!.trim(),
+    );
+    expect(rows).to.include('Amira Haddad, interpreter');
+    await expect(desk).to.be.accessible();
+    await expect(rooms.clinician).to.be.accessible();
+    const patientRow = [...desk.shadowRoot!.querySelectorAll('li')].find((li) => !li.textContent!.includes('Amira'))!;
+    patientRow.querySelector<HTMLButtonElement>('[part~="admit"]')!.click();
+    tileOf(rooms.clinician, ids.guest)!.shadowRoot!.querySelector<HTMLButtonElement>('[part~="admit"]')!.click();
+    for (const page of [t.clinician, t.patient, t.guest]) await untilStatus(page, 'in-call', 30_000);
+    expect(clinician.state.get().participants.filter((p) => p.admitted && p.presence === 'admitted')).to.have.length(2);
+  }
+
+  it('three: admitted from <waiting-room> and from the tile; every tile "name, role" with video; accessible', async function () {
+    this.timeout(120_000);
+    await setViewport({ width: 1280, height: 800 });
+    const t = await three();
+    await admitted(t);
+    const { rooms, patient } = t;
+    // The demo patient has no name of their own: the server lists them by their role.
+    expect(patient.state.get().self!.name).to.equal('patient');
+    const asPatient = 'Patient';
+    const expected = {
+      clinician: ['Dr Jane Smith (you), clinician', asPatient, 'Amira Haddad, interpreter'],
+      patient: ['Dr Jane Smith, clinician', 'You, patient', 'Amira Haddad, interpreter'],
+      guest: ['Dr Jane Smith, clinician', asPatient, 'Amira Haddad (you), interpreter'],
+    };
+    for (const [who, room] of Object.entries(rooms)) {
+      await untilRoom(
+        room,
+        () =>
+          tiles(room).length === 3 &&
+          tiles(room).every((tile) => tile.shadowRoot!.querySelector('video')!.videoWidth > 0),
+        `${who}: three tiles playing`,
+        30_000,
+      );
+      expect(labels(room), who).to.have.members(expected[who as keyof typeof expected]);
+      expect(status(room)).to.contain('In the call.');
+      await expect(room).to.be.accessible();
+    }
+    // One announcement per event: the clinician hears each arrival once.
+    const said = [...part(rooms.clinician, 'announcements')!.querySelectorAll('p')].map((p) => p.textContent!.trim());
+    expect(said.filter((line) => line === 'Amira Haddad, interpreter joined the call.')).to.have.length(1);
+    expect(said.join(' ')).not.to.contain('You let the patient in.');
+  });
+
+  it('removing the guest: their page says they were removed, with the message; the others carry on; accessible', async function () {
+    this.timeout(120_000);
+    const t = await three();
+    await admitted(t);
+    const { rooms, ids, guest, patient } = t;
+    await untilRoom(
+      rooms.clinician,
+      () => !!tileOf(rooms.clinician, ids.guest)?.shadowRoot!.querySelector('[part~="remove"]'),
+      'Remove',
+    );
+    // A host that asks for a message first takes the command over (preventDefault) and removes with it.
+    const message = 'Thank you, we have what we need.';
+    rooms.clinician.addEventListener(
+      'ck-request-remove',
+      (e) => {
+        e.preventDefault();
+        t.clinician.remove(e.detail.peerId, message);
+      },
+      { once: true },
+    );
+    tileOf(rooms.clinician, ids.guest)!.shadowRoot!.querySelector<HTMLButtonElement>('[part~="remove"]')!.click();
+    await untilStatus(guest, 'ended', 20_000);
+    expect(guest.state.get()).to.include({ endReason: 'removed', declineMessage: message });
+    await settled(rooms.guest);
+    expect(status(rooms.guest)).to.contain('The clinician removed you from the consultation.');
+    expect(status(rooms.guest)).to.contain(message);
+    expect(part(rooms.guest, 'rejoin'), 'a removed guest cannot rejoin').to.equal(null);
+    expect(part(rooms.guest, 'controls')!.hidden).to.equal(true);
+    expect(part(rooms.guest, 'announcements')!.textContent).to.contain('The clinician removed you');
+    await expect(rooms.guest).to.be.accessible();
+    await untilRoom(rooms.patient, () => tiles(rooms.patient).length === 2, 'the guest gone from the patient’s grid');
+    expect(part(rooms.patient, 'announcements')!.textContent).to.contain('Amira Haddad, interpreter left the call.');
+    expect(patient.state.get().status).to.equal('in-call');
+  });
+
+  it('the guest leaves and rejoins: Rejoin makes a new consultation, back in the call for everyone', async function () {
+    this.timeout(120_000);
+    const t = await three();
+    await admitted(t);
+    const { rooms, ids, guest, clinician } = t;
+    part(rooms.guest, 'hang-up')!.click();
+    expect(guest.state.get()).to.include({ status: 'ended', endReason: 'local-hang-up' });
+    await settled(rooms.guest);
+    expect(status(rooms.guest)).to.contain('You left the consultation. You can rejoin');
+    expect(part(rooms.guest, 'controls')!.hidden).to.equal(true);
+    await expect(rooms.guest).to.be.accessible();
+    await untilRoom(
+      rooms.clinician,
+      () => !tileOf(rooms.clinician, ids.guest),
+      'the guest gone from the clinician’s grid',
+    );
+    expect(clinician.state.get().participants.find((p) => p.peerId === ids.guest)?.presence).to.equal('left');
+
+    part(rooms.guest, 'rejoin')!.click();
+    await until(() => rooms.guest.consultation !== guest, 'a new consultation');
+    const back = rooms.guest.consultation!;
+    await untilStatus(back, 'in-call', 30_000);
+    await untilRoom(rooms.guest, () => tiles(rooms.guest).length === 3, 'three tiles again');
+    expect(status(rooms.guest)).to.contain('In the call.');
+    await untilRoom(
+      rooms.clinician,
+      () => !!tileOf(rooms.clinician, ids.guest),
+      'the guest back on the clinician’s grid',
+    );
+    await expect(rooms.guest).to.be.accessible();
+  });
+
+  it('the patient leaves: the clinician is told plainly and can end for everyone; all see it ended, in words', async function () {
+    this.timeout(120_000);
+    const t = await three();
+    await admitted(t);
+    const { rooms, ids, clinician, guest } = t;
+    part(rooms.patient, 'hang-up')!.click();
+    await untilRoom(rooms.clinician, () => !tileOf(rooms.clinician, ids.patient), 'the patient gone from the grid');
+    expect(part(rooms.clinician, 'notice')!.textContent).to.contain('The patient has left.');
+    expect(part(rooms.clinician, 'hang-up')!.textContent!.trim()).to.equal('End for everyone');
+    expect(clinician.state.get().status).to.equal('in-call'); // with the interpreter
+    await expect(rooms.clinician).to.be.accessible();
+
+    part(rooms.clinician, 'hang-up')!.click();
+    await untilStatus(guest, 'ended', 20_000);
+    await settled(rooms.guest);
+    await settled(rooms.clinician);
+    expect(status(rooms.guest)).to.contain('The clinician ended the consultation for everyone.');
+    expect(part(rooms.guest, 'rejoin'), 'nothing to rejoin').to.equal(null);
+    expect(status(rooms.clinician)).to.contain('open the next appointment');
+    for (const room of [rooms.guest, rooms.clinician]) {
+      expect(part(room, 'controls')!.hidden).to.equal(true);
+      await expect(room).to.be.accessible();
+    }
+  });
+});
+
+describe('<consult-room> with a stand-in consultation: one and six participants, tile commands, announcements', () => {
   afterEach(stopCanvasCameras);
   after(() => setViewport({ width: 800, height: 600 }));
 
@@ -279,7 +510,8 @@ describe('<consult-room> with a room of any number of participants', () => {
       t.shadowRoot!.querySelector('[part~="tile"]')!.getAttribute('aria-label'),
     );
 
-  for (const count of [1, 3, 6]) {
+  // Three on the real core: below. One and six here, with canvas cameras (six needs Janus).
+  for (const count of [1, 6]) {
     it(`${count} participant${count > 1 ? 's' : ''}: a tile each, labelled "name, role"; your own view paints frames; accessible`, async () => {
       await setViewport({ width: 1280, height: 800 });
       const others = Array.from({ length: count - 1 }, (_, i) => fakeParticipant(i));
@@ -301,34 +533,6 @@ describe('<consult-room> with a room of any number of participants', () => {
       await expect(el).to.be.accessible();
     });
   }
-
-  it('does not show participants still waiting, and a waiting page sees only itself', async () => {
-    const waiting = fakeParticipant(1, { presence: 'waiting', admitted: false });
-    const { consultation } = roomConsultation({ participants: [fakeParticipant(0), waiting] });
-    const el = await fixture<ConsultRoom>(html`<consult-room .consultation=${consultation}></consult-room>`);
-    await grid(el).updateComplete;
-    expect(labels(el)).to.deep.equal(['Sam Patel, patient', 'Dr Jane Smith (you), clinician']);
-    expect(part(el, 'status').textContent).to.contain('In the call');
-
-    const guestPage = roomConsultation({
-      role: 'guest',
-      status: 'waiting',
-      self: fakeSelf({
-        name: 'Amira Haddad',
-        role: 'guest',
-        kind: 'interpreter',
-        admitted: false,
-        presence: 'waiting',
-      }),
-      participants: [fakeParticipant(0), fakeParticipant(2)],
-    });
-    const room = await fixture<ConsultRoom>(
-      html`<consult-room .consultation=${guestPage.consultation}></consult-room>`,
-    );
-    await grid(room).updateComplete;
-    expect(labels(room)).to.deep.equal(['Amira Haddad (you), interpreter']);
-    await expect(room).to.be.accessible();
-  });
 
   it("turns a tile's Admit and Remove into core commands, unless the host prevents them; pending disables Admit", async () => {
     const guest = fakeParticipant(1, { admitted: false });
@@ -356,58 +560,6 @@ describe('<consult-room> with a room of any number of participants', () => {
     button('remove').click(); // the sentinel: this one goes through
     await until(() => calls.length === 3, 'the remove');
     expect(calls[2]).to.equal(`remove ${guest.peerId}`);
-    await expect(el).to.be.accessible();
-  });
-
-  it('tells a participant who left how to come back, with a Rejoin button in place of the controls; accessible', async () => {
-    const { consultation, calls } = roomConsultation({
-      role: 'patient',
-      status: 'waiting',
-      self: fakeSelf({ name: 'Sam Patel', role: 'patient', presence: 'left', admitted: true }),
-      participants: [fakeParticipant(2)],
-    });
-    const el = await fixture<ConsultRoom>(html`<consult-room .consultation=${consultation}></consult-room>`);
-    expect(part(el, 'status').textContent).to.contain(
-      'You left the consultation. You can rejoin with the button below while the appointment lasts.',
-    );
-    expect(part(el, 'controls').hidden).to.equal(true);
-    expect(el.shadowRoot!.querySelector('participant-grid'), 'no videos after leaving').to.equal(null);
-    await expect(el).to.be.accessible();
-    part(el, 'rejoin').click();
-    await until(() => calls.includes('join'), 'join called');
-  });
-
-  it('leaving is not ending: "ended" by your own leaving offers Rejoin; ended for everyone after does not', async () => {
-    const { consultation, state } = roomConsultation({
-      role: 'guest',
-      status: 'ended',
-      endReason: 'local-hang-up',
-      self: fakeSelf({ name: 'Amira Haddad', role: 'guest', kind: 'interpreter', presence: 'left' }),
-      participants: [fakeParticipant(0), fakeParticipant(2)],
-    });
-    const el = await fixture<ConsultRoom>(html`<consult-room .consultation=${consultation}></consult-room>`);
-    expect(part(el, 'status').textContent).to.contain('You left the consultation.');
-    expect(el.shadowRoot!.querySelector('[part~="rejoin"]')).to.not.equal(null);
-    state.update({ endReason: 'remote-hang-up' });
-    await el.updateComplete;
-    expect(part(el, 'status').textContent).to.contain('The consultation has ended.');
-    expect(el.shadowRoot!.querySelector('[part~="rejoin"]'), 'nothing to rejoin').to.equal(null);
-    expect(part(el, 'controls').hidden).to.equal(true);
-    await expect(el).to.be.accessible();
-  });
-
-  it('when the consultation ends: what happens next, no tiles, no controls; accessible', async () => {
-    const { consultation } = roomConsultation({
-      role: 'patient',
-      status: 'ended',
-      endReason: 'remote-hang-up',
-      self: fakeSelf({ name: 'Sam Patel', role: 'patient' }),
-      participants: [fakeParticipant(2)],
-    });
-    const el = await fixture<ConsultRoom>(html`<consult-room .consultation=${consultation}></consult-room>`);
-    expect(part(el, 'status').textContent).to.contain('The consultation has ended. You can close this page.');
-    expect(part(el, 'controls').hidden).to.equal(true);
-    expect(el.shadowRoot!.querySelector('participant-grid')).to.equal(null);
     await expect(el).to.be.accessible();
   });
 

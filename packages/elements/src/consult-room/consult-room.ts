@@ -3,9 +3,9 @@ import { property, state } from 'lit/decorators.js';
 import { localized, msg, str } from '@lit/localize';
 import type { Consultation, ConsultationState } from '@consultkit/core';
 import { ConsultKitElement } from '../internal/consultkit-element.js';
-import { failureText } from '../internal/words.js';
+import { failureText, isolate } from '../internal/words.js';
 import { callEndedNextStep, sessionEndedMessage } from '../internal/end-reason.js';
-import { hasLeft, participantLabel, roomOf, type RoomState } from '../internal/participant.js';
+import { hasLeft, participantLabel } from '../internal/participant.js';
 import { StoreController } from '../internal/store-controller.js';
 // The class (no side effects: consult-room/define.ts registers the tag), for the template's checks.
 import '../participant-grid/participant-grid.js';
@@ -15,8 +15,9 @@ import { consultRoomStyles } from './consult-room.styles.js';
 /**
  * The video room of a consultation: everyone in it as a grid of tiles (`<participant-grid>`),
  * your own view, and the call controls. A thin view over a core `Consultation`: set its
- * `consultation` property and call `consultation.join()` (or let the host do it). With a core
- * whose state has no participant list (two-party), it shows the other person and your preview.
+ * `consultation` property and call `consultation.join()` (or let the host do it). A patient or guest
+ * who leaves may come back: give `rejoin` (a new `Consultation` for the same ticket) and the room
+ * offers Rejoin.
  *
  * @summary Video room: remote and local video, mute, camera and hang-up controls.
  *
@@ -27,15 +28,13 @@ import { consultRoomStyles } from './consult-room.styles.js';
  * @fires ck-ended - The consultation ended, by either side. `detail: { reason }`
  * @fires ck-request-admit - (from a tile) The clinician pressed Admit; the room calls `admit(peerId)` unless prevented.
  * @fires ck-request-remove - (from a tile) The clinician pressed Remove; the room removes the guest unless prevented.
- * @fires ck-request-rejoin - The participant who left pressed Rejoin; the room calls `join()` unless prevented.
+ * @fires ck-request-rejoin - The participant who left pressed Rejoin; unless prevented, the room takes `rejoin()`'s new consultation and joins it.
  *
  * @slot controls - Extra controls after the built-in ones.
  *
  * @csspart stage - The video area.
  * @csspart grid - The participant grid (its tiles' parts are exported: `tile`, `video`, `label`, `marker`, `admit`, `remove`, …).
  * @csspart rejoin - The "Rejoin" button, after you left.
- * @csspart remote-video - The other participant's video.
- * @csspart local-video - Your own preview.
  * @csspart controls - The row of call controls.
  * @csspart mute - The microphone toggle.
  * @csspart camera - The camera toggle.
@@ -44,7 +43,7 @@ import { consultRoomStyles } from './consult-room.styles.js';
  * @csspart status - The status line.
  * @csspart network - The network-quality indicator.
  * @csspart banner - The banner over the video while reconnecting.
- * @csspart notice - A note about video (paused for a poor connection; the other side on audio only).
+ * @csspart notice - A note: your video paused for a poor connection; the other side on audio only; the patient has left.
  * @csspart announcements - The live region that announces arrivals, departures, admission and reconnection.
  * @csspart error - The error message, when joining failed.
  * @csspart ended - Said in place of the call controls once the call is over.
@@ -52,7 +51,6 @@ import { consultRoomStyles } from './consult-room.styles.js';
  * @cssproperty --ck-room-background - Background around the stage.
  * @cssproperty --ck-room-color - Text colour on the room's background.
  * @cssproperty --ck-room-stage-background - Background of the video area before video arrives.
- * @cssproperty --ck-room-local-size - Width of your own preview, relative to the stage.
  * @cssproperty --ck-room-max-block-size - Tallest the stage may grow.
  * @cssproperty --ck-room-banner-background - The reconnecting banner.
  * @cssproperty --ck-room-banner-color - Text on the reconnecting banner.
@@ -65,6 +63,14 @@ export class ConsultRoom extends ConsultKitElement {
   /** The consultation to show. Not an attribute: set it from script. */
   @property({ attribute: false })
   consultation: Consultation | undefined;
+
+  /**
+   * How a patient or guest who left comes back: returns a new `Consultation` for the same ticket
+   * (`new Consultation({ server, ticket })`; a left page's own is over). Given, the room offers
+   * Rejoin after leaving, and joins the new one. Not an attribute.
+   */
+  @property({ attribute: false })
+  rejoin: (() => Consultation | Promise<Consultation>) | undefined;
 
   /** The last few announcements, newest last (read out by the live region). */
   @state()
@@ -96,15 +102,17 @@ export class ConsultRoom extends ConsultKitElement {
   #listen(): void {
     const c = this.consultation;
     if (!c) return;
-    const patient = c.state.get().role === 'patient';
+    const clinician = c.state.get().role === 'clinician';
+    // One announcement per event: who arrives, is let in or goes is said from the participant list
+    // (#rosterChanged); the events say only what concerns this page.
     this.#offs = [
       c.on('ended', ({ reason }) => this.emit('ck-ended', { reason })),
-      c.on('participant-waiting', () => this.#say(msg('The patient has arrived and is waiting.'))),
-      c.on('admitted', () => this.#say(patient ? msg('You have been let in.') : msg('You let the patient in.'))),
+      c.on('admitted', ({ peerId }) => {
+        if (!clinician && peerId === c.state.get().self?.peerId) this.#say(msg('You have been let in.'));
+      }),
       c.on('call-started', () => this.#say(msg('The call has started.'))),
       c.on('reconnecting', () => this.#say(msg('Connection lost. Reconnecting.'))),
       c.on('reconnected', () => this.#say(msg('Reconnected.'))),
-      c.on('remote-left', () => this.#say(patient ? msg('The clinician has left.') : msg('The patient has left.'))),
     ];
   }
 
@@ -116,29 +124,8 @@ export class ConsultRoom extends ConsultKitElement {
     this.announcements = [...this.announcements.slice(-2), text];
   }
 
-  protected override updated(): void {
-    const state = this.#state.value;
-    if (roomOf(state)) return; // the tiles attach their own streams
-    this.#attach('[part~="local-video"]', state?.localStream ?? null);
-    const remote = this.#attach('[part~="remote-video"]', state?.remoteStream ?? null);
-    const sink = remote as (HTMLVideoElement & { sinkId?: string; setSinkId?: (id: string) => Promise<void> }) | null;
-    const speakerId = state?.speakerId ?? '';
-    if (sink?.setSinkId && sink.sinkId !== speakerId) void sink.setSinkId(speakerId).catch(() => undefined);
-  }
-
-  #attach(selector: string, stream: MediaStream | null): HTMLVideoElement | null {
-    const video = this.renderRoot.querySelector<HTMLVideoElement>(selector);
-    if (!video) return null;
-    if (selector.includes('local')) video.muted = true; // the property, not only the attribute: never hear yourself
-    if (video.srcObject !== stream) video.srcObject = stream;
-    // A video given its stream while hidden (the room opened in a hidden section) may never start
-    // by autoplay: ask it to play whenever it has a stream and is paused.
-    if (stream && video.paused && !video.hidden) void video.play().catch(() => undefined);
-    return video;
-  }
-
   #statusChanged(state: ConsultationState, previous: ConsultationState | undefined): void {
-    this.#rosterChanged(roomOf(state), roomOf(previous));
+    this.#rosterChanged(state, previous);
     if (state.status === previous?.status) return;
     this.emit('ck-status-change', { status: state.status });
     if (state.status === 'ended') this.#say(this.#statusText(state));
@@ -146,11 +133,10 @@ export class ConsultRoom extends ConsultKitElement {
   }
 
   /**
-   * Who came in, who is waiting, who went: said in the live region (a room state only; with a
-   * two-party core the core's events say it).
+   * Who came in, who is waiting, who went: said in the live region.
    */
-  #rosterChanged(room: RoomState | null, before: RoomState | null): void {
-    if (!room || !before || room.participants === before.participants) return;
+  #rosterChanged(room: ConsultationState, before: ConsultationState | undefined): void {
+    if (!before || room.participants === before.participants || room.status === 'ended') return;
     const where = new Map(before.participants.map((p) => [p.peerId, p.presence]));
     for (const p of room.participants) {
       const was = where.get(p.peerId);
@@ -160,6 +146,11 @@ export class ConsultRoom extends ConsultKitElement {
       else if (p.presence === 'waiting' && this.#state.value?.role === 'clinician') {
         this.#say(msg(str`${who} is waiting to be let in.`));
       } else if (was === 'admitted') this.#say(msg(str`${who} left the call.`));
+    }
+    // Removed by the clinician: gone from the list.
+    const now = new Set(room.participants.map((p) => p.peerId));
+    for (const p of before.participants) {
+      if (!now.has(p.peerId) && p.presence === 'admitted') this.#say(msg(str`${participantLabel(p)} left the call.`));
     }
   }
 
@@ -186,6 +177,11 @@ export class ConsultRoom extends ConsultKitElement {
         ${msg('Your video is paused because the connection is poor. It comes back when the connection improves.')}
       </p>`;
     }
+    if (this.#patientLeft(state)) {
+      return html`<p part="notice">
+        ${msg('The patient has left. They can rejoin while the appointment lasts; if you have finished, end the consultation for everyone.')}
+      </p>`;
+    }
     if (state.remoteAudioOnly && state.status === 'in-call') {
       return html`<p part="notice">${msg('The other person is on audio only.')}</p>`;
     }
@@ -210,17 +206,24 @@ export class ConsultRoom extends ConsultKitElement {
    */
   #onTileRequest(event: CustomEvent<{ peerId: string }>): void {
     const { peerId } = event.detail;
-    const c = this.consultation as (Consultation & { remove?: (peerId: string) => void }) | undefined;
+    const c = this.consultation;
     queueMicrotask(() => {
       if (event.defaultPrevented || !c) return;
-      if (event.type === 'ck-request-admit') c.admit(peerId);
-      else if (c.remove) c.remove(peerId);
-      else c.decline(peerId, '');
+      try {
+        if (event.type === 'ck-request-admit') c.admit(peerId);
+        else c.remove(peerId);
+      } catch {
+        // They went meanwhile (core refuses with `invalid-state`): the roster already shows it.
+      }
     });
   }
 
-  #rejoin(): void {
-    if (this.emit('ck-request-rejoin', {}, { cancelable: true })) void this.consultation?.join().catch(() => undefined);
+  async #rejoin(): Promise<void> {
+    if (!this.emit('ck-request-rejoin', {}, { cancelable: true }) || !this.rejoin) return;
+    const next = await this.rejoin();
+    this.announcements = [];
+    this.consultation = next;
+    await next.join().catch(() => undefined); // a failure shows as the state's error
   }
 
   #hangUp(): void {
@@ -228,9 +231,12 @@ export class ConsultRoom extends ConsultKitElement {
   }
 
   #statusText(state: ConsultationState | undefined): string {
-    const patient = state?.role === 'patient';
     if (state && hasLeft(state)) {
-      return msg('You left the consultation. You can rejoin with the button below while the appointment lasts.');
+      return this.rejoin
+        ? msg('You left the consultation. You can rejoin with the button below while the appointment lasts.')
+        : msg(
+            'You left the consultation. You can close this page. To come back, open your link again while the appointment lasts.',
+          );
     }
     switch (state?.status) {
       case undefined:
@@ -241,7 +247,12 @@ export class ConsultRoom extends ConsultKitElement {
       case 'connecting':
         return msg('Connecting…');
       case 'waiting':
-        if (patient) return msg('You are in the waiting room. The clinician will let you in.');
+        if (state.role !== 'clinician') {
+          return state.self?.admitted
+            ? msg('You are let in. Waiting for the others to join.')
+            : msg('You are in the waiting room. The clinician will let you in.');
+        }
+        if (this.#patientLeft(state)) return msg('The patient has left the call.');
         return state.participants.some((p) => p.presence === 'waiting' && p.role === 'patient')
           ? msg('The patient is waiting to be let in.')
           : state.participants.some((p) => p.presence === 'waiting')
@@ -254,16 +265,37 @@ export class ConsultRoom extends ConsultKitElement {
       case 'reconnecting':
         return msg('Connection lost. Reconnecting…');
       case 'ended':
-        return state.endReason === 'declined'
-          ? msg('The clinician could not see you now.')
-          : (sessionEndedMessage(state.endReason, state.role) ?? callEndedNextStep(state.role));
+        switch (state.endReason) {
+          case 'declined':
+            return msg('The clinician could not see you now.');
+          case 'removed':
+            return state.declineMessage
+              ? msg(
+                  str`The clinician removed you from the consultation. Their message: “${isolate(state.declineMessage)}”`,
+                )
+              : msg('The clinician removed you from the consultation.');
+          case 'remote-hang-up':
+            return `${msg('The clinician ended the consultation for everyone.')} ${callEndedNextStep(state.role)}`;
+          default:
+            return sessionEndedMessage(state.endReason, state.role) ?? callEndedNextStep(state.role);
+        }
       case 'failed':
         return msg('Could not join the consultation.');
     }
   }
 
+  /** A clinician's view: the patient was in the call and has left (the others may carry on). */
+  #patientLeft(state: ConsultationState): boolean {
+    return (
+      state.role === 'clinician' &&
+      !['ended', 'failed'].includes(state.status) &&
+      state.participants.some((p) => p.role === 'patient' && p.admitted && p.presence === 'left')
+    );
+  }
+
   /** The stage of a consultation of any number: the grid of whoever is in, with your own view. */
-  #roomStage(state: ConsultationState, room: RoomState, gone: string | null) {
+  #roomStage(state: ConsultationState, gone: string | null) {
+    const room = state;
     const status = state.status;
     if (gone) {
       return html`<div part="stage" class="room-stage">
@@ -271,9 +303,12 @@ export class ConsultRoom extends ConsultKitElement {
       </div>`;
     }
     // Others are shown once this page is let in (a waiting page sees only itself), and only those
-    // let in and here now; whoever waits is in <waiting-room>.
+    // here now: let in, or (to a clinician, who admits from the tile) waiting.
     const inside = room.self?.admitted !== false;
-    const others = inside ? room.participants.filter((p) => p.presence === 'admitted') : [];
+    const clinician = state.role === 'clinician';
+    const others = inside
+      ? room.participants.filter((p) => p.presence === 'admitted' || (clinician && p.presence === 'waiting'))
+      : [];
     return html`<div part="stage" class="room-stage">
       <participant-grid
         part="grid"
@@ -296,43 +331,15 @@ export class ConsultRoom extends ConsultKitElement {
   protected override render() {
     const state = this.#state.value;
     const status = state?.status;
-    // The other person is shown only once admitted: before that the connection is warm but empty.
-    const showRemote = !!state?.remoteStream && (status === 'in-call' || status === 'reconnecting');
     const live = status !== undefined && !['idle', 'ended', 'failed'].includes(status);
-    const room = roomOf(state);
     const left = !!state && hasLeft(state);
     const over = (status === 'ended' || status === 'failed') && !left;
-    const stage = room
-      ? this.#roomStage(state!, room, over ? msg('Call ended') : left ? msg('You left') : null)
-      : html`<div part="stage" class="stage">
-          <video
-            part="remote-video"
-            autoplay
-            playsinline
-            aria-label=${msg('Video of the other person')}
-            ?hidden=${!showRemote}
-          ></video>
-          ${
-            showRemote
-              ? nothing
-              : html`<div class="placeholder" aria-hidden="true">
-                  ${status === 'ended' ? msg('Call ended') : this.#statusText(state)}
-                </div>`
-          }
-          ${
-            status === 'reconnecting'
-              ? html`<div part="banner" aria-hidden="true">${msg('Connection lost. Reconnecting…')}</div>`
-              : nothing
-          }
-          <video
-            part="local-video"
-            autoplay
-            playsinline
-            muted
-            aria-label=${msg('Your own video')}
-            ?hidden=${!state?.localStream}
-          ></video>
+    const stage = state
+      ? this.#roomStage(state, over ? msg('Call ended') : left ? msg('You left') : null)
+      : html`<div part="stage" class="room-stage">
+          <div class="placeholder gone" aria-hidden="true">${msg('Not connected yet.')}</div>
         </div>`;
+    const clinician = state?.role === 'clinician';
     return html`
       ${stage}
       <div class="bar">
@@ -352,7 +359,7 @@ export class ConsultRoom extends ConsultKitElement {
           : nothing
       }
       ${
-        left
+        left && this.rejoin
           ? html`<button part="rejoin" class="rejoin" type="button" @click=${this.#rejoin}>${msg('Rejoin')}</button>`
           : nothing
       }
@@ -384,7 +391,9 @@ export class ConsultRoom extends ConsultKitElement {
         >
           ${msg('Audio only')}
         </button>
-        <button part="hang-up" type="button" ?disabled=${!live} @click=${this.#hangUp}>${msg('Hang up')}</button>
+        <button part="hang-up" type="button" ?disabled=${!live} @click=${this.#hangUp}>
+          ${clinician ? msg('End for everyone') : msg('Hang up')}
+        </button>
         <slot name="controls"></slot>
       </div>
     `;

@@ -1,5 +1,6 @@
 import type { ConsultationStatus, EndReason } from '@consultkit/core';
 import type { BookableSlot, Booking, DeskAction, FhirError, LinkSentTo } from '@consultkit/core/booking';
+import type { GuestInvitation } from '@consultkit/core';
 
 /**
  * Every event ConsultKit elements fire: `ck-` prefixed, `bubbles` and `composed`, so a host can
@@ -34,6 +35,10 @@ export interface CkEventMap {
   'ck-participant-admitted': CustomEvent<{ peerId: string }>;
   /** `<waiting-room>`: the clinician turned a waiting patient away, with a message. */
   'ck-participant-declined': CustomEvent<{ peerId: string; message: string }>;
+  /** `<guest-invite>`: a guest was invited (their link in `invitation.url`). */
+  'ck-guest-invited': CustomEvent<{ invitation: GuestInvitation }>;
+  /** `<guest-invite>`: a guest was removed (their link no longer works). */
+  'ck-guest-removed': CustomEvent<{ guestId: string }>;
   /** `<slot-picker>`: the patient chose a time. */
   'ck-slot-selected': CustomEvent<{ slot: BookableSlot }>;
   /** `<slot-picker>`: the booking was made (`pending` until the practice confirms it). */

@@ -2,7 +2,7 @@
  * Test and screenshot support (not built, not exported): participants with real `MediaStream`s
  * drawn on a canvas, as core's `ParticipantState` values look.
  */
-import type { ParticipantView } from './participant.js';
+import type { ParticipantState } from '@consultkit/core';
 
 const streams: { stop(): void }[] = [];
 
@@ -49,7 +49,7 @@ export function stopCanvasCameras(): void {
   for (const s of streams.splice(0)) s.stop();
 }
 
-const PEOPLE: [string, ParticipantView['role'], ParticipantView['kind']][] = [
+const PEOPLE: [string, ParticipantState['role'], ParticipantState['kind']][] = [
   ['Sam Patel', 'patient', null],
   ['Amira Haddad', 'guest', 'interpreter'],
   ['Dr Ruth Okafor', 'clinician', null],
@@ -60,7 +60,7 @@ const PEOPLE: [string, ParticipantView['role'], ParticipantView['kind']][] = [
 ];
 
 /** One participant, with a canvas camera unless `stream: null` is given. */
-export function fakeParticipant(i: number, overrides: Partial<ParticipantView> = {}): ParticipantView {
+export function fakeParticipant(i: number, overrides: Partial<ParticipantState> = {}): ParticipantState {
   const [person, role, kind] = PEOPLE[i % PEOPLE.length]!;
   const name = overrides.name ?? person;
   return {
@@ -82,7 +82,7 @@ export function fakeParticipant(i: number, overrides: Partial<ParticipantView> =
 }
 
 /** This page's own participant: the clinician by default. */
-export function fakeSelf(overrides: Partial<ParticipantView> = {}): ParticipantView {
+export function fakeSelf(overrides: Partial<ParticipantState> = {}): ParticipantState {
   return fakeParticipant(99, {
     peerId: 'self',
     name: 'Dr Jane Smith',

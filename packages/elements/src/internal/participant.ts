@@ -1,34 +1,9 @@
 import { msg, str } from '@lit/localize';
-import type { ConsultationState, Presence, Role } from '@consultkit/core';
-import type { GuestKind, MediaFlags } from '@consultkit/core/contract';
-
-/**
- * A participant as the room's views read them: the shape of core's `ParticipantState`
- * (`packages/core/src/consultation/participant.ts`), written here structurally because core does
- * not export it from its index yet. Any `ParticipantState` is one of these.
- */
-export interface ParticipantView extends MediaFlags {
-  peerId: string;
-  name: string;
-  role: Role;
-  /** For a guest: what they are there as; null otherwise. */
-  kind: GuestKind | null;
-  isLocal: boolean;
-  presence: Presence | 'absent' | 'waiting' | 'admitted' | 'left';
-  admitted: boolean;
-  stream: MediaStream | null;
-  networkQuality: 'good' | 'fair' | 'poor' | 'unknown';
-  speaking: boolean;
-}
-
-/** A command still at work (core's `PendingCommand`). */
-export type PendingView =
-  | { command: 'admit' | 'remove'; peerId: string }
-  | { command: 'join' | 'leave' | 'end' | 'switch-camera' | 'switch-microphone' | 'audio-only' };
+import type { ConsultationState, ParticipantState, PendingCommand } from '@consultkit/core';
 
 /** `pending` holds `command` for `peerId`. */
 export function isPending(
-  pending: readonly PendingView[] | undefined,
+  pending: readonly PendingCommand[] | undefined,
   command: 'admit' | 'remove',
   peerId: string,
 ): boolean {
@@ -36,7 +11,7 @@ export function isPending(
 }
 
 /** What a participant is there as: their guest kind, else their role (lower case, for "name, role"). */
-export function roleLabel(participant: Pick<ParticipantView, 'role' | 'kind'>): string {
+export function roleLabel(participant: Pick<ParticipantState, 'role' | 'kind'>): string {
   if (participant.role === 'guest') {
     switch (participant.kind) {
       case 'interpreter':
@@ -60,36 +35,21 @@ export function roleLabel(participant: Pick<ParticipantView, 'role' | 'kind'>): 
  * The tile's name and role as shown and as a screen reader hears it: "Amira Haddad, interpreter",
  * and for this page's own participant "Amira Haddad (you), interpreter".
  */
-export function participantLabel(participant: Pick<ParticipantView, 'name' | 'role' | 'kind' | 'isLocal'>): string {
+export function participantLabel(participant: Pick<ParticipantState, 'name' | 'role' | 'kind' | 'isLocal'>): string {
   const role = roleLabel(participant);
-  const name = participant.name.trim();
+  // A participant without a name of their own is listed by the server under their role's name.
+  const given = participant.name.trim();
+  const name = [participant.role, participant.kind ?? ''].includes(given.toLowerCase()) ? '' : given;
   if (participant.isLocal) return name ? msg(str`${name} (you), ${role}`) : msg(str`You, ${role}`);
   return name ? msg(str`${name}, ${role}`) : role.charAt(0).toLocaleUpperCase() + role.slice(1);
 }
 
-/** What the room reads of a consultation of any number of participants (core's room state). */
-export interface RoomState {
-  self: ParticipantView | null;
-  participants: readonly ParticipantView[];
-  pending?: readonly PendingView[];
-}
-
 /**
- * The room's participants when the consultation's state has them (`self` beside `participants`
- * of `ParticipantState`s), or null for a two-party state (today's core: one remote stream).
- */
-export function roomOf(state: ConsultationState | undefined): RoomState | null {
-  if (!state || !('self' in state)) return null;
-  const room = state as unknown as RoomState;
-  return Array.isArray(room.participants) ? room : null;
-}
-
-/**
- * This page's participant said goodbye and may come back: they left (`self.presence` is `left`),
- * and the consultation was not ended for everyone nor closed by the server (a status of `ended`
- * with `local-hang-up` is their own leaving).
+ * This page's participant left and may come back: the consultation is `ended` by its own hang-up
+ * (`local-hang-up`) and it is not a clinician's (a clinician's hang-up is `end()`: over for
+ * everyone). Core keeps the last `self` of a page that is over, so `self.presence` is not `left`
+ * there: the end reason says it.
  */
 export function hasLeft(state: ConsultationState): boolean {
-  if (roomOf(state)?.self?.presence !== 'left' || state.status === 'failed') return false;
-  return state.status !== 'ended' || state.endReason === 'local-hang-up';
+  return state.status === 'ended' && state.endReason === 'local-hang-up' && state.role !== 'clinician';
 }

@@ -3,7 +3,7 @@ import { setViewport } from '@web/test-runner-commands';
 import './define.js';
 import type { ParticipantGrid } from './participant-grid.js';
 import { gridShape } from './participant-grid.js';
-import type { ParticipantView } from '../internal/participant.js';
+import type { ParticipantState } from '@consultkit/core';
 import { fakeParticipant, fakeSelf, stopCanvasCameras } from '../internal/fake-participants.js';
 import { until } from '../../../../test-support/browser.js';
 
@@ -16,10 +16,10 @@ const columns = (el: ParticipantGrid) =>
       Math.round(t.getBoundingClientRect().left),
     ),
   ).size;
-const others = (n: number, overrides: Partial<ParticipantView> = {}) =>
+const others = (n: number, overrides: Partial<ParticipantState> = {}) =>
   Array.from({ length: n }, (_, i) => fakeParticipant(i, overrides));
 
-async function grid(participants: ParticipantView[], self: ParticipantView | null, width?: number) {
+async function grid(participants: ParticipantState[], self: ParticipantState | null, width?: number) {
   return fixture<ParticipantGrid>(
     html`<participant-grid
       style=${width ? `inline-size: ${width}px` : ''}

@@ -4,7 +4,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import { styleMap } from 'lit/directives/style-map.js';
 import { localized, msg } from '@lit/localize';
 import { ConsultKitElement } from '../internal/consultkit-element.js';
-import type { ParticipantView, PendingView } from '../internal/participant.js';
+import type { ParticipantState, PendingCommand } from '@consultkit/core';
 import { baseStyles } from '../internal/tokens.styles.js';
 import { participantGridStyles } from './participant-grid.styles.js';
 // The class (no side effects: participant-grid/define.ts registers the tag), for the template's checks.
@@ -41,15 +41,15 @@ export class ParticipantGrid extends ConsultKitElement {
 
   /** The others (core's `participants`), those to show: admitted and present. Not an attribute. */
   @property({ attribute: false })
-  participants: readonly ParticipantView[] = [];
+  participants: readonly ParticipantState[] = [];
 
   /** This page's own participant (core's `self`), or null. Not an attribute. */
   @property({ attribute: false })
-  self: ParticipantView | null = null;
+  self: ParticipantState | null = null;
 
   /** The commands at work (core's `pending`), handed to each tile. */
   @property({ attribute: false })
-  pending: readonly PendingView[] = [];
+  pending: readonly PendingCommand[] = [];
 
   /** Show the clinician's tile controls. */
   @property({ type: Boolean, attribute: 'can-manage' })
@@ -70,7 +70,7 @@ export class ParticipantGrid extends ConsultKitElement {
     return this.#active;
   }
 
-  #tile(p: ParticipantView, span: boolean) {
+  #tile(p: ParticipantState, span: boolean) {
     return html`<participant-tile
       class=${span ? 'span' : ''}
       exportparts="tile, video, placeholder, label, markers, marker, actions, admit, remove"
@@ -89,7 +89,7 @@ export class ParticipantGrid extends ConsultKitElement {
     // Your own view: alone, it is the stage; beside one or two others, small at the side; from
     // four people on, one tile among the rest (a small view over the grid would cover someone).
     const selfAside = !!self && others.length >= 1 && others.length <= 2;
-    const tiles: ParticipantView[] = selfAside || !self ? others : [...others, self];
+    const tiles: ParticipantState[] = selfAside || !self ? others : [...others, self];
     const wide = gridShape(tiles.length, false);
     const narrow = gridShape(tiles.length, true);
     const spanWide = wide.cols * wide.rows - tiles.length === 1 && wide.cols > 1;

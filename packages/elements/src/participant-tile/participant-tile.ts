@@ -2,7 +2,8 @@ import { html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { localized, msg } from '@lit/localize';
 import { ConsultKitElement } from '../internal/consultkit-element.js';
-import { isPending, participantLabel, type ParticipantView, type PendingView } from '../internal/participant.js';
+import type { ParticipantState, PendingCommand } from '@consultkit/core';
+import { isPending, participantLabel } from '../internal/participant.js';
 import { baseStyles } from '../internal/tokens.styles.js';
 import { participantTileStyles } from './participant-tile.styles.js';
 
@@ -39,11 +40,11 @@ export class ParticipantTile extends ConsultKitElement {
 
   /** The participant to show (a core `ParticipantState`). Not an attribute. */
   @property({ attribute: false })
-  participant: ParticipantView | null = null;
+  participant: ParticipantState | null = null;
 
   /** The commands at work (core's `pending`): Admit and Remove wait while theirs is pending. */
   @property({ attribute: false })
-  pending: readonly PendingView[] = [];
+  pending: readonly PendingCommand[] = [];
 
   /** Show the clinician's tile controls (Admit, Remove) for guests. */
   @property({ type: Boolean, attribute: 'can-manage' })
@@ -102,8 +103,9 @@ export class ParticipantTile extends ConsultKitElement {
     this.emit(name, { peerId }, { cancelable: true });
   }
 
-  #markers(p: ParticipantView) {
+  #markers(p: ParticipantState) {
     const markers: [string, string][] = [];
+    if (p.presence === 'waiting') markers.push(['waiting', msg('Waiting to be let in')]);
     if (p.speaking) markers.push(['speaking', msg('Speaking')]);
     if (p.muted) markers.push(['muted', msg('Microphone muted')]);
     if (p.audioOnly) markers.push(['camera-off', msg('Audio only')]);
@@ -120,8 +122,10 @@ export class ParticipantTile extends ConsultKitElement {
     </ul>`;
   }
 
-  #actions(p: ParticipantView) {
-    if (!this.canManage || p.isLocal || p.role !== 'guest') return nothing;
+  #actions(p: ParticipantState) {
+    // A clinician lets in anyone waiting; removes a guest (a patient is declined in <waiting-room>).
+    const guest = p.role === 'guest';
+    if (!this.canManage || p.isLocal || p.role === 'clinician' || (!guest && p.admitted)) return nothing;
     const admitBusy = isPending(this.pending, 'admit', p.peerId);
     const removeBusy = isPending(this.pending, 'remove', p.peerId);
     return html`<div part="actions">
@@ -138,15 +142,19 @@ export class ParticipantTile extends ConsultKitElement {
               ${admitBusy ? msg('Admitting…') : msg('Admit')}
             </button>`
       }
-      <button
-        part="remove"
-        type="button"
-        aria-disabled=${removeBusy ? 'true' : 'false'}
-        aria-busy=${removeBusy ? 'true' : 'false'}
-        @click=${() => this.#request('ck-request-remove', 'remove')}
-      >
-        ${removeBusy ? msg('Removing…') : msg('Remove')}
-      </button>
+      ${
+        guest
+          ? html`<button
+              part="remove"
+              type="button"
+              aria-disabled=${removeBusy ? 'true' : 'false'}
+              aria-busy=${removeBusy ? 'true' : 'false'}
+              @click=${() => this.#request('ck-request-remove', 'remove')}
+            >
+              ${removeBusy ? msg('Removing…') : msg('Remove')}
+            </button>`
+          : nothing
+      }
     </div>`;
   }
 

@@ -40,7 +40,7 @@ describe('<waiting-room>', () => {
   it('shows the clinician who waits; "Let in" admits them; accessible before and after', async () => {
     const { patient, clinician } = await consultations.waiting();
     const el = await fixture<WaitingRoom>(html`<waiting-room .consultation=${clinician}></waiting-room>`);
-    expect(part(el, 'list')!.textContent).to.contain('The patient is waiting');
+    expect(part(el, 'list')!.textContent).to.contain('Patient');
     await expect(el).to.be.accessible();
     setTimeout(() => part(el, 'admit')!.click());
     const { detail } = await oneEvent(el, 'ck-participant-admitted');
@@ -159,11 +159,12 @@ describe('<waiting-room>', () => {
     expect(part(el, 'heading')!.textContent).to.contain('You are in the waiting room');
     expect(part(el, 'list')).to.equal(null);
     await expect(el).to.be.accessible();
-    state.update({ self: fakeSelf({ name: 'Amira Haddad', role: 'guest', presence: 'left', stream: null }) } as never);
+    // Core's state of a page that left: over by its own hang-up (not ended for everyone).
+    state.update({ status: 'ended', endReason: 'local-hang-up' } as never);
     await el.updateComplete;
     expect(part(el, 'heading')!.textContent).to.contain('You left the consultation');
     expect(part(el, 'message')!.textContent).to.contain(
-      'You can rejoin with the button below while the appointment lasts.',
+      'You can close this page. To come back, open your link again while the appointment lasts.',
     );
     await expect(el).to.be.accessible();
   });

@@ -4,13 +4,7 @@ import { localized, msg, str } from '@lit/localize';
 import type { Consultation, ConsultationState, Participant } from '@consultkit/core';
 import { ConsultKitElement } from '../internal/consultkit-element.js';
 import { callEndedNextStep, sessionEndedMessage } from '../internal/end-reason.js';
-import {
-  hasLeft,
-  isPending,
-  participantLabel,
-  type ParticipantView,
-  type PendingView,
-} from '../internal/participant.js';
+import { hasLeft, isPending, participantLabel } from '../internal/participant.js';
 import { StoreController } from '../internal/store-controller.js';
 import { isolate } from '../internal/words.js';
 import { baseStyles } from '../internal/tokens.styles.js';
@@ -77,7 +71,9 @@ export class WaitingRoom extends ConsultKitElement {
   #patientView(state: ConsultationState) {
     if (hasLeft(state)) {
       return html`<h2 part="heading">${msg('You left the consultation')}</h2>
-        <p part="message">${msg('You can rejoin with the button below while the appointment lasts.')}</p>`;
+        <p part="message">
+          ${msg('You can close this page. To come back, open your link again while the appointment lasts.')}
+        </p>`;
     }
     const ended = state.status === 'ended' ? sessionEndedMessage(state.endReason, state.role) : null;
     if (ended) {
@@ -90,6 +86,14 @@ export class WaitingRoom extends ConsultKitElement {
           state.declineMessage
             ? html`<p part="message">${msg(str`Their message: “${isolate(state.declineMessage)}”`)}</p>`
             : html`<p part="message">${msg('Please contact the practice.')}</p>`
+        }`;
+    }
+    if (state.status === 'ended' && state.endReason === 'removed') {
+      return html`<h2 part="heading">${msg('The clinician removed you from the consultation')}</h2>
+        ${
+          state.declineMessage
+            ? html`<p part="message">${msg(str`Their message: “${isolate(state.declineMessage)}”`)}</p>`
+            : html`<p part="message">${msg('Please contact the practice if you need to be seen.')}</p>`
         }`;
     }
     if (state.status === 'ended' || state.status === 'failed') {
@@ -124,24 +128,14 @@ export class WaitingRoom extends ConsultKitElement {
       return html`<h2 part="heading">${msg('Waiting room')}</h2>
         <p part="message">${msg('Nobody is waiting.')}</p>`;
     }
-    // With a core that names participants (`ParticipantState`), each is listed as "name, role";
-    // and a pending admit (core's `pending`) keeps its button from being pressed twice.
-    const pending = (state as { pending?: readonly PendingView[] }).pending;
+    // Each is listed as "name, role"; a pending admit keeps its button from being pressed twice.
+    const { pending } = state;
     return html`<h2 part="heading">${msg('Waiting room')}</h2>
       <ul part="list">
         ${waiting.map((participant, i) => {
-          const named = 'name' in participant ? (participant as ParticipantView) : null;
           const busy = isPending(pending, 'admit', participant.peerId);
           return html`<li>
-            <span class="who" id="who-${i}"
-              >${
-                named
-                  ? participantLabel(named)
-                  : participant.role === 'patient'
-                    ? msg('The patient is waiting')
-                    : msg('A guest is waiting')
-              }</span
-            >
+            <span class="who" id="who-${i}">${participantLabel(participant)}</span>
             <button
               part="admit"
               type="button"
