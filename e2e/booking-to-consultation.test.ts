@@ -169,13 +169,15 @@ describe('from booking to consultation, end to end', () => {
     // controls go.
     await joinPage.locator('consult-room').getByRole('button', { name: 'Hang up' }).click();
     await joinPage.locator('waiting-room').getByText('You can close this page').waitFor({ timeout: 10_000 });
-    await consolePage.locator('consult-room').getByRole('button', { name: 'Hang up' }).click();
+    await consolePage.locator('consult-room').getByRole('button', { name: 'End for everyone' }).click();
     await consolePage
       .locator('consult-room [part~="status"]')
       .filter({ hasText: 'open the next appointment' })
       .waitFor({ timeout: 10_000 });
     for (const page of [joinPage, consolePage]) {
-      assert.equal(await page.locator('consult-room').getByRole('button', { name: 'Hang up' }).count(), 0);
+      for (const name of ['Hang up', 'End for everyone']) {
+        assert.equal(await page.locator('consult-room').getByRole('button', { name }).count(), 0);
+      }
     }
     let final = await status();
     for (let i = 0; i < 20 && final !== 'fulfilled'; i++) {

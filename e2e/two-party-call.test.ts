@@ -49,13 +49,19 @@ describe('two-party call example, end to end', () => {
         .locator('consult-room [part~="status"]')
         .filter({ hasText: 'In the call.' })
         .waitFor({ timeout: 15_000 });
+      // A remote participant's tile (not the mirrored self-view) shows their video.
       await page.waitForFunction(
-        () =>
-          ((
-            document
-              .querySelector('consult-room')
-              ?.shadowRoot?.querySelector('[part~="remote-video"]') as HTMLVideoElement | null
-          )?.videoWidth ?? 0) > 0,
+        () => {
+          const videos: HTMLVideoElement[] = [];
+          const walk = (root: Document | ShadowRoot): void => {
+            for (const element of root.querySelectorAll('*')) {
+              if (element instanceof HTMLVideoElement) videos.push(element);
+              if (element.shadowRoot) walk(element.shadowRoot);
+            }
+          };
+          walk(document);
+          return videos.some((video) => !video.hasAttribute('data-mirror') && video.videoWidth > 0);
+        },
         undefined,
         { timeout: 10_000 },
       );
@@ -66,7 +72,7 @@ describe('two-party call example, end to end', () => {
       assert.ok((await framesDecoded(page)) > first, 'remote frames keep being decoded');
     }
 
-    await clinician.getByRole('button', { name: 'Hang up' }).click();
+    await clinician.getByRole('button', { name: 'End for everyone' }).click();
     await patient
       .locator('consult-room [part~="status"]')
       .filter({ hasText: 'The consultation has ended.' })
