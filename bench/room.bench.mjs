@@ -189,7 +189,7 @@ export async function run({ executablePath, args, log }) {
     const pageErrors = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
     await page.goto(page$.url);
-    await page.waitForFunction(() => typeof window.roomMesh === 'function');
+    await page.waitForFunction(() => typeof globalThis.roomMesh === 'function');
     const cdp = await browser.newBrowserCDPSession();
     const schedule = janus.skip ? null : await seedPractice(ck);
 
@@ -212,7 +212,7 @@ export async function run({ executablePath, args, log }) {
     const evaluate = async (what, fn, ...params) => {
       try {
         return await bounded(
-          page.evaluate(([name, p]) => window[name](...p), [fn, params]),
+          page.evaluate(([name, p]) => globalThis[name](...p), [fn, params]),
           RUN_TIMEOUT_MS + 5_000,
           `took more than ${RUN_TIMEOUT_MS / 1000} s`,
         );
@@ -238,7 +238,7 @@ export async function run({ executablePath, args, log }) {
       const [a, b] = meshTickets(2);
       return evaluate('bare PeerJS', 'runAdmitPeerJS', ck.url, b, a);
     };
-    const close = () => page.evaluate(() => window.roomClose());
+    const close = () => page.evaluate(() => globalThis.roomClose());
 
     // 1. Admission → every first frame, alternating with the PeerJS baseline run by run.
     const samples = { peerjs: [], mesh2: [], mesh4: [], sfu6: [] };
@@ -285,10 +285,10 @@ export async function run({ executablePath, args, log }) {
       await sleep(SETTLE_MS);
       const cpu0 = await browserCpu(cdp);
       const janus0 = janus.skip ? null : await janusCpu(janus.configDir);
-      const t0 = await page.evaluate(() => window.roomTraffic());
+      const t0 = await page.evaluate(() => globalThis.roomTraffic());
       const started = performance.now();
       await sleep(windowMs);
-      const t1 = await page.evaluate(() => window.roomTraffic());
+      const t1 = await page.evaluate(() => globalThis.roomTraffic());
       const cpu1 = await browserCpu(cdp);
       const janus1 = janus.skip ? null : await janusCpu(janus.configDir);
       const seconds = (performance.now() - started) / 1000;
