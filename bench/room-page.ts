@@ -28,6 +28,9 @@ export interface RoomResult {
   perParticipantMs: number[];
   /** Every ordered pair's first frame, ms from t0. */
   pairsMs: number[];
+  /** Mesh: the pairs with the clinician (their links warm before t0), and the others (placed after). */
+  warmPairsMs: number[];
+  coldPairsMs: number[];
   /** Frames painted before t0 (the mesh's waiting participants must show nothing: 0). */
   framesBeforeT0: number;
   /** ms before t0 (everyone joined/opened, warm links up). */
@@ -99,7 +102,8 @@ async function everyoneSeen(
   t0: number,
   timeoutMs: number,
   explain: () => string,
-): Promise<Pick<RoomResult, 'allMs' | 'perParticipantMs' | 'pairsMs'>> {
+  warm: (participant: number, other: string) => boolean = () => false,
+): Promise<Pick<RoomResult, 'allMs' | 'perParticipantMs' | 'pairsMs' | 'warmPairsMs' | 'coldPairsMs'>> {
   try {
     await waitFor(() => firsts.every((seen) => seen.size >= others), 'every participant to see every other', timeoutMs);
   } catch (error) {
@@ -108,8 +112,14 @@ async function everyoneSeen(
     );
   }
   const perParticipantMs = firsts.map((seen) => Math.max(...seen.values()) - t0);
-  const pairsMs = firsts.flatMap((seen) => [...seen.values()].map((at) => at - t0));
-  return { allMs: Math.max(...perParticipantMs), perParticipantMs, pairsMs };
+  const pairs = firsts.flatMap((seen, i) => [...seen].map(([other, at]) => ({ warm: warm(i, other), ms: at - t0 })));
+  return {
+    allMs: Math.max(...perParticipantMs),
+    perParticipantMs,
+    pairsMs: pairs.map((p) => p.ms),
+    warmPairsMs: pairs.filter((p) => p.warm).map((p) => p.ms),
+    coldPairsMs: pairs.filter((p) => !p.warm).map((p) => p.ms),
+  };
 }
 
 window.roomMesh = async (server, tickets, timeoutMs) => {
@@ -194,7 +204,15 @@ window.roomMesh = async (server, tickets, timeoutMs) => {
   const readyMs = performance.now() - start;
   t0 = performance.now();
   for (const id of peerIds.slice(1)) clinician.admit(id);
-  const seen = await everyoneSeen(firsts, pages.length - 1, t0, timeoutMs, describe);
+  // The clinician's links with those waiting were up before t0; the others are placed on admission.
+  const seen = await everyoneSeen(
+    firsts,
+    pages.length - 1,
+    t0,
+    timeoutMs,
+    describe,
+    (i, other) => i === 0 || other === peerIds[0],
+  );
   if (failure()) throw new Error(`a participant failed: ${describe()}`);
   return { ...seen, framesBeforeT0, readyMs, modes: room.modes() };
 };

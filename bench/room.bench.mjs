@@ -243,12 +243,16 @@ export async function run({ executablePath, args, log }) {
     // 1. Admission → every first frame, alternating with the PeerJS baseline run by run.
     const samples = { peerjs: [], mesh2: [], mesh4: [], sfu6: [] };
     const pairs = { mesh2: [], mesh4: [], sfu6: [] };
+    const warmPairs = { mesh2: [], mesh4: [], sfu6: [] };
+    const coldPairs = { mesh2: [], mesh4: [], sfu6: [] };
     const ready = { mesh2: [], mesh4: [], sfu6: [] };
     const modes = { mesh2: new Set(), mesh4: new Set(), sfu6: new Set() };
     let framesBeforeT0 = 0;
     const record = (key, result) => {
       samples[key].push(result.allMs);
       pairs[key].push(...result.pairsMs);
+      warmPairs[key].push(...result.warmPairsMs);
+      coldPairs[key].push(...result.coldPairsMs);
       ready[key].push(result.readyMs);
       for (const mode of result.modes) modes[key].add(mode);
       framesBeforeT0 += result.framesBeforeT0;
@@ -273,7 +277,11 @@ export async function run({ executablePath, args, log }) {
         await sleep(PAUSE_MS);
       }
       log(
-        `room: ${key}: every first frame ${JSON.stringify(summarise(samples[key]))} ms; ` +
+        `room: ${key}: every first frame ${JSON.stringify(summarise(samples[key]))} ms` +
+          (warmPairs[key].length && coldPairs[key].length
+            ? ` (pairs with the clinician: median ${round(median(warmPairs[key]))} ms; between those admitted: median ${round(median(coldPairs[key]))} ms)`
+            : '') +
+          '; ' +
           `PeerJS two-party so far ${JSON.stringify(summarise(samples.peerjs))} ms`,
       );
     }
@@ -331,6 +339,8 @@ export async function run({ executablePath, args, log }) {
             how,
             all_ms: summarise(samples[key]),
             pairs_ms: summarise(pairs[key]),
+            pairs_with_clinician_ms: warmPairs[key].length ? summarise(warmPairs[key]) : null,
+            pairs_between_admitted_ms: coldPairs[key].length ? summarise(coldPairs[key]) : null,
             ready_ms_median: round(median(ready[key])),
             ratio_to_peerjs_two_party: round(median(samples[key]) / baseline, 2),
             modes: [...modes[key]],
