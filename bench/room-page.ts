@@ -241,6 +241,7 @@ window.roomSfu = async (server, appointmentId, tokens, timeoutMs) => {
     })),
   };
   const firsts = tokens.map(() => new Map<string, number>());
+  const errors: string[] = [];
   const readyMs = performance.now() - start;
   const t0 = performance.now();
   await Promise.all(
@@ -253,6 +254,9 @@ window.roomSfu = async (server, appointmentId, tokens, timeoutMs) => {
         iceServers: [],
       });
       sessions[i] = session;
+      session.on('error', (error: { code?: string; message?: string }) =>
+        errors.push(`${i}: ${error.code ?? 'error'}: ${error.message ?? ''}`),
+      );
       const watching = new Set<number>();
       const add = ({ sfuId, stream }: { sfuId: number; stream: MediaStream }) => {
         if (watching.has(sfuId)) return;
@@ -264,7 +268,10 @@ window.roomSfu = async (server, appointmentId, tokens, timeoutMs) => {
     }),
   );
   const seen = await everyoneSeen(firsts, tokens.length - 1, t0, timeoutMs, () =>
-    sessions.map((s, i) => `${i}: ${s?.state.get().status} with ${s?.state.get().streams.size} streams`).join('; '),
+    [
+      ...sessions.map((s, i) => `${i}: ${s?.state.get().status} with ${s?.state.get().streams.size} streams`),
+      ...(errors.length ? [`errors: ${errors.join(' | ')}`] : []),
+    ].join('; '),
   );
   return { ...seen, framesBeforeT0: 0, readyMs, modes: room.modes() };
 };
