@@ -87,9 +87,9 @@ async function applyToSender(
 
 /**
  * The estimate video starts at, kbit/s (WebRTC's default is 300). At 300 the first keyframe
- * after admission is paced out over several frame intervals; starting higher gets it across at
- * once, and the bandwidth estimate still falls within a second or two on a slower path (issue 8,
- * Benchmark; bench/README.md, `room`).
+ * after admission is paced out over several frame intervals; starting higher gets it across
+ * sooner, and the bandwidth estimator lowers the rate once media flows on a slower path (issue 8,
+ * Benchmark; bench/README.md, `join`).
  */
 export const START_BITRATE_KBPS = 1000;
 
