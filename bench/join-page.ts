@@ -228,14 +228,11 @@ window.runAdmitConsultKit = async (server, patientTicket, clinicianTicket) => {
     await withTimeout(Promise.race([patient.join(), failed]), 'ConsultKit patient join()');
     await withTimeout(Promise.race([clinician.join(), failed]), 'ConsultKit clinician join()');
 
-    // The warm state: the clinician sees the patient waiting, the empty call is connected, and
-    // its remote stream (no frames yet) is there to watch.
+    // The warm state: the clinician sees the patient waiting and the call (camera attached,
+    // encodings inactive) is connected. The state holds no stream of a waiting participant: it
+    // appears there on admission, and is watched from then on.
     const warm = (async () => {
-      while (
-        clinician.state.get().participants[0]?.presence !== 'waiting' ||
-        !iceUp(clinician.peerConnection) ||
-        !clinician.state.get().remoteStream
-      ) {
+      while (clinician.state.get().participants[0]?.presence !== 'waiting' || !iceUp(clinician.peerConnection)) {
         await sleep(5);
       }
     })();
@@ -248,14 +245,18 @@ window.runAdmitConsultKit = async (server, patientTicket, clinicianTicket) => {
       throw new Error(`ConsultKit: the patient should still be waiting, but is ${patient.state.get().status}`);
     }
 
-    // Watch the patient's video on the clinician's side before admission.
-    const remoteStream = clinician.state.get().remoteStream!;
+    if (clinician.state.get().remoteStream || clinician.state.get().participants[0]?.stream) {
+      throw new Error('ConsultKit: the waiting patient’s stream is in the clinician’s state before admission');
+    }
+    // Watch the patient's video on the clinician's side as soon as the state has it.
     let t0 = Infinity;
     const shown = { beforeAdmission: false };
-    const frame = firstFrame(remoteStream, () => clinician.peerConnection, cleanup).then((seen) => {
-      if (seen.at < t0) shown.beforeAdmission = true;
-      return seen;
-    });
+    const frame = until(clinician, (s) => !!s.remoteStream, cleanup)
+      .then(() => firstFrame(clinician.state.get().remoteStream!, () => clinician.peerConnection, cleanup))
+      .then((seen) => {
+        if (seen.at < t0) shown.beforeAdmission = true;
+        return seen;
+      });
 
     // Nobody seen or heard before admission: nothing decoded on either side.
     const [atClinician, atPatient] = await Promise.all([

@@ -84,3 +84,52 @@ async function applyToSender(
   }
   if (changed) await sender.setParameters(parameters);
 }
+
+/**
+ * The estimate video starts at, kbit/s (WebRTC's default is 300). At 300 the first keyframe
+ * after admission is paced out over several frame intervals; starting higher gets it across
+ * sooner, and the bandwidth estimator lowers the rate once media flows on a slower path (issue 8,
+ * Benchmark; bench/README.md, `join`).
+ */
+export const START_BITRATE_KBPS = 1000;
+
+/** Codecs that carry no picture of their own (retransmission, redundancy, error correction). */
+const NOT_PICTURE = /^(rtx|red|ulpfec|flexfec-03)$/i;
+
+/**
+ * Adds `x-google-start-bitrate` to every video codec of `sdp` (PeerJS's `sdpTransform`, on the
+ * offer and the answer). Chromium reads it from the remote description, so each side's
+ * description sets the other side's start: both sides transform theirs. Other browsers ignore it.
+ */
+export function withStartBitrate(sdp: string, kbps: number = START_BITRATE_KBPS): string {
+  const eol = sdp.includes('\r\n') ? '\r\n' : '\n';
+  const lines = sdp.split(eol);
+  const out: string[] = [];
+  let video = false;
+  const codecs = new Set<string>();
+  const withFmtp = new Set<string>();
+  // First pass: the video codecs' payload types, and which of them have an fmtp line.
+  for (const line of lines) {
+    if (line.startsWith('m=')) video = line.startsWith('m=video');
+    if (!video) continue;
+    const rtpmap = /^a=rtpmap:(\d+) ([^/]+)\//.exec(line);
+    if (rtpmap && !NOT_PICTURE.test(rtpmap[2]!)) codecs.add(rtpmap[1]!);
+    const fmtp = /^a=fmtp:(\d+) /.exec(line);
+    if (fmtp) withFmtp.add(fmtp[1]!);
+  }
+  video = false;
+  for (const line of lines) {
+    if (line.startsWith('m=')) video = line.startsWith('m=video');
+    const fmtp = video ? /^a=fmtp:(\d+) /.exec(line) : null;
+    if (fmtp && codecs.has(fmtp[1]!) && !line.includes('x-google-start-bitrate')) {
+      out.push(`${line};x-google-start-bitrate=${kbps}`);
+      continue;
+    }
+    out.push(line);
+    const rtpmap = video ? /^a=rtpmap:(\d+) /.exec(line) : null;
+    if (rtpmap && codecs.has(rtpmap[1]!) && !withFmtp.has(rtpmap[1]!)) {
+      out.push(`a=fmtp:${rtpmap[1]} x-google-start-bitrate=${kbps}`);
+    }
+  }
+  return out.join(eol);
+}
