@@ -1,6 +1,6 @@
 /**
  * The patient guides, public pages anyone may read (no credentials, nothing personal, nothing
- * stored): `GET /guides` lists them, `GET /guides/{slug}` is one. The language is `?lang=` (the
+ * stored): `GET /guides` (and `/guides/`) lists them, `GET /guides/{slug}` is one. The language is `?lang=` (the
  * first value that is a language tag; an unsupported language reads as British English), else the
  * browser's `Accept-Language`, else British English, as on the join page. `?embed=1` is the
  * variant for an iframe (whose parent must be in `CONSULTKIT_FRAME_ANCESTORS`). An unknown guide is
@@ -47,8 +47,15 @@ export async function guidesPlugin(app: FastifyInstance): Promise<void> {
     return send(reply, locale, embed, renderGuideIndex(locale, embed));
   });
 
-  app.get<{ Querystring: GuideQuery; Params: { slug: string } }>('/guides/:slug', async (request, reply) => {
-    const slug = request.params.slug;
+  // A wildcard, not `:slug`: the router answers a named parameter over its length limit itself,
+  // with a 414 that is not an OperationOutcome and echoes the path.
+  app.get<{ Querystring: GuideQuery; Params: { '*': string } }>('/guides/*', async (request, reply) => {
+    const slug = request.params['*'];
+    if (slug === '') {
+      const locale = localeOf(request);
+      const embed = embedded(request);
+      return send(reply, locale, embed, renderGuideIndex(locale, embed));
+    }
     if (!(GUIDE_SLUGS as readonly string[]).includes(slug)) {
       throw new HttpError(404, 'not-found', `No such guide. The guides are: ${GUIDE_SLUGS.join(', ')}.`);
     }
