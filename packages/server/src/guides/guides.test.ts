@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { ConsultKitServer } from '../app.js';
+import { DEFAULT_SERVE, type ConsultKitServer } from '../app.js';
 import { startTestServer } from '../test-helpers.js';
 import { directionOf, SERVER_LOCALES } from '../i18n/locales.js';
 import { CATALOGUES } from './catalogue.js';
@@ -236,5 +236,30 @@ describe('the patient guides embedded on a practice’s website', () => {
       /frame-ancestors 'self' https:\/\/www\.practice\.example(;|$)/,
     );
     assert.equal(headers.get('x-frame-options'), null, 'X-Frame-Options would forbid the practice’s site');
+  });
+});
+
+describe('the join page links to the guide in its own language', () => {
+  before(async () => {
+    ({ server, url } = await startTestServer(
+      { CONSULTKIT_RATE_LIMITS: 'off', CONSULTKIT_SEED_DEMO: 'false' },
+      { joinPage: DEFAULT_SERVE.joinPage },
+    ));
+  });
+  after(() => server.close());
+
+  it('in Urdu: the Urdu guide, by its Urdu title; in English: the English one', async () => {
+    const urdu = await page('/join/some.token.here?lang=ur');
+    assert.ok(
+      urdu.text.includes(
+        `<a data-ck-guide="video-appointment" href="/guides/video-appointment?lang=ur" hreflang="ur">${CATALOGUES.ur.guides['video-appointment'].title}</a>`,
+      ),
+      urdu.text,
+    );
+    assert.ok(!urdu.text.includes(CATALOGUES['en-GB'].guides['video-appointment'].title));
+    const english = await page('/join/some.token.here');
+    assert.ok(english.text.includes('href="/guides/video-appointment?lang=en-GB"'));
+    // The link opens the guide.
+    assert.equal((await page('/guides/video-appointment?lang=ur')).status, 200);
   });
 });
