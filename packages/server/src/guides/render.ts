@@ -20,13 +20,13 @@ const escape = (s: string) =>
 const STYLE = `
   :root { color-scheme: light; --ck-guide-ink: #212b32; --ck-guide-link: #005eb8; --ck-guide-focus: #ffeb3b; }
   * { box-sizing: border-box; }
-  body { margin: 0; font: 1.125rem/1.5 system-ui, -apple-system, "Segoe UI", "Noto Sans", "Noto Sans Arabic", "Noto Nastaliq Urdu", "Noto Sans Bengali", "Noto Sans Gurmukhi", sans-serif; color: var(--ck-guide-ink); background: #fff; }
+  body { margin: 0; font: 1.125rem/1.5 system-ui, -apple-system, "Segoe UI", "Noto Sans", "Noto Sans Arabic", "Noto Nastaliq Urdu", "Noto Sans Bengali", "Noto Sans Gurmukhi", sans-serif; color: var(--ck-guide-ink); background: #fff; overflow-wrap: anywhere; }
   header, main, footer { max-inline-size: 40rem; margin-inline: auto; padding-inline: 1rem; }
   header { padding-block: 0.5rem; border-block-end: 1px solid #d8dde0; }
   main { padding-block: 1rem 2rem; }
   h1 { font-size: 1.75rem; line-height: 1.25; margin-block: 0.5rem 1rem; }
   h2 { font-size: 1.375rem; line-height: 1.3; margin-block: 2rem 0.5rem; }
-  p, li { max-inline-size: 36em; overflow-wrap: anywhere; }
+  p, li { max-inline-size: 36em; }
   li + li { margin-block-start: 0.5rem; }
   a { color: var(--ck-guide-link); text-underline-offset: 0.15em; }
   a:focus-visible { outline: 3px solid var(--ck-guide-ink); outline-offset: 2px; background: var(--ck-guide-focus); color: var(--ck-guide-ink); }
