@@ -20,6 +20,7 @@ import { DEV_ROUTES, devJoinPlugin } from './plugins/dev.js';
 import { installSecurityHeaders } from './plugins/headers.js';
 import { loggerOptions } from './logging.js';
 import { joinPlugin, SESSION_COOKIE } from './plugins/join.js';
+import { guidesPlugin } from './guides/plugin.js';
 import { readCookie } from './cookies.js';
 import { fhirPlugin } from './plugins/fhir.js';
 import { SlotHolds } from './booking/holds.js';
@@ -383,6 +384,8 @@ export async function createServer(
     ...options.notify,
   });
   await app.register(checkPagePlugin, {});
+  // The patient guides: public pages in every language (docs/patient-guides.md).
+  await app.register(guidesPlugin);
   await app.register(managePlugin, {
     booking,
     tokens: manageTokens,

@@ -215,6 +215,8 @@ describe('odd cookies and headers on every route: never a 5xx, every error an Op
       'DELETE /api/consultations/:id/guests/:gid',
       'POST /fhir/Appointment',
       'GET /join/*',
+      'GET /guides',
+      'GET /guides/*',
     ]) {
       assert.ok(urls.includes(expected), `${expected} in ${urls.join(', ')}`);
     }

@@ -5,6 +5,7 @@
  * (`{{words-json}}`, JSON safe inside `<script>`). The elements on it follow `<html lang>`.
  */
 import { directionOf, SERVER_LOCALES, type ServerLocale } from './locales.js';
+import { guideLink } from '../guides/link.js';
 
 /** Each language by its own name, for the switcher. */
 export const LANGUAGE_NAMES: Record<ServerLocale, string> = {
@@ -316,5 +317,9 @@ export function renderJoinPage(template: string, locale: ServerLocale): string {
         words[key] === undefined ? whole : `${open}${escape(words[key])}${close}`,
     )
     .replace(/(<(\w+)\b[^>]*\bdata-ck-html="language-links"[^>]*>)[^<]*(<\/\2>)/, `$1${switcher}$3`)
+    .replace(
+      /<a data-ck-guide="([\w-]+)"[^>]*>[^<]*<\/a\s*>/g,
+      (whole, slug: string) => guideLink(slug, locale) ?? whole,
+    )
     .replace(/(<script type="application\/json" id="ck-words">)[^<]*(<\/script>)/, `$1${json}$2`);
 }
