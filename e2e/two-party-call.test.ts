@@ -52,15 +52,21 @@ describe('two-party call example, end to end', () => {
       // A remote participant's tile (not the mirrored self-view) shows their video.
       await page.waitForFunction(
         () => {
-          const videos: HTMLVideoElement[] = [];
-          const walk = (root: Document | ShadowRoot): void => {
-            for (const element of root.querySelectorAll('*')) {
-              if (element instanceof HTMLVideoElement) videos.push(element);
-              if (element.shadowRoot) walk(element.shadowRoot);
+          // No named inner function: tsx would wrap it in a helper the page does not have.
+          const roots: (Document | ShadowRoot)[] = [document];
+          for (let i = 0; i < roots.length; i++) {
+            for (const element of roots[i]!.querySelectorAll('*')) {
+              if (element.shadowRoot) roots.push(element.shadowRoot);
+              if (
+                element instanceof HTMLVideoElement &&
+                !element.hasAttribute('data-mirror') &&
+                element.videoWidth > 0
+              ) {
+                return true;
+              }
             }
-          };
-          walk(document);
-          return videos.some((video) => !video.hasAttribute('data-mirror') && video.videoWidth > 0);
+          }
+          return false;
         },
         undefined,
         { timeout: 10_000 },
