@@ -16,7 +16,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import type { Appointment, Bundle, Slot } from 'fhir/r4.js';
 import type { Browser, Page } from 'playwright-core';
-import type { ConsultKitServer } from '../packages/server/src/app.js';
+import { DEFAULT_SERVE, type ConsultKitServer } from '../packages/server/src/app.js';
 import { appointmentRequest, STAFF, startTestServer, TEST_NOW } from '../packages/server/src/test-helpers.js';
 import { api, launchRoomBrowser, seedPractice, until } from './janus-support.js';
 // @ts-expect-error -- plain ESM helper without types
@@ -37,37 +37,21 @@ interface Seen {
   from: Record<string, { frames: number; janus: boolean }>;
 }
 
-/** The in-page part: starts a `Consultation` and reports what it decodes. */
-async function inPage(args: { link?: string; ticket?: object }): Promise<string> {
-  const { Consultation } = (await import(/* @vite-ignore */ '/cdn/consultation.js' as string)) as {
-    Consultation: {
-      new (options: object): {
-        state: {
-          get(): {
-            status: string;
-            mode: string;
-            participants: { peerId: string; stream: MediaStream | null; presence: string }[];
-          };
-        };
-        peerConnectionWith(peerId: string): RTCPeerConnection | null;
-        on(type: string, listener: (detail: unknown) => void): () => void;
-        join(): Promise<void>;
-        admit(peerId: string): void;
-      };
-      redeem(server: string, link: string): Promise<{ peerId: string }>;
-    };
-  };
-  const ticket =
-    (args.ticket as { peerId: string } | undefined) ?? (await Consultation.redeem(location.origin, args.link!));
+/**
+ * The in-page part (plain JavaScript, as the page runs it): starts a `Consultation` with the ticket
+ * or by redeeming the link, follows each other participant's stream on a <video> (a frame timeline,
+ * as a tile would show it), and offers `seen()`: frames decoded from each, and through what.
+ */
+const IN_PAGE = `async (args) => {
+  const { Consultation } = await import('/cdn/consultation.js');
+  const ticket = args.ticket ?? (await Consultation.redeem(location.origin, args.link));
   const consultation = new Consultation({ server: location.origin, ticket });
-  const errors: string[] = [];
-  consultation.on('error', (error) => errors.push(String((error as Error).message)));
-  const w = window as unknown as Record<string, unknown>;
-  w['consultation'] = consultation;
-  // A frame timeline per other participant, on a <video> that follows their stream (as a tile does).
-  const timeline: Record<string, number[]> = {};
-  const videos = new Map<string, HTMLVideoElement>();
-  const follow = () => {
+  const errors = [];
+  consultation.on('error', (error) => errors.push(String(error.message)));
+  window.consultation = consultation;
+  const timeline = {};
+  const videos = new Map();
+  setInterval(() => {
     for (const p of consultation.state.get().participants) {
       if (p.peerId === ticket.peerId || !p.stream) continue;
       let video = videos.get(p.peerId);
@@ -78,47 +62,48 @@ async function inPage(args: { link?: string; ticket?: object }): Promise<string>
         video.playsInline = true;
         document.body.append(video);
         videos.set(p.peerId, video);
-        const frames = (timeline[p.peerId] = [] as number[]);
-        const tick = (now: number) => {
+        const frames = (timeline[p.peerId] = []);
+        const v = video;
+        const tick = (now) => {
           frames.push(now);
-          video!.requestVideoFrameCallback(tick);
+          v.requestVideoFrameCallback(tick);
         };
-        video.requestVideoFrameCallback(tick);
+        v.requestVideoFrameCallback(tick);
       }
       if (video.srcObject !== p.stream) {
         video.srcObject = p.stream;
-        void video.play().catch(() => undefined);
+        video.play().catch(() => undefined);
       }
     }
-  };
-  setInterval(follow, 50);
-  w['timeline'] = timeline;
-  w['seen'] = async () => {
+  }, 50);
+  window.timeline = timeline;
+  window.seen = async () => {
     const state = consultation.state.get();
-    const from: Seen['from'] = {};
+    const from = {};
     for (const p of state.participants) {
       if (p.peerId === ticket.peerId || p.presence !== 'admitted' || !p.stream) continue;
       const track = p.stream.getVideoTracks()[0];
       const pc = consultation.peerConnectionWith(p.peerId);
       if (!track || !pc) continue;
       let frames = 0;
-      (await pc.getStats(track)).forEach((s: { type: string; kind?: string; framesDecoded?: number }) => {
+      (await pc.getStats(track)).forEach((s) => {
         if (s.type === 'inbound-rtp' && s.kind === 'video') frames = Math.max(frames, s.framesDecoded ?? 0);
       });
-      from[p.peerId] = { frames, janus: /^s=VideoRoom/m.test(pc.remoteDescription?.sdp ?? '') };
+      // Janus's SDPs carry its name (a=msid-semantic: WMS janus); a mesh link's, Chromium's.
+      from[p.peerId] = { frames, janus: /^a=msid-semantic: ?WMS janus/m.test(pc.remoteDescription?.sdp ?? '') };
     }
-    return { self: ticket.peerId, status: state.status, mode: state.mode, errors, from } satisfies Seen;
+    return { self: ticket.peerId, status: state.status, mode: state.mode, errors, from };
   };
   await consultation.join();
   return ticket.peerId;
-}
+}`;
 
 async function open(browser: Browser, origin: string, label: string, args: { link?: string; ticket?: object }) {
   const context = await browser.newContext({ permissions: ['camera', 'microphone'] });
   const page = await context.newPage();
   page.on('pageerror', (error) => console.error(`[${label}] page error:`, error.message));
   await page.goto(`${origin}/`);
-  const peerId = await page.evaluate(inPage, args);
+  const peerId = (await page.evaluate(`(${IN_PAGE})(${JSON.stringify(args)})`)) as string;
   return { page, peerId, label };
 }
 
@@ -157,7 +142,7 @@ describe('a consultation past four people runs through Janus', () => {
         CONSULTKIT_JANUS_ROOM_KEY: janus.roomAdminKey,
         ...env,
       },
-      {},
+      DEFAULT_SERVE,
       { now: () => TEST_NOW },
     );
     servers.push(ck);
