@@ -45,6 +45,7 @@ export class Handover implements MediaTransport {
     );
     this.#timer = setInterval(() => void this.#check(), POLL_MS);
     this.#deadline = setTimeout(() => this.#finish(true), timeoutMs);
+    this.#publish();
   }
 
   /** The new roster goes to the SFU only: the mesh keeps what it has until it closes. */
