@@ -90,7 +90,8 @@ const IN_PAGE = `async (args) => {
       const pc = consultation.peerConnectionWith(p.peerId);
       if (!track || !pc) continue;
       let frames = 0;
-      (await pc.getStats(track)).forEach((s) => {
+      // The state may be a moment behind the transport during the move: no report counts as none yet.
+      (await pc.getStats(track).catch(() => new Map())).forEach((s) => {
         if (s.type === 'inbound-rtp' && s.kind === 'video') frames = Math.max(frames, s.framesDecoded ?? 0);
       });
       // Janus's SDPs carry its name (a=msid-semantic: WMS janus); a mesh link's, Chromium's.
