@@ -10,6 +10,7 @@ import { normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Appointment, Bundle, Slot } from 'fhir/r4.js';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import WebSocket from 'ws';
 import type { ConsultKitServer } from '../packages/server/src/app.js';
 import { appointmentRequest, seedBookingFixture, STAFF } from '../packages/server/src/test-helpers.js';
 // @ts-expect-error -- plain ESM helper without types
@@ -243,19 +244,76 @@ export async function consultation(
     body: JSON.stringify({ ...booked, status: 'booked' }),
   });
   const tokens: string[] = [];
+  let first: { token: string; peerId: string } | undefined;
   for (let i = 0; i < clinicians; i++) {
-    const session = await fetchJson<{ token: string }>(`/api/consultations/${booked.id}/clinician-token`, {
-      method: 'POST',
-      headers: STAFF,
-    });
+    const session = await fetchJson<{ token: string; peerId: string }>(
+      `/api/consultations/${booked.id}/clinician-token`,
+      { method: 'POST', headers: STAFF },
+    );
+    first ??= session;
     tokens.push(session.token);
   }
   const outbox = await fetchJson<{ messages: { to: string; text: string }[] }>('/api/outbox', { headers: STAFF });
   const link = /\/join\/(\S+)/.exec(outbox.messages.find((m) => m.to === email)!.text)![1];
-  const patient = await fetchJson<{ token: string }>('/api/join/redeem', {
+  const patient = await fetchJson<{ token: string; peerId: string }>('/api/join/redeem', {
     method: 'POST',
     headers: json,
     body: JSON.stringify({ token: link }),
   });
+  // A patient reaches the video room only once let in (decision 0027): a clinician admits them.
+  const gp =
+    first ??
+    (await fetchJson<{ token: string; peerId: string }>(`/api/consultations/${booked.id}/clinician-token`, {
+      method: 'POST',
+      headers: STAFF,
+    }));
+  await admitOverSignalling(ck.url, gp, patient);
   return { id: booked.id!, clinicians: tokens, patient: patient.token };
+}
+
+/** Opens a bare signalling socket (as a page's PeerJS does); resolves once open, with what it hears. */
+async function signalSocket(url: string, ticket: { token: string; peerId: string }) {
+  const ws = new WebSocket(
+    `${url.replace('http', 'ws')}/signal/peerjs?key=consultkit&id=${ticket.peerId}&token=${ticket.token}`,
+  );
+  const received: { type: string; payload?: { participants?: { peerId: string; admitted: boolean }[] } }[] = [];
+  await new Promise<void>((resolve, reject) => {
+    ws.on('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));
+    ws.on('error', reject);
+    ws.on('message', (data) => {
+      const message = JSON.parse(String(data)) as (typeof received)[number];
+      received.push(message);
+      if (message.type === 'OPEN') resolve();
+    });
+  });
+  return { ws, received };
+}
+
+/**
+ * The clinician of `gp` lets `patient` in, over bare signalling sockets (closed after: being let in
+ * is kept across a reload); resolves once the patient's roster says admitted.
+ */
+export async function admitOverSignalling(
+  url: string,
+  gp: { token: string; peerId: string },
+  patient: { token: string; peerId: string },
+): Promise<void> {
+  const clinician = await signalSocket(url, gp);
+  const waiting = await signalSocket(url, patient);
+  try {
+    clinician.ws.send(JSON.stringify({ type: 'CK-ADMIT', payload: { peerId: patient.peerId } }));
+    await until(
+      async () =>
+        waiting.received.some(
+          (m) =>
+            m.type === 'CK-ROSTER' && m.payload?.participants?.some((p) => p.peerId === patient.peerId && p.admitted),
+        ),
+      (admitted) => admitted,
+      'the patient admitted',
+      60_000,
+    );
+  } finally {
+    clinician.ws.close();
+    waiting.ws.close();
+  }
 }

@@ -335,20 +335,24 @@ export async function createServer(
     joinPage: serve.joinPage,
     endSessions,
   });
-  // A guest reaches the consultation's Janus room only once let in, as in a mesh they reach only the
-  // clinician until then (docs/decisions/0023-guests-and-peer-ids.md).
-  const guestLetIn = async (request: FastifyRequest) => {
+  // A patient or guest reaches the consultation's Janus room only once let in, as in a mesh they
+  // reach only the clinician until then (docs/decisions/0023-guests-and-peer-ids.md, 0027).
+  const letIn = async (request: FastifyRequest) => {
     const bearer = /^Bearer +(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
     const token = bearer ?? readCookie(request.headers.cookie, SESSION_COOKIE);
     if (!token) return; // the route itself refuses a request without a session, saying why
     const session = await join!.session(token).catch(() => undefined);
-    if (session?.role === 'guest' && !rooms.admitted(consultationOf(session.appointmentId), session.sessionId)) {
+    if (
+      session &&
+      session.role !== 'clinician' &&
+      !rooms.admitted(consultationOf(session.appointmentId), session.sessionId)
+    ) {
       throw new JoinError('wrong-role', 'You can join the video room once the clinician has let you in.');
     }
   };
   app.addHook('onRoute', (route) => {
     if (route.url !== '/api/consultations/:id/sfu' || ![route.method].flat().includes('POST')) return;
-    route.preHandler = [...[route.preHandler ?? []].flat(), guestLetIn];
+    route.preHandler = [...[route.preHandler ?? []].flat(), letIn];
   });
   await app.register(sfuPlugin, {
     join,

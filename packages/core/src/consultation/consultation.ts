@@ -5,6 +5,8 @@ import { LocalMedia } from '../media/local.js';
 import { createStore, type ReadableStore, type WritableStore } from '../store.js';
 import { derive, endReasonOf, transitions, type DeriveInput } from './derive.js';
 import { Mesh } from './mesh.js';
+import { Handover } from './sfu/handover.js';
+import { sfuTransport } from './sfu/transport.js';
 import type { MediaTransport, TransportContext } from './transport.js';
 import type { PendingCommand, Presence } from './participant.js';
 import { Room } from './room.js';
@@ -280,11 +282,11 @@ export class Consultation extends Emitter<ConsultationEvents> {
   #sync(): void {
     if (this.#phase === 'joined' && !this.#isOver()) {
       const { you, roster, mode } = this.#room.state.get();
-      if (mode === 'sfu' && this.#transport === this.#mesh && this.#options.sfu) {
-        // Media moves to the SFU: the mesh's connections go once its session is made.
-        this.#follow(this.#options.sfu(this.#context));
-        this.#mesh.close();
-      }
+      // Media moves to the SFU (`sfu/`, by default for a ticket of an appointment): make before
+      // break, the mesh's links stay until the SFU carries each participant (`sfu/handover.ts`).
+      const sfu = this.#options.sfu ?? (this.#options.ticket.appointmentId ? sfuTransport : undefined);
+      if (mode === 'sfu' && this.#transport === this.#mesh && sfu)
+        this.#follow(new Handover(this.#mesh, sfu(this.#context)));
       this.#transport.sync(you, roster);
     }
     this.#refresh();

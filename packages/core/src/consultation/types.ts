@@ -126,8 +126,10 @@ export interface ConsultationOptions {
   /** How often to sample network quality, in ms. Default 2 000. */
   qualityIntervalMs?: number;
   /**
-   * The transport of a room in `sfu` mode (the SFU session, `sfu/`): given, the consultation moves
-   * its media to it when the roster's `mode` becomes `sfu`; without, it stays a mesh.
+   * The transport of a room in `sfu` mode: the consultation moves its media to it when the roster's
+   * `mode` becomes `sfu`, keeping the mesh until it carries every participant. By default the SFU
+   * session (`sfuTransport`, `sfu/transport.ts`) when the ticket has an `appointmentId`; without
+   * one (a demo ticket) the room stays a mesh.
    */
   sfu?: (context: TransportContext) => MediaTransport;
 }

@@ -21,6 +21,7 @@ import {
 import { startJanus, type RunningJanus } from '../../../../scripts/janus.mjs';
 import { BareJanus, type RoomAnswer } from './bare-janus.js';
 import { JanusAdmin } from './janus.js';
+import WebSocket from 'ws';
 import type { SfuAccess } from '@consultkit/core/contract';
 
 const started = await startJanus();
@@ -91,14 +92,71 @@ async function videoAppointment(): Promise<{ appointment: Appointment; email: st
   return { appointment: confirmed.body, email };
 }
 
-/** The patient's session: the join link from the newest e-mail to `email`, redeemed. */
-async function patientSession(email: string): Promise<{ token: string; cookie: string }> {
+/** Signalling sockets opened to admit patients, closed after each suite. */
+const sockets: WebSocket[] = [];
+
+/** Opens a signalling socket for `peerId` (bare `ws`, as a page's PeerJS does); resolves with every message. */
+async function signal(
+  peerId: string,
+  token: string,
+): Promise<{ ws: WebSocket; received: { type: string; payload?: unknown }[] }> {
+  const ws = new WebSocket(`${url.replace('http', 'ws')}/signal/peerjs?key=consultkit&id=${peerId}&token=${token}`);
+  sockets.push(ws);
+  const received: { type: string; payload?: unknown }[] = [];
+  await new Promise<void>((resolve, reject) => {
+    ws.on('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));
+    ws.on('error', () => undefined);
+    ws.on('message', (data) => {
+      const message = JSON.parse(String(data)) as { type: string; payload?: unknown };
+      received.push(message);
+      if (message.type === 'OPEN') resolve();
+    });
+  });
+  return { ws, received };
+}
+
+/**
+ * Lets the patient of `ticket` in, as a clinician's page does: both sockets open, the clinician
+ * sends `CK-ADMIT`; resolves once the patient's roster says admitted. A patient may ask for the
+ * video room only then.
+ */
+async function admit(appointmentId: string, ticket: { peerId: string; token: string }): Promise<void> {
+  const answer = await call<{ peerId: string; token: string }>(
+    'POST',
+    `/api/consultations/${appointmentId}/clinician-token`,
+    { headers: STAFF },
+  );
+  assert.equal(answer.status, 200);
+  const gp = await signal(answer.body.peerId, answer.body.token);
+  const pt = await signal(ticket.peerId, ticket.token);
+  gp.ws.send(JSON.stringify({ type: 'CK-ADMIT', payload: { peerId: ticket.peerId } }));
+  await until(
+    async () => {
+      const roster = pt.received.filter((m) => m.type === 'CK-ROSTER').at(-1)?.payload as
+        { participants: { peerId: string; admitted: boolean }[] } | undefined;
+      return !!roster?.participants.find((p) => p.peerId === ticket.peerId)?.admitted;
+    },
+    'the patient admitted',
+    30_000,
+  );
+}
+
+/**
+ * The patient's session: the join link from the newest e-mail to `email`, redeemed, and (unless
+ * `waiting`) let in by a clinician.
+ */
+async function patientSession(
+  email: string,
+  appointmentId: string | undefined,
+  { waiting = false } = {},
+): Promise<{ token: string; cookie: string }> {
   const outbox = await call<{ messages: { to: string; text: string }[] }>('GET', '/api/outbox', { headers: STAFF });
   const text = outbox.body.messages.find((m) => m.to === email)?.text ?? '';
   const link = /\/join\/(\S+)/.exec(text)?.[1];
   assert.ok(link, `a join link in: ${text}`);
-  const redeemed = await call<{ token: string }>('POST', '/api/join/redeem', { body: { token: link } });
+  const redeemed = await call<{ token: string; peerId: string }>('POST', '/api/join/redeem', { body: { token: link } });
   assert.equal(redeemed.status, 200, JSON.stringify(redeemed.body));
+  if (!waiting) await admit(appointmentId!, redeemed.body);
   return { token: redeemed.body.token, cookie: redeemed.headers.get('set-cookie')!.split(';')[0]! };
 }
 
@@ -202,6 +260,7 @@ for (const engine of ENGINES)
     after(async () => {
       if (why) return;
       for (const client of clients.splice(0)) client.close();
+      for (const ws of sockets.splice(0)) ws.close();
       await server?.close();
       await database?.dispose();
     });
@@ -227,7 +286,7 @@ for (const engine of ENGINES)
       assert.equal(joined.data['id'], room.publisherId);
 
       // The patient (cookie, as the join page sends it) gets the same room, its own token.
-      const patient = await patientSession(email);
+      const patient = await patientSession(email, appointment.id);
       const mine = await call<SfuAccess>('POST', `/api/consultations/${appointment.id}/sfu`, {
         headers: { cookie: patient.cookie },
       });
@@ -246,6 +305,64 @@ for (const engine of ENGINES)
       );
       // Asking again gives the same room: one room per consultation.
       assert.equal((await access(appointment.id, clinician)).room, room.room);
+    });
+
+    test('a waiting patient is refused the video room (403), by bearer and by cookie; once admitted, let in', async () => {
+      const { appointment, email } = await videoAppointment();
+      const outbox = await call<{ messages: { to: string; text: string }[] }>('GET', '/api/outbox', { headers: STAFF });
+      assert.ok(outbox.body.messages.some((m) => m.to === email));
+      const patient = await patientSession(email, appointment.id, { waiting: true });
+      // Not yet in the room at all (no socket), then waiting in it: refused either way.
+      const before = await askRoom(appointment.id, patient.token);
+      assert.equal(before.status, 403, JSON.stringify(before.body));
+      assert.match(outcome(before), /once the clinician has let you in/);
+      const ticket = (
+        await call<{ token: string; peerId: string }>('POST', '/api/join/resume', {
+          headers: { cookie: patient.cookie },
+        })
+      ).body;
+      const clinician = await call<{ peerId: string; token: string }>(
+        'POST',
+        `/api/consultations/${appointment.id}/clinician-token`,
+        { headers: STAFF },
+      );
+      const gp = await signal(clinician.body.peerId, clinician.body.token);
+      const pt = await signal(ticket.peerId, ticket.token);
+      // The clinician's page sees the patient waiting: the roster the refusal is judged on has them.
+      await until(
+        async () =>
+          gp.received.some(
+            (m) =>
+              m.type === 'CK-ROSTER' &&
+              (m.payload as { participants: { peerId: string; admitted: boolean }[] }).participants.some(
+                (p) => p.peerId === ticket.peerId && !p.admitted,
+              ),
+          ),
+        'the patient waiting',
+        30_000,
+      );
+      for (const headers of [{ authorization: `Bearer ${patient.token}` }, { cookie: patient.cookie }]) {
+        const waiting = await call('POST', `/api/consultations/${appointment.id}/sfu`, { headers });
+        assert.equal(waiting.status, 403, JSON.stringify(waiting.body));
+        outcome(waiting);
+      }
+      assert.equal((await askRoom(appointment.id, patient.token)).status, 403, 'asking again changes nothing');
+      gp.ws.send(JSON.stringify({ type: 'CK-ADMIT', payload: { peerId: ticket.peerId } }));
+      await until(
+        async () =>
+          pt.received.some(
+            (m) =>
+              m.type === 'CK-ROSTER' &&
+              (m.payload as { participants: { peerId: string; admitted: boolean }[] }).participants.some(
+                (p) => p.peerId === ticket.peerId && p.admitted,
+              ),
+          ),
+        'the patient admitted',
+        30_000,
+      );
+      const admitted = await askRoom(appointment.id, patient.token);
+      assert.equal(admitted.status, 200, JSON.stringify(admitted.body));
+      assert.equal(typeof admitted.body.room, 'number');
     });
 
     test("a token of consultation X cannot join or subscribe in Y's room, at Janus or through our endpoint", async () => {
@@ -281,7 +398,7 @@ for (const engine of ENGINES)
     test('participants asking at once get one room, each with a token that works', async () => {
       const { appointment, email } = await videoAppointment();
       const sessions = [await clinicianSession(appointment), await clinicianSession(appointment)];
-      sessions.push((await patientSession(email)).token);
+      sessions.push((await patientSession(email, appointment.id)).token);
       const answers = await Promise.all(sessions.map((session) => access(appointment.id, session)));
       assert.equal(new Set(answers.map((a) => a.room)).size, 1, JSON.stringify(answers.map((a) => a.room)));
       assert.equal(new Set(answers.map((a) => a.token)).size, 3);
@@ -307,7 +424,7 @@ for (const engine of ENGINES)
 
     test('a revoked session: its token stops working in Janus, its publisher is kicked, the pin changes', async () => {
       const { appointment, email, clinician, room } = await liveRoom();
-      const patient = await patientSession(email);
+      const patient = await patientSession(email, appointment.id);
       const before = await access(appointment.id, patient.token);
       const patientClient = await attached(before.token);
       const joined = await publish(patientClient, before.room, before.pin, before.token, before.publisherId);
@@ -337,7 +454,7 @@ for (const engine of ENGINES)
       assert.equal(refused.status, 410);
       outcome(refused);
       // The patient's new link gives a new session and a token that works.
-      const next = await patientSession(email);
+      const next = await patientSession(email, appointment.id);
       const renewed = await access(appointment.id, next.token);
       assert.notEqual(renewed.token, before.token);
       const back = await publish(await attached(renewed.token), renewed.room, renewed.pin, renewed.token);

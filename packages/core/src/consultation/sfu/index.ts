@@ -44,5 +44,7 @@
  * @module
  */
 export { SfuSession, requestSfuAccess } from './session.js';
+export { SfuTransport, sfuTransport, type SfuTransportOptions } from './transport.js';
+export { Handover, HANDOVER_TIMEOUT_MS, type HandoverTimings } from './handover.js';
 export type { SfuEvents, SfuOpenOptions, SfuState, SfuStatus, SfuTimings } from './session.js';
 export { SfuError, type WebSocketConstructor } from './janus.js';
