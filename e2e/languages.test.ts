@@ -12,7 +12,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { startServer, type RunningServer } from './support.js';
+import { cspViolations, startServer, watchedPage, type RunningServer } from './support.js';
 // @ts-expect-error -- plain ESM helper without types
 import { CHROME_ARGS, findChrome, NO_CHROME_MESSAGE } from '../scripts/chrome.mjs';
 
@@ -58,21 +58,9 @@ describe('every patient in their own language', () => {
   let server: RunningServer;
 
   async function phone(locale = 'en-GB'): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, locale });
-    const page = await context.newPage();
-    await page.addInitScript(() => {
-      const list: string[] = [];
-      (window as unknown as { __violations: string[] }).__violations = list;
-      document.addEventListener('securitypolicyviolation', (event) =>
-        list.push(`${event.violatedDirective} ${event.blockedURI}`),
-      );
-    });
-    const errors: string[] = [];
-    page.on('pageerror', (error) => errors.push(error.message));
-    return { context, page, errors };
+    return watchedPage(browser, { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, locale });
   }
-  const violations = (page: Page) =>
-    page.evaluate(() => (window as unknown as { __violations: string[] }).__violations);
+  const violations = cspViolations;
 
   async function shoot(page: Page, name: string): Promise<void> {
     if (!SCREENSHOTS) return;

@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { Appointment, Bundle, Slot } from 'fhir/r4.js';
-import { startServer, type RunningServer } from './support.js';
+import { cspViolations, startServer, watchedPage, type RunningServer } from './support.js';
 // @ts-expect-error -- plain ESM helper without types
 import { CHROME_ARGS, findChrome, NO_CHROME_MESSAGE } from '../scripts/chrome.mjs';
 
@@ -48,22 +48,10 @@ describe('/manage: a patient moves and cancels their booking', () => {
     ).json()) as T;
 
   async function phone(): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
-    const page = await context.newPage();
-    await page.addInitScript(() => {
-      const list: string[] = [];
-      (window as unknown as { __violations: string[] }).__violations = list;
-      document.addEventListener('securitypolicyviolation', (event) =>
-        list.push(`${event.violatedDirective} ${event.blockedURI}`),
-      );
-    });
-    const errors: string[] = [];
-    page.on('pageerror', (error) => errors.push(error.message));
-    return { context, page, errors };
+    return watchedPage(browser, { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
   }
 
-  const violations = (page: Page) =>
-    page.evaluate(() => (window as unknown as { __violations: string[] }).__violations);
+  const violations = cspViolations;
 
   before(async () => {
     assert.ok(executablePath, NO_CHROME_MESSAGE);

@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { startServer, type RunningServer } from './support.js';
+import { cspViolations, startServer, watchedPage, type RunningServer } from './support.js';
 // @ts-expect-error -- plain ESM helper without types
 import { CHROME_ARGS, findChrome, NO_CHROME_MESSAGE } from '../scripts/chrome.mjs';
 
@@ -52,21 +52,9 @@ describe('the patient guides in a browser', () => {
   let server: RunningServer;
 
   async function phone(width = 320): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
-    const context = await browser.newContext({ viewport: { width, height: 700 }, deviceScaleFactor: 2 });
-    const page = await context.newPage();
-    await page.addInitScript(() => {
-      const list: string[] = [];
-      (window as unknown as { __violations: string[] }).__violations = list;
-      document.addEventListener('securitypolicyviolation', (event) =>
-        list.push(`${event.violatedDirective} ${event.blockedURI}`),
-      );
-    });
-    const errors: string[] = [];
-    page.on('pageerror', (error) => errors.push(error.message));
-    return { context, page, errors };
+    return watchedPage(browser, { viewport: { width, height: 700 }, deviceScaleFactor: 2 });
   }
-  const violations = (page: Page) =>
-    page.evaluate(() => (window as unknown as { __violations: string[] }).__violations);
+  const violations = cspViolations;
   /** How far the page scrolls sideways (0 when it reflows). */
   const overflow = (page: Page) =>
     page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);

@@ -2,7 +2,7 @@
  * The reference server as `npm start` runs it (the built `consultkit-server` command), started for
  * an end-to-end test on a free port with a data folder of its own, and stopped after it.
  */
-import type { Page } from 'playwright-core';
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -93,4 +93,31 @@ export function framesDecoded(page: Page): Promise<number> {
     });
     return frames;
   });
+}
+
+/**
+ * A new browser context and page that record what went wrong on it: uncaught page errors in
+ * `errors`, and Content-Security-Policy violations, read with {@link cspViolations}.
+ */
+export async function watchedPage(
+  browser: Browser,
+  options: BrowserContextOptions,
+): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+  const context = await browser.newContext(options);
+  const page = await context.newPage();
+  await page.addInitScript(() => {
+    const list: string[] = [];
+    (window as unknown as { __violations: string[] }).__violations = list;
+    document.addEventListener('securitypolicyviolation', (event) =>
+      list.push(`${event.violatedDirective} ${event.blockedURI}`),
+    );
+  });
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  return { context, page, errors };
+}
+
+/** The CSP violations a {@link watchedPage} has seen so far. */
+export function cspViolations(page: Page): Promise<string[]> {
+  return page.evaluate(() => (window as unknown as { __violations: string[] }).__violations);
 }
