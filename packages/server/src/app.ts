@@ -10,7 +10,7 @@ import { BookingEvents } from './booking/events.js';
 import { seedDemoPractice } from './booking/seed.js';
 import { BookingService } from './booking/service.js';
 import type { Config } from './config.js';
-import { clientErrorHandler, installErrorHandlers } from './errors.js';
+import { clientErrorHandler, frameworkErrors, installErrorHandlers } from './errors.js';
 import { loadJoinKey } from './join/keys.js';
 import { appointmentPort, sendGuestLink, sendJoinLink } from './join/booking.js';
 import { consultationOf, JoinError, JoinService, type SessionRevocation } from './join/service.js';
@@ -251,6 +251,7 @@ export async function createServer(
     forceCloseConnections: true,
     trustProxy: trustProxy(config.trustProxy),
     clientErrorHandler,
+    frameworkErrors,
   });
   const routes: { method: string; url: string }[] = [];
   app.addHook('onRoute', ({ method, url }) => {

@@ -23,6 +23,7 @@ export type IssueCode =
   | 'conflict'
   | 'business-rule'
   | 'too-costly'
+  | 'too-long'
   | 'throttled'
   | 'timeout'
   | 'exception'
@@ -122,6 +123,23 @@ export function installErrorHandlers(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) =>
     sendOutcome(reply, 404, 'not-found', `Nothing at ${request.method} ${request.url.split('?')[0]}`),
   );
+}
+
+/**
+ * Errors the router raises before any route runs (Fastify's `frameworkErrors`): a path parameter
+ * over the router's length limit, or a path that is not valid percent-encoding. Answered as
+ * OperationOutcomes like everything else, and without echoing the path back.
+ */
+export function frameworkErrors(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    void sendOutcome(reply, 414, 'too-long', 'A part of the address is too long');
+    return;
+  }
+  if (error.code === 'FST_ERR_BAD_URL') {
+    void sendOutcome(reply, 400, 'structure', 'The address is not valid: check its percent-encoding');
+    return;
+  }
+  void sendOutcome(reply, 400, 'structure', 'The request could not be routed');
 }
 
 /**

@@ -258,6 +258,20 @@ describe('odd cookies and headers on every route: never a 5xx, every error an Op
     assert.match(raw, /"resourceType":"OperationOutcome"/);
   });
 
+  it('what the router refuses (an over-long path parameter, broken percent-encoding) is an OperationOutcome that does not echo the path', async () => {
+    const marker = '<script>alert(1)</script>';
+    const long = await send('GET', `/api/consultations/${'9'.repeat(500)}${encodeURIComponent(marker)}/guests`, AUTH);
+    assert.equal(long.status, 414, long.text);
+    assert.match(long.contentType, /^application\/fhir\+json/);
+    const outcome = JSON.parse(long.text) as { resourceType: string; issue: { code: string; diagnostics: string }[] };
+    assert.equal(outcome.resourceType, 'OperationOutcome');
+    assert.equal(outcome.issue[0]!.code, 'too-long');
+    assert.doesNotMatch(long.text, /script|9{20}/, 'the path is not echoed back');
+    const broken = await send('GET', '/fhir/Slot/%E0%A4%A', AUTH);
+    assert.ok(broken.status >= 400 && broken.status < 500, `${broken.status}: ${broken.text}`);
+    assert.equal((JSON.parse(broken.text) as { resourceType: string }).resourceType, 'OperationOutcome');
+  });
+
   it('odd cookies and Authorization headers', async () => {
     assert.ok((await attack(CREDENTIAL_CASES)) > 100);
   });

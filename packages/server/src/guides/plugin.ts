@@ -47,8 +47,7 @@ export async function guidesPlugin(app: FastifyInstance): Promise<void> {
     return send(reply, locale, embed, renderGuideIndex(locale, embed));
   });
 
-  // A wildcard, not `:slug`: the router answers a named parameter over its length limit itself,
-  // with a 414 that is not an OperationOutcome and echoes the path.
+  // A wildcard, so `/guides/` is the index too.
   app.get<{ Querystring: GuideQuery; Params: { '*': string } }>('/guides/*', async (request, reply) => {
     const slug = request.params['*'];
     if (slug === '') {
