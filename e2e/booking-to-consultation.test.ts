@@ -11,10 +11,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser } from 'playwright-core';
-import { framesDecoded, startServer, type RunningServer } from './support.js';
-// @ts-expect-error -- plain ESM helper without types
-import { CHROME_ARGS, findChrome, NO_CHROME_MESSAGE } from '../scripts/chrome.mjs';
+import type { Browser } from 'playwright-core';
+import { framesDecoded, type RunningServer, startServerAndBrowser, stopServerAndBrowser } from './support.js';
 
 /** The demo's staff key: the vendor console signs in with the demo's development session. */
 const STAFF_KEY = 'consultkit-development-staff-key';
@@ -24,23 +22,17 @@ interface Outbox {
 }
 
 describe('from booking to consultation, end to end', () => {
-  const executablePath = findChrome() as string | null;
   let browser: Browser;
   let server: RunningServer;
 
   before(async () => {
-    assert.ok(executablePath, NO_CHROME_MESSAGE);
-    server = await startServer({
+    ({ server, browser } = await startServerAndBrowser({
       // Whatever the time of the run, the first free slot's link is already open.
       CONSULTKIT_JOIN_EARLY_MINUTES: '1440',
-    });
-    browser = await chromium.launch({ executablePath: executablePath!, args: CHROME_ARGS, headless: true });
+    }));
   });
 
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  after(() => stopServerAndBrowser(server, browser));
 
   const outbox = async (): Promise<Outbox> =>
     (await (

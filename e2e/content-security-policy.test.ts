@@ -5,10 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { startServer, type RunningServer } from './support.js';
-// @ts-expect-error -- plain ESM helper without types
-import { CHROME_ARGS, findChrome, NO_CHROME_MESSAGE } from '../scripts/chrome.mjs';
+import type { Browser, Page } from 'playwright-core';
+import { type RunningServer, startServerAndBrowser, stopServerAndBrowser } from './support.js';
 
 const PAGES: [string, string][] = [
   ['/', 'h1'],
@@ -23,20 +21,14 @@ const PAGES: [string, string][] = [
 const violations = (page: Page) => page.evaluate(() => (window as unknown as { __violations: string[] }).__violations);
 
 describe('Content Security Policy in Chromium', () => {
-  const executablePath = findChrome() as string | null;
   let browser: Browser;
   let server: RunningServer;
 
   before(async () => {
-    assert.ok(executablePath, NO_CHROME_MESSAGE);
-    server = await startServer();
-    browser = await chromium.launch({ executablePath: executablePath!, args: CHROME_ARGS, headless: true });
+    ({ server, browser } = await startServerAndBrowser());
   });
 
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  after(() => stopServerAndBrowser(server, browser));
 
   for (const [path, ready] of PAGES) {
     it(`${path}: its own scripts run with no violation; injected ones are blocked`, async () => {

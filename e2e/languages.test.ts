@@ -11,10 +11,14 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { cspViolations, startServer, watchedPage, type RunningServer } from './support.js';
-// @ts-expect-error -- plain ESM helper without types
-import { CHROME_ARGS, findChrome, NO_CHROME_MESSAGE } from '../scripts/chrome.mjs';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import {
+  cspViolations,
+  type RunningServer,
+  startServerAndBrowser,
+  stopServerAndBrowser,
+  watchedPage,
+} from './support.js';
 
 const SCREENSHOTS = process.env['CK_SCREENSHOTS'];
 const axeSource = readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -53,7 +57,6 @@ function boxes(page: Page, selector: string, host?: string): Promise<string[]> {
 }
 
 describe('every patient in their own language', () => {
-  const executablePath = findChrome() as string | null;
   let browser: Browser;
   let server: RunningServer;
 
@@ -69,14 +72,9 @@ describe('every patient in their own language', () => {
   }
 
   before(async () => {
-    assert.ok(executablePath, NO_CHROME_MESSAGE);
-    server = await startServer();
-    browser = await chromium.launch({ executablePath: executablePath!, args: CHROME_ARGS, headless: true });
+    ({ server, browser } = await startServerAndBrowser());
   });
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  after(() => stopServerAndBrowser(server, browser));
 
   const pickerStatus = (page: Page) =>
     page.locator('slot-picker').evaluate((el) => el.shadowRoot!.querySelector('[part~="status"]')!.textContent!.trim());

@@ -9,11 +9,15 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Appointment, Bundle, Slot } from 'fhir/r4.js';
-import { cspViolations, startServer, watchedPage, type RunningServer } from './support.js';
-// @ts-expect-error -- plain ESM helper without types
-import { CHROME_ARGS, findChrome, NO_CHROME_MESSAGE } from '../scripts/chrome.mjs';
+import {
+  cspViolations,
+  type RunningServer,
+  startServerAndBrowser,
+  stopServerAndBrowser,
+  watchedPage,
+} from './support.js';
 
 const STAFF_KEY = 'consultkit-development-staff-key';
 const STAFF = { authorization: `Bearer ${STAFF_KEY}` };
@@ -37,7 +41,6 @@ async function axe(page: Page): Promise<string[]> {
 }
 
 describe('/manage: a patient moves and cancels their booking', () => {
-  const executablePath = findChrome() as string | null;
   let browser: Browser;
   let server: RunningServer;
   let booking: { id: string; reference: string; start: string; email: string; link: string };
@@ -54,9 +57,7 @@ describe('/manage: a patient moves and cancels their booking', () => {
   const violations = cspViolations;
 
   before(async () => {
-    assert.ok(executablePath, NO_CHROME_MESSAGE);
-    server = await startServer();
-    browser = await chromium.launch({ executablePath: executablePath!, args: CHROME_ARGS, headless: true });
+    ({ server, browser } = await startServerAndBrowser());
     // A confirmed video appointment with Dr Amina Khan (Practitioner/1), a day ahead.
     const from = new Date(Date.now() + 24 * 3_600_000).toISOString();
     const slots = await get<Bundle>(`/fhir/Slot?status=free&schedule.actor=Practitioner/1&start=ge${from}&_count=5`);
@@ -111,10 +112,7 @@ describe('/manage: a patient moves and cancels their booking', () => {
     };
   });
 
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  after(() => stopServerAndBrowser(server, browser));
 
   it('opens from the e-mail link, moves to another time, then cancels with a confirmation', async () => {
     const { context, page, errors } = await phone();

@@ -10,10 +10,14 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { cspViolations, startServer, watchedPage, type RunningServer } from './support.js';
-// @ts-expect-error -- plain ESM helper without types
-import { CHROME_ARGS, findChrome, NO_CHROME_MESSAGE } from '../scripts/chrome.mjs';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import {
+  cspViolations,
+  type RunningServer,
+  startServerAndBrowser,
+  stopServerAndBrowser,
+  watchedPage,
+} from './support.js';
 
 const SCREENSHOTS = process.env['CK_SCREENSHOTS'];
 const axeSource = readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -47,7 +51,6 @@ function boxes(page: Page, selector: string): Promise<string[]> {
 }
 
 describe('the patient guides in a browser', () => {
-  const executablePath = findChrome() as string | null;
   let browser: Browser;
   let server: RunningServer;
 
@@ -66,14 +69,9 @@ describe('the patient guides in a browser', () => {
   }
 
   before(async () => {
-    assert.ok(executablePath, NO_CHROME_MESSAGE);
-    server = await startServer();
-    browser = await chromium.launch({ executablePath: executablePath!, args: CHROME_ARGS, headless: true });
+    ({ server, browser } = await startServerAndBrowser());
   });
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  after(() => stopServerAndBrowser(server, browser));
 
   for (const [lang, dir, heading] of [
     ['ur', 'rtl', 'آپ کی ویڈیو اپائنٹمنٹ: آپ کو کیا چاہیے اور تیاری کیسے کریں'],

@@ -7,11 +7,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { BookingClient, StaffClient } from '@consultkit/core/booking';
-import { startServer, type RunningServer } from './support.js';
-// @ts-expect-error -- plain ESM helper without types
-import { CHROME_ARGS, findChrome, NO_CHROME_MESSAGE } from '../scripts/chrome.mjs';
+import { type RunningServer, startServerAndBrowser, stopServerAndBrowser } from './support.js';
 
 const STAFF_KEY = 'e2e-staff-key-e2e-staff-key-e2e-staff-key';
 
@@ -37,25 +35,19 @@ function decodesFrames(page: Page): Promise<unknown> {
 }
 
 describe('a reload does not lock the patient out', () => {
-  const executablePath = findChrome() as string | null;
   let browser: Browser;
   let server: RunningServer;
 
   before(async () => {
-    assert.ok(executablePath, NO_CHROME_MESSAGE);
-    server = await startServer({
+    ({ server, browser } = await startServerAndBrowser({
       CONSULTKIT_STAFF_KEY: STAFF_KEY,
       CONSULTKIT_SEED_DEMO: 'on',
       // Whatever the time of the run, the first free video slot's link is already open.
       CONSULTKIT_JOIN_EARLY_MINUTES: '1440',
-    });
-    browser = await chromium.launch({ executablePath: executablePath!, args: CHROME_ARGS, headless: true });
+    }));
   });
 
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  after(() => stopServerAndBrowser(server, browser));
 
   /** A confirmed video appointment within the next day, and its join link from the outbox. */
   async function videoAppointment() {

@@ -2,13 +2,16 @@
  * The reference server as `npm start` runs it (the built `consultkit-server` command), started for
  * an end-to-end test on a free port with a data folder of its own, and stopped after it.
  */
-import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
+import assert from 'node:assert/strict';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStorage } from '../packages/server/src/storage/index.js';
 import { seedAroundTheClockPractice } from '../packages/server/src/test-helpers.js';
+// @ts-expect-error -- plain ESM helper without types
+import { CHROME_ARGS, findChrome, NO_CHROME_MESSAGE } from '../scripts/chrome.mjs';
 
 const SERVER_BIN = new URL('../packages/server/dist/bin/consultkit-server.js', import.meta.url).pathname;
 
@@ -80,6 +83,32 @@ export async function startServer(
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A server ({@link startServer}) and Debian's Chromium, headless with the fake camera and
+ * microphone, for one `describe` block: `before(async () => ({ server, browser } = await startServerAndBrowser()))`.
+ * `chromeArgs` may change the flags (the vendor console's test drops the autoplay override).
+ */
+export async function startServerAndBrowser(
+  env: Record<string, string> = {},
+  options: { practice?: 'around-the-clock' | 'demo'; chromeArgs?: (args: string[]) => string[] } = {},
+): Promise<{ server: RunningServer; browser: Browser }> {
+  const executablePath = findChrome() as string | null;
+  assert.ok(executablePath, NO_CHROME_MESSAGE);
+  const server = await startServer(env, options);
+  const args = options.chromeArgs ? options.chromeArgs([...(CHROME_ARGS as string[])]) : (CHROME_ARGS as string[]);
+  const browser = await chromium.launch({ executablePath, args, headless: true }).catch(async (error: unknown) => {
+    await server.stop();
+    throw error;
+  });
+  return { server, browser };
+}
+
+/** Closes what {@link startServerAndBrowser} opened (either may be missing when it failed). */
+export async function stopServerAndBrowser(server?: RunningServer, browser?: Browser): Promise<void> {
+  await browser?.close();
+  await server?.stop();
 }
 
 /** Video frames decoded so far on the page's `window.consultation` (0 before it has a call). */

@@ -10,28 +10,24 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser } from 'playwright-core';
-import { startServer, type RunningServer } from './support.js';
-// @ts-expect-error -- plain ESM helper without types
-import { CHROME_ARGS, findChrome, NO_CHROME_MESSAGE } from '../scripts/chrome.mjs';
+import type { Browser } from 'playwright-core';
+import { type RunningServer, startServerAndBrowser, stopServerAndBrowser } from './support.js';
 
 describe('vendor console: the self-view plays', () => {
-  const executablePath = findChrome() as string | null;
   let browser: Browser;
   let server: RunningServer;
 
   before(async () => {
-    assert.ok(executablePath, NO_CHROME_MESSAGE);
-    server = await startServer({ CONSULTKIT_JOIN_EARLY_MINUTES: '1440' });
-    // The default autoplay policy: the one a clinician's browser has.
-    const args = (CHROME_ARGS as string[]).filter((arg) => !arg.startsWith('--autoplay-policy'));
-    browser = await chromium.launch({ executablePath: executablePath!, args, headless: true });
+    ({ server, browser } = await startServerAndBrowser(
+      { CONSULTKIT_JOIN_EARLY_MINUTES: '1440' },
+      {
+        // The default autoplay policy: the one a clinician's browser has.
+        chromeArgs: (args) => args.filter((arg) => !arg.startsWith('--autoplay-policy')),
+      },
+    ));
   });
 
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  after(() => stopServerAndBrowser(server, browser));
 
   it('at 1280×800, the clinician sees their own video painting frames once the room opens', async () => {
     const context = await browser.newContext({
