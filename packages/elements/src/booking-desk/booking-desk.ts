@@ -404,31 +404,41 @@ export class BookingDesk extends ConsultKitElement {
     required = true,
   ): TemplateResult {
     const problem = this._videoProblems[field];
-    return html`
-      <div part="field">
-        <label for="vn-${field}">${label}</label>
-        ${
-          problem
-            ? html`<p part="field-error" id="vn-${field}-error">
-                <span class="visually-hidden">${msg('Error:')}</span> ${this.#videoProblem(field)}
-              </p>`
-            : nothing
-        }
-        <input
-          id="vn-${field}"
-          name=${field}
-          type=${type}
-          autocomplete="off"
-          ?required=${required}
-          max=${type === 'date' ? localDate(Date.now(), this.timeZone) : ''}
-          aria-invalid=${problem ? 'true' : 'false'}
-          aria-describedby=${problem ? `vn-${field}-error` : nothing}
-        />
-      </div>
-    `;
+    return this.#videoControl(
+      field,
+      label,
+      html`<input
+        id="vn-${field}"
+        name=${field}
+        type=${type}
+        autocomplete="off"
+        ?required=${required}
+        max=${type === 'date' ? localDate(Date.now(), this.timeZone) : ''}
+        aria-invalid=${problem ? 'true' : 'false'}
+        aria-describedby=${problem ? `vn-${field}-error` : nothing}
+      />`,
+    );
   }
 
   #videoSelect(field: VideoNowField, label: string, options: TemplateResult[]): TemplateResult {
+    const problem = this._videoProblems[field];
+    return this.#videoControl(
+      field,
+      label,
+      html`<select
+        id="vn-${field}"
+        name=${field}
+        required
+        aria-invalid=${problem ? 'true' : 'false'}
+        aria-describedby=${problem ? `vn-${field}-error` : nothing}
+      >
+        ${options}
+      </select>`,
+    );
+  }
+
+  /** One field of the video-now form: its label, its error (when it has one) and its control. */
+  #videoControl(field: VideoNowField, label: string, control: TemplateResult): TemplateResult {
     const problem = this._videoProblems[field];
     return html`
       <div part="field">
@@ -440,15 +450,7 @@ export class BookingDesk extends ConsultKitElement {
               </p>`
             : nothing
         }
-        <select
-          id="vn-${field}"
-          name=${field}
-          required
-          aria-invalid=${problem ? 'true' : 'false'}
-          aria-describedby=${problem ? `vn-${field}-error` : nothing}
-        >
-          ${options}
-        </select>
+        ${control}
       </div>
     `;
   }
