@@ -220,3 +220,50 @@ export function skippable(skip: string | false): Pick<typeof nodeTest, 'it' | 'b
   const hook = (() => undefined) as typeof nodeTest.before;
   return { it, before: hook, after: hook };
 }
+
+/** A server's answer as the HTTP tests read it: JSON parsed when it is JSON, text otherwise. */
+export interface Answer<T = Record<string, unknown>> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+export interface CallOptions {
+  /** A string is sent as is; anything else as JSON. */
+  body?: string | object;
+  headers?: Record<string, string>;
+  /** Sent as `X-Forwarded-For`: the address a request comes from, behind a trusted proxy. */
+  from?: string;
+}
+
+/** `call(method, path, options)` against the server at `base()` (read at each call: set in `before`). */
+export function caller(base: () => string) {
+  return async function call<T = Record<string, unknown>>(
+    method: string,
+    path: string,
+    options: CallOptions = {},
+  ): Promise<Answer<T>> {
+    const raw = typeof options.body === 'string';
+    const response = await fetch(`${base()}${path}`, {
+      method,
+      headers: {
+        ...(options.body === undefined || raw ? {} : { 'content-type': 'application/json' }),
+        ...(options.from ? { 'x-forwarded-for': options.from } : {}),
+        ...options.headers,
+      },
+      body: options.body === undefined ? undefined : raw ? (options.body as string) : JSON.stringify(options.body),
+    });
+    const text = await response.text();
+    let body: unknown = text;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      // not JSON: pages stay text
+    }
+    return { status: response.status, headers: response.headers, body: body as T };
+  };
+}
+
+/** The join problem code (`urn:consultkit:join-problem`) of a refused join request. */
+export const joinProblem = (answer: Answer): string | undefined =>
+  (answer.body as { issue?: { details?: { coding?: { code?: string }[] } }[] }).issue?.[0]?.details?.coding?.[0]?.code;

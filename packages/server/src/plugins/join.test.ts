@@ -12,6 +12,8 @@ import { DEFAULT_SERVE, type ConsultKitServer } from '../app.js';
 import {
   appointmentRequest,
   type BookingFixture,
+  caller,
+  joinProblem,
   seedBookingFixture,
   STAFF,
   startTestServer,
@@ -25,34 +27,7 @@ let url: string;
 let fixture: BookingFixture;
 let clock = TEST_NOW;
 
-interface Answer<T = Record<string, unknown>> {
-  status: number;
-  headers: Headers;
-  body: T;
-}
-
-async function call<T = Record<string, unknown>>(
-  method: string,
-  path: string,
-  options: { body?: unknown; headers?: Record<string, string> } = {},
-): Promise<Answer<T>> {
-  const response = await fetch(`${url}${path}`, {
-    method,
-    headers: { ...(options.body === undefined ? {} : { 'content-type': 'application/json' }), ...options.headers },
-    body: options.body === undefined ? undefined : JSON.stringify(options.body),
-  });
-  const text = await response.text();
-  let body: unknown = text;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    // HTML pages stay text
-  }
-  return { status: response.status, headers: response.headers, body: body as T };
-}
-
-const problem = (answer: Answer) =>
-  (answer.body as { issue?: { details?: { coding?: { code?: string }[] } }[] }).issue?.[0]?.details?.coding?.[0]?.code;
+const call = caller(() => url);
 
 let patients = 0;
 /** Books and confirms a video (or other) appointment at the next free GP slot on 3 March 2026. */
@@ -199,7 +174,7 @@ describe('join links', () => {
       assert.deepEqual(answers.map((a) => a.status).sort(), [200, ...Array(19).fill(410)]);
       const again = await redeem(token);
       assert.equal(again.status, 410);
-      assert.equal(problem(again), 'used');
+      assert.equal(joinProblem(again), 'used');
       assert.match(JSON.stringify(again.body), /already been used/);
     });
 
@@ -214,7 +189,7 @@ describe('join links', () => {
       for (const bad of [flipped, tampered]) {
         const answer = await redeem(bad);
         assert.equal(answer.status, 401);
-        assert.equal(problem(answer), 'invalid');
+        assert.equal(joinProblem(answer), 'invalid');
       }
       assert.equal((await redeem(token)).status, 200, 'the genuine link still works');
     });
@@ -237,7 +212,7 @@ describe('join links', () => {
       for (const bad of [forged, unsigned]) {
         const answer = await redeem(bad);
         assert.equal(answer.status, 401, JSON.stringify(answer.body));
-        assert.equal(problem(answer), 'invalid');
+        assert.equal(joinProblem(answer), 'invalid');
       }
     });
 
@@ -246,7 +221,7 @@ describe('join links', () => {
       aroundStart(appointment, -60);
       const answer = await redeem(await joinLinkFor(email));
       assert.equal(answer.status, 422);
-      assert.equal(problem(answer), 'early');
+      assert.equal(joinProblem(answer), 'early');
       assert.match(JSON.stringify(answer.body), /does not work yet/);
       assert.match(
         JSON.stringify(answer.body),
@@ -259,7 +234,7 @@ describe('join links', () => {
       clock = Date.parse(appointment.end!) + 61 * MINUTE;
       const answer = await redeem(await joinLinkFor(email));
       assert.equal(answer.status, 422);
-      assert.equal(problem(answer), 'expired');
+      assert.equal(joinProblem(answer), 'expired');
     });
 
     it('revoked: a fresh link from reception replaces the old one, which then says so', async () => {
@@ -281,7 +256,7 @@ describe('join links', () => {
       aroundStart(appointment);
       const answer = await redeem(old);
       assert.equal(answer.status, 410);
-      assert.equal(problem(answer), 'revoked');
+      assert.equal(joinProblem(answer), 'revoked');
       assert.equal((await redeem(newToken)).status, 200);
     });
 
@@ -291,7 +266,7 @@ describe('join links', () => {
       const token = await joinLinkFor(email);
       const asClinician = await redeem(token, 'clinician');
       assert.equal(asClinician.status, 403);
-      assert.equal(problem(asClinician), 'wrong-role');
+      assert.equal(joinProblem(asClinician), 'wrong-role');
       const patient = (await redeem(token, 'patient')).body as { token: string; peerId: string };
       const fulfil = await call('POST', `/api/consultations/${appointment.id}/fulfilled`, {
         headers: { authorization: `Bearer ${patient.token}` },
@@ -353,7 +328,7 @@ describe('join links', () => {
     assert.equal((await lastMessageTo(email))!.text, before, 'nothing new was sent to the patient');
     aroundStart(appointment);
     const token = answer.body.url.split('/join/')[1]!;
-    assert.equal(problem(await redeem(token, 'patient')), 'wrong-role');
+    assert.equal(joinProblem(await redeem(token, 'patient')), 'wrong-role');
     const ticket = (await redeem(token, 'clinician')).body as { role: string };
     assert.equal(ticket.role, 'clinician');
     const bad = await call('POST', `/api/consultations/${appointment.id}/invitations`, {

@@ -15,8 +15,10 @@ import type { AppointmentRow } from '../booking/repository.js';
 import { ManageTokens } from '../manage/tokens.js';
 import { composeReminder } from '../notify/reminders.js';
 import {
+  type Answer,
   appointmentRequest,
   type BookingFixture,
+  caller,
   seedBookingFixture,
   STAFF,
   startTestServer,
@@ -36,35 +38,7 @@ const log = new PassThrough();
 let logged = '';
 log.on('data', (chunk: Buffer) => (logged += chunk.toString('utf8')));
 
-interface Answer<T = Record<string, unknown>> {
-  status: number;
-  headers: Headers;
-  body: T;
-}
-
-async function call<T = Record<string, unknown>>(
-  method: string,
-  path: string,
-  options: { body?: unknown; headers?: Record<string, string>; from?: string } = {},
-): Promise<Answer<T>> {
-  const response = await fetch(`${url}${path}`, {
-    method,
-    headers: {
-      ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...(options.from ? { 'x-forwarded-for': options.from } : {}),
-      ...options.headers,
-    },
-    body: options.body === undefined ? undefined : JSON.stringify(options.body),
-  });
-  const text = await response.text();
-  let body: unknown = text;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    // not JSON
-  }
-  return { status: response.status, headers: response.headers, body: body as T };
-}
+const call = caller(() => url);
 
 const diagnostics = (answer: Answer) => (answer.body as { issue?: { diagnostics?: string }[] }).issue?.[0]?.diagnostics;
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });

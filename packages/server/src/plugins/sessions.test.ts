@@ -11,8 +11,11 @@ import { decodeJwt } from 'jose';
 import WebSocket from 'ws';
 import { DEFAULT_SERVE, type ConsultKitServer } from '../app.js';
 import {
+  type Answer,
   appointmentRequest,
   type BookingFixture,
+  caller,
+  joinProblem,
   seedBookingFixture,
   STAFF,
   startTestServer,
@@ -26,34 +29,7 @@ let url: string;
 let fixture: BookingFixture;
 let clock = TEST_NOW;
 
-interface Answer<T = Record<string, unknown>> {
-  status: number;
-  headers: Headers;
-  body: T;
-}
-
-async function call<T = Record<string, unknown>>(
-  method: string,
-  path: string,
-  options: { body?: unknown; headers?: Record<string, string> } = {},
-): Promise<Answer<T>> {
-  const response = await fetch(`${url}${path}`, {
-    method,
-    headers: { ...(options.body === undefined ? {} : { 'content-type': 'application/json' }), ...options.headers },
-    body: options.body === undefined ? undefined : JSON.stringify(options.body),
-  });
-  const text = await response.text();
-  let body: unknown = text;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    // not JSON
-  }
-  return { status: response.status, headers: response.headers, body: body as T };
-}
-
-const problem = (answer: Answer) =>
-  (answer.body as { issue?: { details?: { coding?: { code?: string }[] } }[] }).issue?.[0]?.details?.coding?.[0]?.code;
+const call = caller(() => url);
 
 let patients = 0;
 
@@ -188,7 +164,7 @@ async function assertRevoked(ticket: Ticket, code: string): Promise<void> {
   assert.equal(await socket(ticket.peerId, ticket.token).outcome, 401);
   const ice = await iceServers(ticket.token);
   assert.equal(ice.status, 410);
-  assert.equal(problem(ice), code);
+  assert.equal(joinProblem(ice), code);
   const arrived = await call('POST', `/api/consultations/${ticket.appointmentId}/arrived`, {
     headers: { authorization: `Bearer ${ticket.token}` },
   });
@@ -314,14 +290,14 @@ describe('sessions end with the appointment', () => {
       clock = at - 5 * MINUTE;
       const refused = await call('POST', '/api/join/redeem', { body: { token: oldLink } });
       assert.equal(refused.status, 410);
-      assert.equal(problem(refused), 'rescheduled');
+      assert.equal(joinProblem(refused), 'rescheduled');
       assert.match(JSON.stringify(refused.body), /moved to a new time/);
     }
     // The new link opens at the new time, not before.
     const fresh = await joinLinkFor(other.email);
     clock = Date.parse(other.appointment.start!) - 5 * MINUTE;
     const early = await call('POST', '/api/join/redeem', { body: { token: fresh } });
-    assert.equal(problem(early), 'early');
+    assert.equal(joinProblem(early), 'early');
     clock = Date.parse(later!.start!) - 5 * MINUTE;
     assert.equal((await call('POST', '/api/join/redeem', { body: { token: fresh } })).status, 200);
   });
@@ -331,7 +307,7 @@ describe('sessions end with the appointment', () => {
       const { appointment, ticket, cookie, email } = await waitingPatient('2026-03-12');
       const link = await joinLinkFor(email);
       const again = await call('POST', '/api/join/redeem', { body: { token: link } });
-      assert.equal(problem(again), 'used');
+      assert.equal(joinProblem(again), 'used');
       for (const body of [undefined, { token: link }]) {
         const resumed = await call<Ticket>('POST', '/api/join/resume', {
           ...(body ? { body } : {}),
@@ -354,12 +330,12 @@ describe('sessions end with the appointment', () => {
       const { appointment, cookie, email } = await waitingPatient('2026-03-13');
       const none = await call('POST', '/api/join/resume', {});
       assert.equal(none.status, 404);
-      assert.equal(problem(none), 'no-session');
+      assert.equal(joinProblem(none), 'no-session');
       const other = await videoAppointment('2026-03-13');
       const otherLink = await joinLinkFor(other.email);
       const wrongLink = await call('POST', '/api/join/resume', { body: { token: otherLink }, headers: { cookie } });
       assert.equal(wrongLink.status, 404);
-      assert.equal(problem(wrongLink), 'no-session');
+      assert.equal(joinProblem(wrongLink), 'no-session');
       const forged = await call('POST', '/api/join/resume', { body: { token: 'a.b.c' }, headers: { cookie } });
       assert.equal(forged.status, 401);
       const garbage = await call('POST', '/api/join/resume', { body: { token: 7 }, headers: { cookie } });
@@ -370,7 +346,7 @@ describe('sessions end with the appointment', () => {
         headers: { cookie },
       });
       assert.equal(revoked.status, 410);
-      assert.equal(problem(revoked), 'revoked');
+      assert.equal(joinProblem(revoked), 'revoked');
     });
   });
 });

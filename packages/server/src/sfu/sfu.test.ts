@@ -10,8 +10,10 @@ import { after, before, describe, it, type TestContext } from 'node:test';
 import type { Appointment, Bundle, Slot } from 'fhir/r4.js';
 import type { ConsultKitServer } from '../app.js';
 import {
+  type Answer,
   appointmentRequest,
   type BookingFixture,
+  caller,
   freshPostgresDatabase,
   seedBookingFixture,
   STAFF,
@@ -34,35 +36,7 @@ let fixture: BookingFixture;
 let admin: JanusAdmin;
 const clients: BareJanus[] = [];
 
-interface Answer<T = Record<string, unknown>> {
-  status: number;
-  body: T;
-  headers: Headers;
-}
-
-async function call<T = Record<string, unknown>>(
-  method: string,
-  path: string,
-  options: { body?: string | object; headers?: Record<string, string> } = {},
-): Promise<Answer<T>> {
-  const raw = typeof options.body === 'string';
-  const response = await fetch(`${url}${path}`, {
-    method,
-    headers: {
-      ...(options.body === undefined || raw ? {} : { 'content-type': 'application/json' }),
-      ...options.headers,
-    },
-    body: options.body === undefined ? undefined : raw ? (options.body as string) : JSON.stringify(options.body),
-  });
-  const text = await response.text();
-  let body: unknown = text;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    // not JSON
-  }
-  return { status: response.status, body: body as T, headers: response.headers };
-}
+const call = caller(() => url);
 
 /** Polls `check` until it holds (the revocation and the room's end run after the response). */
 async function until(check: () => Promise<boolean>, what: string, ms = 5000): Promise<void> {
