@@ -3,7 +3,6 @@
 // the baseline in the same run, the same SQL straight on the storage; booking throughput and a
 // 200-way race for one slot; the gzipped size of the <slot-picker> CDN bundle against its budget.
 // Writes bench/results/booking.json; see bench/README.md.
-import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os, { tmpdir } from 'node:os';
@@ -11,8 +10,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { gzipSync } from 'node:zlib';
-import pg from 'pg';
 import { register } from 'tsx/esm/api';
+import { freshPostgresDatabase, percentile, round } from './support.mjs';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
@@ -81,14 +80,6 @@ const SQL = {
 
 /** Practitioner id → their schedule ids, as the server's catalog holds it (filled once per engine). */
 const scheduleOf = new Map();
-
-const round = (x, digits = 1) => Number(x.toFixed(digits));
-
-/** Nearest-rank percentile of sorted `values`. */
-function percentile(sorted, p) {
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))];
-}
 
 function latency(samples, wallMs) {
   const sorted = [...samples].sort((a, b) => a - b);
@@ -316,27 +307,6 @@ function appointmentBody(slot, i) {
     start: new Date(slot.start_at).toISOString(),
     end: new Date(slot.end_at).toISOString(),
     extension: [{ url: DELIVERY_CHANNEL, valueCode: 'Video' }],
-  };
-}
-
-/** A database of its own on the PostgreSQL server DATABASE_URL points at; `dispose` drops it. */
-async function freshPostgresDatabase(base) {
-  const name = `consultkit_bench_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: base });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(base);
-  url.pathname = `/${name}`;
-  return {
-    name,
-    url: url.toString(),
-    async dispose() {
-      try {
-        await admin.query(`DROP DATABASE IF EXISTS ${name}`);
-      } finally {
-        await admin.end();
-      }
-    },
   };
 }
 

@@ -6,11 +6,10 @@
 import { createServer as createHttpServer } from 'node:http';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
 import { register } from 'tsx/esm/api';
+import { bounded, bundlePage, round, summarise } from './support.mjs';
 
-const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
 const WARM_UP = 2;
 const RUN_TIMEOUT_MS = 15_000;
@@ -52,55 +51,6 @@ function runsPerKind() {
 }
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Rejects after `ms` with `message`, so nothing in the benchmark can hang. */
-function bounded(promise, ms, message) {
-  let timer;
-  const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(message)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-/** Nearest-rank percentile of sorted `values`. */
-function percentile(sorted, p) {
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))];
-}
-
-function median(sorted) {
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
-const round = (x, digits = 1) => Number(x.toFixed(digits));
-
-function summarise(samples) {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return {
-    median: round(median(sorted)),
-    p95: round(percentile(sorted, 95)),
-    min: round(sorted[0]),
-    max: round(sorted.at(-1)),
-  };
-}
-
-/** The page's script: bench/join-page.ts with `@consultkit/core` from source and PeerJS bundled in. */
-async function bundlePage() {
-  const result = await build({
-    entryPoints: [fileURLToPath(new URL('./join-page.ts', import.meta.url))],
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    write: false,
-    minify: false,
-    sourcemap: false,
-    logLevel: 'silent',
-    alias: { '@consultkit/core': `${ROOT}packages/core/src/index.ts` },
-  });
-  return result.outputFiles[0].text;
-}
 
 /** A tiny static server on 127.0.0.1 for a blank page and its script. */
 async function servePage(script) {
@@ -250,7 +200,7 @@ export async function run({ executablePath, args, log }) {
   const n = runsPerKind();
   const closers = [];
   try {
-    const [{ server, url: serverUrl }, script] = await Promise.all([startConsultKit(), bundlePage()]);
+    const [{ server, url: serverUrl }, script] = await Promise.all([startConsultKit(), bundlePage('join-page.ts')]);
     closers.push(() => server.close());
     const page = await servePage(script);
     closers.push(page.close);

@@ -5,14 +5,13 @@
 // `smtp-server` on 127.0.0.1, records the answer). Reports jobs per second, reminders delivered
 // per second, and memory (RSS and heap, sampled). Writes bench/results/notify.json; see
 // bench/README.md. The browser is not used.
-import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { SMTPServer } from 'smtp-server';
 import { register } from 'tsx/esm/api';
+import { freshPostgresDatabase } from './support.mjs';
 
 const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
 const REMINDERS = 10_000;
@@ -51,26 +50,6 @@ async function smtpSink() {
     },
     recipients,
     close: () => new Promise((resolve) => server.close(resolve)),
-  };
-}
-
-async function freshPostgresDatabase(base) {
-  const name = `consultkit_bench_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: base });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(base);
-  url.pathname = `/${name}`;
-  return {
-    name,
-    url: url.toString(),
-    async dispose() {
-      try {
-        await admin.query(`DROP DATABASE IF EXISTS ${name}`);
-      } finally {
-        await admin.end();
-      }
-    },
   };
 }
 

@@ -6,11 +6,10 @@
 import { createServer as createHttpServer } from 'node:http';
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
 import { register } from 'tsx/esm/api';
+import { bounded, bundlePage, median, round, summarise } from './support.mjs';
 
-const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
 /** Per step of a run in the page: the warm state, then every first frame (each). */
 const STEP_TIMEOUT_MS = 45_000;
@@ -34,48 +33,6 @@ function whole(name, fallback, min = 1) {
 }
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function bounded(promise, ms, message) {
-  let timer;
-  const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(message)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-function percentile(sorted, p) {
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))];
-}
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-const round = (x, digits = 1) => Number(x.toFixed(digits));
-function summarise(samples) {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return {
-    median: round(median(sorted)),
-    p95: round(percentile(sorted, 95)),
-    min: round(sorted[0]),
-    max: round(sorted.at(-1)),
-  };
-}
-
-async function bundlePage() {
-  const result = await build({
-    entryPoints: [fileURLToPath(new URL('./room-page.ts', import.meta.url))],
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    write: false,
-    logLevel: 'silent',
-    alias: { '@consultkit/core': `${ROOT}packages/core/src/index.ts` },
-  });
-  return result.outputFiles[0].text;
-}
 
 /**
  * The page and its script on 127.0.0.1; `/api/…` goes on to the ConsultKit server, so the SFU
@@ -175,7 +132,7 @@ export async function run({ executablePath, args, log }) {
       { now: () => TEST_NOW },
     );
     closers.push(() => ck.server.close());
-    const page$ = await servePage(await bundlePage(), ck.url);
+    const page$ = await servePage(await bundlePage('room-page.ts'), ck.url);
     closers.push(page$.close);
     // Three simulcast layers from the 640×480 fake camera (as e2e/janus-support.ts launches it),
     // for the mesh too, so both run in the same browser.

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { register } from 'tsx/esm/api';
+import { percentile, round } from './support.mjs';
 
 const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
 const CLIENTS = fileURLToPath(new URL('./signalling-clients.mjs', import.meta.url));
@@ -31,17 +32,10 @@ const FD_RESERVE = 512;
 const STEP_TIMEOUT_MS = 60_000;
 
 const MB = 1024 * 1024;
-const round = (x, digits = 1) => Number(x.toFixed(digits));
 const mb = (bytes) => round(bytes / MB, 1);
 /** A difference with its sign: `+7.2`, `-0.2`. */
 const signed = (x) => (x >= 0 ? `+${x}` : `${x}`);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Nearest-rank percentile of sorted `values`. */
-function percentile(sorted, p) {
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))];
-}
 
 function summarise(samples) {
   const sorted = [...samples].sort((a, b) => a - b);
