@@ -23,7 +23,7 @@ export function defineElement(
         typeof heldVersion === 'string' ? `ConsultKit ${heldVersion}` : 'an element that is not ConsultKit';
       console.warn(
         `ConsultKit: <${tag}> is already defined by ${holder}; ConsultKit ${element.version} did not ` +
-          `register it, and the page keeps ${holder}.`,
+          `register it (the page keeps the one it has).`,
       );
     }
     return held;
