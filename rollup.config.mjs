@@ -173,7 +173,9 @@ export default [
     output: {
       dir: here('./packages/elements/dist/cdn/'),
       entryFileNames: '[name].js',
-      chunkFileNames: '[name]-[hash].js',
+      // Named for what a reader looks for: `lit-…` holds Lit (and what every element shares).
+      chunkFileNames: (chunk) =>
+        chunk.moduleIds.some((id) => id.includes('/node_modules/lit-html/')) ? 'lit-[hash].js' : '[name]-[hash].js',
       // PeerJS in a chunk of its own (loaded when a call starts); the rest is chunked by which
       // entries share it, so a page loads no code only other elements need.
       manualChunks: (id) =>
