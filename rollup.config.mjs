@@ -107,7 +107,10 @@ function cdnManifest() {
         };
       }
       const sorted = Object.fromEntries(Object.entries(files).sort(([a], [b]) => a.localeCompare(b)));
-      const entries = chunks.filter((chunk) => chunk.isEntry).map((chunk) => chunk.fileName).sort();
+      const entries = chunks
+        .filter((chunk) => chunk.isEntry)
+        .map((chunk) => chunk.fileName)
+        .sort();
       const manifest = { package: '@consultkit/elements', version: pkgVersion('elements'), entries, files: sorted };
       writeFileSync(join(dir, 'cdn-manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
     },
