@@ -27,6 +27,8 @@ const PAGES = [
   {
     page: 'slot-picker via consultkit.js',
     entries: ['consultkit.js', 'slot-picker.js'],
+    // The loader can import every element: what this page loads later is only what it shows.
+    later: false,
     budget: { load: 18.75 * KB },
     target: { load: 12.5 * KB },
   },
@@ -80,10 +82,10 @@ export function measurePages(cdn = CDN) {
     return seen;
   };
   const sum = (files) => [...files].reduce((total, file) => total + gzip(file), 0);
-  const pages = PAGES.map(({ page, entries, budget = {}, target = {} }) => {
+  const pages = PAGES.map(({ page, entries, later: loadsLater = true, budget = {}, target = {} }) => {
     const files = closure(entries, false);
     const load = sum(files);
-    const later = sum(closure(entries, true));
+    const later = loadsLater ? sum(closure(entries, true)) : load;
     const over = Object.entries(budget)
       .filter(([what, limit]) => ({ load, later })[what] > limit)
       .map(([what]) => what);
