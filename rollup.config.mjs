@@ -3,7 +3,9 @@
 //   npm consumers and their bundlers; their type declarations come from `tsc -b`.
 // - one self-contained CDN bundle per element (Lit, core and PeerJS inside) in
 //   packages/elements/dist/cdn/, for a page with one <script type="module"> and no build step.
-import { readdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import commonjs from '@rollup/plugin-commonjs';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
@@ -31,7 +33,8 @@ const tsExtensions = {
   },
 };
 
-const ts = () => esbuild({ target: 'es2022', sourceMap: true, tsconfig: here('./packages/elements/tsconfig.json') });
+const ts = (define = {}) =>
+  esbuild({ target: 'es2022', sourceMap: true, tsconfig: here('./packages/elements/tsconfig.json'), define });
 const isBare = (id) => !id.startsWith('.') && !id.startsWith('/') && !id.startsWith('\0');
 
 const library = (pkg, input) => ({
@@ -47,68 +50,146 @@ const library = (pkg, input) => ({
   },
 });
 
-const cdnEntries = readdirSync(`${ELEMENTS_SRC}cdn`).filter((f) => f.endsWith('.ts'));
-/** CDN bundles without PeerJS: their dynamic imports may be chunks of their own. */
-const PEERJS_FREE = ['slot-picker.ts', 'booking-desk.ts'];
+/** The CDN entries: one per element, `consultation` (a join page's three), and the `consultkit` loader. */
+const cdnEntries = readdirSync(`${ELEMENTS_SRC}cdn`).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'));
 /** The translations, one module per locale (`locales/cy.ts`, …), loaded by `localization.ts` on first use. */
 const localeFiles = readdirSync(`${ELEMENTS_SRC}locales`).filter((f) => f.endsWith('.ts') && f !== 'locale-codes.ts');
 
+const pkgVersion = (pkg) => JSON.parse(readFileSync(here(`./packages/${pkg}/package.json`), 'utf8')).version;
+/** `internal/version.ts` reads this: the version two copies of the elements on one page are told apart by. */
+const define = { __CONSULTKIT_ELEMENTS_VERSION__: JSON.stringify(pkgVersion('elements')) };
+
+/**
+ * PeerJS imports `webrtc-adapter` for one thing, `browserDetails` (its supported-browser check);
+ * importing the adapter also shims RTCPeerConnection for browsers older than any we support, and
+ * brings `sdp` along: a third of the consultation's code. The CDN build gives PeerJS the adapter's
+ * own browser detection alone (decision 32). npm consumers' bundlers still get the real adapter.
+ */
+const WEBRTC_ADAPTER_LITE = '\0webrtc-adapter-lite';
+const webrtcAdapterLite = {
+  name: 'webrtc-adapter-lite',
+  resolveId: (id) => (id === 'webrtc-adapter' ? WEBRTC_ADAPTER_LITE : null),
+  load: (id) =>
+    id === WEBRTC_ADAPTER_LITE
+      ? `import { detectBrowser } from ${JSON.stringify(here('./node_modules/webrtc-adapter/src/js/utils.js'))};
+export default { browserDetails: detectBrowser(window) };`
+      : null,
+};
+
+/**
+ * Writes `dist/cdn/cdn-manifest.json` once the CDN build is on disk: every file with its SRI hash
+ * (`sha384-…`, of the bytes served), and for each entry the chunks it imports statically (what a
+ * page referencing it loads) and dynamically (what it may load later). Removes the chunks of
+ * earlier builds, so the folder holds one release.
+ */
+function cdnManifest() {
+  const integrity = (path) => `sha384-${createHash('sha384').update(readFileSync(path)).digest('base64')}`;
+  return {
+    name: 'cdn-manifest',
+    writeBundle(options, bundle) {
+      const dir = options.dir;
+      const chunks = Object.values(bundle).filter((file) => file.type === 'chunk');
+      const written = new Set(Object.keys(bundle));
+      for (const file of readdirSync(dir)) {
+        if (/\.js(\.map)?$/.test(file) && !written.has(file)) rmSync(join(dir, file));
+      }
+      const locales = readdirSync(join(dir, 'locales')).map((file) => `locales/${file}`);
+      const files = {};
+      for (const file of locales) files[file] = { integrity: integrity(join(dir, file)), immutable: false };
+      for (const chunk of chunks) {
+        files[chunk.fileName] = {
+          integrity: integrity(join(dir, chunk.fileName)),
+          // Content-hashed: its name changes whenever its bytes do.
+          immutable: !chunk.isEntry,
+          name: chunk.name,
+          imports: chunk.imports,
+          dynamicImports: chunk.dynamicImports,
+        };
+      }
+      const sorted = Object.fromEntries(Object.entries(files).sort(([a], [b]) => a.localeCompare(b)));
+      const entries = chunks
+        .filter((chunk) => chunk.isEntry)
+        .map((chunk) => chunk.fileName)
+        .sort();
+      const manifest = { package: '@consultkit/elements', version: pkgVersion('elements'), entries, files: sorted };
+      writeFileSync(join(dir, 'cdn-manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+    },
+  };
+}
+
 export default [
   library('core', { index: CORE_SRC, 'booking/index': CORE_BOOKING_SRC, 'contract/index': CORE_CONTRACT_SRC }),
-  library('elements', {
-    index: `${ELEMENTS_SRC}index.ts`,
-    'consult-room/define': `${ELEMENTS_SRC}consult-room/define.ts`,
-    'slot-picker/define': `${ELEMENTS_SRC}slot-picker/define.ts`,
-    'booking-desk/define': `${ELEMENTS_SRC}booking-desk/define.ts`,
-    'device-check/define': `${ELEMENTS_SRC}device-check/define.ts`,
-    'waiting-room/define': `${ELEMENTS_SRC}waiting-room/define.ts`,
-    // Not imported statically (`import(\`./locales/${locale}.js\`)`): each is an entry of its own.
-    ...Object.fromEntries(localeFiles.map((f) => [`locales/${f.replace(/\.ts$/, '')}`, `${ELEMENTS_SRC}locales/${f}`])),
-  }),
-  ...cdnEntries.map((file) => ({
-    input: `${ELEMENTS_SRC}cdn/${file}`,
-    plugins: [
-      coreFromSource,
-      tsExtensions,
-      nodeResolve({ browser: true, exportConditions: ['browser', 'module', 'import'] }),
-      commonjs(),
-      ts(),
-      terser({ format: { comments: false }, ecma: 2020 }),
-    ],
-    // The entry keeps its exports and gains those its chunk needs (no facade file in between).
-    preserveEntrySignatures: 'allow-extension',
-    // `@lit/localize` re-exports its whole runtime from its main module; its modules only declare
-    // things, so what an English page never calls (`configureLocalization`) can leave the bundle.
-    treeshake: { moduleSideEffects: (id) => !id.includes('/node_modules/@lit/localize/') },
-    output: PEERJS_FREE.includes(file)
-      ? {
-          // The localization runtime, imported when a page first asks for another language than
-          // English, is a chunk beside the bundle: a page in English never loads it.
-          dir: here('./packages/elements/dist/cdn/'),
-          entryFileNames: '[name].js',
-          chunkFileNames: '[name]-[hash].js',
-          format: 'esm',
-          sourcemap: true,
-        }
-      : {
-          file: here(`./packages/elements/dist/cdn/${file.replace(/\.ts$/, '.js')}`),
-          format: 'esm',
-          sourcemap: true,
-          // PeerJS is imported when a call starts (import()): inside the one file, not a chunk
-          // beside it; so is the localization runtime (small next to PeerJS).
-          inlineDynamicImports: true,
-        },
-    onwarn(warning, warn) {
-      // PeerJS's bundle uses `this` at module level; it is harmless in an ES module.
-      if (warning.code === 'THIS_IS_UNDEFINED') return;
-      warn(warning);
-    },
-  })),
-  // The translations beside the CDN bundles (`cdn/locales/cy.js`), where the bundles' `localization`
+  {
+    ...library('elements', {
+      index: `${ELEMENTS_SRC}index.ts`,
+      ...Object.fromEntries(
+        [
+          'consult-room',
+          'slot-picker',
+          'booking-desk',
+          'device-check',
+          'waiting-room',
+          'participant-grid',
+          'participant-tile',
+          'guest-invite',
+        ].flatMap((el) => [
+          [`${el}/define`, `${ELEMENTS_SRC}${el}/define.ts`],
+          [`${el}/index`, `${ELEMENTS_SRC}${el}/index.ts`],
+        ]),
+      ),
+      // Not imported statically (`import(\`./locales/${locale}.js\`)`): each is an entry of its own.
+      ...Object.fromEntries(
+        localeFiles.map((f) => [`locales/${f.replace(/\.ts$/, '')}`, `${ELEMENTS_SRC}locales/${f}`]),
+      ),
+    }),
+    plugins: [tsExtensions, ts(define)],
+  },
+  // (Built before the CDN entries, whose manifest lists them.) The translations beside the CDN bundles (`cdn/locales/cy.js`), where the bundles' `localization`
   // code asks for them: small self-contained modules (the `str` tag inside), never in a bundle.
   ...localeFiles.map((file) => ({
     input: `${ELEMENTS_SRC}locales/${file}`,
     plugins: [nodeResolve({ browser: true }), ts(), terser({ format: { comments: false }, ecma: 2020 })],
     output: { file: here(`./packages/elements/dist/cdn/locales/${file.replace(/\.ts$/, '.js')}`), format: 'esm' },
   })),
+  // The CDN: every entry in one build, so that they share chunks (one Lit, one core on a page that
+  // loads several). Entries keep stable names (pages reference them; served with a short max-age);
+  // everything else is a content-hashed chunk (served as immutable). `cdn-manifest.json` lists
+  // every file with its SRI hash and what each entry loads.
+  {
+    input: Object.fromEntries(cdnEntries.map((file) => [file.replace(/\.ts$/, ''), `${ELEMENTS_SRC}cdn/${file}`])),
+    plugins: [
+      coreFromSource,
+      webrtcAdapterLite,
+      tsExtensions,
+      nodeResolve({ browser: true, exportConditions: ['browser', 'module', 'import', 'production'] }),
+      commonjs(),
+      ts(define),
+      terser({ format: { comments: false }, ecma: 2020, module: true, compress: { passes: 2 } }),
+      cdnManifest(),
+    ],
+    // An entry exports exactly what its source does: shared code lives in chunks, never in an
+    // entry another entry would then have to import (and re-fetch when that entry changes).
+    preserveEntrySignatures: 'strict',
+    // `@lit/localize` re-exports its whole runtime from its main module; its modules only declare
+    // things, so what an English page never calls (`configureLocalization`) can leave the bundle.
+    treeshake: { moduleSideEffects: (id) => !id.includes('/node_modules/@lit/localize/') },
+    output: {
+      dir: here('./packages/elements/dist/cdn/'),
+      entryFileNames: '[name].js',
+      // Named for what a reader looks for: `lit-…` holds Lit (and what every element shares).
+      chunkFileNames: (chunk) =>
+        chunk.moduleIds.some((id) => id.includes('/node_modules/lit-html/')) ? 'lit-[hash].js' : '[name]-[hash].js',
+      // PeerJS in a chunk of its own (loaded when a call starts); the rest is chunked by which
+      // entries share it, so a page loads no code only other elements need.
+      manualChunks: (id) =>
+        /\/node_modules\/(peerjs|peerjs-js-binarypack|@msgpack|eventemitter3)\//.test(id) ? 'peerjs' : undefined,
+      format: 'esm',
+      sourcemap: true,
+    },
+    onwarn(warning, warn) {
+      // PeerJS's bundle uses `this` at module level; it is harmless in an ES module.
+      if (warning.code === 'THIS_IS_UNDEFINED') return;
+      warn(warning);
+    },
+  },
 ];

@@ -6,7 +6,7 @@ import { chromeLauncher } from '@web/test-runner-chrome';
 import { register } from 'tsx/esm/api';
 import { CHROME_ARGS, findChrome, NO_CHROME_MESSAGE } from './scripts/chrome.mjs';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import { isolated } from './scripts/netns.mjs';
@@ -332,6 +332,7 @@ function tsForJs(context, next) {
 }
 
 const ckServer = consultKitServer();
+const ELEMENTS_VERSION = JSON.parse(readFileSync('./packages/elements/package.json', 'utf8')).version;
 
 export default {
   files: ['packages/*/src/**/*.test.ts', '!packages/server/**'],
@@ -345,7 +346,13 @@ export default {
     ckServer,
     coreFromSource,
     sdpAsModule,
-    esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './packages/elements/tsconfig.json' }),
+    esbuildPlugin({
+      ts: true,
+      target: 'es2022',
+      tsconfig: './packages/elements/tsconfig.json',
+      // The elements' version, as rollup writes it in (internal/version.ts).
+      define: { __CONSULTKIT_ELEMENTS_VERSION__: JSON.stringify(ELEMENTS_VERSION) },
+    }),
   ],
   reporters: [defaultReporter(), summaryReporter({ flatten: false }), countingReporter()],
 };

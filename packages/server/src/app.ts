@@ -15,6 +15,7 @@ import { loadJoinKey } from './join/keys.js';
 import { appointmentPort, sendGuestLink, sendJoinLink } from './join/booking.js';
 import { consultationOf, JoinError, JoinService, type SessionRevocation } from './join/service.js';
 import { Rooms } from './room/registry.js';
+import { cdnCacheHeaders } from './plugins/cdn-cache.js';
 import { corsPlugin } from './plugins/cors.js';
 import { DEV_ROUTES, devJoinPlugin } from './plugins/dev.js';
 import { installSecurityHeaders } from './plugins/headers.js';
@@ -460,7 +461,9 @@ async function registerStatic(app: FastifyInstance, serve: ServeOptions): Promis
   let decorated = false;
   for (const [root, prefix] of mounts) {
     if (!root || !existsSync(root)) continue;
-    await app.register(fastifyStatic, { root, prefix, decorateReply: !decorated, index: ['index.html'] });
+    // /cdn/: hashed chunks immutable for a year, stable entries a minute (plugins/cdn-cache.ts).
+    const cache = prefix === '/cdn/' ? { cacheControl: false, setHeaders: cdnCacheHeaders(root) } : {};
+    await app.register(fastifyStatic, { root, prefix, decorateReply: !decorated, index: ['index.html'], ...cache });
     decorated = true;
   }
   const examplesDir = serve.examplesDir;

@@ -1,8 +1,9 @@
-import { BookingDesk } from './booking-desk.js';
+/** Registers `<booking-desk>` (the default name) on import. `./index.js` registers nothing: `define(tagName)` there. */
+import { define, BookingDesk } from './index.js';
 
-export { BookingDesk };
+export { define, BookingDesk };
 
-if (!customElements.get('booking-desk')) customElements.define('booking-desk', BookingDesk);
+define();
 
 declare global {
   interface HTMLElementTagNameMap {

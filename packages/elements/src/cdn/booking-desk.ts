@@ -1,11 +1,8 @@
 /**
- * CDN bundle of `<booking-desk>` (and `<guest-invite>`): registers the element and exports what a console page needs to
+ * CDN entry of `<booking-desk>` (and `<guest-invite>`): registers the element and exports what a console page needs to
  * drive it with no build step (`<script type="module" src=".../cdn/booking-desk.js">`). Only the
- * booking part of core is inside: no PeerJS, no consultation code.
+ * booking part of core is in what it loads: no PeerJS, no consultation code.
  */
-import '../booking-desk/define.js';
-import '../guest-invite/define.js';
-
-export { BookingDesk } from '../booking-desk/booking-desk.js';
-export { GuestInvite } from '../guest-invite/guest-invite.js';
+export { define, BookingDesk } from '../booking-desk/define.js';
+export { GuestInvite } from '../guest-invite/define.js';
 export { BookingClient, BookingDesk as BookingDeskStore, StaffClient } from '@consultkit/core/booking';

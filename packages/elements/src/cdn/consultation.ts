@@ -1,5 +1,5 @@
 /**
- * CDN bundle of the consultation elements for a join page: `<device-check>`, `<waiting-room>` and
+ * CDN entry of the consultation elements for a join page: `<device-check>`, `<waiting-room>` and
  * `<consult-room>` registered, and the core classes a page needs to drive them.
  */
 import '../device-check/define.js';

@@ -1,10 +1,10 @@
-// The room renders <participant-grid> (and its <participant-tile>s): registered with it.
-import '../participant-grid/define.js';
-import { ConsultRoom } from './consult-room.js';
+/** Registers `<consult-room>` (the default name) on import. `./index.js` registers nothing: `define(tagName)` there. */
+// The room renders <participant-grid> (and its <participant-tile>s): its define() registers them too.
+import { define, ConsultRoom } from './index.js';
 
-export { ConsultRoom };
+export { define, ConsultRoom };
 
-if (!customElements.get('consult-room')) customElements.define('consult-room', ConsultRoom);
+define();
 
 declare global {
   interface HTMLElementTagNameMap {

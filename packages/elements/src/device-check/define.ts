@@ -1,8 +1,9 @@
-import { DeviceCheckElement } from './device-check.js';
+/** Registers `<device-check>` (the default name) on import. `./index.js` registers nothing: `define(tagName)` there. */
+import { define, DeviceCheckElement } from './index.js';
 
-export { DeviceCheckElement };
+export { define, DeviceCheckElement };
 
-if (!customElements.get('device-check')) customElements.define('device-check', DeviceCheckElement);
+define();
 
 declare global {
   interface HTMLElementTagNameMap {

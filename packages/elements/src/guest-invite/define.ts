@@ -1,8 +1,9 @@
-import { GuestInvite } from './guest-invite.js';
+/** Registers `<guest-invite>` (the default name) on import. `./index.js` registers nothing: `define(tagName)` there. */
+import { define, GuestInvite } from './index.js';
 
-export { GuestInvite };
+export { define, GuestInvite };
 
-if (!customElements.get('guest-invite')) customElements.define('guest-invite', GuestInvite);
+define();
 
 declare global {
   interface HTMLElementTagNameMap {

@@ -5,6 +5,7 @@ import { followActiveLocale } from './active-locale.js';
 import { langAround } from './lang.js';
 import { matchLocale } from './locale-match.js';
 import { sourceLocale } from '../locales/locale-codes.js';
+import { VERSION } from './version.js';
 
 type Detail<K extends keyof CkEventMap> = CkEventMap[K] extends CustomEvent<infer D> ? D : never;
 
@@ -41,6 +42,9 @@ function watch(root: Node): void {
  * language (right to left for Arabic and Urdu) unless the page set `dir` on it.
  */
 export class ConsultKitElement extends LitElement {
+  /** The version of `@consultkit/elements` this element comes from (named when two versions meet on a page). */
+  static readonly version: string = VERSION;
+
   static override properties: PropertyDeclarations = { locale: { noAccessor: true } };
 
   #locale = '';

@@ -1,7 +1,13 @@
-// The grid renders <participant-tile>: registered with it.
-import '../participant-tile/define.js';
-import { ParticipantGrid } from './participant-grid.js';
+/** Registers `<participant-grid>` (the default name) on import. `./index.js` registers nothing: `define(tagName)` there. */
+// The grid renders <participant-tile>: its define() registers that too.
+import { define, ParticipantGrid } from './index.js';
 
-export { ParticipantGrid };
+export { define, ParticipantGrid };
 
-if (!customElements.get('participant-grid')) customElements.define('participant-grid', ParticipantGrid);
+define();
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'participant-grid': ParticipantGrid;
+  }
+}

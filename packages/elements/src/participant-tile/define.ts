@@ -1,5 +1,12 @@
-import { ParticipantTile } from './participant-tile.js';
+/** Registers `<participant-tile>` (the default name) on import. `./index.js` registers nothing: `define(tagName)` there. */
+import { define, ParticipantTile } from './index.js';
 
-export { ParticipantTile };
+export { define, ParticipantTile };
 
-if (!customElements.get('participant-tile')) customElements.define('participant-tile', ParticipantTile);
+define();
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'participant-tile': ParticipantTile;
+  }
+}

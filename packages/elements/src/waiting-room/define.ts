@@ -1,8 +1,9 @@
-import { WaitingRoom } from './waiting-room.js';
+/** Registers `<waiting-room>` (the default name) on import. `./index.js` registers nothing: `define(tagName)` there. */
+import { define, WaitingRoom } from './index.js';
 
-export { WaitingRoom };
+export { define, WaitingRoom };
 
-if (!customElements.get('waiting-room')) customElements.define('waiting-room', WaitingRoom);
+define();
 
 declare global {
   interface HTMLElementTagNameMap {
