@@ -8,7 +8,7 @@
  */
 import { deploymentChecklist, formatChecklist } from '../checklist.js';
 import { ConfigError, loadConfig } from '../config.js';
-import { createServer } from '../app.js';
+import { createServer, DEFAULT_SERVE } from '../app.js';
 
 async function main(): Promise<void> {
   let config;
@@ -42,8 +42,10 @@ async function main(): Promise<void> {
   console.log(
     [
       `ConsultKit server ${url}  (storage: ${storage})`,
-      `  examples   ${url}/`,
-      `  two-party  ${url}/examples/two-party-call/`,
+      // Installed from npm, the server has no examples (the join page is inside the package).
+      ...(DEFAULT_SERVE.examplesDir
+        ? [`  examples   ${url}/`, `  two-party  ${url}/examples/two-party-call/`]
+        : [`  join page  ${url}/join/`]),
       `  health     ${url}/healthz`,
       `  FHIR       ${url}/fhir/metadata  (practice time zone ${config.timeZone})`,
       `  signalling ${url.replace(/^http/, 'ws')}/signal/peerjs`,
