@@ -8,4 +8,4 @@ import '../guest-invite/define.js';
 
 export { BookingDesk } from '../booking-desk/booking-desk.js';
 export { GuestInvite } from '../guest-invite/guest-invite.js';
-export { BookingClient, BookingDesk as BookingDeskStore, StaffClient } from '@consultkit/core/booking';
+export { BookingClient, BookingDeskStore, StaffClient } from '@consultkit/core/booking';
