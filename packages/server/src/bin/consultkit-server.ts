@@ -19,6 +19,9 @@ async function main(): Promise<void> {
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(`consultkit-server: configuration error: ${error.message}`);
+      if (!process.argv.includes('--demo') && !process.env['CONSULTKIT_DEMO']) {
+        console.error('consultkit-server: to try it on this machine, run the demo: npx consultkit-server --demo');
+      }
       process.exit(78); // EX_CONFIG
     }
     throw error;
