@@ -21,7 +21,6 @@ export { directionOf, matchLocale, sourceLocale, targetLocales };
 /** Every language the elements speak: the source (`en-GB`) and the nine target locales. */
 export const LOCALES: readonly string[] = [sourceLocale, ...targetLocales];
 
-
 // A template, not a table: each locale is a module of its own beside this one (`./locales/` next
 // to the npm build's `localization.js` and next to each CDN bundle), loaded on first use only.
 // `locale` is one of `targetLocales`, never text from outside (`matchLocale` chose it).
