@@ -11,7 +11,8 @@
  * Messages have one language per page at a time (`@lit/localize` keeps one active locale): the
  * last element to ask sets it. Dates, times and numbers follow each element's own `lang`.
  */
-import { configureLocalization } from '@lit/localize';
+import { configureLocalization, type LocaleModule } from '@lit/localize';
+import { activeLocale, followActiveLocale } from './internal/active-locale.js';
 import { directionOf, matchLocale } from './internal/locale-match.js';
 import { sourceLocale, targetLocales } from './locales/locale-codes.js';
 
@@ -20,26 +21,58 @@ export { directionOf, matchLocale, sourceLocale, targetLocales };
 /** Every language the elements speak: the source (`en-GB`) and the nine target locales. */
 export const LOCALES: readonly string[] = [sourceLocale, ...targetLocales];
 
-const { getLocale, setLocale } = configureLocalization({
-  sourceLocale,
-  targetLocales,
-  // A template, not a table: each locale is a module of its own beside this one (`./locales/` next
-  // to the npm build's `localization.js` and next to each CDN bundle), loaded on first use only.
-  // `locale` is one of `targetLocales`, never text from outside (`matchLocale` chose it).
-  loadLocale: (locale) => import(`./locales/${locale}.js`),
-});
+// A template, not a table: each locale is a module of its own beside this one (`./locales/` next
+// to the npm build's `localization.js` and next to each CDN bundle), loaded on first use only.
+// `locale` is one of `targetLocales`, never text from outside (`matchLocale` chose it).
+const importLocale = (locale: string): Promise<LocaleModule> =>
+  import(`./locales/${locale}.js`) as Promise<LocaleModule>;
+
+/**
+ * `@lit/localize` takes one configuration per page. It is ours unless the host configured it
+ * first (its own strings with `msg()`; `@lit/localize` is a peer dependency, so there is one copy):
+ * then the host's `setLocale` chooses the language, and its `loadLocale` adds the elements'
+ * messages with {@link loadElementsLocale}.
+ */
+let runtime: { getLocale: () => string; setLocale: (locale: string) => Promise<void> } | undefined;
+try {
+  runtime = configureLocalization({ sourceLocale, targetLocales, loadLocale: importLocale });
+} catch {
+  // "lit-localize can only be configured once": the host's configuration. Its status events say
+  // which language is shown.
+  runtime = undefined;
+  followActiveLocale();
+}
 
 /** The locale whose messages are shown now (`en-GB` until another has loaded). */
-export { getLocale };
+export function getLocale(): string {
+  return runtime ? runtime.getLocale() : activeLocale();
+}
+
+/**
+ * For a host that configures `@lit/localize` itself: the elements' messages in `tag`'s language
+ * (matched with `matchLocale`; none for British English), to merge into what its `loadLocale`
+ * returns: `loadLocale: async (l) => ({ templates: { ...(await mine(l)).templates,
+ * ...(await loadElementsLocale(l)).templates } })`.
+ */
+export async function loadElementsLocale(tag: string): Promise<LocaleModule> {
+  const locale = matchLocale(tag);
+  return locale === sourceLocale ? { templates: {} } : importLocale(locale);
+}
 
 /**
  * Shows the elements' messages in `tag`'s language (matched with `matchLocale`), loading its
  * module first if needed. Resolves once the elements have the new messages; rejects if the module
- * could not be loaded (the messages stay as they were).
+ * could not be loaded (the messages stay as they were), or if the host configured `@lit/localize`
+ * and shows another language (the host's `setLocale` decides).
  */
 export async function useLocale(tag: string): Promise<void> {
+  const locale = matchLocale(tag);
+  if (!runtime) {
+    if (matchLocale(getLocale()) === locale) return;
+    throw new Error(`The page configured @lit/localize: its setLocale chooses the language (asked for ${locale}).`);
+  }
   // Asking for the locale that is loading (or shown) again is free: the same promise.
-  await setLocale(matchLocale(tag));
+  await runtime.setLocale(locale);
 }
 
 /** Elements whose `dir` was set here (not by the page), so it may be changed here. */

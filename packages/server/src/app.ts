@@ -103,12 +103,29 @@ export interface ConsultKitServer {
   close(): Promise<void>;
 }
 
-export const DEFAULT_SERVE: Required<ServeOptions> = {
-  examplesDir: `${REPO_ROOT}examples`,
-  cdnDir: `${REPO_ROOT}packages/elements/dist/cdn`,
-  themesDir: `${REPO_ROOT}packages/elements/themes`,
-  joinPage: `${REPO_ROOT}examples/patient-join/index.html`,
-};
+/**
+ * The built join page, the CDN bundles it loads and the themes, copied into the package by
+ * `npm run build` (scripts/server-assets.mjs), so an npm-installed server serves `/join/*`.
+ */
+const PACKAGE_PUBLIC = fileURLToPath(new URL('../public/', import.meta.url));
+
+/**
+ * What the server serves: in the repository, the examples and the elements' build beside it (edits
+ * show without a copy); installed from npm, the copies inside the package (no examples there).
+ */
+export const DEFAULT_SERVE: ServeOptions = existsSync(`${REPO_ROOT}examples/patient-join/index.html`)
+  ? {
+      examplesDir: `${REPO_ROOT}examples`,
+      cdnDir: `${REPO_ROOT}packages/elements/dist/cdn`,
+      themesDir: `${REPO_ROOT}packages/elements/themes`,
+      joinPage: `${REPO_ROOT}examples/patient-join/index.html`,
+    }
+  : {
+      examplesDir: undefined,
+      cdnDir: `${PACKAGE_PUBLIC}cdn`,
+      themesDir: `${PACKAGE_PUBLIC}themes`,
+      joinPage: `${PACKAGE_PUBLIC}join/index.html`,
+    };
 
 export async function createServer(
   config: Config,

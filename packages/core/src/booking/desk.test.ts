@@ -1,7 +1,7 @@
 import { expect } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
 import { BookingClient } from './client.js';
-import { BookingDesk } from './desk.js';
+import { BookingDeskStore } from './desk.js';
 import { StaffClient } from './staff.js';
 import type { PatientDetails } from './types.js';
 import { until } from '../../../../test-support/browser.js';
@@ -26,13 +26,13 @@ async function bookSomething() {
   return client.book({ slot: slot!, patient, deliveryChannel: 'Video' });
 }
 
-describe('booking: BookingDesk', () => {
-  const desks: BookingDesk[] = [];
+describe('booking: BookingDeskStore', () => {
+  const desks: BookingDeskStore[] = [];
   afterEach(() => desks.splice(0).forEach((desk) => desk.stop()));
 
   it('falls back to polling when the event stream fails, and still sees changes', async () => {
     const { url } = (await executeServerCommand('ck-closed-port')) as { url: string };
-    const desk = new BookingDesk({
+    const desk = new BookingDeskStore({
       client: await staffClient(),
       eventsUrl: `${url}/api/staff/events`,
       pollIntervalMs: 300,
@@ -46,7 +46,7 @@ describe('booking: BookingDesk', () => {
   });
 
   it('streams changes when the event stream works', async () => {
-    const desk = new BookingDesk({ client: await staffClient() });
+    const desk = new BookingDeskStore({ client: await staffClient() });
     desks.push(desk);
     desk.start();
     await until(() => desk.state.get().live === 'streaming', 'the event stream');
@@ -55,7 +55,7 @@ describe('booking: BookingDesk', () => {
   });
 
   it('reports a failed action and keeps its lists as they were', async () => {
-    const desk = new BookingDesk({ client: await staffClient(), eventsUrl: null, pollIntervalMs: 60_000 });
+    const desk = new BookingDeskStore({ client: await staffClient(), eventsUrl: null, pollIntervalMs: 60_000 });
     desks.push(desk);
     const booking = await bookSomething();
     desk.start();
@@ -72,7 +72,7 @@ describe('booking: BookingDesk', () => {
   });
 
   it('says why the lists could not be loaded', async () => {
-    const desk = new BookingDesk({ client: new StaffClient({ baseUrl: '/fhir' }), eventsUrl: null });
+    const desk = new BookingDeskStore({ client: new StaffClient({ baseUrl: '/fhir' }), eventsUrl: null });
     desks.push(desk);
     desk.start();
     await until(() => desk.state.get().status === 'error', 'the error');

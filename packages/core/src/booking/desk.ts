@@ -1,5 +1,5 @@
 /**
- * `BookingDesk`: the reception's view of bookings as a store, kept current without a reload, with
+ * `BookingDeskStore`: the reception's view of bookings as a store, kept current without a reload, with
  * the staff commands. `<booking-desk>` is a view over it; a vendor's own UI can use it as well.
  */
 import { createStore, type ReadableStore } from '../store.js';
@@ -51,7 +51,7 @@ export interface BookingDeskState {
   updatedAt: number | null;
 }
 
-export interface BookingDeskOptions {
+export interface BookingDeskStoreOptions {
   /** A client with staff credentials (a `headers` hook or `credentials: 'include'`). */
   client: StaffClient;
   /**
@@ -70,7 +70,7 @@ export interface BookingDeskOptions {
 const LIVE_STATUSES = ['booked', 'arrived', 'fulfilled', 'noshow'] as const;
 const byStart = (a: Booking, b: Booking) => Date.parse(a.start ?? '') - Date.parse(b.start ?? '');
 
-export class BookingDesk {
+export class BookingDeskStore {
   readonly #state = createStore<BookingDeskState>({
     status: 'idle',
     pending: [],
@@ -96,7 +96,7 @@ export class BookingDesk {
   #again = false;
   #streamedBefore = false;
 
-  constructor(options: BookingDeskOptions) {
+  constructor(options: BookingDeskStoreOptions) {
     this.client = options.client;
     this.#eventsUrl =
       options.eventsUrl === undefined

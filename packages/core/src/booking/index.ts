@@ -19,9 +19,9 @@ export {
   type ManageSlots,
 } from './manage.js';
 export {
-  BookingDesk,
+  BookingDeskStore,
   VIDEO_NOW,
-  type BookingDeskOptions,
+  type BookingDeskStoreOptions,
   type BookingDeskState,
   type DeskAction,
   type DeskActionResult,

@@ -2,7 +2,7 @@ import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { localized, msg, str } from '@lit/localize';
 import {
-  BookingDesk as Desk,
+  BookingDeskStore as Desk,
   DEFAULT_TIME_ZONE,
   StaffClient,
   VIDEO_NOW,
@@ -50,7 +50,7 @@ const VIDEO_NOW_MINUTES = [10, 15, 20] as const;
  * decline (with a reason), and today's and upcoming appointments by clinician, to cancel or move
  * to another free time of the same clinician; and a video consultation started now for a patient
  * without a booked time ("Start a video consultation now"), its link sent at once. Stays current without a reload (the server's event
- * stream, or polling every 30 s when that fails). A thin view over core's `BookingDesk`.
+ * stream, or polling every 30 s when that fails). A thin view over core's `BookingDeskStore`.
  *
  * Staff credentials: a cookie session on the server (sent with `credentials: 'include'`), or the
  * `staffKey` property (never an attribute, so it does not show in the DOM).

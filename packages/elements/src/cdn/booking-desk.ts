@@ -5,4 +5,4 @@
  */
 export { define, BookingDesk } from '../booking-desk/define.js';
 export { GuestInvite } from '../guest-invite/define.js';
-export { BookingClient, BookingDesk as BookingDeskStore, StaffClient } from '@consultkit/core/booking';
+export { BookingClient, BookingDeskStore, StaffClient } from '@consultkit/core/booking';

@@ -8,7 +8,7 @@
  */
 import { deploymentChecklist, formatChecklist } from '../checklist.js';
 import { ConfigError, loadConfig } from '../config.js';
-import { createServer } from '../app.js';
+import { createServer, DEFAULT_SERVE } from '../app.js';
 
 async function main(): Promise<void> {
   let config;
@@ -19,6 +19,9 @@ async function main(): Promise<void> {
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(`consultkit-server: configuration error: ${error.message}`);
+      if (!process.argv.includes('--demo') && !process.env['CONSULTKIT_DEMO']) {
+        console.error('consultkit-server: to try it on this machine, run the demo: npx consultkit-server --demo');
+      }
       process.exit(78); // EX_CONFIG
     }
     throw error;
@@ -42,8 +45,10 @@ async function main(): Promise<void> {
   console.log(
     [
       `ConsultKit server ${url}  (storage: ${storage})`,
-      `  examples   ${url}/`,
-      `  two-party  ${url}/examples/two-party-call/`,
+      // Installed from npm, the server has no examples (the join page is inside the package).
+      ...(DEFAULT_SERVE.examplesDir
+        ? [`  examples   ${url}/`, `  two-party  ${url}/examples/two-party-call/`]
+        : [`  join page  ${url}/join/`]),
       `  health     ${url}/healthz`,
       `  FHIR       ${url}/fhir/metadata  (practice time zone ${config.timeZone})`,
       `  signalling ${url.replace(/^http/, 'ws')}/signal/peerjs`,
