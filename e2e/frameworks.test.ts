@@ -61,6 +61,15 @@ async function serveApp(dir: string): Promise<{ origin: string; server: Server }
 /** `#ticket=` as the examples read it: the ticket's JSON, base64url. */
 const ticketFragment = (ticket: unknown) => `#ticket=${Buffer.from(JSON.stringify(ticket)).toString('base64url')}`;
 
+/**
+ * With `CONSULTKIT_E2E_SCREENSHOTS=<folder>`, a picture of each state of each app there (to look
+ * at what a person sees); without it, nothing.
+ */
+async function shot(page: Page, name: string): Promise<void> {
+  const folder = process.env['CONSULTKIT_E2E_SCREENSHOTS'];
+  if (folder) await page.screenshot({ path: join(folder, `${name}.png`), fullPage: true });
+}
+
 /** The lines of the app's "What the … app heard" log of room events. */
 const heard = (page: Page) => page.locator('[data-events] li').allTextContents();
 
@@ -120,6 +129,7 @@ describe('framework hosts (React 19, Vue 3, Angular), end to end', () => {
       await times.first().waitFor({ timeout: 20_000 });
       // (Which times come first depends on the hour: try until one offers video.)
       const video = picker.getByLabel('Video call');
+      await shot(website, `${framework}-book`);
       await times.first().click();
       for (let i = 1; i < 12 && !(await video.count()); i++) {
         await picker.getByRole('button', { name: 'Back' }).click();
@@ -144,6 +154,7 @@ describe('framework hosts (React 19, Vue 3, Angular), end to end', () => {
       const booked = website.locator('[data-event="ck-booked"]');
       await booked.waitFor({ timeout: 10_000 });
       assert.equal((await booked.textContent())!.trim(), `Booking ${reference} is pending.`);
+      await shot(website, `${framework}-booked`);
 
       // 2. The practice confirms it; the confirmation e-mail carries the patient's join link.
       const pending = await staff.listAppointments({ status: 'pending' });
@@ -174,16 +185,15 @@ describe('framework hosts (React 19, Vue 3, Angular), end to end', () => {
       await joinPage.goto(link.replace('localhost', '127.0.0.1'));
       await joinPage.getByRole('button', { name: 'Join your video appointment' }).click();
       await joinPage.locator('device-check [part~="continue"]').click({ timeout: 20_000 });
-      await joinPage
-        .locator('waiting-room')
-        .getByText('You are in the waiting room')
-        .waitFor({ timeout: 20_000 });
+      await joinPage.locator('waiting-room').getByText('You are in the waiting room').waitFor({ timeout: 20_000 });
 
       // The clinician joins in the app with the ticket and admits the patient from the tile.
       const clinician = await watchedPage(browser, { permissions: ['camera', 'microphone'] });
       const room = clinician.page;
       await room.goto(`${app.origin}/${query}&view=call${ticketFragment(ticket)}`);
-      await room.getByRole('button', { name: 'Join the consultation' }).click({ timeout: 20_000 });
+      await room.getByRole('button', { name: 'Join the consultation' }).waitFor({ timeout: 20_000 });
+      await shot(room, `${framework}-call-ready`);
+      await room.getByRole('button', { name: 'Join the consultation' }).click();
       await room.locator('consult-room').getByRole('button', { name: 'Admit' }).click({ timeout: 20_000 });
 
       for (const page of [joinPage, room]) {
@@ -222,11 +232,10 @@ describe('framework hosts (React 19, Vue 3, Angular), end to end', () => {
 
       // The app's bindings received the room's events, each with its detail: the admit request
       // named the patient's peer (the ticket's remote peer), and the status reached in-call.
-      await room
-        .locator('[data-events] li')
-        .filter({ hasText: 'Status: in-call' })
-        .waitFor({ timeout: 10_000 });
+      await room.locator('[data-events] li').filter({ hasText: 'Status: in-call' }).waitFor({ timeout: 10_000 });
       assert.ok((await heard(room)).includes(`Admit asked for ${ticket.remotePeerId}`), (await heard(room)).join('\n'));
+
+      await shot(room, `${framework}-in-call`);
 
       // A mute through the room's own button reaches the app's binding with `muted`.
       await room.locator('consult-room').getByRole('button', { name: 'Mute' }).click();
@@ -237,6 +246,7 @@ describe('framework hosts (React 19, Vue 3, Angular), end to end', () => {
       await room.locator('[data-events] li').filter({ hasText: 'Ended: ' }).waitFor({ timeout: 10_000 });
       assert.ok((await heard(room)).includes('Ended: local-hang-up'), (await heard(room)).join('\n'));
       await joinPage.locator('waiting-room').getByText('You can close this page').waitFor({ timeout: 15_000 });
+      await shot(room, `${framework}-ended`);
 
       assert.deepEqual(patient.errors, [], `no page errors in the ${framework} app (patient)`);
       assert.deepEqual(clinician.errors, [], `no page errors in the ${framework} app (clinician)`);

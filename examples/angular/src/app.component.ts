@@ -64,18 +64,22 @@ declare global {
             the ticket as base64url JSON.
           </p>
         } @else {
-          @if (!consultation()) {
+          @if (consultation(); as running) {
+            <consult-room
+              [consultation]="running"
+              (ck-status-change)="onStatusChange($event)"
+              (ck-request-admit)="onRequestAdmit($event)"
+              (ck-mute-change)="onMuteChange($event)"
+              (ck-ended)="onEnded($event)"
+            ></consult-room>
+          } @else {
             <button type="button" class="primary" (click)="join()">Join the consultation</button>
           }
-          <consult-room
-            [consultation]="consultation() ?? undefined"
-            (ck-status-change)="onStatusChange($event)"
-            (ck-request-admit)="onRequestAdmit($event)"
-            (ck-mute-change)="onMuteChange($event)"
-            (ck-ended)="onEnded($event)"
-          ></consult-room>
           <section aria-labelledby="host-heading" class="host">
             <h2 id="host-heading">What the Angular app heard</h2>
+            @if (events().length === 0) {
+              <p>Nothing yet: join the consultation.</p>
+            }
             <ol aria-label="Events from the room" data-events="">
               @for (line of events(); track $index) {
                 <li>{{ line }}</li>
@@ -99,7 +103,9 @@ export class AppComponent implements OnDestroy {
 
   chosenText(): string {
     const start = this.chosen();
-    return start ? new Date(start).toLocaleString('en-GB') : '';
+    return start
+      ? new Date(start).toLocaleString('en-GB', { dateStyle: 'full', timeStyle: 'short', timeZone: 'Europe/London' })
+      : '';
   }
 
   onSlotSelected(event: CkEventMap['ck-slot-selected']): void {

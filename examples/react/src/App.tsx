@@ -56,7 +56,9 @@ function Book() {
       <section aria-labelledby="host-heading" className="host">
         <h2 id="host-heading">What the React app heard</h2>
         <p role="status" data-event="ck-slot-selected">
-          {chosen ? `Time chosen: ${new Date(chosen).toLocaleString('en-GB')}` : 'No time chosen yet.'}
+          {chosen
+            ? `Time chosen: ${new Date(chosen).toLocaleString('en-GB', { dateStyle: 'full', timeStyle: 'short', timeZone: 'Europe/London' })}`
+            : 'No time chosen yet.'}
         </p>
         {booked && (
           <p role="status" data-event="ck-booked">
@@ -108,15 +110,18 @@ function Call({ ticket }: { ticket: JoinTicket | null }) {
           Join the consultation
         </button>
       )}
-      <ConsultRoom
-        consultation={consultation ?? undefined}
-        onCkStatusChange={(event) => log(`Status: ${event.detail.status}`)}
-        onCkRequestAdmit={(event) => log(`Admit asked for ${event.detail.peerId}`)}
-        onCkMuteChange={(event) => log(event.detail.muted ? 'Microphone muted' : 'Microphone on')}
-        onCkEnded={(event) => log(`Ended: ${event.detail.reason}`)}
-      />
+      {consultation && (
+        <ConsultRoom
+          consultation={consultation}
+          onCkStatusChange={(event) => log(`Status: ${event.detail.status}`)}
+          onCkRequestAdmit={(event) => log(`Admit asked for ${event.detail.peerId}`)}
+          onCkMuteChange={(event) => log(event.detail.muted ? 'Microphone muted' : 'Microphone on')}
+          onCkEnded={(event) => log(`Ended: ${event.detail.reason}`)}
+        />
+      )}
       <section aria-labelledby="host-heading" className="host">
         <h2 id="host-heading">What the React app heard</h2>
+        {events.length === 0 && <p>Nothing yet: join the consultation.</p>}
         <ol aria-label="Events from the room" data-events="">
           {events.map((line, i) => (
             <li key={i}>{line}</li>
