@@ -5,5 +5,8 @@ import react from '@vitejs/plugin-react';
 export default defineConfig({
   base: './',
   plugins: [react()],
-  build: { outDir: 'dist', emptyOutDir: true },
+  // The page is src/index.html, so the server's list of plain examples (folders with an index.html)
+  // does not offer this unbuilt app.
+  root: 'src',
+  build: { outDir: '../dist', emptyOutDir: true },
 });

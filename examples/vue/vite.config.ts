@@ -13,5 +13,8 @@ export default defineConfig({
       },
     }),
   ],
-  build: { outDir: 'dist', emptyOutDir: true },
+  // The page is src/index.html, so the server's list of plain examples (folders with an index.html)
+  // does not offer this unbuilt app.
+  root: 'src',
+  build: { outDir: '../dist', emptyOutDir: true },
 });
