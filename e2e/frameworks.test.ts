@@ -82,6 +82,7 @@ describe('framework hosts (React 19, Vue 3, Angular), end to end', () => {
 
   before(async () => {
     assert.ok(executablePath, NO_CHROME_MESSAGE);
+    const started = Date.now();
     // Each app built with its own tool; nothing is rebuilt when its inputs are unchanged.
     for (const framework of FRAMEWORKS) {
       const { built, seconds } = buildExample(framework) as { built: boolean; seconds: number };
@@ -98,6 +99,7 @@ describe('framework hosts (React 19, Vue 3, Angular), end to end', () => {
       headers: () => ({ authorization: `Bearer ${STAFF_KEY}` }),
     });
     browser = await chromium.launch({ executablePath: executablePath!, args: CHROME_ARGS, headless: true });
+    console.log(`frameworks: apps, server and browser ready (${((Date.now() - started) / 1000).toFixed(1)} s)`);
   });
 
   after(async () => {
