@@ -17,6 +17,8 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createReadStream, existsSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
@@ -61,12 +63,24 @@ async function serveApp(dir: string): Promise<{ origin: string; server: Server }
 /** `#ticket=` as the examples read it: the ticket's JSON, base64url. */
 const ticketFragment = (ticket: unknown) => `#ticket=${Buffer.from(JSON.stringify(ticket)).toString('base64url')}`;
 
+const axeSource = readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
 /**
- * With `CONSULTKIT_E2E_SCREENSHOTS=<folder>`, a picture of each state of each app there (to look
- * at what a person sees); without it, nothing.
+ * Each state of each app: axe finds no violation (the app's own markup and the elements in it),
+ * and with `CK_SCREENSHOTS=<folder>` (as e2e/languages.test.ts) a picture of it is kept there.
  */
-async function shot(page: Page, name: string): Promise<void> {
-  const folder = process.env['CONSULTKIT_E2E_SCREENSHOTS'];
+async function look(page: Page, name: string): Promise<void> {
+  await page.evaluate(await axeSource);
+  const violations = await page.evaluate(async () => {
+    const result = await (
+      window as unknown as {
+        axe: { run(): Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> };
+      }
+    ).axe.run();
+    return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  });
+  assert.deepEqual(violations, [], `axe on ${name}`);
+  const folder = process.env['CK_SCREENSHOTS'];
   if (folder) await page.screenshot({ path: join(folder, `${name}.png`), fullPage: true });
 }
 
@@ -131,7 +145,7 @@ describe('framework hosts (React 19, Vue 3, Angular), end to end', () => {
       await times.first().waitFor({ timeout: 20_000 });
       // (Which times come first depends on the hour: try until one offers video.)
       const video = picker.getByLabel('Video call');
-      await shot(website, `${framework}-book`);
+      await look(website, `${framework}-book`);
       await times.first().click();
       for (let i = 1; i < 12 && !(await video.count()); i++) {
         await picker.getByRole('button', { name: 'Back' }).click();
@@ -156,7 +170,7 @@ describe('framework hosts (React 19, Vue 3, Angular), end to end', () => {
       const booked = website.locator('[data-event="ck-booked"]');
       await booked.waitFor({ timeout: 10_000 });
       assert.equal((await booked.textContent())!.trim(), `Booking ${reference} is pending.`);
-      await shot(website, `${framework}-booked`);
+      await look(website, `${framework}-booked`);
 
       // 2. The practice confirms it; the confirmation e-mail carries the patient's join link.
       const pending = await staff.listAppointments({ status: 'pending' });
@@ -194,7 +208,7 @@ describe('framework hosts (React 19, Vue 3, Angular), end to end', () => {
       const room = clinician.page;
       await room.goto(`${app.origin}/${query}&view=call${ticketFragment(ticket)}`);
       await room.getByRole('button', { name: 'Join the consultation' }).waitFor({ timeout: 20_000 });
-      await shot(room, `${framework}-call-ready`);
+      await look(room, `${framework}-call-ready`);
       await room.getByRole('button', { name: 'Join the consultation' }).click();
       await room.locator('consult-room').getByRole('button', { name: 'Admit' }).click({ timeout: 20_000 });
 
@@ -237,7 +251,7 @@ describe('framework hosts (React 19, Vue 3, Angular), end to end', () => {
       await room.locator('[data-events] li').filter({ hasText: 'Status: in-call' }).waitFor({ timeout: 10_000 });
       assert.ok((await heard(room)).includes(`Admit asked for ${ticket.remotePeerId}`), (await heard(room)).join('\n'));
 
-      await shot(room, `${framework}-in-call`);
+      await look(room, `${framework}-in-call`);
 
       // A mute through the room's own button reaches the app's binding with `muted`.
       await room.locator('consult-room').getByRole('button', { name: 'Mute' }).click();
@@ -248,7 +262,7 @@ describe('framework hosts (React 19, Vue 3, Angular), end to end', () => {
       await room.locator('[data-events] li').filter({ hasText: 'Ended: ' }).waitFor({ timeout: 10_000 });
       assert.ok((await heard(room)).includes('Ended: local-hang-up'), (await heard(room)).join('\n'));
       await joinPage.locator('waiting-room').getByText('You can close this page').waitFor({ timeout: 15_000 });
-      await shot(room, `${framework}-ended`);
+      await look(room, `${framework}-ended`);
 
       assert.deepEqual(patient.errors, [], `no page errors in the ${framework} app (patient)`);
       assert.deepEqual(clinician.errors, [], `no page errors in the ${framework} app (clinician)`);

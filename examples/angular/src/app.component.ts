@@ -36,6 +36,8 @@ declare global {
     @if (config.view === 'book') {
       <main>
         <h1>Book an appointment</h1>
+        <!-- The picker's headings start at h3 (the day): it sits under a heading of the page's. -->
+        <h2>Available times</h2>
         <slot-picker
           [fhirBase]="fhirBase"
           (ck-slot-selected)="onSlotSelected($event)"

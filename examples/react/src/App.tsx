@@ -44,6 +44,8 @@ function Book() {
   return (
     <>
       <h1>Book an appointment</h1>
+      {/* The picker's headings start at h3 (the day): it sits under a heading of the page's. */}
+      <h2>Available times</h2>
       <SlotPicker
         fhirBase={`${config.server}/fhir`}
         onCkSlotSelected={(event: CkEventMap['ck-slot-selected']) => setChosen(event.detail.slot.start)}
