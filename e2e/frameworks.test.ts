@@ -206,6 +206,18 @@ describe('framework hosts (React 19, Vue 3, Angular), end to end', () => {
       // The clinician joins in the app with the ticket and admits the patient from the tile.
       const clinician = await watchedPage(browser, { permissions: ['camera', 'microphone'] });
       const room = clinician.page;
+      // Without a ticket, or with one that is not one, the call view says what it needs.
+      for (const fragment of [
+        '',
+        '#ticket=not%20a%20ticket',
+        `#ticket=${Buffer.from('{"x":1}').toString('base64url')}`,
+      ]) {
+        // (A query of its own for each: a change of fragment alone would not load the page again.)
+        await room.goto(`${app.origin}/${query}&view=call&case=${encodeURIComponent(fragment)}${fragment}`);
+        await room.getByText('Open this page with the ticket your backend was given').waitFor({ timeout: 20_000 });
+        assert.equal(await room.getByRole('button', { name: 'Join the consultation' }).count(), 0);
+      }
+      await look(room, `${framework}-no-ticket`);
       await room.goto(`${app.origin}/${query}&view=call${ticketFragment(ticket)}`);
       await room.getByRole('button', { name: 'Join the consultation' }).waitFor({ timeout: 20_000 });
       await look(room, `${framework}-call-ready`);
