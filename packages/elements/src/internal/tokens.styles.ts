@@ -35,6 +35,16 @@ export const baseStyles = css`
     outline-offset: 2px;
     box-shadow: 0 0 0 5px var(--ck-color-focus-ring, #0b0c0c);
   }
+  /* WCAG 2.3.3 / reduced motion: no element animates today; this keeps it so for any that would. */
+  @media (prefers-reduced-motion: reduce) {
+    *,
+    *::before,
+    *::after {
+      animation: none !important;
+      transition: none !important;
+      scroll-behavior: auto !important;
+    }
+  }
   .visually-hidden {
     position: absolute;
     inline-size: 1px;
