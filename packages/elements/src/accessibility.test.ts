@@ -44,9 +44,14 @@ describe('accessibility of every element in every state (WCAG 2.2 AA)', function
 
   for (const state of elementStates()) {
     describe(state.name, () => {
-      for (const width of [320, 640]) {
-        it(`at ${width} CSS px: no horizontal scrolling, every target at least 24×24, axe clean`, async () => {
+      for (const [width, dir] of [
+        [320, 'ltr'],
+        [640, 'ltr'],
+        [320, 'rtl'],
+      ] as const) {
+        it(`at ${width} CSS px, ${dir}: no horizontal scrolling, every target at least 24×24, axe clean`, async () => {
           await setViewport({ width, height: 640 });
+          box.dir = dir;
           const unmount = await state.mount(box);
           try {
             const scroll = document.documentElement.scrollWidth;

@@ -278,9 +278,10 @@ export const callShortcutStyles = css`
     text-align: start;
   }
   .ck-shortcuts summary {
-    display: inline-flex;
-    align-items: center;
-    min-block-size: 44px;
+    /* A list item keeps the disclosure triangle; the padding makes a 44 px target. */
+    display: list-item;
+    padding-block: 0.625rem;
+    line-height: 1.5rem;
     cursor: pointer;
   }
   .ck-shortcuts summary:focus-visible,
