@@ -255,7 +255,7 @@ export function elementStates(): ElementState[] {
       async mount(box) {
         render(html`<slot-picker fhir-base="/fhir" practitioner="Practitioner/2" days="2"></slot-picker>`, box);
         const el = box.querySelector<SlotPicker>('slot-picker')!;
-        await until(() => !!shadowPart(el, 'status')?.textContent?.includes('Free times are listed'), 'free times');
+        await until(() => !!shadowPart(el, 'time'), 'free times');
         await deep(box);
         return () => render(html``, box);
       },
