@@ -30,7 +30,10 @@ export const baseStyles = css`
     color: var(--ck-color-text, #1d1d1f);
     cursor: pointer;
   }
-  button:focus-visible {
+  button:focus-visible,
+  summary:focus-visible,
+  /* A date field's focus sits on its day, month or year, where :focus-visible does not match it. */
+  input[type='date']:focus {
     outline: 3px solid var(--ck-color-focus, #ffbf47);
     outline-offset: 2px;
     box-shadow: 0 0 0 5px var(--ck-color-focus-ring, #0b0c0c);
