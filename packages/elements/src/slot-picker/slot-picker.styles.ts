@@ -12,6 +12,7 @@ export const slotPickerStyles = unsafeCSS(`
 button,input,select{font:inherit;min-block-size:44px;accent-color:var(--_accent)}
 button{min-inline-size:6rem;padding-inline:var(--_m);margin-inline-end:var(--_s);border:var(--_border);border-radius:var(--ck-radius,0.5rem);background:var(--_surface);color:inherit}
 :focus-visible,input[type=date]:focus{outline:3px solid var(--ck-color-focus,#ffbf47);box-shadow:0 0 0 5px var(--ck-color-focus-ring,#0b0c0c)}
+::-webkit-calendar-picker-indicator{display:none}
 .visually-hidden{position:absolute;clip-path:inset(50%)}
 [part~='time-zone']{color:var(--ck-picker-muted,var(--ck-color-muted,#505a5f))}
 [part~='error'],[part~='error-summary']{border:4px solid var(--_error);padding:var(--_m)}
