@@ -31,9 +31,7 @@ export const baseStyles = css`
     cursor: pointer;
   }
   button:focus-visible,
-  summary:focus-visible,
-  /* A date field's focus sits on its day, month or year, where :focus-visible does not match it. */
-  input[type='date']:focus {
+  summary:focus-visible {
     outline: 3px solid var(--ck-color-focus, #ffbf47);
     outline-offset: 2px;
     box-shadow: 0 0 0 5px var(--ck-color-focus-ring, #0b0c0c);
