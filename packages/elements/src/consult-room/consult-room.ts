@@ -7,6 +7,12 @@ import { failureText, isolate } from '../internal/words.js';
 import { callEndedNextStep, sessionEndedMessage } from '../internal/end-reason.js';
 import { hasLeft, participantLabel } from '../internal/participant.js';
 import { StoreController } from '../internal/store-controller.js';
+import {
+  CallShortcuts,
+  callShortcutStyles,
+  shortcutsConverter,
+  type CallShortcutSetting,
+} from '../internal/call-shortcuts.js';
 // The class (no side effects: consult-room/define.ts registers the tag), for the template's checks.
 import '../participant-grid/participant-grid.js';
 import { baseStyles } from '../internal/tokens.styles.js';
@@ -58,7 +64,15 @@ import { consultRoomStyles } from './consult-room.styles.js';
  */
 @localized()
 export class ConsultRoom extends ConsultKitElement {
-  static override styles = [baseStyles, consultRoomStyles];
+  static override styles = [baseStyles, consultRoomStyles, callShortcutStyles];
+
+  /**
+   * Keyboard shortcuts in the call (Alt+Shift+M mute, Alt+Shift+V camera, Alt+Shift+H hang up after
+   * a confirmation; docs/accessibility.md): `off` turns them off; `mute:Control+Alt+M camera:none`
+   * (attribute) or `{ mute: 'Control+Alt+M', camera: null }` (property) remaps them.
+   */
+  @property({ converter: shortcutsConverter })
+  shortcuts: CallShortcutSetting = 'on';
 
   /** The consultation to show. Not an attribute: set it from script. */
   @property({ attribute: false })
@@ -80,6 +94,17 @@ export class ConsultRoom extends ConsultKitElement {
     this.#statusChanged(state, previous),
   );
   #offs: (() => void)[] = [];
+  readonly #keys = new CallShortcuts(this, {
+    live: () =>
+      !['idle', 'ended', 'failed', undefined].includes(this.#state.value?.status) && !hasLeft(this.#state.value!),
+    mute: () => this.#toggleMute(),
+    camera: () => this.#toggleCamera(),
+    hangUp: () => this.#hangUp(),
+    hangUpWords: () =>
+      this.#state.value?.role === 'clinician'
+        ? { question: msg('End the consultation for everyone?'), action: msg('End for everyone') }
+        : { question: msg('Leave the call?'), action: msg('Hang up') },
+  });
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('consultation')) {
@@ -188,16 +213,18 @@ export class ConsultRoom extends ConsultKitElement {
     return nothing;
   }
 
-  #toggleMute(): void {
+  #toggleMute(): boolean {
     const muted = !this.#state.value?.muted;
     this.consultation?.setMuted(muted);
     this.emit('ck-mute-change', { muted });
+    return muted;
   }
 
-  #toggleCamera(): void {
+  #toggleCamera(): boolean {
     const cameraOff = !this.#state.value?.cameraOff;
     this.consultation?.setCameraOff(cameraOff);
     this.emit('ck-camera-change', { cameraOff });
+    return cameraOff;
   }
 
   /**
@@ -367,6 +394,7 @@ export class ConsultRoom extends ConsultKitElement {
         <button
           part="mute"
           type="button"
+          aria-keyshortcuts=${this.#keys.aria('mute')}
           aria-pressed=${state?.muted ? 'true' : 'false'}
           ?disabled=${!live}
           @click=${this.#toggleMute}
@@ -376,6 +404,7 @@ export class ConsultRoom extends ConsultKitElement {
         <button
           part="camera"
           type="button"
+          aria-keyshortcuts=${this.#keys.aria('camera')}
           aria-pressed=${state?.cameraOff ? 'true' : 'false'}
           ?disabled=${!live}
           @click=${this.#toggleCamera}
@@ -391,11 +420,18 @@ export class ConsultRoom extends ConsultKitElement {
         >
           ${msg('Audio only')}
         </button>
-        <button part="hang-up" type="button" ?disabled=${!live} @click=${this.#hangUp}>
+        <button
+          part="hang-up"
+          type="button"
+          aria-keyshortcuts=${this.#keys.aria('hang-up')}
+          ?disabled=${!live}
+          @click=${this.#hangUp}
+        >
           ${clinician ? msg('End for everyone') : msg('Hang up')}
         </button>
         <slot name="controls"></slot>
       </div>
+      ${live && !left ? this.#keys.render() : nothing}
     `;
   }
 }

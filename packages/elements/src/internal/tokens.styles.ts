@@ -30,10 +30,29 @@ export const baseStyles = css`
     color: var(--ck-color-text, #1d1d1f);
     cursor: pointer;
   }
-  button:focus-visible {
+  button:focus-visible,
+  summary:focus-visible {
     outline: 3px solid var(--ck-color-focus, #ffbf47);
     outline-offset: 2px;
     box-shadow: 0 0 0 5px var(--ck-color-focus-ring, #0b0c0c);
+  }
+  /*
+   * A date field's calendar button takes a Tab stop of its own with only the browser's thin ring,
+   * and the field loses ours meanwhile. Dates here are typed (a date of birth is remembered, not
+   * picked: GOV.UK's advice); the browser's picker still opens with Alt+Down.
+   */
+  ::-webkit-calendar-picker-indicator {
+    display: none;
+  }
+  /* WCAG 2.3.3 / reduced motion: no element animates today; this keeps it so for any that would. */
+  @media (prefers-reduced-motion: reduce) {
+    *,
+    *::before,
+    *::after {
+      animation: none !important;
+      transition: none !important;
+      scroll-behavior: auto !important;
+    }
   }
   .visually-hidden {
     position: absolute;

@@ -8,11 +8,12 @@ import { unsafeCSS } from 'lit';
  * module imports without side effects, in Node and server-side rendering too.
  */
 export const slotPickerStyles = unsafeCSS(`
-:host{--_accent:var(--ck-picker-accent,var(--ck-color-primary,#0b5cad));--_error:var(--ck-picker-error,var(--ck-color-danger,#c42b1c));--_border:2px solid var(--ck-color-border,#4c4c52);--_surface:var(--ck-color-surface,#fff);--_s:var(--ck-space-s,0.5rem);--_m:var(--ck-space-m,1rem);display:block;font-family:var(--ck-font-family,system-ui,sans-serif);color:var(--ck-color-text,#1d1d1f);line-height:1.5}
+:host{--_accent:var(--ck-picker-accent,var(--ck-color-primary,#0b5cad));--_error:var(--ck-picker-error,var(--ck-color-danger,#c42b1c));--_border:2px solid var(--ck-color-border,#4c4c52);--_surface:var(--ck-color-surface,#fff);--_s:var(--ck-space-s,.5rem);--_m:var(--ck-space-m,1rem);display:block;font-family:var(--ck-font-family,system-ui,sans-serif);color:var(--ck-color-text,#1d1d1f);line-height:1.5}
 button,input,select{font:inherit;min-block-size:44px;accent-color:var(--_accent)}
-button{min-inline-size:6rem;padding-inline:var(--_m);margin-inline-end:var(--_s);border:var(--_border);border-radius:var(--ck-radius,0.5rem);background:var(--_surface);color:inherit}
+button{min-inline-size:6rem;padding-inline:var(--_m);margin-inline-end:var(--_s);border:var(--_border);border-radius:var(--ck-radius,.5rem);background:var(--_surface);color:inherit}
 :focus-visible{outline:3px solid var(--ck-color-focus,#ffbf47);box-shadow:0 0 0 5px var(--ck-color-focus-ring,#0b0c0c)}
-.visually-hidden{position:absolute;clip-path:inset(50%)}
+::-webkit-calendar-picker-indicator{display:none}
+.visually-hidden{position:absolute;clip-path:inset(50%);width:1px;overflow:hidden}
 [part~='time-zone']{color:var(--ck-picker-muted,var(--ck-color-muted,#505a5f))}
 [part~='error'],[part~='error-summary']{border:4px solid var(--_error);padding:var(--_m)}
 a,[part~='field-error']{color:var(--_error);font-weight:700}

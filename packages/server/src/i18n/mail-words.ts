@@ -63,6 +63,13 @@ export interface MailWords {
   smsTest(url: string): string;
   smsWillCall: string;
   smsReference(reference: string): string;
+
+  /** The calendar file (`.ics`): its title, text and place. `service` is the practice's own words. */
+  calendar: {
+    summary(channel: Channel, practitioner: string): string;
+    details(channel: Channel, practitioner: string, service: string, reference: string): string;
+    videoLocation: string;
+  };
 }
 
 const en: MailWords = {
@@ -129,6 +136,15 @@ const en: MailWords = {
   smsTest: (url) => ` Test your camera and microphone now: ${url}`,
   smsWillCall: ' The practice will call you.',
   smsReference: (reference) => ` Ref ${reference}`,
+  calendar: {
+    summary: (channel, who) =>
+      `${{ Video: 'Video consultation', Telephone: 'Telephone appointment', 'In-person': 'Appointment' }[channel]} with ${who}`,
+    details: (channel, who, service, reference) =>
+      channel === 'Video'
+        ? `Video consultation with ${who} (${service}). Join with the link in your e-mail. Reference ${reference}.`
+        : `${channel === 'Telephone' ? 'Telephone appointment' : 'Appointment'} with ${who} (${service}). Reference ${reference}.`,
+    videoLocation: 'Video call (link in your e-mail)',
+  },
 };
 
 const cy: MailWords = {
@@ -191,6 +207,15 @@ const cy: MailWords = {
   smsTest: (url) => ` Profwch eich camera a’ch meicroffon nawr: ${url}`,
   smsWillCall: ' Bydd y feddygfa’n eich ffonio.',
   smsReference: (reference) => ` Cyf ${reference}`,
+  calendar: {
+    summary: (channel, who) =>
+      `${{ Video: 'Ymgynghoriad fideo', Telephone: 'Apwyntiad ffôn', 'In-person': 'Apwyntiad' }[channel]} gyda ${who}`,
+    details: (channel, who, service, reference) =>
+      channel === 'Video'
+        ? `Ymgynghoriad fideo gyda ${who} (${service}). Ymunwch â’r ddolen yn eich e-bost. Cyfeirnod ${reference}.`
+        : `${channel === 'Telephone' ? 'Apwyntiad ffôn' : 'Apwyntiad'} gyda ${who} (${service}). Cyfeirnod ${reference}.`,
+    videoLocation: 'Galwad fideo (dolen yn eich e-bost)',
+  },
 };
 
 const pl: MailWords = {
@@ -252,6 +277,15 @@ const pl: MailWords = {
   smsTest: (url) => ` Sprawdź teraz kamerę i mikrofon: ${url}`,
   smsWillCall: ' Przychodnia do Ciebie zadzwoni.',
   smsReference: (reference) => ` Nr ${reference}`,
+  calendar: {
+    summary: (channel, who) =>
+      `${{ Video: 'Wideokonsultacja', Telephone: 'Wizyta telefoniczna', 'In-person': 'Wizyta' }[channel]}: ${who}`,
+    details: (channel, who, service, reference) =>
+      channel === 'Video'
+        ? `Wideokonsultacja: ${who} (${service}). Dołącz przez link w e-mailu. Numer rezerwacji ${reference}.`
+        : `${channel === 'Telephone' ? 'Wizyta telefoniczna' : 'Wizyta'}: ${who} (${service}). Numer rezerwacji ${reference}.`,
+    videoLocation: 'Rozmowa wideo (link w e-mailu)',
+  },
 };
 
 const ar: MailWords = {
@@ -313,6 +347,15 @@ const ar: MailWords = {
   smsTest: (url) => ` اختبر الكاميرا والميكروفون الآن: ${url}`,
   smsWillCall: ' ستتصل بك العيادة.',
   smsReference: (reference) => ` رقم الحجز ${reference}`,
+  calendar: {
+    summary: (channel, who) =>
+      `${{ Video: 'استشارة عبر الفيديو', Telephone: 'موعد هاتفي', 'In-person': 'موعد' }[channel]} مع ${who}`,
+    details: (channel, who, service, reference) =>
+      channel === 'Video'
+        ? `استشارة عبر الفيديو مع ${who} (${service}). انضم عبر الرابط في بريدك الإلكتروني. رقم الحجز ${reference}.`
+        : `${channel === 'Telephone' ? 'موعد هاتفي' : 'موعد'} مع ${who} (${service}). رقم الحجز ${reference}.`,
+    videoLocation: 'مكالمة فيديو (الرابط في بريدك الإلكتروني)',
+  },
 };
 
 const ur: MailWords = {
@@ -375,6 +418,15 @@ const ur: MailWords = {
   smsTest: (url) => ` ابھی کیمرہ اور مائیکروفون ٹیسٹ کریں: ${url}`,
   smsWillCall: ' کلینک آپ کو فون کرے گا۔',
   smsReference: (reference) => ` ریفرنس ${reference}`,
+  calendar: {
+    summary: (channel, who) =>
+      `${who} کے ساتھ ${{ Video: 'ویڈیو مشاورت', Telephone: 'فون اپائنٹمنٹ', 'In-person': 'اپائنٹمنٹ' }[channel]}`,
+    details: (channel, who, service, reference) =>
+      channel === 'Video'
+        ? `${who} کے ساتھ ویڈیو مشاورت (${service})۔ اپنی ای میل میں دیے گئے لنک سے شامل ہوں۔ بکنگ نمبر ${reference}۔`
+        : `${who} کے ساتھ ${channel === 'Telephone' ? 'فون اپائنٹمنٹ' : 'اپائنٹمنٹ'} (${service})۔ بکنگ نمبر ${reference}۔`,
+    videoLocation: 'ویڈیو کال (لنک آپ کی ای میل میں ہے)',
+  },
 };
 
 const bn: MailWords = {
@@ -436,6 +488,15 @@ const bn: MailWords = {
   smsTest: (url) => ` এখনই ক্যামেরা ও মাইক্রোফোন পরীক্ষা করুন: ${url}`,
   smsWillCall: ' ক্লিনিক আপনাকে ফোন করবে।',
   smsReference: (reference) => ` রেফ ${reference}`,
+  calendar: {
+    summary: (channel, who) =>
+      `${who}-এর সঙ্গে ${{ Video: 'ভিডিও পরামর্শ', Telephone: 'ফোন অ্যাপয়েন্টমেন্ট', 'In-person': 'অ্যাপয়েন্টমেন্ট' }[channel]}`,
+    details: (channel, who, service, reference) =>
+      channel === 'Video'
+        ? `${who}-এর সঙ্গে ভিডিও পরামর্শ (${service})। আপনার ইমেলের লিঙ্ক দিয়ে যোগ দিন। বুকিং নম্বর ${reference}।`
+        : `${who}-এর সঙ্গে ${channel === 'Telephone' ? 'ফোন অ্যাপয়েন্টমেন্ট' : 'অ্যাপয়েন্টমেন্ট'} (${service})। বুকিং নম্বর ${reference}।`,
+    videoLocation: 'ভিডিও কল (লিঙ্ক আপনার ইমেলে)',
+  },
 };
 
 const pa: MailWords = {
@@ -497,6 +558,15 @@ const pa: MailWords = {
   smsTest: (url) => ` ਹੁਣੇ ਕੈਮਰਾ ਅਤੇ ਮਾਈਕ੍ਰੋਫ਼ੋਨ ਜਾਂਚੋ: ${url}`,
   smsWillCall: ' ਕਲੀਨਿਕ ਤੁਹਾਨੂੰ ਫ਼ੋਨ ਕਰੇਗਾ।',
   smsReference: (reference) => ` ਹਵਾਲਾ ${reference}`,
+  calendar: {
+    summary: (channel, who) =>
+      `${who} ਨਾਲ ${{ Video: 'ਵੀਡੀਓ ਸਲਾਹ-ਮਸ਼ਵਰਾ', Telephone: 'ਫ਼ੋਨ ਅਪੌਇੰਟਮੈਂਟ', 'In-person': 'ਅਪੌਇੰਟਮੈਂਟ' }[channel]}`,
+    details: (channel, who, service, reference) =>
+      channel === 'Video'
+        ? `${who} ਨਾਲ ਵੀਡੀਓ ਸਲਾਹ-ਮਸ਼ਵਰਾ (${service})। ਆਪਣੀ ਈਮੇਲ ਵਿਚਲੇ ਲਿੰਕ ਨਾਲ ਜੁੜੋ। ਬੁਕਿੰਗ ਨੰਬਰ ${reference}।`
+        : `${who} ਨਾਲ ${channel === 'Telephone' ? 'ਫ਼ੋਨ ਅਪੌਇੰਟਮੈਂਟ' : 'ਅਪੌਇੰਟਮੈਂਟ'} (${service})। ਬੁਕਿੰਗ ਨੰਬਰ ${reference}।`,
+    videoLocation: 'ਵੀਡੀਓ ਕਾਲ (ਲਿੰਕ ਤੁਹਾਡੀ ਈਮੇਲ ਵਿੱਚ)',
+  },
 };
 
 const bg: MailWords = {
@@ -559,6 +629,15 @@ const bg: MailWords = {
   smsTest: (url) => ` Проверете камерата и микрофона сега: ${url}`,
   smsWillCall: ' Практиката ще ви се обади.',
   smsReference: (reference) => ` Номер ${reference}`,
+  calendar: {
+    summary: (channel, who) =>
+      `${{ Video: 'Видеоконсултация', Telephone: 'Час по телефона', 'In-person': 'Час' }[channel]} с ${who}`,
+    details: (channel, who, service, reference) =>
+      channel === 'Video'
+        ? `Видеоконсултация с ${who} (${service}). Влезте чрез връзката в имейла си. Номер на резервацията ${reference}.`
+        : `${channel === 'Telephone' ? 'Час по телефона' : 'Час'} с ${who} (${service}). Номер на резервацията ${reference}.`,
+    videoLocation: 'Видеообаждане (връзката е в имейла ви)',
+  },
 };
 
 const it: MailWords = {
@@ -625,6 +704,15 @@ const it: MailWords = {
   smsTest: (url) => ` Prova ora videocamera e microfono: ${url}`,
   smsWillCall: ' Ti chiamerà l’ambulatorio.',
   smsReference: (reference) => ` Cod. ${reference}`,
+  calendar: {
+    summary: (channel, who) =>
+      `${{ Video: 'Videoconsulto', Telephone: 'Appuntamento telefonico', 'In-person': 'Appuntamento' }[channel]} con ${who}`,
+    details: (channel, who, service, reference) =>
+      channel === 'Video'
+        ? `Videoconsulto con ${who} (${service}). Partecipa con il link nella tua e-mail. Codice di prenotazione ${reference}.`
+        : `${channel === 'Telephone' ? 'Appuntamento telefonico' : 'Appuntamento'} con ${who} (${service}). Codice di prenotazione ${reference}.`,
+    videoLocation: 'Videochiamata (link nella tua e-mail)',
+  },
 };
 
 const ro: MailWords = {
@@ -687,6 +775,15 @@ const ro: MailWords = {
   smsTest: (url) => ` Testați acum camera și microfonul: ${url}`,
   smsWillCall: ' Cabinetul vă va suna.',
   smsReference: (reference) => ` Nr. ${reference}`,
+  calendar: {
+    summary: (channel, who) =>
+      `${{ Video: 'Consultație video', Telephone: 'Programare telefonică', 'In-person': 'Programare' }[channel]} cu ${who}`,
+    details: (channel, who, service, reference) =>
+      channel === 'Video'
+        ? `Consultație video cu ${who} (${service}). Intrați prin linkul din e-mail. Numărul programării ${reference}.`
+        : `${channel === 'Telephone' ? 'Programare telefonică' : 'Programare'} cu ${who} (${service}). Numărul programării ${reference}.`,
+    videoLocation: 'Apel video (linkul este în e-mail)',
+  },
 };
 
 const WORDS: Record<ServerLocale, MailWords> = { 'en-GB': en, cy, ar, bn, bg, it, pl, pa, ro, ur };

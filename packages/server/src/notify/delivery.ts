@@ -16,7 +16,8 @@ import { displayName } from '../booking/service.js';
 import type { Storage } from '../storage/index.js';
 import { mailAddress } from './config.js';
 import { textToHtml } from './html.js';
-import { matchLocale } from '../i18n/locales.js';
+import { matchLocale, type ServerLocale } from '../i18n/locales.js';
+import { mailWords } from '../i18n/mail-words.js';
 import { buildIcs } from './ics.js';
 import { JobQueue, type JobRow } from './queue.js';
 import { PermanentFailure, type OutgoingMessage, type Transport } from './transports.js';
@@ -52,13 +53,6 @@ export interface DeliveryOptions {
   from: string | undefined;
   now: () => number;
 }
-
-/** Words of a channel for the calendar's summary. */
-const HOW: Record<string, string> = {
-  Video: 'Video consultation',
-  Telephone: 'Telephone appointment',
-  'In-person': 'Appointment',
-};
 
 export class Delivery {
   constructor(private readonly options: DeliveryOptions) {}
@@ -165,7 +159,7 @@ export class Delivery {
           ? 'CANCEL'
           : undefined;
     if (method && appointment && from) {
-      base.calendar = { method, content: this.calendar(appointment, snapshot!, method, message) };
+      base.calendar = { method, content: this.calendar(appointment, snapshot!, method, message, locale) };
     }
     return base;
   }
@@ -175,12 +169,16 @@ export class Delivery {
     snapshot: NonNullable<OutboxMessage['calendar']>,
     method: 'REQUEST' | 'CANCEL',
     message: OutboxMessage,
+    locale: ServerLocale,
   ): string {
     const from = this.options.from!;
     const organizerEmail = mailAddress(from)!;
     const organizerName = /^\s*"?([^"<]*?)"?\s*</.exec(from)?.[1] || organizerEmail;
     const practitioner = displayName(appointment.practitioner_name);
-    const how = HOW[appointment.channel] ?? 'Appointment';
+    // In the language of whoever receives it (the patient's, or English for the practice).
+    const words = mailWords(locale).calendar;
+    const channel =
+      (['Video', 'Telephone', 'In-person'] as const).find((c) => c === appointment.channel) ?? 'In-person';
     return buildIcs({
       method,
       uid: `appointment-${appointment.id}@${organizerEmail.split('@')[1]}`,
@@ -188,12 +186,9 @@ export class Delivery {
       start: new Date(snapshot.start),
       end: new Date(snapshot.end),
       stamp: message.created_at,
-      summary: `${how} with ${practitioner}`,
-      description:
-        appointment.channel === 'Video'
-          ? `${how} with ${practitioner} (${appointment.service_display}). Join with the link in your e-mail. Reference ${appointment.booking_reference}.`
-          : `${how} with ${practitioner} (${appointment.service_display}). Reference ${appointment.booking_reference}.`,
-      location: appointment.channel === 'Video' ? 'Video call (link in your e-mail)' : organizerName,
+      summary: words.summary(channel, practitioner),
+      description: words.details(channel, practitioner, appointment.service_display, appointment.booking_reference),
+      location: channel === 'Video' ? words.videoLocation : organizerName,
       organizer: { name: organizerName, email: organizerEmail },
       attendee: {
         name: displayName(appointment.patient_details.name[0]) || message.to_address,

@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Appointment, OperationOutcome, Patient } from 'fhir/r4.js';
 import type { ConsultKitServer } from '../app.js';
 import { seedBookingFixture, startTestServer, TEST_NOW } from '../test-helpers.js';
-import { Api, SmtpSink, until } from './test-support.js';
+import { Api, parseIcs, SmtpSink, until } from './test-support.js';
 
 const FROM = 'Riverside Surgery <appointments@riverside.example>';
 
@@ -84,6 +84,36 @@ describe('e-mails in the patient’s language', () => {
     const html = String(mail.html);
     assert.match(html, /<html lang="pl" dir="ltr">/);
     assert.match(html, /<th scope="row"[^>]*>Kiedy<\/th>/);
+  });
+
+  it('the calendar file is in the patient’s language too: Welsh and Arabic titles, text and place', async () => {
+    for (const [code, date, summary, description, location] of [
+      [
+        'cy',
+        '2026-03-05',
+        /^Ymgynghoriad fideo gyda Dr Ada Test$/,
+        /^Ymgynghoriad fideo gyda Dr Ada Test \(.+\)\. Ymunwch â’r ddolen yn eich e-bost\. Cyfeirnod CK-/,
+        'Galwad fideo (dolen yn eich e-bost)',
+      ],
+      [
+        'ar',
+        '2026-03-06',
+        /^استشارة عبر الفيديو مع Dr Ada Test$/,
+        /^استشارة عبر الفيديو مع Dr Ada Test \(.+\)\. انضم عبر الرابط في بريدك الإلكتروني\. رقم الحجز CK-/,
+        'مكالمة فيديو (الرابط في بريدك الإلكتروني)',
+      ],
+    ] as const) {
+      const { email } = await api.book(date, { patch: speaking(language(code)) });
+      const { mail } = await arrived(email);
+      const ics = mail.attachments.find((a) => a.contentType === 'text/calendar');
+      assert.ok(ics, `a calendar file in ${code}`);
+      const text = ics.content.toString('utf8');
+      const props = parseIcs(text);
+      assert.match(props.get('SUMMARY')?.value ?? '', summary);
+      assert.match(props.get('DESCRIPTION')?.value ?? '', description);
+      assert.equal(props.get('LOCATION')?.value, location);
+      assert.doesNotMatch(text, /Video consultation|Join with the link|Reference /, `no English left in ${code}`);
+    }
   });
 
   it('in Urdu: the HTML reads right to left and the zone is named, never an IANA id', async () => {

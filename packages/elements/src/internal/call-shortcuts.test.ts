@@ -1,0 +1,150 @@
+import { expect, fixture, html } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
+import '../consult-room/define.js';
+import type { ConsultRoom } from '../consult-room/consult-room.js';
+import { parseCombo, SHORTCUTS_OFF_KEY } from './call-shortcuts.js';
+import { consultations as useConsultations, until, untilStatus } from '../../../../test-support/browser.js';
+
+const part = (el: ConsultRoom, name: string) => el.shadowRoot!.querySelector<HTMLElement>(`[part~="${name}"]`);
+const said = (el: ConsultRoom) => el.shadowRoot!.querySelector('.ck-shortcuts ~ [role="status"]')?.textContent ?? '';
+/** Presses `keys` together, as a person does: modifiers down, the key, modifiers up. */
+async function press(keys: string): Promise<void> {
+  const parts = keys.split('+');
+  const key = parts.pop()!;
+  for (const modifier of parts) await sendKeys({ down: modifier });
+  await sendKeys({ press: key });
+  for (const modifier of parts.reverse()) await sendKeys({ up: modifier });
+}
+const audioEnabled = (el: ConsultRoom) => el.consultation!.state.get().localStream!.getAudioTracks()[0]!.enabled;
+
+describe('call shortcuts in <consult-room>', () => {
+  const consultations = useConsultations();
+  afterEach(() => localStorage.removeItem(SHORTCUTS_OFF_KEY));
+
+  it('accepts only combinations with Control, Alt or Meta (a single key or Shift+key is refused)', () => {
+    expect(parseCombo('Alt+Shift+M')?.text).to.equal('Alt+Shift+M');
+    expect(parseCombo('shift+alt+m')?.text).to.equal('Alt+Shift+M');
+    expect(parseCombo('Ctrl+K')?.text).to.equal('Control+K');
+    expect(parseCombo('M')).to.equal(undefined);
+    expect(parseCombo('Shift+M')).to.equal(undefined);
+    expect(parseCombo('Hyper+M')).to.equal(undefined);
+  });
+
+  it('mutes, turns the camera off and hangs up after a confirmation, saying what each did; shown and accessible', async function () {
+    this.timeout(60_000);
+    const { patient } = await consultations.pair();
+    const room = await fixture<ConsultRoom>(html`<consult-room .consultation=${patient}></consult-room>`);
+    const leaves: Event[] = [];
+    room.addEventListener('ck-request-leave', (e) => leaves.push(e));
+    expect(part(room, 'mute')!.getAttribute('aria-keyshortcuts')).to.equal('Alt+Shift+M');
+    expect(part(room, 'camera')!.getAttribute('aria-keyshortcuts')).to.equal('Alt+Shift+V');
+    expect(part(room, 'hang-up')!.getAttribute('aria-keyshortcuts')).to.equal('Alt+Shift+H');
+    // Shown: the panel lists each shortcut.
+    const panel = part(room, 'shortcuts') as HTMLDetailsElement;
+    panel.open = true;
+    await room.updateComplete;
+    expect(panel.textContent!.replace(/\s+/g, ' ')).to.contain('Mute or unmute the microphone Alt+Shift+M');
+    await expect(room).to.be.accessible();
+
+    expect(audioEnabled(room)).to.equal(true);
+    await press('Alt+Shift+KeyM');
+    await until(() => !audioEnabled(room), 'the microphone track disabled');
+    await room.updateComplete;
+    expect(part(room, 'mute')!.getAttribute('aria-pressed')).to.equal('true');
+    expect(said(room)).to.equal('Microphone muted.');
+    await press('Alt+Shift+KeyM');
+    await until(() => audioEnabled(room), 'the microphone track enabled again');
+    await room.updateComplete;
+    expect(said(room)).to.equal('Microphone on.');
+
+    await press('Alt+Shift+KeyV');
+    await until(() => patient.state.get().cameraOff, 'the camera off');
+    await room.updateComplete;
+    expect(part(room, 'camera')!.getAttribute('aria-pressed')).to.equal('true');
+    expect(said(room)).to.equal('Camera off.');
+
+    // Hang up asks first; "Stay in the call" is focused and keeps the call.
+    (part(room, 'mute') as HTMLButtonElement).focus();
+    await press('Alt+Shift+KeyH');
+    const dialog = part(room, 'confirm-hang-up') as HTMLDialogElement;
+    await until(() => dialog.open, 'the confirmation open');
+    expect(room.shadowRoot!.activeElement?.textContent?.trim()).to.equal('Stay in the call');
+    await expect(room).to.be.accessible();
+    await sendKeys({ press: 'Enter' });
+    await until(() => !dialog.open, 'the confirmation closed');
+    expect(room.shadowRoot!.activeElement, 'focus back where it was').to.equal(part(room, 'mute'));
+    expect(patient.state.get().status).to.equal('in-call');
+    expect(leaves).to.have.length(0);
+
+    // Escape keeps the call too.
+    await press('Alt+Shift+KeyH');
+    await until(() => dialog.open, 'the confirmation open again');
+    await sendKeys({ press: 'Escape' });
+    await until(() => !dialog.open, 'the confirmation closed by Escape');
+    expect(patient.state.get().status).to.equal('in-call');
+
+    // Confirmed: the call ends (through ck-request-leave, as the button does).
+    await press('Alt+Shift+KeyH');
+    await until(() => dialog.open, 'the confirmation open a third time');
+    (dialog.querySelector('[value="hang-up"]') as HTMLButtonElement).focus();
+    await sendKeys({ press: 'Enter' });
+    await untilStatus(patient, 'ended');
+    expect(leaves).to.have.length(1);
+  });
+
+  it('turned off by the host (`shortcuts="off"`): no panel, keys do nothing', async function () {
+    this.timeout(60_000);
+    const { patient } = await consultations.pair();
+    const room = await fixture<ConsultRoom>(
+      html`<consult-room shortcuts="off" .consultation=${patient}></consult-room>`,
+    );
+    expect(part(room, 'shortcuts')).to.equal(null);
+    expect(part(room, 'mute')!.hasAttribute('aria-keyshortcuts')).to.equal(false);
+    await press('Alt+Shift+KeyM');
+    // Sentinel: a click after the key; once it has acted, the key would have too.
+    (part(room, 'camera') as HTMLButtonElement).click();
+    await until(() => patient.state.get().cameraOff, 'the camera button worked');
+    expect(patient.state.get().muted, 'the key did not mute').to.equal(false);
+  });
+
+  it('remapped by the host: the new keys work and are shown, the old ones do nothing, `none` removes one', async function () {
+    this.timeout(60_000);
+    const { patient } = await consultations.pair();
+    const room = await fixture<ConsultRoom>(html`<consult-room .consultation=${patient}></consult-room>`);
+    // The attribute form (a page's HTML); the property takes `{ mute: 'Control+Alt+K', camera: null }`.
+    room.setAttribute('shortcuts', 'mute:Control+Alt+K camera:none');
+    await room.updateComplete;
+    expect(room.shortcuts).to.deep.equal({ mute: 'Control+Alt+K', camera: null });
+    expect(part(room, 'mute')!.getAttribute('aria-keyshortcuts')).to.equal('Control+Alt+K');
+    expect(part(room, 'camera')!.hasAttribute('aria-keyshortcuts')).to.equal(false);
+    expect(part(room, 'hang-up')!.getAttribute('aria-keyshortcuts')).to.equal('Alt+Shift+H');
+    await press('Alt+Shift+KeyM');
+    await press('Alt+Shift+KeyV');
+    await press('Control+Alt+KeyK');
+    await until(() => patient.state.get().muted, 'muted by the new keys');
+    // The new keys were pressed after the old ones: had the old ones acted, this is where it shows.
+    expect(patient.state.get().cameraOff, 'Alt+Shift+V removed').to.equal(false);
+    await room.updateComplete;
+    expect(said(room)).to.equal('Microphone muted.');
+  });
+
+  it('turned off by the person in the panel, remembered in this browser', async function () {
+    this.timeout(60_000);
+    const { patient } = await consultations.pair();
+    const room = await fixture<ConsultRoom>(html`<consult-room .consultation=${patient}></consult-room>`);
+    const panel = part(room, 'shortcuts') as HTMLDetailsElement;
+    panel.open = true;
+    await room.updateComplete;
+    const box = panel.querySelector<HTMLInputElement>('input[type="checkbox"]')!;
+    expect(box.checked).to.equal(true);
+    box.click();
+    await room.updateComplete;
+    expect(localStorage.getItem(SHORTCUTS_OFF_KEY)).to.equal('1');
+    expect(part(room, 'mute')!.hasAttribute('aria-keyshortcuts')).to.equal(false);
+    await press('Alt+Shift+KeyM');
+    (part(room, 'camera') as HTMLButtonElement).click(); // sentinel: a command after the key
+    await until(() => patient.state.get().cameraOff, 'the camera button worked');
+    expect(patient.state.get().muted, 'the key did not mute').to.equal(false);
+    await expect(room).to.be.accessible();
+  });
+});

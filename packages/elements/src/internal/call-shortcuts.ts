@@ -1,0 +1,340 @@
+import { css, html, nothing, type ReactiveController, type ReactiveControllerHost } from 'lit';
+import { msg } from '@lit/localize';
+
+/**
+ * Keyboard shortcuts in a call (decision 30, docs/accessibility.md): mute, camera, hang up (the
+ * last after a confirmation). Every default has a modifier (Alt+Shift), so typing in a chat or a
+ * form never triggers one (WCAG 2.1.4 asks this of single-key shortcuts only; we go further). A
+ * host remaps or turns them off with `shortcuts` on `<consult-room>`; a person turns them off in
+ * the room's "Keyboard shortcuts" panel (remembered in this browser).
+ */
+export type CallAction = 'mute' | 'camera' | 'hang-up';
+
+/** Keys for each action (`Alt+Shift+M`, `Control+Alt+K`); `null` turns that one off. */
+export type CallShortcutKeys = Partial<Record<CallAction, string | null>>;
+
+/** `off`, `on` (the defaults) or a remapping (unmapped actions keep their defaults). */
+export type CallShortcutSetting = 'on' | 'off' | CallShortcutKeys;
+
+export const DEFAULT_CALL_SHORTCUTS: Readonly<Record<CallAction, string>> = Object.freeze({
+  mute: 'Alt+Shift+M',
+  camera: 'Alt+Shift+V',
+  'hang-up': 'Alt+Shift+H',
+});
+
+const ACTIONS: readonly CallAction[] = ['mute', 'camera', 'hang-up'];
+const MODIFIERS = ['Control', 'Alt', 'Shift', 'Meta'] as const;
+type Modifier = (typeof MODIFIERS)[number];
+
+/** Where a person's choice to turn the shortcuts off is kept (this browser only). */
+export const SHORTCUTS_OFF_KEY = 'consultkit:call-shortcuts-off';
+
+interface Combo {
+  modifiers: ReadonlySet<Modifier>;
+  /** A letter or digit (matched on the physical key, so Alt on a Mac, which types `µ`, still works), or a key name. */
+  key: string;
+  text: string;
+}
+
+/**
+ * `Alt+Shift+M` as a combination; `undefined` when it is not one we accept: it must name one key
+ * and at least one of Control, Alt or Meta (Shift alone types a capital letter).
+ */
+export function parseCombo(text: string): Combo | undefined {
+  const parts = text
+    .split('+')
+    .map((part) => part.trim())
+    .filter(Boolean);
+  const key = parts.pop();
+  if (!key) return undefined;
+  const modifiers = new Set<Modifier>();
+  for (const part of parts) {
+    const name =
+      part.toLowerCase() === 'ctrl' ? 'Control' : MODIFIERS.find((m) => m.toLowerCase() === part.toLowerCase());
+    if (!name) return undefined;
+    modifiers.add(name);
+  }
+  if (!['Control', 'Alt', 'Meta'].some((m) => modifiers.has(m as Modifier))) return undefined;
+  const normalised = key.length === 1 ? key.toUpperCase() : key;
+  return { modifiers, key: normalised, text: [...MODIFIERS.filter((m) => modifiers.has(m)), normalised].join('+') };
+}
+
+function matches(combo: Combo, event: KeyboardEvent): boolean {
+  const held: Record<Modifier, boolean> = {
+    Control: event.ctrlKey,
+    Alt: event.altKey,
+    Shift: event.shiftKey,
+    Meta: event.metaKey,
+  };
+  if (MODIFIERS.some((m) => held[m] !== combo.modifiers.has(m))) return false;
+  if (/^[A-Z]$/.test(combo.key)) return event.code === `Key${combo.key}`;
+  if (/^[0-9]$/.test(combo.key)) return event.code === `Digit${combo.key}`;
+  return event.key.toLowerCase() === combo.key.toLowerCase();
+}
+
+/** Attribute form of the setting: `off`, `on`, or `mute:Alt+Shift+M camera:none …`. */
+export const shortcutsConverter = {
+  fromAttribute(value: string | null): CallShortcutSetting {
+    const text = (value ?? '').trim();
+    if (text === '' || text === 'on') return 'on';
+    if (text === 'off') return 'off';
+    const keys: CallShortcutKeys = {};
+    for (const pair of text.split(/\s+/)) {
+      const [action, combo] = pair.split(':') as [CallAction, string | undefined];
+      if (ACTIONS.includes(action)) keys[action] = !combo || combo === 'none' ? null : combo;
+    }
+    return keys;
+  },
+  toAttribute(value: CallShortcutSetting): string {
+    if (typeof value === 'string') return value;
+    return ACTIONS.filter((a) => a in value)
+      .map((a) => `${a}:${value[a] ?? 'none'}`)
+      .join(' ');
+  },
+};
+
+export interface CallShortcutHost extends ReactiveControllerHost, HTMLElement {
+  /** The host's setting (`shortcuts` on `<consult-room>`). */
+  shortcuts: CallShortcutSetting;
+}
+
+export interface CallShortcutHandlers {
+  /** The call controls work now (in a call, not over). */
+  live(): boolean;
+  /** Toggles the microphone; returns whether it is now muted. */
+  mute(): boolean;
+  /** Toggles the camera; returns whether it is now off. */
+  camera(): boolean;
+  /** Hangs up (after the person confirmed). */
+  hangUp(): void;
+  /** The confirmation's question and its hang-up button's words ("Hang up", "End for everyone"). */
+  hangUpWords(): { question: string; action: string };
+}
+
+/**
+ * The shortcuts of one room: listens for keys on the document while the host is connected and
+ * the call is live, renders the panel that lists them (with the switch to turn them off), the
+ * hang-up confirmation and a live region that says what a shortcut did.
+ */
+export class CallShortcuts implements ReactiveController {
+  #said = '';
+  #offHere = readOff();
+  #returnFocus: HTMLElement | null = null;
+
+  constructor(
+    private readonly host: CallShortcutHost,
+    private readonly handlers: CallShortcutHandlers,
+  ) {
+    host.addController(this);
+  }
+
+  hostConnected(): void {
+    document.addEventListener('keydown', this.#onKey);
+  }
+
+  hostDisconnected(): void {
+    document.removeEventListener('keydown', this.#onKey);
+  }
+
+  /** The combination of each action in use now; none when turned off. */
+  get keys(): Partial<Record<CallAction, Combo>> {
+    const setting = this.host.shortcuts;
+    if (setting === 'off' || this.#offHere) return {};
+    const chosen = typeof setting === 'object' && setting ? setting : {};
+    const keys: Partial<Record<CallAction, Combo>> = {};
+    for (const action of ACTIONS) {
+      const text = action in chosen ? chosen[action] : DEFAULT_CALL_SHORTCUTS[action];
+      const combo = text ? parseCombo(text) : undefined;
+      if (combo) keys[action] = combo;
+    }
+    return keys;
+  }
+
+  /** For `aria-keyshortcuts` on the action's button. */
+  aria(action: CallAction): string | typeof nothing {
+    return this.keys[action]?.text ?? nothing;
+  }
+
+  #onKey = (event: KeyboardEvent): void => {
+    if (event.defaultPrevented || event.repeat || !this.handlers.live()) return;
+    const keys = this.keys;
+    const action = ACTIONS.find((a) => keys[a] && matches(keys[a], event));
+    if (!action) return;
+    event.preventDefault();
+    if (action === 'mute') {
+      this.#say(this.handlers.mute() ? msg('Microphone muted.') : msg('Microphone on.'));
+    } else if (action === 'camera') {
+      this.#say(this.handlers.camera() ? msg('Camera off.') : msg('Camera on.'));
+    } else {
+      this.#confirmHangUp();
+    }
+  };
+
+  #say(text: string): void {
+    this.#said = text;
+    this.host.requestUpdate();
+  }
+
+  get #dialog(): HTMLDialogElement | null | undefined {
+    return this.host.shadowRoot?.querySelector<HTMLDialogElement>('dialog.ck-confirm-hang-up');
+  }
+
+  #confirmHangUp(): void {
+    const dialog = this.#dialog;
+    if (!dialog || dialog.open) return;
+    this.#returnFocus = deepActiveElement();
+    dialog.returnValue = '';
+    dialog.showModal();
+    dialog.querySelector<HTMLButtonElement>('[data-stay]')?.focus();
+  }
+
+  #closed = (): void => {
+    const dialog = this.#dialog;
+    const target = this.#returnFocus;
+    this.#returnFocus = null;
+    if (dialog?.returnValue === 'hang-up') this.handlers.hangUp();
+    else if (target?.isConnected) target.focus();
+  };
+
+  #toggleHere = (event: Event): void => {
+    this.#offHere = !(event.target as HTMLInputElement).checked;
+    try {
+      if (this.#offHere) localStorage.setItem(SHORTCUTS_OFF_KEY, '1');
+      else localStorage.removeItem(SHORTCUTS_OFF_KEY);
+    } catch {
+      // Storage refused (private mode, a sandbox): the choice lasts for this page.
+    }
+    this.host.requestUpdate();
+  };
+
+  /** The panel listing the shortcuts, the confirmation and the live region. */
+  render() {
+    if (this.host.shortcuts === 'off') return nothing;
+    const keys = this.keys;
+    const label: Record<CallAction, string> = {
+      mute: msg('Mute or unmute the microphone'),
+      camera: msg('Turn the camera off or on'),
+      'hang-up': msg('Hang up (you are asked to confirm)'),
+    };
+    const listed = ACTIONS.filter((a) => keys[a]);
+    const hangUp = this.handlers.hangUpWords();
+    return html`
+      <details part="shortcuts" class="ck-shortcuts">
+        <summary>${msg('Keyboard shortcuts')}</summary>
+        ${
+          this.#offHere
+            ? nothing
+            : html`<dl>
+                ${listed.map(
+                  (a) =>
+                    html`<dt>${label[a]}</dt>
+                      <dd><kbd dir="ltr">${keys[a]!.text}</kbd></dd>`,
+                )}
+              </dl>`
+        }
+        <label
+          ><input type="checkbox" .checked=${!this.#offHere} @change=${this.#toggleHere} />
+          ${msg('Use keyboard shortcuts')}</label
+        >
+      </details>
+      <div class="visually-hidden" role="status">${this.#said}</div>
+      <dialog
+        part="confirm-hang-up"
+        class="ck-confirm-hang-up"
+        aria-labelledby="ck-confirm-hang-up-title"
+        @close=${this.#closed}
+      >
+        <form method="dialog">
+          <p id="ck-confirm-hang-up-title">${hangUp.question}</p>
+          <div class="ck-confirm-buttons">
+            <button type="submit" value="stay" data-stay>${msg('Stay in the call')}</button>
+            <button type="submit" value="hang-up" part="confirm-hang-up-button">${hangUp.action}</button>
+          </div>
+        </form>
+      </dialog>
+    `;
+  }
+}
+
+function readOff(): boolean {
+  try {
+    return localStorage.getItem(SHORTCUTS_OFF_KEY) === '1';
+  } catch {
+    return false;
+  }
+}
+
+/** The focused element, looking inside shadow roots. */
+function deepActiveElement(): HTMLElement | null {
+  let active = document.activeElement;
+  while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+  return active as HTMLElement | null;
+}
+
+/** Styles of the panel and the confirmation, for the host's `styles`. */
+export const callShortcutStyles = css`
+  .ck-shortcuts {
+    margin-block-start: var(--ck-space-s, 0.5rem);
+    text-align: start;
+  }
+  .ck-shortcuts summary {
+    /* A list item keeps the disclosure triangle; the padding makes a 44 px target. */
+    display: list-item;
+    padding-block: 0.625rem;
+    line-height: 1.5rem;
+    cursor: pointer;
+  }
+  .ck-shortcuts summary:focus-visible,
+  .ck-shortcuts input:focus-visible {
+    outline: 3px solid var(--ck-color-focus, #ffbf47);
+    outline-offset: 2px;
+  }
+  .ck-shortcuts dl {
+    margin: 0;
+    display: grid;
+    grid-template-columns: minmax(0, 1fr) auto;
+    gap: var(--ck-space-xs, 0.25rem) var(--ck-space-m, 1rem);
+  }
+  .ck-shortcuts dd {
+    margin: 0;
+  }
+  .ck-shortcuts kbd {
+    font-family: inherit;
+    font-weight: 700;
+    unicode-bidi: isolate;
+  }
+  .ck-shortcuts label {
+    display: inline-flex;
+    align-items: center;
+    gap: var(--ck-space-s, 0.5rem);
+    min-block-size: 44px;
+  }
+  .ck-shortcuts input {
+    inline-size: 24px;
+    block-size: 24px;
+    margin: 0;
+  }
+  .ck-confirm-hang-up {
+    max-inline-size: min(30rem, calc(100vw - 2rem));
+    border: 2px solid var(--ck-color-border, #4c4c52);
+    border-radius: var(--ck-radius, 0.5rem);
+    background: var(--ck-color-surface, #ffffff);
+    color: var(--ck-color-text, #1d1d1f);
+    padding: var(--ck-space-m, 1rem);
+  }
+  .ck-confirm-hang-up p {
+    margin-block: 0 var(--ck-space-m, 1rem);
+    font-size: 1.125rem;
+    font-weight: 700;
+  }
+  .ck-confirm-buttons {
+    display: flex;
+    flex-wrap: wrap;
+    gap: var(--ck-space-s, 0.5rem);
+  }
+  .ck-confirm-buttons [value='hang-up'] {
+    background: var(--ck-color-danger, #d5281b);
+    border-color: var(--ck-color-danger, #d5281b);
+    color: #ffffff;
+  }
+`;
