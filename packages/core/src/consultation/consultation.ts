@@ -151,6 +151,11 @@ export class Consultation extends Emitter<ConsultationEvents> {
     return this.#transport.state.get().remotes.find((r) => r.peerId === peerId)?.peerConnection ?? null;
   }
 
+  /** The connection bringing the shared screen to this page (for statistics), or null. */
+  get screenShareConnection(): RTCPeerConnection | null {
+    return this.#screen.connection;
+  }
+
   /** Opens camera and microphone (or takes `options.localStream`). Status `checking` until `join()`. */
   async checkDevices(): Promise<void> {
     this.#expect('idle', 'checkDevices()');

@@ -35,8 +35,9 @@ export interface ScreenShareState {
 
 /**
  * Why a share stopped:
- * - `stopped`: `stopScreenShare()` on the presenter's page;
- * - `ended`: the browser's own "Stop sharing" (the captured track ended);
+ * - `stopped`: `stopScreenShare()` on the presenter's page (as the others see it: they stopped,
+ *   by either way);
+ * - `ended`: the browser's own "Stop sharing" (the captured track ended), on the presenter's page;
  * - `taken-over`: another participant started presenting;
  * - `gone`: the presenter left or lost their connection, or this page left.
  */
@@ -156,6 +157,18 @@ export class ScreenShare {
     this.#carry();
   }
 
+  /** The connection that brings the presenter's screen to this page (for statistics), or null. */
+  get connection(): RTCPeerConnection | null {
+    const { presenter, local } = this.#state.get();
+    if (!presenter || local) return null;
+    if (this.#mode === 'sfu' && this.#state.get().stream) {
+      const id = this.#roster.find((e) => e.peerId === presenter)?.screenSfuId;
+      const session = this.deps.sfu();
+      if (id !== undefined && session?.state.get().streams.get(id)) return session.subscriberConnection;
+    }
+    return this.#incoming.get(presenter)?.call.peerConnection ?? null;
+  }
+
   /** Stops presenting (nothing when this page does not present). */
   stop(): void {
     this.#endLocal('stopped');
@@ -184,7 +197,18 @@ export class ScreenShare {
       const before = this.#state.get().presenter;
       const now = presenter && presenter.peerId !== you ? presenter.peerId : null;
       if (before !== now) {
-        if (before) this.deps.emit('screen-share-stopped', { peerId: before, local: false, reason: 'gone' });
+        // Their share ended (or was taken over): its call goes, and its frames with it.
+        const held = before ? this.#incoming.get(before) : undefined;
+        if (held && before) {
+          this.#incoming.delete(before);
+          held.call.close();
+        }
+        if (before) {
+          const entry = roster.find((e) => e.peerId === before);
+          const there = !!entry && entry.connected && !entry.left;
+          const reason: ScreenShareStopReason = now ? 'taken-over' : there ? 'stopped' : 'gone';
+          this.deps.emit('screen-share-stopped', { peerId: before, local: false, reason });
+        }
         this.#state.update({ presenter: now, local: false, stream: null });
         if (now) this.deps.emit('screen-share-started', { peerId: now, local: false });
       }
