@@ -22,6 +22,26 @@ export const consultRoomStyles = css`
   .room-stage {
     position: relative;
   }
+  /* A shared screen: large, the cameras in a narrow column at the inline end (under it on a phone). */
+  .room-stage[data-screen] {
+    display: grid;
+    grid-template-columns: minmax(0, 1fr) var(--ck-room-filmstrip-size, clamp(8rem, 22%, 16rem));
+    gap: var(--ck-space-s, 0.5rem);
+    align-items: start;
+  }
+  .room-stage .screen {
+    inline-size: 100%;
+    max-block-size: var(--ck-room-max-block-size, 80vh);
+    aspect-ratio: 16 / 10;
+    object-fit: contain;
+    background: var(--ck-room-stage-background, #1d1d1f);
+    border-radius: var(--ck-radius, 0.5rem);
+  }
+  @container (inline-size < 36rem) {
+    .room-stage[data-screen] {
+      grid-template-columns: minmax(0, 1fr);
+    }
+  }
   .room-stage .placeholder.gone {
     position: static;
     min-block-size: 12rem;

@@ -9,6 +9,7 @@ import { hasLeft, participantLabel } from '../internal/participant.js';
 import { StoreController } from '../internal/store-controller.js';
 // The class (no side effects: consult-room/define.ts registers the tag), for the template's checks.
 import '../participant-grid/participant-grid.js';
+import '../screen-share/screen-share.js';
 import { baseStyles } from '../internal/tokens.styles.js';
 import { consultRoomStyles } from './consult-room.styles.js';
 
@@ -33,6 +34,8 @@ import { consultRoomStyles } from './consult-room.styles.js';
  * @slot controls - Extra controls after the built-in ones.
  *
  * @csspart stage - The video area.
+ * @csspart screen - The shared screen, large on the stage while someone else shares (the cameras go small beside it).
+ * @csspart screen-share - The `<screen-share>` control in the controls row (its parts exported as `screen-share-toggle`, `screen-share-state`, `screen-share-error`).
  * @csspart grid - The participant grid (its tiles' parts are exported: `tile`, `video`, `label`, `marker`, `admit`, `remove`, …).
  * @csspart rejoin - The "Rejoin" button, after you left.
  * @csspart controls - The row of call controls.
@@ -309,7 +312,23 @@ export class ConsultRoom extends ConsultKitElement {
     const others = inside
       ? room.participants.filter((p) => p.presence === 'admitted' || (clinician && p.presence === 'waiting'))
       : [];
-    return html`<div part="stage" class="room-stage">
+    // Someone else shares their screen: it takes the stage, the cameras go small beside it.
+    const screen = inside && room.screenShare?.stream && !room.screenShare.local ? room.screenShare : null;
+    const presenter = screen ? room.participants.find((p) => p.peerId === screen.presenter) : undefined;
+    return html`<div part="stage" class="room-stage" ?data-screen=${!!screen}>
+      ${
+        screen
+          ? html`<video
+              part="screen"
+              class="screen"
+              aria-label=${presenter ? msg(str`${participantLabel(presenter)}’s shared screen`) : msg('Shared screen')}
+              .srcObject=${screen.stream}
+              .muted=${true}
+              autoplay
+              playsinline
+            ></video>`
+          : nothing
+      }
       <participant-grid
         part="grid"
         exportparts="tile, video, placeholder, label, markers, marker, actions, admit, remove, self, self-tile, self-video, self-label"
@@ -391,6 +410,12 @@ export class ConsultRoom extends ConsultKitElement {
         >
           ${msg('Audio only')}
         </button>
+        <screen-share
+          part="screen-share"
+          exportparts="toggle: screen-share-toggle, state: screen-share-state, error: screen-share-error"
+          controls-only
+          .consultation=${this.consultation}
+        ></screen-share>
         <button part="hang-up" type="button" ?disabled=${!live} @click=${this.#hangUp}>
           ${clinician ? msg('End for everyone') : msg('Hang up')}
         </button>

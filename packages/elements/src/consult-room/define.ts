@@ -1,5 +1,6 @@
 // The room renders <participant-grid> (and its <participant-tile>s): registered with it.
 import '../participant-grid/define.js';
+import '../screen-share/define.js';
 import { ConsultRoom } from './consult-room.js';
 
 export { ConsultRoom };
