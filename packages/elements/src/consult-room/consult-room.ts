@@ -5,7 +5,7 @@ import type { Consultation, ConsultationState } from '@consultkit/core';
 import { ConsultKitElement } from '../internal/consultkit-element.js';
 import { failureText, isolate } from '../internal/words.js';
 import { callEndedNextStep, sessionEndedMessage } from '../internal/end-reason.js';
-import { hasLeft, participantLabel } from '../internal/participant.js';
+import { hasLeft, participantLabel, roleLabel } from '../internal/participant.js';
 import { StoreController } from '../internal/store-controller.js';
 // The class (no side effects: consult-room/define.ts registers the tag), for the template's checks.
 import '../participant-grid/participant-grid.js';
@@ -315,13 +315,14 @@ export class ConsultRoom extends ConsultKitElement {
     // Someone else shares their screen: it takes the stage, the cameras go small beside it.
     const screen = inside && room.screenShare?.stream && !room.screenShare.local ? room.screenShare : null;
     const presenter = screen ? room.participants.find((p) => p.peerId === screen.presenter) : undefined;
+    const who = presenter ? presenter.name.trim() || roleLabel(presenter) : '';
     return html`<div part="stage" class="room-stage" ?data-screen=${!!screen}>
       ${
         screen
           ? html`<video
               part="screen"
               class="screen"
-              aria-label=${presenter ? msg(str`${participantLabel(presenter)}’s shared screen`) : msg('Shared screen')}
+              aria-label=${who ? msg(str`${who}’s shared screen`) : msg('Shared screen')}
               .srcObject=${screen.stream}
               .muted=${true}
               autoplay

@@ -3,9 +3,3 @@ import { ScreenShareElement } from './screen-share.js';
 export { ScreenShareElement };
 
 if (!customElements.get('screen-share')) customElements.define('screen-share', ScreenShareElement);
-
-declare global {
-  interface HTMLElementTagNameMap {
-    'screen-share': ScreenShareElement;
-  }
-}

@@ -142,10 +142,11 @@ export class ScreenShareElement extends ConsultKitElement {
       !!s && !!s.self?.admitted && !['idle', 'checking', 'connecting', 'ended', 'failed'].includes(s.status);
     const supported = share?.supported ?? true;
     const other = share && share.presenter && !share.local ? share.presenter : null;
+    const who = other ? this.#name(other) : '';
     let sentence: string;
     if (!supported) sentence = msg('This browser cannot share a screen.');
     else if (share?.local) sentence = msg('You are sharing your screen. Everyone in the call can see it.');
-    else if (other) sentence = msg(str`${this.#name(other)} is sharing their screen.`);
+    else if (other) sentence = msg(str`${who} is sharing their screen.`);
     else if (share?.pending) sentence = msg('Choose what to share in the window your browser opened.');
     else sentence = msg('Nobody is sharing their screen.');
     const label = share?.local
@@ -174,7 +175,7 @@ export class ScreenShareElement extends ConsultKitElement {
         other && share?.stream && !this.controlsOnly
           ? html`<video
               part="screen"
-              aria-label=${msg(str`${this.#name(other)}’s shared screen`)}
+              aria-label=${msg(str`${who}’s shared screen`)}
               .srcObject=${share.stream}
               .muted=${true}
               autoplay
@@ -183,5 +184,11 @@ export class ScreenShareElement extends ConsultKitElement {
           : nothing
       }
       <div part="announcements" class="visually-hidden" role="status" aria-live="polite">${this.announcement}</div>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'screen-share': ScreenShareElement;
   }
 }
