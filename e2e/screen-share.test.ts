@@ -13,6 +13,8 @@
  * Skipped, saying why, without Chromium (or, for the second, Janus).
  */
 import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Appointment, Bundle, Slot } from 'fhir/r4.js';
 import type { Browser, Page } from 'playwright-core';
@@ -26,6 +28,8 @@ import { startJanus, type RunningJanus } from '../scripts/janus.mjs';
 const started = (await startJanus()) as RunningJanus & { skip?: string };
 const executablePath = findChrome() as string | null;
 const noChrome = executablePath ? undefined : NO_CHROME_MESSAGE;
+/** Where to write screenshots (`CK_SCREENSHOTS=dir`); none without it. */
+const SCREENSHOTS = process.env['CK_SCREENSHOTS'];
 
 /** What a page reports about the shared screen and the cameras. */
 interface View {
@@ -116,7 +120,10 @@ interface Participant {
 }
 
 async function open(browser: Browser, origin: string, label: string, args: { link?: string; ticket?: object }) {
-  const context = await browser.newContext({ permissions: ['camera', 'microphone'] });
+  const context = await browser.newContext({
+    permissions: ['camera', 'microphone'],
+    viewport: { width: 1200, height: 800 },
+  });
   const page = await context.newPage();
   page.on('pageerror', (error) => console.error(`[${label}] page error:`, error.message));
   await page.goto(`${origin}/`);
@@ -165,6 +172,45 @@ async function screenFramesStopped(viewer: Participant, sentinels: Participant[]
   const before = (await view(viewer)).lastScreenFrames;
   await camerasFlow(viewer, sentinels, 30);
   assert.equal((await view(viewer)).lastScreenFrames, before, `${viewer.label}: no screen frame after the end`);
+}
+
+/**
+ * Puts a `<consult-room>` (the server's `/cdn/consult-room.js`) on `p`'s page over its
+ * consultation, and measures its stage once the shared screen plays there: the screen's width, and
+ * each camera tile's.
+ */
+async function roomOnPage(p: Participant): Promise<{ screen: number; tiles: number[] }> {
+  await p.page.evaluate(async () => {
+    await import('/cdn/consult-room.js' as string);
+    document.body.style.margin = '0';
+    const room = document.createElement('consult-room') as HTMLElement & { consultation: unknown };
+    room.consultation = (window as unknown as { consultation: unknown }).consultation;
+    room.style.maxInlineSize = '1100px';
+    document.body.append(room);
+  });
+  await p.page.waitForFunction(
+    () => {
+      const video = document
+        .querySelector('consult-room')
+        ?.shadowRoot?.querySelector<HTMLVideoElement>('[part~="screen"]');
+      return !!video && video.videoWidth > 0 && video.currentTime > 0.5;
+    },
+    undefined,
+    { timeout: 60_000 },
+  );
+  return p.page.evaluate(() => {
+    const root = document.querySelector('consult-room')!.shadowRoot!;
+    const screen = root.querySelector('[part~="screen"]')!.getBoundingClientRect().width;
+    const grid = root.querySelector('participant-grid')!.shadowRoot!;
+    const tiles = [...grid.querySelectorAll('participant-tile')].map((t) => t.getBoundingClientRect().width);
+    return { screen, tiles };
+  });
+}
+
+async function shoot(page: Page, name: string): Promise<void> {
+  if (!SCREENSHOTS) return;
+  await mkdir(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }
 
 describe('screen share with real peers', () => {
@@ -280,6 +326,12 @@ describe('screen share with real peers', () => {
       assert.equal(seen.mode, 'mesh');
       assert.ok(seen.screenWidth > 0 && seen.screenWidth !== 640, `the screen's width, ${seen.screenWidth}`);
       await camerasFlow(pt, [gp]);
+      // In <consult-room>: the screen large, the cameras small beside it.
+      const stage = await roomOnPage(pt);
+      assert.ok(stage.tiles.length >= 1, 'camera tiles beside the screen');
+      for (const tile of stage.tiles)
+        assert.ok(tile * 2 < stage.screen, `a tile (${tile}px) small beside the screen (${stage.screen}px)`);
+      await shoot(pt.page, 'consult-room-shared-screen');
       const mine = await view(gp);
       assert.equal(mine.presenter, gp.peerId);
       assert.equal(mine.local, true);

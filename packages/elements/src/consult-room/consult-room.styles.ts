@@ -29,6 +29,18 @@ export const consultRoomStyles = css`
     gap: var(--ck-space-s, 0.5rem);
     align-items: start;
   }
+  .room-stage[data-screen] .screen-caption {
+    grid-column: 1 / -1;
+    margin: 0;
+    font-weight: 600;
+  }
+  /* In the column beside the screen your own view is a tile as wide as the others. */
+  .room-stage[data-screen] participant-grid::part(self) {
+    inline-size: 100%;
+  }
+  screen-share {
+    --ck-screen-share-error-color: var(--ck-room-error-color, #ffb3ad);
+  }
   .room-stage .screen {
     inline-size: 100%;
     max-block-size: var(--ck-room-max-block-size, 80vh);

@@ -35,6 +35,7 @@ import { consultRoomStyles } from './consult-room.styles.js';
  *
  * @csspart stage - The video area.
  * @csspart screen - The shared screen, large on the stage while someone else shares (the cameras go small beside it).
+ * @csspart screen-caption - Who shares the screen on the stage ("Dr Ada Test is sharing their screen.").
  * @csspart screen-share - The `<screen-share>` control in the controls row (its parts exported as `screen-share-toggle`, `screen-share-state`, `screen-share-error`).
  * @csspart grid - The participant grid (its tiles' parts are exported: `tile`, `video`, `label`, `marker`, `admit`, `remove`, …).
  * @csspart rejoin - The "Rejoin" button, after you left.
@@ -317,6 +318,11 @@ export class ConsultRoom extends ConsultKitElement {
     const presenter = screen ? room.participants.find((p) => p.peerId === screen.presenter) : undefined;
     const who = presenter ? presenter.name.trim() || roleLabel(presenter) : '';
     return html`<div part="stage" class="room-stage" ?data-screen=${!!screen}>
+      ${
+        screen
+          ? html`<p part="screen-caption" class="screen-caption">${msg(str`${who} is sharing their screen.`)}</p>`
+          : nothing
+      }
       ${
         screen
           ? html`<video

@@ -4,6 +4,10 @@ export const screenShareStyles = css`
   :host {
     display: block;
   }
+  /* Among other controls (as in <consult-room>): the button alone; who shares is said by the host. */
+  :host([controls-only]) {
+    display: inline-block;
+  }
   .row {
     display: flex;
     flex-wrap: wrap;

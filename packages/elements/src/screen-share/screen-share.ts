@@ -13,7 +13,8 @@ import { screenShareStyles } from './screen-share.styles.js';
  * One person shares at a time: sharing while someone else does takes over from them, and they are
  * told. A thin view over a core `Consultation` (`startScreenShare()`, `stopScreenShare()`,
  * `state.screenShare`): set its `consultation` property. On its own it also shows the shared screen
- * (hide it with `controls-only`, as `<consult-room>` does: the room shows it on its stage).
+ * (with `controls-only`, as in `<consult-room>`, the button alone shows: the host shows the screen
+ * and who shares; the sentence stays for screen readers).
  *
  * @summary Share your screen in a consultation; who is sharing; the shared screen.
  *
@@ -168,7 +169,7 @@ export class ScreenShareElement extends ConsultKitElement {
               </button>`
             : nothing
         }
-        <p part="state">${sentence}</p>
+        <p part="state" class=${this.controlsOnly ? 'visually-hidden' : ''}>${sentence}</p>
         ${this.error ? html`<p part="error" role="alert">${this.error}</p>` : nothing}
       </div>
       ${
