@@ -1,6 +1,8 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { createStore, ConsultKitError, type Consultation } from '@consultkit/core';
 import './define.js';
+import '../consult-room/define.js';
+import type { ConsultRoom } from '../consult-room/consult-room.js';
 import type { ScreenShareElement } from './screen-share.js';
 import { fakeSelf } from '../internal/fake-participants.js';
 import { consultations as useConsultations, framesDecoded, until } from '../../../../test-support/browser.js';
@@ -72,6 +74,38 @@ describe('<screen-share>', () => {
     expect(part(gp, 'screen')).to.equal(null);
     expect(text(pt, 'state')).to.equal('Nobody is sharing their screen.');
     await expect(pt).to.be.accessible();
+  });
+
+  it('in <consult-room>: the shared screen large with who shares, the cameras small beside it; accessible; gone when it stops', async () => {
+    const { patient, clinician } = await consultations.pair();
+    const room = await fixture<ConsultRoom>(html`<consult-room .consultation=${patient}></consult-room>`);
+    const inRoom = (name: string) => room.shadowRoot!.querySelector<HTMLElement>(`[part~="${name}"]`);
+    const control = room.shadowRoot!.querySelector('screen-share')!;
+    expect(control.controlsOnly, 'the room shows the screen itself').to.equal(true);
+    expect(inRoom('screen')).to.equal(null);
+    await clinician.startScreenShare();
+    await until(() => !!inRoom('screen'), 'the screen on the stage');
+    const video = inRoom('screen') as HTMLVideoElement;
+    await until(() => video.videoWidth > 0, 'the screen plays');
+    const name = patient.state.get().participants.find((p) => p.role === 'clinician')!.name;
+    expect(inRoom('screen-caption')!.textContent!.trim()).to.equal(`${name} is sharing their screen.`);
+    expect(video.getAttribute('aria-label')).to.equal(`${name}’s shared screen`);
+    const grid = room.shadowRoot!.querySelector('participant-grid')!;
+    await grid.updateComplete;
+    const tiles = [...grid.shadowRoot!.querySelectorAll('participant-tile')];
+    expect(tiles.length).to.be.greaterThan(0);
+    for (const tile of tiles)
+      expect(tile.getBoundingClientRect().width * 2).to.be.lessThan(video.getBoundingClientRect().width);
+    // The control's sentence is for screen readers here; the button offers to take over.
+    expect(control.shadowRoot!.querySelector('[part~="state"]')!.classList.contains('visually-hidden')).to.equal(true);
+    expect(control.shadowRoot!.querySelector('[part~="toggle"]')!.textContent!.trim()).to.equal(
+      'Share your screen instead',
+    );
+    await expect(room).to.be.accessible();
+    clinician.stopScreenShare();
+    await until(() => !inRoom('screen'), 'the screen gone from the stage');
+    expect(inRoom('screen-caption')).to.equal(null);
+    await expect(room).to.be.accessible();
   });
 
   it('before the call the control is disabled', async () => {
