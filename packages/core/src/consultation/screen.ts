@@ -140,17 +140,22 @@ export class ScreenShare {
       throw new ConsultKitError('invalid-state', 'The call ended while the screen was being chosen.');
     }
     // Already presenting (a second `start`): the new screen replaces the old one.
-    if (this.#capture) this.#endLocal(null);
+    const again = !!this.#capture;
+    const confirmed = this.#confirmed;
+    if (again) this.#endLocal(null);
     if ('contentHint' in track) track.contentHint = 'detail';
     const onEnded = () => this.#endLocal('ended');
     track.addEventListener('ended', onEnded);
     this.#stopCapture = () => track.removeEventListener('ended', onEnded);
     this.#capture = capture;
-    this.#confirmed = false;
+    this.#confirmed = again && confirmed;
     const before = this.#state.get();
-    if (before.presenter && before.presenter !== this.deps.you)
+    if (before.presenter && before.presenter !== this.deps.you) {
+      // Taken over from them: their screen's call goes (its frames with it).
+      this.#incoming.get(before.presenter)?.call.close();
+      this.#incoming.delete(before.presenter);
       this.deps.emit('screen-share-stopped', { peerId: before.presenter, local: false, reason: 'taken-over' });
-    this.#closeIncoming();
+    }
     this.#state.update({ presenter: this.deps.you, local: true, stream: capture });
     this.deps.send(true);
     this.deps.emit('screen-share-started', { peerId: this.deps.you, local: true });
