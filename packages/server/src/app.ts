@@ -176,7 +176,7 @@ export async function createServer(
   // Who is in each consultation, and what pages may ask of it (src/room/registry.ts).
   const rooms: Rooms = new Rooms({
     derivedPeerId: (cid, role) => tokens.peerId(cid, role),
-    publisherIdOf: sfu ? (sid) => sfu.publisherIdOf(sid) : undefined,
+    publisherIdOf: sfu ? (sid, stream) => sfu.publisherIdOf(sid, stream) : undefined,
     sfuFrom: config.sfuFrom,
     log: { warn: (o, m) => app.log.warn(o, m), error: (o, m) => app.log.error(o, m) },
     hooks: {

@@ -10,6 +10,8 @@ import { sfuTransport } from './sfu/transport.js';
 import type { MediaTransport, TransportContext } from './transport.js';
 import type { PendingCommand, Presence } from './participant.js';
 import { Room } from './room.js';
+import { isScreenCall, ScreenShare } from './screen.js';
+import type { SfuSession } from './sfu/session.js';
 import { linkToken, reportStep, ticketFrom, validateTicket } from './session.js';
 import { Signalling } from './signalling.js';
 
@@ -41,6 +43,7 @@ export class Consultation extends Emitter<ConsultationEvents> {
   readonly #room: Room;
   readonly #local: LocalMedia;
   readonly #mesh: Mesh;
+  readonly #screen: ScreenShare;
   /** The mesh, or the SFU session once the room moved to it (`options.sfu`). */
   #transport: MediaTransport;
   #transportStop: () => void = () => undefined;
@@ -67,6 +70,14 @@ export class Consultation extends Emitter<ConsultationEvents> {
     this.#mesh = new Mesh({ ...context, peer: () => this.#signalling.peer, giveUpMs: GIVE_UP_RECONNECTING_MS });
     this.#transport = this.#mesh;
     this.#context = context;
+    this.#screen = new ScreenShare({
+      you: ticket.peerId,
+      send: (sharing) => this.#room.screen(sharing),
+      peer: () => this.#signalling.peer,
+      sfu: () => (this.#transport as { session?: SfuSession | null }).session ?? null,
+      emit: (type, detail) => this.emit(type, detail as never),
+      error: (error) => this.emit('error', error),
+    });
     this.#state = createStore<ConsultationState>({
       ...this.#derive(),
       role: ticket.role,
@@ -75,7 +86,7 @@ export class Consultation extends Emitter<ConsultationEvents> {
       error: null,
     });
     const signalling = this.#signalling;
-    signalling.on('call', (call) => this.#mesh.incoming(call));
+    signalling.on('call', (call) => (isScreenCall(call) ? this.#screen.incoming(call) : this.#mesh.incoming(call)));
     signalling.on('roster', (roster) => this.#room.fromServer(roster));
     signalling.on('removed', ({ message }) => (this.#removedMessage = String(message ?? '')));
     signalling.on('refused', ({ command, reason }) => {
@@ -90,6 +101,7 @@ export class Consultation extends Emitter<ConsultationEvents> {
     let flags = JSON.stringify(this.#local.flags);
     this.#stops.push(
       signalling.state.subscribe(() => this.#refresh()),
+      this.#screen.state.subscribe(() => this.#refresh()),
       this.#room.state.subscribe(() => this.#sync()),
       this.#local.state.subscribe(() => {
         this.#transport.refresh();
@@ -137,6 +149,11 @@ export class Consultation extends Emitter<ConsultationEvents> {
   /** The connection carrying `peerId`'s media, if any. */
   peerConnectionWith(peerId: string): RTCPeerConnection | null {
     return this.#transport.state.get().remotes.find((r) => r.peerId === peerId)?.peerConnection ?? null;
+  }
+
+  /** The connection bringing the shared screen to this page (for statistics), or null. */
+  get screenShareConnection(): RTCPeerConnection | null {
+    return this.#screen.connection;
   }
 
   /** Opens camera and microphone (or takes `options.localStream`). Status `checking` until `join()`. */
@@ -230,6 +247,22 @@ export class Consultation extends Emitter<ConsultationEvents> {
   }
 
   /**
+   * Shares a screen (the browser's picker chooses which) with everyone in the call, the camera
+   * staying on; takes over from anyone presenting (they are told: `screen-share-taken-over`).
+   * `state.screenShare` follows it; the browser's own "Stop sharing" ends it like
+   * `stopScreenShare()`. Rejects with a `ConsultKitError` (`webrtc-unsupported`,
+   * `media-permission-denied` when the picker was cancelled, `invalid-state` when not in the call).
+   */
+  startScreenShare(): Promise<void> {
+    return this.#screen.start();
+  }
+
+  /** Stops sharing this page's screen (nothing when it does not share). */
+  stopScreenShare(): void {
+    this.#screen.stop();
+  }
+
+  /**
    * Leaves: the others carry on, and this participant may come back (a new page, `resume`). Over
    * at once on this page (`CK-LEAVE` is sent before the socket closes): nothing stays pending.
    */
@@ -268,6 +301,11 @@ export class Consultation extends Emitter<ConsultationEvents> {
   }
 
   #derive() {
+    const screenShare = this.#screen.state.get();
+    return { ...this.#deriveCall(), screenShare };
+  }
+
+  #deriveCall() {
     return derive({
       phase: this.#phase,
       counterpart: this.#options.ticket.remotePeerId,
@@ -289,6 +327,8 @@ export class Consultation extends Emitter<ConsultationEvents> {
         this.#follow(new Handover(this.#mesh, sfu(this.#context)));
       this.#transport.sync(you, roster);
     }
+    const { you, roster, mode } = this.#room.state.get();
+    this.#screen.sync(you, roster, mode, this.#phase === 'joined' && !this.#isOver());
     this.#refresh();
   }
 
@@ -299,6 +339,7 @@ export class Consultation extends Emitter<ConsultationEvents> {
     this.#transportStop = transport.state.subscribe(() => {
       const network = transport.state.get().remotes.some((r) => r.audioOnlyForNetwork);
       this.#local.setNetworkAudioOnly(network && this.#options.adaptToNetwork !== false);
+      this.#screen.refresh();
       this.#refresh();
     });
   }
@@ -355,6 +396,7 @@ export class Consultation extends Emitter<ConsultationEvents> {
       signalling: 'offline',
       quality: null,
       pending: [],
+      screenShare: this.#screen.state.get(),
     });
     this.emit('ended', message === undefined ? { reason: endReason } : { reason: endReason, message });
   }
@@ -373,6 +415,7 @@ export class Consultation extends Emitter<ConsultationEvents> {
       localStream: null,
       signalling: 'offline',
       pending: [],
+      screenShare: this.#screen.state.get(),
     });
     this.emit('error', error);
     return error;
@@ -380,6 +423,7 @@ export class Consultation extends Emitter<ConsultationEvents> {
 
   #teardown(): void {
     for (const stop of this.#stops.splice(0)) stop();
+    this.#screen.close();
     this.#transportStop();
     this.#transport.close();
     this.#mesh.close();

@@ -13,3 +13,5 @@ export type { NetworkQuality, ParticipantState, PendingCommand, Presence } from 
 export { connects, placesCall, presenceOf, sends } from './roster.js';
 export type { MediaTransport, RemoteMedia, TransportState } from './transport.js';
 export type { LinkStatus } from './link.js';
+export { screenShareSupported } from './screen.js';
+export type { ScreenShareEvents, ScreenShareState, ScreenShareStopReason } from './screen.js';

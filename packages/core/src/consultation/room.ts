@@ -12,6 +12,7 @@ import {
   MEDIA,
   REMOVE,
   REMOVE_MESSAGE_MAX,
+  SCREEN,
   type MediaFlags,
   type RoomCommand,
   type RoomMode,
@@ -171,6 +172,11 @@ export class Room {
 
   media(flags: MediaFlags): void {
     this.send({ type: MEDIA, payload: { ...flags } });
+  }
+
+  /** I share my screen now, or no longer (the roster that follows says who presents). */
+  screen(sharing: boolean): void {
+    this.send({ type: SCREEN, payload: { sharing } });
   }
 
   /** A command of this page's own at work (join, switching a device…): `done` ends it. */

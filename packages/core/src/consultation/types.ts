@@ -3,6 +3,7 @@ import type { RoomMode } from '../contract/room.js';
 import type { ConsultKitError } from '../errors.js';
 import type { QualitySample } from '../media/quality.js';
 import type { ParticipantState, PendingCommand } from './participant.js';
+import type { ScreenShareEvents, ScreenShareState } from './screen.js';
 import type { MediaTransport, TransportContext } from './transport.js';
 import type { JoinTicket } from '../contract/join.js';
 
@@ -75,6 +76,8 @@ export interface ConsultationState {
   declineMessage: string | null;
   /** Why the consultation failed, when `status` is `failed`. */
   error: ConsultKitError | null;
+  /** Who shares their screen (one at a time), and the shared screen's stream (`startScreenShare()`). */
+  screenShare: ScreenShareState;
 }
 
 /**
@@ -92,7 +95,7 @@ export interface ConsultationState {
 export type EndReason = 'local-hang-up' | 'remote-hang-up' | 'declined' | SessionEndReason;
 
 /** The typed events of a `Consultation`, beside its state store. */
-export interface ConsultationEvents {
+export interface ConsultationEvents extends ScreenShareEvents {
   /** Another participant arrived in the waiting room (seen by a clinician). */
   'participant-waiting': { peerId: string; role: Role };
   /** A participant was admitted: this page (a patient's or guest's), or one a clinician sees. */

@@ -42,6 +42,16 @@ export interface RosterEntry {
    * Absent for a participant without a join session (demo tickets).
    */
   sfuId?: number;
+  /**
+   * Shares their screen now (`CK-SCREEN`): at most one participant of a room at a time, the server
+   * deciding (a second presenter takes over). Absent from servers before screen share: not sharing.
+   */
+  presenting?: boolean;
+  /**
+   * The publisher id their shared screen uses in the room's Janus VideoRoom (a second publisher of
+   * theirs, `SfuAccess.screenPublisherId`): how a subscriber knows which feed is the screen.
+   */
+  screenSfuId?: number;
 }
 
 /** What a participant sends: the same in a mesh and through the SFU, so it travels via the server. */
@@ -76,15 +86,21 @@ export const LEAVE = 'CK-LEAVE';
 export const END = 'CK-END';
 /** Page → server: what I send now (the server puts it in my roster entry). */
 export const MEDIA = 'CK-MEDIA';
+/**
+ * Page (let in) → server: I share my screen now (`sharing: true`: anyone else sharing stops being
+ * the presenter, and sees so in the roster), or no longer (`false`). Docs: docs/collaboration.md.
+ */
+export const SCREEN = 'CK-SCREEN';
 
 export type RoomCommand =
   | { type: typeof ADMIT; payload: { peerId: string } }
   | { type: typeof REMOVE; payload: { peerId: string; message?: string } }
   | { type: typeof LEAVE }
   | { type: typeof END }
-  | { type: typeof MEDIA; payload: MediaFlags };
+  | { type: typeof MEDIA; payload: MediaFlags }
+  | { type: typeof SCREEN; payload: { sharing: boolean } };
 
-export const ROOM_COMMAND_TYPES: readonly string[] = [ADMIT, REMOVE, LEAVE, END, MEDIA];
+export const ROOM_COMMAND_TYPES: readonly string[] = [ADMIT, REMOVE, LEAVE, END, MEDIA, SCREEN];
 
 /** The longest message a clinician may give with `CK-REMOVE`. */
 export const REMOVE_MESSAGE_MAX = 500;

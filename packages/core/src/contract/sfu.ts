@@ -20,6 +20,8 @@ export interface SfuAccess {
   token: string;
   /** The publisher id to join with (`id` in the VideoRoom `join`): the roster's `sfuId`. */
   publisherId: number;
+  /** The publisher id of this participant's shared screen (a second publisher, only while sharing). */
+  screenPublisherId: number;
   /** Up to this many publish at once. */
   publishers: number;
   /** Simulcast layers a publisher sends (rids, highest first); each subscriber picks one. */

@@ -22,6 +22,38 @@ export const consultRoomStyles = css`
   .room-stage {
     position: relative;
   }
+  /* A shared screen: large, the cameras in a narrow column at the inline end (under it on a phone). */
+  .room-stage[data-screen] {
+    display: grid;
+    grid-template-columns: minmax(0, 1fr) var(--ck-room-filmstrip-size, clamp(8rem, 22%, 16rem));
+    gap: var(--ck-space-s, 0.5rem);
+    align-items: start;
+  }
+  .room-stage[data-screen] .screen-caption {
+    grid-column: 1 / -1;
+    margin: 0;
+    font-weight: 600;
+  }
+  /* In the column beside the screen your own view is a tile as wide as the others. */
+  .room-stage[data-screen] participant-grid::part(self) {
+    inline-size: 100%;
+  }
+  screen-share {
+    --ck-screen-share-error-color: var(--ck-room-error-color, #ffb3ad);
+  }
+  .room-stage .screen {
+    inline-size: 100%;
+    max-block-size: var(--ck-room-max-block-size, 80vh);
+    aspect-ratio: 16 / 10;
+    object-fit: contain;
+    background: var(--ck-room-stage-background, #1d1d1f);
+    border-radius: var(--ck-radius, 0.5rem);
+  }
+  @container (inline-size < 36rem) {
+    .room-stage[data-screen] {
+      grid-template-columns: minmax(0, 1fr);
+    }
+  }
   .room-stage .placeholder.gone {
     position: static;
     min-block-size: 12rem;

@@ -5,7 +5,7 @@ import type { Consultation, ConsultationState } from '@consultkit/core';
 import { ConsultKitElement } from '../internal/consultkit-element.js';
 import { failureText, isolate } from '../internal/words.js';
 import { callEndedNextStep, sessionEndedMessage } from '../internal/end-reason.js';
-import { hasLeft, participantLabel } from '../internal/participant.js';
+import { hasLeft, participantLabel, roleLabel } from '../internal/participant.js';
 import { StoreController } from '../internal/store-controller.js';
 import {
   CallShortcuts,
@@ -15,6 +15,7 @@ import {
 } from '../internal/call-shortcuts.js';
 // The class (no side effects: consult-room/define.ts registers the tag), for the template's checks.
 import '../participant-grid/participant-grid.js';
+import '../screen-share/screen-share.js';
 import { baseStyles } from '../internal/tokens.styles.js';
 import { consultRoomStyles } from './consult-room.styles.js';
 
@@ -39,6 +40,9 @@ import { consultRoomStyles } from './consult-room.styles.js';
  * @slot controls - Extra controls after the built-in ones.
  *
  * @csspart stage - The video area.
+ * @csspart screen - The shared screen, large on the stage while someone else shares (the cameras go small beside it).
+ * @csspart screen-caption - Who shares the screen on the stage ("Dr Ada Test is sharing their screen.").
+ * @csspart screen-share - The `<screen-share>` control in the controls row (its parts exported as `screen-share-toggle`, `screen-share-state`, `screen-share-error`).
  * @csspart grid - The participant grid (its tiles' parts are exported: `tile`, `video`, `label`, `marker`, `admit`, `remove`, …).
  * @csspart rejoin - The "Rejoin" button, after you left.
  * @csspart controls - The row of call controls.
@@ -336,7 +340,29 @@ export class ConsultRoom extends ConsultKitElement {
     const others = inside
       ? room.participants.filter((p) => p.presence === 'admitted' || (clinician && p.presence === 'waiting'))
       : [];
-    return html`<div part="stage" class="room-stage">
+    // Someone else shares their screen: it takes the stage, the cameras go small beside it.
+    const screen = inside && room.screenShare?.stream && !room.screenShare.local ? room.screenShare : null;
+    const presenter = screen ? room.participants.find((p) => p.peerId === screen.presenter) : undefined;
+    const who = presenter ? presenter.name.trim() || roleLabel(presenter) : '';
+    return html`<div part="stage" class="room-stage" ?data-screen=${!!screen}>
+      ${
+        screen
+          ? html`<p part="screen-caption" class="screen-caption">${msg(str`${who} is sharing their screen.`)}</p>`
+          : nothing
+      }
+      ${
+        screen
+          ? html`<video
+              part="screen"
+              class="screen"
+              aria-label=${who ? msg(str`${who}’s shared screen`) : msg('Shared screen')}
+              .srcObject=${screen.stream}
+              .muted=${true}
+              autoplay
+              playsinline
+            ></video>`
+          : nothing
+      }
       <participant-grid
         part="grid"
         exportparts="tile, video, placeholder, label, markers, marker, actions, admit, remove, self, self-tile, self-video, self-label"
@@ -420,6 +446,12 @@ export class ConsultRoom extends ConsultKitElement {
         >
           ${msg('Audio only')}
         </button>
+        <screen-share
+          part="screen-share"
+          exportparts="toggle: screen-share-toggle, state: screen-share-state, error: screen-share-error"
+          controls-only
+          .consultation=${this.consultation}
+        ></screen-share>
         <button
           part="hang-up"
           type="button"

@@ -27,6 +27,8 @@ export interface CkEventMap {
   'ck-request-remove': CustomEvent<{ peerId: string }>;
   /** `<consult-room>`: the participant who left pressed "Rejoin". Cancelable: `preventDefault()` stays out. */
   'ck-request-rejoin': CustomEvent<Record<string, never>>;
+  /** `<screen-share>`: who shares their screen changed (`presenter` null: nobody; `local`: this page). */
+  'ck-screen-share-change': CustomEvent<{ presenter: string | null; local: boolean }>;
   /** The consultation ended, by either side. */
   'ck-ended': CustomEvent<{ reason: EndReason }>;
   /** `<device-check>`: camera and microphone work and the person pressed continue. */

@@ -28,6 +28,7 @@ import {
   REMOVED,
   ROOM_COMMAND_TYPES,
   ROSTER,
+  SCREEN,
   SESSION_ENDED,
   SESSION_ENDED_CLOSE_CODE,
   type GuestKind,
@@ -59,8 +60,8 @@ export interface RoomOptions {
   hooks: RoomHooks;
   /** The peer ids derived from the consultation and role (the patient's, the default clinician's). */
   derivedPeerId: (cid: string, role: Role) => string;
-  /** Janus publisher id of a session, when Janus is configured. */
-  publisherIdOf?: ((sessionId: string) => number) | undefined;
+  /** Janus publisher id of a session (of its shared screen: `'screen'`), when Janus is configured. */
+  publisherIdOf?: ((sessionId: string, stream?: 'screen') => number) | undefined;
   /** From this many connected and admitted participants the room moves to the SFU (sticky). */
   sfuFrom?: number;
   /** Warnings and errors. */
@@ -79,6 +80,8 @@ interface Participant {
   admitted: boolean;
   left: boolean;
   media: MediaFlags;
+  /** Shares their screen now: at most one per room (`CK-SCREEN`). */
+  presenting: boolean;
   ws?: WebSocket | undefined;
 }
 
@@ -123,6 +126,7 @@ function parseCommand(
   | { type: typeof REMOVE; peerId: string; message: string }
   | { type: typeof LEAVE | typeof END }
   | { type: typeof MEDIA; media: MediaFlags }
+  | { type: typeof SCREEN; sharing: boolean }
   | string {
   const keys = Object.keys(message);
   const only = (...allowed: string[]) => keys.every((key) => allowed.includes(key));
@@ -168,6 +172,15 @@ function parseCommand(
         },
       };
     }
+    case SCREEN:
+      if (
+        !only('type', 'payload') ||
+        !object(payload) ||
+        Object.keys(payload).join() !== 'sharing' ||
+        typeof payload['sharing'] !== 'boolean'
+      )
+        return 'expected { type, payload: { sharing } }, sharing true or false';
+      return { type: SCREEN, sharing: payload['sharing'] };
     default:
       return 'not a room command';
   }
@@ -234,6 +247,7 @@ export class Rooms {
       admitted: false,
       left: false,
       media: { ...NO_MEDIA },
+      presenting: false,
     };
     participant.role = claims.role;
     participant.name = claims.name ?? participant.name;
@@ -248,6 +262,8 @@ export class Rooms {
       if (participant.ws !== ws) return;
       participant.ws = undefined;
       participant.connected = false;
+      // A page that lost its socket lost its shared screen with it (a reload), or tells again.
+      participant.presenting = false;
       if (room.participants.get(participant.peerId) === participant) this.#changed(room);
     });
     this.#changed(room);
@@ -255,6 +271,8 @@ export class Rooms {
 
   #entry(p: Participant): RosterEntry {
     const sfuId = p.sid && this.options.publisherIdOf ? this.options.publisherIdOf(p.sid) : undefined;
+    const screenSfuId =
+      p.presenting && p.sid && this.options.publisherIdOf ? this.options.publisherIdOf(p.sid, 'screen') : undefined;
     return {
       peerId: p.peerId,
       role: p.role,
@@ -265,6 +283,8 @@ export class Rooms {
       left: p.left,
       media: { ...p.media },
       ...(sfuId === undefined ? {} : { sfuId }),
+      ...(p.presenting ? { presenting: true } : {}),
+      ...(screenSfuId === undefined ? {} : { screenSfuId }),
     };
   }
 
@@ -374,7 +394,23 @@ export class Rooms {
         if (!same) this.#changed(room);
         return;
       }
+      case SCREEN:
+        return this.#screen(room, me, command.sharing, refuse);
     }
+  }
+
+  /** One presenter at a time: a second takes over (the first sees it in the roster). */
+  #screen(room: Room, me: Participant, sharing: boolean, refuse: (reason: string) => void): void {
+    if (!sharing) {
+      if (!me.presenting) return;
+      me.presenting = false;
+      return this.#changed(room);
+    }
+    if ((me.role !== 'clinician' && !me.admitted) || me.left) return refuse('only a participant let in may share');
+    if (me.presenting) return;
+    for (const p of room.participants.values()) p.presenting = false;
+    me.presenting = true;
+    this.#changed(room);
   }
 
   #remove(room: Room, target: Participant, message: string): void {
@@ -418,6 +454,7 @@ export class Rooms {
   #leave(room: Room, me: Participant): void {
     if (me.left) return;
     me.left = true;
+    me.presenting = false;
     const appointmentId = appointmentOf(room.cid);
     if (me.role === 'patient' && me.admitted && appointmentId !== undefined) {
       this.options.hooks

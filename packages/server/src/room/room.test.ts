@@ -585,6 +585,57 @@ describe('the room on the server', () => {
     assert.equal((await json('POST', `/api/consultations/${appt.id}/invitations`, { role: 'guest' })).status, 400);
   });
 
+  it('screen share: one presenter at a time, a second takes over; a waiting page is refused; bad shapes refused', async () => {
+    const appt = await appointment();
+    const gp = track(await open(await clinician(appt.id!)));
+    const pt = track(await open(await patient(appt.id!)));
+    const waiting = track(await open((await guest(appt.id!)).ticket));
+    await gp.rosterWhere('three connected', (r) => r.participants.filter((p) => p.connected).length === 3);
+    gp.send({ type: 'CK-ADMIT', payload: { peerId: pt.ticket.peerId } });
+    await pt.rosterWhere('the patient is in', (r) => r.participants.every((p) => p.admitted || p.role === 'guest'));
+    const presenters = (r: RosterMessage['payload']) => r.participants.filter((p) => p.presenting).map((p) => p.peerId);
+    // A waiting guest may not present; the refusal says why, and nobody presents.
+    assert.equal(
+      await refused(waiting, { type: 'CK-SCREEN', payload: { sharing: true } }),
+      'only a participant let in may share',
+    );
+    for (const bad of [
+      { type: 'CK-SCREEN' },
+      { type: 'CK-SCREEN', payload: { sharing: 'yes' } },
+      { type: 'CK-SCREEN', payload: { sharing: true, peerId: gp.ticket.peerId } },
+      { type: 'CK-SCREEN', payload: [true] },
+    ]) {
+      assert.match(await refused(pt, bad), /expected \{ type, payload: \{ sharing \} \}/);
+    }
+    gp.send({ type: 'CK-SCREEN', payload: { sharing: true } });
+    let roster = await pt.rosterWhere('the clinician presents', (r) => presenters(r).length > 0);
+    assert.deepEqual(presenters(roster), [gp.ticket.peerId]);
+    // Without Janus: no screen publisher id.
+    assert.equal(roster.participants.find((p) => p.presenting)!.screenSfuId, undefined);
+    // The patient takes over: the clinician sees it in the roster.
+    pt.send({ type: 'CK-SCREEN', payload: { sharing: true } });
+    roster = await gp.rosterWhere('the patient presents', (r) => presenters(r).includes(pt.ticket.peerId));
+    assert.deepEqual(presenters(roster), [pt.ticket.peerId]);
+    // The clinician saying it stopped (late) changes nothing: the patient still presents.
+    gp.send({ type: 'CK-SCREEN', payload: { sharing: false } });
+    gp.send({ type: 'CK-MEDIA', payload: { muted: true, cameraOff: false, audioOnly: false } });
+    roster = await pt.rosterWhere('the sentinel (the clinician muted)', (r) =>
+      r.participants.some((p) => p.peerId === gp.ticket.peerId && p.media.muted),
+    );
+    assert.deepEqual(presenters(roster), [pt.ticket.peerId]);
+    // Its socket lost, the presenter stops presenting (its shared screen went with the page).
+    pt.close();
+    roster = await gp.rosterWhere('the patient gone', (r) =>
+      r.participants.some((p) => p.peerId === pt.ticket.peerId && !p.connected),
+    );
+    assert.deepEqual(presenters(roster), []);
+    gp.send({ type: 'CK-SCREEN', payload: { sharing: true } });
+    await gp.rosterWhere('the clinician presents again', (r) => presenters(r).includes(gp.ticket.peerId));
+    gp.send({ type: 'CK-SCREEN', payload: { sharing: false } });
+    roster = await gp.rosterWhere('nobody presents', (r) => presenters(r).length === 0);
+    assert.deepEqual(presenters(roster), []);
+  });
+
   it('a flood of 1,000 commands on one socket neither crashes the server nor starves the others', async () => {
     const appt = await appointment();
     const gp = track(await open(await clinician(appt.id!)));
@@ -678,6 +729,14 @@ describe('the room moves to the SFU at five, with Janus', { skip: janusStart.ski
     const roster = await gp.rosterWhere('sfu', (r) => r.mode === 'sfu');
     for (const entry of roster.participants) assert.equal(typeof entry.sfuId, 'number', entry.name);
     assert.equal(new Set(roster.participants.map((p) => p.sfuId)).size, 5);
+    // A presenter's entry carries the publisher id of their screen: another id than their camera's.
+    all[2]!.send({ type: 'CK-SCREEN', payload: { sharing: true } });
+    const sharing = await gp.rosterWhere('the patient presents', (r) => r.participants.some((p) => p.presenting));
+    const presenter = sharing.participants.find((p) => p.presenting)!;
+    assert.equal(presenter.peerId, all[2]!.ticket.peerId);
+    assert.equal(typeof presenter.screenSfuId, 'number');
+    assert.ok(!sharing.participants.some((p) => p.sfuId === presenter.screenSfuId));
+    assert.equal(sharing.participants.filter((p) => p.screenSfuId !== undefined).length, 1);
     // Every page hears it.
     for (const page of all) await page.rosterWhere('sfu everywhere', (r) => r.mode === 'sfu');
     all[4]!.close();

@@ -76,9 +76,13 @@ export class SfuService {
     return createHmac('sha256', this.options.secret).update(`consultkit:janus-token:${sessionId}`).digest('base64url');
   }
 
-  /** The publisher id a session joins with (1 … 2^48: JSON keeps it whole). */
-  publisherIdOf(sessionId: string): number {
-    const digest = createHmac('sha256', this.options.secret).update(`consultkit:janus-publisher:${sessionId}`).digest();
+  /**
+   * The publisher id a session joins with (1 … 2^48: JSON keeps it whole); `'screen'`: the one of
+   * its shared screen, a second publisher of the same session.
+   */
+  publisherIdOf(sessionId: string, stream?: 'screen'): number {
+    const label = stream === 'screen' ? 'janus-screen-publisher' : 'janus-publisher';
+    const digest = createHmac('sha256', this.options.secret).update(`consultkit:${label}:${sessionId}`).digest();
     return digest.readUIntBE(0, 6) + 1;
   }
 
@@ -137,6 +141,7 @@ export class SfuService {
       pin: row.pin,
       token,
       publisherId: this.publisherIdOf(sessionId),
+      screenPublisherId: this.publisherIdOf(sessionId, 'screen'),
       publishers: this.#publishers,
       simulcast: { rids: ['h', 'm', 'l'] },
     };
@@ -182,7 +187,10 @@ export class SfuService {
           'remove',
           sessions.map((id) => this.tokenOf(id)),
         );
-        for (const id of sessions) await instance.admin.kick(room, row.secret, this.publisherIdOf(id));
+        for (const id of sessions) {
+          await instance.admin.kick(room, row.secret, this.publisherIdOf(id));
+          await instance.admin.kick(room, row.secret, this.publisherIdOf(id, 'screen'));
+        }
       } catch (error) {
         // No room (never made on this Janus, or destroyed as the consultation ended): nothing to do.
         if (!(error instanceof JanusError && error.code === VIDEOROOM_NO_SUCH_ROOM)) throw error;

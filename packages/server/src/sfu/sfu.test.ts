@@ -396,13 +396,18 @@ for (const engine of ENGINES)
       }
     });
 
-    test('a revoked session: its token stops working in Janus, its publisher is kicked, the pin changes', async () => {
+    test('a revoked session: its token stops working in Janus, its publishers (camera and screen) are kicked, the pin changes', async () => {
       const { appointment, email, clinician, room } = await liveRoom();
       const patient = await patientSession(email, appointment.id);
       const before = await access(appointment.id, patient.token);
       const patientClient = await attached(before.token);
       const joined = await publish(patientClient, before.room, before.pin, before.token, before.publisherId);
       assert.ok(joined.ok, JSON.stringify(joined));
+      // Sharing a screen too: a second publisher of the same session, which must go with it.
+      assert.notEqual(before.screenPublisherId, before.publisherId);
+      const screenClient = await attached(before.token);
+      const screen = await publish(screenClient, before.room, before.pin, before.token, before.screenPublisherId);
+      assert.ok(screen.ok, JSON.stringify(screen));
 
       // The practice sends a new link: the patient's session is revoked.
       const fresh = await call('POST', `/api/consultations/${appointment.id}/invitations`, { headers: STAFF });
@@ -413,6 +418,10 @@ for (const engine of ENGINES)
         return ((list.ok ? list.data['participants'] : []) as { id: number }[]).map((p) => p.id);
       };
       await until(async () => !(await participants()).includes(before.publisherId), 'the patient kicked');
+      await until(
+        async () => !(await participants()).includes(before.screenPublisherId),
+        "the patient's screen kicked",
+      );
       await until(async () => (await bare(before.token)).refused?.code === 403, 'the revoked token refused');
       // Its Janus session, still open, can do nothing more.
       const again = await patientClient.videoroom({ request: 'listparticipants', room: room.room });

@@ -48,6 +48,11 @@ export class Handover implements MediaTransport {
     this.#publish();
   }
 
+  /** The SFU transport's session, once open (the shared screen is published on it). */
+  get session(): unknown {
+    return (this.#sfu as { session?: unknown }).session ?? null;
+  }
+
   /** The new roster goes to the SFU only: the mesh keeps what it has until it closes. */
   sync(you: string, roster: readonly RosterEntry[]): void {
     this.#roster = roster;

@@ -278,6 +278,11 @@ export class JanusHandle {
     return answer.jsep ? { data, jsep: answer.jsep } : { data };
   }
 
+  /** Detaches the handle (its PeerConnection on Janus's side goes with it). */
+  async detach(): Promise<void> {
+    await this.connection.request({ janus: 'detach', handle_id: this.id });
+  }
+
   /** Trickles one local candidate, or the end of them (`null`). */
   trickle(candidate: RTCIceCandidate | null): void {
     const body = candidate

@@ -170,6 +170,8 @@ export class SfuSession extends Emitter<SfuEvents> {
   #audio: RTCRtpTransceiver | null = null;
   #video: RTCRtpTransceiver | null = null;
   #subscriberHandle: JanusHandle | null = null;
+  /** The shared screen's publisher (`publishScreen`), while there is one. */
+  #screen: { handle: JanusHandle; pc: RTCPeerConnection } | null = null;
   #subscriber: RTCPeerConnection | null = null;
   #subscriberTrickle: ReturnType<typeof trickler> | null = null;
   #subscriberJoined = false;
@@ -274,7 +276,7 @@ export class SfuSession extends Emitter<SfuEvents> {
     });
     this.#mark('joined');
     this.#privateId = typeof joined['private_id'] === 'number' ? joined['private_id'] : undefined;
-    for (const id of publishersToWatch(joined['publishers'], this.access.publisherId)) this.#wanted.add(id);
+    for (const id of this.#others(joined['publishers'])) this.#wanted.add(id);
     // Subscribing needs only the private id: it runs while we publish.
     const subscribing = this.#sync();
     // Awaited below; if publishing fails first, its failure is the one reported.
@@ -344,7 +346,7 @@ export class SfuSession extends Emitter<SfuEvents> {
       return;
     }
     let changed = false;
-    for (const id of publishersToWatch(event['publishers'], this.access.publisherId)) {
+    for (const id of this.#others(event['publishers'])) {
       if (this.#wanted.has(id)) continue;
       this.#wanted.add(id);
       changed = true;
@@ -597,6 +599,66 @@ export class SfuSession extends Emitter<SfuEvents> {
     this.#applyLayers();
   }
 
+  /** The publishers in a Janus list to watch: neither this participant's camera nor its own screen. */
+  #others(list: unknown): number[] {
+    return publishersToWatch(list, this.access.publisherId).filter((id) => id !== this.access.screenPublisherId);
+  }
+
+  /**
+   * Publishes `track` (a shared screen) as this participant's second publisher
+   * (`access.screenPublisherId`), on a connection of its own: one video layer, nothing received.
+   * The others' sessions subscribe to it as to any publisher. Resolves once Janus took it.
+   */
+  async publishScreen(track: MediaStreamTrack): Promise<void> {
+    if (this.#closing) throw new ConsultKitError('invalid-state', 'The SFU session is closed.');
+    await this.unpublishScreen();
+    const handle = await this.#janus.attach(SFU_PLUGIN);
+    const pc = new RTCPeerConnection({ iceServers: this.#iceServers });
+    this.#screen = { handle, pc };
+    handle.onEvent = (message) => {
+      if (message.janus === 'trickle') this.#remoteCandidate(pc, message);
+    };
+    const trickle = trickler(handle);
+    pc.onicecandidate = (event) => trickle.add(event.candidate);
+    try {
+      await handle.message({
+        request: 'join',
+        ptype: 'publisher',
+        room: this.access.room,
+        pin: this.access.pin,
+        token: this.access.token,
+        id: this.access.screenPublisherId,
+        display: 'screen',
+      });
+      pc.addTransceiver(track, { direction: 'sendonly', streams: [new MediaStream([track])] });
+      await pc.setLocalDescription(await pc.createOffer());
+      const answer = handle.message({ request: 'publish', audio: false, video: true }, pc.localDescription!);
+      trickle.open();
+      const { data: published, jsep } = await answer;
+      if (published['configured'] !== 'ok' || !jsep) {
+        throw new SfuError('sfu-unavailable', 'The video room did not take the shared screen.');
+      }
+      await pc.setRemoteDescription(jsep);
+    } catch (error) {
+      await this.unpublishScreen();
+      throw error;
+    }
+  }
+
+  /** Stops publishing the shared screen (its publisher leaves the room); nothing when there is none. */
+  async unpublishScreen(): Promise<void> {
+    const screen = this.#screen;
+    if (!screen) return;
+    this.#screen = null;
+    screen.pc.close();
+    if (this.#closing) return;
+    try {
+      await screen.handle.detach();
+    } catch {
+      // The session is going anyway, or Janus has already let the handle go.
+    }
+  }
+
   /** Sends `track` instead of the current audio or video track (null sends nothing). */
   async replaceTrack(kind: 'audio' | 'video', track: MediaStreamTrack | null): Promise<void> {
     const transceiver = kind === 'audio' ? this.#audio : this.#video;
@@ -632,6 +694,8 @@ export class SfuSession extends Emitter<SfuEvents> {
     this.#stopQuality?.();
     this.#publisher?.close();
     this.#subscriber?.close();
+    this.#screen?.pc.close();
+    this.#screen = null;
     this.#janus.close();
   }
 
