@@ -1,5 +1,7 @@
 // The room renders <participant-grid> (and its <participant-tile>s): registered with it.
 import '../participant-grid/define.js';
+// …and <consult-chat> in its chat panel.
+import '../consult-chat/define.js';
 import { ConsultRoom } from './consult-room.js';
 
 export { ConsultRoom };

@@ -1,0 +1,5 @@
+import { ConsultChat } from './consult-chat.js';
+
+export { ConsultChat };
+
+if (!customElements.get('consult-chat')) customElements.define('consult-chat', ConsultChat);
