@@ -90,7 +90,8 @@ export const consultChatStyles = css`
     color: var(--ck-color-text-secondary, #4c6272);
   }
   [part~='delivery'].failed {
-    color: var(--ck-color-error, #d5281b);
+    /* Darker than the error token: it sits on the message's tinted background (4.5:1 and more). */
+    color: var(--ck-chat-error-color, #a8211a);
     font-weight: 600;
   }
   [part~='retry'] {

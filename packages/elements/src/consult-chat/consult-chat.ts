@@ -87,6 +87,8 @@ function textWithLinks(text: string) {
  *
  * @cssproperty --ck-chat-max-block-size - The log's largest height before it scrolls (24rem).
  * @cssproperty --ck-chat-mine-background - The background of one's own messages.
+ * @cssproperty --ck-chat-other-background - The background of the others' messages.
+ * @cssproperty --ck-chat-error-color - "Not sent." on a message.
  */
 @localized()
 export class ConsultChat extends ConsultKitElement {
