@@ -7,4 +7,5 @@ import '../consult-room/define.js';
 export { ConsultRoom } from '../consult-room/consult-room.js';
 export { ParticipantGrid } from '../participant-grid/participant-grid.js';
 export { ParticipantTile } from '../participant-tile/participant-tile.js';
+export { ConsultChat } from '../consult-chat/consult-chat.js';
 export { Consultation, ConsultKitError, createStore } from '@consultkit/core';
