@@ -96,7 +96,8 @@ export class ConsultRoom extends ConsultKitElement {
       this.#unlisten();
       this.#listen();
       this.#state.store = this.consultation?.state;
-      this.#chat.store = this.consultation?.chat.state;
+      // A stand-in consultation of a host's own may have no chat: then the room has no chat panel.
+      this.#chat.store = this.consultation?.chat?.state;
     }
   }
 
@@ -427,13 +428,13 @@ export class ConsultRoom extends ConsultKitElement {
         >
           ${msg('Audio only')}
         </button>
-        ${this.#chatToggle(live)}
+        ${this.consultation?.chat ? this.#chatToggle(live) : nothing}
         <button part="hang-up" type="button" ?disabled=${!live} @click=${this.#hangUp}>
           ${clinician ? msg('End for everyone') : msg('Hang up')}
         </button>
         <slot name="controls"></slot>
       </div>
-      ${this.consultation ? this.#chatPanel() : nothing}
+      ${this.consultation?.chat ? this.#chatPanel() : nothing}
     `;
   }
 }
