@@ -49,15 +49,15 @@ interface Entry {
 }
 
 /**
- * In the page (plain JavaScript): a `Consultation` from the ticket, the link (redeemed) or the
- * session cookie (resumed after a reload), shown by `<consult-room>`, joined.
+ * In the page (plain JavaScript): a `Consultation` from the ticket or the link (redeemed), shown
+ * by `<consult-room>`, joined.
  */
 const IN_PAGE = `async (args) => {
   const { Consultation } = await import('/cdn/consult-room.js');
-  const ticket = args.ticket
-    ?? (args.link ? await Consultation.redeem(location.origin, args.link) : await Consultation.resume(location.origin));
+  const ticket = args.ticket ?? (await Consultation.redeem(location.origin, args.link));
   const consultation = new Consultation({ server: location.origin, ticket });
   window.consultation = consultation;
+  window.ticket = ticket;
   window.errors = [];
   consultation.on('error', (error) => window.errors.push(String(error.message)));
   document.body.replaceChildren();
@@ -82,6 +82,19 @@ async function open(browser: Browser, origin: string, label: string, args: objec
   await page.goto(`${origin}/`);
   const peerId = (await page.evaluate(`(${IN_PAGE})(${JSON.stringify(args)})`)) as string;
   return { page, peerId, label };
+}
+
+/**
+ * Reloads `p`'s page and opens its consultation again, as the same participant. The page is given
+ * its ticket again: the server's clock is the tests' fixed one, so the session cookie it sets
+ * (`Max-Age` from the real clock) has expired at once, and `resume` would find no session.
+ */
+async function reload(p: Participant): Promise<Participant> {
+  const ticket = await p.page.evaluate(() => (window as unknown as { ticket: object }).ticket);
+  await p.page.reload();
+  const peerId = (await p.page.evaluate(`(${IN_PAGE})(${JSON.stringify({ ticket })})`)) as string;
+  assert.equal(peerId, p.peerId, `${p.label}: the same participant after the reload`);
+  return { ...p, peerId };
 }
 
 /** The page's chat, as core holds it. */
@@ -404,9 +417,7 @@ describe('in-call chat, end to end', () => {
         // A reload of the patient's page right after posting: the post is stored once.
         await type(pt.page, 'sent just before the reload');
         expected.push('sent just before the reload');
-        await pt.page.reload();
-        const again = { ...pt, peerId: (await pt.page.evaluate(`(${IN_PAGE})({})`)) as string };
-        assert.equal(again.peerId, pt.peerId, 'the same participant after the reload');
+        const again = await reload(pt);
         await sameEverywhere([gp, again], expected, () => ck.record(appt.id));
         for (const p of [gp, again]) assert.equal(await xss(p.page), null);
       } finally {
