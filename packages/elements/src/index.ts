@@ -12,6 +12,7 @@ import './participant-tile/define.js';
 import './participant-grid/define.js';
 import './guest-invite/define.js';
 import './screen-share/define.js';
+import './consult-chat/define.js';
 
 export { ConsultRoom } from './consult-room/consult-room.js';
 export { SlotPicker } from './slot-picker/slot-picker.js';
@@ -22,4 +23,5 @@ export { ParticipantTile } from './participant-tile/participant-tile.js';
 export { ParticipantGrid, gridShape } from './participant-grid/participant-grid.js';
 export { GuestInvite } from './guest-invite/guest-invite.js';
 export { ScreenShareElement } from './screen-share/screen-share.js';
+export { ConsultChat, unreadText } from './consult-chat/consult-chat.js';
 export type { CkEventMap } from './internal/events.js';

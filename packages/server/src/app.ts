@@ -16,6 +16,8 @@ import { appointmentPort, sendGuestLink, sendJoinLink } from './join/booking.js'
 import { consultationOf, JoinError, JoinService, type SessionRevocation } from './join/service.js';
 import { Rooms } from './room/registry.js';
 import { cdnCacheHeaders } from './plugins/cdn-cache.js';
+import { ChatService } from './room/chat.js';
+import { chatPlugin } from './plugins/chat.js';
 import { corsPlugin } from './plugins/cors.js';
 import { DEV_ROUTES, devJoinPlugin } from './plugins/dev.js';
 import { installSecurityHeaders } from './plugins/headers.js';
@@ -300,10 +302,18 @@ export async function createServer(
 
   app.get('/healthz', async () => ({ status: 'ok', version: VERSION, storage: storage.kind }));
 
+  // In-call chat on the signalling socket, stored with the consultation (docs/decisions/0024-chat.md).
+  const chat = new ChatService({
+    storage,
+    rooms,
+    now,
+    log: { warn: (o, m) => app.log.warn(o, m), error: (o, m) => app.log.error(o, m) },
+  });
   await app.register(signallingPlugin, {
     tokens,
     sessions,
     rooms,
+    chat,
     checkSession: async (token) => {
       try {
         await join!.session(token);
@@ -416,6 +426,7 @@ export async function createServer(
     now,
   });
   await app.register(reportsPlugin, { auth, storage, timeZone: config.timeZone, now });
+  await app.register(chatPlugin, { auth, storage, chat });
   await app.register(adHocPlugin, {
     auth,
     storage,

@@ -213,6 +213,7 @@ describe('odd cookies and headers on every route: never a 5xx, every error an Op
       'POST /api/consultations/:id/guests',
       'GET /api/consultations/:id/guests',
       'DELETE /api/consultations/:id/guests/:gid',
+      'GET /api/consultations/:id/messages',
       'POST /fhir/Appointment',
       'GET /join/*',
       'GET /guides',

@@ -27,6 +27,7 @@ export const LIMIT_NAMES = [
   'lookup',
   'guests',
   'hold',
+  'messages',
 ] as const;
 export type LimitName = (typeof LIMIT_NAMES)[number];
 export type RateLimits = Record<LimitName, Limit>;
@@ -64,6 +65,8 @@ export const DEFAULT_RATE_LIMITS: RateLimits = {
    * (docs/decisions/0029).
    */
   hold: { count: 60, seconds: 600 },
+  /** Reads of a consultation's chat (`GET /api/consultations/{id}/messages`, staff) per address. */
+  messages: { count: 120, seconds: 60 },
 };
 
 /** One attempt counted against a key. */

@@ -14,6 +14,8 @@ import { isScreenCall, ScreenShare } from './screen.js';
 import type { SfuSession } from './sfu/session.js';
 import { linkToken, reportStep, ticketFrom, validateTicket } from './session.js';
 import { Signalling } from './signalling.js';
+import { Chat } from './chat.js';
+import { isIn } from './roster.js';
 
 /** While reconnecting, how long before a participant's link counts as lost. */
 const GIVE_UP_RECONNECTING_MS = 60_000;
@@ -51,6 +53,7 @@ export class Consultation extends Emitter<ConsultationEvents> {
   #phase: DeriveInput['phase'] = 'idle';
   #removedMessage: string | null = null;
   readonly #stops: (() => void)[] = [];
+  readonly #chat: Chat;
 
   constructor(options: ConsultationOptions) {
     super();
@@ -60,6 +63,15 @@ export class Consultation extends Emitter<ConsultationEvents> {
     this.#signalling = new Signalling(options.server, ticket, options.signallingTimeoutMs);
     this.#room = new Room(ticket, (command) => this.#signalling.send(command));
     this.#local = new LocalMedia(options.media);
+    this.#chat = new Chat(
+      {
+        peerId: ticket.peerId,
+        name: ticket.name ?? '',
+        role: ticket.role,
+        ...(ticket.kind ? { kind: ticket.kind } : {}),
+      },
+      (command) => this.#signalling.send(command),
+    );
     const context: TransportContext = {
       server: options.server,
       ticket,
@@ -93,6 +105,7 @@ export class Consultation extends Emitter<ConsultationEvents> {
       this.#room.refused(command);
       this.emit('error', new ConsultKitError('invalid-state', `The server refused ${command}: ${reason}`));
     });
+    signalling.on('chat', (message) => this.#chat.receive(message));
     signalling.on('ended', (reason) => this.#ended(reason));
     signalling.on('unavailable', (peerId) => this.#mesh.unavailable(peerId));
     signalling.on('back', () => this.#room.media(this.#local.flags));
@@ -135,6 +148,14 @@ export class Consultation extends Emitter<ConsultationEvents> {
   /** The consultation's state; subscribe to follow it. */
   get state(): ReadableStore<ConsultationState> {
     return this.#state;
+  }
+
+  /**
+   * The consultation's chat (`chat.ts`): `send(text)`, `messages`, `unread`, `markRead()`, its
+   * `state` and events. It works while this page is in the call; what is written before waits.
+   */
+  get chat(): Chat {
+    return this.#chat;
   }
 
   /** The connection with the ticket's counterpart (else the first one), for statistics. */
@@ -347,6 +368,15 @@ export class Consultation extends Emitter<ConsultationEvents> {
   /** Recomputes the state from the parts, and tells what changed as events. */
   #refresh(): void {
     if (this.#isOver()) return;
+    const { you, roster } = this.#room.state.get();
+    const self = roster.find((entry) => entry.peerId === you);
+    this.#chat.setOnline(
+      this.#phase === 'joined' &&
+        this.#signalling.state.get().signalling === 'connected' &&
+        !!self &&
+        isIn(self) &&
+        !self.left,
+    );
     const before = this.#state.get();
     const next = this.#derive();
     this.#state.update(next);
@@ -422,6 +452,7 @@ export class Consultation extends Emitter<ConsultationEvents> {
   }
 
   #teardown(): void {
+    this.#chat.close();
     for (const stop of this.#stops.splice(0)) stop();
     this.#screen.close();
     this.#transportStop();

@@ -16,6 +16,7 @@ import {
   type RosterMessage,
 } from '../contract/room.js';
 import { SESSION_ENDED, SIGNALLING_CHECK_PATH } from '../contract/signalling.js';
+import { CHAT_HISTORY, CHAT_MARKS, CHAT_MESSAGE, CHAT_REFUSED, type ChatCommand } from '../contract/chat.js';
 import { Emitter } from '../emitter.js';
 import { ConsultKitError } from '../errors.js';
 import { createStore, type ReadableStore, type WritableStore } from '../store.js';
@@ -35,6 +36,8 @@ export interface SignallingEvents {
   roster: RosterMessage['payload'];
   removed: RemovedMessage['payload'];
   refused: RefusedMessage['payload'];
+  /** A chat message from the server (`CK-CHAT-MESSAGE`, `-HISTORY`, `-MARKS`, `-REFUSED`), whole. */
+  chat: { type: string; payload: unknown };
   /** The server ended this session (`CK-SESSION-ENDED`, or found ended on reconnecting). */
   ended: EndReason;
   /** Something sent to `peerId` expired unanswered: they are not connected. */
@@ -139,8 +142,8 @@ export class Signalling extends Emitter<SignallingEvents> {
     });
   }
 
-  /** Sends a room command to the server; false when the socket is down. */
-  send(command: RoomCommand): boolean {
+  /** Sends a room or chat command to the server; false when the socket is down. */
+  send(command: RoomCommand | ChatCommand): boolean {
     const peer = this.#peer;
     if (!peer || peer.disconnected || this.#closed) return false;
     peer.socket.send(command);
@@ -167,6 +170,11 @@ export class Signalling extends Emitter<SignallingEvents> {
         return this.emit('removed', message.payload as RemovedMessage['payload']);
       case REFUSED:
         return this.emit('refused', message.payload as RefusedMessage['payload']);
+      case CHAT_MESSAGE:
+      case CHAT_HISTORY:
+      case CHAT_MARKS:
+      case CHAT_REFUSED:
+        return this.emit('chat', { type: message.type, payload: message.payload });
       case SESSION_ENDED: {
         // The server ends a session (replaced, revoked, ended, removed…) with this message before
         // closing the socket: end rather than reconnect.

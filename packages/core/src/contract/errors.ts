@@ -52,7 +52,9 @@ export type ConsultKitErrorCode =
    */
   | 'sfu-refused'
   /** The video room closed: the consultation ended, or this participant was removed from it. */
-  | 'sfu-closed';
+  | 'sfu-closed'
+  /** A chat message longer than the limit (`CHAT_TEXT_MAX`, 4,000 characters): shorten it. */
+  | 'chat-too-long';
 
 /** The one error type core throws and reports: `code` says what, `message` says it in words. */
 export class ConsultKitError extends Error {

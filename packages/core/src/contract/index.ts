@@ -9,6 +9,7 @@
 export * from './join.js';
 export * from './signalling.js';
 export * from './room.js';
+export * from './chat.js';
 export * from './sfu.js';
 export * from './errors.js';
 export * from './fhir.js';

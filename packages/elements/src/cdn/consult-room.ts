@@ -6,4 +6,5 @@ export { define, ConsultRoom } from '../consult-room/define.js';
 export { ParticipantGrid } from '../participant-grid/participant-grid.js';
 export { ParticipantTile } from '../participant-tile/participant-tile.js';
 export { ScreenShareElement } from '../screen-share/screen-share.js';
+export { ConsultChat } from '../consult-chat/consult-chat.js';
 export { Consultation, ConsultKitError, createStore } from '@consultkit/core';

@@ -179,4 +179,8 @@ export const consultRoomStyles = css`
   [part~='error'] {
     color: var(--ck-room-error-color, #ffb3ad);
   }
+  /* The chat panel, under the controls (the stage's layout is not the chat's to change). */
+  [part~='chat'] {
+    margin-block-start: var(--ck-space-s, 0.5rem);
+  }
 `;

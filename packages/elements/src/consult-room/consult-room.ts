@@ -1,7 +1,7 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { localized, msg, str } from '@lit/localize';
-import type { Consultation, ConsultationState } from '@consultkit/core';
+import type { ChatState, Consultation, ConsultationState } from '@consultkit/core';
 import { ConsultKitElement } from '../internal/consultkit-element.js';
 import { failureText, isolate } from '../internal/words.js';
 import { callEndedNextStep, sessionEndedMessage } from '../internal/end-reason.js';
@@ -16,6 +16,9 @@ import {
 // The class (no side effects: consult-room/define.ts registers the tag), for the template's checks.
 import '../participant-grid/participant-grid.js';
 import '../screen-share/screen-share.js';
+// The chat panel's class (no side effects: consult-room/define.ts registers <consult-chat> too).
+import { unreadText } from '../consult-chat/consult-chat.js';
+import '../consult-chat/consult-chat.js';
 import { baseStyles } from '../internal/tokens.styles.js';
 import { consultRoomStyles } from './consult-room.styles.js';
 
@@ -57,6 +60,8 @@ import { consultRoomStyles } from './consult-room.styles.js';
  * @csspart announcements - The live region that announces arrivals, departures, admission and reconnection.
  * @csspart error - The error message, when joining failed.
  * @csspart ended - Said in place of the call controls once the call is over.
+ * @csspart chat-toggle - The button that shows or hides the chat, with the unread count.
+ * @csspart chat - The chat panel (`<consult-chat>`; its parts are exported with a `chat-` prefix).
  *
  * @cssproperty --ck-room-background - Background around the stage.
  * @cssproperty --ck-room-color - Text colour on the room's background.
@@ -94,6 +99,11 @@ export class ConsultRoom extends ConsultKitElement {
   @state()
   private announcements: string[] = [];
 
+  // The chat (a side panel behind a toggle): shown or not, and its unread count for the toggle.
+  @state()
+  private chatOpen = false;
+  readonly #chat = new StoreController<ChatState>(this);
+
   readonly #state = new StoreController<ConsultationState>(this, (state, previous) =>
     this.#statusChanged(state, previous),
   );
@@ -115,7 +125,34 @@ export class ConsultRoom extends ConsultKitElement {
       this.#unlisten();
       this.#listen();
       this.#state.store = this.consultation?.state;
+      // A stand-in consultation of a host's own may have no chat: then the room has no chat panel.
+      this.#chat.store = this.consultation?.chat?.state;
     }
+  }
+
+  /** The chat toggle and panel: a block of its own (decision 0024). */
+  #chatToggle(live: boolean) {
+    const unread = this.#chat.value?.unread ?? 0;
+    return html`<button
+      part="chat-toggle"
+      type="button"
+      aria-expanded=${this.chatOpen ? 'true' : 'false'}
+      aria-controls="ck-room-chat"
+      ?disabled=${!live && !this.chatOpen}
+      @click=${() => (this.chatOpen = !this.chatOpen)}
+    >
+      ${msg('Chat')}${unread > 0 && !this.chatOpen ? html` <span class="chat-unread">(${unreadText(unread)})</span>` : nothing}
+    </button>`;
+  }
+
+  #chatPanel() {
+    return html`<consult-chat
+      id="ck-room-chat"
+      part="chat"
+      exportparts="heading: chat-heading, log: chat-log, message: chat-message, text: chat-text, field: chat-field, send: chat-send, error: chat-error"
+      .consultation=${this.consultation}
+      ?hidden=${!this.chatOpen}
+    ></consult-chat>`;
   }
 
   override connectedCallback(): void {
@@ -452,6 +489,7 @@ export class ConsultRoom extends ConsultKitElement {
           controls-only
           .consultation=${this.consultation}
         ></screen-share>
+        ${this.consultation?.chat ? this.#chatToggle(live) : nothing}
         <button
           part="hang-up"
           type="button"
@@ -464,6 +502,7 @@ export class ConsultRoom extends ConsultKitElement {
         <slot name="controls"></slot>
       </div>
       ${live && !left ? this.#keys.render() : nothing}
+      ${this.consultation?.chat ? this.#chatPanel() : nothing}
     `;
   }
 }

@@ -37,6 +37,8 @@ export interface CkEventMap {
   'ck-participant-admitted': CustomEvent<{ peerId: string }>;
   /** `<waiting-room>`: the clinician turned a waiting patient away, with a message. */
   'ck-participant-declined': CustomEvent<{ peerId: string; message: string }>;
+  /** `<consult-chat>`: a message was handed to the chat (it shows as sending, then sent). */
+  'ck-chat-sent': CustomEvent<{ id: string; text: string }>;
   /** `<guest-invite>`: a guest was invited (their link in `invitation.url`). */
   'ck-guest-invited': CustomEvent<{ invitation: GuestInvitation }>;
   /** `<guest-invite>`: a guest was removed (their link no longer works). */

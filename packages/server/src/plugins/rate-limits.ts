@@ -109,6 +109,11 @@ const RULES: Record<string, Rule> = {
       },
     ],
   },
+  // A consultation's chat, read for the record (staff): by address, as a reception desk reads many.
+  'GET /api/consultations/:id/messages': {
+    refundOnSuccess: false,
+    charges: [{ name: 'messages', key: byAddress, what: 'chat reads from this address' }],
+  },
   'POST /api/dev/staff-session': {
     refundOnSuccess: false,
     charges: [{ name: 'signin', key: byAddress, what: 'staff sign-ins from this address' }],

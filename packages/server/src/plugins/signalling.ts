@@ -27,6 +27,7 @@ import type { FastifyInstance } from 'fastify';
 import { ExpressPeerServer } from 'peer';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { HttpError } from '../errors.js';
+import { ChatService } from '../room/chat.js';
 import { endSocket, Rooms } from '../room/registry.js';
 import { DEMO_NAMESPACE, TokenError, type SignallingClaims, type SignallingTokens } from '../tokens.js';
 
@@ -86,6 +87,8 @@ export interface SignallingOptions {
   checkSession?: (token: string) => Promise<string | null>;
   /** The room registry: the roster, room commands and the relay policy (src/room/registry.ts). */
   rooms: Rooms;
+  /** In-call chat (`CK-CHAT`, …): handled there, never relayed (src/room/chat.ts). */
+  chat?: ChatService;
 }
 
 /** The query parameters the PeerJS client sends; nothing else is accepted. */
@@ -148,7 +151,7 @@ function refuse(socket: Duplex, status: 401 | 404 | 503, reason: string): void {
 
 export async function signallingPlugin(
   app: FastifyInstance,
-  { tokens, sessions, checkSession, rooms }: SignallingOptions,
+  { tokens, sessions, checkSession, rooms, chat }: SignallingOptions,
 ): Promise<void> {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   const peerServer = ExpressPeerServer(app.server, {
@@ -251,6 +254,14 @@ export async function signallingPlugin(
           rooms.command(claims, ws, message);
         } catch (error) {
           app.log.error({ err: error, from: claims.pid }, 'a room command failed');
+        }
+        return false;
+      }
+      if (chat && ChatService.isCommand(message['type'])) {
+        try {
+          chat.command(claims, ws, message);
+        } catch (error) {
+          app.log.error({ err: error, from: claims.pid }, 'a chat command failed');
         }
         return false;
       }

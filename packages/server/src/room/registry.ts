@@ -187,7 +187,7 @@ function parseCommand(
 }
 
 /** A token bucket per socket: commands beyond it are dropped (a refusal says so, at most every 10 s). */
-class Bucket {
+export class Bucket {
   #tokens: number;
   #at = Date.now();
   #toldAt = -Infinity;
@@ -492,6 +492,44 @@ export class Rooms {
     if (!room) return false;
     for (const p of room.participants.values()) if (p.sid === sessionId) return p.admitted;
     return false;
+  }
+
+  /**
+   * The participant whose live socket in `cid` is `ws`, as a command from it needs to know them:
+   * undefined when that socket is not (or no longer) theirs. `inCall`: a clinician, or admitted,
+   * and not left.
+   */
+  member(
+    cid: string,
+    peerId: string,
+    ws: WebSocket,
+  ): { peerId: string; role: Role; kind?: GuestKind; name: string; sid?: string; inCall: boolean } | undefined {
+    const p = this.#rooms.get(cid)?.participants.get(peerId);
+    if (!p || p.ws !== ws || !p.connected) return undefined;
+    return {
+      peerId: p.peerId,
+      role: p.role,
+      ...(p.kind ? { kind: p.kind } : {}),
+      name: p.name,
+      ...(p.sid ? { sid: p.sid } : {}),
+      inCall: (p.role === 'clinician' || p.admitted) && !p.left,
+    };
+  }
+
+  /**
+   * Sends `message` to every page of `cid` that holds a socket now: `audience` 'in-call' keeps it
+   * to those in the call (a clinician, or admitted, and not left), 'everyone' includes those who
+   * wait. The one "send to everyone in the consultation" path (chat, notices).
+   */
+  broadcast(cid: string, message: object, audience: 'in-call' | 'everyone' = 'everyone'): void {
+    const room = this.#rooms.get(cid);
+    if (!room) return;
+    const text = JSON.stringify(message);
+    for (const p of room.participants.values()) {
+      if (!p.connected) continue;
+      if (audience === 'in-call' && !((p.role === 'clinician' || p.admitted) && !p.left)) continue;
+      if (p.ws?.readyState === WebSocket.OPEN) p.ws.send(text);
+    }
   }
 
   /** Whether `cid` has a participant in the call now (connected, admitted, not left). */
