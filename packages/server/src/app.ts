@@ -366,7 +366,22 @@ export async function createServer(
     if (route.url !== '/api/consultations/:id/sfu' || ![route.method].flat().includes('POST')) return;
     route.preHandler = [...[route.preHandler ?? []].flat(), letIn];
   });
-  await app.register(documentsPlugin, { documents, join, auth, rooms, appointment: appointmentRow, now });
+  await app.register(documentsPlugin, {
+    documents,
+    join,
+    auth,
+    rooms,
+    appointment: appointmentRow,
+    now,
+    secret: config.secret,
+    sessionLive: async (sid) =>
+      (
+        await storage.query('SELECT 1 FROM join_session WHERE id = $1 AND revoked_at IS NULL AND expires_at > $2', [
+          sid,
+          new Date(now()),
+        ])
+      ).length === 1,
+  });
   await app.register(sfuPlugin, {
     join,
     sfu,

@@ -16,6 +16,7 @@ import {
   type RosterMessage,
 } from '../contract/room.js';
 import { SESSION_ENDED, SIGNALLING_CHECK_PATH } from '../contract/signalling.js';
+import { DOCUMENT, type DocumentInfo } from '../contract/documents.js';
 import { Emitter } from '../emitter.js';
 import { ConsultKitError } from '../errors.js';
 import { createStore, type ReadableStore, type WritableStore } from '../store.js';
@@ -39,6 +40,8 @@ export interface SignallingEvents {
   ended: EndReason;
   /** Something sent to `peerId` expired unanswered: they are not connected. */
   unavailable: string;
+  /** A document of the consultation changed (`CK-DOCUMENT`). */
+  document: DocumentInfo;
   error: ConsultKitError;
 }
 
@@ -167,6 +170,8 @@ export class Signalling extends Emitter<SignallingEvents> {
         return this.emit('removed', message.payload as RemovedMessage['payload']);
       case REFUSED:
         return this.emit('refused', message.payload as RefusedMessage['payload']);
+      case DOCUMENT:
+        return this.emit('document', message.payload as DocumentInfo);
       case SESSION_ENDED: {
         // The server ends a session (replaced, revoked, ended, removed…) with this message before
         // closing the socket: end rather than reconnect.

@@ -52,7 +52,16 @@ export type ConsultKitErrorCode =
    */
   | 'sfu-refused'
   /** The video room closed: the consultation ended, or this participant was removed from it. */
-  | 'sfu-closed';
+  | 'sfu-closed'
+  /**
+   * A document was refused, here or by the server: too large, empty, HEIC, not PNG, JPEG, WebP or
+   * PDF, or named as something else than it is (`DocumentError.problem` says which).
+   */
+  | 'document-refused'
+  /** A document could not be sent or fetched (the server unreachable after retries, or it refused). */
+  | 'document-failed'
+  /** The upload of a document was cancelled (by this page, or by its sender). */
+  | 'document-cancelled';
 
 /** The one error type core throws and reports: `code` says what, `message` says it in words. */
 export class ConsultKitError extends Error {

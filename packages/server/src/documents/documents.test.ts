@@ -239,12 +239,38 @@ describe('documents in a consultation', () => {
     assert.match(download.headers.get('content-disposition') ?? '', /^attachment; /);
     await download.arrayBuffer();
 
+    // A short-lived link opens it without a bearer (for <img src> and a new tab), and only it.
+    const link = (await (
+      await fetch(`${ctx.url}/api/consultations/${id}/documents/${doc}/link`, { headers: bearer(pt) })
+    ).json()) as { view: string; download: string; expiresAt: string };
+    const viaLink = await fetch(`${ctx.url}${link.view}`);
+    assert.equal(viaLink.status, 200);
+    assert.equal(sha256(Buffer.from(await viaLink.arrayBuffer())), sha256(bytes));
+    assert.match(viaLink.headers.get('content-security-policy') ?? '', /(^|; )sandbox(;|$)/);
+    const viaDownload = await fetch(`${ctx.url}${link.download}`);
+    assert.match(viaDownload.headers.get('content-disposition') ?? '', /^attachment; /);
+    await viaDownload.arrayBuffer();
+    const other = await upload(id, bearer(pt), 'other.png', PNG);
+    for (const forged of [
+      link.view.replace(doc, other),
+      link.view.replace(/access=[^&]+/, (a) => `${a.slice(0, -2)}AA`),
+      link.view.replace(/\.(\d{13})\./, (_m, t: string) => `.${Number(t) + 1}.`),
+      `${link.view}&access=x`,
+    ]) {
+      const refused = await fetch(`${ctx.url}${forged}`);
+      assert.ok([401, 403, 404].includes(refused.status), `${forged} → ${refused.status}`);
+      await outcome(refused);
+    }
+
     const list = (await (
       await fetch(`${ctx.url}/api/consultations/${id}/documents`, { headers: bearer(pt) })
     ).json()) as DocumentList;
     assert.deepEqual(
       list.documents.map((d) => [d.id, d.status, d.size, d.sha256]),
-      [[doc, 'complete', bytes.length, sha256(bytes)]],
+      [
+        [doc, 'complete', bytes.length, sha256(bytes)],
+        [other, 'complete', PNG.length, sha256(PNG)],
+      ],
     );
   });
 

@@ -18,6 +18,7 @@
  * Anyone else: 401 without credentials, 403 with a session of another consultation or before
  * admission. Every refusal is an OperationOutcome.
  */
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
@@ -57,7 +58,14 @@ export interface DocumentsPluginOptions {
   rooms: Rooms;
   appointment: (id: number) => Promise<AppointmentRow | undefined>;
   now: () => number;
+  /** Signs the short-lived links of documents (`?access=`), so `<img src>` and a new tab can open them. */
+  secret: string;
+  /** Whether session `sid` is still live (not revoked, not expired): a link dies with its session. */
+  sessionLive: (sid: string) => Promise<boolean>;
 }
+
+/** How long a document's link works (ms). */
+export const LINK_TTL_MS = 15 * 60 * 1000;
 
 /** Who is asking: a participant by their join session, or staff. */
 type Reader = { kind: 'participant'; session: SessionInfo } | { kind: 'staff' };
@@ -117,6 +125,24 @@ export const DOCUMENT_POLICY =
 
 export async function documentsPlugin(app: FastifyInstance, options: DocumentsPluginOptions): Promise<void> {
   const { documents, rooms, now } = options;
+  const mac = (doc: string, who: string, expires: number) =>
+    createHmac('sha256', options.secret).update(`ck-document.${doc}.${who}.${expires}`).digest('base64url');
+  /** A link's `access` value: who (a session id, or `staff`), until when, signed. */
+  const access = (doc: string, who: string) => {
+    const expires = now() + LINK_TTL_MS;
+    return { value: `${who}.${expires}.${mac(doc, who, expires)}`, expires };
+  };
+  /** Whether `value` opens `doc`: signed for it, not expired, its session still live. */
+  const opens = async (doc: string, value: string): Promise<boolean> => {
+    const match = /^([A-Za-z0-9_-]{1,80})\.(\d{13})\.([A-Za-z0-9_-]{43})$/.exec(value);
+    if (!match) return false;
+    const [, who, expiresRaw, given] = match as unknown as [string, string, string, string];
+    const expires = Number(expiresRaw);
+    const expected = Buffer.from(mac(doc, who, expires));
+    if (expected.length !== given.length || !timingSafeEqual(expected, Buffer.from(given))) return false;
+    if (expires < now()) return false;
+    return who === 'staff' || options.sessionLive(who);
+  };
   await documents.ready();
   /** Uploads with a PATCH in progress: a second one at once is refused (409). */
   const busy = new Set<string>();
@@ -350,12 +376,39 @@ export async function documentsPlugin(app: FastifyInstance, options: DocumentsPl
     return reply.header('cache-control', 'no-store').send({ documents: list });
   });
 
+  app.get('/api/consultations/:id/documents/:doc/link', async (request, reply) => {
+    const { who, row } = await upload(request);
+    if (row.status !== 'complete')
+      throw new HttpError(409, 'business-rule', 'This document has not arrived completely.');
+    const { value, expires } = access(row.id, who.kind === 'staff' ? 'staff' : who.session.sessionId);
+    const path = `/api/consultations/${row.appointment_id}/documents/${row.id}?access=${value}`;
+    return reply
+      .header('cache-control', 'no-store')
+      .send({ view: path, download: `${path}&download=1`, expiresAt: new Date(expires).toISOString() });
+  });
+
   app.get('/api/consultations/:id/documents/:doc', async (request, reply) => {
-    const { row } = await upload(request);
+    const query = request.query as Record<string, unknown>;
+    const id = appointmentId(request.params);
+    const docId = String((request.params as { doc?: unknown }).doc ?? '');
+    let row: DocumentRow | undefined;
+    if (typeof query['access'] === 'string' && !request.headers.authorization) {
+      // A link made by `…/link`: it opens this one document for a short while, as its session could.
+      if (!(await opens(docId, query['access']))) {
+        throw new HttpError(
+          403,
+          'forbidden',
+          'This link to the document has expired or is not valid: open it again from the consultation.',
+        );
+      }
+      row = await documents.get(id, docId);
+      if (!row) throw notFound();
+    } else {
+      row = (await upload(request)).row;
+    }
     if (row.status !== 'complete' || !row.content_type) {
       throw new HttpError(409, 'business-rule', 'This document has not arrived completely.');
     }
-    const query = request.query as Record<string, unknown>;
     const download = query['download'] === '1' || (Array.isArray(query['download']) && query['download'].includes('1'));
     return reply
       .header('content-type', row.content_type)

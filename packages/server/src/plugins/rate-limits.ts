@@ -130,6 +130,8 @@ const RULES: Record<string, Rule> = {
       'DELETE /api/consultations/:id/uploads/:doc',
       'GET /api/consultations/:id/documents',
       'GET /api/consultations/:id/documents/:doc',
+      'GET /api/consultations/:id/documents/:doc/link',
+      'HEAD /api/consultations/:id/documents/:doc/link',
       'HEAD /api/consultations/:id/documents/:doc',
       'HEAD /api/consultations/:id/documents',
       'POST /api/consultations/:id/documents/:doc/$file',
