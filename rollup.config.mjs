@@ -62,6 +62,7 @@ export default [
     'booking-desk/define': `${ELEMENTS_SRC}booking-desk/define.ts`,
     'device-check/define': `${ELEMENTS_SRC}device-check/define.ts`,
     'waiting-room/define': `${ELEMENTS_SRC}waiting-room/define.ts`,
+    'file-share/define': `${ELEMENTS_SRC}file-share/define.ts`,
     // Not imported statically (`import(\`./locales/${locale}.js\`)`): each is an entry of its own.
     ...Object.fromEntries(localeFiles.map((f) => [`locales/${f.replace(/\.ts$/, '')}`, `${ELEMENTS_SRC}locales/${f}`])),
   }),

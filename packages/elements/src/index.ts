@@ -11,6 +11,7 @@ import './waiting-room/define.js';
 import './participant-tile/define.js';
 import './participant-grid/define.js';
 import './guest-invite/define.js';
+import './file-share/define.js';
 
 export { ConsultRoom } from './consult-room/consult-room.js';
 export { SlotPicker } from './slot-picker/slot-picker.js';
@@ -20,4 +21,5 @@ export { WaitingRoom } from './waiting-room/waiting-room.js';
 export { ParticipantTile } from './participant-tile/participant-tile.js';
 export { ParticipantGrid, gridShape } from './participant-grid/participant-grid.js';
 export { GuestInvite } from './guest-invite/guest-invite.js';
+export { FileShare } from './file-share/file-share.js';
 export type { CkEventMap } from './internal/events.js';

@@ -32,10 +32,16 @@ export interface SharedDocument extends DocumentInfo {
   progress: number;
   /** This page's own upload stopped (network lost after retries): `resume(id)` goes on from the server's offset. */
   stalled: boolean;
-  /** Where it opens in the browser (images inline, PDFs in the browser's viewer), once complete. */
+  /**
+   * Where it opens in the browser (images inline, PDFs in the browser's viewer), once complete: a
+   * short-lived signed link (no credentials needed, so `<img src>` and a new tab work); `links(id)`
+   * makes fresh ones.
+   */
   viewUrl: string | null;
-  /** Where it downloads (as an attachment), once complete. */
+  /** Where it downloads (as an attachment), once complete (short-lived, like `viewUrl`). */
   downloadUrl: string | null;
+  /** When the links stop working (ISO 8601), or null. */
+  linksExpireAt: string | null;
 }
 
 export interface FilesState {
@@ -150,15 +156,52 @@ export class Files {
     const fraction = info.status === 'complete' ? 1 : info.size > 0 ? Math.min(info.received / info.size, 1) : 0;
     const progress = Math.max(fraction, this.#shown.get(info.id) ?? 0);
     this.#shown.set(info.id, progress);
+    const known = this.#state.get().documents.find((d) => d.id === info.id);
     const complete = info.status === 'complete';
+    if (complete && !known?.viewUrl && !this.#linking.has(info.id)) {
+      this.#linking.add(info.id);
+      void this.links(info.id)
+        .catch(() => undefined)
+        .finally(() => this.#linking.delete(info.id));
+    }
     return {
       ...info,
       mine,
       progress,
       stalled: stalled && info.status === 'uploading',
-      viewUrl: complete ? `${this.#base}/${info.id}` : null,
-      downloadUrl: complete ? `${this.#base}/${info.id}?download=1` : null,
+      viewUrl: complete ? (known?.viewUrl ?? null) : null,
+      downloadUrl: complete ? (known?.downloadUrl ?? null) : null,
+      linksExpireAt: complete ? (known?.linksExpireAt ?? null) : null,
     };
+  }
+
+  readonly #linking = new Set<string>();
+
+  /** Fresh short-lived links to view and download a complete document (also put in the state). */
+  async links(id: string): Promise<{ view: string; download: string; expiresAt: string }> {
+    let response: Response;
+    try {
+      response = await fetch(`${this.#base}/${id}/link`, { headers: this.#headers(), cache: 'no-store' });
+    } catch (cause) {
+      throw this.#fail(
+        new DocumentError('document-failed', 'The document cannot be opened: the server is not reachable.'),
+        cause,
+      );
+    }
+    if (!response.ok) throw this.#fail(await errorFrom(response, 'The document cannot be opened.'));
+    const links = (await response.json()) as { view: string; download: string; expiresAt: string };
+    const absolute = {
+      view: new URL(links.view, this.#options.server).href,
+      download: new URL(links.download, this.#options.server).href,
+      expiresAt: links.expiresAt,
+    };
+    this.#patch(id, (d) => ({
+      ...d,
+      viewUrl: absolute.view,
+      downloadUrl: absolute.download,
+      linksExpireAt: absolute.expiresAt,
+    }));
+    return absolute;
   }
 
   #patch(id: string, change: (d: SharedDocument) => SharedDocument): void {

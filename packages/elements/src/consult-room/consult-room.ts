@@ -47,6 +47,7 @@ import { consultRoomStyles } from './consult-room.styles.js';
  * @csspart announcements - The live region that announces arrivals, departures, admission and reconnection.
  * @csspart error - The error message, when joining failed.
  * @csspart ended - Said in place of the call controls once the call is over.
+ * @csspart files - The documents (`<file-share>`), once let in.
  *
  * @cssproperty --ck-room-background - Background around the stage.
  * @cssproperty --ck-room-color - Text colour on the room's background.
@@ -396,6 +397,17 @@ export class ConsultRoom extends ConsultKitElement {
         </button>
         <slot name="controls"></slot>
       </div>
+      ${this.#documents(state, over || left)}
     `;
+  }
+
+  /**
+   * Documents (`<file-share>`, docs/collaboration.md): once this page is let in (a clinician
+   * always), until the call is over. A clinician may file them to the patient's record.
+   */
+  #documents(state: ConsultationState | undefined, gone: boolean) {
+    const files = this.consultation?.files;
+    if (!state || !files || gone || !(state.role === 'clinician' || state.self?.admitted)) return nothing;
+    return html`<file-share part="files" .files=${files} ?can-file=${state.role === 'clinician'}></file-share>`;
   }
 }
