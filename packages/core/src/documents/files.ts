@@ -270,9 +270,14 @@ export class Files {
           },
           onSuccess: () => {
             if (!id) return;
-            this.#uploads.delete(id);
-            const done = this.#state.get().documents.find((d) => d.id === id);
-            resolve(done ?? ({ id } as DocumentInfo));
+            const sent = id;
+            this.#uploads.delete(sent);
+            // The server's word on it (complete, its digest), even without the notice.
+            void this.refresh()
+              .catch(() => undefined)
+              .finally(() =>
+                resolve(this.#state.get().documents.find((d) => d.id === sent) ?? ({ id: sent } as DocumentInfo)),
+              );
           },
           onError: (error) => {
             const failed = refusal(error as DetailedError);
@@ -308,7 +313,9 @@ export class Files {
       options.onSuccess = () => {
         this.#uploads.delete(id);
         this.#state.update({ sending: this.#uploads.size > 0 });
-        resolve(this.#state.get().documents.find((d) => d.id === id)!);
+        void this.refresh()
+          .catch(() => undefined)
+          .finally(() => resolve(this.#state.get().documents.find((d) => d.id === id)!));
       };
       options.onError = (error) => {
         const failed = refusal(error as DetailedError);
