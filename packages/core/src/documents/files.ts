@@ -77,7 +77,7 @@ export interface FilesOptions {
   appointmentId: number | string;
   /** The signalling token (the bearer of every request). */
   token: string;
-  /** Delays between retries of an upload that lost the server (ms); the default gives about a minute. */
+  /** Delays between retries of an upload that lost the server (ms); the default gives about two minutes. */
   retryDelays?: number[];
   /** Bytes per PATCH (default 2 MB): a stop loses at most this much. */
   chunkSize?: number;
@@ -237,7 +237,10 @@ export class Files {
           headers: this.#headers(),
           metadata: { filename: sanitiseDocumentName(file.name), filetype: file.type },
           chunkSize: this.#options.chunkSize ?? 2 * 1024 * 1024,
-          retryDelays: this.#options.retryDelays ?? [0, 500, 1000, 2000, 3000, 5000, 5000, 10000, 10000, 20000],
+          // About two minutes: a server restarting (a deployment) is waited for.
+          retryDelays: this.#options.retryDelays ?? [
+            0, 1000, 2000, 3000, 5000, 5000, 10000, 10000, 15000, 20000, 20000, 30000,
+          ],
           // The upload's address is kept by this page (resume), not in localStorage across visits.
           storeFingerprintForResuming: false,
           removeFingerprintOnSuccess: true,
