@@ -132,6 +132,9 @@ export default [
           'participant-grid',
           'participant-tile',
           'guest-invite',
+          'screen-share',
+          'consult-chat',
+          'file-share',
         ].flatMap((el) => [
           [`${el}/define`, `${ELEMENTS_SRC}${el}/define.ts`],
           [`${el}/index`, `${ELEMENTS_SRC}${el}/index.ts`],

@@ -320,6 +320,20 @@ const sdpAsModule = {
 };
 
 /**
+ * tus-js-client (core's documents): its browser build, as rollup's `browser: true` picks it; under
+ * it `url-parse` is CommonJS, for which the platform's URL stands in.
+ */
+const urlParseShim = {
+  name: 'tus-js-client-for-browsers',
+  resolveImport: ({ source }) =>
+    source === 'url-parse'
+      ? '/test-support/url-parse.js'
+      : source === 'tus-js-client'
+        ? '/node_modules/tus-js-client/lib.esm/browser/index.js'
+        : undefined,
+};
+
+/**
  * Tests run on sources: a module a computed `import()` asks for as `.js` (a locale of the elements,
  * `./locales/${locale}.js`) is served from its `.ts`, as the esbuild plugin does for static imports.
  */
@@ -346,6 +360,7 @@ export default {
     ckServer,
     coreFromSource,
     sdpAsModule,
+    urlParseShim,
     esbuildPlugin({
       ts: true,
       target: 'es2022',

@@ -11,6 +11,7 @@ export * from './consultation/index.js';
 export * from './media/index.js';
 export * from './booking/index.js';
 export * from './consultation/sfu/index.js';
+export * from './documents/index.js';
 // A participant's network quality (with `unknown`) wins over the media module's sample grade of
 // the same name, which it includes.
 export type { NetworkQuality } from './consultation/participant.js';

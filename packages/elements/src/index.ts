@@ -13,6 +13,7 @@ import './participant-grid/define.js';
 import './guest-invite/define.js';
 import './screen-share/define.js';
 import './consult-chat/define.js';
+import './file-share/define.js';
 
 export { ConsultRoom } from './consult-room/consult-room.js';
 export { SlotPicker } from './slot-picker/slot-picker.js';
@@ -24,4 +25,5 @@ export { ParticipantGrid, gridShape } from './participant-grid/participant-grid.
 export { GuestInvite } from './guest-invite/guest-invite.js';
 export { ScreenShareElement } from './screen-share/screen-share.js';
 export { ConsultChat, unreadText } from './consult-chat/consult-chat.js';
+export { FileShare } from './file-share/file-share.js';
 export type { CkEventMap } from './internal/events.js';

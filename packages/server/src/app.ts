@@ -54,6 +54,9 @@ import { turnCredentials } from './turn.js';
 import { JanusAdmin } from './sfu/janus.js';
 import { sfuPlugin } from './sfu/plugin.js';
 import { ENDS_ROOM, SfuService } from './sfu/service.js';
+import { DOCUMENT_CAPABILITIES } from './documents/fhir.js';
+import { documentsFhir, documentsPlugin } from './documents/plugin.js';
+import { Documents } from './documents/repository.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const VERSION = (
@@ -333,7 +336,16 @@ export async function createServer(
     secureCookies,
     throttle,
   });
+  // Documents shared in consultations (docs/collaboration.md, "Documents").
+  const documents = new Documents(storage, config.documentsDir);
+  const appointmentRow = (id: number) => booking.repo.appointment(id);
   await app.register(fhirPlugin, {
+    more: [
+      {
+        routes: documentsFhir({ documents, auth, appointment: appointmentRow, baseUrl: () => `${publicBase()}/fhir` }),
+        capabilities: DOCUMENT_CAPABILITIES,
+      },
+    ],
     prefix: '/fhir',
     booking,
     auth,
@@ -382,6 +394,22 @@ export async function createServer(
   app.addHook('onRoute', (route) => {
     if (route.url !== '/api/consultations/:id/sfu' || ![route.method].flat().includes('POST')) return;
     route.preHandler = [...[route.preHandler ?? []].flat(), letIn];
+  });
+  await app.register(documentsPlugin, {
+    documents,
+    join,
+    auth,
+    rooms,
+    appointment: appointmentRow,
+    now,
+    secret: config.secret,
+    sessionLive: async (sid) =>
+      (
+        await storage.query('SELECT 1 FROM join_session WHERE id = $1 AND revoked_at IS NULL AND expires_at > $2', [
+          sid,
+          new Date(now()),
+        ])
+      ).length === 1,
   });
   await app.register(sfuPlugin, {
     join,

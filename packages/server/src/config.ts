@@ -3,7 +3,8 @@
  * starts. A bad value stops the server with a message naming the variable.
  */
 import { isIP } from 'node:net';
-import { resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { deploymentChecklist } from './checklist.js';
 import { loadNotifyConfig, type NotifyConfig } from './notify/config.js';
 import { parseRateLimits, type RateLimits } from './rate-limit.js';
@@ -25,6 +26,12 @@ export interface Config {
   port: number;
   /** Folder of the embedded PGlite database, or `memory://` (ignored when `databaseUrl` is set). */
   dataDir: string;
+  /**
+   * Folder of the documents' bytes (`CONSULTKIT_DOCUMENTS_DIR`; `.consultkit-documents` by default,
+   * a folder under the system's temporary folder when `dataDir` is `memory://`). Their metadata is
+   * in the database (docs/collaboration.md, "Documents").
+   */
+  documentsDir: string;
   /** PostgreSQL connection string; unset means the embedded PGlite database. */
   databaseUrl: string | undefined;
   /** Secret that signs signalling tokens (HMAC-SHA256). */
@@ -151,6 +158,12 @@ function boolean(env: Env, name: string, fallback: boolean): boolean {
 /** A folder, made absolute; `memory://` (a database that lives and dies with the process) as it is. */
 function dataDir(value: string): string {
   return value.startsWith('memory://') ? value : resolve(value);
+}
+
+/** The documents' folder, made absolute (beside a database kept in memory: the temporary folder). */
+function documentsDir(value: string | undefined, data: string | undefined): string {
+  if (value) return resolve(value);
+  return data?.startsWith('memory://') ? join(tmpdir(), 'consultkit-documents') : resolve('.consultkit-documents');
 }
 
 /** An IANA time zone name as the platform's Intl knows it (canonical spelling), else a ConfigError. */
@@ -456,6 +469,7 @@ export function loadConfig(env: Env = process.env): Config {
     minNoticeMinutes: integer(env, 'CONSULTKIT_MIN_NOTICE_MINUTES', 15, 0, 7 * 24 * 60),
     practiceEmail: practiceEmail(env['CONSULTKIT_PRACTICE_EMAIL']),
     dataDir: dataDir(env['CONSULTKIT_DATA_DIR']?.trim() || '.consultkit-data'),
+    documentsDir: documentsDir(env['CONSULTKIT_DOCUMENTS_DIR']?.trim(), env['CONSULTKIT_DATA_DIR']?.trim()),
     databaseUrl,
     secret,
     secretIsDevDefault,

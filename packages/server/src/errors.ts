@@ -56,6 +56,8 @@ export class HttpError extends Error {
     message: string,
     /** Extra response headers (`WWW-Authenticate` on a 401). */
     readonly headers: Record<string, string> = {},
+    /** A code a program can switch on, as the issue's `details` (a document's refusal). */
+    readonly detail?: { system: string; code: string },
   ) {
     super(message);
     this.name = 'HttpError';
@@ -91,7 +93,11 @@ export function toOutcome(error: unknown, request?: FastifyRequest): ErrorAnswer
     outcome: operationOutcome(code, diagnostics),
     headers,
   });
-  if (error instanceof HttpError) return answer(error.status, error.code, error.message, error.headers);
+  if (error instanceof HttpError) {
+    const result = answer(error.status, error.code, error.message, error.headers);
+    if (error.detail) result.outcome.issue[0]!.details = { coding: [error.detail] };
+    return result;
+  }
   if (error instanceof JoinError) {
     const result = answer(error.status, error.status === 401 ? 'security' : 'business-rule', error.message);
     const issue = result.outcome.issue[0]!;

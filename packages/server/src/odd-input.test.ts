@@ -218,8 +218,56 @@ describe('odd cookies and headers on every route: never a 5xx, every error an Op
       'GET /join/*',
       'GET /guides',
       'GET /guides/*',
+      'POST /api/consultations/:id/uploads',
+      'HEAD /api/consultations/:id/uploads/:doc',
+      'PATCH /api/consultations/:id/uploads/:doc',
+      'DELETE /api/consultations/:id/uploads/:doc',
+      'GET /api/consultations/:id/documents',
+      'GET /api/consultations/:id/documents/:doc',
+      'POST /api/consultations/:id/documents/:doc/$file',
+      'GET /fhir/DocumentReference',
+      'GET /fhir/Binary/:id',
     ]) {
       assert.ok(urls.includes(expected), `${expected} in ${urls.join(', ')}`);
+    }
+  });
+
+  it('odd tus headers on the document uploads, as staff: a 4xx OperationOutcome each, never a 5xx', async () => {
+    const staff = ['authorization', `Bearer ${TEST_STAFF_KEY}`, 'tus-resumable', '1.0.0'];
+    const odd: [string, string, string[]][] = [
+      ['POST', '/api/consultations/1/uploads', ['upload-length', '-1']],
+      ['POST', '/api/consultations/1/uploads', ['upload-length', '1e3']],
+      ['POST', '/api/consultations/1/uploads', ['upload-length', '9'.repeat(40)]],
+      ['POST', '/api/consultations/1/uploads', ['upload-length', '10', 'upload-length', '20']],
+      ['POST', '/api/consultations/1/uploads', ['upload-length', '10', 'upload-metadata', 'filename %%%,=,']],
+      ['POST', '/api/consultations/1/uploads', ['upload-length', '10', 'upload-metadata', `a ${'QUFB'.repeat(2000)}`]],
+      ['POST', '/api/consultations/1/uploads', ['upload-length', '10', 'upload-defer-length', '1']],
+      ['POST', '/api/consultations/99999999999/uploads', ['upload-length', '10']],
+      ['HEAD', '/api/consultations/1/uploads/..%2F..%2Fetc%2Fpasswd', []],
+      ['PATCH', '/api/consultations/1/uploads/00000000000000000000000000000000', ['upload-offset', 'x']],
+      [
+        'PATCH',
+        '/api/consultations/1/uploads/00000000000000000000000000000000',
+        ['content-type', 'application/offset+octet-stream', 'upload-offset', '-5'],
+      ],
+      ['DELETE', '/api/consultations/1/uploads/%00', []],
+      ['GET', '/api/consultations/1/documents/<script>?download=1&download=0', []],
+      ['POST', '/api/consultations/1/documents/x/$file', []],
+      ['GET', '/fhir/DocumentReference?patient=Patient/1&patient=Patient/2', []],
+      ['GET', '/fhir/DocumentReference?patient=%3Cscript%3E', []],
+      ['GET', '/fhir/DocumentReference?patient=Patient/1&_count=-1&_sort=x', []],
+      ['GET', '/fhir/Binary/..%2Fsecret', []],
+    ];
+    for (const [method, path, headers] of odd) {
+      const answer = await send(method, path, [...staff, ...headers], method === 'PATCH' ? 'abc' : undefined);
+      assert.ok(
+        answer.status >= 400 && answer.status < 500,
+        `${method} ${path} ${headers.join(' ')} → ${answer.status}`,
+      );
+      if (method === 'HEAD') continue;
+      const body = JSON.parse(answer.text) as { resourceType: string; issue: { diagnostics: string }[] };
+      assert.equal(body.resourceType, 'OperationOutcome', answer.text);
+      assert.equal(typeof body.issue[0]!.diagnostics, 'string');
     }
   });
 

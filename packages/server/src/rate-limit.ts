@@ -28,6 +28,8 @@ export const LIMIT_NAMES = [
   'guests',
   'hold',
   'messages',
+  'documents',
+  'document-requests',
 ] as const;
 export type LimitName = (typeof LIMIT_NAMES)[number];
 export type RateLimits = Record<LimitName, Limit>;
@@ -67,6 +69,13 @@ export const DEFAULT_RATE_LIMITS: RateLimits = {
   hold: { count: 60, seconds: 600 },
   /** Reads of a consultation's chat (`GET /api/consultations/{id}/messages`, staff) per address. */
   messages: { count: 120, seconds: 60 },
+  /** Documents started (tus uploads created) in one consultation, and from one address. */
+  documents: { count: 60, seconds: 3600 },
+  /**
+   * Other document requests per address (upload chunks, offsets, lists, downloads, filing): a
+   * 20 MB upload in 1 MB chunks makes about twenty.
+   */
+  'document-requests': { count: 600, seconds: 60 },
 };
 
 /** One attempt counted against a key. */

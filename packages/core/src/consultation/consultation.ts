@@ -16,6 +16,7 @@ import { linkToken, reportStep, ticketFrom, validateTicket } from './session.js'
 import { Signalling } from './signalling.js';
 import { Chat } from './chat.js';
 import { isIn } from './roster.js';
+import { Files } from '../documents/files.js';
 
 /** While reconnecting, how long before a participant's link counts as lost. */
 const GIVE_UP_RECONNECTING_MS = 60_000;
@@ -54,6 +55,8 @@ export class Consultation extends Emitter<ConsultationEvents> {
   #removedMessage: string | null = null;
   readonly #stops: (() => void)[] = [];
   readonly #chat: Chat;
+  /** Documents shared in the consultation (docs/collaboration.md, "Documents"). */
+  readonly files: Files;
 
   constructor(options: ConsultationOptions) {
     super();
@@ -61,6 +64,11 @@ export class Consultation extends Emitter<ConsultationEvents> {
     this.#options = options;
     const { ticket } = options;
     this.#signalling = new Signalling(options.server, ticket, options.signallingTimeoutMs);
+    this.files = new Files({
+      server: options.server,
+      appointmentId: ticket.appointmentId ?? /^appt-(\d+)$/.exec(ticket.consultationId)?.[1] ?? '',
+      token: ticket.token,
+    });
     this.#room = new Room(ticket, (command) => this.#signalling.send(command));
     this.#local = new LocalMedia(options.media);
     this.#chat = new Chat(
@@ -108,7 +116,12 @@ export class Consultation extends Emitter<ConsultationEvents> {
     signalling.on('chat', (message) => this.#chat.receive(message));
     signalling.on('ended', (reason) => this.#ended(reason));
     signalling.on('unavailable', (peerId) => this.#mesh.unavailable(peerId));
-    signalling.on('back', () => this.#room.media(this.#local.flags));
+    signalling.on('back', () => {
+      this.#room.media(this.#local.flags);
+      // Notices missed while the socket was down: the list catches up.
+      if (this.#phase === 'joined') this.files.refresh().catch(() => undefined);
+    });
+    signalling.on('document', (document) => this.files.received(document));
     signalling.on('error', (error) => this.emit('error', error));
     this.#follow(this.#mesh);
     let flags = JSON.stringify(this.#local.flags);
@@ -460,5 +473,6 @@ export class Consultation extends Emitter<ConsultationEvents> {
     this.#mesh.close();
     this.#signalling.close();
     this.#local.release();
+    this.files.close();
   }
 }

@@ -17,6 +17,7 @@ import {
 } from '../contract/room.js';
 import { SESSION_ENDED, SIGNALLING_CHECK_PATH } from '../contract/signalling.js';
 import { CHAT_HISTORY, CHAT_MARKS, CHAT_MESSAGE, CHAT_REFUSED, type ChatCommand } from '../contract/chat.js';
+import { DOCUMENT, type DocumentInfo } from '../contract/documents.js';
 import { Emitter } from '../emitter.js';
 import { ConsultKitError } from '../errors.js';
 import { createStore, type ReadableStore, type WritableStore } from '../store.js';
@@ -42,6 +43,8 @@ export interface SignallingEvents {
   ended: EndReason;
   /** Something sent to `peerId` expired unanswered: they are not connected. */
   unavailable: string;
+  /** A document of the consultation changed (`CK-DOCUMENT`). */
+  document: DocumentInfo;
   error: ConsultKitError;
 }
 
@@ -175,6 +178,8 @@ export class Signalling extends Emitter<SignallingEvents> {
       case CHAT_MARKS:
       case CHAT_REFUSED:
         return this.emit('chat', { type: message.type, payload: message.payload });
+      case DOCUMENT:
+        return this.emit('document', message.payload as DocumentInfo);
       case SESSION_ENDED: {
         // The server ends a session (replaced, revoked, ended, removed…) with this message before
         // closing the socket: end rather than reconnect.

@@ -54,7 +54,16 @@ export type ConsultKitErrorCode =
   /** The video room closed: the consultation ended, or this participant was removed from it. */
   | 'sfu-closed'
   /** A chat message longer than the limit (`CHAT_TEXT_MAX`, 4,000 characters): shorten it. */
-  | 'chat-too-long';
+  | 'chat-too-long'
+  /**
+   * A document was refused, here or by the server: too large, empty, HEIC, not PNG, JPEG, WebP or
+   * PDF, or named as something else than it is (`DocumentError.problem` says which).
+   */
+  | 'document-refused'
+  /** A document could not be sent or fetched (the server unreachable after retries, or it refused). */
+  | 'document-failed'
+  /** The upload of a document was cancelled (by this page, or by its sender). */
+  | 'document-cancelled';
 
 /** The one error type core throws and reports: `code` says what, `message` says it in words. */
 export class ConsultKitError extends Error {

@@ -15,3 +15,4 @@ export * from './errors.js';
 export * from './fhir.js';
 export * from './patient.js';
 export * from './zone.js';
+export * from './documents.js';

@@ -62,6 +62,7 @@ import { consultRoomStyles } from './consult-room.styles.js';
  * @csspart ended - Said in place of the call controls once the call is over.
  * @csspart chat-toggle - The button that shows or hides the chat, with the unread count.
  * @csspart chat - The chat panel (`<consult-chat>`; its parts are exported with a `chat-` prefix).
+ * @csspart files - The documents (`<file-share>`), once let in.
  *
  * @cssproperty --ck-room-background - Background around the stage.
  * @cssproperty --ck-room-color - Text colour on the room's background.
@@ -503,6 +504,17 @@ export class ConsultRoom extends ConsultKitElement {
       </div>
       ${live && !left ? this.#keys.render() : nothing}
       ${this.consultation?.chat ? this.#chatPanel() : nothing}
+      ${this.#documents(state, over || left)}
     `;
+  }
+
+  /**
+   * Documents (`<file-share>`, docs/collaboration.md): once this page is let in (a clinician
+   * always), until the call is over. A clinician may file them to the patient's record.
+   */
+  #documents(state: ConsultationState | undefined, gone: boolean) {
+    const files = this.consultation?.files;
+    if (!state || !files || gone || !(state.role === 'clinician' || state.self?.admitted)) return nothing;
+    return html`<file-share part="files" .files=${files} ?can-file=${state.role === 'clinician'}></file-share>`;
   }
 }

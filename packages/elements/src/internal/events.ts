@@ -1,6 +1,7 @@
 import type { ConsultationStatus, EndReason } from '@consultkit/core';
 import type { BookableSlot, Booking, DeskAction, FhirError, LinkSentTo } from '@consultkit/core/booking';
 import type { GuestInvitation } from '@consultkit/core';
+import type { DocumentInfo } from '@consultkit/core/contract';
 
 /**
  * Every event ConsultKit elements fire: `ck-` prefixed, `bubbles` and `composed`, so a host can
@@ -43,6 +44,13 @@ export interface CkEventMap {
   'ck-guest-invited': CustomEvent<{ invitation: GuestInvitation }>;
   /** `<guest-invite>`: a guest was removed (their link no longer works). */
   'ck-guest-removed': CustomEvent<{ guestId: string }>;
+  /** `<file-share>`: a file of this page arrived at the server. */
+  'ck-document-sent': CustomEvent<{ document: DocumentInfo }>;
+  /** `<file-share>`: a clinician filed a document to the patient's record (`reference`: the DocumentReference). */
+  'ck-document-filed': CustomEvent<{
+    document: DocumentInfo;
+    reference: { resourceType: 'DocumentReference'; id: string };
+  }>;
   /** `<slot-picker>`: the patient chose a time. */
   'ck-slot-selected': CustomEvent<{ slot: BookableSlot }>;
   /** `<slot-picker>`: the booking was made (`pending` until the practice confirms it). */

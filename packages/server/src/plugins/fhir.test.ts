@@ -164,7 +164,7 @@ describe('FHIR booking API', () => {
       const resources = answer.body.rest![0]!.resource!;
       assert.deepEqual(
         resources.map((r) => r.type),
-        ['Practitioner', 'Schedule', 'Slot', 'Appointment', 'Patient'],
+        ['Practitioner', 'Schedule', 'Slot', 'Appointment', 'Patient', 'DocumentReference', 'Binary'],
       );
       const slot = resources.find((r) => r.type === 'Slot')!;
       assert.deepEqual(slot.searchInclude, ['Slot:schedule']);

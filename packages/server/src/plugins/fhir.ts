@@ -3,7 +3,13 @@
  * Appointment and Patient. Responses are `application/fhir+json`; bodies may be
  * `application/fhir+json` or `application/json`. Every error is an OperationOutcome.
  */
-import type { Appointment, CapabilityStatement, FhirResource, OperationOutcome } from 'fhir/r4.js';
+import type {
+  Appointment,
+  CapabilityStatement,
+  CapabilityStatementRestResource,
+  FhirResource,
+  OperationOutcome,
+} from 'fhir/r4.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Auth, Caller } from '../auth.js';
 import { APPOINTMENT_STATUSES, SLOT_STATUSES, type AppointmentRow } from '../booking/repository.js';
@@ -53,6 +59,11 @@ export interface FhirPluginOptions {
   minNoticeMinutes?: number;
   /** Short holds on chosen times (`Slot/{id}/$hold`, `$release`; docs/decisions/0029). */
   holds: SlotHolds;
+  /**
+   * Resources another capability serves under `/fhir` (documents: DocumentReference, Binary):
+   * their routes, registered here under this plugin's format rules, and their CapabilityStatement entries.
+   */
+  more?: { routes: (app: FastifyInstance) => Promise<void>; capabilities: CapabilityStatementRestResource[] }[];
 }
 
 /** What a `Prefer` header asks for (RFC 7240; FHIR's `return` and `handling`); unknown ones are ignored. */
@@ -276,6 +287,10 @@ export async function fhirPlugin(app: FastifyInstance, options: FhirPluginOption
     search.summaryCount() ? { count: 0, total: true } : { count: search.count(), total: search.total() };
 
   const capabilities = capabilityStatement(options.version, options.minNoticeMinutes ?? 0);
+  for (const extra of options.more ?? []) {
+    capabilities.rest![0]!.resource!.push(...extra.capabilities);
+    await extra.routes(app);
+  }
   app.get('/metadata', async () => capabilities);
 
   // Practitioner ---------------------------------------------------------------------------------

@@ -114,6 +114,46 @@ const RULES: Record<string, Rule> = {
     refundOnSuccess: false,
     charges: [{ name: 'messages', key: byAddress, what: 'chat reads from this address' }],
   },
+  // Documents (docs/collaboration.md): uploads started per consultation and per address; every
+  // other document request per address.
+  'POST /api/consultations/:id/uploads': {
+    refundOnSuccess: false,
+    charges: [
+      {
+        name: 'documents',
+        key: (request) => `appointment:${(request.params as { id?: string }).id ?? ''}`,
+        what: 'documents started in this consultation',
+      },
+      { name: 'documents', key: byAddress, what: 'documents started from this address' },
+    ],
+  },
+  ...Object.fromEntries(
+    [
+      'OPTIONS /api/consultations/:id/uploads',
+      'HEAD /api/consultations/:id/uploads/:doc',
+      'PATCH /api/consultations/:id/uploads/:doc',
+      'DELETE /api/consultations/:id/uploads/:doc',
+      'GET /api/consultations/:id/documents',
+      'GET /api/consultations/:id/documents/:doc',
+      'GET /api/consultations/:id/documents/:doc/link',
+      'HEAD /api/consultations/:id/documents/:doc/link',
+      'HEAD /api/consultations/:id/documents/:doc',
+      'HEAD /api/consultations/:id/documents',
+      'POST /api/consultations/:id/documents/:doc/$file',
+      'GET /fhir/DocumentReference',
+      'GET /fhir/DocumentReference/:id',
+      'GET /fhir/Binary/:id',
+      'HEAD /fhir/DocumentReference',
+      'HEAD /fhir/DocumentReference/:id',
+      'HEAD /fhir/Binary/:id',
+    ].map((route): [string, Rule] => [
+      route,
+      {
+        refundOnSuccess: false,
+        charges: [{ name: 'document-requests', key: byAddress, what: 'document requests from this address' }],
+      },
+    ]),
+  ),
   'POST /api/dev/staff-session': {
     refundOnSuccess: false,
     charges: [{ name: 'signin', key: byAddress, what: 'staff sign-ins from this address' }],

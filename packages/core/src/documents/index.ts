@@ -1,0 +1,9 @@
+export {
+  Files,
+  DocumentError,
+  checkDocument,
+  type DocumentErrorCode,
+  type FilesOptions,
+  type FilesState,
+  type SharedDocument,
+} from './files.js';

@@ -1,0 +1,104 @@
+/**
+ * A filed document as FHIR R4 (UK Core): a `DocumentReference` that points at a `Binary` of the
+ * same id (docs/decisions/0026-documents.md).
+ */
+import type { Binary, Bundle, CapabilityStatementRestResource, DocumentReference } from 'fhir/r4.js';
+import type { AppointmentRow } from '../booking/repository.js';
+import type { DocumentRow } from './repository.js';
+
+export const UK_CORE_DOCUMENT_REFERENCE = 'https://fhir.hl7.org.uk/StructureDefinition/UKCore-DocumentReference';
+export const DOCUMENT_SYSTEM = 'urn:consultkit:document';
+export const CONSULTATION_SYSTEM = 'urn:consultkit:consultation';
+
+export function documentReference(row: DocumentRow, appointment: AppointmentRow): DocumentReference {
+  const author =
+    row.uploader_role === 'patient'
+      ? { reference: `Patient/${appointment.patient_id}`, display: row.uploader_name }
+      : row.uploader_role === 'clinician'
+        ? { reference: `Practitioner/${appointment.practitioner_id}`, display: row.uploader_name }
+        : { display: `${row.uploader_name} (${row.uploader_role})` };
+  return {
+    resourceType: 'DocumentReference',
+    id: row.id,
+    meta: { profile: [UK_CORE_DOCUMENT_REFERENCE] },
+    identifier: [{ system: DOCUMENT_SYSTEM, value: row.id }],
+    status: 'current',
+    type: {
+      text:
+        row.content_type === 'application/pdf' ? 'Document shared in a consultation' : 'Image shared in a consultation',
+    },
+    subject: { reference: `Patient/${appointment.patient_id}` },
+    date: new Date(row.filed_at ?? row.completed_at ?? row.created_at).toISOString(),
+    author: [author],
+    description: row.name,
+    content: [
+      {
+        attachment: {
+          contentType: row.content_type ?? 'application/octet-stream',
+          url: `Binary/${row.id}`,
+          size: row.size,
+          // FHIR R4 Attachment.hash: the base64 of the SHA-1 of the data.
+          hash: row.sha1 ?? undefined,
+          title: row.name,
+          creation: new Date(row.created_at).toISOString(),
+        },
+      },
+    ],
+    context: {
+      encounter: [
+        {
+          type: 'Encounter',
+          identifier: { system: CONSULTATION_SYSTEM, value: `appt-${appointment.id}` },
+          display: 'Video consultation',
+        },
+      ],
+      period: { start: new Date(appointment.start_at).toISOString(), end: new Date(appointment.end_at).toISOString() },
+      related: [{ reference: `Appointment/${appointment.id}` }],
+    },
+  };
+}
+
+export function binary(row: DocumentRow, bytes: Buffer): Binary {
+  return {
+    resourceType: 'Binary',
+    id: row.id,
+    contentType: row.content_type ?? 'application/octet-stream',
+    securityContext: { reference: `DocumentReference/${row.id}` },
+    data: bytes.toString('base64'),
+  };
+}
+
+export function documentBundle(base: string, self: string, resources: DocumentReference[]): Bundle {
+  return {
+    resourceType: 'Bundle',
+    type: 'searchset',
+    total: resources.length,
+    link: [{ relation: 'self', url: self }],
+    entry: resources.map((resource) => ({
+      fullUrl: `${base}/DocumentReference/${resource.id}`,
+      resource,
+      search: { mode: 'match' },
+    })),
+  };
+}
+
+/** The CapabilityStatement's entries for filed documents. */
+export const DOCUMENT_CAPABILITIES: CapabilityStatementRestResource[] = [
+  {
+    type: 'DocumentReference',
+    profile: UK_CORE_DOCUMENT_REFERENCE,
+    documentation:
+      "Documents shared in a video consultation and filed to the patient's record by the clinician. Staff only.",
+    interaction: [{ code: 'read' }, { code: 'search-type' }],
+    searchParam: [
+      { name: 'patient', type: 'reference', documentation: 'Patient/<id> (required; subject= is the same)' },
+      { name: '_count', type: 'number', documentation: 'at most 100 (the newest first)' },
+    ],
+  },
+  {
+    type: 'Binary',
+    documentation:
+      "A filed document's bytes (base64 in data), read in the security context of its DocumentReference. Staff only.",
+    interaction: [{ code: 'read' }],
+  },
+];
