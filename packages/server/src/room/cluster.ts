@@ -36,6 +36,9 @@ export interface ClusterOptions {
   log: { warn(object: object, message: string): void; error(object: object, message: string): void };
 }
 
+/** An instance id: it names a bus channel (`sig-{id}`). */
+export const INSTANCE_ID = /^[a-z0-9-]{1,30}$/;
+
 const ROOMS = 'rooms';
 const SESSIONS = 'sessions';
 
@@ -53,6 +56,8 @@ export class RoomCluster implements RoomSync {
   constructor(options: ClusterOptions) {
     this.#options = options;
     this.instance = options.instance ?? randomBytes(6).toString('hex');
+    if (!INSTANCE_ID.test(this.instance))
+      throw new Error('an instance id is 1 to 30 lower-case letters, digits or "-"');
   }
 
   get #channel(): string {

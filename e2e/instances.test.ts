@@ -1,0 +1,156 @@
+/**
+ * End to end: three server instances (`consultkit-server`, as `npm start` runs it, in demo mode) on
+ * one PostgreSQL behind HAProxy (docs/decisions/0035-instances.md). The patient's page is pinned to
+ * instance one and the clinician's to instance three (a cookie HAProxy reads); they go through warm
+ * admission and see each other's frames; instance one is then killed (SIGKILL, no goodbye) and the
+ * call carries on, its signalling back on another instance, with no user action.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import pg from 'pg';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { freshPostgresDatabase } from '../packages/server/src/test-helpers.js';
+import { startBalancer, type Balancer } from './balancer.js';
+import { framesDecoded, startServer, type RunningServer } from './support.js';
+// @ts-expect-error -- plain ESM helper without types
+import { CHROME_ARGS, findChrome, NO_CHROME_MESSAGE } from '../scripts/chrome.mjs';
+
+const DATABASE_URL = process.env['DATABASE_URL'];
+
+/** Resolves once `check` holds, polling; rejects with `what` after `ms`. */
+async function until<T>(check: () => Promise<T | undefined | false>, what: string, ms = 20_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Whether a remote participant's tile (not the mirrored self-view) shows video. */
+function remoteVideo(page: Page): Promise<void> {
+  return page
+    .waitForFunction(
+      () => {
+        const roots: (Document | ShadowRoot)[] = [document];
+        for (let i = 0; i < roots.length; i++) {
+          for (const element of roots[i]!.querySelectorAll('*')) {
+            if (element.shadowRoot) roots.push(element.shadowRoot);
+            if (element instanceof HTMLVideoElement && !element.hasAttribute('data-mirror') && element.videoWidth > 0)
+              return true;
+          }
+        }
+        return false;
+      },
+      undefined,
+      { timeout: 20_000 },
+    )
+    .then(() => undefined);
+}
+
+describe(
+  'three instances behind HAProxy on one PostgreSQL',
+  { skip: DATABASE_URL ? false : 'DATABASE_URL is not set' },
+  () => {
+    const executablePath = findChrome() as string | null;
+    let browser: Browser;
+    let database: { url: string; dispose(): Promise<void> };
+    const instances: Record<string, RunningServer> = {};
+    let balancer: Balancer;
+    let db: pg.Client;
+
+    before(async () => {
+      assert.ok(executablePath, NO_CHROME_MESSAGE);
+      database = (await freshPostgresDatabase())!;
+      // One after the other: the first migrates and seeds the demo practice.
+      for (const name of ['one', 'two', 'three']) {
+        instances[name] = await startServer(
+          // Demo mode: every instance has the development secret, so a ticket of one is good on all.
+          { DATABASE_URL: database.url, CONSULTKIT_INSTANCE: name },
+          { practice: 'demo' },
+        );
+      }
+      balancer = await startBalancer(Object.fromEntries(Object.entries(instances).map(([name, s]) => [name, s.url])));
+      db = new pg.Client({ connectionString: database.url });
+      await db.connect();
+      browser = await chromium.launch({ executablePath: executablePath!, args: CHROME_ARGS, headless: true });
+    });
+
+    after(async () => {
+      await browser?.close();
+      await db?.end();
+      await balancer?.stop();
+      for (const server of Object.values(instances)) await server.stop();
+      await database?.dispose();
+    });
+
+    /** Which instance holds the socket of `role` in demo consultation `room`, as PostgreSQL records it. */
+    const holder = async (room: string, role: string): Promise<string | undefined> => {
+      const { rows } = await db.query<{ instance: string | null }>(
+        `SELECT instance FROM room_participant WHERE consultation = $1 AND state->>'role' = $2 AND (state->>'connected')::boolean`,
+        [`demo-${room}`, role],
+      );
+      return rows[0]?.instance ?? undefined;
+    };
+
+    it('patient on one, clinician on three: admitted, frames both ways; one is killed and the call carries on', async () => {
+      const room = `multi${Date.now().toString(36)}`;
+      const open = async (role: string, instance: string) => {
+        const context = await browser.newContext({ permissions: ['camera', 'microphone'] });
+        await context.addCookies([{ name: 'ck_instance', value: instance, url: balancer.url }]);
+        const page = await context.newPage();
+        page.on('pageerror', (error) => console.error(`[${role}] page error:`, error.message));
+        await page.goto(`${balancer.url}/examples/two-party-call/?role=${role}&room=${room}`);
+        await page.getByRole('button', { name: 'Join the call' }).click();
+        return page;
+      };
+      const status = (page: Page, text: string, timeout = 20_000) =>
+        page.locator('consult-room [part~="status"]').filter({ hasText: text }).waitFor({ timeout });
+
+      const patient = await open('patient', 'one');
+      await status(patient, 'waiting room');
+      const clinician = await open('clinician', 'three');
+      assert.equal(await until(() => holder(room, 'patient'), 'the patient’s socket'), 'one');
+      assert.equal(await until(() => holder(room, 'clinician'), 'the clinician’s socket'), 'three');
+
+      await clinician.getByRole('button', { name: 'Let the patient in' }).click();
+      for (const page of [patient, clinician]) {
+        await status(page, 'In the call.');
+        await remoteVideo(page);
+      }
+
+      // Instance one dies without a word.
+      const killed = new Promise((resolve) => instances['one']!.child.once('exit', resolve));
+      instances['one']!.child.kill('SIGKILL');
+      await killed;
+      const atKill = await Promise.all([framesDecoded(patient), framesDecoded(clinician)]);
+      // Media is peer to peer: frames keep advancing on both sides within 5 s, nobody touching anything.
+      await until(
+        async () => (await framesDecoded(patient)) > atKill[0]! && (await framesDecoded(clinician)) > atKill[1]!,
+        'frames advancing on both pages after the kill',
+        5_000,
+      );
+      // The patient's signalling is back, on another instance, within the existing backoff.
+      const now = await until(
+        async () => {
+          const where = await holder(room, 'patient');
+          return where && where !== 'one' ? where : undefined;
+        },
+        'the patient’s socket on another instance',
+        30_000,
+      );
+      assert.ok(now === 'two' || now === 'three', now);
+      for (const page of [patient, clinician]) await status(page, 'In the call.');
+      const afterMove = await Promise.all([framesDecoded(patient), framesDecoded(clinician)]);
+      await until(
+        async () => (await framesDecoded(patient)) > afterMove[0]! && (await framesDecoded(clinician)) > afterMove[1]!,
+        'frames still advancing after the move',
+      );
+
+      // Signalling works across the instances still: ending reaches the patient.
+      await clinician.getByRole('button', { name: 'End for everyone' }).click();
+      await status(patient, 'The consultation has ended.');
+    });
+  },
+);
