@@ -46,6 +46,7 @@ export async function startBalancer(backends: Record<string, string>): Promise<B
     '  timeout tunnel 2h',
     '  retries 3',
     '  option redispatch',
+    '  option forwardfor',
     'frontend consultkit',
     `  bind 127.0.0.1:${port}`,
     '  default_backend instances',

@@ -87,8 +87,8 @@ export class RoomCluster implements RoomSync {
       }),
       bus.subscribe(this.#channel, (message) => this.#onRelay(message as RelayedMessage)),
       bus.subscribe(SESSIONS, (message) => {
-        const { ids, reason } = message as { ids: string[]; reason: SessionEndReason };
-        this.#onSessionsEnded(ids, reason);
+        const { from, ids, reason } = message as { from: string; ids: string[]; reason: SessionEndReason };
+        if (from !== this.instance) this.#onSessionsEnded(ids, reason);
       }),
     );
     await bus.ready();
@@ -141,6 +141,13 @@ export class RoomCluster implements RoomSync {
     const gone = await this.#options.storage.query<{ id: string }>(
       `DELETE FROM server_instance WHERE seen_at < now() - make_interval(secs => $1) AND id <> $2 RETURNING id`,
       [(this.#options.expireMs ?? 8_000) / 1000, this.instance],
+    );
+    // Rooms nobody has held a socket in for six hours are forgotten, as each replica forgets them
+    // (the registry's IDLE_ROOM_MS): names and session ids are not kept longer than needed.
+    await this.#options.storage.query(
+      `DELETE FROM room_participant r WHERE NOT EXISTS (
+         SELECT 1 FROM room_participant p
+          WHERE p.consultation = r.consultation AND (p.instance IS NOT NULL OR p.updated_at > now() - interval '6 hours'))`,
     );
     for (const { id } of gone) {
       this.#options.log.warn({ instance: id }, 'a server instance stopped answering: its pages are shown disconnected');
@@ -212,7 +219,7 @@ export class RoomCluster implements RoomSync {
   /** Sessions ended (revoked): every instance closes the sockets it holds of them. */
   endSessions(ids: readonly string[], reason: SessionEndReason): void {
     this.#options.bus
-      .publish(SESSIONS, { ids, reason })
+      .publish(SESSIONS, { from: this.instance, ids, reason })
       .catch((error: unknown) => this.#options.log.error({ err: error }, 'announcing ended sessions failed'));
   }
 
