@@ -79,6 +79,15 @@ describe('PostgresBus', () => {
     here.stop();
   });
 
+  it('delivers identical messages published together each once (PostgreSQL would fold them)', async () => {
+    const there = collect(two, 'same', 3);
+    await two.ready();
+    await Promise.all([one.publish('same', { candidate: 'a' }), one.publish('same', { candidate: 'a' })]);
+    await one.publish('same', 'sentinel');
+    assert.deepEqual(await there.done, [{ candidate: 'a' }, { candidate: 'a' }, 'sentinel']);
+    there.stop();
+  });
+
   it('sends a message over the NOTIFY limit through the table, and sweeps nothing still fresh', async () => {
     const there = collect(two, 'big', 2);
     await two.ready();
