@@ -3,7 +3,10 @@
  * one PostgreSQL behind HAProxy (docs/decisions/0035-instances.md). The patient's page is pinned to
  * instance one and the clinician's to instance three (a cookie HAProxy reads); they go through warm
  * admission and see each other's frames; instance one is then killed (SIGKILL, no goodbye) and the
- * call carries on, its signalling back on another instance, with no user action.
+ * call carries on, its signalling back on another instance, with no user action. Before that, a
+ * booking made through instance two shows in a desk whose event stream instance one serves.
+ * (packages/server/src/instances.test.ts has the relay refusals, the booking race and the rate
+ * limits across instances, at the server's level.)
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -93,6 +96,70 @@ describe(
       );
       return rows[0]?.instance ?? undefined;
     };
+
+    it('a booking made through instance two shows, live, in a desk streaming from instance one', async () => {
+      const context = await browser.newContext();
+      await context.addCookies([{ name: 'ck_instance', value: 'one', url: balancer.url }]);
+      const desk = await context.newPage();
+      desk.on('pageerror', (error) => console.error('[desk] page error:', error.message));
+      // The cookie pins this page, its event stream included, to instance one (HAProxy reads it).
+      const streams: string[] = [];
+      desk.on('request', (request) => {
+        if (request.url().includes('/api/staff/events')) streams.push(request.url());
+      });
+      await desk.goto(`${balancer.url}/examples/vendor-console/`);
+      await desk.getByRole('button', { name: 'Sign in as the receptionist (development)' }).click();
+      await desk
+        .locator('booking-desk [part~="live"]')
+        .filter({ hasText: 'Live: changes show as they happen.' })
+        .waitFor({ timeout: 20_000 });
+      assert.ok(streams.length > 0, 'the desk opened its event stream');
+
+      const from = new Date(Date.now() + 24 * 3_600_000).toISOString();
+      const two = instances['two']!.url;
+      const slots = (await (
+        await fetch(`${two}/fhir/Slot?status=free&schedule.actor=Practitioner/1&start=ge${from}&_count=5`)
+      ).json()) as { entry: { resource: { resourceType: string; id: string; start: string; end: string } }[] };
+      const slot = slots.entry.map((e) => e.resource).find((r) => r.resourceType === 'Slot')!;
+      const family = `Instances${Date.now().toString(36)}`;
+      const created = await fetch(`${two}/fhir/Appointment`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/fhir+json' },
+        body: JSON.stringify({
+          resourceType: 'Appointment',
+          status: 'proposed',
+          contained: [
+            {
+              resourceType: 'Patient',
+              id: 'patient',
+              name: [{ given: ['Ida'], family }],
+              birthDate: '1980-02-02',
+              telecom: [{ system: 'email', value: `${family.toLowerCase()}@example.org` }],
+            },
+          ],
+          participant: [{ actor: { reference: '#patient' }, status: 'accepted' }],
+          slot: [{ reference: `Slot/${slot.id}` }],
+          start: slot.start,
+          end: slot.end,
+          extension: [
+            {
+              url: 'https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-DeliveryChannel',
+              valueCode: 'Telephone',
+            },
+          ],
+        }),
+      });
+      assert.equal(created.status, 201, await created.clone().text());
+      const booked = performance.now();
+      // The desk polls only every 30 s: the request appearing well before that came through the stream.
+      await desk
+        .locator('booking-desk [part~="pending"]')
+        .filter({ hasText: family })
+        .first()
+        .waitFor({ timeout: 10_000 });
+      console.log(`# instances: booking on two → desk on one in ${Math.round(performance.now() - booked)} ms`);
+      await context.close();
+    });
 
     it('patient on one, clinician on three: admitted, frames both ways; one is killed and the call carries on', async () => {
       const room = `multi${Date.now().toString(36)}`;
