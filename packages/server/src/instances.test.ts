@@ -110,6 +110,30 @@ describe('three instances on one PostgreSQL', () => {
     clinician.close();
   });
 
+  it('an admission on one instance and the patient’s media change on another, at once: both hold everywhere', async () => {
+    const [one, , three] = servers as [ConsultKitServer, ConsultKitServer, ConsultKitServer];
+    const patient = await peer(urls[0]!, one, 'demo-multi-m', 'patient');
+    const clinician = await peer(urls[2]!, three, 'demo-multi-m', 'clinician');
+    await waitFor(() => clinician.entry(patient.id)?.connected === true, 'the patient in the roster');
+    clinician.send({ type: 'CK-ADMIT', payload: { peerId: patient.id } });
+    patient.send({ type: 'CK-MEDIA', payload: { muted: true, cameraOff: false, audioOnly: false } });
+    const settled = (p: typeof patient) => {
+      const entry = p.entry(patient.id) as { admitted: boolean; media?: { muted: boolean } } | undefined;
+      return entry?.admitted === true && entry.media?.muted === true;
+    };
+    await waitFor(() => settled(patient), 'admitted and muted in the patient’s roster');
+    await waitFor(() => settled(clinician), 'admitted and muted in the clinician’s roster');
+    // And in what an instance starting now would load.
+    const [row] = await one.storage.query<{ state: { admitted: boolean; media: { muted: boolean } } }>(
+      'SELECT state FROM room_participant WHERE consultation = $1 AND peer_id = $2',
+      ['demo-multi-m', patient.id],
+    );
+    assert.equal(row?.state.admitted, true);
+    assert.equal(row?.state.media.muted, true);
+    patient.close();
+    clinician.close();
+  });
+
   it('refuses a relay from another consultation across instances exactly as within one', async () => {
     const [one, two, three] = servers as [ConsultKitServer, ConsultKitServer, ConsultKitServer];
     const victim = await peer(urls[0]!, one, 'demo-multi-y', 'patient');
