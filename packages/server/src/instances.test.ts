@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe } from 'node:test';
-import type { Bundle, Slot } from 'fhir/r4.js';
+import type { Appointment, Bundle, Slot } from 'fhir/r4.js';
 import WebSocket from 'ws';
 import type { ConsultKitServer } from './app.js';
 import {
@@ -69,6 +69,8 @@ describe('three instances on one PostgreSQL', () => {
   const servers: ConsultKitServer[] = [];
   const urls: string[] = [];
   let fixture: BookingFixture;
+  /** The servers' clock: moved to an appointment's start to join it. */
+  let clock = TEST_NOW;
 
   before(async () => {
     database = await freshPostgresDatabase();
@@ -79,7 +81,7 @@ describe('three instances on one PostgreSQL', () => {
       CONSULTKIT_RATE_LIMITS: 'auth=4/600,booking=1000/600',
     };
     for (const name of ['one', 'two', 'three']) {
-      const { server, url } = await startTestServer(env, {}, { instance: name, now: () => TEST_NOW });
+      const { server, url } = await startTestServer(env, {}, { instance: name, now: () => clock });
       servers.push(server);
       urls.push(url);
     }
@@ -179,6 +181,76 @@ describe('three instances on one PostgreSQL', () => {
     await waitFor(() => again.received.some((m) => m.type === 'OFFER'), 'the offer on the new instance');
     again.close();
     clinician.close();
+  });
+
+  it('cancelling through instance three closes the patient’s socket on instance two and refuses it everywhere', async () => {
+    const day = (await (
+      await fetch(`${urls[0]}/fhir/Slot?status=free&schedule=Schedule/${fixture.gp.scheduleId}&start=2026-03-13`)
+    ).json()) as Bundle;
+    const slot = day.entry![0]!.resource as Slot;
+    const email = 'revoked-across@example.org';
+    const booked = await fetch(`${urls[0]}/fhir/Appointment`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/fhir+json' },
+      body: JSON.stringify(appointmentRequest(slot, email, { channel: 'Video' })),
+    });
+    assert.equal(booked.status, 201, await booked.clone().text());
+    const appointment = (await booked.json()) as Appointment;
+    const put = (changes: Partial<Appointment>, at: string) =>
+      fetch(`${at}/fhir/Appointment/${appointment.id}`, { headers: STAFF })
+        .then((r) => r.json() as Promise<Appointment>)
+        .then((current) =>
+          fetch(`${at}/fhir/Appointment/${appointment.id}`, {
+            method: 'PUT',
+            headers: {
+              ...STAFF,
+              'content-type': 'application/fhir+json',
+              'if-match': `W/"${current.meta!.versionId}"`,
+            },
+            body: JSON.stringify({ ...current, ...changes }),
+          }),
+        );
+    assert.equal((await put({ status: 'booked' }, urls[1]!)).status, 200);
+    const outbox = (await (await fetch(`${urls[0]}/api/outbox`, { headers: STAFF })).json()) as {
+      messages: { to: string; text: string }[];
+    };
+    const link = /\/join\/(\S+)/.exec(outbox.messages.find((m) => m.to === email)?.text ?? '')?.[1];
+    assert.ok(link, 'a join link was sent');
+    clock = Date.parse(slot.start!) - 5 * 60_000;
+    try {
+      const redeemed = await fetch(`${urls[0]}/api/join/redeem`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ token: link }),
+      });
+      assert.equal(redeemed.status, 200, await redeemed.clone().text());
+      const ticket = (await redeemed.json()) as { token: string; peerId: string };
+      const ws = new WebSocket(
+        `${urls[1]!.replace('http', 'ws')}/signal/peerjs?key=consultkit&id=${ticket.peerId}&token=${ticket.token}`,
+      );
+      const received: Received[] = [];
+      ws.on('message', (data) => received.push(JSON.parse(String(data)) as Received));
+      const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
+      await waitFor(() => received.some((m) => m.type === 'OPEN'), 'OPEN on instance two');
+      assert.equal((await put({ status: 'cancelled' }, urls[2]!)).status, 200);
+      assert.equal(await closed, 4001);
+      assert.deepEqual(received.find((m) => m.type === 'CK-SESSION-ENDED')?.payload, { reason: 'cancelled' });
+      // And no instance takes the ticket again.
+      for (const at of urls) {
+        const again = new WebSocket(
+          `${at.replace('http', 'ws')}/signal/peerjs?key=consultkit&id=${ticket.peerId}&token=${ticket.token}`,
+        );
+        const status = await new Promise<number>((resolve) => {
+          again.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+          again.on('open', () => resolve(101));
+          again.on('error', () => undefined);
+        });
+        again.terminate();
+        assert.equal(status, 401);
+      }
+    } finally {
+      clock = TEST_NOW;
+    }
   });
 
   it('a second socket for one peer id on another instance replaces the first', async () => {

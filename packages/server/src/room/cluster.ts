@@ -218,6 +218,15 @@ export class RoomCluster implements RoomSync {
 
   /** Sessions ended (revoked): every instance closes the sockets it holds of them. */
   endSessions(ids: readonly string[], reason: SessionEndReason): void {
+    if (ids.length === 0) return;
+    // Their participants leave the stored rooms too (each replica forgets them on hearing this).
+    this.#tail = this.#tail
+      .then(async () => {
+        await this.#options.storage.query(`DELETE FROM room_participant WHERE state->>'sid' = ANY($1::text[])`, [
+          [...ids],
+        ]);
+      })
+      .catch((error: unknown) => this.#options.log.error({ err: error }, 'forgetting ended sessions failed'));
     this.#options.bus
       .publish(SESSIONS, { from: this.instance, ids, reason })
       .catch((error: unknown) => this.#options.log.error({ err: error }, 'announcing ended sessions failed'));
