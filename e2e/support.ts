@@ -75,7 +75,8 @@ export async function startServer(
     url,
     child,
     async stop() {
-      if (child.exitCode === null) {
+      // A child killed by a signal keeps exitCode null: it has exited all the same.
+      if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve));
         child.kill('SIGTERM');
         await exited;

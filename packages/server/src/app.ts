@@ -4,7 +4,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { Auth } from './auth.js';
 import { BookingEvents } from './booking/events.js';
 import { seedDemoPractice } from './booking/seed.js';
@@ -48,7 +48,9 @@ import { adHocPlugin } from './plugins/adhoc.js';
 import type { RetryPolicy } from './notify/queue.js';
 import { migrate, openStorage, type SqlExecutor, type Storage } from './storage/index.js';
 import { SignallingTokens } from './tokens.js';
-import { MemoryRateLimiter, Throttle } from './rate-limit.js';
+import { MemoryRateLimiter, PostgresRateLimiter, Throttle, type RateLimiter } from './rate-limit.js';
+import { PostgresBus, type Bus } from './bus.js';
+import { RoomCluster } from './room/cluster.js';
 import { installRateLimits } from './plugins/rate-limits.js';
 import { turnCredentials } from './turn.js';
 import { JanusAdmin } from './sfu/janus.js';
@@ -87,6 +89,8 @@ export interface ServerOptions {
   eventHeartbeatMs?: number;
   /** Where the log goes (standard output by default): tests read it. */
   logStream?: NodeJS.WritableStream;
+  /** This instance's id among several on one PostgreSQL (random by default; tests name them). */
+  instance?: string;
   /** The job worker's timings (tests: short retries and polls; docs/notifications.md). */
   notify?: { retry?: RetryPolicy; pollMs?: number; leaseMs?: number; concurrency?: number };
 }
@@ -138,6 +142,24 @@ export async function createServer(
   options: ServerOptions = {},
 ): Promise<ConsultKitServer> {
   const storage = options.storage ?? (await openStorage(config));
+  // Several instances on one PostgreSQL share rooms, signalling, live events and rate limits
+  // through it (docs/decisions/0035-instances.md); alone on PGlite none of that is needed.
+  let cluster: RoomCluster | undefined;
+  let bus: Bus | undefined;
+  /** The log, once the Fastify instance exists (the bus may report before). */
+  const early: { log?: FastifyBaseLogger } = {};
+  if (config.databaseUrl && storage.kind === 'postgres') {
+    bus = await PostgresBus.open({
+      connectionString: config.databaseUrl,
+      onError: (error) => early.log?.error({ err: error }, 'the PostgreSQL bus failed'),
+    });
+    cluster = new RoomCluster({
+      storage,
+      bus,
+      instance: options.instance,
+      log: { warn: (o, m) => early.log?.warn(o, m), error: (o, m) => early.log?.error(o, m) },
+    });
+  }
   const now = options.now ?? Date.now;
   const events = new BookingEvents();
   const tokens = new SignallingTokens(config.secret, config.tokenTtlSeconds, now);
@@ -176,6 +198,8 @@ export async function createServer(
   const endSessions = (ids: readonly string[], reason: SessionRevocation) => {
     sessions.end(ids, reason);
     rooms.forgetSessions(ids);
+    // The other instances close the sockets they hold of these sessions, and forget them too.
+    cluster?.endSessions(ids, reason);
     sfu?.revoke(ids).catch((error: unknown) => app.log.error({ err: error }, 'revoking Janus tokens failed'));
   };
   // Who is in each consultation, and what pages may ask of it (src/room/registry.ts).
@@ -183,6 +207,7 @@ export async function createServer(
     derivedPeerId: (cid, role) => tokens.peerId(cid, role),
     publisherIdOf: sfu ? (sid, stream) => sfu.publisherIdOf(sid, stream) : undefined,
     sfuFrom: config.sfuFrom,
+    sync: cluster,
     log: { warn: (o, m) => app.log.warn(o, m), error: (o, m) => app.log.error(o, m) },
     hooks: {
       closeSessions: (ids, reason) => sessions.end(ids, reason),
@@ -265,6 +290,7 @@ export async function createServer(
       { path: SIGNAL_PATH, key: SIGNAL_KEY },
     );
   } catch (error) {
+    await bus?.close();
     await storage.close();
     throw error;
   }
@@ -276,6 +302,7 @@ export async function createServer(
     clientErrorHandler,
     frameworkErrors,
   });
+  early.log = app.log;
   const routes: { method: string; url: string }[] = [];
   app.addHook('onRoute', ({ method, url }) => {
     for (const one of [method].flat()) routes.push({ method: one, url });
@@ -287,7 +314,7 @@ export async function createServer(
     // Pages in a call past four open a WebSocket to Janus (core's SfuSession).
     connectSources: config.janus ? [new URL(config.janus.url).origin] : [],
   });
-  const limiter = new MemoryRateLimiter({ now });
+  const limiter: RateLimiter = cluster ? new PostgresRateLimiter({ storage, now }) : new MemoryRateLimiter({ now });
   const throttle = new Throttle(limiter, config.rateLimits, now);
   installRateLimits(app, throttle);
   // Bookings, patients and sessions are personal: no browser or proxy keeps a copy.
@@ -317,6 +344,7 @@ export async function createServer(
     sessions,
     rooms,
     chat,
+    cluster,
     checkSession: async (token) => {
       try {
         await join!.session(token);
@@ -473,6 +501,24 @@ export async function createServer(
   generation.unref();
 
   await registerStatic(app, serve);
+
+  if (cluster && bus) {
+    const stopSharing = events.share(bus, cluster.instance, (error) =>
+      app.log.error({ err: error }, 'sharing a booking event failed'),
+    );
+    await cluster.start({
+      rooms,
+      sessionsEnded: (ids, reason) => {
+        sessions.end(ids, reason as SessionRevocation);
+        rooms.forgetSessions(ids);
+      },
+    });
+    app.addHook('onClose', async () => {
+      stopSharing();
+      await cluster.stop();
+      await bus.close();
+    });
+  }
 
   app.addHook('onClose', async () => {
     stopRooms?.();

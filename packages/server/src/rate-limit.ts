@@ -2,12 +2,13 @@
  * Limits on guessing: how many attempts a client address (or a token, or an appointment) may make
  * in a window before it is answered 429 with `Retry-After`. See docs/decisions/0010-rate-limits.md.
  *
- * `RateLimiter` is the store (in memory here; PostgreSQL later, for several instances); `Throttle`
+ * `RateLimiter` is the store (in memory alone; in PostgreSQL for several instances); `Throttle`
  * applies the configured limits and turns "over" into the 429 OperationOutcome.
  */
 import { createHash } from 'node:crypto';
 import { isIPv4, isIPv6 } from 'node:net';
 import { HttpError } from './errors.js';
+import type { SqlExecutor } from './storage/index.js';
 
 /** At most `count` attempts per `seconds`. */
 export interface Limit {
@@ -148,6 +149,45 @@ export class MemoryRateLimiter implements RateLimiter {
       this.windows.delete(id);
     }
   }
+}
+
+/**
+ * The limiter of several instances on one PostgreSQL: the same fixed windows, in
+ * `rate_limit_window`, counted with one atomic upsert per attempt (a window past its end starts
+ * again at one). Expired windows are deleted now and then by the instance that counts.
+ */
+export class PostgresRateLimiter implements RateLimiter {
+  #counted = 0;
+  constructor(private readonly options: { storage: SqlExecutor; now?: () => number }) {}
+
+  async take(bucket: string, key: string, limit: Limit): Promise<Attempt> {
+    const now = (this.options.now ?? Date.now)();
+    const resetAt = new Date(now + limit.seconds * 1000);
+    const [row] = await this.options.storage.query<{ count: number; reset_at: Date }>(
+      `INSERT INTO rate_limit_window (bucket, key, count, reset_at) VALUES ($1, $2, 1, $3)
+       ON CONFLICT (bucket, key) DO UPDATE SET
+         count = CASE WHEN rate_limit_window.reset_at <= $4 THEN 1 ELSE rate_limit_window.count + 1 END,
+         reset_at = CASE WHEN rate_limit_window.reset_at <= $4 THEN EXCLUDED.reset_at ELSE rate_limit_window.reset_at END
+       RETURNING count, reset_at`,
+      [bucket, key, resetAt, new Date(now)],
+    );
+    if (++this.#counted % 1000 === 0) {
+      await this.options.storage.query('DELETE FROM rate_limit_window WHERE reset_at <= $1', [new Date(now)]);
+    }
+    const counted = new Date(row!.reset_at);
+    return {
+      allowed: row!.count <= limit.count,
+      resetAt: counted.getTime(),
+      refund: async () => {
+        await this.options.storage.query(
+          'UPDATE rate_limit_window SET count = count - 1 WHERE bucket = $1 AND key = $2 AND reset_at = $3 AND count > 0',
+          [bucket, key, counted],
+        );
+      },
+    };
+  }
+
+  async close(): Promise<void> {}
 }
 
 /** A short, fixed-size key for a secret or long value (a token): its digest, not the value. */

@@ -9,6 +9,7 @@
 import { deploymentChecklist, formatChecklist } from '../checklist.js';
 import { ConfigError, loadConfig } from '../config.js';
 import { createServer, DEFAULT_SERVE } from '../app.js';
+import { INSTANCE_ID } from '../room/cluster.js';
 
 async function main(): Promise<void> {
   let config;
@@ -38,7 +39,16 @@ async function main(): Promise<void> {
       `consultkit-server: DEMO MODE, for a developer's machine only: staff sign in without a password and calls take "Authorization: Bearer ${config.staffKey}".`,
     );
   }
-  const server = await createServer(config);
+  // Several instances on one PostgreSQL: an instance may be named (logs, `server_instance`);
+  // unnamed, it takes a random id (docs/deploying.md).
+  const instance = process.env['CONSULTKIT_INSTANCE']?.trim() || undefined;
+  if (instance !== undefined && !INSTANCE_ID.test(instance)) {
+    console.error(
+      'consultkit-server: configuration error: CONSULTKIT_INSTANCE: 1 to 30 lower-case letters, digits or "-"',
+    );
+    process.exit(78);
+  }
+  const server = await createServer(config, undefined, { instance });
   // People read and click these: localhost rather than 127.0.0.1.
   const url = (await server.listen()).replace('//127.0.0.1:', '//localhost:');
   const storage = server.storage.kind === 'pglite' ? `PGlite in ${config.dataDir}` : 'PostgreSQL (DATABASE_URL)';

@@ -2,11 +2,14 @@
  * The in-process event bus: every appointment create or update is announced here, and the staff
  * event stream (`GET /api/staff/events`) relays it.
  *
- * One process only: with several server instances on one PostgreSQL, each instance hears only
- * its own changes. Fanning out across instances (PostgreSQL LISTEN/NOTIFY, sent in the same
- * transaction as the change) is out of scope for now.
+ * With several server instances on one PostgreSQL, {@link BookingEvents.share} sends each change
+ * through the bus too (channel `appointments`), so a desk connected to any instance hears every
+ * change (docs/decisions/0035-instances.md). Sent after the change is committed, at most once.
  */
 import { EventEmitter } from 'node:events';
+import type { Bus } from '../bus.js';
+
+const CHANNEL = 'appointments';
 
 export interface AppointmentEvent {
   id: string;
@@ -22,8 +25,29 @@ export class BookingEvents {
     this.emitter.setMaxListeners(0);
   }
 
+  #share: ((event: AppointmentEvent) => void) | undefined;
+
   emit(event: AppointmentEvent): void {
     this.emitter.emit('appointment', event);
+    this.#share?.(event);
+  }
+
+  /**
+   * Shares the events with the other instances over `bus`: this instance's go out, theirs come in
+   * (and are announced here as if made here). Returns the function that stops sharing.
+   */
+  share(bus: Bus, instance: string, onError: (error: unknown) => void): () => void {
+    this.#share = (event) => {
+      bus.publish(CHANNEL, { from: instance, event }).catch(onError);
+    };
+    const stop = bus.subscribe(CHANNEL, (message) => {
+      const { from, event } = message as { from: string; event: AppointmentEvent };
+      if (from !== instance) this.emitter.emit('appointment', event);
+    });
+    return () => {
+      this.#share = undefined;
+      stop();
+    };
   }
 
   /** Calls `listener` on every appointment change; returns the function that stops it. */

@@ -28,6 +28,7 @@ import { ExpressPeerServer } from 'peer';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { HttpError } from '../errors.js';
 import { ChatService } from '../room/chat.js';
+import type { RelayedMessage, RoomCluster } from '../room/cluster.js';
 import { endSocket, Rooms } from '../room/registry.js';
 import { DEMO_NAMESPACE, TokenError, type SignallingClaims, type SignallingTokens } from '../tokens.js';
 
@@ -89,6 +90,11 @@ export interface SignallingOptions {
   rooms: Rooms;
   /** In-call chat (`CK-CHAT`, …): handled there, never relayed (src/room/chat.ts). */
   chat?: ChatService;
+  /**
+   * The other instances, with several on PostgreSQL (src/room/cluster.ts): a message for a peer
+   * whose socket another instance holds goes there.
+   */
+  cluster?: RoomCluster | undefined;
 }
 
 /** The query parameters the PeerJS client sends; nothing else is accepted. */
@@ -151,7 +157,7 @@ function refuse(socket: Duplex, status: 401 | 404 | 503, reason: string): void {
 
 export async function signallingPlugin(
   app: FastifyInstance,
-  { tokens, sessions, checkSession, rooms, chat }: SignallingOptions,
+  { tokens, sessions, checkSession, rooms, chat, cluster }: SignallingOptions,
 ): Promise<void> {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   const peerServer = ExpressPeerServer(app.server, {
@@ -270,10 +276,33 @@ export async function signallingPlugin(
         app.log.warn({ from: claims.pid, consultation: claims.cid, problem }, 'signalling message dropped');
         return false;
       }
+      // A destination whose socket another instance holds: the message goes there, as PeerJS
+      // would have sent it (type, src, dst, payload). Otherwise PeerJS delivers or queues it here.
+      const dst = message['dst'] as string | undefined;
+      if (cluster && dst && !sessions.socketOf(dst)) {
+        const where = rooms.instanceOf(claims.cid, dst);
+        if (where && where !== cluster.instance) {
+          const relayed: RelayedMessage = { type: message['type'] as string, src: claims.pid, dst };
+          if ('payload' in message) relayed.payload = message['payload'];
+          cluster.relay(where, relayed);
+          return false;
+        }
+      }
       return emit(event, ...args);
     }) as typeof ws.emit;
   };
   app.server.on('upgrade', onUpgrade);
+
+  /** A message another instance relays to a socket held here (it checked the relay rules). */
+  const deliver = (message: RelayedMessage): void => {
+    const ws = typeof message?.dst === 'string' ? sessions.socketOf(message.dst) : undefined;
+    if (ws?.readyState !== ws?.OPEN || !ws) {
+      app.log.warn({ to: message?.dst, type: message?.type }, 'a relayed message found no socket here: dropped');
+      return;
+    }
+    ws.send(JSON.stringify({ type: message.type, src: message.src, dst: message.dst, payload: message.payload }));
+  };
+  cluster?.handleRelays(deliver);
 
   /**
    * Would an upgrade with this token be accepted? A browser cannot read the status of a refused

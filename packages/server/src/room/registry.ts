@@ -12,8 +12,12 @@
  * command changes outside this process (revoking sessions, the appointment's status, the Janus
  * room) goes through {@link RoomHooks}.
  *
- * The registry lives in this process's memory: a restart of the server empties it (admission is
- * then given again), and several instances would each hold their own (issue "Past one machine").
+ * The registry lives in this process's memory. With several instances on one PostgreSQL
+ * (docs/decisions/0035-instances.md) every instance holds a replica of every room: each change made
+ * here is sent as a field-level {@link RoomChange} through {@link RoomSync} (stored in PostgreSQL,
+ * then published on the bus), and changes made elsewhere arrive in {@link Rooms.apply}. Each
+ * participant records the instance that holds its socket; each instance sends rosters to the
+ * sockets it holds. Alone on PGlite there is no sync, and a restart empties the registry.
  */
 import {
   ADMIT,
@@ -44,6 +48,39 @@ import {
 import { WebSocket } from 'ws';
 import type { Role, SignallingClaims } from '../tokens.js';
 
+/** A participant as other instances see it: everything but the socket. */
+export interface ParticipantState {
+  peerId: string;
+  role: Role;
+  kind?: GuestKind;
+  name: string;
+  sid?: string;
+  connected: boolean;
+  admitted: boolean;
+  left: boolean;
+  media: MediaFlags;
+  /** Shares their screen now: at most one per room (`CK-SCREEN`). */
+  presenting: boolean;
+  /** The instance holding its socket, or null when none does. */
+  instance: string | null;
+}
+
+/** A change to the rooms, made on one instance and applied by the others. */
+export type RoomChange =
+  | { kind: 'patch'; cid: string; peerId: string; patch: Partial<ParticipantState> }
+  | { kind: 'delete'; cid: string; peerId: string; message: string }
+  | { kind: 'end'; cid: string }
+  | { kind: 'gone'; instance: string }
+  | { kind: 'broadcast'; cid: string; message: object };
+
+/** How changes made here reach the other instances (src/room/cluster.ts). */
+export interface RoomSync {
+  /** This instance's id. */
+  readonly instance: string;
+  /** Sends a change made here to the other instances (they apply it with {@link Rooms.apply}). */
+  publish(change: RoomChange): void;
+}
+
 /** What the registry does outside itself, for consultations of an appointment (`appt-{id}`). */
 export interface RoomHooks {
   /** A clinician removed (or declined) the participant of session `sessionId`: revoke it. */
@@ -68,6 +105,8 @@ export interface RoomOptions {
   log: { warn(object: object, message: string): void; error(object: object, message: string): void };
   /** Commands a socket may send: a burst of `burst`, refilled at `perSecond`. */
   commandRate?: { burst: number; perSecond: number };
+  /** Other instances sharing the rooms (several instances on PostgreSQL); none alone. */
+  sync?: RoomSync | undefined;
 }
 
 interface Participant {
@@ -82,6 +121,9 @@ interface Participant {
   media: MediaFlags;
   /** Shares their screen now: at most one per room (`CK-SCREEN`). */
   presenting: boolean;
+  /** The instance holding its socket (this one's id alone, or without sync), or null. */
+  instance: string | null;
+  /** Its socket, when this instance holds it. */
   ws?: WebSocket | undefined;
 }
 
@@ -234,6 +276,15 @@ export class Rooms {
     return room;
   }
 
+  /** This instance's id, as participants record it. */
+  get #self(): string {
+    return this.options.sync?.instance ?? 'local';
+  }
+
+  #publish(change: RoomChange): void {
+    this.options.sync?.publish(change);
+  }
+
   /** A page's socket opened (after PeerJS's OPEN): it joins the roster, and everyone hears. */
   connect(claims: SignallingClaims, ws: WebSocket): void {
     this.#sweep();
@@ -248,6 +299,7 @@ export class Rooms {
       left: false,
       media: { ...NO_MEDIA },
       presenting: false,
+      instance: null,
     };
     participant.role = claims.role;
     participant.name = claims.name ?? participant.name;
@@ -256,17 +308,137 @@ export class Rooms {
     participant.connected = true;
     participant.left = false;
     participant.ws = ws;
+    participant.instance = this.#self;
     if (participant.role === 'clinician') participant.admitted = true;
     room.participants.set(claims.pid, participant);
     ws.once('close', () => {
       if (participant.ws !== ws) return;
       participant.ws = undefined;
       participant.connected = false;
+      participant.instance = null;
       // A page that lost its socket lost its shared screen with it (a reload), or tells again.
       participant.presenting = false;
-      if (room.participants.get(participant.peerId) === participant) this.#changed(room);
+      if (room.participants.get(participant.peerId) !== participant) return;
+      this.#publish({
+        kind: 'patch',
+        cid: room.cid,
+        peerId: participant.peerId,
+        patch: { connected: false, instance: null, presenting: false },
+      });
+      this.#changed(room);
     });
+    // Field by field: a concurrent admission on another instance is not undone by this.
+    const { ws: _ws, ...state } = participant;
+    const patch: Partial<ParticipantState> = state;
+    if (known) delete patch.media;
+    if (!participant.admitted) delete patch.admitted;
+    this.#publish({ kind: 'patch', cid: room.cid, peerId: participant.peerId, patch });
     this.#changed(room);
+  }
+
+  /**
+   * A change made on another instance: applied to this replica, and this instance's pages of the
+   * consultation are sent the roster. Nothing is published again, and no hook runs (the instance
+   * that made the change ran them).
+   */
+  apply(change: RoomChange): void {
+    switch (change.kind) {
+      case 'patch': {
+        const room = this.#room(change.cid);
+        let p = room.participants.get(change.peerId);
+        if (!p) {
+          const role = change.patch.role;
+          if (role !== 'patient' && role !== 'clinician' && role !== 'guest') return;
+          p = {
+            peerId: change.peerId,
+            role,
+            name: role,
+            connected: false,
+            admitted: false,
+            left: false,
+            media: { ...NO_MEDIA },
+            presenting: false,
+            instance: null,
+          };
+          room.participants.set(change.peerId, p);
+        }
+        const { peerId: _peerId, ...patch } = change.patch;
+        Object.assign(p, patch);
+        // The page moved to another instance: the socket held here is the old one.
+        if (p.ws && p.instance !== this.#self) {
+          const ws = p.ws;
+          p.ws = undefined;
+          endSocket(ws, 'replaced');
+        }
+        return this.#changed(room);
+      }
+      case 'delete': {
+        const room = this.#rooms.get(change.cid);
+        const target = room?.participants.get(change.peerId);
+        if (!room || !target) return;
+        room.participants.delete(target.peerId);
+        const ws = target.ws;
+        target.ws = undefined;
+        if (ws) {
+          const removed: RemovedMessage = { type: REMOVED, payload: { message: change.message } };
+          send(ws, removed);
+          endSocket(ws, 'removed');
+        }
+        return this.#changed(room);
+      }
+      case 'end': {
+        const room = this.#rooms.get(change.cid);
+        if (!room) return;
+        this.#rooms.delete(room.cid);
+        for (const p of room.participants.values()) {
+          const ws = p.ws;
+          p.ws = undefined;
+          if (ws) endSocket(ws, 'ended');
+        }
+        return;
+      }
+      case 'gone':
+        for (const room of this.#rooms.values()) {
+          let changed = false;
+          for (const p of room.participants.values()) {
+            if (p.instance !== change.instance || p.ws) continue;
+            p.instance = null;
+            p.connected = false;
+            changed = true;
+          }
+          if (changed) this.#changed(room);
+        }
+        return;
+      case 'broadcast': {
+        const room = this.#rooms.get(change.cid);
+        if (room) for (const p of room.participants.values()) send(p.ws, change.message);
+        return;
+      }
+    }
+  }
+
+  /**
+   * Sends `message` to every page of consultation `cid` holding a socket, on every instance.
+   */
+  broadcast(cid: string, message: object): void {
+    const room = this.#rooms.get(cid);
+    if (room) for (const p of room.participants.values()) send(p.ws, message);
+    this.#publish({ kind: 'broadcast', cid, message });
+  }
+
+  /** The instance holding the socket of `peerId` in `cid`, as far as this replica knows. */
+  instanceOf(cid: string, peerId: string): string | null {
+    return this.#rooms.get(cid)?.participants.get(peerId)?.instance ?? null;
+  }
+
+  /** Every participant of every room, for an instance starting later (loaded with {@link load}). */
+  load(rows: readonly { cid: string; state: ParticipantState }[]): void {
+    for (const { cid, state } of rows) {
+      const room = this.#room(cid);
+      if (room.participants.has(state.peerId)) continue;
+      room.participants.set(state.peerId, { ...state, media: { ...NO_MEDIA, ...state.media } });
+      if (!state.connected) room.emptySince ??= Date.now();
+    }
   }
 
   #entry(p: Participant): RosterEntry {
@@ -376,6 +548,7 @@ export class Rooms {
         if (!target) return refuse('no such participant');
         if (target.admitted) return refuse('already admitted');
         target.admitted = true;
+        this.#publish({ kind: 'patch', cid: room.cid, peerId: target.peerId, patch: { admitted: true } });
         return this.#changed(room);
       }
       case REMOVE: {
@@ -391,7 +564,9 @@ export class Rooms {
       case MEDIA: {
         const same = (Object.keys(NO_MEDIA) as (keyof MediaFlags)[]).every((k) => me.media[k] === command.media[k]);
         me.media = command.media;
-        if (!same) this.#changed(room);
+        if (same) return;
+        this.#publish({ kind: 'patch', cid: room.cid, peerId: me.peerId, patch: { media: command.media } });
+        this.#changed(room);
         return;
       }
       case SCREEN:
@@ -404,17 +579,24 @@ export class Rooms {
     if (!sharing) {
       if (!me.presenting) return;
       me.presenting = false;
+      this.#publish({ kind: 'patch', cid: room.cid, peerId: me.peerId, patch: { presenting: false } });
       return this.#changed(room);
     }
     if ((me.role !== 'clinician' && !me.admitted) || me.left) return refuse('only a participant let in may share');
     if (me.presenting) return;
-    for (const p of room.participants.values()) p.presenting = false;
+    for (const p of room.participants.values()) {
+      if (!p.presenting) continue;
+      p.presenting = false;
+      this.#publish({ kind: 'patch', cid: room.cid, peerId: p.peerId, patch: { presenting: false } });
+    }
     me.presenting = true;
+    this.#publish({ kind: 'patch', cid: room.cid, peerId: me.peerId, patch: { presenting: true } });
     this.#changed(room);
   }
 
   #remove(room: Room, target: Participant, message: string): void {
     room.participants.delete(target.peerId);
+    this.#publish({ kind: 'delete', cid: room.cid, peerId: target.peerId, message });
     const ws = target.ws;
     target.ws = undefined;
     if (ws) {
@@ -436,6 +618,7 @@ export class Rooms {
 
   #end(room: Room): void {
     this.#rooms.delete(room.cid);
+    this.#publish({ kind: 'end', cid: room.cid });
     const sids = [...room.participants.values()].flatMap((p) => (p.sid ? [p.sid] : []));
     this.options.hooks.closeSessions(sids, 'ended');
     for (const p of room.participants.values()) {
@@ -455,6 +638,7 @@ export class Rooms {
     if (me.left) return;
     me.left = true;
     me.presenting = false;
+    this.#publish({ kind: 'patch', cid: room.cid, peerId: me.peerId, patch: { left: true, presenting: false } });
     const appointmentId = appointmentOf(room.cid);
     if (me.role === 'patient' && me.admitted && appointmentId !== undefined) {
       this.options.hooks
