@@ -6,8 +6,10 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Response } from 'playwright-core';
+import { chromium, type Browser, type Page, type Response } from 'playwright-core';
 import { cspViolations, startServer, watchedPage, type RunningServer } from './support.js';
 // @ts-expect-error -- plain ESM helper without types
 import { CHROME_ARGS, findChrome, NO_CHROME_MESSAGE } from '../scripts/chrome.mjs';
@@ -16,6 +18,21 @@ interface Manifest {
   version: string;
   entries: string[];
   files: Record<string, { integrity: string; immutable: boolean }>;
+}
+
+const axeSource = readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe's violations on the page, as `rule: targets`. */
+async function axe(page: Page): Promise<string[]> {
+  await page.evaluate(await axeSource);
+  return page.evaluate(async () => {
+    const result = await (
+      window as unknown as {
+        axe: { run(): Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> };
+      }
+    ).axe.run();
+    return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  });
 }
 
 /** Lit's modules each record their version on the page: one entry per copy of Lit loaded. */
@@ -54,6 +71,7 @@ describe('plain HTML page, one script tag', () => {
     // The patient books the first time offered (any way of consulting: the first one offered).
     const picker = page.locator('slot-picker');
     await picker.locator('[part~="time"]').first().waitFor({ timeout: 30_000 });
+    assert.deepEqual(await axe(page), [], 'the page with its times: axe clean');
     await picker.locator('[part~="time"]').first().click();
     await picker.getByLabel('First name').fill('Grace');
     await picker.getByLabel('Last name').fill('Hopper');
@@ -64,6 +82,7 @@ describe('plain HTML page, one script tag', () => {
     await picker.getByRole('button', { name: 'Book this time' }).click();
     await picker.getByText('Booking requested').waitFor({ timeout: 30_000 });
     assert.match((await picker.locator('[part~="reference"]').textContent())!.trim(), /^CK-/);
+    assert.deepEqual(await axe(page), [], 'the page with its confirmation: axe clean');
 
     // Another element appears later: the loader fetches its code, which shares the page's Lit.
     // (Its being defined is the sentinel: its code, and any Lit it brought, has arrived.)
