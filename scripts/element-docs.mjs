@@ -12,13 +12,14 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const manifest = JSON.parse(readFileSync(`${root}packages/elements/custom-elements.json`, 'utf8'));
 const out = `${root}docs/elements/`;
 
-/** A table cell: one line, pipes escaped. */
-const cell = (text) =>
+/** Text on one line. */
+const oneLine = (text) =>
   String(text ?? '')
     .replace(/\s*\n\s*/g, ' ')
-    .replace(/\|/g, '\\|')
     .trim();
-const code = (text) => (text ? `\`${cell(text).replace(/`/g, "'")}\`` : '');
+/** A table cell: one line, pipes escaped (once, here). */
+const cell = (text) => oneLine(text).replace(/\|/g, '\\|');
+const code = (text) => (text ? `\`${oneLine(text).replace(/`/g, "'")}\`` : '');
 
 function table(headings, rows) {
   if (rows.length === 0) return 'None.\n';
