@@ -65,13 +65,16 @@ export interface ParticipantState {
   instance: string | null;
 }
 
+/** Who a broadcast reaches: those in the call (a clinician, or let in, and not left), or everyone connected. */
+export type Audience = 'in-call' | 'everyone';
+
 /** A change to the rooms, made on one instance and applied by the others. */
 export type RoomChange =
   | { kind: 'patch'; cid: string; peerId: string; patch: Partial<ParticipantState> }
   | { kind: 'delete'; cid: string; peerId: string; message: string }
   | { kind: 'end'; cid: string }
   | { kind: 'gone'; instance: string }
-  | { kind: 'broadcast'; cid: string; message: object };
+  | { kind: 'broadcast'; cid: string; message: object; audience?: Audience };
 
 /** How changes made here reach the other instances (src/room/cluster.ts). */
 export interface RoomSync {
@@ -409,21 +412,9 @@ export class Rooms {
           if (changed) this.#changed(room);
         }
         return;
-      case 'broadcast': {
-        const room = this.#rooms.get(change.cid);
-        if (room) for (const p of room.participants.values()) send(p.ws, change.message);
-        return;
-      }
+      case 'broadcast':
+        return this.#sendLocally(change.cid, change.message, change.audience ?? 'everyone');
     }
-  }
-
-  /**
-   * Sends `message` to every page of consultation `cid` holding a socket, on every instance.
-   */
-  broadcast(cid: string, message: object): void {
-    const room = this.#rooms.get(cid);
-    if (room) for (const p of room.participants.values()) send(p.ws, message);
-    this.#publish({ kind: 'broadcast', cid, message });
   }
 
   /** The instance holding the socket of `peerId` in `cid`, as far as this replica knows. */
@@ -705,7 +696,13 @@ export class Rooms {
    * to those in the call (a clinician, or admitted, and not left), 'everyone' includes those who
    * wait. The one "send to everyone in the consultation" path (chat, notices).
    */
-  broadcast(cid: string, message: object, audience: 'in-call' | 'everyone' = 'everyone'): void {
+  broadcast(cid: string, message: object, audience: Audience = 'everyone'): void {
+    this.#sendLocally(cid, message, audience);
+    this.#publish({ kind: 'broadcast', cid, message, audience });
+  }
+
+  /** {@link broadcast} to the sockets this instance holds (other instances do the same with theirs). */
+  #sendLocally(cid: string, message: object, audience: Audience): void {
     const room = this.#rooms.get(cid);
     if (!room) return;
     const text = JSON.stringify(message);
