@@ -153,7 +153,7 @@ export async function documentsPlugin(app: FastifyInstance, options: DocumentsPl
 
   const tell = (row: DocumentRow, received: number) => {
     const message: DocumentMessage = { type: DOCUMENT, payload: documentInfo(row, received) };
-    rooms.tell(consultationOf(row.appointment_id), message);
+    rooms.broadcast(consultationOf(row.appointment_id), message, 'in-call');
   };
 
   const reader = async (request: FastifyRequest, id: number): Promise<Reader> => {

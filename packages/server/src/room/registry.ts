@@ -718,14 +718,4 @@ export class Rooms {
     const room = this.#rooms.get(cid);
     return !!room && [...room.participants.values()].some((p) => p.connected && p.admitted && !p.left);
   }
-
-  /**
-   * Sends `message` (a notice such as `CK-DOCUMENT`) to every connected page of `cid` that is let
-   * in and has not left: a waiting participant hears nothing of the call.
-   */
-  tell(cid: string, message: object): void {
-    const room = this.#rooms.get(cid);
-    if (!room) return;
-    for (const p of room.participants.values()) if (p.connected && p.admitted && !p.left) send(p.ws, message);
-  }
 }
