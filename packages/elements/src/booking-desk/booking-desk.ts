@@ -56,6 +56,7 @@ const VIDEO_NOW_MINUTES = [10, 15, 20] as const;
  * `staffKey` property (never an attribute, so it does not show in the DOM).
  *
  * @summary Reception: confirm, decline, cancel and reschedule bookings, live.
+ * @tagname booking-desk
  *
  * @fires ck-appointment-confirmed - A request was confirmed. `detail: { booking }`
  * @fires ck-appointment-declined - A request was declined. `detail: { booking, reason }`

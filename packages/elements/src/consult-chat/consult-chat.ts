@@ -64,6 +64,7 @@ function textWithLinks(text: string) {
  * core's `consultation.chat`.
  *
  * @summary The in-call chat of a consultation.
+ * @tagname consult-chat
  *
  * @fires ck-chat-sent - A message was handed to the chat (it shows as sending, then sent). `detail: { id, text }`
  *

@@ -30,6 +30,7 @@ import { consultRoomStyles } from './consult-room.styles.js';
  * offers Rejoin.
  *
  * @summary Video room: remote and local video, mute, camera and hang-up controls.
+ * @tagname consult-room
  *
  * @fires ck-status-change - The consultation's status changed. `detail: { status }`
  * @fires ck-mute-change - The user muted or unmuted. `detail: { muted }`

@@ -23,6 +23,7 @@ export type DeviceCheckLike = Pick<
  * continue it fires `ck-devices-ready` with the stream, for `new Consultation({ localStream })`.
  *
  * @summary Camera, microphone and speaker check before joining.
+ * @tagname device-check
  *
  * @fires ck-devices-ready - Devices work and the person pressed continue. `detail: { stream, speakerId }`
  *

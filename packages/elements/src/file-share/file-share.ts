@@ -50,6 +50,7 @@ export function problemText(problem: DocumentProblem | null, name: string): stri
  * by the server; every refusal is said in a visible alert.
  *
  * @summary Share pictures and PDFs in a consultation.
+ * @tagname file-share
  *
  * @fires ck-document-sent - A file of this page arrived at the server. `detail: { document }`
  * @fires ck-document-filed - A clinician filed a document to the patient's record. `detail: { document, reference }`

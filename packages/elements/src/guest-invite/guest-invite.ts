@@ -23,6 +23,7 @@ function kindLabel(kind: GuestKind): string {
  * view over core's `StaffClient` (`inviteGuest`, `guests`, `removeGuest`).
  *
  * @summary Invite a guest to a video consultation; list and remove guests.
+ * @tagname guest-invite
  *
  * @fires ck-guest-invited - A guest was invited. `detail: { invitation }`
  * @fires ck-guest-removed - A guest was removed. `detail: { guestId }`

@@ -26,6 +26,7 @@ export function gridShape(tiles: number, narrow: boolean): { cols: number; rows:
  * `ParticipantState` values; tile events (`ck-request-admit`, `ck-request-remove`) bubble through.
  *
  * @summary Grid of participant tiles: adapts to the count, the active speaker first.
+ * @tagname participant-grid
  *
  * @csspart stage - The grid and your own view.
  * @csspart grid - The grid of tiles.

@@ -14,6 +14,7 @@ import { participantTileStyles } from './participant-tile.styles.js';
  * a property and calls nothing; its buttons fire events the room turns into core commands.
  *
  * @summary One participant: video, "name, role", markers, and a clinician's admit and remove.
+ * @tagname participant-tile
  *
  * @fires ck-request-admit - The clinician pressed "Admit". `detail: { peerId }`. Cancelable.
  * @fires ck-request-remove - The clinician pressed "Remove". `detail: { peerId }`. Cancelable.

@@ -17,6 +17,7 @@ import { screenShareStyles } from './screen-share.styles.js';
  * and who shares; the sentence stays for screen readers).
  *
  * @summary Share your screen in a consultation; who is sharing; the shared screen.
+ * @tagname screen-share
  *
  * @fires ck-screen-share-change - Who shares changed. `detail: { presenter, local }` (`presenter` null: nobody).
  *

@@ -76,6 +76,7 @@ const RELOAD_ON = ['fhirBase', 'client', 'practitioner', 'serviceType', 'days', 
  *   add-on (slot-picker/url-state.ts). Off by default: a page that owns its address opts in.
  *
  * @summary Patient booking: free times, a short form, the booking reference.
+ * @tagname slot-picker
  *
  * @fires ck-slot-selected - The patient chose a time. `detail: { slot }`
  * @fires ck-booked - The booking was made (status `pending` until the practice confirms). `detail: { booking }`

@@ -16,6 +16,7 @@ import { waitingRoomStyles } from './waiting-room.styles.js';
  * is waiting, with "Let in" and "Decline" (with a message).
  *
  * @summary Waiting room: the patient waits; the clinician admits or declines.
+ * @tagname waiting-room
  *
  * @fires ck-participant-admitted - The clinician let a patient in. `detail: { peerId }`
  * @fires ck-participant-declined - The clinician declined a patient. `detail: { peerId, message }`
