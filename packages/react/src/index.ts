@@ -9,11 +9,14 @@ import * as React from 'react';
 import { createComponent, type EventName } from '@lit/react';
 import {
   BookingDesk as BookingDeskElement,
+  ConsultChat as ConsultChatElement,
   ConsultRoom as ConsultRoomElement,
   DeviceCheckElement,
+  FileShare as FileShareElement,
   GuestInvite as GuestInviteElement,
   ParticipantGrid as ParticipantGridElement,
   ParticipantTile as ParticipantTileElement,
+  ScreenShareElement,
   SlotPicker as SlotPickerElement,
   WaitingRoom as WaitingRoomElement,
   type CkEventMap,
@@ -37,6 +40,17 @@ export const BookingDesk = createComponent({
     onCkDeskActionFailed: 'ck-desk-action-failed' as EventName<CkEventMap['ck-desk-action-failed']>,
   },
   displayName: 'BookingDesk',
+});
+
+/** `<consult-chat>` as a React component. */
+export const ConsultChat = createComponent({
+  tagName: 'consult-chat',
+  elementClass: ConsultChatElement,
+  react: React,
+  events: {
+    onCkChatSent: 'ck-chat-sent' as EventName<CkEventMap['ck-chat-sent']>,
+  },
+  displayName: 'ConsultChat',
 });
 
 /** `<consult-room>` as a React component. */
@@ -66,6 +80,18 @@ export const DeviceCheck = createComponent({
     onCkDevicesReady: 'ck-devices-ready' as EventName<CkEventMap['ck-devices-ready']>,
   },
   displayName: 'DeviceCheck',
+});
+
+/** `<file-share>` as a React component. */
+export const FileShare = createComponent({
+  tagName: 'file-share',
+  elementClass: FileShareElement,
+  react: React,
+  events: {
+    onCkDocumentSent: 'ck-document-sent' as EventName<CkEventMap['ck-document-sent']>,
+    onCkDocumentFiled: 'ck-document-filed' as EventName<CkEventMap['ck-document-filed']>,
+  },
+  displayName: 'FileShare',
 });
 
 /** `<guest-invite>` as a React component. */
@@ -99,6 +125,17 @@ export const ParticipantTile = createComponent({
     onCkRequestRemove: 'ck-request-remove' as EventName<CkEventMap['ck-request-remove']>,
   },
   displayName: 'ParticipantTile',
+});
+
+/** `<screen-share>` as a React component. */
+export const ScreenShare = createComponent({
+  tagName: 'screen-share',
+  elementClass: ScreenShareElement,
+  react: React,
+  events: {
+    onCkScreenShareChange: 'ck-screen-share-change' as EventName<CkEventMap['ck-screen-share-change']>,
+  },
+  displayName: 'ScreenShare',
 });
 
 /** `<slot-picker>` as a React component. */
