@@ -465,6 +465,7 @@ describe('in-call chat, end to end', () => {
             `${p.label} through Janus`,
             120_000,
           );
+        for (const p of all) await p.page.locator('[part~="chat-toggle"]').click();
         // All three write at once, twice: whatever the server's order, every page holds the same.
         await Promise.all(all.map((p) => type(p.page, `${p.label} 1`)));
         await Promise.all(all.map((p) => type(p.page, `${p.label} 2`)));
