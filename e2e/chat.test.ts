@@ -77,6 +77,8 @@ interface Participant {
 async function open(browser: Browser, origin: string, label: string, args: object): Promise<Participant> {
   // Without the page's CSP: were any payload to become markup, its script would run and be seen.
   const context = await browser.newContext({ permissions: ['camera', 'microphone'], bypassCSP: true });
+  // Three pages sending video on a shared, loaded machine answer slowly: generous timeouts.
+  context.setDefaultTimeout(120_000);
   const page = await context.newPage();
   page.on('pageerror', (error) => console.error(`[${label}] page error:`, error.message));
   await page.goto(`${origin}/`);
