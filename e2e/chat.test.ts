@@ -57,7 +57,6 @@ const IN_PAGE = `async (args) => {
   const ticket = args.ticket ?? (await Consultation.redeem(location.origin, args.link));
   const consultation = new Consultation({ server: location.origin, ticket });
   window.consultation = consultation;
-  window.ticket = ticket;
   window.errors = [];
   consultation.on('error', (error) => window.errors.push(String(error.message)));
   document.body.replaceChildren();
@@ -65,13 +64,15 @@ const IN_PAGE = `async (args) => {
   room.consultation = consultation;
   document.body.append(room);
   await consultation.join();
-  return ticket.peerId;
+  return { peerId: ticket.peerId, ticket };
 }`;
 
 interface Participant {
   page: Page;
   peerId: string;
   label: string;
+  /** The ticket the page joined with (a reload is given it again). */
+  ticket: object;
 }
 
 async function open(browser: Browser, origin: string, label: string, args: object): Promise<Participant> {
@@ -82,8 +83,11 @@ async function open(browser: Browser, origin: string, label: string, args: objec
   const page = await context.newPage();
   page.on('pageerror', (error) => console.error(`[${label}] page error:`, error.message));
   await page.goto(`${origin}/`);
-  const peerId = (await page.evaluate(`(${IN_PAGE})(${JSON.stringify(args)})`)) as string;
-  return { page, peerId, label };
+  const { peerId, ticket } = (await page.evaluate(`(${IN_PAGE})(${JSON.stringify(args)})`)) as {
+    peerId: string;
+    ticket: object;
+  };
+  return { page, peerId, label, ticket };
 }
 
 /**
@@ -92,9 +96,10 @@ async function open(browser: Browser, origin: string, label: string, args: objec
  * (`Max-Age` from the real clock) has expired at once, and `resume` would find no session.
  */
 async function reload(p: Participant): Promise<Participant> {
-  const ticket = await p.page.evaluate(() => (window as unknown as { ticket: object }).ticket);
   await p.page.reload();
-  const peerId = (await p.page.evaluate(`(${IN_PAGE})(${JSON.stringify({ ticket })})`)) as string;
+  const { peerId } = (await p.page.evaluate(`(${IN_PAGE})(${JSON.stringify({ ticket: p.ticket })})`)) as {
+    peerId: string;
+  };
   assert.equal(peerId, p.peerId, `${p.label}: the same participant after the reload`);
   return { ...p, peerId };
 }
