@@ -505,9 +505,7 @@ describe('in-call chat, end to end', () => {
 
         await type(gs.page, 'the interpreter, just before a reload');
         order.push('the interpreter, just before a reload');
-        await gs.page.reload();
-        const again = { ...gs, peerId: (await gs.page.evaluate(`(${IN_PAGE})({})`)) as string };
-        assert.equal(again.peerId, gs.peerId);
+        const again = await reload(gs);
         await sameEverywhere([gp, pt, again], order, () => ck.record(appt.id));
       } finally {
         await ck.stop();
