@@ -57,7 +57,6 @@ const IN_PAGE = `async (args) => {
   const ticket = args.ticket ?? (await Consultation.redeem(location.origin, args.link));
   const consultation = new Consultation({ server: location.origin, ticket });
   window.consultation = consultation;
-  window.ticket = ticket;
   window.errors = [];
   consultation.on('error', (error) => window.errors.push(String(error.message)));
   document.body.replaceChildren();
@@ -65,23 +64,30 @@ const IN_PAGE = `async (args) => {
   room.consultation = consultation;
   document.body.append(room);
   await consultation.join();
-  return ticket.peerId;
+  return { peerId: ticket.peerId, ticket };
 }`;
 
 interface Participant {
   page: Page;
   peerId: string;
   label: string;
+  /** The ticket the page joined with (a reload is given it again). */
+  ticket: object;
 }
 
 async function open(browser: Browser, origin: string, label: string, args: object): Promise<Participant> {
   // Without the page's CSP: were any payload to become markup, its script would run and be seen.
   const context = await browser.newContext({ permissions: ['camera', 'microphone'], bypassCSP: true });
+  // Three pages sending video on a shared, loaded machine answer slowly: generous timeouts.
+  context.setDefaultTimeout(120_000);
   const page = await context.newPage();
   page.on('pageerror', (error) => console.error(`[${label}] page error:`, error.message));
   await page.goto(`${origin}/`);
-  const peerId = (await page.evaluate(`(${IN_PAGE})(${JSON.stringify(args)})`)) as string;
-  return { page, peerId, label };
+  const { peerId, ticket } = (await page.evaluate(`(${IN_PAGE})(${JSON.stringify(args)})`)) as {
+    peerId: string;
+    ticket: object;
+  };
+  return { page, peerId, label, ticket };
 }
 
 /**
@@ -90,9 +96,10 @@ async function open(browser: Browser, origin: string, label: string, args: objec
  * (`Max-Age` from the real clock) has expired at once, and `resume` would find no session.
  */
 async function reload(p: Participant): Promise<Participant> {
-  const ticket = await p.page.evaluate(() => (window as unknown as { ticket: object }).ticket);
   await p.page.reload();
-  const peerId = (await p.page.evaluate(`(${IN_PAGE})(${JSON.stringify({ ticket })})`)) as string;
+  const { peerId } = (await p.page.evaluate(`(${IN_PAGE})(${JSON.stringify({ ticket: p.ticket })})`)) as {
+    peerId: string;
+  };
   assert.equal(peerId, p.peerId, `${p.label}: the same participant after the reload`);
   return { ...p, peerId };
 }
@@ -465,6 +472,7 @@ describe('in-call chat, end to end', () => {
             `${p.label} through Janus`,
             120_000,
           );
+        for (const p of all) await p.page.locator('[part~="chat-toggle"]').click();
         // All three write at once, twice: whatever the server's order, every page holds the same.
         await Promise.all(all.map((p) => type(p.page, `${p.label} 1`)));
         await Promise.all(all.map((p) => type(p.page, `${p.label} 2`)));
@@ -497,9 +505,7 @@ describe('in-call chat, end to end', () => {
 
         await type(gs.page, 'the interpreter, just before a reload');
         order.push('the interpreter, just before a reload');
-        await gs.page.reload();
-        const again = { ...gs, peerId: (await gs.page.evaluate(`(${IN_PAGE})({})`)) as string };
-        assert.equal(again.peerId, gs.peerId);
+        const again = await reload(gs);
         await sameEverywhere([gp, pt, again], order, () => ck.record(appt.id));
       } finally {
         await ck.stop();
