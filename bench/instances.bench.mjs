@@ -262,7 +262,11 @@ export async function run({ log }) {
     listener = new pg.Client({ connectionString: databaseUrl });
     await listener.connect();
     let notifications = 0;
-    listener.on('notification', () => notifications++);
+    let roomChanges = 0;
+    listener.on('notification', (note) => {
+      notifications++;
+      if (note.channel === 'ck_bus_rooms') roomChanges++;
+    });
     for (const channel of ['rooms', 'sessions', 'appointments', ...INSTANCES.map((i) => `sig_${i}`)]) {
       await listener.query(`LISTEN ck_bus_${channel}`);
     }
@@ -286,8 +290,15 @@ export async function run({ log }) {
     const connectSeconds = (performance.now() - t0) / 1000;
     const connectNotifications = notifications - n0;
     const connectPgCpu = postgresCpuSeconds() - pgCpu0;
-    // Let the room changes of the connections settle before measuring relays.
-    await sleep(2000);
+    // Every connection is a room change each instance applies: wait until all were published
+    // (one per peer), then a little for the last to be applied.
+    const settleStarted = performance.now();
+    const peersOpened = pairsWanted * 2;
+    while (roomChanges < peersOpened && performance.now() - settleStarted < 180_000) await sleep(50);
+    const settleMs = performance.now() - settleStarted;
+    if (roomChanges < peersOpened)
+      log(`instances: only ${roomChanges} of ${peersOpened} room changes published after 180 s`);
+    await sleep(1000);
 
     const cpu = () => servers.reduce((sum, s) => sum + cpuSeconds(s.pid), 0);
     const measure = async (label, set) => {
@@ -342,6 +353,7 @@ export async function run({ log }) {
         storage: 'PostgreSQL 15 (one database, LISTEN/NOTIFY bus)',
         connect_all_ms: round(multiConnectMs, 0),
         connect: {
+          room_changes_published_after_connect_ms: round(settleMs, 0),
           notifications: connectNotifications,
           notifications_per_s: round(connectNotifications / connectSeconds, 0),
           postgres_cpu_s: round(connectPgCpu, 2),

@@ -204,6 +204,16 @@ export class RoomCluster implements RoomSync {
     }
   }
 
+  /** The live instance holding the socket of `peerId` in `cid`, as PostgreSQL has it, or null. */
+  async locate(cid: string, peerId: string): Promise<string | null> {
+    const [row] = await this.#options.storage.query<{ instance: string }>(
+      `SELECT p.instance FROM room_participant p JOIN server_instance i ON i.id = p.instance
+        WHERE p.consultation = $1 AND p.peer_id = $2`,
+      [cid, peerId],
+    );
+    return row?.instance ?? null;
+  }
+
   /** Where messages relayed to this instance go (the signalling plugin's sockets). */
   handleRelays(deliver: (message: RelayedMessage) => void): void {
     this.#onRelay = deliver;
