@@ -318,7 +318,7 @@ export async function signallingPlugin(
   /** A message another instance relays to a socket held here (it checked the relay rules). */
   const deliver = (message: RelayedMessage): void => {
     const ws = typeof message?.dst === 'string' ? sessions.socketOf(message.dst) : undefined;
-    if (ws?.readyState !== ws?.OPEN || !ws) {
+    if (!ws || ws.readyState !== ws.OPEN) {
       app.log.warn({ to: message?.dst, type: message?.type }, 'a relayed message found no socket here: dropped');
       return;
     }
