@@ -207,7 +207,10 @@ const sample = (pairs, count) =>
 /** @param {{ log: (line: string) => void }} options */
 export async function run({ log }) {
   const base = process.env.DATABASE_URL;
-  if (!base) throw new Error('instances: DATABASE_URL is not set (a PostgreSQL to make a database in)');
+  if (!base) {
+    log('instances: skipped: DATABASE_URL is not set (a PostgreSQL to make a database in; .ci/run sets one)');
+    return { skipped: 'DATABASE_URL is not set' };
+  }
   register();
   const { loadConfig } = await import('../packages/server/src/config.ts');
   const { SignallingTokens } = await import('../packages/server/src/tokens.ts');
