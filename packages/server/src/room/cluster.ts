@@ -48,6 +48,7 @@ export class RoomCluster implements RoomSync {
   #rooms: Rooms | undefined;
   #stops: (() => void)[] = [];
   #timer: NodeJS.Timeout | undefined;
+  #beats = 0;
   /** Writes and publishes in the order the changes were made. */
   #tail: Promise<void> = Promise.resolve();
   #onRelay: (message: RelayedMessage) => void = () => undefined;
@@ -144,11 +145,13 @@ export class RoomCluster implements RoomSync {
     );
     // Rooms nobody has held a socket in for six hours are forgotten, as each replica forgets them
     // (the registry's IDLE_ROOM_MS): names and session ids are not kept longer than needed.
-    await this.#options.storage.query(
-      `DELETE FROM room_participant r WHERE NOT EXISTS (
+    // Every thirtieth beat (a minute) is often enough.
+    if (++this.#beats % 30 === 0)
+      await this.#options.storage.query(
+        `DELETE FROM room_participant r WHERE NOT EXISTS (
          SELECT 1 FROM room_participant p
           WHERE p.consultation = r.consultation AND (p.instance IS NOT NULL OR p.updated_at > now() - interval '6 hours'))`,
-    );
+      );
     for (const { id } of gone) {
       this.#options.log.warn({ instance: id }, 'a server instance stopped answering: its pages are shown disconnected');
       this.publish({ kind: 'gone', instance: id });
