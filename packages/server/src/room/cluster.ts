@@ -15,7 +15,7 @@
 import { randomBytes } from 'node:crypto';
 import type { SessionEndReason } from '@consultkit/core/contract';
 import type { Bus } from '../bus.js';
-import type { SqlExecutor } from '../storage/index.js';
+import type { SqlExecutor, Storage } from '../storage/index.js';
 import type { ParticipantState, RoomChange, Rooms, RoomSync } from './registry.js';
 
 /** A signalling message as PeerJS relays it. */
@@ -27,7 +27,7 @@ export interface RelayedMessage {
 }
 
 export interface ClusterOptions {
-  storage: SqlExecutor;
+  storage: Storage;
   bus: Bus;
   /** This instance's id (random when not given). */
   instance?: string;
@@ -51,6 +51,8 @@ export class RoomCluster implements RoomSync {
   #beats = 0;
   /** Writes and publishes in the order the changes were made. */
   #tail: Promise<void> = Promise.resolve();
+  #pending: RoomChange[] = [];
+  #draining = false;
   #onRelay: (message: RelayedMessage) => void = () => undefined;
   #onSessionsEnded: (ids: string[], reason: SessionEndReason) => void = () => undefined;
 
@@ -161,15 +163,35 @@ export class RoomCluster implements RoomSync {
 
   /** Stores a change made here, then tells the other instances (in the order changes were made). */
   publish(change: RoomChange): void {
-    const { storage, bus } = this.#options;
-    this.#tail = this.#tail
-      .then(async () => {
-        await this.#store(storage, change);
-        await bus.publish(ROOMS, { from: this.instance, change });
-      })
-      .catch((error: unknown) =>
-        this.#options.log.error({ err: error, change: change.kind }, 'publishing a room change failed'),
-      );
+    this.#pending.push(change);
+    if (this.#draining) return;
+    this.#draining = true;
+    this.#tail = this.#tail.then(() => this.#drain());
+  }
+
+  /**
+   * Stores what is pending in one transaction (one commit for a burst: a practice's morning of
+   * connections), then publishes it, in order; changes made meanwhile make the next batch.
+   */
+  async #drain(): Promise<void> {
+    const { storage, bus, log } = this.#options;
+    try {
+      while (this.#pending.length > 0) {
+        const batch = this.#pending.splice(0, 500);
+        try {
+          await storage.transaction(async (tx) => {
+            for (const change of batch) await this.#store(tx, change);
+          });
+        } catch (error) {
+          log.error({ err: error, changes: batch.length }, 'storing room changes failed');
+        }
+        await Promise.all(batch.map((change) => bus.publish(ROOMS, { from: this.instance, change }))).catch(
+          (error: unknown) => log.error({ err: error }, 'publishing room changes failed'),
+        );
+      }
+    } finally {
+      this.#draining = false;
+    }
   }
 
   async #store(storage: SqlExecutor, change: RoomChange): Promise<void> {
