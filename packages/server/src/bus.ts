@@ -160,6 +160,11 @@ export class PostgresBus implements Bus {
     client.on('end', () => this.#lost(client));
     client.on('notification', (note) => this.#notified(note.channel, note.payload ?? ''));
     await client.connect();
+    // Closed while this connection was being made (a reconnect in flight): let it go.
+    if (this.#closed) {
+      await client.end().catch(() => undefined);
+      return;
+    }
     this.#listener = client;
     this.#listenerTail = Promise.resolve();
     for (const channel of this.#subscribers.channels())

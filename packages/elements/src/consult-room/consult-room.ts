@@ -503,8 +503,7 @@ export class ConsultRoom extends ConsultKitElement {
         </button>
         <slot name="controls"></slot>
       </div>
-      ${live && !left ? this.#keys.render() : nothing}
-      ${this.consultation?.chat ? this.#chatPanel() : nothing}
+      ${live && !left ? this.#keys.render() : nothing} ${this.consultation?.chat ? this.#chatPanel() : nothing}
       ${this.#documents(state, over || left)}
     `;
   }

@@ -246,6 +246,35 @@ export async function signallingPlugin(
    */
   const scope = (ws: WebSocket, claims: SignallingClaims): void => {
     const emit = ws.emit.bind(ws) as (event: string | symbol, ...args: unknown[]) => boolean;
+    /** Messages of this socket waiting for a look-up in PostgreSQL (several instances). */
+    let backlog: Promise<void> | undefined;
+    const relayTo = (where: string, message: Record<string, unknown>, dst: string): void => {
+      const relayed: RelayedMessage = { type: message['type'] as string, src: claims.pid, dst };
+      if ('payload' in message) relayed.payload = message['payload'];
+      cluster!.relay(where, relayed);
+    };
+    /**
+     * A destination whose socket another instance holds: the message goes there, as PeerJS would
+     * have sent it (type, src, dst, payload). One this replica does not place (not connected here,
+     * or it has not heard yet) is looked up in PostgreSQL first. Otherwise PeerJS delivers or
+     * queues it here. Returns a promise when it had to look.
+     */
+    const route = (message: Record<string, unknown>, args: unknown[]): void | Promise<void> => {
+      const dst = message['dst'] as string | undefined;
+      if (!dst || sessions.socketOf(dst)) return void emit('message', ...args);
+      const where = rooms.instanceOf(claims.cid, dst);
+      if (where && where !== cluster!.instance) return relayTo(where, message, dst);
+      return cluster!.locate(claims.cid, dst).then(
+        (found) => {
+          if (found && found !== cluster!.instance && !sessions.socketOf(dst)) relayTo(found, message, dst);
+          else emit('message', ...args);
+        },
+        (error: unknown) => {
+          app.log.error({ err: error }, 'locating a peer failed');
+          emit('message', ...args);
+        },
+      );
+    };
     ws.emit = ((event: string | symbol, ...args: unknown[]) => {
       if (event !== 'message') return emit(event, ...args);
       let message: Record<string, unknown>;
@@ -276,19 +305,23 @@ export async function signallingPlugin(
         app.log.warn({ from: claims.pid, consultation: claims.cid, problem }, 'signalling message dropped');
         return false;
       }
-      // A destination whose socket another instance holds: the message goes there, as PeerJS
-      // would have sent it (type, src, dst, payload). Otherwise PeerJS delivers or queues it here.
-      const dst = message['dst'] as string | undefined;
-      if (cluster && dst && !sessions.socketOf(dst)) {
-        const where = rooms.instanceOf(claims.cid, dst);
-        if (where && where !== cluster.instance) {
-          const relayed: RelayedMessage = { type: message['type'] as string, src: claims.pid, dst };
-          if ('payload' in message) relayed.payload = message['payload'];
-          cluster.relay(where, relayed);
-          return false;
-        }
+      if (!cluster) return emit(event, ...args);
+      // Several instances: in order, each message after the ones this socket sent before it.
+      if (backlog) {
+        const after = (backlog = backlog.then(() => route(message, args)));
+        void after.then(() => {
+          if (backlog === after) backlog = undefined;
+        });
+        return true;
       }
-      return emit(event, ...args);
+      const routed = route(message, args);
+      if (routed instanceof Promise) {
+        const after = (backlog = routed);
+        void after.then(() => {
+          if (backlog === after) backlog = undefined;
+        });
+      }
+      return true;
     }) as typeof ws.emit;
   };
   app.server.on('upgrade', onUpgrade);
@@ -296,7 +329,7 @@ export async function signallingPlugin(
   /** A message another instance relays to a socket held here (it checked the relay rules). */
   const deliver = (message: RelayedMessage): void => {
     const ws = typeof message?.dst === 'string' ? sessions.socketOf(message.dst) : undefined;
-    if (ws?.readyState !== ws?.OPEN || !ws) {
+    if (!ws || ws.readyState !== ws.OPEN) {
       app.log.warn({ to: message?.dst, type: message?.type }, 'a relayed message found no socket here: dropped');
       return;
     }

@@ -15,7 +15,7 @@
 import { randomBytes } from 'node:crypto';
 import type { SessionEndReason } from '@consultkit/core/contract';
 import type { Bus } from '../bus.js';
-import type { SqlExecutor } from '../storage/index.js';
+import type { SqlExecutor, Storage } from '../storage/index.js';
 import type { ParticipantState, RoomChange, Rooms, RoomSync } from './registry.js';
 
 /** A signalling message as PeerJS relays it. */
@@ -27,7 +27,7 @@ export interface RelayedMessage {
 }
 
 export interface ClusterOptions {
-  storage: SqlExecutor;
+  storage: Storage;
   bus: Bus;
   /** This instance's id (random when not given). */
   instance?: string;
@@ -48,8 +48,11 @@ export class RoomCluster implements RoomSync {
   #rooms: Rooms | undefined;
   #stops: (() => void)[] = [];
   #timer: NodeJS.Timeout | undefined;
+  #beats = 0;
   /** Writes and publishes in the order the changes were made. */
   #tail: Promise<void> = Promise.resolve();
+  #pending: RoomChange[] = [];
+  #draining = false;
   #onRelay: (message: RelayedMessage) => void = () => undefined;
   #onSessionsEnded: (ids: string[], reason: SessionEndReason) => void = () => undefined;
 
@@ -144,11 +147,13 @@ export class RoomCluster implements RoomSync {
     );
     // Rooms nobody has held a socket in for six hours are forgotten, as each replica forgets them
     // (the registry's IDLE_ROOM_MS): names and session ids are not kept longer than needed.
-    await this.#options.storage.query(
-      `DELETE FROM room_participant r WHERE NOT EXISTS (
+    // Every thirtieth beat (a minute) is often enough.
+    if (++this.#beats % 30 === 0)
+      await this.#options.storage.query(
+        `DELETE FROM room_participant r WHERE NOT EXISTS (
          SELECT 1 FROM room_participant p
           WHERE p.consultation = r.consultation AND (p.instance IS NOT NULL OR p.updated_at > now() - interval '6 hours'))`,
-    );
+      );
     for (const { id } of gone) {
       this.#options.log.warn({ instance: id }, 'a server instance stopped answering: its pages are shown disconnected');
       this.publish({ kind: 'gone', instance: id });
@@ -158,15 +163,35 @@ export class RoomCluster implements RoomSync {
 
   /** Stores a change made here, then tells the other instances (in the order changes were made). */
   publish(change: RoomChange): void {
-    const { storage, bus } = this.#options;
-    this.#tail = this.#tail
-      .then(async () => {
-        await this.#store(storage, change);
-        await bus.publish(ROOMS, { from: this.instance, change });
-      })
-      .catch((error: unknown) =>
-        this.#options.log.error({ err: error, change: change.kind }, 'publishing a room change failed'),
-      );
+    this.#pending.push(change);
+    if (this.#draining) return;
+    this.#draining = true;
+    this.#tail = this.#tail.then(() => this.#drain());
+  }
+
+  /**
+   * Stores what is pending in one transaction (one commit for a burst: a practice's morning of
+   * connections), then publishes it, in order; changes made meanwhile make the next batch.
+   */
+  async #drain(): Promise<void> {
+    const { storage, bus, log } = this.#options;
+    try {
+      while (this.#pending.length > 0) {
+        const batch = this.#pending.splice(0, 500);
+        try {
+          await storage.transaction(async (tx) => {
+            for (const change of batch) await this.#store(tx, change);
+          });
+        } catch (error) {
+          log.error({ err: error, changes: batch.length }, 'storing room changes failed');
+        }
+        await Promise.all(batch.map((change) => bus.publish(ROOMS, { from: this.instance, change }))).catch(
+          (error: unknown) => log.error({ err: error }, 'publishing room changes failed'),
+        );
+      }
+    } finally {
+      this.#draining = false;
+    }
   }
 
   async #store(storage: SqlExecutor, change: RoomChange): Promise<void> {
@@ -202,6 +227,16 @@ export class RoomCluster implements RoomSync {
       case 'broadcast':
         return;
     }
+  }
+
+  /** The live instance holding the socket of `peerId` in `cid`, as PostgreSQL has it, or null. */
+  async locate(cid: string, peerId: string): Promise<string | null> {
+    const [row] = await this.#options.storage.query<{ instance: string }>(
+      `SELECT p.instance FROM room_participant p JOIN server_instance i ON i.id = p.instance
+        WHERE p.consultation = $1 AND p.peer_id = $2`,
+      [cid, peerId],
+    );
+    return row?.instance ?? null;
   }
 
   /** Where messages relayed to this instance go (the signalling plugin's sockets). */
