@@ -83,7 +83,12 @@ async function allowedWords(): Promise<Set<string>> {
 
 /** Text that is neither pseudo-translated nor allowed. */
 function untranslated(text: string, allowed: Set<string>): boolean {
-  const t = text.replace(/\s+/g, ' ').trim();
+  // User data the desk shows: e-mail addresses and booking references (CK-XXXX-XXXX-XXXX).
+  const t = text
+    .replace(/\S+@\S+/g, ' ')
+    .replace(/\bCK(-[A-Z0-9]{4}){3}\b/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   if (!t || t.includes(OPEN) || t.includes(CLOSE)) return false;
   return t.split(/[^\p{L}]+/u).some((w) => w && !allowed.has(w));
 }

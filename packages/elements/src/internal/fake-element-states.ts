@@ -274,8 +274,10 @@ export function elementStates(): ElementState[] {
       },
     },
     {
-      name: 'booking-desk: the day list, live',
+      name: 'booking-desk: the day list with a booked video appointment, live',
       async mount(box) {
+        // A booking of the run's server (patient "Test Patient", an e-mail, a reference) on the list.
+        await executeServerCommand('ck-video-appointment');
         const key = await staffKey();
         render(html`<booking-desk fhir-base="/fhir" .staffKey=${key}></booking-desk>`, box);
         const el = box.querySelector<BookingDesk>('booking-desk')!;

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DEFAULT_SERVE, type ConsultKitServer } from '../app.js';
 import { startTestServer } from '../test-helpers.js';
+import { helpWords } from '../i18n/help.js';
 import { directionOf, SERVER_LOCALES } from '../i18n/locales.js';
 import { CATALOGUES } from './catalogue.js';
 import { GUIDE_SLUGS, type Block, type GuideCatalogue } from './types.js';
@@ -104,6 +105,7 @@ describe('the patient guides', () => {
           `2 ${words.contents}`,
           ...guide.sections.map((s) => `2 ${s.heading}`),
           `2 ${words.moreGuides}`,
+          `2 ${helpWords(locale).heading}`, // the help every patient page ends with (i18n/help.ts)
         ]);
         // The contents link to every section, whose heading carries the anchor.
         for (const section of guide.sections) {

@@ -12,6 +12,7 @@
 import { LANGUAGE_NAMES } from '../i18n/join-page.js';
 import { directionOf, SERVER_LOCALES, type ServerLocale } from '../i18n/locales.js';
 import { CATALOGUES } from './catalogue.js';
+import { helpBlock } from '../i18n/help.js';
 import { GUIDE_SLUGS, type Block, type GuideSlug } from './types.js';
 
 const escape = (s: string) =>
@@ -38,7 +39,9 @@ const STYLE = `
   .languages li + li { margin-block-start: 0; }
   .languages a { display: inline-block; min-block-size: 44px; min-inline-size: 44px; padding-block: 0.5rem; }
   .languages a[aria-current] { font-weight: 700; color: var(--ck-guide-ink); }
-  .toc a, .more a { display: inline-block; min-block-size: 24px; }
+  .toc a, .more a, .ck-help a { display: inline-block; min-block-size: 24px; }
+  .ck-help { border-block-start: 1px solid #d8dde0; padding-block: 1rem 2rem; }
+  .ck-help h2 { margin-block-start: 0; font-size: 1.125rem; }
   @media print {
     header, .toc, .more, footer { display: none; }
     body { font-size: 12pt; }
@@ -68,7 +71,7 @@ function switcher(locale: ServerLocale, label: string, path: string, embed: bool
   return `<nav class="languages" aria-labelledby="ck-languages"><p id="ck-languages">${escape(label)}</p><ul>${links}</ul></nav>`;
 }
 
-function page(locale: ServerLocale, title: string, body: string, languages: string): string {
+function page(locale: ServerLocale, title: string, body: string, languages: string, embed: boolean): string {
   return `<!doctype html>
 <html lang="${locale}" dir="${directionOf(locale)}">
   <head>
@@ -82,6 +85,7 @@ function page(locale: ServerLocale, title: string, body: string, languages: stri
     <main>
 ${body}
     </main>
+    ${helpBlock(locale, embed)}
   </body>
 </html>
 `;
@@ -112,7 +116,7 @@ export function renderGuide(slug: GuideSlug, locale: ServerLocale, embed = false
 ${sections}
 <nav class="more" aria-labelledby="ck-more"><h2 id="ck-more">${escape(words.moreGuides)}</h2><ul>${others}</ul></nav>`;
   const languages = `<header>${switcher(locale, words.language, `/guides/${slug}`, embed)}</header>`;
-  return page(locale, guide.title, body, languages);
+  return page(locale, guide.title, body, languages, embed);
 }
 
 /** The list of guides in `locale` (`/guides`). */
@@ -127,5 +131,5 @@ export function renderGuideIndex(locale: ServerLocale, embed = false): string {
 <p class="urgent">${escape(words.urgent)}</p>
 <ul>${items}</ul>`;
   const languages = `<header>${switcher(locale, words.language, '/guides', embed)}</header>`;
-  return page(locale, words.guides, body, languages);
+  return page(locale, words.guides, body, languages, embed);
 }

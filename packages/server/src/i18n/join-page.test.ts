@@ -68,6 +68,29 @@ describe('the join page in the patient’s language', () => {
     assert.match(html, />ਪੰਜਾਬੀ</);
   });
 
+  it('the same help in the same place as the guides (WCAG 3.2.6): after main, in the page’s language', async () => {
+    const help = (html: string) => {
+      // The help comes straight after the page's <main>, last in the body.
+      const match = /<\/main>\s*(<footer class="ck-help"[^]*?<\/footer>)\s*(?:<\/body>|<script|<!--|$)/.exec(html);
+      return match?.[1];
+    };
+    for (const lang of SERVER_LOCALES) {
+      const join = help((await page(`/join/some.token.here?lang=${lang}`)).html);
+      const guide = help((await page(`/guides/video-appointment?lang=${lang}`)).html);
+      const index = help((await page(`/guides?lang=${lang}`)).html);
+      assert.ok(join, `the join page in ${lang} ends with the help`);
+      assert.equal(guide, join, `a guide in ${lang} has the join page's help`);
+      assert.equal(index, join, `the guides' index in ${lang} has the join page's help`);
+      assert.match(join, new RegExp(`<a href="/guides\\?lang=${lang}" hreflang="${lang}">`));
+    }
+    const english = help((await page('/join/some.token.here?lang=en-GB')).html)!;
+    assert.match(english, /<h2 id="ck-help">Help<\/h2>/);
+    assert.match(english, /call the practice\./);
+    const welsh = help((await page('/join/some.token.here?lang=cy')).html)!;
+    assert.match(welsh, /ffoniwch y feddygfa\./);
+    assert.doesNotMatch(welsh, /call the practice/);
+  });
+
   it('in Welsh from the browser’s Accept-Language; ?lang wins over it', async () => {
     const welsh = await page('/join/some.token.here', { 'accept-language': 'cy-GB,cy;q=0.9,en-GB;q=0.8' });
     assert.match(welsh.html, /<html lang="cy" dir="ltr">/);

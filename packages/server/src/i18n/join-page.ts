@@ -6,6 +6,7 @@
  */
 import { directionOf, SERVER_LOCALES, type ServerLocale } from './locales.js';
 import { guideLink } from '../guides/link.js';
+import { helpBlock } from './help.js';
 
 /** Each language by its own name, for the switcher. */
 export const LANGUAGE_NAMES: Record<ServerLocale, string> = {
@@ -309,17 +310,21 @@ export function renderJoinPage(template: string, locale: ServerLocale): string {
       }>${escape(LANGUAGE_NAMES[code])}</a></li>`,
   ).join('');
   const json = JSON.stringify(words).replace(/</g, '\\u003c');
-  return template
-    .replace(/<html\b[^>]*>/, `<html lang="${locale}" dir="${directionOf(locale)}">`)
-    .replace(
-      /(<(\w+)\b[^>]*\bdata-ck-text="(\w+)"[^>]*>)[^<]*(<\/\2>)/g,
-      (whole, open: string, _tag: string, key: string, close: string) =>
-        words[key] === undefined ? whole : `${open}${escape(words[key])}${close}`,
-    )
-    .replace(/(<(\w+)\b[^>]*\bdata-ck-html="language-links"[^>]*>)[^<]*(<\/\2>)/, `$1${switcher}$3`)
-    .replace(
-      /<a data-ck-guide="([\w-]+)"[^>]*>[^<]*<\/a\s*>/g,
-      (whole, slug: string) => guideLink(slug, locale) ?? whole,
-    )
-    .replace(/(<script type="application\/json" id="ck-words">)[^<]*(<\/script>)/, `$1${json}$2`);
+  return (
+    template
+      .replace(/<html\b[^>]*>/, `<html lang="${locale}" dir="${directionOf(locale)}">`)
+      .replace(
+        /(<(\w+)\b[^>]*\bdata-ck-text="(\w+)"[^>]*>)[^<]*(<\/\2>)/g,
+        (whole, open: string, _tag: string, key: string, close: string) =>
+          words[key] === undefined ? whole : `${open}${escape(words[key])}${close}`,
+      )
+      .replace(/(<(\w+)\b[^>]*\bdata-ck-html="language-links"[^>]*>)[^<]*(<\/\2>)/, `$1${switcher}$3`)
+      // The same help, in the same place, as the guides (WCAG 3.2.6).
+      .replace(/<footer data-ck-html="help"[^>]*>[^<]*<\/footer>/, helpBlock(locale))
+      .replace(
+        /<a data-ck-guide="([\w-]+)"[^>]*>[^<]*<\/a\s*>/g,
+        (whole, slug: string) => guideLink(slug, locale) ?? whole,
+      )
+      .replace(/(<script type="application\/json" id="ck-words">)[^<]*(<\/script>)/, `$1${json}$2`)
+  );
 }
