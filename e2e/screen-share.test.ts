@@ -154,13 +154,13 @@ async function decodesScreen(viewer: Participant, presenter: Participant, more =
 }
 
 /** Waits until `viewer`'s camera frames of each of `from` advance by `more` (media still flows). */
-async function camerasFlow(viewer: Participant, from: Participant[], more = 20): Promise<void> {
+async function camerasFlow(viewer: Participant, from: Participant[], more = 20, timeoutMs = 120_000): Promise<void> {
   const start = await view(viewer);
   await until(
     () => view(viewer),
     (v) => from.every((o) => (v.cameras[o.peerId] ?? 0) >= (start.cameras[o.peerId] ?? 0) + more),
     `${viewer.label}: cameras of ${from.map((o) => o.label).join(', ')} keep flowing`,
-    120_000,
+    timeoutMs,
   );
 }
 
@@ -407,9 +407,12 @@ describe('screen share with real peers', () => {
           `${p.label}: sfu`,
           60_000,
         );
+        // The first media through Janus, three pages on a loaded machine: generous.
         await camerasFlow(
           p,
           all.filter((o) => o !== p),
+          20,
+          300_000,
         );
       }
 

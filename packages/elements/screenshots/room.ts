@@ -5,7 +5,7 @@ import '../src/consult-room/define.js';
 import '../src/waiting-room/define.js';
 import '../src/guest-invite/define.js';
 import { createStore, type Consultation } from '@consultkit/core';
-import { fakeParticipant, fakeSelf } from '../src/internal/fake-participants.js';
+import { canvasCamera, fakeParticipant, fakeSelf } from '../src/internal/fake-participants.js';
 
 const query = new URLSearchParams(location.search);
 const others = Number(query.get('others') ?? '2');
@@ -61,6 +61,16 @@ const state = {
   endReason: query.get('end'),
   declineMessage: query.get('message'),
   error: null,
+  // `screen`: the first other participant shares their screen (a wide canvas standing in for it).
+  screenShare: query.has('screen')
+    ? {
+        presenter: people[0]!.peerId,
+        local: false,
+        stream: canvasCamera('Shared screen', 200, 1280, 800),
+        pending: false,
+        supported: true,
+      }
+    : { presenter: null, local: false, stream: null, pending: false, supported: true },
 };
 const consultation = {
   state: createStore(state),

@@ -46,6 +46,8 @@ const shots = [
     'removed-guest',
     'others=0&status=ended&role=guest&end=removed&message=Thank%20you%2C%20we%20have%20what%20we%20need.',
   ],
+  ['2-others-screen', 'others=2&screen'],
+  ['5-others-screen', 'others=5&screen'],
   ['invite', 'invite'],
   ['invited', 'invite&invited'],
 ];
@@ -55,7 +57,8 @@ try {
     [{ width: 360, height: 740 }, '360'],
   ]) {
     for (const [name, query] of shots) {
-      for (const dir of size === '1280' && name === '2-others-clinician' ? ['ltr', 'rtl'] : ['ltr']) {
+      const both = size === '1280' && (name === '2-others-clinician' || name === '2-others-screen');
+      for (const dir of both ? ['ltr', 'rtl'] : ['ltr']) {
         const page = await browser.newPage({ viewport });
         await page.goto(`${base}?${query}&dir=${dir}`);
         // Every tile's video painting (or no video expected).

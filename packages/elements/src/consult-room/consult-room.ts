@@ -5,7 +5,7 @@ import type { ChatState, Consultation, ConsultationState } from '@consultkit/cor
 import { ConsultKitElement } from '../internal/consultkit-element.js';
 import { failureText, isolate } from '../internal/words.js';
 import { callEndedNextStep, sessionEndedMessage } from '../internal/end-reason.js';
-import { hasLeft, participantLabel, roleLabel } from '../internal/participant.js';
+import { hasLeft, participantLabel } from '../internal/participant.js';
 import { StoreController } from '../internal/store-controller.js';
 import {
   CallShortcuts,
@@ -15,10 +15,10 @@ import {
 } from '../internal/call-shortcuts.js';
 // The class (no side effects: consult-room/define.ts registers the tag), for the template's checks.
 import '../participant-grid/participant-grid.js';
-import '../screen-share/screen-share.js';
 // The chat panel's class (no side effects: consult-room/define.ts registers <consult-chat> too).
 import { unreadText } from '../consult-chat/consult-chat.js';
 import '../consult-chat/consult-chat.js';
+import { presenterName } from '../screen-share/screen-share.js';
 import { baseStyles } from '../internal/tokens.styles.js';
 import { consultRoomStyles } from './consult-room.styles.js';
 
@@ -382,7 +382,7 @@ export class ConsultRoom extends ConsultKitElement {
     // Someone else shares their screen: it takes the stage, the cameras go small beside it.
     const screen = inside && room.screenShare?.stream && !room.screenShare.local ? room.screenShare : null;
     const presenter = screen ? room.participants.find((p) => p.peerId === screen.presenter) : undefined;
-    const who = presenter ? presenter.name.trim() || roleLabel(presenter) : '';
+    const who = presenter ? presenterName(presenter) : '';
     return html`<div part="stage" class="room-stage" ?data-screen=${!!screen}>
       ${
         screen

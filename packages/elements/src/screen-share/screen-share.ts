@@ -4,6 +4,7 @@ import { localized, msg, str } from '@lit/localize';
 import type { Consultation, ConsultationState, ConsultKitError, ParticipantState } from '@consultkit/core';
 import { ConsultKitElement } from '../internal/consultkit-element.js';
 import { roleLabel } from '../internal/participant.js';
+import { isolate } from '../internal/words.js';
 import { StoreController } from '../internal/store-controller.js';
 import { baseStyles } from '../internal/tokens.styles.js';
 import { screenShareStyles } from './screen-share.styles.js';
@@ -31,6 +32,18 @@ import { screenShareStyles } from './screen-share.styles.js';
  * @cssproperty --ck-screen-share-max-block-size - Tallest the shared screen may grow (70vh).
  * @cssproperty --ck-screen-share-error-color - The error's text.
  */
+/**
+ * Who shares, for a sentence: their name alone ("Dr Ada Test is sharing…"), isolated so a name in
+ * another direction keeps the sentence in order; without a name of their own (the server lists
+ * them under their role's), what they are there as ("Interpreter").
+ */
+export function presenterName(p: Pick<ParticipantState, 'name' | 'role' | 'kind'>): string {
+  const given = p.name.trim();
+  if (given && ![p.role, p.kind ?? ''].includes(given.toLowerCase())) return isolate(given);
+  const role = roleLabel(p);
+  return role.charAt(0).toLocaleUpperCase() + role.slice(1);
+}
+
 @localized()
 export class ScreenShareElement extends ConsultKitElement {
   static override styles = [baseStyles, screenShareStyles];
@@ -102,8 +115,7 @@ export class ScreenShareElement extends ConsultKitElement {
 
   #name(peerId: string): string {
     const p = this.#state.value?.participants.find((x: ParticipantState) => x.peerId === peerId);
-    // Their name alone reads well in a sentence ("Dr Ada Test is sharing…"); else what they are there as.
-    return p ? p.name.trim() || roleLabel(p) : msg('Someone');
+    return p ? presenterName(p) : msg('Someone');
   }
 
   async #toggle(): Promise<void> {
