@@ -9,6 +9,8 @@ import { hasLeft, participantLabel } from '../internal/participant.js';
 import { StoreController } from '../internal/store-controller.js';
 // The class (no side effects: consult-room/define.ts registers the tag), for the template's checks.
 import '../participant-grid/participant-grid.js';
+// The class (no side effects: file-share/define.ts registers the tag), for the template's checks.
+import '../file-share/file-share.js';
 import { baseStyles } from '../internal/tokens.styles.js';
 import { consultRoomStyles } from './consult-room.styles.js';
 
