@@ -1,5 +1,5 @@
 // Documents benchmark: upload throughput of a 20 MB file on loopback, through ConsultKit's
-// resumable path (core's `Files`: tus-js-client, 2 MB PATCHes, to the server's tus routes, bytes
+// resumable path (core's `Files`: tus-js-client, 4 MB PATCHes, to the server's tus routes, bytes
 // written to the documents folder) against a raw `fetch` PUT of the same bytes to the same server
 // (a bench-only route that writes them to a file in the same folder), alternating the two kinds
 // run by run in one headless Chromium page. Goal: ConsultKit ≥ 0.8 × the raw PUT's throughput
@@ -164,13 +164,13 @@ export async function run({ executablePath, args, log }) {
       bar: BAR,
       within_bar: ratio >= BAR,
       size_bytes: SIZE,
-      chunk_bytes: 2 * 1024 * 1024,
+      chunk_bytes: 4 * 1024 * 1024,
       n,
       warm_up: WARM_UP,
       alternating: true,
       what:
         'MB/s (MiB) of one 20 MB file from headless Chromium to the server on loopback: ConsultKit = consultation.files.send() ' +
-        '(tus-js-client, POST + 10 PATCHes of 2 MB, first-bytes check, SHA-256 and SHA-1 of the file, database rows); ' +
+        '(tus-js-client, POST + 5 PATCHes of 4 MB, first-bytes check, SHA-256 and SHA-1 of the file, database rows); ' +
         'raw_put = one fetch PUT of the same File to a bench-only route that streams it to a file in the same folder.',
       stats,
       samples_mb_per_s: {

@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
@@ -236,7 +236,9 @@ describe('documents in a consultation, end to end', () => {
       ['notes.png', Buffer.from('<html><script>parent.pwned=1</script></html>'), /cannot be shared/],
     ];
     for (const [name, buffer, sentence] of refusals) {
-      await patientShare.locator('input[type="file"]').setInputFiles({ name, mimeType: 'image/png', buffer });
+      await patientShare
+        .locator('input[type="file"]')
+        .setInputFiles({ name, mimeType: 'image/png', buffer }, { timeout: 120_000 });
       await patientShare
         .locator('[part~="error"][role="alert"]')
         .filter({ hasText: sentence })
@@ -260,7 +262,10 @@ describe('documents in a consultation, end to end', () => {
 
     // The 5 MB picture, named with markup.
     const name = '<img src=x onerror="parent.pwned=1">scan.png';
-    await patientShare.locator('input[type="file"]').setInputFiles({ name, mimeType: 'image/png', buffer: picture });
+    // From a file on disk (the browser reads it itself: a 5 MB buffer is slow to hand over on a loaded machine).
+    const onDisk = join(dataDir, name);
+    await writeFile(onDisk, picture);
+    await patientShare.locator('input[type="file"]').setInputFiles(onDisk, { timeout: 120_000 });
     await clinicianShare.locator('[part~="download"]').waitFor({ timeout: 60_000 });
     await patientShare.locator('[part~="status"]').filter({ hasText: 'is sent.' }).waitFor({ timeout: 60_000 });
     const documents = (await (
@@ -269,10 +274,10 @@ describe('documents in a consultation, end to end', () => {
       documents: { id: string; sha256: string; name: string; size: number }[];
     };
     assert.equal(documents.documents.length, 1);
-    const [document] = documents.documents as [{ id: string; sha256: string; name: string; size: number }];
-    assert.equal(document.sha256, sha256(picture), 'the server has the same bytes');
-    assert.equal(document.size, picture.length);
-    assert.equal(document.name, '_img src=x onerror=_parent.pwned=1__scan.png');
+    const [shared] = documents.documents as [{ id: string; sha256: string; name: string; size: number }];
+    assert.equal(shared.sha256, sha256(picture), 'the server has the same bytes');
+    assert.equal(shared.size, picture.length);
+    assert.equal(shared.name, '_img src=x onerror=_parent.pwned=1__scan.png');
     const viewUrl = (await clinicianShare.locator('[part~="open"]').getAttribute('href'))!;
     assert.equal(await hashInPage(clinician, viewUrl), sha256(picture), 'the clinician gets the same bytes');
     // The preview decodes; the name is text on both sides; nothing ran.
@@ -293,14 +298,14 @@ describe('documents in a consultation, end to end', () => {
     );
     for (const page of [patient, clinician]) {
       const share = page.locator('consult-room file-share');
-      assert.equal(await share.locator('.name').textContent(), document.name);
+      assert.equal(await share.locator('.name').textContent(), shared.name);
       assert.equal(await share.locator('img').count(), 1, 'one image: the preview, not one from the name');
       assert.equal(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned), undefined);
     }
 
     // Progress on both sides, never backwards, and the clinician saw it part-way.
-    const onPatient = (await seen(patient)).filter((s) => s.id === document.id).map((s) => s.progress);
-    const onClinician = (await seen(clinician)).filter((s) => s.id === document.id).map((s) => s.progress);
+    const onPatient = (await seen(patient)).filter((s) => s.id === shared.id).map((s) => s.progress);
+    const onClinician = (await seen(clinician)).filter((s) => s.id === shared.id).map((s) => s.progress);
     assertNeverBackwards(onPatient, 'patient');
     assertNeverBackwards(onClinician, 'clinician');
     assert.equal(onPatient.at(-1), 1);
@@ -315,8 +320,8 @@ describe('documents in a consultation, end to end', () => {
     const stranger = await clinicianTicket(other.id);
     for (const path of [
       `/api/consultations/${id}/documents`,
-      `/api/consultations/${id}/documents/${document.id}`,
-      `/api/consultations/${id}/documents/${document.id}/link`,
+      `/api/consultations/${id}/documents/${shared.id}`,
+      `/api/consultations/${id}/documents/${shared.id}/link`,
     ]) {
       const answer = await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${stranger.token}` } });
       assert.equal(answer.status, 403, path);
@@ -342,9 +347,9 @@ describe('documents in a consultation, end to end', () => {
       uploadThroughput: 1024 * 1024,
     });
     const picture = noisePng(1300, 1300);
-    await share
-      .locator('input[type="file"]')
-      .setInputFiles({ name: 'scan.png', mimeType: 'image/png', buffer: picture });
+    const onDisk = join(dataDir, 'scan.png');
+    await writeFile(onDisk, picture);
+    await share.locator('input[type="file"]').setInputFiles(onDisk, { timeout: 120_000 });
     // The first 2 MB chunk confirmed: the server has part of it.
     await clinician.waitForFunction(
       () => (window as unknown as { seen: { progress: number }[] }).seen.some((s) => s.progress > 0 && s.progress < 1),

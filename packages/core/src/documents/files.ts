@@ -79,7 +79,7 @@ export interface FilesOptions {
   token: string;
   /** Delays between retries of an upload that lost the server (ms); the default gives about two minutes. */
   retryDelays?: number[];
-  /** Bytes per PATCH (default 2 MB): a stop loses at most this much. */
+  /** Bytes per PATCH (default 4 MB): a stop loses at most this much. */
   chunkSize?: number;
 }
 
@@ -236,7 +236,7 @@ export class Files {
           endpoint: `${this.#base.replace(/\/documents$/, '/uploads')}`,
           headers: this.#headers(),
           metadata: { filename: sanitiseDocumentName(file.name), filetype: file.type },
-          chunkSize: this.#options.chunkSize ?? 2 * 1024 * 1024,
+          chunkSize: this.#options.chunkSize ?? 4 * 1024 * 1024,
           // About two minutes: a server restarting (a deployment) is waited for.
           retryDelays: this.#options.retryDelays ?? [
             0, 1000, 2000, 3000, 5000, 5000, 10000, 10000, 15000, 20000, 20000, 30000,

@@ -19,6 +19,8 @@ import '../participant-grid/participant-grid.js';
 import { unreadText } from '../consult-chat/consult-chat.js';
 import '../consult-chat/consult-chat.js';
 import { presenterName } from '../screen-share/screen-share.js';
+// The class (no side effects: file-share/define.ts registers the tag), for the template's checks.
+import '../file-share/file-share.js';
 import { baseStyles } from '../internal/tokens.styles.js';
 import { consultRoomStyles } from './consult-room.styles.js';
 

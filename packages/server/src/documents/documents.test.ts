@@ -265,12 +265,13 @@ describe('documents in a consultation', () => {
     const list = (await (
       await fetch(`${ctx.url}/api/consultations/${id}/documents`, { headers: bearer(pt) })
     ).json()) as DocumentList;
+    // Listed oldest first; both started at the test's frozen instant, so compare as a set.
     assert.deepEqual(
-      list.documents.map((d) => [d.id, d.status, d.size, d.sha256]),
+      list.documents.map((d) => [d.id, d.status, d.size, d.sha256]).sort(),
       [
         [doc, 'complete', bytes.length, sha256(bytes)],
         [other, 'complete', PNG.length, sha256(PNG)],
-      ],
+      ].sort(),
     );
   });
 

@@ -18,7 +18,7 @@
  * Anyone else: 401 without credentials, 403 with a session of another consultation or before
  * admission. Every refusal is an OperationOutcome.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
@@ -146,6 +146,12 @@ export async function documentsPlugin(app: FastifyInstance, options: DocumentsPl
   await documents.ready();
   /** Uploads with a PATCH in progress: a second one at once is refused (409). */
   const busy = new Set<string>();
+  /**
+   * The digests of uploads, computed as their bytes arrive (so the last byte does not mean reading
+   * the whole file again); an upload this process did not see from its first byte (a restart) is
+   * read from its file at the end instead.
+   */
+  const digests = new Map<string, { offset: number; sha256: Hash; sha1: Hash }>();
   const lastTold = new Map<string, number>();
 
   // The tus body is streamed to the file as it arrives (never held in memory, never parsed).
@@ -309,6 +315,7 @@ export async function documentsPlugin(app: FastifyInstance, options: DocumentsPl
       if (!current.content_type && received >= Math.min(SNIFF_BYTES, row.size)) {
         const problem = documentProblem(row.name, row.size, await documents.firstBytes(row.id, SNIFF_BYTES));
         if (problem) {
+          digests.delete(row.id);
           const cancelled = await documents.cancel(row.id);
           if (cancelled) tell(cancelled, 0);
           throw new DocumentRefused(415, problem);
@@ -318,7 +325,15 @@ export async function documentsPlugin(app: FastifyInstance, options: DocumentsPl
         current = { ...current, content_type: type };
       }
       if (received === row.size) {
-        current = await documents.complete(row.id, new Date(now()));
+        const digest = digests.get(row.id);
+        digests.delete(row.id);
+        current = await documents.complete(
+          row.id,
+          new Date(now()),
+          digest?.offset === row.size
+            ? { sha256: digest.sha256.digest('hex'), sha1: digest.sha1.digest('base64') }
+            : undefined,
+        );
         lastTold.delete(row.id);
         request.log.info({ document: row.id }, 'document upload complete');
       }
@@ -331,18 +346,22 @@ export async function documentsPlugin(app: FastifyInstance, options: DocumentsPl
 
   /** Appends the body to the file, never past the declared size (413 when a client sends more). */
   async function append(row: DocumentRow, body: Readable, from: number, progress: () => void): Promise<number> {
+    if (from === 0) digests.set(row.id, { offset: 0, sha256: createHash('sha256'), sha1: createHash('sha1') });
     const handle = await open(documents.path(row.id), 'r+');
     let at = from;
     try {
       for await (const chunk of body) {
         const bytes = chunk as Buffer;
         if (at + bytes.length > row.size) {
-          const room = row.size - at;
-          if (room > 0) await handle.write(bytes, 0, room, at);
-          at += Math.max(room, 0);
           throw new HttpError(413, 'too-costly', `The upload is ${row.size} bytes, as declared; more was sent.`);
         }
         await handle.write(bytes, 0, bytes.length, at);
+        const digest = digests.get(row.id);
+        if (digest?.offset === at) {
+          digest.sha256.update(bytes);
+          digest.sha1.update(bytes);
+          digest.offset += bytes.length;
+        }
         at += bytes.length;
         progress();
       }
@@ -361,6 +380,7 @@ export async function documentsPlugin(app: FastifyInstance, options: DocumentsPl
     if (!mayChange(who, row))
       throw new HttpError(403, 'forbidden', 'Only its sender or a clinician may remove a document.');
     if (row.filed_at) throw new HttpError(409, 'business-rule', "This document is filed in the patient's record.");
+    digests.delete(row.id);
     const cancelled = await documents.cancel(row.id);
     if (cancelled) tell(cancelled, 0);
     return tus(reply).code(204).send();

@@ -123,18 +123,22 @@ export class Documents {
     await this.storage.query('UPDATE consultation_document SET content_type = $2 WHERE id = $1', [id, type]);
   }
 
-  /** The last byte arrived: its digests are computed from the file and kept. */
-  async complete(id: string, at: Date): Promise<DocumentRow> {
-    const sha256 = createHash('sha256');
-    const sha1 = createHash('sha1');
-    for await (const chunk of createReadStream(this.path(id))) {
-      sha256.update(chunk as Buffer);
-      sha1.update(chunk as Buffer);
+  /** The last byte arrived: its digests (as computed on the way, else from the file) are kept. */
+  async complete(id: string, at: Date, digests?: { sha256: string; sha1: string }): Promise<DocumentRow> {
+    let sums = digests;
+    if (!sums) {
+      const sha256 = createHash('sha256');
+      const sha1 = createHash('sha1');
+      for await (const chunk of createReadStream(this.path(id))) {
+        sha256.update(chunk as Buffer);
+        sha1.update(chunk as Buffer);
+      }
+      sums = { sha256: sha256.digest('hex'), sha1: sha1.digest('base64') };
     }
     const [row] = await this.storage.query<DocumentRow>(
       `UPDATE consultation_document SET status = 'complete', sha256 = $2, sha1 = $3, completed_at = $4
         WHERE id = $1 RETURNING *`,
-      [id, sha256.digest('hex'), sha1.digest('base64'), at],
+      [id, sums.sha256, sums.sha1, at],
     );
     return row!;
   }
