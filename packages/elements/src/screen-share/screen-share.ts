@@ -10,6 +10,18 @@ import { baseStyles } from '../internal/tokens.styles.js';
 import { screenShareStyles } from './screen-share.styles.js';
 
 /**
+ * Who shares, for a sentence: their name alone ("Dr Ada Test is sharing…"), isolated so a name in
+ * another direction keeps the sentence in order; without a name of their own (the server lists
+ * them under their role's), what they are there as ("Interpreter").
+ */
+export function presenterName(p: Pick<ParticipantState, 'name' | 'role' | 'kind'>): string {
+  const given = p.name.trim();
+  if (given && ![p.role, p.kind ?? ''].includes(given.toLowerCase())) return isolate(given);
+  const role = roleLabel(p);
+  return role.charAt(0).toLocaleUpperCase() + role.slice(1);
+}
+
+/**
  * Screen share in a consultation: the control to share your screen (or stop), and who is sharing.
  * One person shares at a time: sharing while someone else does takes over from them, and they are
  * told. A thin view over a core `Consultation` (`startScreenShare()`, `stopScreenShare()`,
@@ -32,18 +44,6 @@ import { screenShareStyles } from './screen-share.styles.js';
  * @cssproperty --ck-screen-share-max-block-size - Tallest the shared screen may grow (70vh).
  * @cssproperty --ck-screen-share-error-color - The error's text.
  */
-/**
- * Who shares, for a sentence: their name alone ("Dr Ada Test is sharing…"), isolated so a name in
- * another direction keeps the sentence in order; without a name of their own (the server lists
- * them under their role's), what they are there as ("Interpreter").
- */
-export function presenterName(p: Pick<ParticipantState, 'name' | 'role' | 'kind'>): string {
-  const given = p.name.trim();
-  if (given && ![p.role, p.kind ?? ''].includes(given.toLowerCase())) return isolate(given);
-  const role = roleLabel(p);
-  return role.charAt(0).toLocaleUpperCase() + role.slice(1);
-}
-
 @localized()
 export class ScreenShareElement extends ConsultKitElement {
   static override styles = [baseStyles, screenShareStyles];
