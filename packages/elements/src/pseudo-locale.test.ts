@@ -13,7 +13,7 @@
 import { expect } from '@open-wc/testing';
 import { setViewport } from '@web/test-runner-commands';
 import { configureLocalization, str } from '@lit/localize';
-import { allNodes, elementStates, GIVEN_NAMES, shown } from './internal/fake-element-states.js';
+import { allNodes, elementStates, GIVEN_NAMES, GIVEN_TEXTS, shown } from './internal/fake-element-states.js';
 
 const ACCENTS: Record<string, string> = Object.fromEntries(
   [...'abcdeghiklnorstuwyzABCDEGHIKLNORSTUWYZ'].map((c, i) => [c, [...'áƀćðéĝĥíķļñöŕšţúŵýžÁƁĆÐÉĜĤÍĶĻÑÖŔŠŢÚŴÝŽ'][i]!]),
@@ -59,6 +59,7 @@ async function allowedWords(): Promise<Set<string>> {
   const words = new Set<string>();
   const add = (text: string) => text.split(/[^\p{L}]+/u).forEach((w) => w && words.add(w));
   GIVEN_NAMES.forEach(add);
+  GIVEN_TEXTS.forEach(add);
   ['John Pater', 'Dr Jane Smith', 'Alan', 'Test', 'Patient'].forEach(add);
   const bundle = (await (await fetch('/fhir/Practitioner?_count=50')).json()) as {
     entry?: { resource: { name?: { prefix?: string[]; given?: string[]; family?: string }[] } }[];

@@ -6,15 +6,27 @@
  * where a state needs a call (a room in a call, reconnecting, ended).
  */
 import { html, render } from 'lit';
-import { createStore, DeviceCheck, type Consultation, type ParticipantState } from '@consultkit/core';
+import {
+  Chat,
+  createStore,
+  DeviceCheck,
+  type Consultation,
+  type Files,
+  type FilesState,
+  type ParticipantState,
+  type SharedDocument,
+} from '@consultkit/core';
 import { StaffClient } from '@consultkit/core/booking';
 import { executeServerCommand } from '@web/test-runner-commands';
 import '../booking-desk/define.js';
+import '../consult-chat/define.js';
 import '../consult-room/define.js';
 import '../device-check/define.js';
+import '../file-share/define.js';
 import '../guest-invite/define.js';
 import '../participant-grid/define.js';
 import '../participant-tile/define.js';
+import '../screen-share/define.js';
 import '../slot-picker/define.js';
 import '../waiting-room/define.js';
 import type { ConsultRoom } from '../consult-room/consult-room.js';
@@ -25,6 +37,9 @@ import { fakeParticipant, fakeSelf } from './fake-participants.js';
 
 /** Names the states give people (user data a pseudo-locale leaves alone). */
 export const GIVEN_NAMES = ['Alex Morgan', 'Sam Patel', 'Jo Evans', 'Dr Rhys Jones', 'Test Patient'];
+
+/** What people typed or chose in the states (a link in a chat message, file names): user data too. */
+export const GIVEN_TEXTS = ['https://www.nhs.uk/conditions/', 'scan.pdf', 'rash.jpg'];
 
 export interface ElementState {
   name: string;
@@ -119,6 +134,86 @@ function room(
   };
 }
 
+/** A screen shared by participant 1 ("Sam Patel"): the state `<screen-share>` and the room read. */
+const sharedScreen = (overrides: Record<string, unknown> = {}) =>
+  roomState({
+    participants: [named(1)],
+    screenShare: { presenter: named(1).peerId, local: false, stream: null, pending: false, supported: true },
+    ...overrides,
+  });
+
+/** A real core Chat, online, with two messages from others and one of this page's, one unread. */
+function chatWithMessages(): Chat {
+  sessionStorage.clear();
+  const c = new Chat({ peerId: 'ck-me', name: GIVEN_NAMES[4]!, role: 'patient' }, () => true);
+  c.setOnline(true);
+  const at = '2026-03-02T10:05:00.000Z';
+  const message = (seq: number, author: string, name: string, role: 'patient' | 'clinician', text: string) => ({
+    id: `00000000-0000-4000-8000-${String(seq).padStart(12, '0')}`,
+    seq,
+    author,
+    name,
+    role,
+    text,
+    sentAt: at,
+  });
+  c.receive({
+    type: 'CK-CHAT-HISTORY',
+    payload: {
+      after: 0,
+      messages: [
+        message(1, 'ck-gp', GIVEN_NAMES[3]!, 'clinician', GIVEN_TEXTS[0]!),
+        message(2, 'ck-me', GIVEN_NAMES[4]!, 'patient', '42'),
+        message(3, 'ck-gp', GIVEN_NAMES[3]!, 'clinician', '10:30'),
+      ],
+      more: false,
+      marks: [],
+    },
+  });
+  return c;
+}
+
+/** A document of the consultation, as `<file-share>` lists it. */
+const sharedDocument = (over: Partial<SharedDocument>): SharedDocument => ({
+  id: '0123456789abcdef0123456789abcdef',
+  name: GIVEN_TEXTS[1]!,
+  type: 'application/pdf',
+  size: 1000,
+  received: 400,
+  status: 'uploading',
+  sha256: null,
+  from: { role: 'patient', name: GIVEN_NAMES[0]! },
+  createdAt: '2026-03-02T10:05:00.000Z',
+  filed: null,
+  mine: false,
+  progress: 0.4,
+  stalled: false,
+  viewUrl: null,
+  downloadUrl: null,
+  linksExpireAt: null,
+  ...over,
+});
+
+const fakeFiles = (documents: SharedDocument[]) =>
+  ({
+    state: createStore<FilesState>({ documents, sending: false, error: null }),
+    refresh: async () => undefined,
+    cancel: async () => undefined,
+    resume: async () => documents[0],
+    send: async () => documents[0],
+  }) as unknown as Files;
+
+/** One element mounted from a template, once it shows. */
+const simple = (name: string, template: () => ReturnType<typeof html>, noControls = false): ElementState => ({
+  name,
+  noControls,
+  async mount(box) {
+    render(template(), box);
+    await deep(box);
+    return () => render(html``, box);
+  },
+});
+
 async function staffKey(): Promise<string> {
   return ((await executeServerCommand('ck-staff-key')) as { key: string }).key;
 }
@@ -167,6 +262,40 @@ export function elementStates(): ElementState[] {
       roomState({ role: 'patient', status: 'failed', error: { code: 'unreachable' } }),
       undefined,
       true,
+    ),
+    room('consult-room: a screen shared, the cameras small', sharedScreen()),
+    simple(
+      'screen-share: in the call, nobody sharing',
+      () =>
+        html`<screen-share
+          .consultation=${roomState({
+            participants: [named(1)],
+            screenShare: { presenter: null, local: false, stream: null, pending: false, supported: true },
+          })}
+        ></screen-share>`,
+    ),
+    simple(
+      'screen-share: someone else sharing',
+      () => html`<screen-share .consultation=${sharedScreen()}></screen-share>`,
+    ),
+    simple('consult-chat: messages, one unread', () => html`<consult-chat .chat=${chatWithMessages()}></consult-chat>`),
+    simple(
+      'file-share: a document arriving and one complete',
+      () =>
+        html`<file-share
+          .files=${fakeFiles([
+            sharedDocument({}),
+            sharedDocument({
+              id: 'fedcba9876543210fedcba9876543210',
+              name: GIVEN_TEXTS[2]!,
+              type: 'image/jpeg',
+              status: 'complete',
+              received: 1000,
+              progress: 1,
+              mine: true,
+            }),
+          ])}
+        ></file-share>`,
     ),
     {
       name: 'waiting-room: patient waiting',
