@@ -180,8 +180,15 @@ export default [
       dir: here('./packages/elements/dist/cdn/'),
       entryFileNames: '[name].js',
       // Named for what a reader looks for: `lit-…` holds Lit (and what every element shares).
-      chunkFileNames: (chunk) =>
-        chunk.moduleIds.some((id) => id.includes('/node_modules/lit-html/')) ? 'lit-[hash].js' : '[name]-[hash].js',
+      // `tus-…` the uploader (imported on a page's first document), `sfu-…` core's Janus session
+      // (imported when a room moves to the SFU).
+      chunkFileNames: (chunk) => {
+        const holds = (part) => chunk.moduleIds.some((id) => id.includes(part));
+        if (holds('/node_modules/lit-html/')) return 'lit-[hash].js';
+        if (holds('/node_modules/tus-js-client/')) return 'tus-[hash].js';
+        if (holds('/core/src/consultation/sfu/session.ts')) return 'sfu-[hash].js';
+        return '[name]-[hash].js';
+      },
       // PeerJS in a chunk of its own (loaded when a call starts); the rest is chunked by which
       // entries share it, so a page loads no code only other elements need.
       manualChunks: (id) =>

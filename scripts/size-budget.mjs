@@ -17,27 +17,31 @@ const KB = 1024;
 /**
  * Pages, in gzipped bytes, Lit included (decision 32). `load`: what the page loads before anything
  * happens; `later`: with what it imports when used (PeerJS when a call starts). `target`: the
- * issues' goals, reported (met or missed); `budget`: the ceiling this check fails above, today's
+ * issues' goals, reported (met or missed); `later: ['peerjs']` counts only the dynamic imports of
+ * those chunks (`false`: none); `budget`: the ceiling this check fails above, today's
  * size and a little room, lowered as the targets are worked towards. A page with neither is reported.
  */
 const PAGES = [
   // A practice website with the picker alone. Issue 12 asks ≤ 12 kB (at most 14 kB with a reason).
-  { page: 'slot-picker', entries: ['slot-picker.js'], budget: { load: 18.25 * KB }, target: { load: 12 * KB } },
+  { page: 'slot-picker', entries: ['slot-picker.js'], budget: { load: 17.9 * KB }, target: { load: 12 * KB } },
   // The same through the one-script-tag loader (the loader adds itself).
   {
     page: 'slot-picker via consultkit.js',
     entries: ['consultkit.js', 'slot-picker.js'],
     // The loader can import every element: what this page loads later is only what it shows.
     later: false,
-    budget: { load: 18.75 * KB },
+    budget: { load: 18.4 * KB },
     target: { load: 12.5 * KB },
   },
   { page: 'booking-desk', entries: ['booking-desk.js'] },
   // The join page: device check, waiting room and room, and PeerJS once the call starts. Issue 15 asks ≤ 45 kB.
+  // "later" is the call (PeerJS); the uploader (`tus-…`, a first document) and the Janus session
+  // (`sfu-…`, a room past four) are imported only by the calls that use them: see the file list.
   {
     page: 'join (consultation)',
     entries: ['consultation.js'],
-    budget: { load: 45 * KB, later: 54 * KB },
+    later: ['peerjs'],
+    budget: { load: 52.5 * KB, later: 63.75 * KB },
     target: { later: 45 * KB },
   },
   { page: 'consult-room', entries: ['consult-room.js'] },
@@ -66,7 +70,10 @@ export function measurePages(cdn = CDN) {
     if (!gzipped.has(file)) gzipped.set(file, gzipSync(readFileSync(join(cdn, file)), { level: 9 }).length);
     return gzipped.get(file);
   };
-  /** Every file `entries` load: static imports, and dynamic ones too when `later` (not translations). */
+  /**
+   * Every file `entries` load: static imports, and dynamic ones too when `later` (not translations):
+   * all of them (`true`) or those whose file name starts with one of `later`'s chunk names.
+   */
   const closure = (entries, later) => {
     const seen = new Set();
     const visit = (file) => {
@@ -76,7 +83,9 @@ export function measurePages(cdn = CDN) {
       if (info.name === 'localization') return;
       seen.add(file);
       for (const next of info.imports ?? []) visit(next);
-      if (later) for (const next of info.dynamicImports ?? []) visit(next);
+      if (later)
+        for (const next of info.dynamicImports ?? [])
+          if (later === true || later.some((name) => next.startsWith(`${name}-`))) visit(next);
     };
     entries.forEach(visit);
     return seen;
@@ -85,7 +94,7 @@ export function measurePages(cdn = CDN) {
   const pages = PAGES.map(({ page, entries, later: loadsLater = true, budget = {}, target = {} }) => {
     const files = closure(entries, false);
     const load = sum(files);
-    const later = loadsLater ? sum(closure(entries, true)) : load;
+    const later = loadsLater ? sum(closure(entries, loadsLater)) : load;
     const over = Object.entries(budget)
       .filter(([what, limit]) => ({ load, later })[what] > limit)
       .map(([what]) => what);

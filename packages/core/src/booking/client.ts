@@ -62,7 +62,8 @@ const FHIR_JSON = 'application/fhir+json';
 const MAX_PAGES = 50;
 
 const iso = (value: Date | string) => (value instanceof Date ? value.toISOString() : value);
-const ref = (type: string, value: string) => (value.includes('/') ? value : `${type}/${value}`);
+/** `Type/id` from an id or a reference (also used by `booking-client.ts`). */
+export const ref = (type: string, value: string) => (value.includes('/') ? value : `${type}/${value}`);
 
 /**
  * A random idempotency key: a UUID where `crypto.randomUUID` exists (secure contexts), else random
@@ -317,37 +318,6 @@ export class SlotClient {
   }
 }
 
-/** Talks FHIR R4 to a ConsultKit server (or another FHIR server) for booking: `SlotClient`, and reading, cancelling and changing appointments. */
-export class BookingClient extends SlotClient {
-  /** Reads a booking: as the patient with its booking `reference`, or as staff without one. */
-  async getBooking(id: string, reference?: string): Promise<Booking> {
-    return toBooking(
-      (await this.request<Appointment>('GET', ref('Appointment', id), { headers: bearer(reference) })).resource,
-    );
-  }
-
-  /** Cancels a booking as the patient, with its booking `reference`. */
-  cancel(id: string, reference: string): Promise<Booking> {
-    return this.update(id, (a) => ({ ...a, status: 'cancelled' }), reference);
-  }
-
-  /**
-   * Changes a booking: reads it, applies `change`, and `PUT`s it with `If-Match` (412 if it
-   * changed meanwhile), as the patient with its booking `reference` or as staff without one. The
-   * server checks every change against the lifecycle.
-   */
-  async update(id: string, change: (appointment: Appointment) => Appointment, reference?: string): Promise<Booking> {
-    const path = ref('Appointment', id);
-    const headers = bearer(reference);
-    const { resource, etag } = await this.request<Appointment>('GET', path, { headers });
-    const updated = await this.request<Appointment>('PUT', path, {
-      body: change(resource),
-      headers: { ...headers, 'if-match': etag ?? `W/"${resource.meta?.versionId}"` },
-    });
-    return toBooking(updated.resource);
-  }
-}
-
 /**
  * The `next` link of a searchset, on the base URL's origin: a server behind a proxy may not know
  * the address the page uses (another host, or http behind https), and its path and query are what
@@ -360,6 +330,7 @@ export function nextLink(bundle: Bundle, baseUrl: string): string | undefined {
   return pathname + search;
 }
 
-function bearer(reference: string | undefined): RequestHeaders {
+/** The booking reference as Bearer credentials (also used by `booking-client.ts`). */
+export function bearer(reference: string | undefined): RequestHeaders {
   return reference ? { authorization: `Bearer ${reference}` } : {};
 }

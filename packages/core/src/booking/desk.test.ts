@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
-import { BookingClient } from './client.js';
+import { BookingClient } from './booking-client.js';
 import { BookingDeskStore } from './desk.js';
 import { StaffClient } from './staff.js';
 import type { PatientDetails } from './types.js';

@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { BookingClient } from './client.js';
+import { BookingClient } from './booking-client.js';
 import { readEventStream, type ServerEvent } from './events.js';
 import { FhirError } from './fhir-error.js';
 

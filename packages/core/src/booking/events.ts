@@ -1,5 +1,5 @@
 /** Reading a `text/event-stream` with `fetch`, so it can carry the client's headers (EventSource cannot). */
-import type { BookingClient } from './client.js';
+import type { BookingClient } from './booking-client.js';
 import { FhirError } from './fhir-error.js';
 
 /** One server-sent event. */

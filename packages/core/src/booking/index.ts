@@ -4,7 +4,8 @@
  *
  * @module
  */
-export { BookingClient, SlotClient, newIdempotencyKey, toBookableSlot, toBooking } from './client.js';
+export { BookingClient } from './booking-client.js';
+export { SlotClient, newIdempotencyKey, toBookableSlot, toBooking } from './client.js';
 export { DetailsError, StaffClient, type Diary } from './staff.js';
 export type { BookingClientOptions, FhirResponse, RequestHeaders } from './client.js';
 export { FhirError } from './fhir-error.js';

@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
-import { BookingClient } from './client.js';
+import { BookingClient } from './booking-client.js';
 import { FhirError } from './fhir-error.js';
 import { ManageClient, ManageError } from './manage.js';
 import type { BookableSlot, PatientDetails } from './types.js';

@@ -4,7 +4,8 @@
  * session cookie.
  */
 import type { Appointment, Bundle, OperationOutcome, Patient, Schedule, Slot } from 'fhir/r4.js';
-import { BookingClient, channelsOf, nextLink, toBookableSlot, toBooking } from './client.js';
+import { BookingClient } from './booking-client.js';
+import { channelsOf, nextLink, toBookableSlot, toBooking } from './client.js';
 import { FhirError } from './fhir-error.js';
 import { validateVideoNow, type DetailsProblem, type VideoNowField } from './patient.js';
 import type { GuestKind } from '../contract/room.js';

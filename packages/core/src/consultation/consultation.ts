@@ -6,7 +6,6 @@ import { createStore, type ReadableStore, type WritableStore } from '../store.js
 import { derive, endReasonOf, transitions, type DeriveInput } from './derive.js';
 import { Mesh } from './mesh.js';
 import { Handover } from './sfu/handover.js';
-import { sfuTransport } from './sfu/transport.js';
 import type { MediaTransport, TransportContext } from './transport.js';
 import type { PendingCommand, Presence } from './participant.js';
 import { Room } from './room.js';
@@ -50,6 +49,9 @@ export class Consultation extends Emitter<ConsultationEvents> {
   /** The mesh, or the SFU session once the room moved to it (`options.sfu`). */
   #transport: MediaTransport;
   #transportStop: () => void = () => undefined;
+  /** The default SFU transport's factory once imported (`sfu/transport.ts` is loaded only by calls that move to Janus). */
+  #sfuFactory: ((context: TransportContext) => MediaTransport) | null = null;
+  #sfuLoading = false;
   readonly #context: TransportContext;
   #phase: DeriveInput['phase'] = 'idle';
   #removedMessage: string | null = null;
@@ -356,7 +358,7 @@ export class Consultation extends Emitter<ConsultationEvents> {
       const { you, roster, mode } = this.#room.state.get();
       // Media moves to the SFU (`sfu/`, by default for a ticket of an appointment): make before
       // break, the mesh's links stay until the SFU carries each participant (`sfu/handover.ts`).
-      const sfu = this.#options.sfu ?? (this.#options.ticket.appointmentId ? sfuTransport : undefined);
+      const sfu = this.#options.sfu ?? (this.#options.ticket.appointmentId ? this.#defaultSfu(mode) : undefined);
       if (mode === 'sfu' && this.#transport === this.#mesh && sfu)
         this.#follow(new Handover(this.#mesh, sfu(this.#context)));
       this.#transport.sync(you, roster);
@@ -364,6 +366,27 @@ export class Consultation extends Emitter<ConsultationEvents> {
     const { you, roster, mode } = this.#room.state.get();
     this.#screen.sync(you, roster, mode, this.#phase === 'joined' && !this.#isOver());
     this.#refresh();
+  }
+
+  /**
+   * The default SFU transport once its module is here; until then undefined, and, when the room is
+   * in `sfu` mode, it is imported and the roster synced again (the mesh carries the call meanwhile:
+   * the handover is make-before-break anyway). A failed import is retried at the next roster change.
+   */
+  #defaultSfu(mode: string): ((context: TransportContext) => MediaTransport) | undefined {
+    if (this.#sfuFactory || mode !== 'sfu' || this.#sfuLoading) return this.#sfuFactory ?? undefined;
+    this.#sfuLoading = true;
+    import('./sfu/transport.js').then(
+      ({ sfuTransport }) => {
+        this.#sfuLoading = false;
+        this.#sfuFactory = sfuTransport;
+        if (this.#phase === 'joined' && !this.#isOver()) this.#sync();
+      },
+      () => {
+        this.#sfuLoading = false;
+      },
+    );
+    return undefined;
   }
 
   /** Derives the state from `transport` from now on. */

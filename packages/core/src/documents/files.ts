@@ -9,7 +9,7 @@
  * `DocumentError`s (a `ConsultKitError`): `document-refused` with the `problem`,
  * `document-failed`, `document-cancelled`.
  */
-import { Upload, type DetailedError } from 'tus-js-client';
+import type { DetailedError, Upload } from 'tus-js-client';
 import {
   DOCUMENT_PROBLEM_SYSTEM,
   DOCUMENT_PROBLEM_TEXT,
@@ -230,6 +230,13 @@ export class Files {
     if (problem) throw this.#fail(new DocumentError('document-refused', DOCUMENT_PROBLEM_TEXT[problem], problem));
     this.#state.update({ error: null, sending: true });
     try {
+      // tus-js-client is imported on the first upload, not with every call (decision 32: its size).
+      const { Upload } = await loadTus().catch((cause: unknown) => {
+        throw this.#fail(
+          new DocumentError('document-failed', 'The document could not be sent: the uploader did not load.'),
+          cause,
+        );
+      });
       return await new Promise<DocumentInfo>((resolve, reject) => {
         let id: string | null = null;
         const upload = new Upload(file, {
@@ -407,6 +414,16 @@ function fromOutcome(status: number, text: string, fallback: string): DocumentEr
     return new DocumentError('document-refused', DOCUMENT_PROBLEM_TEXT[problem], problem, status);
   }
   return new DocumentError('document-failed', issue?.diagnostics ?? fallback, null, status);
+}
+
+/** tus-js-client, imported once, when this page first sends a document. */
+let tus: Promise<typeof import('tus-js-client')> | null = null;
+function loadTus(): Promise<typeof import('tus-js-client')> {
+  tus ??= import('tus-js-client').catch((error: unknown) => {
+    tus = null; // a later attempt tries again (the network may be back)
+    throw error;
+  });
+  return tus;
 }
 
 async function errorFrom(response: Response, fallback: string): Promise<DocumentError> {
