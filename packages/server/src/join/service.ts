@@ -177,6 +177,11 @@ export class JoinService {
     this.#now = options.now ?? (() => new Date());
   }
 
+  /** The service's clock (the configured one in tests): what session lifetimes are measured by. */
+  now(): Date {
+    return this.#now();
+  }
+
   /** Issues an invitation for `role` to a video appointment; returns its link. */
   async invite(appointmentId: number, role: Role): Promise<Invitation> {
     return this.inviteWithin(this.storage, await this.#videoAppointment(appointmentId), role);

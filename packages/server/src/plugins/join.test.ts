@@ -162,6 +162,15 @@ describe('join links', () => {
     assert.match(cookie, /^ck_session=/);
     assert.match(cookie, /HttpOnly/);
     assert.match(cookie, /SameSite=Strict/);
+    // Measured by the server's clock (this test's, months before the real one): the cookie lives
+    // until the session expires, rather than having expired at once.
+    const maxAge = Number(/Max-Age=(\d+)/.exec(cookie)?.[1]);
+    const expiresAt = Date.parse((answer.body as { expiresAt: string }).expiresAt);
+    assert.ok(maxAge > 0, `Max-Age ${maxAge}`);
+    assert.ok(
+      Math.abs(maxAge * 1000 - (expiresAt - clock)) < 5_000,
+      `Max-Age ${maxAge} s, expires ${expiresAt - clock} ms on`,
+    );
     assert.equal(await signal(ticket.peerId, ticket.token), 'open');
   });
 

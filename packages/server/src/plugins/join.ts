@@ -75,7 +75,7 @@ export async function joinPlugin(app: FastifyInstance, options: JoinPluginOption
   };
 
   const sendTicket = (reply: FastifyReply, ticket: Awaited<ReturnType<JoinService['redeem']>>) => {
-    const maxAge = Math.max(0, Math.floor((Date.parse(ticket.expiresAt) - Date.now()) / 1000));
+    const maxAge = Math.max(0, Math.floor((Date.parse(ticket.expiresAt) - join.now().getTime()) / 1000));
     const secure = options.secureCookies ? '; Secure' : '';
     reply.header(
       'set-cookie',
