@@ -91,9 +91,9 @@ async function open(browser: Browser, origin: string, label: string, args: objec
 }
 
 /**
- * Reloads `p`'s page and opens its consultation again, as the same participant. The page is given
- * its ticket again: the server's clock is the tests' fixed one, so the session cookie it sets
- * (`Max-Age` from the real clock) has expired at once, and `resume` would find no session.
+ * Reloads `p`'s page and opens its consultation again, as the same participant, given its ticket
+ * again (as a vendor's page holding the ticket does; the join page's own reload path, `resume`, is
+ * tested in e2e/reload.test.ts).
  */
 async function reload(p: Participant): Promise<Participant> {
   await p.page.reload();
