@@ -725,7 +725,7 @@ export class BookingDesk extends ConsultKitElement {
     `;
   }
 
-  protected override render() {
+  protected override render(): TemplateResult | typeof nothing {
     const value = this.#state.value;
     if (!value) return nothing;
     const busy = new Set(value.busy);

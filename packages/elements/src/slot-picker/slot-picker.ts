@@ -1,4 +1,4 @@
-import { html, nothing, type PropertyValues } from 'lit';
+import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { msg, str } from '@lit/localize';
 import {
   DEFAULT_TIME_ZONE,
@@ -754,7 +754,7 @@ export class SlotPicker extends ConsultKitElement {
     `;
   }
 
-  protected override render() {
+  protected override render(): TemplateResult | typeof nothing {
     const state = this._view;
     if (!this.#client) return nothing;
     const { step, loading, selected, booking, loadError, bookError } = state;
