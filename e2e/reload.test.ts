@@ -213,6 +213,15 @@ describe('a reload does not lock the patient out', () => {
     await patient.getByRole('button', { name: 'Join your video appointment' }).click();
     await patient.locator('device-check [part~="continue"]').click({ timeout: 15_000 });
     await patient.locator('waiting-room').getByText('You are in the waiting room').waitFor({ timeout: 15_000 });
+    // The waiting room shows while the socket may still be opening: drop the network only once it is
+    // up, so what the page lives through is a lost connection, not a first one that never came.
+    await patient.waitForFunction(
+      () =>
+        (window as unknown as { consultation: { state: { get(): { signalling: string } } } }).consultation.state.get()
+          .signalling === 'connected',
+      undefined,
+      { timeout: 30_000, polling: 100 },
+    );
     // The network drops: the server closes nothing, it just loses the socket. Whether the page
     // noticed is recorded as it happens (a busy machine may move on before a poll sees it).
     await patient.evaluate(() => {
