@@ -16,3 +16,5 @@ export * from './fhir.js';
 export * from './patient.js';
 export * from './zone.js';
 export * from './documents.js';
+export * from './recording.js';
+export * from './staff.js';

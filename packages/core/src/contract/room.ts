@@ -8,6 +8,7 @@
  * command a role may not give (only a clinician admits, declines, removes and ends).
  */
 import type { Role } from './join.js';
+import type { RecordingState } from './recording.js';
 
 /** What a guest is there as. */
 export const GUEST_KINDS = ['interpreter', 'carer', 'specialist', 'nurse', 'social-worker'] as const;
@@ -73,6 +74,8 @@ export interface RosterMessage {
     you: string;
     mode: RoomMode;
     participants: RosterEntry[];
+    /** Recording consent and state, once a clinician has asked (contract/recording.ts). */
+    recording?: RecordingState;
   };
 }
 

@@ -7,7 +7,7 @@
  * the booking's transaction, and a partial unique index allows one live appointment per slot.
  */
 import { createHash } from 'node:crypto';
-import { STAFF_TRANSITIONS } from '@consultkit/core/contract';
+import { STAFF_TRANSITIONS, type StaffPerson } from '@consultkit/core/contract';
 import { HttpError } from '../errors.js';
 import type { SqlExecutor, Storage } from '../storage/index.js';
 import type { AppointmentEvent, BookingEvents } from './events.js';
@@ -28,7 +28,14 @@ import { addDays, dateIn } from './zone.js';
 
 /** Who is asking: staff (key or session), the patient of one booking (its reference), or nobody. */
 export type Caller =
-  | { kind: 'staff' }
+  | {
+      kind: 'staff';
+      /**
+       * The person acting: set for a staff session (OpenID Connect) and for the staff key when the
+       * vendor names them; absent for the staff key alone (a system acting).
+       */
+      person?: StaffPerson | undefined;
+    }
   | {
       kind: 'patient';
       appointmentId: number;
