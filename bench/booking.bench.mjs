@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { register } from 'tsx/esm/api';
 import { measurePages } from '../scripts/size-budget.mjs';
-import { freshPostgresDatabase, percentile, round } from './support.mjs';
+import { benchServer, freshPostgresDatabase, latencySummary, round } from './support.mjs';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
@@ -81,15 +81,7 @@ const SQL = {
 const scheduleOf = new Map();
 
 function latency(samples, wallMs) {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return {
-    n: sorted.length,
-    p50: round(percentile(sorted, 50), 2),
-    p95: round(percentile(sorted, 95), 2),
-    p99: round(percentile(sorted, 99), 2),
-    max: round(sorted.at(-1), 2),
-    per_s: round((sorted.length / wallMs) * 1000, 1),
-  };
+  return { ...latencySummary(samples), per_s: round((samples.length / wallMs) * 1000, 1) };
 }
 
 /** A small deterministic PRNG (mulberry32), so both engines and both paths run the same searches. */
@@ -332,18 +324,7 @@ async function benchEngine(api, engine, storage, log) {
   );
 
   t0 = performance.now();
-  const config = api.loadConfig({
-    PORT: '0',
-    HOST: '127.0.0.1',
-    CONSULTKIT_DATA_DIR: 'memory://',
-    CONSULTKIT_SEED_DEMO: 'false',
-    LOG_LEVEL: 'warn',
-    // Demo mode: the development secret and staff key, and the development routes.
-    CONSULTKIT_DEMO: 'on',
-    // A benchmark floods from one address on purpose: no rate limits.
-    CONSULTKIT_RATE_LIMITS: 'off',
-  });
-  const server = await api.createServer(config, {}, { storage });
+  const server = await benchServer({}, { storage });
   const serverTime = serverTimer(server.app);
   const client = loadClient();
   let closed = false;

@@ -13,7 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { register } from 'tsx/esm/api';
+import { benchServer, latencySummary, round, sleep } from './support.mjs';
 
 const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
 const WebSocket = createRequire(new URL('../packages/server/package.json', import.meta.url))('ws');
@@ -23,23 +23,6 @@ const WARM_UP = 20;
 /** A socket posts at most this often (the server's post bucket refills at 3 a second). */
 const PER_SENDER_MS = 340;
 const STEP_TIMEOUT_MS = 30_000;
-
-const round = (x, digits = 2) => Number(x.toFixed(digits));
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function percentile(sorted, p) {
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))];
-}
-function summarise(samples) {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return {
-    n: sorted.length,
-    p50: round(percentile(sorted, 50)),
-    p95: round(percentile(sorted, 95)),
-    max: round(sorted.at(-1)),
-  };
-}
 
 /** One participant's socket: resolves once the server said OPEN. */
 function open(url, ticket) {
@@ -149,9 +132,9 @@ async function measure(server, url, size, serial, log) {
     }
     const result = {
       participants: size,
-      round_trip_ms: summarise(roundTrip),
-      delivered_to_all_ms: summarise(toAll),
-      baseline_offer_relay_ms: summarise(relay),
+      round_trip_ms: latencySummary(roundTrip),
+      delivered_to_all_ms: latencySummary(toAll),
+      baseline_offer_relay_ms: latencySummary(relay),
     };
     log(
       `chat: ${size} participants: round trip p50 ${result.round_trip_ms.p50} ms, p95 ${result.round_trip_ms.p95} ms; ` +
@@ -165,18 +148,7 @@ async function measure(server, url, size, serial, log) {
 }
 
 export async function run({ log }) {
-  register();
-  const { createServer, loadConfig } = await import('../packages/server/src/index.ts');
-  const config = loadConfig({
-    PORT: '0',
-    HOST: '127.0.0.1',
-    CONSULTKIT_DATA_DIR: 'memory://',
-    CONSULTKIT_SEED_DEMO: 'false',
-    LOG_LEVEL: 'warn',
-    CONSULTKIT_DEMO: 'on',
-    CONSULTKIT_RATE_LIMITS: 'off',
-  });
-  const server = await createServer(config, {});
+  const server = await benchServer();
   try {
     const url = (await server.listen()).replace(/^http/, 'ws');
     const load = loadavg()[0];

@@ -13,6 +13,7 @@ import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { register } from 'tsx/esm/api';
+import { benchServer, round, summarise } from './support.mjs';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
@@ -30,36 +31,21 @@ function runsPerKind() {
   return Number(raw);
 }
 
-const median = (sorted) => {
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
-const round = (x, digits = 1) => Number(x.toFixed(digits));
-
-function summarise(samples) {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return { median: round(median(sorted)), min: round(sorted[0]), max: round(sorted.at(-1)) };
-}
-
 /** The server in this process, with a bench-only raw PUT sink beside the tus routes. */
 async function startServer(documentsDir) {
   register();
-  const { createServer, loadConfig } = await import('../packages/server/src/index.ts');
   const { DEFAULT_SERVE } = await import('../packages/server/src/app.ts');
   const { seedAroundTheClockPractice } = await import('../packages/server/src/test-helpers.ts');
-  const config = loadConfig({
-    PORT: '0',
-    HOST: '127.0.0.1',
-    CONSULTKIT_DATA_DIR: 'memory://',
-    CONSULTKIT_DOCUMENTS_DIR: documentsDir,
-    LOG_LEVEL: 'warn',
-    CONSULTKIT_SECRET: 'bench-secret-bench-secret-bench-secret-bench',
-    CONSULTKIT_STAFF_KEY: STAFF_KEY,
-    CONSULTKIT_SEED_DEMO: 'off',
-    CONSULTKIT_RATE_LIMITS: 'off',
-    CONSULTKIT_JOIN_EARLY_MINUTES: '1440',
-  });
-  const server = await createServer(config, DEFAULT_SERVE);
+  const server = await benchServer(
+    {
+      CONSULTKIT_DEMO: 'off',
+      CONSULTKIT_DOCUMENTS_DIR: documentsDir,
+      CONSULTKIT_SECRET: 'bench-secret-bench-secret-bench-secret-bench',
+      CONSULTKIT_STAFF_KEY: STAFF_KEY,
+      CONSULTKIT_JOIN_EARLY_MINUTES: '1440',
+    },
+    { serve: DEFAULT_SERVE },
+  );
   await seedAroundTheClockPractice(server.storage, 'Europe/London');
   await server.booking.generateHorizon();
   // The baseline: the same bytes, one PUT, streamed to a file in the same folder (no checks, no database).

@@ -16,6 +16,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { register } from 'tsx/esm/api';
+import { latencySummary as summarise, round, sleep } from './support.mjs';
 
 const require = createRequire(new URL('../packages/server/package.json', import.meta.url));
 const pg = require('pg');
@@ -34,24 +35,6 @@ const WARM_UP_MESSAGES = 200;
 const STEP_TIMEOUT_MS = 180_000;
 /** Pairs one process takes: the `peer` server refuses sockets past 5,000. */
 const SINGLE_MAX_PAIRS = 2400;
-
-const round = (x, digits = 1) => Number(x.toFixed(digits));
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function percentile(sorted, p) {
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))];
-}
-function summarise(samples) {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return {
-    n: sorted.length,
-    p50: round(percentile(sorted, 50), 2),
-    p95: round(percentile(sorted, 95), 2),
-    p99: round(percentile(sorted, 99), 2),
-    max: round(sorted.at(-1), 2),
-  };
-}
 
 /** CPU ticks (user + system) of every process whose command is `postgres` (the cluster's), by pid. */
 function postgresTicks() {

@@ -7,8 +7,7 @@ import { createServer as createHttpServer } from 'node:http';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { register } from 'tsx/esm/api';
-import { bounded, bundlePage, round, summarise } from './support.mjs';
+import { benchServer, bounded, bundlePage, round, sleep, summarise } from './support.mjs';
 
 const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
 const WARM_UP = 2;
@@ -50,8 +49,6 @@ function runsPerKind() {
   return Number(raw);
 }
 
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /** A tiny static server on 127.0.0.1 for a blank page and its script. */
 async function servePage(script) {
   const html =
@@ -72,19 +69,8 @@ async function servePage(script) {
 
 /** The ConsultKit server in this process, on an in-memory database. */
 async function startConsultKit() {
-  register();
-  const { createServer, loadConfig } = await import('../packages/server/src/index.ts');
-  // A benchmark floods from one address on purpose: no rate limits.
-  const config = loadConfig({
-    PORT: '0',
-    HOST: '127.0.0.1',
-    CONSULTKIT_DATA_DIR: 'memory://',
-    LOG_LEVEL: 'warn',
-    CONSULTKIT_DEMO: 'on', // its development join route hands out the tickets
-    CONSULTKIT_SEED_DEMO: 'off',
-    CONSULTKIT_RATE_LIMITS: 'off',
-  });
-  const server = await createServer(config, {});
+  // Demo mode: its development join route hands out the tickets.
+  const server = await benchServer();
   const url = await server.listen();
   return { server, url };
 }

@@ -11,8 +11,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { register } from 'tsx/esm/api';
-import { percentile, round } from './support.mjs';
+import { benchServer, latencySummary as summarise, round, sleep } from './support.mjs';
 
 const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
 const CLIENTS = fileURLToPath(new URL('./signalling-clients.mjs', import.meta.url));
@@ -35,18 +34,6 @@ const MB = 1024 * 1024;
 const mb = (bytes) => round(bytes / MB, 1);
 /** A difference with its sign: `+7.2`, `-0.2`. */
 const signed = (x) => (x >= 0 ? `+${x}` : `${x}`);
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function summarise(samples) {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return {
-    n: sorted.length,
-    p50: round(percentile(sorted, 50), 2),
-    p95: round(percentile(sorted, 95), 2),
-    p99: round(percentile(sorted, 99), 2),
-    max: round(sorted.at(-1), 2),
-  };
-}
 
 /** A full GC, for steady heap figures (V8's `gc`, exposed at run time). */
 function collector() {
@@ -197,20 +184,7 @@ export async function run({ log }) {
   }
   const suffix = Math.random().toString(36).slice(2, 8);
 
-  register();
-  const { createServer, loadConfig } = await import('../packages/server/src/index.ts');
-  const config = loadConfig({
-    PORT: '0',
-    HOST: '127.0.0.1',
-    CONSULTKIT_DATA_DIR: 'memory://',
-    CONSULTKIT_SEED_DEMO: 'false',
-    LOG_LEVEL: 'warn',
-    // Demo mode: the development secret and staff key, and the development routes.
-    CONSULTKIT_DEMO: 'on',
-    // A benchmark floods from one address on purpose: no rate limits.
-    CONSULTKIT_RATE_LIMITS: 'off',
-  });
-  const server = await createServer(config, {});
+  const server = await benchServer();
   let clients;
   try {
     const url = (await server.listen()).replace(/^http/, 'ws');

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import pg from 'pg';
+import { register } from 'tsx/esm/api';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
@@ -21,6 +22,42 @@ export function median(values) {
 }
 
 export const round = (x, digits = 1) => Number(x.toFixed(digits));
+
+export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Count, p50, p95, p99 and max of `samples` (ms), to `digits` places. */
+export function latencySummary(samples, digits = 2) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return {
+    n: sorted.length,
+    p50: round(percentile(sorted, 50), digits),
+    p95: round(percentile(sorted, 95), digits),
+    p99: round(percentile(sorted, 99), digits),
+    max: round(sorted.at(-1), digits),
+  };
+}
+
+/**
+ * A server for a benchmark, not yet listening: on loopback, an embedded database in memory, no demo
+ * practice, demo mode (the development secret and staff key) and no rate limits (a benchmark
+ * floods from one address on purpose). `env` adds or overrides settings; `serve` is what it serves
+ * (nothing by default), the rest of `options` goes to `createServer` (e.g. `{ storage }`).
+ */
+export async function benchServer(env = {}, { serve = {}, ...options } = {}) {
+  register();
+  const { createServer, loadConfig } = await import('../packages/server/src/index.ts');
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    CONSULTKIT_DATA_DIR: 'memory://',
+    CONSULTKIT_SEED_DEMO: 'false',
+    LOG_LEVEL: 'warn',
+    CONSULTKIT_DEMO: 'on',
+    CONSULTKIT_RATE_LIMITS: 'off',
+    ...env,
+  });
+  return createServer(config, serve, options);
+}
 
 /** Median, p95, min and max of `samples` (ms), to 0.1. */
 export function summarise(samples) {

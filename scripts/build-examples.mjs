@@ -39,6 +39,7 @@ export function inputsHash(framework) {
   const hash = createHash('sha256');
   const inputs = [
     ...files(`examples/${framework}`),
+    ...files('examples/framework-common'),
     ...PACKAGES[framework].flatMap((dir) => (existsSync(join(ROOT, dir)) ? files(dir, new Set()) : [])),
     'package-lock.json',
   ];

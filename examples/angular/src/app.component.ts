@@ -8,7 +8,7 @@
 import { CUSTOM_ELEMENTS_SCHEMA, ChangeDetectionStrategy, Component, type OnDestroy, signal } from '@angular/core';
 import { Consultation, type Booking } from '@consultkit/core';
 import type { CkEventMap } from '@consultkit/elements';
-import { readConfig } from './config';
+import { readConfig } from '../../framework-common/config';
 
 declare global {
   interface Window {

@@ -7,7 +7,7 @@
 import { useEffect, useState } from 'react';
 import { Consultation, type Booking, type JoinTicket } from '@consultkit/core';
 import { ConsultRoom, SlotPicker, type CkEventMap } from '@consultkit/react';
-import { readConfig } from './config.js';
+import { readConfig } from '../../framework-common/config.js';
 
 const config = readConfig(location);
 
