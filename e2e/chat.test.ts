@@ -30,7 +30,7 @@ import {
   startTestServer,
   TEST_NOW,
 } from '../packages/server/src/test-helpers.js';
-import { until } from './janus-support.js';
+import { admitWhenWaiting, until } from './janus-support.js';
 // @ts-expect-error -- plain ESM helper without types
 import { CHROME_ARGS, findChrome, NO_CHROME_MESSAGE } from '../scripts/chrome.mjs';
 import { startJanus, type RunningJanus } from '../scripts/janus.mjs';
@@ -151,22 +151,7 @@ async function shot(page: Page, name: string): Promise<void> {
 const xss = (page: Page) => page.evaluate(() => (window as unknown as { __chatXss?: number }).__chatXss ?? null);
 
 async function admit(gp: Participant, peerId: string): Promise<void> {
-  await gp.page.waitForFunction(
-    (id) =>
-      (
-        window as unknown as {
-          consultation: { state: { get(): { participants: { peerId: string; presence: string }[] } } };
-        }
-      ).consultation.state
-        .get()
-        .participants.some((p) => p.peerId === id && p.presence === 'waiting'),
-    peerId,
-    { timeout: 120_000 },
-  );
-  await gp.page.evaluate(
-    (id) => (window as unknown as { consultation: { admit(id: string): void } }).consultation.admit(id),
-    peerId,
-  );
+  await admitWhenWaiting(gp.page, peerId);
 }
 
 /** A consultation server on a data folder of its own, which `restart()` brings back on the same port. */

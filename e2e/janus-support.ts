@@ -231,18 +231,7 @@ export async function consultation(
 ): Promise<{ id: string; clinicians: string[]; patient: string }> {
   const fetchJson = api(ck);
   const json = { 'content-type': 'application/json' };
-  const slots = await fetchJson<Bundle>(`/fhir/Slot?status=free&schedule=Schedule/${scheduleId}&start=2026-03-02`);
-  const slot = slots.entry!.map((e) => e.resource as Slot).find((r) => r.resourceType === 'Slot')!;
-  const booked = await fetchJson<Appointment>('/fhir/Appointment', {
-    method: 'POST',
-    headers: json,
-    body: JSON.stringify(appointmentRequest(slot, email)),
-  });
-  await fetchJson(`/fhir/Appointment/${booked.id}`, {
-    method: 'PUT',
-    headers: { ...STAFF, ...json, 'if-match': `W/"${booked.meta!.versionId}"` },
-    body: JSON.stringify({ ...booked, status: 'booked' }),
-  });
+  const booked = await bookVideo(ck, scheduleId, email);
   const tokens: string[] = [];
   let first: { token: string; peerId: string } | undefined;
   for (let i = 0; i < clinicians; i++) {
@@ -269,6 +258,72 @@ export async function consultation(
     }));
   await admitOverSignalling(ck.url, gp, patient);
   return { id: booked.id!, clinicians: tokens, patient: patient.token };
+}
+
+/**
+ * A booked video appointment on the GP's first free slot of 2 March 2026, as a room test needs it:
+ * the clinician's ticket (staff route), the patient's join link and a way to invite guests.
+ */
+export async function roomAppointment(ck: { server: ConsultKitServer; url: string }, email: string) {
+  const fetchJson = api(ck);
+  const json = { 'content-type': 'application/json' };
+  const booked = await bookVideo(ck, await seedPractice(ck), email);
+  const clinician = await fetchJson<{ peerId: string }>(`/api/consultations/${booked.id}/clinician-token`, {
+    method: 'POST',
+    headers: STAFF,
+  });
+  const invitation = await fetchJson<{ url: string }>(`/api/consultations/${booked.id}/invitations`, {
+    method: 'POST',
+    headers: STAFF,
+  });
+  const guest = async (name: string, kind: string) =>
+    (
+      await fetchJson<{ url: string }>(`/api/consultations/${booked.id}/guests`, {
+        method: 'POST',
+        headers: { ...STAFF, ...json },
+        body: JSON.stringify({ name, kind }),
+      })
+    ).url;
+  return { id: booked.id!, clinician, patientLink: invitation.url, guest };
+}
+
+/** Books `email` on the first free slot of `scheduleId` on 2 March 2026 and confirms it (staff). */
+async function bookVideo(ck: { url: string }, scheduleId: string, email: string): Promise<Appointment> {
+  const fetchJson = api(ck);
+  const json = { 'content-type': 'application/json' };
+  const slots = await fetchJson<Bundle>(`/fhir/Slot?status=free&schedule=Schedule/${scheduleId}&start=2026-03-02`);
+  const slot = slots.entry!.map((e) => e.resource as Slot).find((r) => r.resourceType === 'Slot')!;
+  const booked = await fetchJson<Appointment>('/fhir/Appointment', {
+    method: 'POST',
+    headers: json,
+    body: JSON.stringify(appointmentRequest(slot, email)),
+  });
+  await fetchJson(`/fhir/Appointment/${booked.id}`, {
+    method: 'PUT',
+    headers: { ...STAFF, ...json, 'if-match': `W/"${booked.meta!.versionId}"` },
+    body: JSON.stringify({ ...booked, status: 'booked' }),
+  });
+  return booked;
+}
+
+/** On the clinician's page (`window.consultation`): waits until `peerId` is waiting, then lets them in. */
+export async function admitWhenWaiting(page: Page, peerId: string): Promise<void> {
+  await page.waitForFunction(
+    (id) =>
+      (
+        window as unknown as {
+          consultation: { state: { get(): { participants: { peerId: string; presence: string }[] } } };
+        }
+      ).consultation.state
+        .get()
+        .participants.some((p) => p.peerId === id && p.presence === 'waiting'),
+    peerId,
+    { timeout: 120_000 },
+  );
+  await page.evaluate(
+    (id) => (window as unknown as { consultation: { admit(id: string): void } }).consultation.admit(id),
+    peerId,
+  );
 }
 
 /** Opens a bare signalling socket (as a page's PeerJS does); resolves once open, with what it hears. */

@@ -14,11 +14,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it, type TestContext } from 'node:test';
-import type { Appointment, Bundle, Slot } from 'fhir/r4.js';
 import type { Browser, Page } from 'playwright-core';
 import { DEFAULT_SERVE, type ConsultKitServer } from '../packages/server/src/app.js';
-import { appointmentRequest, STAFF, startTestServer, TEST_NOW } from '../packages/server/src/test-helpers.js';
-import { api, launchRoomBrowser, seedPractice, until } from './janus-support.js';
+import { startTestServer, TEST_NOW } from '../packages/server/src/test-helpers.js';
+import { admitWhenWaiting, launchRoomBrowser, roomAppointment, until } from './janus-support.js';
 // @ts-expect-error -- plain ESM helper without types
 import { findChrome, NO_CHROME_MESSAGE } from '../scripts/chrome.mjs';
 import { startJanus, type RunningJanus } from '../scripts/janus.mjs';
@@ -155,40 +154,8 @@ describe('a consultation past four people runs through Janus', () => {
   }
 
   /** A confirmed video appointment; the clinician's ticket (staff route) and the patient's link. */
-  async function appointment(ck: { server: ConsultKitServer; url: string }) {
-    const fetchJson = api(ck);
-    const json = { 'content-type': 'application/json' };
-    const schedule = await seedPractice(ck);
-    const slots = await fetchJson<Bundle>(`/fhir/Slot?status=free&schedule=Schedule/${schedule}&start=2026-03-02`);
-    const slot = slots.entry!.map((e) => e.resource as Slot).find((r) => r.resourceType === 'Slot')!;
-    const booked = await fetchJson<Appointment>('/fhir/Appointment', {
-      method: 'POST',
-      headers: json,
-      body: JSON.stringify(appointmentRequest(slot, `room-sfu-${Date.now()}@example.org`)),
-    });
-    await fetchJson(`/fhir/Appointment/${booked.id}`, {
-      method: 'PUT',
-      headers: { ...STAFF, ...json, 'if-match': `W/"${booked.meta!.versionId}"` },
-      body: JSON.stringify({ ...booked, status: 'booked' }),
-    });
-    const clinician = await fetchJson<{ peerId: string }>(`/api/consultations/${booked.id}/clinician-token`, {
-      method: 'POST',
-      headers: STAFF,
-    });
-    const invitation = await fetchJson<{ url: string }>(`/api/consultations/${booked.id}/invitations`, {
-      method: 'POST',
-      headers: STAFF,
-    });
-    const guest = async (name: string, kind: string) =>
-      (
-        await fetchJson<{ url: string }>(`/api/consultations/${booked.id}/guests`, {
-          method: 'POST',
-          headers: { ...STAFF, ...json },
-          body: JSON.stringify({ name, kind }),
-        })
-      ).url;
-    return { id: booked.id!, clinician, patientLink: invitation.url, guest };
-  }
+  const appointment = (ck: { server: ConsultKitServer; url: string }) =>
+    roomAppointment(ck, `room-sfu-${Date.now()}@example.org`);
 
   /** Waits until every page decodes frames of every other admitted page, through Janus, past `after`. */
   async function everyoneDecodesThroughJanus(all: { page: Page; peerId: string; label: string }[], what: string) {
@@ -218,24 +185,7 @@ describe('a consultation past four people runs through Janus', () => {
       const appt = await appointment(ck);
       const gp = await open(browser, ck.url, 'clinician', { ticket: appt.clinician });
       pages.push(gp.page);
-      const admit = async (peerId: string) => {
-        await gp.page.waitForFunction(
-          (id) =>
-            (
-              window as unknown as {
-                consultation: { state: { get(): { participants: { peerId: string; presence: string }[] } } };
-              }
-            ).consultation.state
-              .get()
-              .participants.some((p) => p.peerId === id && p.presence === 'waiting'),
-          peerId,
-          { timeout: 120_000 },
-        );
-        await gp.page.evaluate(
-          (id) => (window as unknown as { consultation: { admit(id: string): void } }).consultation.admit(id),
-          peerId,
-        );
-      };
+      const admit = (peerId: string) => admitWhenWaiting(gp.page, peerId);
       const pt = await open(browser, ck.url, 'patient', { link: appt.patientLink });
       pages.push(pt.page);
       await admit(pt.peerId);
@@ -312,22 +262,7 @@ describe('a consultation past four people runs through Janus', () => {
     pages.push(gp.page);
     const pt = await open(browser, ck.url, 'patient', { link: appt.patientLink });
     pages.push(pt.page);
-    await gp.page.waitForFunction(
-      (id) =>
-        (
-          window as unknown as {
-            consultation: { state: { get(): { participants: { peerId: string; presence: string }[] } } };
-          }
-        ).consultation.state
-          .get()
-          .participants.some((p) => p.peerId === id && p.presence === 'waiting'),
-      pt.peerId,
-      { timeout: 120_000 },
-    );
-    await gp.page.evaluate(
-      (id) => (window as unknown as { consultation: { admit(id: string): void } }).consultation.admit(id),
-      pt.peerId,
-    );
+    await admitWhenWaiting(gp.page, pt.peerId);
     for (const p of [gp, pt]) {
       await until(
         () => seen(p.page),

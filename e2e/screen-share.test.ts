@@ -16,11 +16,10 @@ import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Appointment, Bundle, Slot } from 'fhir/r4.js';
 import type { Browser, Page } from 'playwright-core';
 import { DEFAULT_SERVE, type ConsultKitServer } from '../packages/server/src/app.js';
-import { appointmentRequest, STAFF, startTestServer, TEST_NOW } from '../packages/server/src/test-helpers.js';
-import { api, launchRoomBrowser, seedPractice, until } from './janus-support.js';
+import { startTestServer, TEST_NOW } from '../packages/server/src/test-helpers.js';
+import { admitWhenWaiting, launchRoomBrowser, roomAppointment, until } from './janus-support.js';
 // @ts-expect-error -- plain ESM helper without types
 import { findChrome, NO_CHROME_MESSAGE } from '../scripts/chrome.mjs';
 import { startJanus, type RunningJanus } from '../scripts/janus.mjs';
@@ -244,40 +243,8 @@ describe('screen share with real peers', () => {
   }
 
   /** A confirmed video appointment: the clinician's ticket, the patient's link, guest links. */
-  async function appointment(ck: { server: ConsultKitServer; url: string }) {
-    const fetchJson = api(ck);
-    const json = { 'content-type': 'application/json' };
-    const schedule = await seedPractice(ck);
-    const slots = await fetchJson<Bundle>(`/fhir/Slot?status=free&schedule=Schedule/${schedule}&start=2026-03-02`);
-    const slot = slots.entry!.map((e) => e.resource as Slot).find((r) => r.resourceType === 'Slot')!;
-    const booked = await fetchJson<Appointment>('/fhir/Appointment', {
-      method: 'POST',
-      headers: json,
-      body: JSON.stringify(appointmentRequest(slot, `screen-${Date.now()}@example.org`)),
-    });
-    await fetchJson(`/fhir/Appointment/${booked.id}`, {
-      method: 'PUT',
-      headers: { ...STAFF, ...json, 'if-match': `W/"${booked.meta!.versionId}"` },
-      body: JSON.stringify({ ...booked, status: 'booked' }),
-    });
-    const clinician = await fetchJson<{ peerId: string }>(`/api/consultations/${booked.id}/clinician-token`, {
-      method: 'POST',
-      headers: STAFF,
-    });
-    const invitation = await fetchJson<{ url: string }>(`/api/consultations/${booked.id}/invitations`, {
-      method: 'POST',
-      headers: STAFF,
-    });
-    const guest = async (name: string, kind: string) =>
-      (
-        await fetchJson<{ url: string }>(`/api/consultations/${booked.id}/guests`, {
-          method: 'POST',
-          headers: { ...STAFF, ...json },
-          body: JSON.stringify({ name, kind }),
-        })
-      ).url;
-    return { clinician, patientLink: invitation.url, guest };
-  }
+  const appointment = (ck: { server: ConsultKitServer; url: string }) =>
+    roomAppointment(ck, `screen-${Date.now()}@example.org`);
 
   async function join(ck: { url: string }, label: string, args: { link?: string; ticket?: object }) {
     const p = await open(browser, ck.url, label, args);
@@ -286,22 +253,7 @@ describe('screen share with real peers', () => {
   }
 
   async function admit(gp: Participant, who: Participant) {
-    await gp.page.waitForFunction(
-      (id) =>
-        (
-          window as unknown as {
-            consultation: { state: { get(): { participants: { peerId: string; presence: string }[] } } };
-          }
-        ).consultation.state
-          .get()
-          .participants.some((p) => p.peerId === id && p.presence === 'waiting'),
-      who.peerId,
-      { timeout: 120_000 },
-    );
-    await gp.page.evaluate(
-      (id) => (window as unknown as { consultation: { admit(id: string): void } }).consultation.admit(id),
-      who.peerId,
-    );
+    await admitWhenWaiting(gp.page, who.peerId);
   }
 
   it(
