@@ -77,6 +77,20 @@ async function messagesTo(email: string): Promise<{ subject: string; text: strin
   return outbox.body.messages.filter((m) => m.to === email);
 }
 
+/**
+ * The newest message to `email` whose subject matches `subject`, once it is in the outbox: a
+ * change's e-mail may be queued just after its answer, so this waits (10 s at most) for it.
+ */
+async function messageTo(email: string, subject: RegExp): Promise<{ subject: string; text: string }> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const found = (await messagesTo(email)).find((m) => subject.test(m.subject));
+    if (found) return found;
+    assert.ok(Date.now() < deadline, `no message to ${email} with a subject like ${subject}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 /** The join link in the newest message to `email`. */
 async function joinLinkFor(email: string): Promise<string> {
   const [message] = await messagesTo(email);
@@ -264,10 +278,9 @@ describe('sessions end with the appointment', () => {
     await endedWith(live, 'rescheduled');
     await assertRevoked(ticket, 'rescheduled');
 
-    const [mail] = await messagesTo(email);
-    assert.match(mail!.subject, /Appointment moved/);
-    assert.match(mail!.text, /New time: +Monday 9 March 2026/);
-    const newLink = /http:\/\/\S+\/join\/(\S+)/.exec(mail!.text)![1]!;
+    const mail = await messageTo(email, /Appointment moved/);
+    assert.match(mail.text, /New time: +Monday 9 March 2026/);
+    const newLink = /http:\/\/\S+\/join\/(\S+)/.exec(mail.text)![1]!;
     const claims = decodeJwt(newLink);
     assert.equal(claims.nbf, Date.parse(target!.start!) / 1000 - 15 * 60);
     assert.equal(claims.exp, Date.parse(target!.end!) / 1000 + 60 * 60);
@@ -285,6 +298,7 @@ describe('sessions end with the appointment', () => {
       ).status,
       200,
     );
+    await messageTo(other.email, /Appointment moved/);
     // At the old time, and at the new one: the old link says the appointment moved.
     for (const at of [Date.parse(other.appointment.start!), Date.parse(later!.start!)]) {
       clock = at - 5 * MINUTE;
