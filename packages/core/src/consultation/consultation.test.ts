@@ -161,7 +161,11 @@ describe('Consultation (real signalling server, real WebRTC)', () => {
       expect(patient.state.get().endReason).to.equal('declined');
       expect(patient.state.get().declineMessage).to.equal('Please call the surgery to rebook.');
       expect(ended).to.deep.equal([{ reason: 'declined', message: 'Please call the surgery to rebook.' }]);
-      expect(clinician.state.get().participants[0]?.presence).to.equal('left');
+      // The clinician hears of it by the roster, which may come a moment after the patient's end.
+      await until(
+        () => clinician.state.get().participants[0]?.presence === 'left',
+        'the patient gone for the clinician',
+      );
     });
 
     it('only the clinician admits, and only someone who is waiting', async () => {
