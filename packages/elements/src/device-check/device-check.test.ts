@@ -49,8 +49,14 @@ describe('<device-check>', () => {
     const other = [...select.options].find((o) => o.value !== c.state.get().microphoneId)!;
     select.value = other.value;
     select.dispatchEvent(new Event('change'));
-    await until(() => c.state.get().microphoneId === other.value, 'the new microphone');
-    expect(c.state.get().stream!.getAudioTracks()[0]!.getSettings().deviceId).to.equal(other.value);
+    // The chosen id and the new stream may land in either order: wait for both.
+    await until(
+      () =>
+        c.state.get().microphoneId === other.value &&
+        c.state.get().stream?.getAudioTracks()[0]?.getSettings().deviceId === other.value,
+      'the new microphone, in the state and in the stream',
+    );
+    expect(c.state.get().stream!.getAudioTracks()[0]!.readyState).to.equal('live');
   });
 
   it('hands the stream over on continue', async () => {
