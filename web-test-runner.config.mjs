@@ -354,6 +354,8 @@ export default {
   concurrency: 1,
   testFramework: { config: { timeout: 20000 } },
   testsFinishTimeout: 300000,
+  // Starting a page can take long on a loaded two-core machine (30 s by default was seen to fail).
+  browserStartTimeout: 120000,
   browsers: [chromeLauncher({ launchOptions: { executablePath, headless: true, args: CHROME_ARGS } })],
   middleware: [tsForJs, sameOriginBookingApi(() => ckServer.url())],
   plugins: [
