@@ -67,13 +67,18 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 // The statements the server runs for these searches (packages/server/src/booking/repository.ts and
 // catalog.ts): the schedules' stamp (the catalog of schedules is in memory; it is read again only
 // when the stamp moves), the page of _count + 1 slot rows without a join (a clinician's schedule ids
-// come from the catalog), the count only for _summary=count. As raw SQL.
+// come from the catalog) answered as one JSON text (instants in epoch ms), the count only for
+// _summary=count. As raw SQL.
 const BARE_SLOT_COLUMNS = 's.id, s.schedule_id, s.start_at, s.end_at, s.status, s.updated_at';
+const BARE_PAGE_JSON = `COALESCE(json_agg(json_build_array(s.id, s.schedule_id,
+  floor(extract(epoch FROM s.start_at) * 1000)::bigint, floor(extract(epoch FROM s.end_at) * 1000)::bigint, s.status,
+  floor(extract(epoch FROM s.updated_at) * 1000)::bigint) ORDER BY s.start_at, s.id), '[]')::text AS page`;
 const SQL = {
   stamp: `SELECT (SELECT count(*) || '/' || coalesce(max(id), 0) || '/' || coalesce(max(updated_at)::text, '') FROM schedule)
     || '|' || (SELECT count(*) || '/' || coalesce(max(id), 0) || '/' || coalesce(max(updated_at)::text, '') FROM practitioner)
     AS stamp`,
-  page: (where) => `SELECT ${BARE_SLOT_COLUMNS} FROM slot s WHERE ${where} ORDER BY s.start_at, s.id LIMIT 101`,
+  page: (where) =>
+    `SELECT ${BARE_PAGE_JSON} FROM (SELECT ${BARE_SLOT_COLUMNS} FROM slot s WHERE ${where} ORDER BY s.start_at, s.id LIMIT 101) s`,
   count: (where) => `SELECT count(*)::int AS n FROM slot s WHERE ${where}`,
 };
 
@@ -236,10 +241,10 @@ async function searchSql(storage, kind, q) {
     params.push(new Date(q.cursor.start).toISOString(), q.cursor.id);
     where += ` AND (s.start_at, s.id) > ($${params.length - 1}::timestamptz, $${params.length}::int)`;
   }
-  const rows = await storage.query(SQL.page(where), params);
-  return rows
+  const [{ page }] = await storage.query(SQL.page(where), params);
+  return JSON.parse(page)
     .slice(0, 100)
-    .map((row) => row.id)
+    .map((row) => row[0])
     .join(',');
 }
 
