@@ -2,7 +2,7 @@
  * A filed document as FHIR R4 (UK Core): a `DocumentReference` that points at a `Binary` of the
  * same id (docs/decisions/0026-documents.md).
  */
-import type { Binary, Bundle, CapabilityStatementRestResource, DocumentReference } from 'fhir/r4.js';
+import type { Binary, CapabilityStatementRestResource, DocumentReference } from 'fhir/r4.js';
 import type { AppointmentRow } from '../booking/repository.js';
 import type { DocumentRow } from './repository.js';
 
@@ -44,17 +44,29 @@ export function documentReference(row: DocumentRow, appointment: AppointmentRow)
         },
       },
     ],
-    context: {
-      encounter: [
-        {
-          type: 'Encounter',
-          identifier: { system: CONSULTATION_SYSTEM, value: `appt-${appointment.id}` },
-          display: 'Video consultation',
-        },
-      ],
-      period: { start: new Date(appointment.start_at).toISOString(), end: new Date(appointment.end_at).toISOString() },
-      related: [{ reference: `Appointment/${appointment.id}` }],
-    },
+    context: consultationContext(appointment),
+  };
+}
+
+/**
+ * A DocumentReference's `context` for what was made in a consultation (a filed document, a
+ * recording): the consultation as an Encounter by identifier (there is no Encounter resource; the
+ * Appointment is `related`), and its period (the appointment's, unless the record has its own).
+ */
+export function consultationContext(
+  appointment: AppointmentRow,
+  period: { start: Date; end: Date } = { start: appointment.start_at, end: appointment.end_at },
+): NonNullable<DocumentReference['context']> {
+  return {
+    encounter: [
+      {
+        type: 'Encounter',
+        identifier: { system: CONSULTATION_SYSTEM, value: `appt-${appointment.id}` },
+        display: 'Video consultation',
+      },
+    ],
+    period: { start: new Date(period.start).toISOString(), end: new Date(period.end).toISOString() },
+    related: [{ reference: `Appointment/${appointment.id}` }],
   };
 }
 
@@ -68,20 +80,6 @@ export function binary(row: DocumentRow, bytes: Buffer): Binary {
   };
 }
 
-export function documentBundle(base: string, self: string, resources: DocumentReference[]): Bundle {
-  return {
-    resourceType: 'Bundle',
-    type: 'searchset',
-    total: resources.length,
-    link: [{ relation: 'self', url: self }],
-    entry: resources.map((resource) => ({
-      fullUrl: `${base}/DocumentReference/${resource.id}`,
-      resource,
-      search: { mode: 'match' },
-    })),
-  };
-}
-
 /** The CapabilityStatement's entries for filed documents. */
 export const DOCUMENT_CAPABILITIES: CapabilityStatementRestResource[] = [
   {
@@ -92,7 +90,11 @@ export const DOCUMENT_CAPABILITIES: CapabilityStatementRestResource[] = [
     interaction: [{ code: 'read' }, { code: 'search-type' }],
     searchParam: [
       { name: 'patient', type: 'reference', documentation: 'Patient/<id> (required; subject= is the same)' },
-      { name: '_count', type: 'number', documentation: 'at most 100 (the newest first)' },
+      { name: '_sort', type: 'string', documentation: '-date only: the newest first (the one order)' },
+      { name: '_count', type: 'number', documentation: 'page size, at most 500 (default 100)' },
+      { name: '_offset', type: 'number', documentation: "where the page starts: follow the Bundle's next link" },
+      { name: '_total', type: 'token', documentation: 'none (default), estimate or accurate (both count exactly)' },
+      { name: '_summary', type: 'token', documentation: 'count: the total only' },
     ],
   },
   {
