@@ -145,7 +145,10 @@ function practice(env: Env): Config['practice'] {
   }
   const ods = (env['CONSULTKIT_PRACTICE_ODS_CODE'] ?? '').trim().toUpperCase();
   if (ods !== '' && !/^[A-Z0-9]{3,10}$/.test(ods)) {
-    throw new ConfigError('CONSULTKIT_PRACTICE_ODS_CODE', `expected an ODS code (3 to 10 letters and digits), got "${ods}"`);
+    throw new ConfigError(
+      'CONSULTKIT_PRACTICE_ODS_CODE',
+      `expected an ODS code (3 to 10 letters and digits), got "${ods}"`,
+    );
   }
   return { name, odsCode: ods || undefined };
 }

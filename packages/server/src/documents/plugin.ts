@@ -498,7 +498,8 @@ export function documentsFhir(options: {
       const appointment = row?.filed_at ? await options.appointment(row.appointment_id) : undefined;
       return row && appointment ? { row, appointment } : undefined;
     };
-    const unknown = (id: string) => new HttpError(404, 'not-found', `DocumentReference/${id.slice(0, 64)} is not known`);
+    const unknown = (id: string) =>
+      new HttpError(404, 'not-found', `DocumentReference/${id.slice(0, 64)} is not known`);
     app.get('/DocumentReference', async (request) => {
       const caller = await staff(request);
       const handling = preferences(request.headers.prefer).handling;
@@ -506,7 +507,10 @@ export function documentsFhir(options: {
         ...(handling ? { handling } : {}),
       });
       search.sort('-date');
-      const patients = [...(search.references('patient', 'Patient') ?? []), ...(search.references('subject', 'Patient') ?? [])];
+      const patients = [
+        ...(search.references('patient', 'Patient') ?? []),
+        ...(search.references('subject', 'Patient') ?? []),
+      ];
       if (patients.length !== 1) {
         throw new HttpError(400, 'required', 'Search DocumentReference by patient=Patient/<id> (one patient).');
       }

@@ -112,13 +112,16 @@ export class Documents {
     );
     let total: number | undefined;
     if (page.total) {
-      const [counted] = await this.storage.query<{ n: number | string }>(
-        `SELECT count(*) AS n FROM (${union}) refs`,
-        [patientId],
-      );
+      const [counted] = await this.storage.query<{ n: number | string }>(`SELECT count(*) AS n FROM (${union}) refs`, [
+        patientId,
+      ]);
       total = Number(counted?.n ?? 0);
     }
-    return { rows: rows.slice(0, page.count), ...(total !== undefined ? { total } : {}), more: rows.length > page.count };
+    return {
+      rows: rows.slice(0, page.count),
+      ...(total !== undefined ? { total } : {}),
+      more: rows.length > page.count,
+    };
   }
 
   /** Bytes received so far (the size of its file; 0 when the file is gone). */

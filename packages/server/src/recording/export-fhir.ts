@@ -168,9 +168,7 @@ export function recordingReference(
     date: new Date(ended).toISOString(),
     author: [{ reference: `Practitioner/${appointment.practitioner_id}`, display: clinician }],
     custodian: {
-      ...(options.practice.odsCode
-        ? { identifier: { system: ODS_SYSTEM, value: options.practice.odsCode } }
-        : {}),
+      ...(options.practice.odsCode ? { identifier: { system: ODS_SYSTEM, value: options.practice.odsCode } } : {}),
       display: options.practice.name,
     },
     description: `Video recording of the consultation with ${clinician} on ${day}, made with everyone's consent`,
