@@ -140,7 +140,7 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 /** `CONSULTKIT_PRACTICE_NAME` and `CONSULTKIT_PRACTICE_ODS_CODE` (an ODS organisation code: letters and digits). */
 function practice(env: Env): Config['practice'] {
   const name = (env['CONSULTKIT_PRACTICE_NAME'] ?? '').trim() || 'The practice';
-  if (name.length > 200 || /[\u0000-\u001f\u007f]/.test(name)) {
+  if (name.length > 200 || /\p{Cc}/u.test(name)) {
     throw new ConfigError('CONSULTKIT_PRACTICE_NAME', 'expected a name of at most 200 characters, on one line');
   }
   const ods = (env['CONSULTKIT_PRACTICE_ODS_CODE'] ?? '').trim().toUpperCase();

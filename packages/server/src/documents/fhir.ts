@@ -10,6 +10,20 @@ export const UK_CORE_DOCUMENT_REFERENCE = 'https://fhir.hl7.org.uk/StructureDefi
 export const DOCUMENT_SYSTEM = 'urn:consultkit:document';
 export const CONSULTATION_SYSTEM = 'urn:consultkit:consultation';
 
+/** What every DocumentReference of ours starts with: the UK Core profile, our identifier, `current`. */
+export function ukCoreDocumentReference(
+  id: string,
+  system: string,
+): Pick<DocumentReference, 'resourceType' | 'id' | 'meta' | 'identifier' | 'status'> {
+  return {
+    resourceType: 'DocumentReference',
+    id,
+    meta: { profile: [UK_CORE_DOCUMENT_REFERENCE] },
+    identifier: [{ system, value: id }],
+    status: 'current',
+  };
+}
+
 export function documentReference(row: DocumentRow, appointment: AppointmentRow): DocumentReference {
   const author =
     row.uploader_role === 'patient'
@@ -18,11 +32,7 @@ export function documentReference(row: DocumentRow, appointment: AppointmentRow)
         ? { reference: `Practitioner/${appointment.practitioner_id}`, display: row.uploader_name }
         : { display: `${row.uploader_name} (${row.uploader_role})` };
   return {
-    resourceType: 'DocumentReference',
-    id: row.id,
-    meta: { profile: [UK_CORE_DOCUMENT_REFERENCE] },
-    identifier: [{ system: DOCUMENT_SYSTEM, value: row.id }],
-    status: 'current',
+    ...ukCoreDocumentReference(row.id, DOCUMENT_SYSTEM),
     type: {
       text:
         row.content_type === 'application/pdf' ? 'Document shared in a consultation' : 'Image shared in a consultation',

@@ -12,7 +12,7 @@ import type { RecordingCapture, RecordingEndReason } from '@consultkit/core/cont
 import type { AppointmentRow } from '../booking/repository.js';
 import { displayName } from '../booking/service.js';
 import type { Caller } from '../auth.js';
-import { consultationContext, UK_CORE_DOCUMENT_REFERENCE } from '../documents/fhir.js';
+import { consultationContext, ukCoreDocumentReference } from '../documents/fhir.js';
 import type { SqlExecutor } from '../storage/index.js';
 
 export const RECORDING_SYSTEM = 'urn:consultkit:recording';
@@ -153,11 +153,7 @@ export function recordingReference(
   const size = row.size === null ? undefined : Number(row.size);
   const day = new Date(row.started_at).toISOString().slice(0, 10);
   return {
-    resourceType: 'DocumentReference',
-    id: row.id,
-    meta: { profile: [UK_CORE_DOCUMENT_REFERENCE] },
-    identifier: [{ system: RECORDING_SYSTEM, value: row.id }],
-    status: 'current',
+    ...ukCoreDocumentReference(row.id, RECORDING_SYSTEM),
     docStatus: 'final',
     type: { coding: [CONSULTATION_REPORT], text: 'Video recording of a consultation' },
     category: [{ coding: [CONSULT_NOTE] }],
