@@ -92,8 +92,8 @@ export interface CdaInput {
   chat: ChatMessage[];
   /** The recording's media (the recording API's route). */
   url: string;
-  /** SHA-1 of the file, base64. */
-  sha1: string;
+  /** SHA-1 of the file, base64 (undefined when the file cannot be read). */
+  sha1: string | undefined;
   /** When the document is made. */
   now: Date;
 }
@@ -209,9 +209,8 @@ export function recordingCda(input: CdaInput): string {
       duration !== undefined ? `, ${duration} seconds` : '',
       '): ',
       el('linkHtml', { href: input.url }, input.url),
-      '. It opens for the people the practice lets watch it; SHA-1 ',
-      input.sha1,
-      '.',
+      '. It opens for the people the practice lets watch it.',
+      input.sha1 ? ` SHA-1 (base64): ${input.sha1}.` : '',
     ),
   ];
 
@@ -311,7 +310,11 @@ export function recordingCda(input: CdaInput): string {
               el('id', { root, extension: `recording/${recording.id}` }),
               el(
                 'value',
-                { mediaType: contentType, integrityCheck: input.sha1, integrityCheckAlgorithm: 'SHA-1' },
+                {
+                  mediaType: contentType,
+                  integrityCheck: input.sha1,
+                  integrityCheckAlgorithm: input.sha1 ? 'SHA-1' : undefined,
+                },
                 el('reference', { value: input.url }),
               ),
             ),

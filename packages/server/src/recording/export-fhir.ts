@@ -103,14 +103,20 @@ export class RecordingExports {
 
   /**
    * The file's SHA-1 as FHIR's `Attachment.hash` wants it (base64): from the row (kept as hex or
-   * base64), else computed from the file once and kept.
+   * base64), else computed from the file once and kept; undefined when neither is there (the file
+   * is missing: the export says so by leaving the hash out, never by failing).
    */
-  async sha1(row: RecordingExportRow): Promise<string> {
+  async sha1(row: RecordingExportRow): Promise<string | undefined> {
     const kept = row.sha1?.trim();
     if (kept && /^[0-9a-f]{40}$/i.test(kept)) return Buffer.from(kept, 'hex').toString('base64');
     if (kept && /^[A-Za-z0-9+/]{27}=$/.test(kept)) return kept;
     const hash = createHash('sha1');
-    for await (const chunk of createReadStream(this.path(row.id))) hash.update(chunk as Buffer);
+    try {
+      for await (const chunk of createReadStream(this.path(row.id))) hash.update(chunk as Buffer);
+    } catch (error) {
+      if ((error as { code?: unknown }).code === 'ENOENT') return undefined;
+      throw error;
+    }
     const sha1 = hash.digest('base64');
     await this.storage.query('UPDATE recording SET sha1 = $2 WHERE id = $1 AND sha1 IS NULL', [row.id, sha1]);
     return sha1;
@@ -146,7 +152,7 @@ export function mediaUrl(publicBase: string, id: string): string {
 export function recordingReference(
   row: RecordingExportRow,
   appointment: AppointmentRow,
-  options: { practice: Practice; sha1: string; url: string },
+  options: { practice: Practice; sha1: string | undefined; url: string },
 ): DocumentReference {
   const ended = row.ended_at ?? row.started_at;
   const clinician = displayName(appointment.practitioner_name);
@@ -175,7 +181,7 @@ export function recordingReference(
           url: options.url,
           ...(size !== undefined && size <= UNSIGNED_INT_MAX ? { size } : {}),
           // FHIR R4 Attachment.hash: the base64 of the SHA-1 of the data.
-          hash: options.sha1,
+          ...(options.sha1 ? { hash: options.sha1 } : {}),
           title: `Consultation recording ${day}`,
           creation: new Date(ended).toISOString(),
         },

@@ -128,6 +128,8 @@ export async function recordingExportPlugin(app: FastifyInstance, options: Recor
     }
     const type = negotiate(request.headers.accept);
     const { row, appointment } = await readyRecording(options, id);
+    const sha1 = await options.exports.sha1(row);
+    if (!sha1) request.log.warn({ recording: row.id }, 'recording file missing: exported without its SHA-1');
     const xml = recordingCda({
       recording: row,
       appointment,
@@ -136,7 +138,7 @@ export async function recordingExportPlugin(app: FastifyInstance, options: Recor
       consents: await options.exports.consents(row),
       chat: await chatOf(options, appointment.id),
       url: mediaUrl(options.publicBase(), row.id),
-      sha1: await options.exports.sha1(row),
+      sha1,
       now: new Date(options.now()),
     });
     await options.exports.audit(row.id, { action: 'export-cda', caller, from: request.ip }, new Date(options.now()));
@@ -165,9 +167,11 @@ export function recordingReferences(
       if (!row || row.status !== 'ready') return undefined;
       const appointment = await options.appointment(row.appointment_id);
       if (!appointment) return undefined;
+      const sha1 = await options.exports.sha1(row);
+      if (!sha1) request.log.warn({ recording: row.id }, 'recording file missing: exported without its SHA-1');
       const resource = recordingReference(row, appointment, {
         practice: options.practice,
-        sha1: await options.exports.sha1(row),
+        sha1,
         url: mediaUrl(options.publicBase(), row.id),
       });
       await options.exports.audit(row.id, { action: 'export-fhir', caller, from: request.ip }, new Date(options.now()));

@@ -296,6 +296,23 @@ describe('recording export: FHIR DocumentReference and HL7 CDA R2', () => {
     assert.ok(entry.searchParam!.some((p) => p.name === '_total'));
   });
 
+  it('a ready recording whose file is gone still exports (without a hash), never a 5xx', async () => {
+    const { id: appointmentId } = await book();
+    const rec = await recording(appointmentId, { startedAt: '2026-03-02T09:01:00Z', keepSha1: 'none' });
+    await rm(join(ctx.dir, rec.id));
+    const answer = await ctx.api.call<DocumentReference>('GET', `/fhir/DocumentReference/${rec.id}`, {
+      headers: STAFF,
+    });
+    assert.equal(answer.status, 200, JSON.stringify(answer.body));
+    assert.equal(new Fhir().validate(answer.body, { errorOnUnexpected: true }).valid, true);
+    assert.equal(answer.body.content[0]!.attachment.hash, undefined);
+    assert.equal(answer.body.content[0]!.attachment.size, rec.bytes.length);
+    const { file } = await exportCda(rec.id);
+    const result = await validate(file);
+    assert.equal(result.valid, true, result.output);
+    assert.equal(await xpath(file, `count(${path('observationMedia')}/*[local-name()='value']/@integrityCheck)`), '0');
+  });
+
   it('search by patient finds their recordings beside their filed documents, paged and counted; never another patient’s', async () => {
     const mine = await book();
     const theirs = await book();
