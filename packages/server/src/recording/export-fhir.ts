@@ -62,7 +62,8 @@ export interface ConsentRow {
 
 /** An export or a refused one, as `recording_access` keeps it. */
 export interface ExportAccess {
-  action: 'export-fhir' | 'export-cda' | 'refused';
+  /** `metadata`: a HEAD of the CDA export (nothing of the document sent). */
+  action: 'export-fhir' | 'export-cda' | 'metadata' | 'refused';
   caller: Caller;
   from: string;
 }

@@ -141,7 +141,8 @@ export async function recordingExportPlugin(app: FastifyInstance, options: Recor
       sha1,
       now: new Date(options.now()),
     });
-    await options.exports.audit(row.id, { action: 'export-cda', caller, from: request.ip }, new Date(options.now()));
+    const action = request.method === 'HEAD' ? 'metadata' : 'export-cda';
+    await options.exports.audit(row.id, { action, caller, from: request.ip }, new Date(options.now()));
     return reply
       .header('content-type', `${type}; charset=utf-8`)
       .header('content-disposition', `attachment; filename="consultation-recording-${row.id}.xml"`)

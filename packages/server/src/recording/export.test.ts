@@ -642,6 +642,9 @@ for (const storage of ['PGlite', 'PostgreSQL'] as const) {
         assert.equal(answer.status, 406, accept);
         await outcome(answer);
       }
+      const head = await fetch(`${ctx.url}${path}`, { method: 'HEAD', headers: STAFF });
+      assert.equal(head.status, 200);
+      assert.equal((await audit(rec.id)).at(-1)!.action, 'metadata', 'a HEAD is not an export');
       const withQuery = await fetch(`${ctx.url}${path}?format=pdf&format=xml`, { headers: STAFF });
       assert.equal(withQuery.status, 400);
       await outcome(withQuery);
