@@ -186,7 +186,7 @@ export function recordingCda(input: CdaInput): string {
     el('paragraph', {}, 'Everyone in the call was asked before anything was recorded. Their answers:'),
     input.consents.length
       ? table(
-          ['Participant', 'Role', 'Answer', 'When'],
+          ['Participant', 'Role', 'Answer', `When (${zone})`],
           input.consents.map((c) => [c.name, ROLE[c.role], ANSWER[c.answer], when(c.at)]),
         )
       : el('paragraph', {}, 'No answers are kept for this recording.'),
@@ -194,7 +194,7 @@ export function recordingCda(input: CdaInput): string {
   const transcript = input.chat.length
     ? [
         table(
-          ['When', 'From', 'Message'],
+          [`When (${zone})`, 'From', 'Message'],
           input.chat.map((m) => [when(m.sentAt), `${m.name} (${ROLE[m.role] ?? m.role})`, m.text]),
         ),
       ]
