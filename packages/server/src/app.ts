@@ -59,6 +59,8 @@ import { ENDS_ROOM, SfuService } from './sfu/service.js';
 import { DOCUMENT_CAPABILITIES } from './documents/fhir.js';
 import { documentsFhir, documentsPlugin } from './documents/plugin.js';
 import { Documents } from './documents/repository.js';
+import { RecordingExports, withRecordings } from './recording/export-fhir.js';
+import { recordingExportPlugin, recordingReferences } from './recording/export-plugin.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const VERSION = (
@@ -367,11 +369,30 @@ export async function createServer(
   // Documents shared in consultations (docs/collaboration.md, "Documents").
   const documents = new Documents(storage, config.documentsDir);
   const appointmentRow = (id: number) => booking.repo.appointment(id);
+  // Exports of finished recordings: FHIR beside the documents, HL7 CDA (docs/recording.md, "Export").
+  const recordingExports = new RecordingExports(storage, config.recordingsDir);
+  const exportOptions = {
+    exports: recordingExports,
+    auth,
+    storage,
+    chat,
+    appointment: appointmentRow,
+    practice: config.practice,
+    publicBase,
+    now,
+  };
+  await app.register(recordingExportPlugin, exportOptions);
   await app.register(fhirPlugin, {
     more: [
       {
-        routes: documentsFhir({ documents, auth, appointment: appointmentRow, baseUrl: () => `${publicBase()}/fhir` }),
-        capabilities: DOCUMENT_CAPABILITIES,
+        routes: documentsFhir({
+          documents,
+          auth,
+          appointment: appointmentRow,
+          baseUrl: () => `${publicBase()}/fhir`,
+          more: [recordingReferences(exportOptions)],
+        }),
+        capabilities: withRecordings(DOCUMENT_CAPABILITIES),
       },
     ],
     prefix: '/fhir',

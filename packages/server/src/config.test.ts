@@ -140,7 +140,21 @@ describe('configuration', () => {
     ['CONSULTKIT_MIN_NOTICE_MINUTES', { CONSULTKIT_MIN_NOTICE_MINUTES: 'soon' }, /whole number/],
     ['CONSULTKIT_MIN_NOTICE_MINUTES', { CONSULTKIT_MIN_NOTICE_MINUTES: '-5' }, /whole number/],
     ['CONSULTKIT_MIN_NOTICE_MINUTES', { CONSULTKIT_MIN_NOTICE_MINUTES: '20000' }, /between 0 and 10080/],
+    ['CONSULTKIT_PRACTICE_ODS_CODE', { CONSULTKIT_PRACTICE_ODS_CODE: 'A1 <2>' }, /ODS code/],
+    ['CONSULTKIT_PRACTICE_NAME', { CONSULTKIT_PRACTICE_NAME: 'Two\nlines' }, /one line/],
   ];
+
+  it('reads CONSULTKIT_PRACTICE_NAME, CONSULTKIT_PRACTICE_ODS_CODE and CONSULTKIT_RECORDINGS_DIR', () => {
+    assert.deepEqual(loadConfig(OWN).practice, { name: 'The practice', odsCode: undefined });
+    const config = loadConfig({
+      ...OWN,
+      CONSULTKIT_PRACTICE_NAME: ' Riverside & Sons ',
+      CONSULTKIT_PRACTICE_ODS_CODE: 'y12345',
+      CONSULTKIT_RECORDINGS_DIR: '/srv/recordings',
+    });
+    assert.deepEqual(config.practice, { name: 'Riverside & Sons', odsCode: 'Y12345' });
+    assert.equal(config.recordingsDir, '/srv/recordings');
+  });
 
   it('reads CONSULTKIT_MIN_NOTICE_MINUTES: 15 by default, 0 to 10080 (a week)', () => {
     assert.equal(loadConfig(OWN).minNoticeMinutes, 15);

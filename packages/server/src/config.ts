@@ -32,6 +32,11 @@ export interface Config {
    * in the database (docs/collaboration.md, "Documents").
    */
   documentsDir: string;
+  /**
+   * Folder of the recordings' files (`CONSULTKIT_RECORDINGS_DIR`; `.consultkit-recordings` by
+   * default, under the system's temporary folder when `dataDir` is `memory://`), each named by its id.
+   */
+  recordingsDir: string;
   /** PostgreSQL connection string; unset means the embedded PGlite database. */
   databaseUrl: string | undefined;
   /** Secret that signs signalling tokens (HMAC-SHA256). */
@@ -88,6 +93,12 @@ export interface Config {
    * booking online; undefined: only the staff event stream and the log say so.
    */
   practiceEmail: string | undefined;
+  /**
+   * The practice as exported records name it (custodian, author's organisation):
+   * `CONSULTKIT_PRACTICE_NAME` (default "The practice") and `CONSULTKIT_PRACTICE_ODS_CODE` (its
+   * NHS ODS code; docs/recording.md, "Export").
+   */
+  practice: { name: string; odsCode: string | undefined };
   /** Delivery (SMTP, GOV.UK Notify), the job worker and reminders: docs/notifications.md. */
   notify: NotifyConfig;
   /** Janus (VideoRoom) for calls past four (`CONSULTKIT_JANUS_*`); undefined: none. */
@@ -125,6 +136,22 @@ export class ConfigError extends Error {
 type Env = Record<string, string | undefined>;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** `CONSULTKIT_PRACTICE_NAME` and `CONSULTKIT_PRACTICE_ODS_CODE` (an ODS organisation code: letters and digits). */
+function practice(env: Env): Config['practice'] {
+  const name = (env['CONSULTKIT_PRACTICE_NAME'] ?? '').trim() || 'The practice';
+  if (name.length > 200 || /\p{Cc}/u.test(name)) {
+    throw new ConfigError('CONSULTKIT_PRACTICE_NAME', 'expected a name of at most 200 characters, on one line');
+  }
+  const ods = (env['CONSULTKIT_PRACTICE_ODS_CODE'] ?? '').trim().toUpperCase();
+  if (ods !== '' && !/^[A-Z0-9]{3,10}$/.test(ods)) {
+    throw new ConfigError(
+      'CONSULTKIT_PRACTICE_ODS_CODE',
+      `expected an ODS code (3 to 10 letters and digits), got "${ods}"`,
+    );
+  }
+  return { name, odsCode: ods || undefined };
+}
 
 /** `CONSULTKIT_PRACTICE_EMAIL`: one plain address, or unset. */
 function practiceEmail(raw: string | undefined): string | undefined {
@@ -164,6 +191,12 @@ function dataDir(value: string): string {
 function documentsDir(value: string | undefined, data: string | undefined): string {
   if (value) return resolve(value);
   return data?.startsWith('memory://') ? join(tmpdir(), 'consultkit-documents') : resolve('.consultkit-documents');
+}
+
+/** The recordings' folder, made absolute (as the documents' folder). */
+function recordingsDir(value: string | undefined, data: string | undefined): string {
+  if (value) return resolve(value);
+  return data?.startsWith('memory://') ? join(tmpdir(), 'consultkit-recordings') : resolve('.consultkit-recordings');
 }
 
 /** An IANA time zone name as the platform's Intl knows it (canonical spelling), else a ConfigError. */
@@ -468,8 +501,10 @@ export function loadConfig(env: Env = process.env): Config {
     notify: loadNotifyConfig(env),
     minNoticeMinutes: integer(env, 'CONSULTKIT_MIN_NOTICE_MINUTES', 15, 0, 7 * 24 * 60),
     practiceEmail: practiceEmail(env['CONSULTKIT_PRACTICE_EMAIL']),
+    practice: practice(env),
     dataDir: dataDir(env['CONSULTKIT_DATA_DIR']?.trim() || '.consultkit-data'),
     documentsDir: documentsDir(env['CONSULTKIT_DOCUMENTS_DIR']?.trim(), env['CONSULTKIT_DATA_DIR']?.trim()),
+    recordingsDir: recordingsDir(env['CONSULTKIT_RECORDINGS_DIR']?.trim(), env['CONSULTKIT_DATA_DIR']?.trim()),
     databaseUrl,
     secret,
     secretIsDevDefault,

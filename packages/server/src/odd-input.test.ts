@@ -227,12 +227,13 @@ describe('odd cookies and headers on every route: never a 5xx, every error an Op
       'POST /api/consultations/:id/documents/:doc/$file',
       'GET /fhir/DocumentReference',
       'GET /fhir/Binary/:id',
+      'GET /api/recordings/:id/cda',
     ]) {
       assert.ok(urls.includes(expected), `${expected} in ${urls.join(', ')}`);
     }
   });
 
-  it('odd tus headers on the document uploads, as staff: a 4xx OperationOutcome each, never a 5xx', async () => {
+  it('odd tus headers on the document uploads and odd recording exports, as staff: a 4xx OperationOutcome each, never a 5xx', async () => {
     const staff = ['authorization', `Bearer ${TEST_STAFF_KEY}`, 'tus-resumable', '1.0.0'];
     const odd: [string, string, string[]][] = [
       ['POST', '/api/consultations/1/uploads', ['upload-length', '-1']],
@@ -257,6 +258,14 @@ describe('odd cookies and headers on every route: never a 5xx, every error an Op
       ['GET', '/fhir/DocumentReference?patient=%3Cscript%3E', []],
       ['GET', '/fhir/DocumentReference?patient=Patient/1&_count=-1&_sort=x', []],
       ['GET', '/fhir/Binary/..%2Fsecret', []],
+      ['GET', '/fhir/DocumentReference?patient=Patient/1&_offset=-3&_total=accurate&_total=none', []],
+      ['GET', '/fhir/DocumentReference?patient=Patient/1&_summary=text', []],
+      ['GET', '/fhir/DocumentReference?patient=Patient/1,Patient/2', []],
+      ['GET', '/fhir/DocumentReference/..%2F..%2Fetc%2Fpasswd', []],
+      ['GET', '/api/recordings/..%2F..%2Fetc%2Fpasswd/cda', []],
+      ['GET', '/api/recordings/00000000000000000000000000000000/cda?x=1&x=2', []],
+      ['GET', '/api/recordings/00000000000000000000000000000000/cda', ['accept', 'application/pdf']],
+      ['GET', `/api/recordings/${'f'.repeat(32)}/cda`, ['accept', 'text/xml;q=abc']],
     ];
     for (const [method, path, headers] of odd) {
       const answer = await send(method, path, [...staff, ...headers], method === 'PATCH' ? 'abc' : undefined);

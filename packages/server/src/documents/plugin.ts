@@ -37,14 +37,18 @@ import {
   type DocumentType,
 } from '@consultkit/core/contract';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Auth } from '../auth.js';
+import type { DocumentReference } from 'fhir/r4.js';
+import type { Auth, Caller } from '../auth.js';
 import type { AppointmentRow } from '../booking/repository.js';
 import { readCookie } from '../cookies.js';
 import { HttpError } from '../errors.js';
 import { consultationOf, JoinError, type JoinService, type SessionInfo } from '../join/service.js';
 import { SESSION_COOKIE } from '../plugins/join.js';
 import type { Rooms } from '../room/registry.js';
-import { binary, documentBundle, documentReference } from './fhir.js';
+import { binary, documentReference } from './fhir.js';
+import { SearchParams } from '../fhir/params.js';
+import { searchBundle } from '../fhir/resources.js';
+import { preferences } from '../plugins/fhir.js';
 import { documentInfo, type DocumentRow, type Documents } from './repository.js';
 
 export const TUS_VERSION = '1.0.0';
@@ -461,60 +465,100 @@ export async function documentsPlugin(app: FastifyInstance, options: DocumentsPl
   });
 }
 
+/**
+ * Another kind of DocumentReference served beside filed documents (a consultation's recording):
+ * its arm of the search's union, and a read by id that answers undefined for an id it does not know.
+ */
+export interface MoreDocumentReferences {
+  /** `SELECT id, at, kind … WHERE <the patient> = $1`: this kind's references of patient `$1`. */
+  listing: string;
+  read(id: string, request: FastifyRequest, caller: Caller): Promise<DocumentReference | undefined>;
+  /** The `kind` its listing gives its rows. */
+  kind: string;
+}
+
 /** The FHIR side (registered inside the FHIR plugin, under its Accept rules): staff only. */
 export function documentsFhir(options: {
   documents: Documents;
   auth: Auth;
   appointment: DocumentsPluginOptions['appointment'];
   baseUrl: () => string;
+  /** Other DocumentReferences of a patient (recordings), searched and read with the documents. */
+  more?: MoreDocumentReferences[];
 }) {
+  const more = options.more ?? [];
   return async (app: FastifyInstance) => {
-    const staff = async (request: FastifyRequest) => options.auth.requireStaff(await options.auth.caller(request));
-    const filed = async (id: string): Promise<{ row: DocumentRow; appointment: AppointmentRow }> => {
+    const staff = async (request: FastifyRequest): Promise<Caller> => {
+      const caller = await options.auth.caller(request);
+      options.auth.requireStaff(caller);
+      return caller;
+    };
+    const filed = async (id: string): Promise<{ row: DocumentRow; appointment: AppointmentRow } | undefined> => {
       const row = await options.documents.byId(id);
       const appointment = row?.filed_at ? await options.appointment(row.appointment_id) : undefined;
-      if (!row || !appointment)
-        throw new HttpError(404, 'not-found', `DocumentReference/${id.slice(0, 64)} is not known`);
-      return { row, appointment };
+      return row && appointment ? { row, appointment } : undefined;
     };
+    const unknown = (id: string) =>
+      new HttpError(404, 'not-found', `DocumentReference/${id.slice(0, 64)} is not known`);
     app.get('/DocumentReference', async (request) => {
-      await staff(request);
-      const query = request.query as Record<string, unknown>;
-      for (const key of Object.keys(query)) {
-        if (!['patient', 'subject', '_count'].includes(key)) {
-          throw new HttpError(
-            400,
-            'not-supported',
-            `DocumentReference search does not support "${key.slice(0, 40)}" (patient, _count)`,
-          );
-        }
+      const caller = await staff(request);
+      const handling = preferences(request.headers.prefer).handling;
+      const search = new SearchParams('DocumentReference', request.query, ['patient', 'subject', '_sort'], {
+        ...(handling ? { handling } : {}),
+      });
+      search.sort('-date');
+      const patients = [
+        ...(search.references('patient', 'Patient') ?? []),
+        ...(search.references('subject', 'Patient') ?? []),
+      ];
+      if (patients.length !== 1) {
+        throw new HttpError(400, 'required', 'Search DocumentReference by patient=Patient/<id> (one patient).');
       }
-      const raw = query['patient'] ?? query['subject'];
-      const match = typeof raw === 'string' ? /^(?:Patient\/)?(\d{1,9})$/.exec(raw) : null;
-      if (!match) throw new HttpError(400, 'required', 'Search DocumentReference by patient=Patient/<id> (once).');
-      const countRaw = query['_count'];
-      const count = typeof countRaw === 'string' && /^\d{1,4}$/.test(countRaw) ? Math.min(Number(countRaw), 100) : 100;
-      const rows = await options.documents.filedForPatient(Number(match[1]), count);
-      const resources = [];
-      for (const row of rows) {
-        const appointment = await options.appointment(row.appointment_id);
-        if (appointment) resources.push(documentReference(row, appointment));
-      }
-      return documentBundle(
-        options.baseUrl(),
-        `${options.baseUrl()}/DocumentReference?patient=Patient/${match[1]}`,
-        resources,
+      const summaryCount = search.summaryCount();
+      const count = summaryCount ? 0 : search.count();
+      const offset = search.offset();
+      const page = await options.documents.referencesForPatient(
+        patients[0]!,
+        more.map((kind) => kind.listing),
+        { count, offset, total: summaryCount || search.total() },
       );
+      const resources: DocumentReference[] = [];
+      for (const { kind, id } of page.rows) {
+        const resource =
+          kind === 'document'
+            ? await filed(id).then((found) => found && documentReference(found.row, found.appointment))
+            : await more.find((other) => other.kind === kind)?.read(id, request, caller);
+        if (resource) resources.push(resource);
+      }
+      return searchBundle({
+        base: options.baseUrl(),
+        type: 'DocumentReference',
+        params: search.accepted,
+        count,
+        paging: { offset },
+        total: page.total,
+        more: page.more,
+        matches: resources,
+        warning: search.ignored.length ? `Ignored (Prefer: handling=lenient): ${search.ignored.join(', ')}` : undefined,
+      });
     });
     app.get('/DocumentReference/:id', async (request) => {
-      await staff(request);
-      const { row, appointment } = await filed(String((request.params as { id: string }).id));
-      return documentReference(row, appointment);
+      const caller = await staff(request);
+      const id = String((request.params as { id: string }).id);
+      const found = await filed(id);
+      if (found) return documentReference(found.row, found.appointment);
+      for (const other of more) {
+        const resource = await other.read(id, request, caller);
+        if (resource) return resource;
+      }
+      throw unknown(id);
     });
     app.get('/Binary/:id', async (request) => {
       await staff(request);
-      const { row } = await filed(String((request.params as { id: string }).id));
-      return binary(row, await readFile(options.documents.path(row.id)));
+      const id = String((request.params as { id: string }).id);
+      const found = await filed(id);
+      if (!found) throw unknown(id);
+      return binary(found.row, await readFile(options.documents.path(found.row.id)));
     });
   };
 }

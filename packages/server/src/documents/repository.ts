@@ -30,6 +30,11 @@ export interface DocumentRow {
 
 const ID = /^[0-9a-f]{32}$/;
 
+/** A patient's filed documents, as one arm of the DocumentReference search's union (`$1`: the patient id). */
+const DOCUMENT_LISTING = `SELECT d.id, d.filed_at AS at, 'document' AS kind
+  FROM consultation_document d JOIN appointment a ON a.id = d.appointment_id
+ WHERE a.patient_id = $1 AND d.filed_at IS NOT NULL`;
+
 export class Documents {
   constructor(
     private readonly storage: SqlExecutor,
@@ -90,13 +95,33 @@ export class Documents {
     );
   }
 
-  /** Filed documents of a patient's appointments, newest first (at most `limit`). */
-  async filedForPatient(patientId: number, limit: number): Promise<DocumentRow[]> {
-    return this.storage.query<DocumentRow>(
-      `SELECT d.* FROM consultation_document d JOIN appointment a ON a.id = d.appointment_id
-        WHERE a.patient_id = $1 AND d.filed_at IS NOT NULL ORDER BY d.filed_at DESC, d.id LIMIT $2`,
-      [patientId, limit],
+  /**
+   * One page of a patient's DocumentReferences, newest first: their filed documents and the rows of
+   * `more` (other kinds' listings: `SELECT id, at, kind … WHERE <patient> = $1`), in one ordered
+   * union, so paging and the total cover every kind. `count + 1` rows tell whether more follow.
+   */
+  async referencesForPatient(
+    patientId: number,
+    more: readonly string[],
+    page: { count: number; offset: number; total: boolean },
+  ): Promise<{ rows: { kind: string; id: string }[]; total?: number; more: boolean }> {
+    const union = [DOCUMENT_LISTING, ...more].map((listing) => `(${listing})`).join(' UNION ALL ');
+    const rows = await this.storage.query<{ kind: string; id: string }>(
+      `SELECT kind, id FROM (${union}) refs ORDER BY at DESC, id LIMIT $2 OFFSET $3`,
+      [patientId, page.count + 1, page.offset],
     );
+    let total: number | undefined;
+    if (page.total) {
+      const [counted] = await this.storage.query<{ n: number | string }>(`SELECT count(*) AS n FROM (${union}) refs`, [
+        patientId,
+      ]);
+      total = Number(counted?.n ?? 0);
+    }
+    return {
+      rows: rows.slice(0, page.count),
+      ...(total !== undefined ? { total } : {}),
+      more: rows.length > page.count,
+    };
   }
 
   /** Bytes received so far (the size of its file; 0 when the file is gone). */

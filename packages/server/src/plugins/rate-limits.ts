@@ -154,6 +154,17 @@ const RULES: Record<string, Rule> = {
       },
     ]),
   ),
+  // Recordings exported as HL7 CDA (docs/recording.md, "Export"; staff): per address. Their FHIR
+  // DocumentReferences count as document requests (above).
+  ...Object.fromEntries(
+    ['GET /api/recordings/:id/cda', 'HEAD /api/recordings/:id/cda'].map((route): [string, Rule] => [
+      route,
+      {
+        refundOnSuccess: false,
+        charges: [{ name: 'recording-exports', key: byAddress, what: 'recording exports from this address' }],
+      },
+    ]),
+  ),
   'POST /api/dev/staff-session': {
     refundOnSuccess: false,
     charges: [{ name: 'signin', key: byAddress, what: 'staff sign-ins from this address' }],
