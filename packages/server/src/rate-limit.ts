@@ -31,6 +31,7 @@ export const LIMIT_NAMES = [
   'messages',
   'documents',
   'document-requests',
+  'recordings',
 ] as const;
 export type LimitName = (typeof LIMIT_NAMES)[number];
 export type RateLimits = Record<LimitName, Limit>;
@@ -77,6 +78,11 @@ export const DEFAULT_RATE_LIMITS: RateLimits = {
    * 20 MB upload in 1 MB chunks makes about twenty.
    */
   'document-requests': { count: 600, seconds: 60 },
+  /**
+   * Recording requests per address (chunks, finishing, metadata, media ranges, audit, deletion, the
+   * patient's page): a page sends a chunk every 2 s, and a player asks for ranges as it plays.
+   */
+  recordings: { count: 600, seconds: 60 },
 };
 
 /** One attempt counted against a key. */
