@@ -172,6 +172,8 @@ const RULES: Record<string, Rule> = {
       'GET /api/recordings/:id/audit',
       'HEAD /api/recordings/:id/audit',
       'DELETE /api/recordings/:id',
+      'GET /my-consultation/:token',
+      'HEAD /my-consultation/:token',
     ].map((route): [string, Rule] => [
       route,
       {
@@ -192,12 +194,7 @@ const RULES: Record<string, Rule> = {
     ],
   },
   ...Object.fromEntries(
-    [
-      'GET /api/my-consultation',
-      'HEAD /api/my-consultation',
-      'GET /my-consultation/:token',
-      'HEAD /my-consultation/:token',
-    ].map((route): [string, Rule] => [
+    ['GET /api/my-consultation', 'HEAD /api/my-consultation'].map((route): [string, Rule] => [
       route,
       {
         refundOnSuccess: true,

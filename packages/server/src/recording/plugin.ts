@@ -38,6 +38,7 @@ import { readCookie } from '../cookies.js';
 import { DOCUMENT_POLICY, LINK_TTL_MS } from '../documents/plugin.js';
 import type { Documents } from '../documents/repository.js';
 import { HttpError } from '../errors.js';
+import { matchLocale } from '../i18n/locales.js';
 import { displayName } from '../join/booking.js';
 import { consultationOf, type JoinService } from '../join/service.js';
 import type { ChatService } from '../room/chat.js';
@@ -570,7 +571,11 @@ export async function recordingPlugin(app: FastifyInstance, options: RecordingPl
         }`,
       );
     }
-    return reply.header('referrer-policy', 'no-referrer').redirect('/my-consultation/', 303);
+    const lang = (request.query as Record<string, unknown>)['lang'];
+    const locale = typeof lang === 'string' && /^[a-z]{2}(-[A-Z]{2})?$/.test(lang) ? matchLocale(lang) : 'en-GB';
+    return reply
+      .header('referrer-policy', 'no-referrer')
+      .redirect(locale === 'en-GB' ? '/my-consultation/' : `/my-consultation/?lang=${locale}`, 303);
   });
 
   app.get('/my-consultation/', async (_request, reply) => {
