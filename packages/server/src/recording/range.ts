@@ -32,9 +32,9 @@ export function parseRange(header: string | string[] | undefined, size: number):
       continue;
     }
     const start = Number(parts[1]);
-    const end = parts[2] === '' ? size - 1 : Number(parts[2]);
-    if (end < start) return undefined;
+    if (parts[2] !== '' && Number(parts[2]) < start) return undefined;
     if (start >= size) continue;
+    const end = parts[2] === '' ? size - 1 : Number(parts[2]);
     ranges.push({ start, end: Math.min(end, size - 1) });
   }
   const first = ranges.find((range) => range.start <= range.end);
