@@ -34,7 +34,8 @@ import {
   watchedPage,
 } from './support.js';
 
-const STAFF_KEY = 'e2e-staff-key-e2e-staff-key-e2e-staff-key';
+// Demo mode (as `npm start` runs it), for the vendor console's development staff sign-in.
+const STAFF_KEY = 'consultkit-development-staff-key';
 const STAFF = { authorization: `Bearer ${STAFF_KEY}` };
 const FHIR = { 'content-type': 'application/fhir+json', accept: 'application/fhir+json' };
 const SCREENSHOTS = process.env['CK_SCREENSHOTS'];
@@ -61,6 +62,8 @@ describe('/my-consultation: the patient watches their recorded consultation agai
   let server: RunningServer;
   let database: { url: string; dispose(): Promise<void> };
   let link: string;
+  let patientId: string;
+  let recordingId: string;
 
   const api = async <T>(method: string, path: string, init: RequestInit = {}): Promise<T> => {
     const answer = await fetch(`${server.url}${path}`, { method, ...init });
@@ -77,11 +80,7 @@ describe('/my-consultation: the patient watches their recorded consultation agai
     } finally {
       await storage.close();
     }
-    ({ server, browser } = await startServerAndBrowser({
-      DATABASE_URL: database.url,
-      CONSULTKIT_STAFF_KEY: STAFF_KEY,
-      CONSULTKIT_SEED_DEMO: 'off',
-    }));
+    ({ server, browser } = await startServerAndBrowser({ DATABASE_URL: database.url }));
     // A confirmed video appointment starting within the hour, its clinician's session.
     const from = new Date(Date.now() + 60_000).toISOString();
     const slots = await api<Bundle>('GET', `/fhir/Slot?status=free&start=ge${from}&_count=20`, { headers: FHIR });
@@ -99,6 +98,10 @@ describe('/my-consultation: the patient watches their recorded consultation agai
     });
     // The recording, as the consent service opens it once everyone has agreed.
     const id = randomBytes(16).toString('hex');
+    recordingId = id;
+    patientId = booked.participant
+      .find((p) => p.actor?.reference?.startsWith('Patient/'))!
+      .actor!.reference!.slice('Patient/'.length);
     const client = new pg.Client({ connectionString: database.url });
     await client.connect();
     try {
@@ -211,6 +214,54 @@ describe('/my-consultation: the patient watches their recorded consultation agai
       assert.equal(await page.locator('video').count(), 0);
       assert.deepEqual(await axe(page), []);
       if (SCREENSHOTS) await page.screenshot({ path: `${SCREENSHOTS}/my-consultation-expired.png`, fullPage: true });
+      assert.deepEqual(await cspViolations(page), []);
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('the vendor console lists the recording, plays it, shows its audit, sends a link and deletes it; axe finds nothing', async () => {
+    const { page, errors, context } = await watchedPage(browser, { viewport: { width: 1280, height: 900 } });
+    try {
+      await page.goto(`${server.url}/examples/vendor-console/`);
+      await page.getByRole('button', { name: 'Sign in as the receptionist (development)' }).click();
+      await page.getByRole('heading', { name: 'Recordings' }).waitFor();
+      await page.getByLabel('Patient (FHIR Patient id)').fill(patientId);
+      await page.getByRole('button', { name: 'Show recordings' }).click();
+      await page.getByRole('status').filter({ hasText: '1 recording listed.' }).waitFor();
+      const table = page.getByRole('table', { name: "Recordings of this patient's consultations" });
+      await table.getByRole('cell', { name: 'ready' }).waitFor();
+      await table.getByRole('button', { name: /^Play the recording of / }).click();
+      await page.waitForFunction(
+        () => (document.querySelector<HTMLVideoElement>('#player')?.readyState ?? 0) >= 1,
+        undefined,
+        {
+          timeout: 30_000,
+        },
+      );
+      assert.ok(Math.abs((await page.locator('#player').evaluate((v: HTMLVideoElement) => v.duration)) - 10) <= 1);
+      await table.getByRole('button', { name: /^Audit of the recording of / }).click();
+      const audit = page.getByRole('table', { name: /^Who opened the recording of / });
+      await audit.getByRole('cell', { name: 'Grace Hopper (retrieval-link)' }).first().waitFor();
+      await audit.getByRole('cell', { name: 'staff key (staff)' }).first().waitFor();
+      assert.deepEqual(await axe(page), []);
+      if (SCREENSHOTS) await page.screenshot({ path: `${SCREENSHOTS}/vendor-console-recordings.png`, fullPage: true });
+      await table.getByRole('button', { name: /^Send link: e-mail the patient a link/ }).click();
+      await page
+        .getByRole('status')
+        .filter({ hasText: /^A link was e-mailed to watch-/ })
+        .waitFor();
+      page.once('dialog', (dialog) => void dialog.accept());
+      await table.getByRole('button', { name: /^Delete the recording of / }).click();
+      await page
+        .getByRole('status')
+        .filter({ hasText: /was deleted\.$/ })
+        .waitFor();
+      await table.getByRole('cell', { name: 'deleted' }).waitFor();
+      const media = await fetch(`${server.url}/api/recordings/${recordingId}/media`, { headers: STAFF });
+      assert.equal(media.status, 410);
+      assert.deepEqual(await axe(page), []);
       assert.deepEqual(await cspViolations(page), []);
       assert.deepEqual(errors, []);
     } finally {
