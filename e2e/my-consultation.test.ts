@@ -13,10 +13,8 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { describe } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import type { Appointment, Bundle, Slot } from 'fhir/r4.js';
 import pg from 'pg';
 import { openStorage } from '../packages/server/src/storage/index.js';
@@ -39,19 +37,6 @@ const STAFF_KEY = 'consultkit-development-staff-key';
 const STAFF = { authorization: `Bearer ${STAFF_KEY}` };
 const FHIR = { 'content-type': 'application/fhir+json', accept: 'application/fhir+json' };
 const SCREENSHOTS = process.env['CK_SCREENSHOTS'];
-const axeSource = readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-async function axe(page: Page): Promise<string[]> {
-  await page.evaluate(await axeSource);
-  return page.evaluate(async () => {
-    const result = await (
-      window as unknown as {
-        axe: { run(): Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> };
-      }
-    ).axe.run();
-    return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  });
-}
 
 const { it, before, after } = skippable(
   process.env['DATABASE_URL'] ? false : 'DATABASE_URL is not set: the my-consultation page test needs PostgreSQL',

@@ -17,7 +17,7 @@ import type { OperationOutcome } from 'fhir/r4.js';
 import type { ChunkReceipt, RecordingAccess, RecordingInfo } from '@consultkit/core/contract';
 import WebSocket from 'ws';
 import type { ConsultKitServer } from '../app.js';
-import { Api, until } from '../notify/test-support.js';
+import { Api, until, type Ticket } from '../notify/test-support.js';
 import {
   freshPostgresDatabase,
   seedBookingFixture,
@@ -28,13 +28,6 @@ import {
 } from '../test-helpers.js';
 import { sweepRecordings } from './plugin.js';
 import { Recordings } from './repository.js';
-
-interface Ticket {
-  token: string;
-  peerId: string;
-  appointmentId: string;
-  role: string;
-}
 
 const DAY = 24 * 60 * 60 * 1000;
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
@@ -140,24 +133,8 @@ for (const engine of engines) {
 
     const recordings = () => new Recordings(ctx.server.storage, join(ctx.dir, 'recordings'), 90);
 
-    async function clinician(appointmentId: string): Promise<Ticket> {
-      const answer = await ctx.api.call<Ticket>('POST', `/api/consultations/${appointmentId}/clinician-token`, {
-        headers: STAFF,
-      });
-      assert.equal(answer.status, 200, JSON.stringify(answer.body));
-      return answer.body;
-    }
-
-    async function patient(appointmentId: string): Promise<Ticket> {
-      const link = await ctx.api.call<{ url: string }>('POST', `/api/consultations/${appointmentId}/invitations`, {
-        headers: STAFF,
-      });
-      assert.equal(link.status, 201, JSON.stringify(link.body));
-      const token = /\/join\/(\S+)$/.exec(link.body.url)![1];
-      const answer = await ctx.api.call<Ticket>('POST', '/api/join/redeem', { body: { token } });
-      assert.equal(answer.status, 200, JSON.stringify(answer.body));
-      return answer.body;
-    }
+    const clinician = (appointmentId: string) => ctx.api.clinicianTicket(appointmentId);
+    const patient = (appointmentId: string) => ctx.api.patientTicket(appointmentId);
 
     /** A booked consultation with its clinician's and patient's sessions, and a recording the clinician asked for. */
     async function consultation() {
