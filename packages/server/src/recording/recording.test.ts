@@ -11,6 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { PassThrough } from 'node:stream';
 import { join } from 'node:path';
 import { describe } from 'node:test';
 import type { OperationOutcome } from 'fhir/r4.js';
@@ -480,6 +481,52 @@ for (const engine of engines) {
       } finally {
         ctx.clock = TEST_NOW;
       }
+    });
+
+    it('without ffmpeg: a warning at start, 503 on finishing with the chunks kept; bytes ffmpeg refuses: failed, with why', async () => {
+      const c = await consultation();
+      const chunks = split(webm, 2);
+      for (const [seq, bytes] of chunks.entries()) {
+        assert.equal((await put(c.recording, seq, bytes, bearer(c.gp))).status, 200);
+      }
+      const path = process.env['PATH'];
+      const lines: string[] = [];
+      const log = new PassThrough();
+      log.on('data', (chunk: Buffer) => lines.push(String(chunk)));
+      let other: ConsultKitServer | undefined;
+      process.env['PATH'] = join(ctx.dir, 'no-tools-here');
+      try {
+        const missing = await finish(c.recording, 2, bearer(c.gp));
+        assert.equal(missing.status, 503);
+        assert.match((await outcome(missing)).issue[0]!.diagnostics!, /ffmpeg is not installed.*The chunks are kept/);
+        ({ server: other } = await startTestServer(
+          { LOG_LEVEL: 'warn', CONSULTKIT_RECORDINGS_DIR: join(ctx.dir, 'other') },
+          {},
+          { logStream: log },
+        ));
+        await until('the start-up warning', () => lines.some((line) => /ffmpeg and ffprobe not found/.test(line)));
+      } finally {
+        process.env['PATH'] = path;
+        await other?.close();
+      }
+      const receipt = await fetch(`${ctx.url}/api/recordings/${c.recording}/chunks`, { headers: bearer(c.gp) });
+      assert.deepEqual(((await receipt.json()) as ChunkReceipt).received, [0, 1], 'nothing was lost');
+      const later = await finish(c.recording, 2, bearer(c.gp));
+      assert.equal(later.status, 200);
+      assert.equal(((await later.json()) as RecordingInfo).status, 'ready');
+
+      const garbage = await consultation();
+      assert.equal(
+        (await put(garbage.recording, 0, Buffer.from('not a video at all'), bearer(garbage.gp))).status,
+        200,
+      );
+      const failed = await finish(garbage.recording, 1, bearer(garbage.gp));
+      assert.equal(failed.status, 200);
+      assert.equal(((await failed.json()) as RecordingInfo).status, 'failed');
+      const [row] = await ctx.server.storage.query<{ failure: string }>('SELECT failure FROM recording WHERE id = $1', [
+        garbage.recording,
+      ]);
+      assert.match(row!.failure, /^ffmpeg failed: .*Invalid data/);
     });
 
     it("the retrieval link: e-mailed by staff, opens the patient's consultation (recording, chat, documents) and expires", async () => {
