@@ -240,59 +240,74 @@ export async function recordingPlugin(app: FastifyInstance, options: RecordingPl
     received: (await recordings.chunks(row.id)).map((chunk) => Number(chunk.seq)),
   });
 
-  app.put('/api/recordings/:id/chunks/:seq', async (request, reply) => {
+  /** Who may send a chunk is settled before its body is read: a stranger's 8 MB is never buffered. */
+  const senders = new WeakMap<FastifyRequest, RecordingRow>();
+  const sender = async (request: FastifyRequest) => {
     const rawSeq = String((request.params as { seq?: unknown }).seq ?? '');
     if (!/^\d{1,6}$/.test(rawSeq)) throw new HttpError(400, 'value', 'A chunk number is a whole number from 0.');
-    const seq = Number(rawSeq);
-    const row = await capturing(request, 'send its chunks');
-    if (row.capture !== 'composite') {
-      throw new HttpError(409, 'business-rule', 'This recording is made by the video room, not by a page.');
-    }
-    const type = String(request.headers['content-type'] ?? '')
-      .split(';')[0]!
-      .trim()
-      .toLowerCase();
-    const body = request.body;
-    if (!(RECORDING_TYPES as readonly string[]).includes(type) || !Buffer.isBuffer(body)) {
-      throw new HttpError(415, 'not-supported', `Send a chunk as ${RECORDING_TYPES.join(' or ')}.`);
-    }
-    if (body.length === 0) throw new HttpError(400, 'required', 'A chunk has at least one byte.');
-    const sha256 = createHash('sha256').update(body).digest('hex');
-    const stored = await recordings.chunk(row.id, seq);
-    if (stored) {
-      if (stored.sha256 !== sha256) {
-        throw new HttpError(409, 'conflict', `Chunk ${seq} is stored already, with other bytes.`);
+    senders.set(request, await capturing(request, 'send its chunks'));
+  };
+
+  app.put(
+    '/api/recordings/:id/chunks/:seq',
+    {
+      preParsing: async (request, _reply, payload) => {
+        await sender(request);
+        return payload;
+      },
+    },
+    async (request, reply) => {
+      const seq = Number((request.params as { seq: string }).seq);
+      const row = senders.get(request) ?? (await capturing(request, 'send its chunks'));
+      if (row.capture !== 'composite') {
+        throw new HttpError(409, 'business-rule', 'This recording is made by the video room, not by a page.');
       }
-      return reply.send(await receipt(row));
-    }
-    if (row.status !== 'capturing') {
-      throw new HttpError(409, 'business-rule', `This recording is ${row.status}: it takes no more chunks.`);
-    }
-    const kept = await recordings.setCaptureType(row.id, type);
-    if (kept !== type) throw new HttpError(409, 'conflict', `This recording is ${kept}, not ${type}.`);
-    // Written beside, then named: a chunk's file is whole whenever its row says it is there.
-    const partial = `${recordings.chunkPath(row.id, seq)}.${randomBytes(6).toString('hex')}`;
-    try {
-      await pipeline(
-        async function* () {
-          yield body;
-        },
-        createWriteStream(partial, { flags: 'wx', mode: 0o600 }),
-      );
-      if (await recordings.addChunk(row.id, seq, body.length, sha256, new Date(now()))) {
-        await rename(partial, recordings.chunkPath(row.id, seq));
-      } else {
-        // The same chunk arrived twice at once: the first stored is the one kept.
-        const first = await recordings.chunk(row.id, seq);
-        if (first?.sha256 !== sha256) {
+      const type = String(request.headers['content-type'] ?? '')
+        .split(';')[0]!
+        .trim()
+        .toLowerCase();
+      const body = request.body;
+      if (!(RECORDING_TYPES as readonly string[]).includes(type) || !Buffer.isBuffer(body)) {
+        throw new HttpError(415, 'not-supported', `Send a chunk as ${RECORDING_TYPES.join(' or ')}.`);
+      }
+      if (body.length === 0) throw new HttpError(400, 'required', 'A chunk has at least one byte.');
+      const sha256 = createHash('sha256').update(body).digest('hex');
+      const stored = await recordings.chunk(row.id, seq);
+      if (stored) {
+        if (stored.sha256 !== sha256) {
           throw new HttpError(409, 'conflict', `Chunk ${seq} is stored already, with other bytes.`);
         }
+        return reply.send(await receipt(row));
       }
-    } finally {
-      await rm(partial, { force: true });
-    }
-    return reply.send(await receipt(row));
-  });
+      if (row.status !== 'capturing') {
+        throw new HttpError(409, 'business-rule', `This recording is ${row.status}: it takes no more chunks.`);
+      }
+      const kept = await recordings.setCaptureType(row.id, type);
+      if (kept !== type) throw new HttpError(409, 'conflict', `This recording is ${kept}, not ${type}.`);
+      // Written beside, then named: a chunk's file is whole whenever its row says it is there.
+      const partial = `${recordings.chunkPath(row.id, seq)}.${randomBytes(6).toString('hex')}`;
+      try {
+        await pipeline(
+          async function* () {
+            yield body;
+          },
+          createWriteStream(partial, { flags: 'wx', mode: 0o600 }),
+        );
+        if (await recordings.addChunk(row.id, seq, body.length, sha256, new Date(now()))) {
+          await rename(partial, recordings.chunkPath(row.id, seq));
+        } else {
+          // The same chunk arrived twice at once: the first stored is the one kept.
+          const first = await recordings.chunk(row.id, seq);
+          if (first?.sha256 !== sha256) {
+            throw new HttpError(409, 'conflict', `Chunk ${seq} is stored already, with other bytes.`);
+          }
+        }
+      } finally {
+        await rm(partial, { force: true });
+      }
+      return reply.send(await receipt(row));
+    },
+  );
 
   app.get('/api/recordings/:id/chunks', async (request, reply) => {
     const row = await capturing(request, 'ask what is stored');

@@ -234,6 +234,10 @@ for (const engine of engines) {
       const huge = await put(c.recording, 1, Buffer.alloc(8 * 1024 * 1024 + 1), bearer(c.gp));
       assert.equal(huge.status, 413);
       await outcome(huge);
+      // A stranger is refused before their body is read: 401, not 413.
+      const hugeStranger = await put(c.recording, 1, Buffer.alloc(8 * 1024 * 1024 + 1), {});
+      assert.equal(hugeStranger.status, 401);
+      await outcome(hugeStranger);
       const badSeq = await put(c.recording, -1, chunks[1]!, bearer(c.gp));
       assert.equal(badSeq.status, 400);
       await outcome(badSeq);
