@@ -13,6 +13,9 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe } from 'node:test';
 import type { Browser } from 'playwright-core';
 import type { Appointment, Bundle, Slot } from 'fhir/r4.js';
@@ -25,6 +28,7 @@ import {
   skippable,
 } from '../packages/server/src/test-helpers.js';
 import {
+  axeViolations as axe,
   cspViolations,
   type RunningServer,
   startServerAndBrowser,
@@ -49,6 +53,7 @@ describe('/my-consultation: the patient watches their recorded consultation agai
   let link: string;
   let patientId: string;
   let recordingId: string;
+  let files: string | undefined;
 
   const api = async <T>(method: string, path: string, init: RequestInit = {}): Promise<T> => {
     const answer = await fetch(`${server.url}${path}`, { method, ...init });
@@ -65,7 +70,13 @@ describe('/my-consultation: the patient watches their recorded consultation agai
     } finally {
       await storage.close();
     }
-    ({ server, browser } = await startServerAndBrowser({ DATABASE_URL: database.url }));
+    // The files go to a folder of the test's own, not the defaults beside the working directory.
+    files = await mkdtemp(join(tmpdir(), 'ck-e2e-recordings-'));
+    ({ server, browser } = await startServerAndBrowser({
+      DATABASE_URL: database.url,
+      CONSULTKIT_RECORDINGS_DIR: join(files, 'recordings'),
+      CONSULTKIT_DOCUMENTS_DIR: join(files, 'documents'),
+    }));
     // A confirmed video appointment starting within the hour, its clinician's session.
     const from = new Date(Date.now() + 60_000).toISOString();
     const slots = await api<Bundle>('GET', `/fhir/Slot?status=free&start=ge${from}&_count=20`, { headers: FHIR });
@@ -131,6 +142,7 @@ describe('/my-consultation: the patient watches their recorded consultation agai
   after(async () => {
     await stopServerAndBrowser(server, browser);
     await database?.dispose();
+    if (files) await rm(files, { recursive: true, force: true });
   });
 
   async function open(url: string) {
