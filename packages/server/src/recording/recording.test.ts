@@ -379,6 +379,19 @@ for (const engine of engines) {
         assert.equal(forged.status, 401);
         await outcome(forged);
       }
+      // A guest of this very consultation (an interpreter) is not its patient or clinician.
+      const invited = await ctx.api.call<{ url: string }>('POST', `/api/consultations/${c.id}/guests`, {
+        headers: STAFF,
+        body: { name: 'Ana Interpreter', kind: 'interpreter' },
+      });
+      assert.equal(invited.status, 201, JSON.stringify(invited.body));
+      const guest = await ctx.api.call<Ticket>('POST', '/api/join/redeem', {
+        body: { token: /\/join\/(\S+)$/.exec(invited.body.url)![1] },
+      });
+      assert.equal(guest.status, 200);
+      const byGuest = await fetch(`${ctx.url}/api/recordings/${c.recording}`, { headers: bearer(guest.body) });
+      assert.equal(byGuest.status, 403);
+      assert.match((await outcome(byGuest)).issue[0]!.diagnostics!, /for its patient and clinicians only/);
       // The signed url works alone (a <video src>), for this recording only, and not once tampered with.
       const info = (await (
         await fetch(`${ctx.url}/api/recordings/${c.recording}`, { headers: bearer(c.pt) })
@@ -422,6 +435,7 @@ for (const engine of engines) {
       );
       assert.ok(refused.some((a) => a.by === 'clinician'));
       assert.ok(refused.some((a) => a.by === 'anonymous'));
+      assert.ok(refused.some((a) => a.by === 'guest' && a.who === 'Ana Interpreter'));
       assert.ok(accesses.some((a) => a.by === 'staff' && a.who === 'staff key' && a.action === 'metadata'));
       assert.ok(accesses.some((a) => a.by === 'patient' && a.action === 'view'));
       assert.ok(accesses.some((a) => a.by === 'clinician' && a.action === 'view'));
