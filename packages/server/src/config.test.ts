@@ -20,6 +20,27 @@ function configError(env: Record<string, string>): ConfigError {
 const OWN = { CONSULTKIT_SECRET: 'x'.repeat(40), CONSULTKIT_STAFF_KEY: 'k'.repeat(40) };
 
 describe('configuration', () => {
+  it("recordings: their folder beside the documents' by default, kept 90 days unless set", () => {
+    const plain = loadConfig({ ...OWN });
+    assert.match(plain.recordingsDir, /[/\\]\.consultkit-recordings$/);
+    assert.equal(plain.recordingRetentionDays, 90);
+    const beside = loadConfig({ ...OWN, CONSULTKIT_DOCUMENTS_DIR: '/srv/practice/documents' });
+    assert.equal(beside.recordingsDir, '/srv/practice/consultkit-recordings');
+    const set = loadConfig({
+      ...OWN,
+      CONSULTKIT_RECORDINGS_DIR: '/srv/recordings',
+      CONSULTKIT_RECORDING_RETENTION_DAYS: '3650',
+    });
+    assert.equal(set.recordingsDir, '/srv/recordings');
+    assert.equal(set.recordingRetentionDays, 3650);
+    for (const days of ['0', '-1', 'ninety', '36501']) {
+      assert.equal(
+        configError({ ...OWN, CONSULTKIT_RECORDING_RETENTION_DAYS: days }).variable,
+        'CONSULTKIT_RECORDING_RETENTION_DAYS',
+      );
+    }
+  });
+
   it('demo mode, asked for, runs on development defaults with the demo practice', () => {
     const config = loadConfig({ CONSULTKIT_DEMO: 'on' });
     assert.equal(config.port, 8080);

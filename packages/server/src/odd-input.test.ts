@@ -228,6 +228,17 @@ describe('odd cookies and headers on every route: never a 5xx, every error an Op
       'GET /fhir/DocumentReference',
       'GET /fhir/Binary/:id',
       'GET /api/recordings/:id/cda',
+      'PUT /api/recordings/:id/chunks/:seq',
+      'GET /api/recordings/:id/chunks',
+      'POST /api/recordings/:id/finish',
+      'GET /api/recordings/:id',
+      'GET /api/recordings',
+      'GET /api/recordings/:id/media',
+      'GET /api/recordings/:id/audit',
+      'DELETE /api/recordings/:id',
+      'POST /api/consultations/:id/retrieval-link',
+      'GET /api/my-consultation',
+      'GET /my-consultation/:token',
     ]) {
       assert.ok(urls.includes(expected), `${expected} in ${urls.join(', ')}`);
     }
@@ -277,6 +288,44 @@ describe('odd cookies and headers on every route: never a 5xx, every error an Op
       const body = JSON.parse(answer.text) as { resourceType: string; issue: { diagnostics: string }[] };
       assert.equal(body.resourceType, 'OperationOutcome', answer.text);
       assert.equal(typeof body.issue[0]!.diagnostics, 'string');
+    }
+  });
+
+  it('odd recording requests, as staff: a 4xx OperationOutcome each, never a 5xx', async () => {
+    const staff = ['authorization', `Bearer ${TEST_STAFF_KEY}`];
+    const id = '0123456789abcdef0123456789abcdef';
+    const odd: [string, string, string[], string?][] = [
+      ['PUT', `/api/recordings/${id}/chunks/99999999999`, ['content-type', 'video/webm'], 'abc'],
+      ['PUT', `/api/recordings/${id}/chunks/-1`, ['content-type', 'video/webm'], 'abc'],
+      ['PUT', `/api/recordings/${id}/chunks/1e3`, ['content-type', 'video/webm; codecs="vp8,opus"'], 'abc'],
+      ['PUT', `/api/recordings/${id}/chunks/0`, ['content-type', 'video/webm', 'content-type', 'video/mp4'], 'abc'],
+      ['PUT', '/api/recordings/..%2F..%2Fetc%2Fpasswd/chunks/0', ['content-type', 'video/webm'], 'abc'],
+      ['POST', `/api/recordings/${id}/finish`, ['content-type', 'application/json'], '{"chunks":"x"}'],
+      ['POST', `/api/recordings/${id}/finish`, ['content-type', 'application/json'], '{"chunks":1e308}'],
+      ['GET', `/api/recordings/${id.toUpperCase()}`, []],
+      ['GET', '/api/recordings?patient=1&patient=2', []],
+      ['GET', '/api/recordings?patient=1&consultation=1', []],
+      ['GET', '/api/recordings?consultation=%3Cscript%3E', []],
+      ['GET', '/api/recordings?consultation=99999999999', []],
+      ['GET', `/api/recordings/${id}/media?access=%zz&access=x`, ['range', 'bytes=0-1,,,-']],
+      ['GET', `/api/recordings/${id}/media`, ['range', 'bytes=99999999999999999999-']],
+      ['GET', `/api/recordings/${id}/audit?x=1`, []],
+      ['DELETE', `/api/recordings/${id}`, []],
+      ['POST', '/api/consultations/99999999999/retrieval-link', []],
+      ['POST', '/api/consultations/999999/retrieval-link', []],
+      ['GET', '/api/my-consultation', ['cookie', 'ck_retrieval=%zz']],
+      ['GET', '/api/my-consultation', ['cookie', `ck_retrieval=1.patient.${'9'.repeat(13)}.${'A'.repeat(43)}`]],
+      ['GET', '/api/my-consultation', ['cookie', 'ck_retrieval=a', 'cookie', 'ck_retrieval=b']],
+    ];
+    for (const [method, path, headers, body] of odd) {
+      const answer = await send(method, path, [...staff, ...headers], body);
+      assert.ok(
+        answer.status >= 400 && answer.status < 500,
+        `${method} ${path} ${headers.join(' ')} → ${answer.status}: ${answer.text.slice(0, 200)}`,
+      );
+      const outcome = JSON.parse(answer.text) as { resourceType: string; issue: { diagnostics: string }[] };
+      assert.equal(outcome.resourceType, 'OperationOutcome', answer.text);
+      assert.equal(typeof outcome.issue[0]!.diagnostics, 'string');
     }
   });
 

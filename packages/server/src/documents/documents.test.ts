@@ -15,15 +15,8 @@ import { Fhir } from 'fhir';
 import type { DocumentInfo, DocumentList } from '@consultkit/core/contract';
 import WebSocket from 'ws';
 import type { ConsultKitServer } from '../app.js';
-import { Api, until } from '../notify/test-support.js';
+import { Api, until, type Ticket } from '../notify/test-support.js';
 import { seedBookingFixture, STAFF, startTestServer, TEST_NOW, type BookingFixture } from '../test-helpers.js';
-
-interface Ticket {
-  token: string;
-  peerId: string;
-  appointmentId: string;
-  role: string;
-}
 
 interface Page {
   ticket: Ticket;
@@ -58,24 +51,8 @@ async function openPage(ticket: Ticket): Promise<Page> {
   return { ticket, received, send: (m) => ws.send(JSON.stringify(m)), close: () => ws.close() };
 }
 
-async function clinician(appointmentId: string): Promise<Ticket> {
-  const answer = await ctx.api.call<Ticket>('POST', `/api/consultations/${appointmentId}/clinician-token`, {
-    headers: STAFF,
-  });
-  assert.equal(answer.status, 200, JSON.stringify(answer.body));
-  return answer.body;
-}
-
-async function patient(appointmentId: string): Promise<Ticket> {
-  const link = await ctx.api.call<{ url: string }>('POST', `/api/consultations/${appointmentId}/invitations`, {
-    headers: STAFF,
-  });
-  assert.equal(link.status, 201, JSON.stringify(link.body));
-  const token = /\/join\/(\S+)$/.exec(link.body.url)![1];
-  const answer = await ctx.api.call<Ticket>('POST', '/api/join/redeem', { body: { token } });
-  assert.equal(answer.status, 200, JSON.stringify(answer.body));
-  return answer.body;
-}
+const clinician = (appointmentId: string) => ctx.api.clinicianTicket(appointmentId);
+const patient = (appointmentId: string) => ctx.api.patientTicket(appointmentId);
 
 const bearer = (ticket: Ticket) => ({ authorization: `Bearer ${ticket.token}` });
 const TUS = { 'tus-resumable': '1.0.0' };

@@ -130,6 +130,14 @@ export interface OutboxEntry {
 }
 
 /** A small FHIR client for one server. */
+/** A consultation session as the join endpoints answer it. */
+export interface Ticket {
+  token: string;
+  peerId: string;
+  appointmentId: string;
+  role: string;
+}
+
 export class Api {
   private patients = 0;
 
@@ -183,6 +191,27 @@ export class Api {
     const confirmed = await this.change(booked.body, { status: 'booked' });
     assert.equal(confirmed.status, 200, JSON.stringify(confirmed.body));
     return { appointment: confirmed.body, email };
+  }
+
+  /** A clinician's session for the consultation, as a vendor backend asks for one (staff key). */
+  async clinicianTicket(appointmentId: string): Promise<Ticket> {
+    const answer = await this.call<Ticket>('POST', `/api/consultations/${appointmentId}/clinician-token`, {
+      headers: STAFF,
+    });
+    assert.equal(answer.status, 200, JSON.stringify(answer.body));
+    return answer.body;
+  }
+
+  /** The patient's session: a fresh join link (staff), redeemed as the join page does. */
+  async patientTicket(appointmentId: string): Promise<Ticket> {
+    const link = await this.call<{ url: string }>('POST', `/api/consultations/${appointmentId}/invitations`, {
+      headers: STAFF,
+    });
+    assert.equal(link.status, 201, JSON.stringify(link.body));
+    const token = /\/join\/(\S+)$/.exec(link.body.url)![1];
+    const answer = await this.call<Ticket>('POST', '/api/join/redeem', { body: { token } });
+    assert.equal(answer.status, 200, JSON.stringify(answer.body));
+    return answer.body;
   }
 
   /** Staff change an appointment (the current version read first). */

@@ -24,6 +24,31 @@ interface Rule {
 }
 
 const byAddress = (request: FastifyRequest) => addressKey(request.ip);
+const byAppointment = (request: FastifyRequest) => `appointment:${(request.params as { id?: string }).id ?? ''}`;
+
+/** Every request of `routes` counted per address under one limit. */
+const perAddress = (routes: string[], name: LimitName, what: string): Record<string, Rule> =>
+  Object.fromEntries(
+    routes.map((route): [string, Rule] => [
+      route,
+      { refundOnSuccess: false, charges: [{ name, key: byAddress, what }] },
+    ]),
+  );
+
+/** A fresh link e-mailed about one appointment (a join link, a recording's retrieval link). */
+const NEW_LINK: Rule = {
+  refundOnSuccess: false,
+  charges: [
+    { name: 'resend', key: byAppointment, what: 'new links for this appointment' },
+    { name: 'resend-ip', key: byAddress, what: 'new links sent from this address' },
+  ],
+};
+
+/** A retrieval token presented: only failures count, as for join links. */
+const RETRIEVAL: Rule = {
+  refundOnSuccess: true,
+  charges: [{ name: 'redeem', key: byAddress, what: 'failed consultation links from this address' }],
+};
 
 const RULES: Record<string, Rule> = {
   'POST /api/join/redeem': {
@@ -58,17 +83,7 @@ const RULES: Record<string, Rule> = {
     refundOnSuccess: false,
     charges: [{ name: 'hold', key: byAddress, what: 'holds on times from this address' }],
   },
-  'POST /api/consultations/:id/invitations': {
-    refundOnSuccess: false,
-    charges: [
-      {
-        name: 'resend',
-        key: (request) => `appointment:${(request.params as { id?: string }).id ?? ''}`,
-        what: 'new links for this appointment',
-      },
-      { name: 'resend-ip', key: byAddress, what: 'new links sent from this address' },
-    ],
-  },
+  'POST /api/consultations/:id/invitations': NEW_LINK,
   // Each guest invited is e-mailed a link: counted per consultation, and with fresh links per address.
   'POST /api/consultations/:id/guests': {
     refundOnSuccess: false,
@@ -119,15 +134,11 @@ const RULES: Record<string, Rule> = {
   'POST /api/consultations/:id/uploads': {
     refundOnSuccess: false,
     charges: [
-      {
-        name: 'documents',
-        key: (request) => `appointment:${(request.params as { id?: string }).id ?? ''}`,
-        what: 'documents started in this consultation',
-      },
+      { name: 'documents', key: byAppointment, what: 'documents started in this consultation' },
       { name: 'documents', key: byAddress, what: 'documents started from this address' },
     ],
   },
-  ...Object.fromEntries(
+  ...perAddress(
     [
       'OPTIONS /api/consultations/:id/uploads',
       'HEAD /api/consultations/:id/uploads/:doc',
@@ -146,13 +157,9 @@ const RULES: Record<string, Rule> = {
       'HEAD /fhir/DocumentReference',
       'HEAD /fhir/DocumentReference/:id',
       'HEAD /fhir/Binary/:id',
-    ].map((route): [string, Rule] => [
-      route,
-      {
-        refundOnSuccess: false,
-        charges: [{ name: 'document-requests', key: byAddress, what: 'document requests from this address' }],
-      },
-    ]),
+    ],
+    'document-requests',
+    'document requests from this address',
   ),
   // Recordings exported as HL7 CDA (docs/recording.md, "Export"; staff): per address. Their FHIR
   // DocumentReferences count as document requests (above).
@@ -165,6 +172,32 @@ const RULES: Record<string, Rule> = {
       },
     ]),
   ),
+  // Recordings (docs/recording.md): every request per address; a retrieval link e-mailed is a new
+  // link like a join link's; a retrieval token guessed is a failed redemption (only failures count).
+  ...perAddress(
+    [
+      'PUT /api/recordings/:id/chunks/:seq',
+      'GET /api/recordings/:id/chunks',
+      'HEAD /api/recordings/:id/chunks',
+      'POST /api/recordings/:id/finish',
+      'GET /api/recordings/:id',
+      'HEAD /api/recordings/:id',
+      'GET /api/recordings',
+      'HEAD /api/recordings',
+      'GET /api/recordings/:id/media',
+      'HEAD /api/recordings/:id/media',
+      'GET /api/recordings/:id/audit',
+      'HEAD /api/recordings/:id/audit',
+      'DELETE /api/recordings/:id',
+      'GET /my-consultation/:token',
+      'HEAD /my-consultation/:token',
+    ],
+    'recordings',
+    'recording requests from this address',
+  ),
+  'POST /api/consultations/:id/retrieval-link': NEW_LINK,
+  'GET /api/my-consultation': RETRIEVAL,
+  'HEAD /api/my-consultation': RETRIEVAL,
   'POST /api/dev/staff-session': {
     refundOnSuccess: false,
     charges: [{ name: 'signin', key: byAddress, what: 'staff sign-ins from this address' }],
