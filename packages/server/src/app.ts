@@ -18,6 +18,7 @@ import { Rooms } from './room/registry.js';
 import { cdnCacheHeaders } from './plugins/cdn-cache.js';
 import { ChatService } from './room/chat.js';
 import { storageConsentStore } from './room/recording.js';
+import { CONSENT_CAPABILITIES, consentFhir } from './room/consent-fhir.js';
 import { chatPlugin } from './plugins/chat.js';
 import { corsPlugin } from './plugins/cors.js';
 import { DEV_ROUTES, devJoinPlugin } from './plugins/dev.js';
@@ -378,6 +379,11 @@ export async function createServer(
       {
         routes: documentsFhir({ documents, auth, appointment: appointmentRow, baseUrl: () => `${publicBase()}/fhir` }),
         capabilities: DOCUMENT_CAPABILITIES,
+      },
+      // Recording consents as FHIR Consent (src/room/consent-fhir.ts).
+      {
+        routes: consentFhir({ storage, auth, baseUrl: () => `${publicBase()}/fhir` }),
+        capabilities: CONSENT_CAPABILITIES,
       },
     ],
     prefix: '/fhir',

@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Appointment } from 'fhir/r4.js';
+import type { Appointment, Bundle, Consent } from 'fhir/r4.js';
 import { isRecorded, type RecordingState, type RosterMessage } from '@consultkit/core/contract';
 import WebSocket from 'ws';
 import type { ConsultKitServer } from '../app.js';
@@ -448,6 +448,93 @@ describe('recording consent on the server', () => {
       });
       assert.equal(row!.end_reason, 'ended');
     }
+  });
+
+  it('GET /fhir/Consent?patient=: each participant’s answer per request as a FHIR R4 Consent, staff only', async () => {
+    const { id, gp, pt } = await call();
+    gp.send({ type: 'CK-RECORD-ASK' });
+    const first = await pt.recordingWhere('asked', (s) => s.status === 'asking');
+    pt.send({ type: 'CK-RECORD-ANSWER', payload: { requestId: first.requestId, agree: false } });
+    await gp.recordingWhere('declined', (s) => s.status === 'declined');
+    gp.send({ type: 'CK-RECORD-ASK' });
+    const second = await pt.recordingWhere(
+      'asked again',
+      (s) => s.status === 'asking' && s.requestId !== first.requestId,
+    );
+    pt.send({ type: 'CK-RECORD-ANSWER', payload: { requestId: second.requestId, agree: true } });
+    await gp.recordingWhere('runs', (s) => s.status === 'recording');
+    pt.send({ type: 'CK-RECORD-WITHDRAW' });
+    await gp.recordingWhere('stopped', (s) => s.status === 'stopped');
+    await setup.server.rooms.recordingWritten();
+
+    const appointment = (await setup.json<Appointment>('GET', `/fhir/Appointment/${id}`)).body;
+    const patientRef = appointment.participant.find((p) => p.actor?.reference?.startsWith('Patient/'))!.actor!
+      .reference!;
+    const answer = await setup.json<Bundle<Consent>>('GET', `/fhir/Consent?patient=${patientRef}`);
+    assert.equal(answer.status, 200, JSON.stringify(answer.body));
+    assert.equal(answer.body.resourceType, 'Bundle');
+    assert.equal(answer.body.type, 'searchset');
+    const consents = answer.body.entry!.map((e) => e.resource!);
+    const of = (requestId: string, peerId: string) =>
+      consents.find((c) => c.identifier?.[0]?.value === `${requestId}/${peerId}`);
+    // Newest request first; one Consent per participant asked.
+    assert.equal(consents.length, 4);
+    assert.equal(consents[0]!.identifier![0]!.value!.split('/')[0], second.requestId);
+    const withdrawn = of(second.requestId, pt.ticket.peerId)!;
+    assert.equal(withdrawn.status, 'inactive');
+    assert.equal(withdrawn.scope.coding![0]!.code, 'patient-privacy');
+    assert.equal(withdrawn.scope.coding![0]!.system, 'http://terminology.hl7.org/CodeSystem/consentscope');
+    assert.deepEqual(withdrawn.category[0]!.coding![0], {
+      system: 'http://loinc.org',
+      code: '59284-0',
+      display: 'Patient Consent',
+    });
+    assert.equal(withdrawn.patient!.reference, patientRef);
+    assert.deepEqual(withdrawn.performer, [{ reference: patientRef, display: 'Grace Hopper' }]);
+    assert.equal(withdrawn.policyRule!.coding![0]!.code, 'OPTIN');
+    assert.equal(withdrawn.provision!.type, 'permit');
+    assert.equal(withdrawn.provision!.action![0]!.coding![0]!.code, 'collect');
+    assert.ok(withdrawn.provision!.period?.start && withdrawn.provision.period.end);
+    assert.equal(of(second.requestId, gp.ticket.peerId)!.status, 'active');
+    assert.deepEqual(of(second.requestId, gp.ticket.peerId)!.performer, [{ display: 'Dr Ada Test (clinician)' }]);
+    const declined = of(first.requestId, pt.ticket.peerId)!;
+    assert.equal(declined.status, 'rejected');
+    assert.equal(declined.provision!.type, 'deny');
+    assert.equal(declined.provision!.period, undefined);
+
+    // Who may call it: staff only. A stranger and a patient's session get a 401 OperationOutcome.
+    const stranger = await setup.api.call<{ resourceType: string }>('GET', `/fhir/Consent?patient=${patientRef}`);
+    assert.equal(stranger.status, 401);
+    assert.equal(stranger.body.resourceType, 'OperationOutcome');
+    const withPatientToken = await setup.api.call<{ resourceType: string }>(
+      'GET',
+      `/fhir/Consent?patient=${patientRef}`,
+      {
+        headers: { authorization: `Bearer ${pt.ticket.token}` },
+      },
+    );
+    assert.ok([401, 403].includes(withPatientToken.status), String(withPatientToken.status));
+    // Odd parameters: a 400 OperationOutcome each, never a 5xx.
+    for (const query of [
+      '',
+      'patient=',
+      'patient=Patient/x',
+      `patient=${patientRef}&patient=${patientRef}`,
+      `patient=${patientRef}&status=active`,
+      `patient=${patientRef}&_count=-1`,
+      `patient=${patientRef}&_count=1&_count=2`,
+      'patient=Patient/99999999999',
+    ]) {
+      const odd = await setup.json<{ resourceType: string }>('GET', `/fhir/Consent?${query}`);
+      assert.equal(odd.status, 400, query);
+      assert.equal(odd.body.resourceType, 'OperationOutcome', query);
+    }
+    // Another patient's consents are not theirs.
+    const other = await setup.json<Bundle>('GET', '/fhir/Consent?patient=Patient/999999');
+    assert.equal(other.status, 200);
+    assert.equal(other.body.entry?.length ?? 0, 0);
+    const one = await setup.json<Bundle>('GET', `/fhir/Consent?patient=${patientRef}&_count=1`);
+    assert.equal(one.body.entry?.length, 2);
   });
 
   it('a patient who leaves while asked no longer holds the request up', async () => {
