@@ -133,7 +133,9 @@ describe('<consult-recorder>', () => {
     expect(words).to.contain('You can stop the recording at any time');
     await expect(el).to.be.accessible();
 
+    const closed = oneEvent(dialog, 'close');
     await sendKeys({ press: 'Escape' });
+    await closed;
     await el.updateComplete;
     expect(dialog.open).to.equal(false);
     expect(calls).to.deep.equal(['decline']);
@@ -148,7 +150,9 @@ describe('<consult-recorder>', () => {
     set(asking({ 'peer-0': 'agreed', self: 'asked' }));
     await el.updateComplete;
     expect(text(el, 'dialog')).to.contain('The practice can tell you how long it keeps recordings.');
+    const closed = oneEvent(part(el, 'dialog')!, 'close');
     part(el, 'agree')!.click();
+    await closed;
     await el.updateComplete;
     expect(calls).to.deep.equal(['agree']);
     expect((part(el, 'dialog') as HTMLDialogElement).open).to.equal(false);
