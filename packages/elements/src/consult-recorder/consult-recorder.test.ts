@@ -78,7 +78,7 @@ describe('<consult-recorder>', () => {
     const answers = [...part(el, 'answers')!.querySelectorAll('li')].map((li) =>
       li.textContent!.replace(/[\u2068\u2069]/g, '').trim(),
     );
-    expect(answers).to.deep.equal(['Sam Patel: agreed', 'Jo Evans: not answered yet']);
+    expect(answers).to.deep.equal(['Sam Patel agreed.', 'Jo Evans has not answered yet.']);
     expect(part(el, 'dialog')).to.equal(null);
     await expect(el).to.be.accessible();
 
@@ -172,7 +172,7 @@ describe('<consult-recorder>', () => {
       endedBy: 'self',
     });
     await el.updateComplete;
-    expect(text(el, 'announcements')).to.equal('Recording stopped: you withdrew consent.');
+    expect(text(el, 'announcements')).to.equal('Recording stopped: you withdrew your consent.');
     expect(part(el, 'indicator')).to.equal(null);
   });
 

@@ -120,14 +120,24 @@ export class ConsultRecorder extends ConsultKitElement {
 
   /** Why a request ended, as a sentence. */
   #why(r: RecordingState, s: ConsultationState): string {
-    const who = r.endedBy ? this.#name(r.endedBy, s) : '';
     const ran = r.status === 'stopped';
+    const mine = !!r.endedBy && r.endedBy === s.self?.peerId;
+    const who = r.endedBy ? this.#name(r.endedBy, s) : null;
     switch (r.reason) {
       case 'withdrawn':
+        if (mine)
+          return ran
+            ? msg('Recording stopped: you withdrew your consent.')
+            : msg('Not recorded: you withdrew your consent.');
+        if (!who)
+          return ran ? msg('Recording stopped: consent was withdrawn.') : msg('Not recorded: consent was withdrawn.');
         return ran
           ? msg(str`Recording stopped: ${who} withdrew consent.`)
           : msg(str`Not recorded: ${who} withdrew consent.`);
       case 'declined':
+        if (mine) return ran ? msg('Recording stopped: you did not agree.') : msg('Not recorded: you did not agree.');
+        if (!who)
+          return ran ? msg('Recording stopped: not everyone agreed.') : msg('Not recorded: not everyone agreed.');
         return ran ? msg(str`Recording stopped: ${who} did not agree.`) : msg(str`Not recorded: ${who} did not agree.`);
       case 'ended':
         return ran ? msg('Recording stopped: the consultation ended.') : msg('Not recorded: the consultation ended.');
@@ -136,10 +146,10 @@ export class ConsultRecorder extends ConsultKitElement {
     }
   }
 
-  #name(peerId: string, s: ConsultationState | undefined): string {
-    if (peerId === s?.self?.peerId) return msg('you');
+  /** A participant's name for a sentence (isolated), or null when this page does not know them. */
+  #name(peerId: string, s: ConsultationState | undefined): string | null {
     const p = s?.participants.find((x: ParticipantState) => x.peerId === peerId);
-    if (!p) return msg('someone');
+    if (!p) return null;
     const given = p.name.trim();
     return given && ![p.role, p.kind ?? ''].includes(given.toLowerCase()) ? isolate(given) : participantLabel(p);
   }
@@ -175,16 +185,18 @@ export class ConsultRecorder extends ConsultKitElement {
     this.requestUpdate();
   };
 
-  #answerText(answer: ConsentAnswer | undefined): string {
+  /** Who answered what, as a sentence. */
+  #answerText(peerId: string, answer: ConsentAnswer | undefined, s: ConsultationState): string {
+    const who = this.#name(peerId, s) ?? msg('A participant who left');
     switch (answer) {
       case 'agreed':
-        return msg('agreed');
+        return msg(str`${who} agreed.`);
       case 'declined':
-        return msg('did not agree');
+        return msg(str`${who} did not agree.`);
       case 'withdrawn':
-        return msg('withdrew consent');
+        return msg(str`${who} withdrew consent.`);
       default:
-        return msg('not answered yet');
+        return msg(str`${who} has not answered yet.`);
     }
   }
 
@@ -206,10 +218,7 @@ export class ConsultRecorder extends ConsultKitElement {
       ${
         (running || asking) && others.length > 0
           ? html`<ul part="answers" aria-label=${msg('Answers to the request to record')}>
-              ${others.map(
-                (peerId) =>
-                  html`<li>${msg(str`${this.#name(peerId, s)}: ${this.#answerText(r!.consents[peerId])}`)}</li>`,
-              )}
+              ${others.map((peerId) => html`<li>${this.#answerText(peerId, r!.consents[peerId], s)}</li>`)}
             </ul>`
           : nothing
       }
@@ -233,12 +242,18 @@ export class ConsultRecorder extends ConsultKitElement {
   }
 
   #consentDialog(s: ConsultationState, r: RecordingState | null) {
-    const asker = r ? this.#name(r.askedBy, s) : '';
+    const asker = r ? this.#name(r.askedBy, s) : null;
     const patient = s.role === 'patient';
     return html`<dialog part="dialog" aria-labelledby="ck-recorder-title" @close=${this.#closed}>
       <form method="dialog">
         <h2 id="ck-recorder-title" tabindex="-1" data-start>${msg('May we record this consultation?')}</h2>
-        <p>${msg(str`${asker} would like to record this video consultation.`)}</p>
+        <p>
+          ${
+            asker
+              ? msg(str`${asker} would like to record this video consultation.`)
+              : msg('The clinician would like to record this video consultation.')
+          }
+        </p>
         <ul>
           <li>${msg('The recording has the picture and sound of everyone who agrees.')}</li>
           <li>
