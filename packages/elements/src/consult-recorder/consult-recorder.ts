@@ -154,13 +154,16 @@ export class ConsultRecorder extends ConsultKitElement {
     return given && ![p.role, p.kind ?? ''].includes(given.toLowerCase()) ? isolate(given) : participantLabel(p);
   }
 
-  async #run(work: () => Promise<void>): Promise<void> {
+  /** Runs a command, busy meanwhile; a failure is shown (an alert). Resolves to whether it went through. */
+  async #run(work: () => Promise<void>): Promise<boolean> {
     this.error = '';
     this.busy = true;
     try {
       await work();
+      return true;
     } catch {
       this.error = msg('That did not go through. Please try again.');
+      return false;
     } finally {
       this.busy = false;
     }
@@ -179,7 +182,10 @@ export class ConsultRecorder extends ConsultKitElement {
       // Escape (cancel) is "not now", which is "do not record".
       const agree = dialog.returnValue === 'agree';
       this.#answered = r.requestId;
-      void this.#run(() => this.consultation!.answerRecording(agree));
+      void this.#run(() => this.consultation!.answerRecording(agree)).then((done) => {
+        // Not sent (the socket was down): the question is asked again.
+        if (!done && this.#answered === r.requestId) this.#answered = '';
+      });
     }
     if (target?.isConnected) target.focus();
     this.requestUpdate();
