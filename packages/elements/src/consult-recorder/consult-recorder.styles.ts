@@ -14,8 +14,23 @@ export const consultRecorderStyles = css`
   ul {
     margin: 0;
   }
+  /* Words on a surface of their own: the element sits on a room's dark controls as well as on a light page. */
+  [part~='asking'],
+  [part~='answers'],
+  [part~='error'],
+  .indicator {
+    color: var(--ck-recorder-color, var(--ck-color-text, #1d1d1f));
+    background: var(--ck-recorder-background, var(--ck-color-surface, #fff));
+  }
+  [part~='asking'],
+  [part~='answers'],
+  [part~='error'] {
+    padding-block: 0.25rem;
+    padding-inline: 0.75rem;
+    border-radius: var(--ck-radius, 0.5rem);
+  }
   [part~='answers'] {
-    padding-inline-start: 1.25rem;
+    padding-inline-start: 1.75rem;
     text-align: start;
   }
   .indicator {
@@ -36,16 +51,15 @@ export const consultRecorderStyles = css`
     flex: none;
   }
   [part~='error'] {
-    flex-basis: 100%;
     font-weight: 600;
   }
   dialog {
     max-inline-size: min(36rem, calc(100vw - 2rem));
     padding: var(--ck-space-l, 1.5rem);
-    border: 2px solid var(--ck-color-text, #0b0c0c);
+    border: 2px solid var(--ck-color-text, #1d1d1f);
     border-radius: var(--ck-radius, 0.5rem);
-    color: var(--ck-color-text, #0b0c0c);
-    background: var(--ck-color-background, #fff);
+    color: var(--ck-color-text, #1d1d1f);
+    background: var(--ck-color-surface, #fff);
     text-align: start;
   }
   dialog::backdrop {

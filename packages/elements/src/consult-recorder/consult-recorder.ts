@@ -53,6 +53,8 @@ export function retentionText(days: number): string {
  * @csspart announcements - The live region telling when recording starts and stops.
  *
  * @cssproperty --ck-recorder-indicator-color - The indicator's dot and border (#d4351c).
+ * @cssproperty --ck-recorder-color - The text of the indicator, the answers and the error (the theme's text colour).
+ * @cssproperty --ck-recorder-background - Their background (the theme's surface: they sit on a room's dark controls too).
  */
 @localized()
 export class ConsultRecorder extends ConsultKitElement {
