@@ -522,7 +522,7 @@ export async function createServer(
       rooms,
       sessionsEnded: (ids, reason) => {
         sessions.end(ids, reason as SessionRevocation);
-        rooms.forgetSessions(ids);
+        rooms.forgetSessions(ids, 'elsewhere');
       },
     });
     app.addHook('onClose', async () => {

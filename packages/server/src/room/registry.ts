@@ -692,9 +692,10 @@ export class Rooms {
 
   /**
    * Sessions were revoked elsewhere (a guest removed by staff, a new link, a cancellation): their
-   * participants leave the roster, and the others hear.
+   * participants leave the roster, and the others hear. `origin` `elsewhere`: another instance
+   * ended them (and moved any request to record on; its change arrives through {@link apply}).
    */
-  forgetSessions(sessionIds: readonly string[]): void {
+  forgetSessions(sessionIds: readonly string[], origin: 'here' | 'elsewhere' = 'here'): void {
     const ids = new Set(sessionIds);
     if (ids.size === 0) return;
     for (const room of this.#rooms.values()) {
@@ -702,7 +703,9 @@ export class Rooms {
       for (const p of [...room.participants.values()]) {
         if (p.sid && ids.has(p.sid)) {
           room.participants.delete(p.peerId);
-          this.#consent.gone(room, p);
+          // A request to record they held up, or asked, moves on here only where the sessions were
+          // ended (that instance publishes the change): one `stopped` event, not one per instance.
+          if (origin === 'here') this.#consent.gone(room, p);
           changed = true;
         }
       }
