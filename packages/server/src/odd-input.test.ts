@@ -239,6 +239,7 @@ describe('odd cookies and headers on every route: never a 5xx, every error an Op
       'POST /api/consultations/:id/retrieval-link',
       'GET /api/my-consultation',
       'GET /my-consultation/:token',
+      'GET /fhir/Consent',
     ]) {
       assert.ok(urls.includes(expected), `${expected} in ${urls.join(', ')}`);
     }

@@ -33,6 +33,7 @@ export const LIMIT_NAMES = [
   'document-requests',
   'recording-exports',
   'recordings',
+  'consents',
 ] as const;
 export type LimitName = (typeof LIMIT_NAMES)[number];
 export type RateLimits = Record<LimitName, Limit>;
@@ -86,6 +87,8 @@ export const DEFAULT_RATE_LIMITS: RateLimits = {
    * patient's page): a page sends a chunk every 2 s, and a player asks for ranges as it plays.
    */
   recordings: { count: 600, seconds: 60 },
+  /** Reads of recording consents (`GET /fhir/Consent`, staff) per address. */
+  consents: { count: 120, seconds: 60 },
 };
 
 /** One attempt counted against a key. */

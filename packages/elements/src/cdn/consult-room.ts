@@ -7,4 +7,5 @@ export { ParticipantGrid } from '../participant-grid/participant-grid.js';
 export { ParticipantTile } from '../participant-tile/participant-tile.js';
 export { ScreenShareElement } from '../screen-share/screen-share.js';
 export { ConsultChat } from '../consult-chat/consult-chat.js';
+export { ConsultRecorder } from '../consult-recorder/consult-recorder.js';
 export { Consultation, ConsultKitError, createStore } from '@consultkit/core';

@@ -21,6 +21,8 @@ import '../consult-chat/consult-chat.js';
 import { presenterName } from '../screen-share/screen-share.js';
 // The class (no side effects: file-share/define.ts registers the tag), for the template's checks.
 import '../file-share/file-share.js';
+// The class (no side effects: consult-room/define.ts registers <consult-recorder> too).
+import '../consult-recorder/consult-recorder.js';
 import { baseStyles } from '../internal/tokens.styles.js';
 import { consultRoomStyles } from './consult-room.styles.js';
 
@@ -64,6 +66,7 @@ import { consultRoomStyles } from './consult-room.styles.js';
  * @csspart error - The error message, when joining failed.
  * @csspart ended - Said in place of the call controls once the call is over.
  * @csspart chat-toggle - The button that shows or hides the chat, with the unread count.
+ * @csspart recorder - The `<consult-recorder>` in the controls row: ask to record, consent, the recording indicator (its parts exported with a `recorder-` prefix).
  * @csspart chat - The chat panel (`<consult-chat>`; its parts are exported with a `chat-` prefix).
  * @csspart files - The documents (`<file-share>`), once let in.
  *
@@ -98,6 +101,10 @@ export class ConsultRoom extends ConsultKitElement {
    */
   @property({ attribute: false })
   rejoin: (() => Consultation | Promise<Consultation>) | undefined;
+
+  /** How many days the practice keeps a recording, said in the recording consent dialog; 0: not said. */
+  @property({ type: Number, attribute: 'recording-retention-days' })
+  recordingRetentionDays = 0;
 
   /** The last few announcements, newest last (read out by the live region). */
   @state()
@@ -494,6 +501,12 @@ export class ConsultRoom extends ConsultKitElement {
           .consultation=${this.consultation}
         ></screen-share>
         ${this.consultation?.chat ? this.#chatToggle(live) : nothing}
+        <consult-recorder
+          part="recorder"
+          exportparts="record: recorder-record, stop: recorder-stop, indicator: recorder-indicator, withdraw: recorder-withdraw, dialog: recorder-dialog"
+          retention-days=${this.recordingRetentionDays}
+          .consultation=${this.consultation}
+        ></consult-recorder>
         <button
           part="hang-up"
           type="button"

@@ -8,6 +8,7 @@ import { define as defineParticipantGrid } from '../participant-grid/index.js';
 import { define as defineScreenShare } from '../screen-share/index.js';
 import { define as defineConsultChat } from '../consult-chat/index.js';
 import { define as defineFileShare } from '../file-share/index.js';
+import { define as defineConsultRecorder } from '../consult-recorder/index.js';
 
 export { ConsultRoom };
 
@@ -16,7 +17,7 @@ export { ConsultRoom };
  * a subclass when the class already holds another name; the one already there, with a warning
  * naming both versions, when another version of ConsultKit (or another element) holds it.
  *
- * The element renders `<participant-grid>`, `<screen-share>`, `<consult-chat>` and `<file-share>` by their default names whatever `tagName` is: those names are defined too
+ * The element renders `<participant-grid>`, `<screen-share>`, `<consult-chat>`, `<file-share>` and `<consult-recorder>` by their default names whatever `tagName` is: those names are defined too
  * (kept as it is when the same version already holds it; a warning when another version does).
  */
 export function define(tagName = 'consult-room'): typeof ConsultRoom {
@@ -24,5 +25,6 @@ export function define(tagName = 'consult-room'): typeof ConsultRoom {
   defineScreenShare();
   defineConsultChat();
   defineFileShare();
+  defineConsultRecorder();
   return defineElement(tagName, ConsultRoom) as typeof ConsultRoom;
 }

@@ -1,7 +1,7 @@
 import type { ConsultationStatus, EndReason } from '@consultkit/core';
 import type { BookableSlot, Booking, DeskAction, FhirError, LinkSentTo } from '@consultkit/core/booking';
 import type { GuestInvitation } from '@consultkit/core';
-import type { DocumentInfo } from '@consultkit/core/contract';
+import type { DocumentInfo, RecordingStatus } from '@consultkit/core/contract';
 
 /**
  * Every event ConsultKit elements fire: `ck-` prefixed, `bubbles` and `composed`, so a host can
@@ -30,6 +30,8 @@ export interface CkEventMap {
   'ck-request-rejoin': CustomEvent<Record<string, never>>;
   /** `<screen-share>`: who shares their screen changed (`presenter` null: nobody; `local`: this page). */
   'ck-screen-share-change': CustomEvent<{ presenter: string | null; local: boolean }>;
+  /** `<consult-recorder>`: the recording's status changed (`status` null: nobody asked). */
+  'ck-recording-change': CustomEvent<{ status: RecordingStatus | null; recordingId: string | null }>;
   /** The consultation ended, by either side. */
   'ck-ended': CustomEvent<{ reason: EndReason }>;
   /** `<device-check>`: camera and microphone work and the person pressed continue. */

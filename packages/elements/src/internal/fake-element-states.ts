@@ -20,6 +20,7 @@ import { StaffClient } from '@consultkit/core/booking';
 import { executeServerCommand } from '@web/test-runner-commands';
 import '../booking-desk/define.js';
 import '../consult-chat/define.js';
+import '../consult-recorder/define.js';
 import '../consult-room/define.js';
 import '../device-check/define.js';
 import '../file-share/define.js';
@@ -218,6 +219,22 @@ async function staffKey(): Promise<string> {
   return ((await executeServerCommand('ck-staff-key')) as { key: string }).key;
 }
 
+/** A request to record, as the server's roster carries it (self: this page's fake peer id). */
+const recording = (overrides: Record<string, unknown> = {}) => ({
+  requestId: '0123456789abcdef0123456789abcdef',
+  status: 'asking',
+  askedBy: 'peer-3',
+  consents: { 'peer-3': 'agreed', self: 'asked', 'peer-1': 'agreed' },
+  ...overrides,
+});
+
+const recorder = (name: string, consultation: Consultation, noControls = false): ElementState =>
+  simple(
+    name,
+    () => html`<consult-recorder retention-days="30" .consultation=${consultation}></consult-recorder>`,
+    noControls,
+  );
+
 /** Every element in its states. */
 export function elementStates(): ElementState[] {
   const checks: DeviceCheck[] = [];
@@ -277,6 +294,47 @@ export function elementStates(): ElementState[] {
     simple(
       'screen-share: someone else sharing',
       () => html`<screen-share .consultation=${sharedScreen()}></screen-share>`,
+    ),
+    recorder(
+      'consult-recorder: clinician, before asking',
+      roomState({ participants: [named(0, { role: 'patient' })] }),
+    ),
+    recorder(
+      'consult-recorder: clinician, asking, one answered',
+      roomState({
+        self: fakeSelf({ role: 'clinician' }),
+        participants: [named(0, { role: 'patient' }), named(1)],
+        recording: recording({ askedBy: 'self', consents: { self: 'agreed', 'peer-0': 'agreed', 'peer-1': 'asked' } }),
+      }),
+    ),
+    recorder(
+      'consult-recorder: clinician, recording',
+      roomState({
+        self: fakeSelf({ role: 'clinician' }),
+        participants: [named(0, { role: 'patient' })],
+        recording: recording({
+          askedBy: 'self',
+          status: 'recording',
+          recordingId: 'fedcba9876543210fedcba9876543210',
+          consents: { self: 'agreed', 'peer-0': 'agreed' },
+        }),
+      }),
+    ),
+    recorder(
+      'consult-recorder: patient, the consent dialog',
+      roomState({ role: 'patient', participants: [named(3, { role: 'clinician' }), named(1)], recording: recording() }),
+    ),
+    recorder(
+      'consult-recorder: patient, recording, with "Stop my consent"',
+      roomState({
+        role: 'patient',
+        participants: [named(3, { role: 'clinician' })],
+        recording: recording({
+          status: 'recording',
+          recordingId: 'fedcba9876543210fedcba9876543210',
+          consents: { 'peer-3': 'agreed', self: 'agreed' },
+        }),
+      }),
     ),
     simple('consult-chat: messages, one unread', () => html`<consult-chat .chat=${chatWithMessages()}></consult-chat>`),
     simple(

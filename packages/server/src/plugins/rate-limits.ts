@@ -198,6 +198,15 @@ const RULES: Record<string, Rule> = {
   'POST /api/consultations/:id/retrieval-link': NEW_LINK,
   'GET /api/my-consultation': RETRIEVAL,
   'HEAD /api/my-consultation': RETRIEVAL,
+  // Recording consents, read for the record (staff): by address, as chat reads.
+  'GET /fhir/Consent': {
+    refundOnSuccess: false,
+    charges: [{ name: 'consents', key: byAddress, what: 'consent reads from this address' }],
+  },
+  'HEAD /fhir/Consent': {
+    refundOnSuccess: false,
+    charges: [{ name: 'consents', key: byAddress, what: 'consent reads from this address' }],
+  },
   'POST /api/dev/staff-session': {
     refundOnSuccess: false,
     charges: [{ name: 'signin', key: byAddress, what: 'staff sign-ins from this address' }],
