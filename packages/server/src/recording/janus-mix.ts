@@ -75,7 +75,10 @@ export function mixArgs(plan: MixPlan): { argv: string[]; contentType: string } 
     inputs.push('-i', track.file);
     const delayMs = Math.round(Math.max(0, track.offsetSeconds) * 1000);
     graph.push(
-      `[${index}:a]aresample=48000,aformat=sample_fmts=fltp:channel_layouts=stereo,adelay=${delayMs}:all=1,` +
+      // Gaps (a muted microphone sends nothing) filled with silence by their timestamps; then the
+      // file's place on the timeline; then timestamps by sample count, which the consent gate reads.
+      `[${index}:a]asetpts=PTS-STARTPTS,aresample=48000:async=1:first_pts=0,` +
+        `aformat=sample_fmts=fltp:channel_layouts=stereo,adelay=${delayMs}:all=1,asetpts=N/SR/TB,` +
         `volume=0:enable='not(${within(track.consent)})'[a${index}]`,
     );
     mixed.push(`[a${index}]`);
