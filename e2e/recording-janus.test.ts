@@ -186,10 +186,7 @@ describe('a three-party Janus call is recorded into one file with every voice', 
         room: roomFromStorage(ck.server.storage, [{ url: janus.wsUrl, admin }]),
         publishersOf: publishersFromStorage(ck.server.storage, (sid, stream) => sfu.publisherIdOf(sid, stream)),
         // rec-store's finishRecordingFile takes over here once merged; this keeps the mixed file.
-        sink: storageSink(ck.server.storage, async (_id, file) => {
-          await copyFile(file, finished);
-          if (process.env.KEEPDIR) spawnSync('cp', ['-r', join(file, '..'), process.env.KEEPDIR]);
-        }),
+        sink: storageSink(ck.server.storage, async (_id, file) => copyFile(file, finished)),
       });
 
       // --- The script ---
@@ -222,6 +219,8 @@ describe('a three-party Janus call is recorded into one file with every voice', 
       const agreedAt = (Date.now() - startedAt) / 1000;
       await speak('C', 'C', 11, 13);
       await at(15);
+      // The call ends (every page leaves Janus), then the recording stops.
+      for (const who of ['A', 'B', 'C'] as const) await page$.close(participants[who].page);
       const stoppedAt = (Date.now() - startedAt) / 1000;
       const result = await capture.stop({ recordingId });
       assert.equal(result.status, 'ready', `the recording failed: ${result.reason}`);

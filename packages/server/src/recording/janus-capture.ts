@@ -58,7 +58,10 @@ export interface JanusCaptureOptions {
   /** The tools (on the PATH by default). */
   ppRec?: string;
   ffmpeg?: string;
-  /** Time limits: per `janus-pp-rec` run (120 s), and the mix: `mixBaseMs` + `mixPerSecondMs` × length. */
+  /**
+   * Time limits, against a tool that hangs: per `janus-pp-rec` run (120 s), and the mix: `mixBaseMs`
+   * (300 s) + `mixPerSecondMs` (10 s) × the recording's length in seconds.
+   */
   ppRecTimeoutMs?: number;
   mixBaseMs?: number;
   mixPerSecondMs?: number;
@@ -303,7 +306,7 @@ export class JanusCapture {
       durationSeconds,
       output,
     });
-    const limit = (this.options.mixBaseMs ?? 120_000) + (this.options.mixPerSecondMs ?? 4_000) * durationSeconds;
+    const limit = (this.options.mixBaseMs ?? 300_000) + (this.options.mixPerSecondMs ?? 10_000) * durationSeconds;
     await runTool(argv, limit);
     return { file: output, contentType, mixed: tracks.length, discarded };
   }
