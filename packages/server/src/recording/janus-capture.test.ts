@@ -236,7 +236,7 @@ describe('recording a consultation’s Janus room', () => {
     assert.equal(janusCapture.capturing(recordingId), true);
     const state = await roomState(room);
     assert.equal(state?.['record'], true, JSON.stringify(state));
-    assert.equal(state?.['rec_dir'], join(recordings, `janus-${recordingId}`));
+    assert.equal(state?.['rec_dir'], join(recordings, `${recordingId}.work`, 'janus'));
     assert.equal(state?.['lock_record'], true);
     // Nobody published media: stopping ends `failed`, saying so, and Janus records no more.
     const result = await janusCapture.stop({ recordingId });

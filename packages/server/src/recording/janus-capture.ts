@@ -2,7 +2,7 @@
  * Recording a consultation that runs through Janus (docs/decisions/0039-janus-recording.md).
  *
  * - **Start**: the room's recordings go to a folder of this recording's own
- *   (`CONSULTKIT_RECORDINGS_DIR/janus-<recordingId>/`, VideoRoom `edit` with `new_rec_dir`), only
+ *   (`CONSULTKIT_RECORDINGS_DIR/<recordingId>.work/janus/`, VideoRoom `edit` with `new_rec_dir`), only
  *   an administrator may change the room's recording state from now on (`new_lock_record`), then
  *   `enable_recording`: Janus writes one `.mjr` file per stream of every publisher, and of every
  *   publisher who joins while it runs.
@@ -18,8 +18,8 @@
  * Every tool runs from an argv array (no shell) with a time limit; every failure ends as the
  * recording's status `failed` with a reason (the sink's `failed`), never as a thrown error.
  */
-import { mkdir, readdir, rm, stat, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readdir, rm, rmdir, stat, unlink } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import type { Storage } from '../storage/index.js';
 import { JanusAdmin, JanusError } from '../sfu/janus.js';
 import { mixArgs, type Interval, type MixTrack } from './janus-mix.js';
@@ -102,12 +102,15 @@ export class JanusCapture {
     this.#now = options.now ?? Date.now;
   }
 
-  /** The folder of a recording's raw files (also for retention: it is removed with the recording). */
+  /**
+   * The folder of a recording's raw files: inside `<id>.work/`, the recording's work folder, which
+   * rec-store's deletion (`Recordings.removeBytes`) removes with the recording.
+   */
   folderOf(recordingId: string, as: 'server' | 'janus' = 'server'): string {
     if (!RECORDING_ID.test(recordingId)) throw new Error('not a recording id');
     const base =
       as === 'janus' ? (this.options.janusRecordingsDir ?? this.options.recordingsDir) : this.options.recordingsDir;
-    return join(base, `janus-${recordingId}`);
+    return join(base, `${recordingId}.work`, 'janus');
   }
 
   /** Whether `recordingId` is being captured (started, not yet stopped). */
@@ -151,7 +154,7 @@ export class JanusCapture {
     } catch (error) {
       this.#active.delete(recordingId);
       await this.#fail(recordingId, `Janus did not start recording: ${reason(error)}`);
-      await rm(active.dir, { recursive: true, force: true }).catch(() => undefined);
+      await removeFolder(active.dir);
       return false;
     }
   }
@@ -233,7 +236,7 @@ export class JanusCapture {
       } catch (error) {
         return failed(`the mixed file could not be finished: ${reason(error)}`, made);
       }
-      await rm(active.dir, { recursive: true, force: true });
+      await removeFolder(active.dir);
       return { recordingId, status: 'ready', mixed: made.mixed, discarded: made.discarded };
     } catch (error) {
       return failed(`post-processing failed: ${reason(error)}${stopError ? ` (Janus: ${stopError})` : ''}`);
@@ -310,6 +313,12 @@ export class JanusCapture {
     await runTool(argv, limit);
     return { file: output, contentType, mixed: tracks.length, discarded };
   }
+}
+
+/** Removes a raw folder, and the work folder around it when nothing else is left in it. */
+async function removeFolder(dir: string): Promise<void> {
+  await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+  await rmdir(dirname(dir)).catch(() => undefined);
 }
 
 function reason(error: unknown): string {
