@@ -17,6 +17,8 @@ import { consultationOf, JoinError, JoinService, type SessionRevocation } from '
 import { Rooms } from './room/registry.js';
 import { cdnCacheHeaders } from './plugins/cdn-cache.js';
 import { ChatService } from './room/chat.js';
+import { storageConsentStore } from './room/recording.js';
+import { CONSENT_CAPABILITIES, consentFhir } from './room/consent-fhir.js';
 import { chatPlugin } from './plugins/chat.js';
 import { corsPlugin } from './plugins/cors.js';
 import { DEV_ROUTES, devJoinPlugin } from './plugins/dev.js';
@@ -105,6 +107,8 @@ export interface ConsultKitServer {
   auth: Auth;
   /** Every route the server registered (method and URL pattern), for tests that cover them all. */
   routes: readonly { method: string; url: string }[];
+  /** The room registry: its `recordingEvents` say when a recording starts and stops (src/room/recording.ts). */
+  rooms: Rooms;
   /** Message delivery and reminders: the job worker. */
   notifier: Notifier;
   /** Starts listening; resolves to the base URL. */
@@ -208,6 +212,9 @@ export async function createServer(
     publisherIdOf: sfu ? (sid, stream) => sfu.publisherIdOf(sid, stream) : undefined,
     sfuFrom: config.sfuFrom,
     sync: cluster,
+    // Recording consents and recordings (src/room/recording.ts; migration 0013).
+    consentStore: storageConsentStore(storage),
+    now,
     log: { warn: (o, m) => app.log.warn(o, m), error: (o, m) => app.log.error(o, m) },
     hooks: {
       closeSessions: (ids, reason) => sessions.end(ids, reason),
@@ -373,6 +380,11 @@ export async function createServer(
         routes: documentsFhir({ documents, auth, appointment: appointmentRow, baseUrl: () => `${publicBase()}/fhir` }),
         capabilities: DOCUMENT_CAPABILITIES,
       },
+      // Recording consents as FHIR Consent (src/room/consent-fhir.ts).
+      {
+        routes: consentFhir({ storage, auth, baseUrl: () => `${publicBase()}/fhir` }),
+        capabilities: CONSENT_CAPABILITIES,
+      },
     ],
     prefix: '/fhir',
     booking,
@@ -536,6 +548,7 @@ export async function createServer(
     auth,
     routes,
     notifier,
+    rooms,
     async listen() {
       await app.listen({ host: config.host, port: config.port });
       const address = app.server.address();

@@ -227,6 +227,7 @@ describe('odd cookies and headers on every route: never a 5xx, every error an Op
       'POST /api/consultations/:id/documents/:doc/$file',
       'GET /fhir/DocumentReference',
       'GET /fhir/Binary/:id',
+      'GET /fhir/Consent',
     ]) {
       assert.ok(urls.includes(expected), `${expected} in ${urls.join(', ')}`);
     }

@@ -14,6 +14,7 @@ import type { SfuSession } from './sfu/session.js';
 import { linkToken, reportStep, ticketFrom, validateTicket } from './session.js';
 import { Signalling } from './signalling.js';
 import { Chat } from './chat.js';
+import { Recording } from './recording.js';
 import { isIn } from './roster.js';
 import { Files } from '../documents/files.js';
 
@@ -57,6 +58,7 @@ export class Consultation extends Emitter<ConsultationEvents> {
   #removedMessage: string | null = null;
   readonly #stops: (() => void)[] = [];
   readonly #chat: Chat;
+  readonly #recording: Recording;
   /** Documents shared in the consultation (docs/collaboration.md, "Documents"). */
   readonly files: Files;
 
@@ -100,6 +102,13 @@ export class Consultation extends Emitter<ConsultationEvents> {
       emit: (type, detail) => this.emit(type, detail as never),
       error: (error) => this.emit('error', error),
     });
+    this.#recording = new Recording({
+      you: ticket.peerId,
+      role: ticket.role,
+      send: (command) => this.#signalling.send(command),
+      emit: (type, detail) => this.emit(type, detail as never),
+      live: () => this.#phase === 'joined' && !this.#isOver(),
+    });
     this.#state = createStore<ConsultationState>({
       ...this.#derive(),
       role: ticket.role,
@@ -109,10 +118,15 @@ export class Consultation extends Emitter<ConsultationEvents> {
     });
     const signalling = this.#signalling;
     signalling.on('call', (call) => (isScreenCall(call) ? this.#screen.incoming(call) : this.#mesh.incoming(call)));
-    signalling.on('roster', (roster) => this.#room.fromServer(roster));
+    signalling.on('roster', (roster) => {
+      this.#room.fromServer(roster);
+      this.#recording.fromServer(roster?.recording);
+    });
     signalling.on('removed', ({ message }) => (this.#removedMessage = String(message ?? '')));
     signalling.on('refused', ({ command, reason }) => {
       this.#room.refused(command);
+      // A consent command's refusal rejects its promise (askToRecord()…) rather than an `error`.
+      if (this.#recording.refused(command, reason)) return;
       this.emit('error', new ConsultKitError('invalid-state', `The server refused ${command}: ${reason}`));
     });
     signalling.on('chat', (message) => this.#chat.receive(message));
@@ -131,6 +145,7 @@ export class Consultation extends Emitter<ConsultationEvents> {
       signalling.state.subscribe(() => this.#refresh()),
       this.#screen.state.subscribe(() => this.#refresh()),
       this.#room.state.subscribe(() => this.#sync()),
+      this.#recording.state.subscribe(() => this.#refresh()),
       this.#local.state.subscribe(() => {
         this.#transport.refresh();
         const now = JSON.stringify(this.#local.flags);
@@ -299,6 +314,35 @@ export class Consultation extends Emitter<ConsultationEvents> {
   }
 
   /**
+   * Clinician: asks everyone in the call to agree to recording (each sees `recording-asked`). It
+   * runs only once all have agreed (`recording-started`); `state.recording` follows it. Resolves
+   * when the server holds the request; rejects with a `ConsultKitError` (`invalid-state`) when not
+   * a clinician, not in the call, a request is already at work, or the server refused.
+   */
+  askToRecord(): Promise<void> {
+    return this.#recording.ask();
+  }
+
+  /**
+   * Answers the current request to record (`agree: false` declines, which stops it). Resolves once
+   * the server has the answer; rejects with a `ConsultKitError` when there is nothing to answer, the
+   * request is stale, or the server refused.
+   */
+  answerRecording(agree: boolean): Promise<void> {
+    return this.#recording.answer(agree);
+  }
+
+  /** Withdraws this participant's consent: the recording stops at once, for everyone. */
+  withdrawRecordingConsent(): Promise<void> {
+    return this.#recording.withdraw();
+  }
+
+  /** Clinician: stops the recording (or the request); the file is kept. */
+  stopRecording(): Promise<void> {
+    return this.#recording.stop();
+  }
+
+  /**
    * Leaves: the others carry on, and this participant may come back (a new page, `resume`). Over
    * at once on this page (`CK-LEAVE` is sent before the socket closes): nothing stays pending.
    */
@@ -338,7 +382,7 @@ export class Consultation extends Emitter<ConsultationEvents> {
 
   #derive() {
     const screenShare = this.#screen.state.get();
-    return { ...this.#deriveCall(), screenShare };
+    return { ...this.#deriveCall(), screenShare, recording: this.#recording.state.get().recording };
   }
 
   #deriveCall() {
@@ -489,6 +533,7 @@ export class Consultation extends Emitter<ConsultationEvents> {
 
   #teardown(): void {
     this.#chat.close();
+    this.#recording.close();
     for (const stop of this.#stops.splice(0)) stop();
     this.#screen.close();
     this.#transportStop();

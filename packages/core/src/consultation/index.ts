@@ -17,3 +17,5 @@ export { screenShareSupported } from './screen.js';
 export type { ScreenShareEvents, ScreenShareState, ScreenShareStopReason } from './screen.js';
 export { Chat, CHAT_TEXT_MAX } from './chat.js';
 export type { ChatDelivery, ChatEntry, ChatEvents, ChatMarks, ChatMessage, ChatSelf, ChatState } from './chat.js';
+export { Recording, recordingTransitions } from './recording.js';
+export type { RecordingEvents, RecordingPieceState } from './recording.js';

@@ -16,6 +16,7 @@ import {
   type RosterMessage,
 } from '../contract/room.js';
 import { SESSION_ENDED, SIGNALLING_CHECK_PATH } from '../contract/signalling.js';
+import type { RecordCommand } from '../contract/recording.js';
 import { CHAT_HISTORY, CHAT_MARKS, CHAT_MESSAGE, CHAT_REFUSED, type ChatCommand } from '../contract/chat.js';
 import { DOCUMENT, type DocumentInfo } from '../contract/documents.js';
 import { Emitter } from '../emitter.js';
@@ -146,7 +147,7 @@ export class Signalling extends Emitter<SignallingEvents> {
   }
 
   /** Sends a room or chat command to the server; false when the socket is down. */
-  send(command: RoomCommand | ChatCommand): boolean {
+  send(command: RoomCommand | ChatCommand | RecordCommand): boolean {
     const peer = this.#peer;
     if (!peer || peer.disconnected || this.#closed) return false;
     peer.socket.send(command);

@@ -6,6 +6,8 @@ import type { ParticipantState, PendingCommand } from './participant.js';
 import type { ScreenShareEvents, ScreenShareState } from './screen.js';
 import type { MediaTransport, TransportContext } from './transport.js';
 import type { JoinTicket } from '../contract/join.js';
+import type { RecordingState } from '../contract/recording.js';
+import type { RecordingEvents } from './recording.js';
 
 export type { JoinTicket, Role } from '../contract/join.js';
 
@@ -78,6 +80,12 @@ export interface ConsultationState {
   error: ConsultKitError | null;
   /** Who shares their screen (one at a time), and the shared screen's stream (`startScreenShare()`). */
   screenShare: ScreenShareState;
+  /**
+   * Recording consent and state as the server tells it (`contract/recording.ts`), or null before a
+   * clinician asks. `askToRecord()`, `answerRecording()`, `withdrawRecordingConsent()`,
+   * `stopRecording()` act on it; `recording-changed` follows it.
+   */
+  recording: RecordingState | null;
 }
 
 /**
@@ -95,7 +103,7 @@ export interface ConsultationState {
 export type EndReason = 'local-hang-up' | 'remote-hang-up' | 'declined' | SessionEndReason;
 
 /** The typed events of a `Consultation`, beside its state store. */
-export interface ConsultationEvents extends ScreenShareEvents {
+export interface ConsultationEvents extends ScreenShareEvents, RecordingEvents {
   /** Another participant arrived in the waiting room (seen by a clinician). */
   'participant-waiting': { peerId: string; role: Role };
   /** A participant was admitted: this page (a patient's or guest's), or one a clinician sees. */

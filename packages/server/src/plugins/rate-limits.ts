@@ -154,6 +154,15 @@ const RULES: Record<string, Rule> = {
       },
     ]),
   ),
+  // Recording consents, read for the record (staff): by address, as chat reads.
+  'GET /fhir/Consent': {
+    refundOnSuccess: false,
+    charges: [{ name: 'consents', key: byAddress, what: 'consent reads from this address' }],
+  },
+  'HEAD /fhir/Consent': {
+    refundOnSuccess: false,
+    charges: [{ name: 'consents', key: byAddress, what: 'consent reads from this address' }],
+  },
   'POST /api/dev/staff-session': {
     refundOnSuccess: false,
     charges: [{ name: 'signin', key: byAddress, what: 'staff sign-ins from this address' }],

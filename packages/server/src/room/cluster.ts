@@ -225,6 +225,8 @@ export class RoomCluster implements RoomSync {
         );
         return;
       case 'broadcast':
+      // Recording state travels on the bus only (an instance starting later learns it at the next change).
+      case 'recording':
         return;
     }
   }

@@ -45,8 +45,10 @@ import {
   type SessionEndReason,
   type SessionEndedMessage,
 } from '@consultkit/core/contract';
+import type { RecordingState } from '@consultkit/core/contract';
 import { WebSocket } from 'ws';
 import type { Role, SignallingClaims } from '../tokens.js';
+import { RecordingConsent, RecordingEvents, type ConsentStore, type RecordingChange } from './recording.js';
 
 /** A participant as other instances see it: everything but the socket. */
 export interface ParticipantState {
@@ -74,7 +76,8 @@ export type RoomChange =
   | { kind: 'delete'; cid: string; peerId: string; message: string }
   | { kind: 'end'; cid: string }
   | { kind: 'gone'; instance: string }
-  | { kind: 'broadcast'; cid: string; message: object; audience?: Audience };
+  | { kind: 'broadcast'; cid: string; message: object; audience?: Audience }
+  | RecordingChange;
 
 /** How changes made here reach the other instances (src/room/cluster.ts). */
 export interface RoomSync {
@@ -110,6 +113,10 @@ export interface RoomOptions {
   commandRate?: { burst: number; perSecond: number };
   /** Other instances sharing the rooms (several instances on PostgreSQL); none alone. */
   sync?: RoomSync | undefined;
+  /** Where recording consents and recordings are written (src/room/recording.ts); none: kept in memory only. */
+  consentStore?: ConsentStore | undefined;
+  /** The clock (epoch ms). */
+  now?: () => number;
 }
 
 interface Participant {
@@ -138,6 +145,8 @@ interface Room {
   warned: boolean;
   /** When its last page disconnected (epoch ms), or undefined while one is connected. */
   emptySince: number | undefined;
+  /** Recording consent and state, once a clinician has asked (src/room/recording.ts). */
+  recording?: RecordingState | undefined;
 }
 
 /** A room nobody has been connected to for this long is forgotten (its admissions with it). */
@@ -259,15 +268,35 @@ export class Rooms {
   readonly #buckets = new WeakMap<WebSocket, Bucket>();
   readonly #sfuFrom: number;
   readonly #rate: { burst: number; perSecond: number };
+  readonly #consent: RecordingConsent;
+  /**
+   * `started`, `recorded-changed`, `stopped` of a consultation's recording, on the instance that
+   * made the change (their shapes: src/room/recording.ts).
+   */
+  readonly recordingEvents = new RecordingEvents();
 
   constructor(private readonly options: RoomOptions) {
     this.#sfuFrom = options.sfuFrom ?? MESH_LIMIT + 1;
     this.#rate = options.commandRate ?? { burst: 30, perSecond: 10 };
+    this.#consent = new RecordingConsent({
+      self: () => this.#self,
+      appointmentOf,
+      publish: (change) => this.#publish(change),
+      store: options.consentStore,
+      events: this.recordingEvents,
+      now: options.now ?? Date.now,
+      log: options.log,
+    });
   }
 
-  /** Is this message type one of the room's commands (handled here, never relayed)? */
+  /** Is this message type one of the room's commands, recording consent's included (handled here, never relayed)? */
   static isCommand(type: unknown): boolean {
-    return typeof type === 'string' && ROOM_COMMAND_TYPES.includes(type);
+    return typeof type === 'string' && (ROOM_COMMAND_TYPES.includes(type) || RecordingConsent.isCommand(type));
+  }
+
+  /** Waits for the recording writes made so far (tests). */
+  recordingWritten(): Promise<void> {
+    return this.#consent.flushed();
   }
 
   #room(cid: string): Room {
@@ -336,6 +365,8 @@ export class Rooms {
     if (known) delete patch.media;
     if (!participant.admitted) delete patch.admitted;
     this.#publish({ kind: 'patch', cid: room.cid, peerId: participant.peerId, patch });
+    // In the call while a request to record is at work: asked (a clinician arriving, someone back).
+    this.#consent.joined(room, participant);
     this.#changed(room);
   }
 
@@ -414,6 +445,11 @@ export class Rooms {
         return;
       case 'broadcast':
         return this.#sendLocally(change.cid, change.message, change.audience ?? 'everyone');
+      case 'recording': {
+        const room = this.#room(change.cid);
+        if (this.#consent.apply(room, change)) this.#changed(room);
+        return;
+      }
     }
   }
 
@@ -479,7 +515,12 @@ export class Rooms {
       if (!p.connected) continue;
       const message: RosterMessage = {
         type: ROSTER,
-        payload: { you: p.peerId, mode: room.mode, participants: entries },
+        payload: {
+          you: p.peerId,
+          mode: room.mode,
+          participants: entries,
+          ...(room.recording ? { recording: room.recording } : {}),
+        },
       };
       send(p.ws, message);
     }
@@ -529,6 +570,11 @@ export class Rooms {
     const room = this.#room(claims.cid);
     const me = room.participants.get(claims.pid);
     if (!me || me.ws !== ws) return refuse('this socket is not in the room');
+    // Recording consent: src/room/recording.ts keeps it; the roster carries it.
+    if (RecordingConsent.isCommand(type)) {
+      if (this.#consent.command(room, me, message, refuse)) this.#changed(room);
+      return;
+    }
     const command = parseCommand(message);
     if (typeof command === 'string') return refuse(command);
     const clinicianOnly = command.type === ADMIT || command.type === REMOVE || command.type === END;
@@ -540,6 +586,8 @@ export class Rooms {
         if (target.admitted) return refuse('already admitted');
         target.admitted = true;
         this.#publish({ kind: 'patch', cid: room.cid, peerId: target.peerId, patch: { admitted: true } });
+        // Let in while a request to record is at work: asked, and not recorded until they agree.
+        this.#consent.joined(room, target);
         return this.#changed(room);
       }
       case REMOVE: {
@@ -604,10 +652,12 @@ export class Rooms {
           .catch((error: unknown) => this.options.log.error({ err: error }, 'revoking a removed session failed'));
       }
     }
+    this.#consent.gone(room, target);
     this.#changed(room);
   }
 
   #end(room: Room): void {
+    this.#consent.ended(room);
     this.#rooms.delete(room.cid);
     this.#publish({ kind: 'end', cid: room.cid });
     const sids = [...room.participants.values()].flatMap((p) => (p.sid ? [p.sid] : []));
@@ -636,6 +686,7 @@ export class Rooms {
         .patientLeft(appointmentId)
         .catch((error: unknown) => this.options.log.error({ err: error }, 'marking the appointment fulfilled failed'));
     }
+    this.#consent.gone(room, me);
     this.#changed(room);
   }
 
@@ -651,6 +702,7 @@ export class Rooms {
       for (const p of [...room.participants.values()]) {
         if (p.sid && ids.has(p.sid)) {
           room.participants.delete(p.peerId);
+          this.#consent.gone(room, p);
           changed = true;
         }
       }
