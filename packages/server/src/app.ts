@@ -61,6 +61,10 @@ import { ENDS_ROOM, SfuService } from './sfu/service.js';
 import { DOCUMENT_CAPABILITIES } from './documents/fhir.js';
 import { documentsFhir, documentsPlugin } from './documents/plugin.js';
 import { Documents } from './documents/repository.js';
+import { finishToolsPresent } from './recording/finish.js';
+import { sendRetrievalLink } from './recording/mail.js';
+import { recordingPlugin } from './recording/plugin.js';
+import { Recordings } from './recording/repository.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const VERSION = (
@@ -76,6 +80,8 @@ export interface ServeOptions {
   themesDir?: string | undefined;
   /** The page a join link opens (`/join/{token}`). */
   joinPage?: string | undefined;
+  /** The page a recording's retrieval link opens (`/my-consultation/{token}`). */
+  myConsultationPage?: string | undefined;
 }
 
 /** Slots are generated again this often (six hours). */
@@ -132,12 +138,14 @@ export const DEFAULT_SERVE: ServeOptions = existsSync(`${REPO_ROOT}examples/pati
       cdnDir: `${REPO_ROOT}packages/elements/dist/cdn`,
       themesDir: `${REPO_ROOT}packages/elements/themes`,
       joinPage: `${REPO_ROOT}examples/patient-join/index.html`,
+      myConsultationPage: `${REPO_ROOT}examples/my-consultation/index.html`,
     }
   : {
       examplesDir: undefined,
       cdnDir: `${PACKAGE_PUBLIC}cdn`,
       themesDir: `${PACKAGE_PUBLIC}themes`,
       joinPage: `${PACKAGE_PUBLIC}join/index.html`,
+      myConsultationPage: undefined,
     };
 
 export async function createServer(
@@ -450,6 +458,38 @@ export async function createServer(
           new Date(now()),
         ])
       ).length === 1,
+  });
+  // Recordings: storage, access, audit, retention, the patient's retrieval link (docs/recording.md).
+  const sessionLive = async (sid: string) =>
+    (
+      await storage.query('SELECT 1 FROM join_session WHERE id = $1 AND revoked_at IS NULL AND expires_at > $2', [
+        sid,
+        new Date(now()),
+      ])
+    ).length === 1;
+  await app.register(recordingPlugin, {
+    recordings: new Recordings(storage, config.recordingsDir, config.recordingRetentionDays),
+    documents,
+    join,
+    auth,
+    chat,
+    storage,
+    appointment: appointmentRow,
+    sendRetrievalLink: (appointment, url, expires) => sendRetrievalLink(booking, appointment, url, expires),
+    now,
+    secret: config.secret,
+    sessionLive,
+    publicBase,
+    page: serve.myConsultationPage,
+    secureCookies,
+  });
+  void finishToolsPresent().then((missing) => {
+    if (missing.length > 0) {
+      app.log.warn(
+        { missing },
+        `${missing.join(' and ')} not found: recordings cannot be finished until it is installed (Debian: apt-get install ffmpeg)`,
+      );
+    }
   });
   await app.register(sfuPlugin, {
     join,

@@ -4,7 +4,7 @@
  */
 import { isIP } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { deploymentChecklist } from './checklist.js';
 import { loadNotifyConfig, type NotifyConfig } from './notify/config.js';
 import { parseRateLimits, type RateLimits } from './rate-limit.js';
@@ -32,6 +32,16 @@ export interface Config {
    * in the database (docs/collaboration.md, "Documents").
    */
   documentsDir: string;
+  /**
+   * Folder of the recordings' bytes (`CONSULTKIT_RECORDINGS_DIR`; by default beside the documents'
+   * folder: `.consultkit-recordings`). Their metadata is in the database (docs/recording.md).
+   */
+  recordingsDir: string;
+  /**
+   * Days a recording is kept after it ends (`CONSULTKIT_RECORDING_RETENTION_DAYS`, 90 by default),
+   * then deleted with its bytes (docs/recording.md, "Retention").
+   */
+  recordingRetentionDays: number;
   /** PostgreSQL connection string; unset means the embedded PGlite database. */
   databaseUrl: string | undefined;
   /** Secret that signs signalling tokens (HMAC-SHA256). */
@@ -164,6 +174,13 @@ function dataDir(value: string): string {
 function documentsDir(value: string | undefined, data: string | undefined): string {
   if (value) return resolve(value);
   return data?.startsWith('memory://') ? join(tmpdir(), 'consultkit-documents') : resolve('.consultkit-documents');
+}
+
+/** The recordings' folder, made absolute: by default beside the documents' folder. */
+function recordingsDir(value: string | undefined, documents: string): string {
+  if (value) return resolve(value);
+  const hidden = basename(documents).startsWith('.');
+  return join(dirname(documents), hidden ? '.consultkit-recordings' : 'consultkit-recordings');
 }
 
 /** An IANA time zone name as the platform's Intl knows it (canonical spelling), else a ConfigError. */
@@ -470,6 +487,11 @@ export function loadConfig(env: Env = process.env): Config {
     practiceEmail: practiceEmail(env['CONSULTKIT_PRACTICE_EMAIL']),
     dataDir: dataDir(env['CONSULTKIT_DATA_DIR']?.trim() || '.consultkit-data'),
     documentsDir: documentsDir(env['CONSULTKIT_DOCUMENTS_DIR']?.trim(), env['CONSULTKIT_DATA_DIR']?.trim()),
+    recordingsDir: recordingsDir(
+      env['CONSULTKIT_RECORDINGS_DIR']?.trim(),
+      documentsDir(env['CONSULTKIT_DOCUMENTS_DIR']?.trim(), env['CONSULTKIT_DATA_DIR']?.trim()),
+    ),
+    recordingRetentionDays: integer(env, 'CONSULTKIT_RECORDING_RETENTION_DAYS', 90, 1, 36_500),
     databaseUrl,
     secret,
     secretIsDevDefault,

@@ -32,6 +32,7 @@ export const LIMIT_NAMES = [
   'documents',
   'document-requests',
   'consents',
+  'recordings',
 ] as const;
 export type LimitName = (typeof LIMIT_NAMES)[number];
 export type RateLimits = Record<LimitName, Limit>;
@@ -80,6 +81,11 @@ export const DEFAULT_RATE_LIMITS: RateLimits = {
   'document-requests': { count: 600, seconds: 60 },
   /** Reads of recording consents (`GET /fhir/Consent`, staff) per address. */
   consents: { count: 120, seconds: 60 },
+  /**
+   * Recording requests per address (chunks, finishing, metadata, media ranges, audit, deletion, the
+   * patient's page): a page sends a chunk every 2 s, and a player asks for ranges as it plays.
+   */
+  recordings: { count: 600, seconds: 60 },
 };
 
 /** One attempt counted against a key. */

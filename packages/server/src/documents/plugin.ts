@@ -18,7 +18,7 @@
  * Anyone else: 401 without credentials, 403 with a session of another consultation or before
  * admission. Every refusal is an OperationOutcome.
  */
-import { createHash, createHmac, timingSafeEqual, type Hash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
@@ -39,10 +39,17 @@ import {
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Auth } from '../auth.js';
 import type { AppointmentRow } from '../booking/repository.js';
-import { readCookie } from '../cookies.js';
+import {
+  appointmentIdParam as appointmentId,
+  disposition,
+  identify,
+  linkSigner,
+  RETRIEVAL_HOLDER,
+  wantsDownload,
+  type Reader,
+} from '../consultation-access.js';
 import { HttpError } from '../errors.js';
-import { consultationOf, JoinError, type JoinService, type SessionInfo } from '../join/service.js';
-import { SESSION_COOKIE } from '../plugins/join.js';
+import { consultationOf, type JoinService } from '../join/service.js';
 import type { Rooms } from '../room/registry.js';
 import { binary, documentBundle, documentReference } from './fhir.js';
 import { documentInfo, type DocumentRow, type Documents } from './repository.js';
@@ -67,9 +74,6 @@ export interface DocumentsPluginOptions {
 /** How long a document's link works (ms). */
 export const LINK_TTL_MS = 15 * 60 * 1000;
 
-/** Who is asking: a participant by their join session, or staff. */
-type Reader = { kind: 'participant'; session: SessionInfo } | { kind: 'staff' };
-
 class DocumentRefused extends HttpError {
   constructor(
     status: number,
@@ -88,12 +92,6 @@ class DocumentRefused extends HttpError {
   }
 }
 
-function appointmentId(params: unknown): number {
-  const raw = String((params as { id?: unknown }).id ?? '');
-  if (!/^\d{1,9}$/.test(raw)) throw new HttpError(400, 'value', `Not a consultation id: "${raw.slice(0, 40)}"`);
-  return Number(raw);
-}
-
 const notFound = () => new HttpError(404, 'not-found', 'There is no such document in this consultation.');
 
 /** tus `Upload-Metadata`: `key base64,key base64`; malformed pairs refused. */
@@ -109,13 +107,6 @@ function metadata(header: string | undefined): Record<string, string> {
   return out;
 }
 
-/** `Content-Disposition` with an ASCII fallback and the UTF-8 name (RFC 6266, RFC 8187). */
-function disposition(kind: 'inline' | 'attachment', name: string): string {
-  const ascii = name.replace(/[^\x20-\x7e]/g, '_').replace(/["\\%]/g, '_');
-  const encoded = encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-  return `${kind}; filename="${ascii}"; filename*=UTF-8''${encoded}`;
-}
-
 /**
  * The policy of a served document: nothing in it runs (`sandbox` without `allow-scripts`: a PDF's
  * JavaScript and an SVG or HTML in disguise stay inert), nothing is fetched, no one frames it but us.
@@ -125,23 +116,14 @@ export const DOCUMENT_POLICY =
 
 export async function documentsPlugin(app: FastifyInstance, options: DocumentsPluginOptions): Promise<void> {
   const { documents, rooms, now } = options;
-  const mac = (doc: string, who: string, expires: number) =>
-    createHmac('sha256', options.secret).update(`ck-document.${doc}.${who}.${expires}`).digest('base64url');
+  const links = linkSigner({ secret: options.secret, purpose: 'ck-document', now, ttlMs: LINK_TTL_MS });
   /** A link's `access` value: who (a session id, or `staff`), until when, signed. */
-  const access = (doc: string, who: string) => {
-    const expires = now() + LINK_TTL_MS;
-    return { value: `${who}.${expires}.${mac(doc, who, expires)}`, expires };
-  };
+  const access = (doc: string, who: string) => links.sign(doc, who);
   /** Whether `value` opens `doc`: signed for it, not expired, its session still live. */
   const opens = async (doc: string, value: string): Promise<boolean> => {
-    const match = /^([A-Za-z0-9_-]{1,80})\.(\d{13})\.([A-Za-z0-9_-]{43})$/.exec(value);
-    if (!match) return false;
-    const [, who, expiresRaw, given] = match as unknown as [string, string, string, string];
-    const expires = Number(expiresRaw);
-    const expected = Buffer.from(mac(doc, who, expires));
-    if (expected.length !== given.length || !timingSafeEqual(expected, Buffer.from(given))) return false;
-    if (expires < now()) return false;
-    return who === 'staff' || options.sessionLive(who);
+    const who = links.verify(doc, value)?.who;
+    if (!who) return false;
+    return who === 'staff' || who === RETRIEVAL_HOLDER || options.sessionLive(who);
   };
   await documents.ready();
   /** Uploads with a PATCH in progress: a second one at once is refused (409). */
@@ -163,29 +145,14 @@ export async function documentsPlugin(app: FastifyInstance, options: DocumentsPl
   };
 
   const reader = async (request: FastifyRequest, id: number): Promise<Reader> => {
-    const bearer = /^Bearer +(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
-    const cookie = readCookie(request.headers.cookie, SESSION_COOKIE);
-    let session: SessionInfo | undefined;
-    const token = bearer ?? cookie;
-    if (token) {
-      try {
-        session = await options.join.session(token);
-      } catch (error) {
-        if (!(error instanceof JoinError)) throw error;
-        // A bearer that is not a session may be the staff key; a cookie that is no session is refused.
-        if (!bearer) throw new HttpError(401, 'login', 'The consultation session is missing, expired or not valid.');
-      }
-    }
-    if (!session) {
-      const caller = await options.auth.caller(request);
-      if (caller.kind === 'staff') return { kind: 'staff' };
-      if (caller.kind === 'patient') {
-        throw new HttpError(403, 'forbidden', "A booking reference does not open a consultation's documents.");
-      }
-      throw new HttpError(401, 'login', 'Join the consultation (or sign in as staff) to see its documents.', {
-        'www-authenticate': 'Bearer realm="consultkit"',
-      });
-    }
+    const who = await identify(request, {
+      join: options.join,
+      auth: options.auth,
+      stranger: 'Join the consultation (or sign in as staff) to see its documents.',
+      refusedReference: "A booking reference does not open a consultation's documents.",
+    });
+    if (who.kind === 'staff') return who;
+    const { session } = who;
     if (session.appointmentId !== id) {
       throw new HttpError(403, 'forbidden', 'This session is for another consultation.');
     }
@@ -429,7 +396,7 @@ export async function documentsPlugin(app: FastifyInstance, options: DocumentsPl
     if (row.status !== 'complete' || !row.content_type) {
       throw new HttpError(409, 'business-rule', 'This document has not arrived completely.');
     }
-    const download = query['download'] === '1' || (Array.isArray(query['download']) && query['download'].includes('1'));
+    const download = wantsDownload(query);
     return reply
       .header('content-type', row.content_type)
       .header('content-length', String(row.size))

@@ -50,6 +50,11 @@ export interface MailWords {
   linkOpens(time: string, date: string): string;
   subjectLink(date: string, time: string): string;
 
+  /** The retrieval link (docs/recording.md): the consultation to watch and read again. */
+  subjectRecord(date: string): string;
+  recordIntro: string;
+  recordUntil(time: string, date: string): string;
+
   reminderOf(kind: string): string;
   subjectReminder(kind: string, date: string, time: string): string;
   reminderJoinHelp: string;
@@ -119,6 +124,11 @@ const en: MailWords = {
     `The link opens at ${time} on ${date} and works once. No app or account is needed:\n` +
     'open it in your web browser on a phone, tablet or computer with a camera.',
   subjectLink: (date, time) => `Your video appointment link: ${date} at ${time}`,
+  subjectRecord: (date) => `Your video consultation of ${date}: recording, chat and documents`,
+  recordIntro:
+    'The practice has sent you a link to your video consultation: you can watch its recording again\nand read the chat and the documents shared in it.',
+  recordUntil: (time, date) =>
+    `The link works until ${time} on ${date}. Please keep it to yourself: anyone with it can\nwatch the recording. Ask the practice for a new link when it has expired.`,
   reminderOf: (kind) => `This is a reminder of your ${kind}.`,
   subjectReminder: (kind, date, time) => `Reminder: your ${kind} on ${date} at ${time}`,
   reminderJoinHelp:
@@ -191,6 +201,11 @@ const cy: MailWords = {
   linkOpens: (time, date) =>
     `Mae’r ddolen yn agor am ${time} ar ${date} ac yn gweithio unwaith. Does dim angen ap na chyfrif: agorwch hi yn eich porwr gwe ar ffôn, llechen neu gyfrifiadur gyda chamera.`,
   subjectLink: (date, time) => `Dolen eich apwyntiad fideo: ${date} am ${time}`,
+  subjectRecord: (date) => `Eich ymgynghoriad fideo ar ${date}: recordiad, sgwrs a dogfennau`,
+  recordIntro:
+    'Mae’r feddygfa wedi anfon dolen i’ch ymgynghoriad fideo atoch: gallwch wylio’r recordiad eto a darllen y sgwrs a’r dogfennau a rannwyd ynddo.',
+  recordUntil: (time, date) =>
+    `Mae’r ddolen yn gweithio tan ${time} ar ${date}. Cadwch hi i chi eich hun: gall unrhyw un sydd â hi wylio’r recordiad. Gofynnwch i’r feddygfa am ddolen newydd pan fydd wedi dod i ben.`,
   reminderOf: (kind) => `Dyma nodyn i’ch atgoffa am eich ${kind}.`,
   subjectReminder: (kind, date, time) => `Nodyn atgoffa: eich ${kind} ar ${date} am ${time}`,
   reminderJoinHelp:
@@ -262,6 +277,11 @@ const pl: MailWords = {
   linkOpens: (time, date) =>
     `Link zacznie działać o ${time} w dniu ${date} i działa jeden raz. Nie potrzebujesz aplikacji ani konta: otwórz go w przeglądarce na telefonie, tablecie lub komputerze z kamerą.`,
   subjectLink: (date, time) => `Link do wizyty wideo: ${date}, godz. ${time}`,
+  subjectRecord: (date) => `Twoja konsultacja wideo z ${date}: nagranie, czat i dokumenty`,
+  recordIntro:
+    'Przychodnia przesyła link do Twojej konsultacji wideo: możesz ponownie obejrzeć nagranie oraz przeczytać czat i udostępnione w niej dokumenty.',
+  recordUntil: (time, date) =>
+    `Link działa do ${date}, godz. ${time}. Nie udostępniaj go nikomu: każdy, kto go ma, może obejrzeć nagranie. Gdy wygaśnie, poproś przychodnię o nowy link.`,
   reminderOf: (kind) => `Przypominamy: ${kind}.`,
   subjectReminder: (kind, date, time) => `Przypomnienie: ${kind}, ${date}, godz. ${time}`,
   reminderJoinHelp:
@@ -332,6 +352,11 @@ const ar: MailWords = {
   linkOpens: (time, date) =>
     `يُفتح الرابط الساعة ${time} يوم ${date} ويعمل مرة واحدة. لا تحتاج إلى تطبيق أو حساب: افتحه في متصفح الإنترنت على هاتف أو جهاز لوحي أو كمبيوتر فيه كاميرا.`,
   subjectLink: (date, time) => `رابط موعد الفيديو: ${date} الساعة ${time}`,
+  subjectRecord: (date) => `استشارتك بالفيديو بتاريخ ${date}: التسجيل والمحادثة والمستندات`,
+  recordIntro:
+    'أرسلت إليك العيادة رابطًا إلى استشارتك بالفيديو: يمكنك مشاهدة تسجيلها مرة أخرى وقراءة المحادثة والمستندات التي تمت مشاركتها فيها.',
+  recordUntil: (time, date) =>
+    `يعمل الرابط حتى الساعة ${time} بتاريخ ${date}. يُرجى الاحتفاظ به لنفسك: يمكن لأي شخص لديه الرابط مشاهدة التسجيل. اطلب من العيادة رابطًا جديدًا عند انتهاء صلاحيته.`,
   reminderOf: (kind) => `هذا تذكير بـ${kind}.`,
   subjectReminder: (kind, date, time) => `تذكير: ${kind} يوم ${date} الساعة ${time}`,
   reminderJoinHelp:
@@ -402,6 +427,11 @@ const ur: MailWords = {
   linkOpens: (time, date) =>
     `یہ لنک ${date} کو ${time} بجے کھلے گا اور ایک بار کام کرے گا۔ کسی ایپ یا اکاؤنٹ کی ضرورت نہیں: اسے کیمرے والے فون، ٹیبلیٹ یا کمپیوٹر کے ویب براؤزر میں کھولیں۔`,
   subjectLink: (date, time) => `آپ کی ویڈیو اپائنٹمنٹ کا لنک: ${date}، ${time} بجے`,
+  subjectRecord: (date) => `${date} کی آپ کی ویڈیو مشاورت: ریکارڈنگ، چیٹ اور دستاویزات`,
+  recordIntro:
+    'کلینک نے آپ کو آپ کی ویڈیو مشاورت کا لنک بھیجا ہے: آپ اس کی ریکارڈنگ دوبارہ دیکھ سکتے ہیں اور اس میں شیئر کی گئی چیٹ اور دستاویزات پڑھ سکتے ہیں۔',
+  recordUntil: (time, date) =>
+    `یہ لنک ${date} کو ${time} بجے تک کام کرے گا۔ براہ کرم اسے اپنے پاس رکھیں: جس کے پاس بھی یہ لنک ہو وہ ریکارڈنگ دیکھ سکتا ہے۔ میعاد ختم ہونے پر کلینک سے نیا لنک مانگیں۔`,
   reminderOf: (kind) => `یہ آپ کی ${kind} کی یاد دہانی ہے۔`,
   subjectReminder: (kind, date, time) => `یاد دہانی: آپ کی ${kind} ${date} کو ${time} بجے`,
   reminderJoinHelp:
@@ -473,6 +503,11 @@ const bn: MailWords = {
   linkOpens: (time, date) =>
     `লিংকটি ${date} তারিখে ${time}-এ খুলবে এবং একবার কাজ করবে। কোনো অ্যাপ বা অ্যাকাউন্ট লাগবে না: ক্যামেরাসহ ফোন, ট্যাবলেট বা কম্পিউটারের ওয়েব ব্রাউজারে খুলুন।`,
   subjectLink: (date, time) => `আপনার ভিডিও অ্যাপয়েন্টমেন্টের লিংক: ${date}, ${time}`,
+  subjectRecord: (date) => `${date} তারিখের আপনার ভিডিও পরামর্শ: রেকর্ডিং, চ্যাট ও নথি`,
+  recordIntro:
+    'ক্লিনিক আপনাকে আপনার ভিডিও পরামর্শের একটি লিংক পাঠিয়েছে: আপনি এর রেকর্ডিং আবার দেখতে পারেন এবং এতে শেয়ার করা চ্যাট ও নথি পড়তে পারেন।',
+  recordUntil: (time, date) =>
+    `লিংকটি ${date} তারিখ ${time} পর্যন্ত কাজ করবে। দয়া করে এটি নিজের কাছে রাখুন: যার কাছে এটি থাকবে সে-ই রেকর্ডিং দেখতে পারবে। মেয়াদ শেষ হলে ক্লিনিকের কাছে নতুন লিংক চান।`,
   reminderOf: (kind) => `এটি আপনার ${kind}-এর রিমাইন্ডার।`,
   subjectReminder: (kind, date, time) => `রিমাইন্ডার: আপনার ${kind} ${date}, ${time}`,
   reminderJoinHelp:
@@ -543,6 +578,11 @@ const pa: MailWords = {
   linkOpens: (time, date) =>
     `ਲਿੰਕ ${date} ਨੂੰ ${time} ਵਜੇ ਖੁੱਲ੍ਹੇਗਾ ਅਤੇ ਇੱਕ ਵਾਰ ਕੰਮ ਕਰੇਗਾ। ਕਿਸੇ ਐਪ ਜਾਂ ਖਾਤੇ ਦੀ ਲੋੜ ਨਹੀਂ: ਇਸਨੂੰ ਕੈਮਰੇ ਵਾਲੇ ਫ਼ੋਨ, ਟੈਬਲੇਟ ਜਾਂ ਕੰਪਿਊਟਰ ਦੇ ਵੈੱਬ ਬ੍ਰਾਊਜ਼ਰ ਵਿੱਚ ਖੋਲ੍ਹੋ।`,
   subjectLink: (date, time) => `ਤੁਹਾਡੀ ਵੀਡੀਓ ਅਪਾਇੰਟਮੈਂਟ ਦਾ ਲਿੰਕ: ${date}, ${time} ਵਜੇ`,
+  subjectRecord: (date) => `${date} ਦੀ ਤੁਹਾਡੀ ਵੀਡੀਓ ਸਲਾਹ: ਰਿਕਾਰਡਿੰਗ, ਚੈਟ ਅਤੇ ਦਸਤਾਵੇਜ਼`,
+  recordIntro:
+    'ਕਲੀਨਿਕ ਨੇ ਤੁਹਾਨੂੰ ਤੁਹਾਡੀ ਵੀਡੀਓ ਸਲਾਹ ਦਾ ਲਿੰਕ ਭੇਜਿਆ ਹੈ: ਤੁਸੀਂ ਇਸ ਦੀ ਰਿਕਾਰਡਿੰਗ ਦੁਬਾਰਾ ਦੇਖ ਸਕਦੇ ਹੋ ਅਤੇ ਇਸ ਵਿੱਚ ਸਾਂਝੀ ਕੀਤੀ ਚੈਟ ਅਤੇ ਦਸਤਾਵੇਜ਼ ਪੜ੍ਹ ਸਕਦੇ ਹੋ।',
+  recordUntil: (time, date) =>
+    `ਇਹ ਲਿੰਕ ${date} ਨੂੰ ${time} ਵਜੇ ਤੱਕ ਕੰਮ ਕਰੇਗਾ। ਕਿਰਪਾ ਕਰਕੇ ਇਸ ਨੂੰ ਆਪਣੇ ਕੋਲ ਰੱਖੋ: ਜਿਸ ਕੋਲ ਵੀ ਇਹ ਹੋਵੇ ਉਹ ਰਿਕਾਰਡਿੰਗ ਦੇਖ ਸਕਦਾ ਹੈ। ਮਿਆਦ ਖ਼ਤਮ ਹੋਣ 'ਤੇ ਕਲੀਨਿਕ ਤੋਂ ਨਵਾਂ ਲਿੰਕ ਮੰਗੋ।`,
   reminderOf: (kind) => `ਇਹ ਤੁਹਾਡੀ ${kind} ਦੀ ਯਾਦ-ਦਹਾਨੀ ਹੈ।`,
   subjectReminder: (kind, date, time) => `ਯਾਦ-ਦਹਾਨੀ: ਤੁਹਾਡੀ ${kind} ${date}, ${time} ਵਜੇ`,
   reminderJoinHelp:
@@ -613,6 +653,11 @@ const bg: MailWords = {
   linkOpens: (time, date) =>
     `Линкът се отваря в ${time} на ${date} и работи веднъж. Не е нужно приложение или профил: отворете го в браузъра на телефон, таблет или компютър с камера.`,
   subjectLink: (date, time) => `Линк за видео час: ${date} в ${time}`,
+  subjectRecord: (date) => `Вашата видеоконсултация от ${date}: запис, чат и документи`,
+  recordIntro:
+    'Практиката ви изпраща линк към вашата видеоконсултация: можете да гледате записа ѝ отново и да прочетете чата и споделените в нея документи.',
+  recordUntil: (time, date) =>
+    `Линкът работи до ${time} на ${date}. Моля, не го споделяйте: всеки, който го има, може да гледа записа. Поискайте нов линк от практиката, когато изтече.`,
   reminderOf: (kind) => `Напомняме ви за вашия ${kind}.`,
   subjectReminder: (kind, date, time) => `Напомняне: вашият ${kind} на ${date} в ${time}`,
   reminderJoinHelp:
@@ -688,6 +733,11 @@ const it: MailWords = {
   linkOpens: (time, date) =>
     `Il link si apre alle ${time} del ${date} e funziona una sola volta. Non servono app né account: aprilo nel browser di un telefono, tablet o computer con videocamera.`,
   subjectLink: (date, time) => `Link del tuo appuntamento video: ${date} alle ${time}`,
+  subjectRecord: (date) => `La tua consulenza video del ${date}: registrazione, chat e documenti`,
+  recordIntro:
+    'L’ambulatorio ti ha inviato un link alla tua consulenza video: puoi rivederne la registrazione e leggere la chat e i documenti condivisi.',
+  recordUntil: (time, date) =>
+    `Il link funziona fino alle ${time} del ${date}. Non condividerlo: chiunque lo abbia può guardare la registrazione. Quando scade, chiedi un nuovo link all’ambulatorio.`,
   reminderOf: (kind) => `Ti ricordiamo il tuo ${kind}.`,
   subjectReminder: (kind, date, time) => `Promemoria: il tuo ${kind} ${date} alle ${time}`,
   reminderJoinHelp:
@@ -759,6 +809,11 @@ const ro: MailWords = {
   linkOpens: (time, date) =>
     `Linkul se deschide la ora ${time}, pe ${date}, și funcționează o singură dată. Nu aveți nevoie de aplicație sau cont: deschideți-l în browserul unui telefon, tabletă sau calculator cu cameră.`,
   subjectLink: (date, time) => `Linkul programării video: ${date}, ora ${time}`,
+  subjectRecord: (date) => `Consultația ta video din ${date}: înregistrare, chat și documente`,
+  recordIntro:
+    'Cabinetul ți-a trimis un link către consultația ta video: poți revedea înregistrarea și citi chatul și documentele partajate în ea.',
+  recordUntil: (time, date) =>
+    `Linkul funcționează până la ora ${time}, pe ${date}. Te rugăm să nu-l dai altcuiva: oricine îl are poate vedea înregistrarea. Cere cabinetului un link nou după ce expiră.`,
   reminderOf: (kind) => `Vă reamintim de ${kind}.`,
   subjectReminder: (kind, date, time) => `Memento: ${kind}, ${date}, ora ${time}`,
   reminderJoinHelp:

@@ -163,6 +163,54 @@ const RULES: Record<string, Rule> = {
     refundOnSuccess: false,
     charges: [{ name: 'consents', key: byAddress, what: 'consent reads from this address' }],
   },
+  // Recordings (docs/recording.md): every request per address; a retrieval link e-mailed is a new
+  // link like a join link's (per appointment and per address); a retrieval token guessed is a
+  // failed redemption (only failures count).
+  ...Object.fromEntries(
+    [
+      'PUT /api/recordings/:id/chunks/:seq',
+      'GET /api/recordings/:id/chunks',
+      'HEAD /api/recordings/:id/chunks',
+      'POST /api/recordings/:id/finish',
+      'GET /api/recordings/:id',
+      'HEAD /api/recordings/:id',
+      'GET /api/recordings',
+      'HEAD /api/recordings',
+      'GET /api/recordings/:id/media',
+      'HEAD /api/recordings/:id/media',
+      'GET /api/recordings/:id/audit',
+      'HEAD /api/recordings/:id/audit',
+      'DELETE /api/recordings/:id',
+      'GET /my-consultation/:token',
+      'HEAD /my-consultation/:token',
+    ].map((route): [string, Rule] => [
+      route,
+      {
+        refundOnSuccess: false,
+        charges: [{ name: 'recordings', key: byAddress, what: 'recording requests from this address' }],
+      },
+    ]),
+  ),
+  'POST /api/consultations/:id/retrieval-link': {
+    refundOnSuccess: false,
+    charges: [
+      {
+        name: 'resend',
+        key: (request) => `appointment:${(request.params as { id?: string }).id ?? ''}`,
+        what: 'new links for this appointment',
+      },
+      { name: 'resend-ip', key: byAddress, what: 'new links sent from this address' },
+    ],
+  },
+  ...Object.fromEntries(
+    ['GET /api/my-consultation', 'HEAD /api/my-consultation'].map((route): [string, Rule] => [
+      route,
+      {
+        refundOnSuccess: true,
+        charges: [{ name: 'redeem', key: byAddress, what: 'failed consultation links from this address' }],
+      },
+    ]),
+  ),
   'POST /api/dev/staff-session': {
     refundOnSuccess: false,
     charges: [{ name: 'signin', key: byAddress, what: 'staff sign-ins from this address' }],
