@@ -7,11 +7,14 @@
  *
  * The script, on the recording's clock (seconds after it started): each participant is muted
  * (`setMediaFlags`, as a page's mute button) except in its own window. The clinician (A) and the
- * patient (B) agreed from the start; the third (C, a colleague let in later) has been asked and not
+ * patient (B) agreed from the start; the third (C, a specialist invited as a guest) has been asked and not
  * yet answered, speaks once before agreeing (must not be heard: their consent is cut by time), then
  * agrees and speaks again (must be heard).
  *
- *   A speaks [1, 3) · C speaks unagreed [4, 6) · B speaks [7, 9) · C agrees at 10 · C speaks [11, 13) · stop at 15
+ *   A speaks [1, 4) · C speaks unagreed [5, 8) · B speaks [9, 12) · C agrees at 13 · C speaks [14, 17) · the call ends at 19
+ *
+ * (The windows measured are the spans between the page's unmute and mute as they took effect, so a
+ * slow machine shifts them but never makes them overlap.)
  *
  * The file: one WebM with an Opus track and a VP8 track, its duration the recording's (± 1 s); in
  * each window the speaker's tone is loud and the others' are not; C's tone is absent while C had not
@@ -38,7 +41,7 @@ import { runTool } from '../packages/server/src/recording/media-tools.js';
 import { decodePcm, probe, toneLevel, toneWav } from '../packages/server/src/recording/test-audio.js';
 import { JanusAdmin } from '../packages/server/src/sfu/janus.js';
 import { SfuService } from '../packages/server/src/sfu/service.js';
-import { startTestServer, TEST_NOW, TEST_SECRET } from '../packages/server/src/test-helpers.js';
+import { STAFF, startTestServer, TEST_NOW, TEST_SECRET } from '../packages/server/src/test-helpers.js';
 // @ts-expect-error -- plain ESM helper without types
 import { CHROME_ARGS, findChrome, NO_CHROME_MESSAGE } from '../scripts/chrome.mjs';
 import { startJanus, type RunningJanus } from '../scripts/janus.mjs';
@@ -50,6 +53,8 @@ import {
   seedPractice,
   sessionOf,
   until,
+  admitOverSignalling,
+  api,
 } from './janus-support.js';
 
 const has = (tool: string) => spawnSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' }).status === 0;
@@ -105,9 +110,27 @@ describe('a three-party Janus call is recorded into one file with every voice', 
     async (t) => {
       if (skip) return t.skip(skip);
       const schedule = await seedPractice(ck);
-      // Sessions: two clinicians (A, and C standing in for a colleague let in later) and the patient (B).
-      const x = await consultation(ck, schedule, 'recorded-three@example.org', 2);
-      const tokens: Record<Who, string> = { A: x.clinicians[0]!, B: x.patient, C: x.clinicians[1]! };
+      // Sessions: the clinician (A), the patient (B), and a specialist invited as a guest (C), each a
+      // peer of its own (two clinician sessions would share the clinician's peer id).
+      const x = await consultation(ck, schedule, 'recorded-three@example.org', 1);
+      const fetchJson = api(ck);
+      const json = { 'content-type': 'application/json' };
+      const invited = await fetchJson<{ url: string }>(`/api/consultations/${x.id}/guests`, {
+        method: 'POST',
+        headers: { ...STAFF, ...json },
+        body: JSON.stringify({ name: 'Dr Specialist', kind: 'specialist' }),
+      });
+      const guest = await fetchJson<{ token: string; peerId: string }>('/api/join/redeem', {
+        method: 'POST',
+        headers: json,
+        body: JSON.stringify({ token: /\/join\/([^/?#\s]+)/.exec(invited.url)![1] }),
+      });
+      const gp = await fetchJson<{ token: string; peerId: string }>(`/api/consultations/${x.id}/clinician-token`, {
+        method: 'POST',
+        headers: STAFF,
+      });
+      await admitOverSignalling(ck.url, gp, guest);
+      const tokens: Record<Who, string> = { A: x.clinicians[0]!, B: x.patient, C: guest.token };
 
       const participants = {} as Record<Who, { page: Page; publisherId: number }>;
       for (const who of ['A', 'B', 'C'] as const) {
@@ -211,14 +234,14 @@ describe('a three-party Janus call is recorded into one file with every voice', 
         await page$.flags(participants[who].page, { muted: true });
         spoke[label] = { from: on, to: off };
       };
-      await speak('A', 'A', 1, 3);
-      await speak('C unagreed', 'C', 4, 6);
-      await speak('B', 'B', 7, 9);
-      await at(10);
+      await speak('A', 'A', 1, 4);
+      await speak('C unagreed', 'C', 5, 8);
+      await speak('B', 'B', 9, 12);
+      await at(13);
       capture.recordedChanged({ recordingId, recorded: [peerOf.A, peerOf.B, peerOf.C] });
       const agreedAt = (Date.now() - startedAt) / 1000;
-      await speak('C', 'C', 11, 13);
-      await at(15);
+      await speak('C', 'C', 14, 17);
+      await at(19);
       // The call ends (every page leaves Janus), then the recording stops.
       for (const who of ['A', 'B', 'C'] as const) await page$.close(participants[who].page);
       const stoppedAt = (Date.now() - startedAt) / 1000;
@@ -252,6 +275,9 @@ describe('a three-party Janus call is recorded into one file with every voice', 
         `quiet end: A ${level('A', quiet).toFixed(4)} B ${level('B', quiet).toFixed(4)} C ${level('C', quiet).toFixed(4)}`,
       );
       t.diagnostic(report.join(' · '));
+      for (const [label, window] of Object.entries(spoke)) {
+        assert.ok(window.to - window.from > 1, `${label} spoke long enough to measure: ${JSON.stringify(spoke)}`);
+      }
       const LOUD = 0.02;
       const SILENT = 0.004;
       for (const [label, who] of [
