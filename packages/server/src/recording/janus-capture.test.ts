@@ -27,7 +27,9 @@ import {
   TEST_SECRET,
   type BookingFixture,
 } from '../test-helpers.js';
+import { RecordingEvents } from '../room/recording.js';
 import {
+  hookJanusCapture,
   JanusCapture,
   publishersFromStorage,
   roomFromStorage,
@@ -43,6 +45,15 @@ const noFfmpeg = has('ffmpeg') && has('ffprobe') ? undefined : 'ffmpeg is missin
 const started = await startJanus();
 const skip = started.skip ?? noFfmpeg;
 const janus = started as RunningJanus;
+
+/** Polls `check` until it holds (60 s: the machine is shared and loaded). */
+async function until(check: () => Promise<boolean>, what: string, ms = 60_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
 
 let work: string;
 before(async () => {
@@ -302,6 +313,37 @@ describe('recording a consultation’s Janus room', () => {
     assert.equal(await janusCapture.start({ appointmentId: id, recordingId, recorded: [clinician] }), true);
     const result = await janusCapture.stop({ recordingId });
     assert.deepEqual(result, { recordingId, status: 'failed', reason: 'could not mark it processing: database gone' });
+  });
+
+  it('follows the room registry’s recording events, for Janus captures only', async (t: TestContext) => {
+    if (skip) return t.skip(skip);
+    const { id, room, clinician } = await consultationWithRoom();
+    const janusCapture = capture();
+    const events = new RecordingEvents();
+    const unhook = hookJanusCapture(events, janusCapture);
+    const composite = await recordingRow(id, clinician);
+    events.emit('started', {
+      cid: 'c',
+      appointmentId: id,
+      recordingId: composite,
+      capture: 'composite',
+      recorded: [clinician],
+    });
+    assert.equal(janusCapture.capturing(composite), false, 'a composite is the page’s to capture');
+    const recordingId = await recordingRow(id, clinician);
+    events.emit('started', { cid: 'c', appointmentId: id, recordingId, capture: 'janus', recorded: [clinician] });
+    assert.equal(janusCapture.capturing(recordingId), true);
+    await until(async () => (await roomState(room))?.['record'] === true, 'Janus recording the room');
+    events.emit('recorded-changed', { cid: 'c', appointmentId: id, recordingId, recorded: [clinician, 'ck-someone'] });
+    events.emit('stopped', { cid: 'c', appointmentId: id, recordingId, reason: 'stopped' });
+    assert.equal(janusCapture.capturing(recordingId), false);
+    await until(
+      async () => (await rowOf(recordingId)).status === 'failed',
+      'the recording ends (nothing was published)',
+    );
+    assert.equal((await roomState(room))?.['record'], false);
+    unhook();
+    assert.equal(events.listenerCount('started'), 0);
   });
 
   it('refuses a recording id that could name another folder', async (t: TestContext) => {

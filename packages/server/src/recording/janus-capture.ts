@@ -20,10 +20,13 @@
  */
 import { mkdir, readdir, rm, rmdir, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import type { RecordingEventMap, RecordingEvents } from '../room/recording.js';
 import type { Storage } from '../storage/index.js';
 import { JanusAdmin, JanusError } from '../sfu/janus.js';
+import { finishRecording } from './finish.js';
 import { mixArgs, type Interval, type MixTrack } from './janus-mix.js';
 import { mjrHeader, runTool } from './media-tools.js';
+import type { Recordings } from './repository.js';
 
 /** The Janus room of a consultation, and what manages it. */
 export interface JanusRoomRef {
@@ -384,5 +387,52 @@ export function storageSink(
         [recordingId, why],
       );
     },
+  };
+}
+
+/**
+ * rec-store's `Recordings` as a sink: `processing` (`startProcessing`), the finish
+ * (`finishRecording`: seekable remux into the recording's file, duration, size, hashes, `ready`),
+ * `failed` with the reason.
+ */
+export function recordingsSink(recordings: Recordings, now: () => number = Date.now): RecordingSink {
+  return {
+    async processing(recordingId) {
+      if (!(await recordings.startProcessing(recordingId, new Date(now())))) {
+        throw new Error('the recording is not being captured (unknown, deleted, or already finished)');
+      }
+    },
+    async finish(recordingId, file, contentType) {
+      const row = await recordings.get(recordingId);
+      if (!row) throw new Error('the recording is gone');
+      const done = await finishRecording(recordings, row, file, contentType);
+      if (done.status !== 'ready') throw new Error(done.failure ?? `the recording is ${done.status}`);
+    },
+    async failed(recordingId, why) {
+      await recordings.failed(recordingId, why);
+    },
+  };
+}
+
+/**
+ * The room registry's recording events drive the capture (only recordings whose capture is
+ * `janus`); returns what unhooks it. The stop is not awaited: the file is made in the background
+ * and its outcome lands in the `recording` row.
+ */
+export function hookJanusCapture(events: RecordingEvents, capture: JanusCapture): () => void {
+  const started = (event: RecordingEventMap['started'][0]) => {
+    if (event.capture === 'janus') void capture.start(event);
+  };
+  const changed = (event: RecordingEventMap['recorded-changed'][0]) => capture.recordedChanged(event);
+  const stopped = (event: RecordingEventMap['stopped'][0]) => {
+    if (capture.capturing(event.recordingId)) void capture.stop(event);
+  };
+  events.on('started', started);
+  events.on('recorded-changed', changed);
+  events.on('stopped', stopped);
+  return () => {
+    events.off('started', started);
+    events.off('recorded-changed', changed);
+    events.off('stopped', stopped);
   };
 }
