@@ -18,25 +18,23 @@
  *
  * The file: one WebM with an Opus track and a VP8 track, its duration the recording's (± 1 s); in
  * each window the speaker's tone is loud and the others' are not; C's tone is absent while C had not
- * agreed, and C's tile is black then and shows C's camera after. Driven from the capture directly
- * (the consent events of branch rec-consent call the same three methods). Skipped, saying why,
- * without Chromium, Janus, janus-pp-rec or ffmpeg.
+ * agreed, and C's tile is black then and shows C's camera after. The server's own capture (app.ts)
+ * records, driven by the consent service's events on the room registry (`started`,
+ * `recorded-changed`, `stopped`, emitted here as the consent service emits them), and rec-store's
+ * `Recordings` finish the file (`ready`, duration, size, SHA-256). Skipped, saying why, without
+ * Chromium, Janus, janus-pp-rec or ffmpeg.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFile, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { ConsultKitServer } from '../packages/server/src/app.js';
-import {
-  JanusCapture,
-  publishersFromStorage,
-  roomFromStorage,
-  storageSink,
-} from '../packages/server/src/recording/janus-capture.js';
+import { Recordings } from '../packages/server/src/recording/repository.js';
 import { runTool } from '../packages/server/src/recording/media-tools.js';
 import { decodePcm, probe, toneLevel, toneWav } from '../packages/server/src/recording/test-audio.js';
 import { JanusAdmin } from '../packages/server/src/sfu/janus.js';
@@ -76,10 +74,12 @@ describe('a three-party Janus call is recorded into one file with every voice', 
   let ck: { server: ConsultKitServer; url: string };
   let pages: { server: Server; url: string };
   let work: string;
+  let recordingsDir: string;
 
   before(async () => {
     if (skip) return;
     work = await mkdtemp(join(tmpdir(), 'consultkit-rec-janus-'));
+    recordingsDir = join(work, 'recordings');
     ck = await startTestServer(
       {
         CONSULTKIT_SEED_DEMO: 'false',
@@ -88,6 +88,7 @@ describe('a three-party Janus call is recorded into one file with every voice', 
         CONSULTKIT_JANUS_ADMIN_URL: janus.adminUrl,
         CONSULTKIT_JANUS_ADMIN_SECRET: janus.adminSecret,
         CONSULTKIT_JANUS_ROOM_KEY: janus.roomAdminKey,
+        CONSULTKIT_RECORDINGS_DIR: recordingsDir,
       },
       {},
       { now: () => TEST_NOW },
@@ -195,29 +196,22 @@ describe('a three-party Janus call is recorded into one file with every voice', 
         peerOf[who] = session.peer_id;
       }
 
-      // The recording row, as rec-consent makes it when everyone asked has agreed.
-      const recordingId = 'ab'.repeat(16);
-      await ck.server.storage.query(
-        `INSERT INTO recording (id, appointment_id, request_id, capture, status, asked_by, started_at)
-       VALUES ($1, $2, 'request-1', 'janus', 'capturing', $3, $4)`,
-        [recordingId, Number(x.id), peerOf.A, new Date()],
-      );
-      const recordings = join(work, 'recordings');
-      const finished = join(work, 'finished.webm');
-      const capture = new JanusCapture({
-        recordingsDir: recordings,
-        room: roomFromStorage(ck.server.storage, [{ url: janus.wsUrl, admin }]),
-        publishersOf: publishersFromStorage(ck.server.storage, (sid, stream) => sfu.publisherIdOf(sid, stream)),
-        // rec-store's finishRecordingFile takes over here once merged; this keeps the mixed file.
-        sink: storageSink(ck.server.storage, async (_id, file) => copyFile(file, finished)),
+      // The recording row, as rec-consent makes it when everyone asked has agreed (rec-store's
+      // repository), and the server's own capture, driven by rec-consent's events as in a call.
+      const recordings = new Recordings(ck.server.storage, recordingsDir, 90);
+      const { id: recordingId } = await recordings.create({
+        appointmentId: Number(x.id),
+        requestId: 'request-1',
+        capture: 'janus',
+        askedBy: peerOf.A,
+        startedAt: new Date(),
       });
+      const events = ck.server.rooms.recordingEvents;
+      const about = { cid: 'consultation', appointmentId: Number(x.id), recordingId };
 
       // --- The script ---
       const startedAt = Date.now();
-      assert.equal(
-        await capture.start({ appointmentId: Number(x.id), recordingId, recorded: [peerOf.A, peerOf.B] }),
-        true,
-      );
+      events.emit('started', { ...about, capture: 'janus', recorded: [peerOf.A, peerOf.B] });
       const at = async (second: number) => {
         const wait = startedAt + second * 1000 - Date.now();
         // The script's own clock: these are the moments the participants act, not waits for a condition.
@@ -238,27 +232,37 @@ describe('a three-party Janus call is recorded into one file with every voice', 
       await speak('C unagreed', 'C', 5, 8);
       await speak('B', 'B', 9, 12);
       await at(13);
-      capture.recordedChanged({ recordingId, recorded: [peerOf.A, peerOf.B, peerOf.C] });
+      events.emit('recorded-changed', { ...about, recorded: [peerOf.A, peerOf.B, peerOf.C] });
       const agreedAt = (Date.now() - startedAt) / 1000;
       await speak('C', 'C', 14, 17);
       await at(19);
       // The call ends (every page leaves Janus), then the recording stops.
       for (const who of ['A', 'B', 'C'] as const) await page$.close(participants[who].page);
       const stoppedAt = (Date.now() - startedAt) / 1000;
-      const result = await capture.stop({ recordingId });
-      assert.equal(result.status, 'ready', `the recording failed: ${result.reason}`);
+      events.emit('stopped', { ...about, reason: 'ended' });
+      const row = await until(
+        async () => (await recordings.get(recordingId))!,
+        (r) => r.status === 'ready' || r.status === 'failed',
+        'the recording finished',
+        900_000,
+      );
+      assert.equal(row.status, 'ready', `the recording failed: ${row.failure}`);
 
       // --- The file ---
-      const [row] = await ck.server.storage.query<{ status: string; failure: string | null }>(
-        'SELECT status, failure FROM recording WHERE id = $1',
-        [recordingId],
+      const finished = recordings.path(recordingId);
+      const bytes = await readFile(finished);
+      assert.equal(row.sha256, createHash('sha256').update(bytes).digest('hex'));
+      assert.equal(Number(row.size), bytes.length);
+      assert.equal(row.content_type, 'video/webm');
+      assert.ok(
+        Math.abs(row.duration_seconds! - stoppedAt) <= 1,
+        `duration ${row.duration_seconds} s, recorded ${stoppedAt} s`,
       );
-      assert.equal(row?.status, 'processing', 'the sink saw processing (rec-store marks it ready)');
       const info = await probe(finished);
       assert.deepEqual(info.streams.map((s) => `${s.codec_type}/${s.codec_name}`).sort(), ['audio/opus', 'video/vp8']);
       assert.ok(Math.abs(info.duration - stoppedAt) <= 1, `duration ${info.duration} s, recorded ${stoppedAt} s`);
       // The raw .mjr files are gone with the work folder (they hold what C sent unagreed).
-      assert.deepEqual(await readdir(recordings), []);
+      assert.deepEqual(await readdir(recordingsDir), [recordingId]);
 
       const pcm = await decodePcm(finished);
       const level = (who: Who, w: { from: number; to: number }) => toneLevel(pcm, TONES[who], w.from, w.to);

@@ -504,7 +504,7 @@ export async function createServer(
       publishersOf: publishersFromStorage(storage, (sid, stream) => sfu.publisherIdOf(sid, stream)),
       recordingsDir: config.recordingsDir,
       sink: recordingsSink(recordings, now),
-      now,
+      // The consent timeline on the wall clock, as Janus stamps its files (not a test's frozen clock).
       log: { warn: (message) => app.log.warn(message) },
     });
     const unhook = hookJanusCapture(rooms.recordingEvents, capture);
