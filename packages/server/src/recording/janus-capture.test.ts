@@ -260,6 +260,19 @@ describe('recording a consultation’s Janus room', () => {
     assert.equal((await janusCapture.stop({ recordingId })).reason, 'not being recorded');
   });
 
+  it('a stop that comes while Janus is still being told to start waits for it, and leaves Janus not recording', async (t: TestContext) => {
+    if (skip) return t.skip(skip);
+    const { id, room, clinician } = await consultationWithRoom();
+    const recordingId = await recordingRow(id, clinician);
+    const janusCapture = capture();
+    const starting = janusCapture.start({ appointmentId: id, recordingId, recorded: [clinician] });
+    const result = await janusCapture.stop({ recordingId });
+    assert.equal(await starting, true);
+    assert.equal(result.status, 'failed');
+    assert.match(result.reason!, /no audio/);
+    assert.equal((await roomState(room))?.['record'], false);
+  });
+
   it('deletes unread the files of anyone who never agreed, and of other rooms', async (t: TestContext) => {
     if (skip) return t.skip(skip);
     const { id, room, clinician } = await consultationWithRoom();

@@ -90,6 +90,8 @@ interface Active {
   room: JanusRoomRef | undefined;
   /** Per peer id: their `agreed` spans, ms since the epoch (`to` undefined: still open). */
   spans: Map<string, { from: number; to?: number }[]>;
+  /** Janus being told to record (a stop waits for it, so it never runs before the start). */
+  starting?: Promise<unknown>;
   stopping?: Promise<JanusCaptureResult>;
 }
 
@@ -140,6 +142,13 @@ export class JanusCapture {
     };
     for (const peerId of event.recorded) active.spans.set(peerId, [{ from: startedAt }]);
     this.#active.set(recordingId, active);
+    const started = this.#start(active);
+    active.starting = started;
+    return started;
+  }
+
+  async #start(active: Active): Promise<boolean> {
+    const { appointmentId, recordingId } = active;
     try {
       active.room = await this.options.room(appointmentId);
       if (!active.room) throw new Error('this consultation has no Janus room');
@@ -212,6 +221,8 @@ export class JanusCapture {
       if (open && open.to === undefined) open.to = stoppedAt;
     }
     const { recordingId } = active;
+    // It never started (the failure is recorded already): nothing to stop or make.
+    if (!(await active.starting)) return { recordingId, status: 'failed', reason: 'Janus did not start recording' };
     const failed = async (why: string, extra: Partial<JanusCaptureResult> = {}): Promise<JanusCaptureResult> => {
       await this.#fail(recordingId, why);
       return { recordingId, status: 'failed', reason: why, ...extra };
