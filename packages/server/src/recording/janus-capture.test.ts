@@ -100,7 +100,7 @@ describe('the mix: every voice placed by its start, each heard only while agreed
     if (noFfmpeg) return t.skip(noFfmpeg);
     const make = async (name: string, args: string[]) => {
       const file = join(work, name);
-      await runTool(['ffmpeg', '-hide_banner', '-loglevel', 'error', '-y', ...args, file], 60_000);
+      await runTool(['ffmpeg', '-hide_banner', '-loglevel', 'error', '-y', ...args, file], 300_000);
       return file;
     };
     // A: a 440 Hz tone for 6 s from the start; B: 1130 Hz for 6 s, its file starting 2 s in.
@@ -127,7 +127,7 @@ describe('the mix: every voice placed by its start, each heard only while agreed
       ],
     });
     assert.equal(contentType, 'video/webm');
-    await runTool(argv, 120_000);
+    await runTool(argv, 900_000);
     const info = await probe(output);
     assert.ok(Math.abs(info.duration - 8) < 0.5, `duration ${info.duration}`);
     const pcm = await decodePcm(output);
