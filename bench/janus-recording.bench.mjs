@@ -7,9 +7,11 @@
 //     voice and every camera as a tile, VP8 + Opus, consent gates);
 //   - baseline: janus-pp-rec per file, then a plain `ffmpeg -c copy` putting one camera and every
 //     voice, unmixed, in one file (the least any "one file" costs).
+// Wall time and the tools' CPU time (user + system of the finished child processes) are both
+// reported: on a shared machine the CPU time is the figure that does not depend on the neighbours.
 // Writes bench/results/janus-recording.json; see bench/README.md.
 import { spawn, spawnSync } from 'node:child_process';
-import { cp, mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -47,6 +49,17 @@ function timed(argv, limitMs) {
       else reject(new Error(`${argv[0]} exited ${code}: ${stderr}`));
     });
   });
+}
+
+/**
+ * CPU seconds (user + system) of this process's finished children (Linux: `/proc/self/stat`
+ * cutime + cstime): what the tools cost, whatever else the machine is doing.
+ */
+async function childCpuSeconds() {
+  const stat = await readFile('/proc/self/stat', 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // Fields 16 and 17 of the file (cutime, cstime) are 13 and 14 after the command name.
+  return (Number(fields[13]) + Number(fields[14])) / 100;
 }
 
 async function durationOf(file) {
@@ -173,13 +186,17 @@ export async function run({ executablePath, args, log }) {
     const mjrBytes = (await Promise.all(files.map((n) => stat(join(copy, n))))).reduce((sum, s) => sum + s.size, 0);
 
     log('janus-recording: post-processing (consultkit)…');
+    const cpuBefore = await childCpuSeconds();
     const startOurs = performance.now();
     const result = await capture.stop({ recordingId });
     const oursMs = performance.now() - startOurs;
+    const cpuOurs = (await childCpuSeconds()) - cpuBefore;
     if (result.status !== 'ready') throw new Error(`the recording failed: ${result.reason}`);
     log('janus-recording: post-processing (baseline: janus-pp-rec + ffmpeg -c copy)…');
     const baseFile = join(work, 'baseline.mkv');
+    const cpuBase0 = await childCpuSeconds();
     const baseMs = await baseline(copy, baseFile);
+    const cpuBase = (await childCpuSeconds()) - cpuBase0;
 
     const summary = {
       benchmark: 'janus-recording',
@@ -193,25 +210,30 @@ export async function run({ executablePath, args, log }) {
       mjr: { files: files.length, bytes: mjrBytes },
       consultkit: {
         ms: round(oursMs),
+        cpuSeconds: round(cpuOurs, 2),
         perRecordedMinuteMs: round(oursMs / (length / 60)),
+        cpuSecondsPerRecordedMinute: round(cpuOurs / (length / 60), 2),
         bytes: (await stat(finished)).size,
         durationSeconds: await durationOf(finished),
         what: 'janus-pp-rec per file + one ffmpeg: amix of every voice, a grid of every camera (VP8 re-encode, realtime, 640x480@15), Opus',
       },
       baseline: {
         ms: round(baseMs),
+        cpuSeconds: round(cpuBase, 2),
         bytes: (await stat(baseFile)).size,
         durationSeconds: await durationOf(baseFile),
         what: 'janus-pp-rec per file + ffmpeg -c copy (one camera, every voice unmixed)',
       },
       ratio: round(oursMs / baseMs, 2),
+      cpuRatio: round(cpuOurs / Math.max(0.01, cpuBase), 2),
       realtimeFactor: round(length / (oursMs / 1000), 2),
     };
     await mkdir(RESULTS, { recursive: true });
     await writeFile(join(RESULTS, 'janus-recording.json'), `${JSON.stringify(summary, null, 2)}\n`);
     log(
       `janus-recording: ${length} s of ${PARTICIPANTS} participants → consultkit ${round(oursMs / 1000)} s ` +
-        `(${summary.realtimeFactor}× real time), baseline ${round(baseMs / 1000)} s, ratio ${summary.ratio}`,
+        `(${summary.realtimeFactor}× real time; ${round(cpuOurs)} s of CPU), baseline ${round(baseMs / 1000)} s ` +
+        `(${round(cpuBase)} s of CPU), ratio ${summary.ratio} (CPU ${summary.cpuRatio})`,
     );
     return summary;
   } finally {
