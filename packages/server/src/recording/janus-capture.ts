@@ -300,7 +300,15 @@ export class JanusCapture {
       if (header.kind === 'video' && header.codec !== 'vp8' && header.codec !== 'vp9') {
         throw new Error(`video codec ${header.codec} not supported`);
       }
-      await runTool([ppRec, '--debug-level=1', path, out], ppRecMs);
+      try {
+        await runTool([ppRec, '--debug-level=1', path, out], ppRecMs);
+      } catch (error) {
+        // Every voice is the requirement: a picture that cannot be read (no keyframe, a broken
+        // file) leaves its tile black, and the recording goes on; a voice that cannot fails it.
+        if (header.kind === 'audio') throw error;
+        this.options.log?.warn(`recording ${active.recordingId}: a video left out: ${reason(error)}`);
+        continue;
+      }
       const made = await stat(out).catch(() => undefined);
       // A stream that carried no media (a camera turned off from the start) leaves no output.
       if (!made || made.size === 0) continue;
