@@ -65,6 +65,13 @@ import { RecordingExports, withRecordings } from './recording/export-fhir.js';
 import { recordingExportPlugin, recordingReferences } from './recording/export-plugin.js';
 import { finishToolsPresent } from './recording/finish.js';
 import { sendRetrievalLink } from './recording/mail.js';
+import {
+  hookJanusCapture,
+  JanusCapture,
+  publishersFromStorage,
+  recordingsSink,
+  roomFromStorage,
+} from './recording/janus-capture.js';
 import { recordingPlugin } from './recording/plugin.js';
 import { Recordings } from './recording/repository.js';
 
@@ -191,22 +198,20 @@ export async function createServer(
   // The live signalling sockets: revoking a session closes its socket once the change is committed.
   const sessions = new LiveSessions();
   // Rooms on Janus, when one is configured (docs/decisions/0013-janus-auth.md).
+  const janusInstances = config.janus
+    ? [
+        {
+          url: config.janus.url,
+          admin: new JanusAdmin({
+            url: config.janus.adminUrl,
+            adminSecret: config.janus.adminSecret,
+            roomAdminKey: config.janus.roomAdminKey,
+          }),
+        },
+      ]
+    : [];
   const sfu = config.janus
-    ? new SfuService({
-        storage,
-        secret: config.secret,
-        now: () => new Date(now()),
-        instances: [
-          {
-            url: config.janus.url,
-            admin: new JanusAdmin({
-              url: config.janus.adminUrl,
-              adminSecret: config.janus.adminSecret,
-              roomAdminKey: config.janus.roomAdminKey,
-            }),
-          },
-        ],
-      })
+    ? new SfuService({ storage, secret: config.secret, now: () => new Date(now()), instances: janusInstances })
     : undefined;
   /** Revoked sessions: their sockets close, they leave the roster, and their Janus tokens stop working. */
   const endSessions = (ids: readonly string[], reason: SessionRevocation) => {
@@ -488,8 +493,9 @@ export async function createServer(
         new Date(now()),
       ])
     ).length === 1;
+  const recordings = new Recordings(storage, config.recordingsDir, config.recordingRetentionDays);
   await app.register(recordingPlugin, {
-    recordings: new Recordings(storage, config.recordingsDir, config.recordingRetentionDays),
+    recordings,
     documents,
     join,
     auth,
@@ -512,6 +518,23 @@ export async function createServer(
       );
     }
   });
+  // Janus calls are recorded by Janus, and made into one file here (docs/decisions/0039-janus-recording.md).
+  if (sfu) {
+    const capture = new JanusCapture({
+      room: roomFromStorage(storage, janusInstances),
+      publishersOf: publishersFromStorage(storage, (sid, stream) => sfu.publisherIdOf(sid, stream)),
+      recordingsDir: config.recordingsDir,
+      sink: recordingsSink(recordings, now),
+      // The consent timeline on the wall clock, as Janus stamps its files (not a test's frozen clock).
+      log: { warn: (message) => app.log.warn(message) },
+    });
+    const unhook = hookJanusCapture(rooms.recordingEvents, capture);
+    // Closing: what Janus recorded so far is made into the file (before the storage closes).
+    app.addHook('onClose', async () => {
+      unhook();
+      await capture.stopAll();
+    });
+  }
   await app.register(sfuPlugin, {
     join,
     sfu,

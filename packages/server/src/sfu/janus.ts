@@ -127,6 +127,8 @@ export class JanusAdmin {
         allowed: room.allowed,
         notify_joining: true,
         require_pvtid: true,
+        // Only the server (with the room's secret) starts or stops recording: never a participant.
+        lock_record: true,
         bitrate: 1_024_000,
         fir_freq: 10,
       });
