@@ -38,12 +38,13 @@ function templates(): Template[] {
       else if (/(?<!\.test)\.ts$/.test(entry.name) && !entry.name.startsWith('fake-')) {
         const { code } = transformSync(readFileSync(path, 'utf8'), { loader: 'ts', target: 'es2022' });
         walk(parse(code, { ecmaVersion: 'latest', sourceType: 'module' }) as never, {
-          enter(node: any) {
-            if (node.type === 'TaggedTemplateExpression' && ['css', 'html'].includes(node.tag.name)) {
+          enter(node: { type: string; tag?: { name?: string }; quasi?: { quasis: { value: { raw: string } }[] } }) {
+            const tag = node.tag?.name;
+            if (node.type === 'TaggedTemplateExpression' && (tag === 'css' || tag === 'html')) {
               out.push({
                 file: path.slice(SRC.length),
-                tag: node.tag.name,
-                quasis: node.quasi.quasis.map((q: any) => q.value.raw),
+                tag,
+                quasis: node.quasi!.quasis.map((q) => q.value.raw),
               });
             }
           },
