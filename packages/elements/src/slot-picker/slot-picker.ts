@@ -32,6 +32,7 @@ import { ConsultKitElement } from '../internal/consultkit-element.js';
 import { chosenLang, langOf } from '../internal/lang.js';
 import { dayTimes, patientFailureText, showMoreTimes } from '../internal/words.js';
 import { slotPickerStyles } from './slot-picker.styles.js';
+import type { detailsForm } from './details-form.js';
 
 /** What the picker shows: which step, the times, the chosen one, what went wrong. */
 interface View {
@@ -50,7 +51,9 @@ interface View {
 }
 
 /** The details form's module, once imported (on the first choice of a time, for the CDN bundle's size). */
-type FormModule = typeof import('./details-form.js');
+interface FormModule {
+  detailsForm: typeof detailsForm;
+}
 /** How many times each part of the day shows before "Show more times". */
 const FEW = 6;
 const RELOAD_ON = ['fhirBase', 'client', 'practitioner', 'serviceType', 'days', 'timeZone', '_week'];
