@@ -9,13 +9,12 @@ import { activeLocale } from '../internal/active-locale.js';
 import { roleLabel } from '../internal/participant.js';
 import { StoreController } from '../internal/store-controller.js';
 import { baseStyles } from '../internal/tokens.styles.js';
-import { isolate, plural } from '../internal/words.js';
+import { isolate } from '../internal/words.js';
 import { consultChatStyles } from './consult-chat.styles.js';
 import { unreadText } from './unread.js';
 
 /** From this length on, the field shows how many characters are used of the limit. */
 const COUNT_FROM = CHAT_TEXT_MAX - 500;
-
 
 export { unreadText };
 
