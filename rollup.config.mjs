@@ -200,7 +200,7 @@ export default [
     output: {
       dir: here('./packages/elements/dist/cdn/'),
       entryFileNames: '[name].js',
-      // Named for what a reader looks for: `lit-…` holds Lit (and what every element shares); `room-…`
+      // Named for what a reader looks for: `lit-…` holds Lit (and what every element shares); `consult-room-…`
       // the room and the elements it renders (shared by `consult-room.js` and `consultation.js`).
       // `tus-…` the uploader (imported on a page's first document), `sfu-…` core's Janus session
       // (imported when a room moves to the SFU).
@@ -208,7 +208,7 @@ export default [
         const holds = (part) => chunk.moduleIds.some((id) => id.includes(part));
         if (holds('/node_modules/lit-html/lit-html.js')) return 'lit-[hash].js';
         if (holds('/node_modules/tus-js-client/')) return 'tus-[hash].js';
-        if (holds('/src/consult-room/consult-room.ts')) return 'room-[hash].js';
+        if (holds('/src/consult-room/consult-room.ts')) return 'consult-room-[hash].js';
         if (holds('/core/src/consultation/sfu/session.ts')) return 'sfu-[hash].js';
         return '[name]-[hash].js';
       },
