@@ -11,6 +11,7 @@ import commonjs from '@rollup/plugin-commonjs';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import esbuild from 'rollup-plugin-esbuild';
+import { minifyTemplates } from './scripts/minify-templates.mjs';
 
 const here = (path) => fileURLToPath(new URL(path, import.meta.url));
 const CORE_SRC = here('./packages/core/src/index.ts');
@@ -73,6 +74,24 @@ const webrtcAdapterLite = {
     id === WEBRTC_ADAPTER_LITE
       ? `import { detectBrowser } from ${JSON.stringify(here('./node_modules/webrtc-adapter/src/js/utils.js'))};
 export default { browserDetails: detectBrowser(window) };`
+      : null,
+};
+
+/**
+ * PeerJS's binary serialization (`peerjs-js-binarypack`, 2.2 kB gzipped) serves its data
+ * connections of the default `binary` kind; ConsultKit opens none (signalling goes through the
+ * PeerServer socket, chat and documents through the server), so the CDN build gives PeerJS a
+ * stand-in that refuses (decision 43). A data connection another client opened to us would fail on
+ * its first message; npm consumers' bundlers still get the real package.
+ */
+const BINARYPACK_REFUSED = '\0peerjs-binarypack-refused';
+const binarypackRefused = {
+  name: 'peerjs-binarypack-refused',
+  resolveId: (id) => (id === 'peerjs-js-binarypack' ? BINARYPACK_REFUSED : null),
+  load: (id) =>
+    id === BINARYPACK_REFUSED
+      ? `const refuse = () => { throw new Error('ConsultKit: no binary data connections in this build.'); };
+export { refuse as pack, refuse as unpack };`
       : null,
 };
 
@@ -164,10 +183,12 @@ export default [
     plugins: [
       coreFromSource,
       webrtcAdapterLite,
+      binarypackRefused,
       tsExtensions,
       nodeResolve({ browser: true, exportConditions: ['browser', 'module', 'import', 'production'] }),
       commonjs(),
       ts(define),
+      minifyTemplates(),
       terser({ format: { comments: false }, ecma: 2020, module: true, compress: { passes: 2 } }),
       cdnManifest(),
     ],
@@ -180,13 +201,15 @@ export default [
     output: {
       dir: here('./packages/elements/dist/cdn/'),
       entryFileNames: '[name].js',
-      // Named for what a reader looks for: `lit-…` holds Lit (and what every element shares).
+      // Named for what a reader looks for: `lit-…` holds Lit (and what every element shares); `consult-room-…`
+      // the room and the elements it renders (shared by `consult-room.js` and `consultation.js`).
       // `tus-…` the uploader (imported on a page's first document), `sfu-…` core's Janus session
       // (imported when a room moves to the SFU).
       chunkFileNames: (chunk) => {
         const holds = (part) => chunk.moduleIds.some((id) => id.includes(part));
-        if (holds('/node_modules/lit-html/')) return 'lit-[hash].js';
+        if (holds('/node_modules/lit-html/lit-html.js')) return 'lit-[hash].js';
         if (holds('/node_modules/tus-js-client/')) return 'tus-[hash].js';
+        if (holds('/src/consult-room/consult-room.ts')) return 'consult-room-[hash].js';
         if (holds('/core/src/consultation/sfu/session.ts')) return 'sfu-[hash].js';
         return '[name]-[hash].js';
       },

@@ -23,27 +23,39 @@ const KB = 1024;
  */
 const PAGES = [
   // A practice website with the picker alone. Issue 12 asks ≤ 12 kB (at most 14 kB with a reason).
-  { page: 'slot-picker', entries: ['slot-picker.js'], budget: { load: 17.9 * KB }, target: { load: 12 * KB } },
+  // "later" adds the details form (`details-form-…`), imported when a time is first chosen.
+  {
+    page: 'slot-picker',
+    entries: ['slot-picker.js'],
+    budget: { load: 16.7 * KB, later: 18.5 * KB },
+    target: { load: 12 * KB },
+  },
   // The same through the one-script-tag loader (the loader adds itself).
   {
     page: 'slot-picker via consultkit.js',
     entries: ['consultkit.js', 'slot-picker.js'],
     // The loader can import every element: what this page loads later is only what it shows.
     later: false,
-    budget: { load: 18.4 * KB },
+    budget: { load: 17.2 * KB },
     target: { load: 12.5 * KB },
   },
   { page: 'booking-desk', entries: ['booking-desk.js'] },
-  // The join page: device check, waiting room and room, and PeerJS once the call starts. Issue 15 asks ≤ 45 kB.
-  // "later" is the call (PeerJS); the uploader (`tus-…`, a first document) and the Janus session
-  // (`sfu-…`, a room past four) are imported only by the calls that use them: see the file list.
+  // The join page: device check, waiting room and room, and PeerJS once the call starts. Issue 15
+  // asks "a page with the whole consultation" ≤ 45 kB; decision 43 reads that as this page's
+  // "later": everything a patient's page loads from opening the link to being in a two-party call
+  // (the three elements, core's consultation, PeerJS). What a call imports only when someone uses a
+  // feature is not in it, and is listed as files: the chat panel (`consult-chat-…`, the chat's first
+  // opening; the next row), the uploader (`tus-…`, a first document), the Janus session (`sfu-…`, a
+  // room past four).
   {
     page: 'join (consultation)',
     entries: ['consultation.js'],
     later: ['peerjs'],
-    budget: { load: 52.5 * KB, later: 63.75 * KB },
+    budget: { load: 48.75 * KB, later: 58 * KB },
     target: { later: 45 * KB },
   },
+  // The same once the chat has been opened.
+  { page: 'join, chat opened', entries: ['consultation.js'], later: ['peerjs', 'consult-chat'] },
   { page: 'consult-room', entries: ['consult-room.js'] },
   // The vendor console: the desk and the join page's elements on one page (one Lit between them).
   { page: 'vendor console', entries: ['booking-desk.js', 'consultation.js'] },

@@ -9,23 +9,14 @@ import { activeLocale } from '../internal/active-locale.js';
 import { roleLabel } from '../internal/participant.js';
 import { StoreController } from '../internal/store-controller.js';
 import { baseStyles } from '../internal/tokens.styles.js';
-import { isolate, plural } from '../internal/words.js';
+import { isolate } from '../internal/words.js';
 import { consultChatStyles } from './consult-chat.styles.js';
+import { unreadText } from './unread.js';
 
 /** From this length on, the field shows how many characters are used of the limit. */
 const COUNT_FROM = CHAT_TEXT_MAX - 500;
 
-/** "3 unread messages", in the shown language's plural forms. */
-export function unreadText(n: number): string {
-  return plural(n, {
-    zero: () => msg(str`${n} unread messages`, { id: 'chat-unread-zero' }),
-    one: () => msg(str`${n} unread message`, { id: 'chat-unread-one' }),
-    two: () => msg(str`${n} unread messages`, { id: 'chat-unread-two' }),
-    few: () => msg(str`${n} unread messages`, { id: 'chat-unread-few' }),
-    many: () => msg(str`${n} unread messages`, { id: 'chat-unread-many' }),
-    other: () => msg(str`${n} unread messages`, { id: 'chat-unread-other' }),
-  });
-}
+export { unreadText };
 
 /**
  * A message's text as text, its http and https links as links: Lit puts every piece in as text

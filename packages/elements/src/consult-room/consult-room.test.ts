@@ -1,6 +1,6 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { executeServerCommand, setViewport } from '@web/test-runner-commands';
-import { createStore, type Consultation, type JoinTicket } from '@consultkit/core';
+import { Chat, createStore, type Consultation, type JoinTicket } from '@consultkit/core';
 import './define.js';
 import '../waiting-room/define.js';
 import type { ConsultRoom } from './consult-room.js';
@@ -561,6 +561,68 @@ describe('<consult-room> with a stand-in consultation: one and six participants,
     await until(() => calls.length === 3, 'the remove');
     expect(calls[2]).to.equal(`remove ${guest.peerId}`);
     await expect(el).to.be.accessible();
+  });
+
+  it('imports the chat panel when the chat is first opened; offline, it says so and the next opening tries again; accessible', async () => {
+    const Room = customElements.get('consult-room') as typeof ConsultRoom;
+    const importChat = Room._importChat;
+    let answer!: (module: Awaited<ReturnType<typeof importChat>> | Error) => void;
+    let asked = 0;
+    Room._importChat = () => {
+      asked++;
+      return new Promise((resolve, reject) => {
+        answer = (module) => (module instanceof Error ? reject(module) : resolve(module));
+      });
+    };
+    try {
+      sessionStorage.clear();
+      const chat = new Chat({ peerId: 'ck-me', name: 'Dr Jane Smith', role: 'clinician' }, () => true);
+      chat.setOnline(true);
+      const { consultation } = roomConsultation({ participants: [fakeParticipant(0)] });
+      Object.assign(consultation, { chat });
+      const el = await fixture<ConsultRoom>(html`<consult-room .consultation=${consultation}></consult-room>`);
+      const toggle = part(el, 'chat-toggle');
+      const panel = () => el.shadowRoot!.querySelector<HTMLElement>('consult-chat')!;
+      // The room shows the toggle (with its count) without the panel's module.
+      expect(asked).to.equal(0);
+      expect(panel().hidden).to.equal(true);
+
+      toggle.click();
+      await el.updateComplete;
+      expect(asked).to.equal(1);
+      expect(toggle.getAttribute('aria-expanded')).to.equal('true');
+      expect(panel().hidden).to.equal(false);
+      expect(panel().getAttribute('aria-busy')).to.equal('true');
+      await expect(el).to.be.accessible();
+
+      answer(new TypeError('Failed to fetch dynamically imported module'));
+      await until(() => toggle.getAttribute('aria-expanded') === 'false', 'the chat closed again');
+      await el.updateComplete;
+      expect(panel().hidden).to.equal(true);
+      expect(panel().hasAttribute('aria-busy')).to.equal(false);
+      expect(part(el, 'announcements').textContent).to.contain(
+        "We could not reach the practice's service. Check your internet connection and try again.",
+      );
+      await expect(el).to.be.accessible();
+
+      toggle.click();
+      await el.updateComplete;
+      expect(asked).to.equal(2);
+      answer(await importChat());
+      await until(() => customElements.get('consult-chat') !== undefined, '<consult-chat> defined');
+      await until(() => !!panel().shadowRoot?.querySelector('[part~="log"]'), 'the chat panel rendered');
+      await el.updateComplete;
+      expect(panel().hasAttribute('aria-busy')).to.equal(false);
+      expect(panel().hidden).to.equal(false);
+      // Closing and opening again imports nothing more.
+      toggle.click();
+      toggle.click();
+      await el.updateComplete;
+      expect(asked).to.equal(2);
+      await expect(el).to.be.accessible();
+    } finally {
+      Room._importChat = importChat;
+    }
   });
 
   it('says who joins, waits and leaves in its live region', async () => {

@@ -3,7 +3,7 @@ import { property, state } from 'lit/decorators.js';
 import { localized, msg, str } from '@lit/localize';
 import type { ChatState, Consultation, ConsultationState } from '@consultkit/core';
 import { ConsultKitElement } from '../internal/consultkit-element.js';
-import { failureText, isolate } from '../internal/words.js';
+import { failureText, isolate, patientFailureText } from '../internal/words.js';
 import { callEndedNextStep, sessionEndedMessage } from '../internal/end-reason.js';
 import { hasLeft, participantLabel } from '../internal/participant.js';
 import { StoreController } from '../internal/store-controller.js';
@@ -15,9 +15,8 @@ import {
 } from '../internal/call-shortcuts.js';
 // The class (no side effects: consult-room/define.ts registers the tag), for the template's checks.
 import '../participant-grid/participant-grid.js';
-// The chat panel's class (no side effects: consult-room/define.ts registers <consult-chat> too).
-import { unreadText } from '../consult-chat/consult-chat.js';
-import '../consult-chat/consult-chat.js';
+// The chat panel's module is imported when the chat is first opened (decision 43); its count is not.
+import { unreadText } from '../consult-chat/unread.js';
 import { presenterName } from '../screen-share/screen-share.js';
 // The class (no side effects: file-share/define.ts registers the tag), for the template's checks.
 import '../file-share/file-share.js';
@@ -114,6 +113,14 @@ export class ConsultRoom extends ConsultKitElement {
   @state()
   private chatOpen = false;
   readonly #chat = new StoreController<ChatState>(this);
+  /** `<consult-chat>`'s module on its way or here (defined), from the chat's first opening. */
+  #chatModule: Promise<unknown> | undefined;
+
+  /**
+   * Imports `<consult-chat>` and defines it. A seam for tests (a failed import); `@internal`.
+   * @internal
+   */
+  static _importChat = (): Promise<{ define(): unknown }> => import('../consult-chat/index.js');
 
   readonly #state = new StoreController<ConsultationState>(this, (state, previous) =>
     this.#statusChanged(state, previous),
@@ -150,10 +157,36 @@ export class ConsultRoom extends ConsultKitElement {
       aria-expanded=${this.chatOpen ? 'true' : 'false'}
       aria-controls="ck-room-chat"
       ?disabled=${!live && !this.chatOpen}
-      @click=${() => (this.chatOpen = !this.chatOpen)}
+      @click=${() => this.#toggleChat()}
     >
       ${msg('Chat')}${unread > 0 && !this.chatOpen ? html` <span class="chat-unread">(${unreadText(unread)})</span>` : nothing}
     </button>`;
+  }
+
+  #chatLoading = false;
+
+  /**
+   * Opens or closes the chat. The first opening imports the panel (`<consult-chat>` upgrades in
+   * place once defined); if that fails (offline), the chat closes again and the room says the
+   * practice's service could not be reached; the next opening tries again.
+   */
+  #toggleChat(): void {
+    this.chatOpen = !this.chatOpen;
+    if (!this.chatOpen || this.#chatModule) return;
+    this.#chatLoading = true;
+    this.#chatModule = ConsultRoom._importChat().then(
+      (module) => {
+        module.define();
+        this.#chatLoading = false;
+        this.requestUpdate();
+      },
+      () => {
+        this.#chatModule = undefined;
+        this.#chatLoading = false;
+        this.chatOpen = false;
+        this.#say(patientFailureText({ status: 0 }));
+      },
+    );
   }
 
   #chatPanel() {
@@ -163,6 +196,7 @@ export class ConsultRoom extends ConsultKitElement {
       exportparts="heading: chat-heading, log: chat-log, message: chat-message, text: chat-text, field: chat-field, send: chat-send, error: chat-error"
       .consultation=${this.consultation}
       ?hidden=${!this.chatOpen}
+      aria-busy=${this.#chatLoading ? 'true' : nothing}
     ></consult-chat>`;
   }
 

@@ -6,7 +6,6 @@ import { defineElement } from '../internal/define.js';
 import { ConsultRoom } from './consult-room.js';
 import { define as defineParticipantGrid } from '../participant-grid/index.js';
 import { define as defineScreenShare } from '../screen-share/index.js';
-import { define as defineConsultChat } from '../consult-chat/index.js';
 import { define as defineFileShare } from '../file-share/index.js';
 import { define as defineConsultRecorder } from '../consult-recorder/index.js';
 
@@ -18,12 +17,12 @@ export { ConsultRoom };
  * naming both versions, when another version of ConsultKit (or another element) holds it.
  *
  * The element renders `<participant-grid>`, `<screen-share>`, `<consult-chat>`, `<file-share>` and `<consult-recorder>` by their default names whatever `tagName` is: those names are defined too
- * (kept as it is when the same version already holds it; a warning when another version does).
+ * (kept as it is when the same version already holds it; a warning when another version does);
+ * `<consult-chat>` when the chat is first opened, with its module (decision 43).
  */
 export function define(tagName = 'consult-room'): typeof ConsultRoom {
   defineParticipantGrid();
   defineScreenShare();
-  defineConsultChat();
   defineFileShare();
   defineConsultRecorder();
   return defineElement(tagName, ConsultRoom) as typeof ConsultRoom;

@@ -152,6 +152,55 @@ describe('<slot-picker>', () => {
     await expect(el).to.be.accessible();
   });
 
+  it('loads the details form when a time is first chosen: the times stay meanwhile; offline, the alert says so and the next choice tries again', async () => {
+    const Picker = customElements.get('slot-picker') as typeof SlotPicker;
+    const importForm = Picker._importForm;
+    // The form's module, imported when the test says: first failing as offline does, then for real.
+    let answer!: (module: Awaited<ReturnType<typeof importForm>> | Error) => void;
+    let asked = 0;
+    Picker._importForm = () => {
+      asked++;
+      return new Promise((resolve, reject) => {
+        answer = (module) => (module instanceof Error ? reject(module) : resolve(module));
+      });
+    };
+    try {
+      const el = await picker();
+      await loaded(el);
+      const chosen = times(el)[1]!;
+      chosen.click();
+      // While it loads: the times as they were, the form not yet there, nothing announced.
+      await until(() => asked === 1, 'the import asked for');
+      expect(part(el, 'form')).to.equal(null);
+      expect(times(el)[1]).to.equal(chosen);
+      expect(part(el, 'error')).to.equal(null);
+      await expect(el).to.be.accessible();
+
+      answer(new TypeError('Failed to fetch dynamically imported module'));
+      await el.updateComplete;
+      const error = part(el, 'error')!;
+      expect(error.closest('[role="alert"]')).not.to.equal(null);
+      expect(error.textContent).to.contain('Sorry, we could not book that time.');
+      expect(error.textContent).to.contain("We could not reach the practice's service.");
+      expect(focused(el)).to.equal(error);
+      expect(part(el, 'form')).to.equal(null);
+      expect(times(el).length).to.be.above(1);
+      await expect(el).to.be.accessible();
+
+      // Choosing again imports again; the form opens on the time chosen, the error gone.
+      times(el)[1]!.click();
+      await until(() => asked === 2, 'the import asked for again');
+      answer(await importForm());
+      await el.updateComplete;
+      expect(focused(el)).to.equal(part(el, 'form-heading'));
+      expect(part(el, 'chosen')!.textContent).to.equal(chosen.getAttribute('aria-label'));
+      expect(part(el, 'error')).to.equal(null);
+      await expect(el).to.be.accessible();
+    } finally {
+      Picker._importForm = importForm;
+    }
+  });
+
   it('offers no first available time when there are none', async () => {
     const el = await picker('Practitioner/999999', 3);
     await until(() => part(el, 'status')!.textContent!.includes('no free times'), 'the empty state');

@@ -3,8 +3,6 @@ import { msg, str } from '@lit/localize';
 import {
   DEFAULT_TIME_ZONE,
   SlotClient,
-  BIDI_CONTROLS,
-  DELIVERY_CHANNELS,
   addDays,
   dayChoices,
   filterChoices,
@@ -34,6 +32,7 @@ import { ConsultKitElement } from '../internal/consultkit-element.js';
 import { chosenLang, langOf } from '../internal/lang.js';
 import { dayTimes, patientFailureText, showMoreTimes } from '../internal/words.js';
 import { slotPickerStyles } from './slot-picker.styles.js';
+import type { detailsForm } from './details-form.js';
 
 /** What the picker shows: which step, the times, the chosen one, what went wrong. */
 interface View {
@@ -51,8 +50,10 @@ interface View {
   booking?: Booking;
 }
 
-/** A name: not blank, and no bidirectional controls (core's rule): they make a name show as another. */
-const NAME_PATTERN = `(?!.*${BIDI_CONTROLS.source}).*\\S.*`;
+/** The details form's module, once imported (on the first choice of a time, for the CDN bundle's size). */
+interface FormModule {
+  detailsForm: typeof detailsForm;
+}
 /** How many times each part of the day shows before "Show more times". */
 const FEW = 6;
 const RELOAD_ON = ['fhirBase', 'client', 'practitioner', 'serviceType', 'days', 'timeZone', '_week'];
@@ -196,6 +197,16 @@ export class SlotPicker extends ConsultKitElement {
   #more = new Set<string>();
   /** The hold on the chosen time while the form is filled (docs/decisions/0029), once the server gave it. */
   #hold: Promise<SlotHold | undefined> | undefined;
+  #form: FormModule | undefined;
+  /** A time chosen while the form's module is on its way: the choice, done once it is here. */
+  #opening: Promise<void> | undefined;
+  #wanted: BookableSlot | undefined;
+
+  /**
+   * Imports the details form (decision 43). A seam for tests (a failed import); `@internal`.
+   * @internal
+   */
+  static _importForm = (): Promise<FormModule> => import('./details-form.js');
 
   /** Leaving the page (or reloading it) lets the held time go, as removing the picker does. */
   #leave = () => this.#release();
@@ -301,6 +312,13 @@ export class SlotPicker extends ConsultKitElement {
     if (this._view.loading) return;
     // The first day with times is chosen, unless the patient chose another that still has times.
     if (!this.#days.some((day) => day.date === this._day)) this._day = this.#days[0]?.date ?? '';
+  }
+
+  /** Also waits for a time's choice that waits for the form's module. */
+  protected override async getUpdateComplete(): Promise<boolean> {
+    await super.getUpdateComplete();
+    await this.#opening;
+    return super.getUpdateComplete();
   }
 
   protected override updated(): void {
@@ -477,8 +495,30 @@ export class SlotPicker extends ConsultKitElement {
     `;
   }
 
-  /** The patient chose `slot` (or the address did, `url-state.ts`): on to the form. */
+  /**
+   * The patient chose `slot` (or the address did, `url-state.ts`): on to the form. The first time,
+   * the form's module is imported first (the times stay on screen meanwhile); if it cannot be (the
+   * connection dropped), the alert says the practice's service could not be reached, and choosing
+   * a time again tries again.
+   */
   _choose(slot: BookableSlot): void {
+    if (!this.#form) {
+      // The latest choice counts, if the patient chose again meanwhile.
+      this.#wanted = slot;
+      this.#opening ??= SlotPicker._importForm().then(
+        (module) => {
+          this.#form = module;
+          this.#opening = undefined;
+          this._choose(this.#wanted!);
+        },
+        () => {
+          this.#opening = undefined;
+          this.#view({ bookError: { status: 0 } as FhirError, slotTaken: false });
+          this.#focus = '[part~=error]';
+        },
+      );
+      return;
+    }
     this._problems = {};
     this.#key = newIdempotencyKey();
     this.#view({ step: 'details', selected: slot, bookError: undefined, slotTaken: false, heldUntil: undefined });
@@ -539,69 +579,6 @@ export class SlotPicker extends ConsultKitElement {
       }
       this.emit('ck-booking-failed', { error, slot });
     }
-  }
-
-  #problem(field: DetailsField): string {
-    const problem = this._problems[field];
-    const invalid = problem !== 'required';
-    switch (field) {
-      case 'given':
-        return invalid
-          ? msg('Enter your first name without hidden text-direction characters')
-          : msg('Enter your first name');
-      case 'family':
-        return invalid
-          ? msg('Enter your last name without hidden text-direction characters')
-          : msg('Enter your last name');
-      case 'birthDate':
-        return problem === 'future'
-          ? msg('Date of birth must be in the past')
-          : invalid
-            ? msg('Date of birth must be a real date')
-            : msg('Enter your date of birth');
-      case 'email':
-        return invalid ? msg('Enter an email address like name@example.com') : msg('Enter your email address');
-      case 'phone':
-        return invalid ? msg('Enter a phone number, like 07700 900 982') : msg('Enter your phone number');
-      default:
-        return msg('Choose how you would like to consult');
-    }
-  }
-
-  #error(field: DetailsField) {
-    return this._problems[field]
-      ? html`<p part="field-error" id="${field}-error">
-          <span class="visually-hidden">${msg('Error:')}</span> ${this.#problem(field)}
-        </p>`
-      : nothing;
-  }
-
-  #field(
-    field: DetailsField,
-    label: string,
-    type: 'text' | 'date' | 'email' | 'tel',
-    autocomplete: 'given-name' | 'family-name' | 'bday' | 'email' | 'tel',
-  ) {
-    const problem = this._problems[field];
-    return html`
-      <div part="field">
-        <label part="label" for=${field}>${label}</label>
-        ${this.#error(field)}
-        <input
-          part="input"
-          id=${field}
-          name=${field}
-          type=${type}
-          autocomplete=${autocomplete}
-          required
-          pattern=${type === 'tel' ? '\\+?\\(?(\\d[\\s\\(\\)\\.\\-]*){10,15}' : type === 'text' ? NAME_PATTERN : '.*'}
-          min=${type === 'date' ? '1900-01-01' : ''}
-          max=${type === 'date' ? localDate(Date.now(), this.timeZone) : ''}
-          aria-invalid=${problem ? 'true' : 'false'}
-          aria-describedby=${problem ? `${field}-error` : nothing}
-        />
-      </div>
-    `;
   }
 
   #times() {
@@ -678,80 +655,24 @@ export class SlotPicker extends ConsultKitElement {
     `;
   }
 
-  #form(state: View, slot: BookableSlot) {
-    // In form order: the order the browser checked them in.
-    const problems = Object.keys(this._problems) as DetailsField[];
-    const channelProblem = this._problems.deliveryChannel;
-    const channels = this.#channelNames();
-    return html`
-      <form part="form" novalidate ?hidden=${state.step !== 'details'} @submit=${this.#submit}>
-        <h3 part="form-heading" tabindex="-1">${msg('Your details')}</h3>
-        <p part="chosen">${this.#label(slot)}</p>
-        ${
-          state.heldUntil
-            ? html`<p part="held">
-                ${msg(str`We are keeping this time for you until ${formatTime(state.heldUntil, this.timeZone, langOf(this))}.`)}
-              </p>`
-            : nothing
-        }
-        ${
-          problems.length
-            ? html`<div part="error-summary" role="alert" tabindex="-1" aria-labelledby="problem">
-                <h4 id="problem">${msg('There is a problem')}</h4>
-                <ul>
-                  ${problems.map(
-                    (field) =>
-                      html`<li>
-                        <a
-                          href="#${field}"
-                          @click=${(event: Event) => {
-                            event.preventDefault();
-                            this.renderRoot.querySelector<HTMLElement>(`#${field}`)?.focus();
-                          }}
-                          >${this.#problem(field)}</a
-                        >
-                      </li>`,
-                  )}
-                </ul>
-              </div>`
-            : nothing
-        }
-        ${this.#field('given', msg('First name'), 'text', 'given-name')}
-        ${this.#field('family', msg('Last name'), 'text', 'family-name')}
-        ${this.#field('birthDate', msg('Date of birth'), 'date', 'bday')}
-        ${this.#field('email', msg('Email address'), 'email', 'email')}
-        ${this.#field('phone', msg('Phone number'), 'tel', 'tel')}
-        <fieldset part="channels" aria-describedby=${channelProblem ? 'deliveryChannel-error' : nothing}>
-          <legend part="label">${msg('How would you like to consult?')}</legend>
-          ${this.#error('deliveryChannel')}
-          ${(slot.deliveryChannels.length ? slot.deliveryChannels : DELIVERY_CHANNELS).map(
-            (channel, i) => html`
-              <div part="channel">
-                <input
-                  type="radio"
-                  id=${i ? `deliveryChannel${i}` : 'deliveryChannel'}
-                  name="deliveryChannel"
-                  value=${channel}
-                  required
-                />
-                <label for=${i ? `deliveryChannel${i}` : 'deliveryChannel'}>${channels[channel]}</label>
-              </div>
-            `,
-          )}
-        </fieldset>
-        <button
-          part="back"
-          type="button"
-          @click=${() => {
-            this._toTimes();
-            this.#focus = `[data-id="${(this.#active = slot.id)}"]`;
-          }}
-        >
-          ${msg('Back')}
-        </button>
-        <button part="submit" aria-disabled=${state.submitting ? 'true' : 'false'}>${msg('Book this time')}</button>
-      </form>
-    `;
+  #detailsForm(state: View, slot: BookableSlot) {
+    return this.#form!.detailsForm({
+      shown: state.step === 'details',
+      slot,
+      label: this.#label(slot),
+      heldUntil: state.heldUntil,
+      submitting: state.submitting,
+      problems: this._problems,
+      timeZone: this.timeZone,
+      lang: langOf(this),
+      channels: this.#channelNames(),
+      root: this.renderRoot,
+      submit: (event) => void this.#submit(event),
+      back: () => {
+        this._toTimes();
+        this.#focus = `[data-id="${(this.#active = slot.id)}"]`;
+      },
+    });
   }
 
   protected override render(): TemplateResult | typeof nothing {
@@ -787,7 +708,7 @@ export class SlotPicker extends ConsultKitElement {
       <p part="time-zone">${this.#zoneLine(lang)}</p>
       <p part="status" role="status">${status}</p>
       <div role="alert">${alert ? html`<p part="error" tabindex="-1">${alert}</p>` : nothing}</div>
-      ${selected && step !== 'done' ? this.#form(state, selected) : nothing}
+      ${selected && step !== 'done' && this.#form ? this.#detailsForm(state, selected) : nothing}
       ${
         step === 'details'
           ? nothing

@@ -1,0 +1,164 @@
+/**
+ * `<slot-picker>`'s details form: the patient's name, date of birth, e-mail, phone and how to
+ * consult, with its error messages and summary. A module apart, imported when a time is first
+ * chosen, so that a page showing the times does not load it (the CDN bundle's size: decision 43).
+ * It renders only; the picker keeps the state, checks the fields on submit and books.
+ */
+import { html, nothing } from 'lit';
+import { msg, str } from '@lit/localize';
+import {
+  BIDI_CONTROLS,
+  DELIVERY_CHANNELS,
+  formatTime,
+  localDate,
+  type BookableSlot,
+  type DeliveryChannel,
+  type DetailsField,
+  type DetailsProblem,
+} from '@consultkit/core/booking';
+
+/** What the form shows, and what it calls back. */
+export interface DetailsFormView {
+  /** The form is on screen (hidden, but kept, once booked). */
+  shown: boolean;
+  slot: BookableSlot;
+  /** The chosen time in words: "Tuesday 24 November 2026, 9:10am, Dr Amina Khan". */
+  label: string;
+  /** Until when the time is held (an instant), if it is. */
+  heldUntil: string | undefined;
+  submitting: boolean | undefined;
+  /** The problems found on submit, in form order. */
+  problems: Partial<Record<DetailsField, DetailsProblem>>;
+  timeZone: string;
+  lang: string;
+  channels: Record<DeliveryChannel, string>;
+  /** The shadow root, to move focus to a field from the error summary. */
+  root: ParentNode;
+  submit: (event: SubmitEvent) => void;
+  back: () => void;
+}
+
+/** A name: not blank, and no bidirectional controls (core's rule): they make a name show as another. */
+const NAME_PATTERN = `(?!.*${BIDI_CONTROLS.source}).*\\S.*`;
+
+function problemText(field: DetailsField, problem: DetailsProblem | undefined): string {
+  const invalid = problem !== 'required';
+  switch (field) {
+    case 'given':
+      return invalid
+        ? msg('Enter your first name without hidden text-direction characters')
+        : msg('Enter your first name');
+    case 'family':
+      return invalid
+        ? msg('Enter your last name without hidden text-direction characters')
+        : msg('Enter your last name');
+    case 'birthDate':
+      return problem === 'future'
+        ? msg('Date of birth must be in the past')
+        : invalid
+          ? msg('Date of birth must be a real date')
+          : msg('Enter your date of birth');
+    case 'email':
+      return invalid ? msg('Enter an email address like name@example.com') : msg('Enter your email address');
+    case 'phone':
+      return invalid ? msg('Enter a phone number, like 07700 900 982') : msg('Enter your phone number');
+    default:
+      return msg('Choose how you would like to consult');
+  }
+}
+
+/** The form for `view`. */
+export function detailsForm(view: DetailsFormView) {
+  const { problems, slot } = view;
+  const error = (field: DetailsField) =>
+    problems[field]
+      ? html`<p part="field-error" id="${field}-error">
+          <span class="visually-hidden">${msg('Error:')}</span> ${problemText(field, problems[field])}
+        </p>`
+      : nothing;
+  const input = (
+    field: DetailsField,
+    label: string,
+    type: 'text' | 'date' | 'email' | 'tel',
+    autocomplete: 'given-name' | 'family-name' | 'bday' | 'email' | 'tel',
+  ) => html`
+    <div part="field">
+      <label part="label" for=${field}>${label}</label>
+      ${error(field)}
+      <input
+        part="input"
+        id=${field}
+        name=${field}
+        type=${type}
+        autocomplete=${autocomplete}
+        required
+        pattern=${type === 'tel' ? '\\+?\\(?(\\d[\\s\\(\\)\\.\\-]*){10,15}' : type === 'text' ? NAME_PATTERN : '.*'}
+        min=${type === 'date' ? '1900-01-01' : ''}
+        max=${type === 'date' ? localDate(Date.now(), view.timeZone) : ''}
+        aria-invalid=${problems[field] ? 'true' : 'false'}
+        aria-describedby=${problems[field] ? `${field}-error` : nothing}
+      />
+    </div>
+  `;
+  // In form order: the order the browser checked them in.
+  const listed = Object.keys(problems) as DetailsField[];
+  return html`
+    <form part="form" novalidate ?hidden=${!view.shown} @submit=${view.submit}>
+      <h3 part="form-heading" tabindex="-1">${msg('Your details')}</h3>
+      <p part="chosen">${view.label}</p>
+      ${
+        view.heldUntil
+          ? html`<p part="held">
+              ${msg(str`We are keeping this time for you until ${formatTime(view.heldUntil, view.timeZone, view.lang)}.`)}
+            </p>`
+          : nothing
+      }
+      ${
+        listed.length
+          ? html`<div part="error-summary" role="alert" tabindex="-1" aria-labelledby="problem">
+              <h4 id="problem">${msg('There is a problem')}</h4>
+              <ul>
+                ${listed.map(
+                  (field) =>
+                    html`<li>
+                      <a
+                        href="#${field}"
+                        @click=${(event: Event) => {
+                          event.preventDefault();
+                          view.root.querySelector<HTMLElement>(`#${field}`)?.focus();
+                        }}
+                        >${problemText(field, problems[field])}</a
+                      >
+                    </li>`,
+                )}
+              </ul>
+            </div>`
+          : nothing
+      }
+      ${input('given', msg('First name'), 'text', 'given-name')}
+      ${input('family', msg('Last name'), 'text', 'family-name')}
+      ${input('birthDate', msg('Date of birth'), 'date', 'bday')}
+      ${input('email', msg('Email address'), 'email', 'email')} ${input('phone', msg('Phone number'), 'tel', 'tel')}
+      <fieldset part="channels" aria-describedby=${problems.deliveryChannel ? 'deliveryChannel-error' : nothing}>
+        <legend part="label">${msg('How would you like to consult?')}</legend>
+        ${error('deliveryChannel')}
+        ${(slot.deliveryChannels.length ? slot.deliveryChannels : DELIVERY_CHANNELS).map(
+          (channel, i) => html`
+            <div part="channel">
+              <input
+                type="radio"
+                id=${i ? `deliveryChannel${i}` : 'deliveryChannel'}
+                name="deliveryChannel"
+                value=${channel}
+                required
+              />
+              <label for=${i ? `deliveryChannel${i}` : 'deliveryChannel'}>${view.channels[channel]}</label>
+            </div>
+          `,
+        )}
+      </fieldset>
+      <button part="back" type="button" @click=${view.back}>${msg('Back')}</button>
+      <button part="submit" aria-disabled=${view.submitting ? 'true' : 'false'}>${msg('Book this time')}</button>
+    </form>
+  `;
+}
