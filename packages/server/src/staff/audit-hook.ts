@@ -11,6 +11,7 @@ import type { StaffAudit } from './audit.js';
 const ACTIONS: Record<string, string> = {
   'POST /fhir/Appointment': 'appointment.create',
   'POST /fhir/Patient': 'patient.create',
+  'POST /api/consultations/ad-hoc': 'consultation.start-now',
   'POST /api/consultations/:id/clinician-token': 'consultation.join-as-clinician',
   'POST /api/consultations/:id/guests': 'consultation.invite-guest',
   'DELETE /api/consultations/:id/guests/:gid': 'consultation.remove-guest',
