@@ -75,6 +75,8 @@ export async function createDevIdentityProvider(
   issuer: string,
   redirectUri: string,
   clientSecret: string,
+  /** Tests of `private_key_jwt` (as CIS2 requires): the client's public key instead of a secret. */
+  clientKey?: { jwk: Record<string, unknown>; alg: string },
 ): Promise<DevIdentityProvider> {
   const [{ default: Provider }, { exportJWK, generateKeyPair }] = await Promise.all([
     import('oidc-provider'),
@@ -93,16 +95,22 @@ export async function createDevIdentityProvider(
     clients: [
       {
         client_id: DEV_CLIENT_ID,
-        client_secret: clientSecret,
         redirect_uris: [redirectUri],
         grant_types: ['authorization_code'],
         response_types: ['code'],
-        token_endpoint_auth_method: 'client_secret_basic',
+        ...(clientKey
+          ? {
+              token_endpoint_auth_method: 'private_key_jwt',
+              token_endpoint_auth_signing_alg: clientKey.alg,
+              jwks: { keys: [clientKey.jwk] },
+            }
+          : { client_secret: clientSecret, token_endpoint_auth_method: 'client_secret_basic' }),
       },
     ],
     jwks: { keys: [jwk as never] },
     cookies: { keys: [randomBytes(32).toString('base64url')] },
     pkce: { required: () => true },
+    ...(clientKey ? { enabledJWA: { clientAuthSigningAlgValues: [clientKey.alg] } } : {}),
     claims: { openid: ['sub'], profile: ['name', 'given_name', 'family_name', 'title', 'roles'] },
     // The ID token carries the profile and roles, as NHS CIS2's does.
     conformIdTokenClaims: false,

@@ -4,9 +4,16 @@
  * sessions that expire and sign out, roles refused, and the staff key naming its acting person.
  */
 import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { exportJWK, exportPKCS8, generateKeyPair } from 'jose';
 import { after, before, describe, it } from 'node:test';
 import type { ConsultKitServer } from '../app.js';
 import { startTestServer } from '../test-helpers.js';
+import { createDevIdentityProvider, DEV_IDP_PATH, type DevIdentityProvider } from './dev-idp.js';
 import { follow, Jar, signIn, toCallback, visit } from './test-support.js';
 
 const diagnostics = (text: string) => (JSON.parse(text) as { issue: { diagnostics: string }[] }).issue[0]!.diagnostics;
@@ -131,5 +138,58 @@ describe('staff sign-in through the development identity provider', () => {
     }
     const twice = await visit(new Jar(), `${url}/api/staff/sign-in?return=/a&return=/b`);
     assert.equal(twice.response.status, 400);
+  });
+});
+
+describe('staff sign-in with private_key_jwt (as NHS CIS2 requires), outside demo mode', () => {
+  let provider: HttpServer;
+  let server: ConsultKitServer;
+  let url: string;
+  let folder: string;
+
+  before(async () => {
+    // A provider of its own on loopback whose client authenticates with a signed assertion (RS512).
+    const { privateKey, publicKey } = await generateKeyPair('RS512', { extractable: true });
+    folder = await mkdtemp(join(tmpdir(), 'ck-oidc-'));
+    await writeFile(join(folder, 'key.pem'), await exportPKCS8(privateKey));
+    let handle: DevIdentityProvider['handle'] | undefined;
+    provider = createHttpServer((request, response) => handle!(request, response));
+    await new Promise<void>((resolve) => provider.listen(0, '127.0.0.1', resolve));
+    const issuer = `http://127.0.0.1:${(provider.address() as AddressInfo).port}${DEV_IDP_PATH}`;
+    // The server's own URL (its redirect URI) is known once it listens: a fixed free port first.
+    const probe = createHttpServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise((resolve) => probe.close(resolve));
+    const idp = await createDevIdentityProvider(issuer, `http://127.0.0.1:${port}/api/staff/callback`, 'unused', {
+      jwk: { ...(await exportJWK(publicKey)), kid: 'ck-test', alg: 'RS512', use: 'sig' },
+      alg: 'RS512',
+    });
+    handle = idp.handle;
+    ({ server, url } = await startTestServer({
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      CONSULTKIT_OIDC_ISSUER: issuer,
+      CONSULTKIT_OIDC_CLIENT_ID: idp.clientId,
+      CONSULTKIT_OIDC_PRIVATE_KEY: join(folder, 'key.pem'),
+      CONSULTKIT_OIDC_PRIVATE_KEY_ID: 'ck-test',
+    }));
+  });
+  after(async () => {
+    await server?.close();
+    provider?.close();
+    await rm(folder, { recursive: true, force: true });
+  });
+
+  it('signs a GP in: the code is exchanged with a client assertion, not a secret', async () => {
+    const jar = new Jar();
+    await signIn(jar, url, 'demo-gp-evans');
+    const me = await visit(jar, `${url}/api/staff/me`);
+    assert.equal(me.response.status, 200);
+    const { person } = JSON.parse(me.text) as { person: { name: string; roles: string[] } };
+    assert.equal(person.name, 'Dr Tom Evans');
+    assert.deepEqual(person.roles, ['clinician']);
+    // Outside demo mode there is no development provider on the server itself.
+    assert.equal((await fetch(`${url}/dev-idp/.well-known/openid-configuration`)).status, 404);
   });
 });
