@@ -10,7 +10,6 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import {
   type RunningServer,
   signInToConsole,
-  startServer,
   startServerAndBrowser,
   stopServerAndBrowser,
 } from './support.js';

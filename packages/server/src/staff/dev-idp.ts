@@ -9,6 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { StaffRole } from '@consultkit/core/contract';
+import type { ProviderContext } from 'oidc-provider';
 import type { HumanNameJson } from '../booking/repository.js';
 
 export const DEV_IDP_PATH = '/dev-idp';
@@ -127,7 +128,7 @@ export async function createDevIdentityProvider(
       url: (_ctx: unknown, interaction: { uid: string }) => `${DEV_IDP_PATH}/interaction/${interaction.uid}`,
     },
     // The demo's one client is the practice's own: no consent screen.
-    async loadExistingGrant(ctx: any) {
+    async loadExistingGrant(ctx: ProviderContext) {
       const grant = new ctx.oidc.provider.Grant({
         clientId: ctx.oidc.client.clientId,
         accountId: ctx.oidc.session.accountId,
@@ -153,7 +154,7 @@ export async function createDevIdentityProvider(
         },
       };
     },
-    async renderError(ctx: any, out: Record<string, string>) {
+    async renderError(ctx: ProviderContext, out: Record<string, string>) {
       ctx.type = 'html';
       ctx.body = page(
         'Sign-in failed',
@@ -164,7 +165,7 @@ export async function createDevIdentityProvider(
   provider.proxy = false;
 
   // The sign-in page: the demo staff, one button each.
-  provider.use(async (ctx: any, next: () => Promise<void>) => {
+  provider.use(async (ctx: ProviderContext, next: () => Promise<void>) => {
     const login = /^\/interaction\/([A-Za-z0-9_-]{1,64})(\/login)?$/.exec(ctx.path);
     if (!login) return next();
     const details = await provider.interactionDetails(ctx.req, ctx.res);

@@ -152,8 +152,8 @@ describe('staff sign-in with private_key_jwt (as NHS CIS2 requires), outside dem
     const { privateKey, publicKey } = await generateKeyPair('RS512', { extractable: true });
     folder = await mkdtemp(join(tmpdir(), 'ck-oidc-'));
     await writeFile(join(folder, 'key.pem'), await exportPKCS8(privateKey));
-    let handle: DevIdentityProvider['handle'] | undefined;
-    provider = createHttpServer((request, response) => handle!(request, response));
+    const ready: { handle?: DevIdentityProvider['handle'] } = {};
+    provider = createHttpServer((request, response) => ready.handle!(request, response));
     await new Promise<void>((resolve) => provider.listen(0, '127.0.0.1', resolve));
     const issuer = `http://127.0.0.1:${(provider.address() as AddressInfo).port}${DEV_IDP_PATH}`;
     // The server's own URL (its redirect URI) is known once it listens: a fixed free port first.
@@ -165,7 +165,7 @@ describe('staff sign-in with private_key_jwt (as NHS CIS2 requires), outside dem
       jwk: { ...(await exportJWK(publicKey)), kid: 'ck-test', alg: 'RS512', use: 'sig' },
       alg: 'RS512',
     });
-    handle = idp.handle;
+    ready.handle = idp.handle;
     ({ server, url } = await startTestServer({
       PORT: String(port),
       HOST: '127.0.0.1',
