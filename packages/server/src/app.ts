@@ -633,6 +633,12 @@ export async function createServer(
       const port = typeof address === 'object' && address ? address.port : config.port;
       const host = config.host.includes(':') ? `[${config.host}]` : config.host;
       listeningUrl = `http://${host}:${port}`;
+      // The development identity provider is made once the URL is known, not on the first sign-in.
+      if (config.devIdentityProvider) {
+        developmentProvider().catch((error: unknown) =>
+          app.log.error({ err: error }, 'the development identity provider did not start'),
+        );
+      }
       return listeningUrl;
     },
     close: () => app.close(),

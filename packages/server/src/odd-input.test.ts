@@ -352,6 +352,8 @@ describe('odd cookies and headers on the development routes, in demo mode', () =
       { CONSULTKIT_DEMO: 'on', CONSULTKIT_SEED_DEMO: 'off', CONSULTKIT_RATE_LIMITS: 'off' },
       DEFAULT_SERVE,
     ));
+    // The first sign-in meets the development provider (keys, discovery): not within `send`'s 5 s on a loaded machine.
+    assert.equal((await fetch(`${url}/api/staff/sign-in`, { redirect: 'manual' })).status, 302);
   });
   after(() => server.close());
 
