@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { ConsultKitServer } from '../app.js';
 import { type BookingFixture, caller, seedBookingFixture, STAFF, startTestServer, TEST_NOW } from '../test-helpers.js';
+import { ConfigError, loadConfig } from '../config.js';
 import { rolesFromClaims, CIS2_ROLE_MAP, parseRoleMap } from './roles.js';
 
 interface Outcome {
@@ -217,5 +218,45 @@ describe('roles from claims', () => {
     assert.deepEqual(rolesFromClaims({ nhsid_nrbac_roles: 'nonsense' }, mapping), []);
     assert.deepEqual(rolesFromClaims({}, mapping), []);
     assert.throws(() => parseRoleMap('GP=doctor'), /value=role/);
+  });
+});
+
+describe('the OpenID Connect configuration', () => {
+  const OWN = { CONSULTKIT_SECRET: 's'.repeat(40), CONSULTKIT_STAFF_KEY: 'k'.repeat(40) };
+  const OIDC = {
+    ...OWN,
+    CONSULTKIT_OIDC_ISSUER: 'https://idp.example/realms/practice/',
+    CONSULTKIT_OIDC_CLIENT_ID: 'consultkit',
+    CONSULTKIT_OIDC_CLIENT_SECRET: 'a-secret',
+  };
+  const refused = (env: Record<string, string>) => {
+    try {
+      loadConfig(env);
+    } catch (error) {
+      if (error instanceof ConfigError) return error.variable;
+      throw error;
+    }
+    return undefined;
+  };
+
+  it('reads a provider, and names the variable that is wrong', () => {
+    const config = loadConfig(OIDC);
+    assert.equal(config.oidc?.issuer, 'https://idp.example/realms/practice');
+    assert.deepEqual(config.oidc?.scopes, ['profile']);
+    assert.equal(config.oidc?.roles.claim, 'roles');
+    assert.equal(config.devIdentityProvider, false);
+    const cis2 = loadConfig({ ...OIDC, CONSULTKIT_OIDC_ROLES_CLAIM: 'nhsid_nrbac_roles' });
+    assert.deepEqual(cis2.oidc?.scopes, ['profile', 'nationalrbacaccess']);
+    assert.equal(cis2.oidc?.roles.map['R8000'], 'clinician');
+    assert.equal(refused({ ...OWN, CONSULTKIT_OIDC_CLIENT_ID: 'x' }), 'CONSULTKIT_OIDC_CLIENT_ID');
+    assert.equal(refused({ ...OIDC, CONSULTKIT_OIDC_ISSUER: 'http://idp.example' }), 'CONSULTKIT_OIDC_ISSUER');
+    assert.equal(refused({ ...OIDC, CONSULTKIT_OIDC_CLIENT_ID: '' }), 'CONSULTKIT_OIDC_CLIENT_ID');
+    assert.equal(refused({ ...OIDC, CONSULTKIT_OIDC_CLIENT_SECRET: '' }), 'CONSULTKIT_OIDC_CLIENT_SECRET');
+    assert.equal(refused({ ...OIDC, CONSULTKIT_OIDC_PRIVATE_KEY: '/nonexistent.pem' }), 'CONSULTKIT_OIDC_PRIVATE_KEY');
+    assert.equal(refused({ ...OIDC, CONSULTKIT_OIDC_ROLE_MAP: 'GP=doctor' }), 'CONSULTKIT_OIDC_ROLE_MAP');
+    assert.equal(refused({ ...OIDC, CONSULTKIT_OIDC_ORG_CODE: 'a81001;drop' }), 'CONSULTKIT_OIDC_ORG_CODE');
+    assert.equal(refused({ ...OIDC, CONSULTKIT_STAFF_SESSION_SECONDS: '5' }), 'CONSULTKIT_STAFF_SESSION_SECONDS');
+    // http only on loopback, and never in production.
+    assert.ok(loadConfig({ ...OIDC, CONSULTKIT_OIDC_ISSUER: 'http://127.0.0.1:9000/idp' }).oidc);
   });
 });
