@@ -7,12 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import {
-  type RunningServer,
-  signInToConsole,
-  startServerAndBrowser,
-  stopServerAndBrowser,
-} from './support.js';
+import { type RunningServer, signInToConsole, startServerAndBrowser, stopServerAndBrowser } from './support.js';
 
 const CONSOLE = '/examples/vendor-console/';
 
