@@ -5,7 +5,7 @@
  * `Content-Disposition` of what is served. One copy, so the rules cannot drift between them.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { StaffPerson } from '@consultkit/core/contract';
+import type { StaffPerson, StaffRole } from '@consultkit/core/contract';
 import type { FastifyRequest } from 'fastify';
 import type { Auth } from './auth.js';
 import { readCookie } from './cookies.js';
@@ -31,7 +31,14 @@ export function appointmentIdParam(params: unknown, name = 'id'): number {
  */
 export async function identify(
   request: FastifyRequest,
-  options: { join: JoinService; auth: Auth; stranger: string; refusedReference: string },
+  options: {
+    join: JoinService;
+    auth: Auth;
+    stranger: string;
+    refusedReference: string;
+    /** The roles a named member of staff needs (the staff key alone acts as the system). */
+    staffRoles?: readonly StaffRole[];
+  },
 ): Promise<Reader> {
   const bearer = /^Bearer +(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
   const cookie = readCookie(request.headers.cookie, SESSION_COOKIE);
@@ -48,7 +55,10 @@ export async function identify(
   }
   if (session) return { kind: 'participant', session };
   const caller = await options.auth.caller(request);
-  if (caller.kind === 'staff') return { kind: 'staff', person: caller.person };
+  if (caller.kind === 'staff') {
+    if (options.staffRoles) options.auth.requireRole(caller, ...options.staffRoles);
+    return { kind: 'staff', person: caller.person };
+  }
   if (caller.kind === 'patient') throw new HttpError(403, 'forbidden', options.refusedReference);
   throw new HttpError(401, 'login', options.stranger, { 'www-authenticate': 'Bearer realm="consultkit"' });
 }

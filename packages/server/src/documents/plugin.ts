@@ -154,6 +154,8 @@ export async function documentsPlugin(app: FastifyInstance, options: DocumentsPl
       auth: options.auth,
       stranger: 'Join the consultation (or sign in as staff) to see its documents.',
       refusedReference: "A booking reference does not open a consultation's documents.",
+      // Documents are clinical content: a named member of staff needs the clinician's role.
+      staffRoles: ['clinician'],
     });
     if (who.kind === 'staff') return who;
     const { session } = who;
@@ -455,9 +457,10 @@ export function documentsFhir(options: {
 }) {
   const more = options.more ?? [];
   return async (app: FastifyInstance) => {
+    // Filed documents are part of the record: clinicians (or the staff key) read them.
     const staff = async (request: FastifyRequest): Promise<Caller> => {
       const caller = await options.auth.caller(request);
-      options.auth.requireStaff(caller);
+      options.auth.requireRole(caller, 'clinician');
       return caller;
     };
     const filed = async (id: string): Promise<{ row: DocumentRow; appointment: AppointmentRow } | undefined> => {

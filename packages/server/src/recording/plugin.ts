@@ -173,6 +173,9 @@ export async function recordingPlugin(app: FastifyInstance, options: RecordingPl
       auth: options.auth,
       stranger: 'Join the consultation (or sign in as staff) to open its recording.',
       refusedReference: "A booking reference does not open a consultation's recording.",
+      // A recording is clinical content: a named member of staff needs to be a clinician, or the
+      // practice admin who answers for the recordings (audit, deletion, links).
+      staffRoles: ['clinician', 'practice-admin'],
     });
 
   /** The recording and who asks for it, refused (and audited) when they may not. */
