@@ -31,6 +31,7 @@ export const LIMIT_NAMES = [
   'messages',
   'documents',
   'document-requests',
+  'directory',
 ] as const;
 export type LimitName = (typeof LIMIT_NAMES)[number];
 export type RateLimits = Record<LimitName, Limit>;
@@ -77,6 +78,8 @@ export const DEFAULT_RATE_LIMITS: RateLimits = {
    * 20 MB upload in 1 MB chunks makes about twenty.
    */
   'document-requests': { count: 600, seconds: 60 },
+  /** Staff directory requests per address: searches, presence, its live stream, call-ins (docs/staff.md). */
+  directory: { count: 300, seconds: 60 },
 };
 
 /** One attempt counted against a key. */

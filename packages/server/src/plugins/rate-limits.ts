@@ -154,6 +154,37 @@ const RULES: Record<string, Rule> = {
       },
     ]),
   ),
+  // The staff directory and presence (docs/staff.md).
+  ...Object.fromEntries(
+    [
+      'GET /fhir/PractitionerRole',
+      'GET /fhir/PractitionerRole/:id',
+      'HEAD /fhir/PractitionerRole',
+      'HEAD /fhir/PractitionerRole/:id',
+      'GET /api/presence',
+      'HEAD /api/presence',
+      'PUT /api/presence',
+      'GET /api/presence/events',
+      'HEAD /api/presence/events',
+    ].map((route): [string, Rule] => [
+      route,
+      {
+        refundOnSuccess: false,
+        charges: [{ name: 'directory', key: byAddress, what: 'directory requests from this address' }],
+      },
+    ]),
+  ),
+  'POST /api/consultations/:id/call-in': {
+    refundOnSuccess: false,
+    charges: [
+      {
+        name: 'guests',
+        key: (request) => `appointment:${(request.params as { id?: string }).id ?? ''}`,
+        what: 'guests invited to this consultation',
+      },
+      { name: 'directory', key: byAddress, what: 'directory requests from this address' },
+    ],
+  },
   'POST /api/dev/staff-session': {
     refundOnSuccess: false,
     charges: [{ name: 'signin', key: byAddress, what: 'staff sign-ins from this address' }],
