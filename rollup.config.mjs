@@ -135,6 +135,7 @@ export default [
           'screen-share',
           'consult-chat',
           'file-share',
+          'clinician-directory',
         ].flatMap((el) => [
           [`${el}/define`, `${ELEMENTS_SRC}${el}/define.ts`],
           [`${el}/index`, `${ELEMENTS_SRC}${el}/index.ts`],

@@ -14,6 +14,7 @@ import './guest-invite/define.js';
 import './screen-share/define.js';
 import './consult-chat/define.js';
 import './file-share/define.js';
+import './clinician-directory/define.js';
 
 export { ConsultRoom } from './consult-room/consult-room.js';
 export { SlotPicker } from './slot-picker/slot-picker.js';
@@ -26,4 +27,5 @@ export { GuestInvite } from './guest-invite/guest-invite.js';
 export { ScreenShareElement } from './screen-share/screen-share.js';
 export { ConsultChat, unreadText } from './consult-chat/consult-chat.js';
 export { FileShare } from './file-share/file-share.js';
+export { ClinicianDirectory, presenceText, type DirectoryLike } from './clinician-directory/clinician-directory.js';
 export type { CkEventMap } from './internal/events.js';

@@ -106,8 +106,9 @@ export class StaffDirectory {
     if (query.role?.trim()) params.set('role', query.role.trim());
     if (query.specialty?.trim()) params.set('specialty', query.specialty.trim());
     try {
-      const bundle = (await this.#client.request<Bundle>('GET', `PractitionerRole?${params}`, { signal: search.signal }))
-        .resource;
+      const bundle = (
+        await this.#client.request<Bundle>('GET', `PractitionerRole?${params}`, { signal: search.signal })
+      ).resource;
       if (search.signal.aborted) return;
       const entries = (bundle.entry ?? [])
         .map((e) => e.resource)

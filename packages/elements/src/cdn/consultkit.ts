@@ -22,6 +22,7 @@ const ENTRIES: Record<string, () => Promise<unknown>> = {
   'device-check': () => import('./device-check.js'),
   'waiting-room': () => import('./waiting-room.js'),
   'consult-room': () => import('./consult-room.js'),
+  'clinician-directory': () => import('./clinician-directory.js'),
 };
 
 const started = new Map<string, Promise<unknown>>();
