@@ -356,7 +356,9 @@ export class ClinicianDirectory extends ConsultKitElement {
     if (!value || value.status === 'idle' || (value.status === 'loading' && value.entries.length === 0)) {
       return html`<p aria-busy="true">${msg('Loading the directory…')}</p>`;
     }
-    if (value.entries.length === 0) return html`<p>${msg('Nobody matches this search.')}</p>`;
+    if (value.entries.length === 0) {
+      return value.status === 'error' ? nothing : html`<p>${msg('Nobody matches this search.')}</p>`;
+    }
     return html`<ul
       part="results"
       aria-label=${msg('Colleagues')}
