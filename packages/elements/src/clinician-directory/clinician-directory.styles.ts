@@ -65,6 +65,15 @@ export const clinicianDirectoryStyles = css`
     margin: 0;
     font-size: 0.875rem;
   }
+  /* Said to screen readers: the request itself is on screen above. */
+  .visually-hidden {
+    position: absolute;
+    inline-size: 1px;
+    block-size: 1px;
+    overflow: hidden;
+    clip-path: inset(50%);
+    white-space: nowrap;
+  }
   .status:empty {
     margin: 0;
   }

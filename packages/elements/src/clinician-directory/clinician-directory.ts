@@ -222,7 +222,7 @@ export class ClinicianDirectory extends ConsultKitElement {
     const entries = this.#store.value?.entries ?? [];
     const nameOf = (id: string) => entries.find((e) => e.practitioner === id)?.name ?? '';
     if (changes.length === 1) this.said = changeSentence(nameOf(changes[0]!.practitioner), changes[0]!.state);
-    else if (changes.length > 1) this.said = msg(str`${changes.length} colleagues changed their status.`);
+    else if (changes.length > 1) this.said = msg('Several colleagues changed their status.');
   }
 
   #noticeText(notice: CallInNotice): string {
@@ -341,7 +341,7 @@ export class ClinicianDirectory extends ConsultKitElement {
         <button type="submit" class="primary">${msg('Search')}</button>
       </form>
       <p part="status" role="status" class="status">${this.said}</p>
-      <p role="alert" class="status">${this.noticeSaid}</p>
+      <p role="alert" class="visually-hidden">${this.noticeSaid}</p>
       ${
         value?.live === 'retrying'
           ? html`<p class="hint">${msg('Reconnecting: statuses may be out of date.')}</p>`
