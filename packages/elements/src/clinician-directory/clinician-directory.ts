@@ -23,7 +23,7 @@ export type DirectoryLike = Pick<
 >;
 
 /** The request header naming the acting practitioner when the staff key is used (docs/staff.md). */
-const ACTING_HEADER = 'x-consultkit-acting-practitioner';
+const ACTING_HEADER = 'consultkit-acting-practitioner';
 
 /** How long presence changes are gathered before one polite announcement. */
 const ANNOUNCE_MS = 1500;

@@ -201,9 +201,11 @@ describe('staff directory and presence', () => {
       body: { practitioner: ids['Adeyemi'] },
     });
     assert.equal(unnamed.status, 403);
-    // Naming someone who is not there is a 400, not a person.
+    // Naming someone who is not there is refused, never ignored; so is a header that names nobody.
     const ghost = await call('GET', '/api/presence', { headers: { ...STAFF, [ACTING_HEADER]: '999999' } });
-    assert.equal(ghost.status, 400);
+    assert.equal(ghost.status, 403);
+    const odd = await call('GET', '/api/presence', { headers: { ...STAFF, [ACTING_HEADER]: 'Dr Who' } });
+    assert.equal(odd.status, 400);
   });
 
   it('is live: online, set, offline, to another member of staff', async () => {
