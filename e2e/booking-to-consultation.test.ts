@@ -12,7 +12,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { framesDecoded, type RunningServer, startServerAndBrowser, stopServerAndBrowser } from './support.js';
+import {
+  framesDecoded,
+  type RunningServer,
+  startServerAndBrowser,
+  stopServerAndBrowser,
+  signInToConsole,
+} from './support.js';
 
 /** The demo's staff key: the vendor console signs in with the demo's development session. */
 const STAFF_KEY = 'consultkit-development-staff-key';
@@ -74,7 +80,7 @@ describe('from booking to consultation, end to end', () => {
     const consolePage = await staffContext.newPage();
     consolePage.on('pageerror', (error) => console.error('[console]', error.message));
     await consolePage.goto(`${server.url}/examples/vendor-console/`);
-    await consolePage.getByRole('button', { name: 'Sign in as the receptionist (development)' }).click();
+    await signInToConsole(consolePage);
     const request = consolePage
       .locator('booking-desk [part~="pending"] li, booking-desk [part~="pending"] article')
       .filter({

@@ -26,6 +26,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { DEFAULT_SERVE, type ConsultKitServer } from '../packages/server/src/app.js';
 import { BookingRepository } from '../packages/server/src/booking/repository.js';
 import { addPractitionerRole } from '../packages/server/src/staff/directory.js';
+import { StaffAccounts } from '../packages/server/src/staff/accounts.js';
 import {
   appointmentRequest,
   seedBookingFixture,
@@ -173,6 +174,9 @@ describe('staff directory and presence, end to end', () => {
       specialty: ['394582007', 'Dermatology'],
       occupation: ['18803008', 'Dermatologist'],
     });
+    // Members of staff, as their sign-in would make them (docs/staff.md, "Roles").
+    const accounts = new StaffAccounts(server.storage, () => TEST_NOW);
+    for (const id of Object.values(people)) await accounts.setRoles(Number(id), ['clinician']);
     browser = await chromium.launch({ executablePath: executablePath!, args: CHROME_ARGS, headless: true });
   });
 

@@ -14,7 +14,7 @@ import pg from 'pg';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { freshPostgresDatabase, skippable } from '../packages/server/src/test-helpers.js';
 import { startBalancer, type Balancer } from './balancer.js';
-import { framesDecoded, startServer, type RunningServer } from './support.js';
+import { framesDecoded, startServer, type RunningServer, signInToConsole } from './support.js';
 // @ts-expect-error -- plain ESM helper without types
 import { CHROME_ARGS, findChrome, NO_CHROME_MESSAGE } from '../scripts/chrome.mjs';
 
@@ -110,7 +110,7 @@ describe('three instances behind HAProxy on one PostgreSQL', () => {
       if (request.url().includes('/api/staff/events')) streams.push(request.url());
     });
     await desk.goto(`${balancer.url}/examples/vendor-console/`);
-    await desk.getByRole('button', { name: 'Sign in as the receptionist (development)' }).click();
+    await signInToConsole(desk);
     await desk
       .locator('booking-desk [part~="live"]')
       .filter({ hasText: 'Live: changes show as they happen.' })

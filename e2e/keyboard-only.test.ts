@@ -11,7 +11,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { startServer, watchedPage, type RunningServer } from './support.js';
+import { startServer, watchedPage, type RunningServer, signInToConsole } from './support.js';
 // @ts-expect-error -- plain ESM helper without types
 import { CHROME_ARGS, findChrome, NO_CHROME_MESSAGE } from '../scripts/chrome.mjs';
 
@@ -153,7 +153,7 @@ describe('keyboard only: book, join, be let in, use the call shortcuts, hang up'
     const staffContext = await browser.newContext({ permissions: ['camera', 'microphone'] });
     const consolePage = await staffContext.newPage();
     await consolePage.goto(`${server.url}/examples/vendor-console/`);
-    await consolePage.getByRole('button', { name: 'Sign in as the receptionist (development)' }).click();
+    await signInToConsole(consolePage);
     const request = consolePage.locator('booking-desk [part~="pending"] li, booking-desk [part~="pending"] article');
     await request.filter({ hasText: reference }).first().waitFor({ timeout: 20_000 });
     await request.filter({ hasText: reference }).first().getByRole('button', { name: 'Confirm' }).click();

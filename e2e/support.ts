@@ -106,6 +106,16 @@ export async function startServerAndBrowser(
   return { server, browser };
 }
 
+/**
+ * Signs the vendor console (open on `page`) in through the development identity provider, as the
+ * demo user called `name` (a GP by default: they see both the desk and the video room).
+ */
+export async function signInToConsole(page: Page, name = 'Dr Amina Khan'): Promise<void> {
+  await page.getByRole('link', { name: 'Sign in', exact: true }).click();
+  await page.getByRole('button', { name: new RegExp(`^Sign in as ${name}`) }).click();
+  await page.locator('#who').filter({ hasText: name }).waitFor({ timeout: 30_000 });
+}
+
 /** Closes what {@link startServerAndBrowser} opened (either may be missing when it failed). */
 export async function stopServerAndBrowser(server?: RunningServer, browser?: Browser): Promise<void> {
   await browser?.close();

@@ -11,7 +11,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { type RunningServer, startServerAndBrowser, stopServerAndBrowser } from './support.js';
+import { type RunningServer, startServerAndBrowser, stopServerAndBrowser, signInToConsole } from './support.js';
 
 describe('vendor console: the self-view plays', () => {
   let browser: Browser;
@@ -37,7 +37,7 @@ describe('vendor console: the self-view plays', () => {
     const page = await context.newPage();
     page.on('pageerror', (error) => console.error('[console]', error.message));
     await page.goto(`${server.url}/examples/vendor-console/`);
-    await page.getByRole('button', { name: 'Sign in as the receptionist (development)' }).click();
+    await signInToConsole(page);
     const desk = page.locator('booking-desk');
     await desk.getByRole('button', { name: 'Start a video consultation now' }).click();
     await page.waitForFunction(() =>

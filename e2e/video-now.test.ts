@@ -7,7 +7,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { framesDecoded, type RunningServer, startServerAndBrowser, stopServerAndBrowser } from './support.js';
+import {
+  framesDecoded,
+  type RunningServer,
+  startServerAndBrowser,
+  stopServerAndBrowser,
+  signInToConsole,
+} from './support.js';
 
 const STAFF_KEY = 'consultkit-development-staff-key';
 
@@ -27,7 +33,7 @@ describe('video now, from the vendor console', () => {
     const consolePage = await staffContext.newPage();
     consolePage.on('pageerror', (error) => console.error('[console]', error.message));
     await consolePage.goto(`${server.url}/examples/vendor-console/`);
-    await consolePage.getByRole('button', { name: 'Sign in as the receptionist (development)' }).click();
+    await signInToConsole(consolePage);
     // The desk's "Start a video consultation now" form (in its shadow root; Playwright looks inside).
     const desk = consolePage.locator('booking-desk');
     await desk.getByRole('button', { name: 'Start a video consultation now' }).click();

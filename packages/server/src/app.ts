@@ -4,7 +4,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { Auth } from './auth.js';
 import { BookingEvents } from './booking/events.js';
 import { seedDemoPractice } from './booking/seed.js';
@@ -20,6 +20,20 @@ import { ChatService } from './room/chat.js';
 import { chatPlugin } from './plugins/chat.js';
 import { corsPlugin } from './plugins/cors.js';
 import { DEV_ROUTES, devJoinPlugin } from './plugins/dev.js';
+import { StaffAccounts } from './staff/accounts.js';
+import { StaffAudit } from './staff/audit.js';
+import { installStaffAudit } from './staff/audit-hook.js';
+import {
+  createDevIdentityProvider,
+  DEMO_STAFF,
+  DEV_CLIENT_ID,
+  DEV_IDP_PATH,
+  type DevIdentityProvider,
+} from './staff/dev-idp.js';
+import { randomBytes } from 'node:crypto';
+import { OidcClient } from './staff/oidc.js';
+import { staffSignInPlugin } from './plugins/staff-sign-in.js';
+import { displayName } from './booking/service.js';
 import { installSecurityHeaders } from './plugins/headers.js';
 import { loggerOptions } from './logging.js';
 import { joinPlugin, SESSION_COOKIE } from './plugins/join.js';
@@ -37,8 +51,8 @@ import {
 import { ManageTokens } from './manage/tokens.js';
 import { managePlugin } from './plugins/manage.js';
 import { LiveSessions, SIGNAL_KEY, SIGNAL_PATH, signallingPlugin } from './plugins/signalling.js';
-import { devStaffSessionPlugin, staffPlugin } from './plugins/staff.js';
-import type { AppointmentRow } from './booking/repository.js';
+import { staffPlugin } from './plugins/staff.js';
+import type { AppointmentRow, HumanNameJson } from './booking/repository.js';
 import { Notifier } from './notify/index.js';
 import { attendanceHandler } from './notify/attendance.js';
 import { ATTENDANCE, REMINDER, Reminders } from './notify/reminders.js';
@@ -377,14 +391,64 @@ export async function createServer(
     },
   });
 
+  // Named staff (docs/staff.md, decision 0041): sessions after an OpenID Connect sign-in, the
+  // people the staff key may name, and the audit of every staff action.
+  const accounts = new StaffAccounts(storage, now);
+  const audit = new StaffAudit(storage, now);
   const auth = new Auth({
     staffKey: config.staffKey,
-    secret: config.secret,
     repo: booking.repo,
-    now,
+    accounts,
     secureCookies,
     throttle,
   });
+  installStaffAudit(app, { auth, audit });
+  const redirectUri = () => `${publicBase()}/api/staff/callback`;
+  // The relying party: the configured provider, or in demo mode the development one at
+  // {public URL}/dev-idp, made on first use (the URL is known once the server listens).
+  let oidc: OidcClient | undefined = config.oidc
+    ? new OidcClient({ ...config.oidc, allowHttp: config.oidc.issuer.startsWith('http:') }, redirectUri)
+    : undefined;
+  let devIdp: Promise<DevIdentityProvider> | undefined;
+  const devClientSecret = randomBytes(32).toString('base64url');
+  const developmentProvider = () =>
+    (devIdp ??= (async () => {
+      const provider = await createDevIdentityProvider(
+        `${publicBase()}${DEV_IDP_PATH}`,
+        redirectUri(),
+        devClientSecret,
+      );
+      // The demo's GPs and nurse are the demo practice's practitioners: linked ahead of sign-in.
+      const practitioners = await storage.query<{ id: number; name: HumanNameJson }>(
+        'SELECT id, name FROM practitioner WHERE active ORDER BY id',
+      );
+      for (const person of DEMO_STAFF) {
+        const match = practitioners.find((p) => displayName(p.name) === displayName(person.name));
+        if (match) await accounts.link(provider.issuer, person.sub, match.id);
+      }
+      return provider;
+    })().catch((error: unknown) => {
+      devIdp = undefined;
+      throw error;
+    }));
+  if (config.devIdentityProvider) {
+    oidc = undefined;
+  }
+  const relyingParty = (): OidcClient | undefined => {
+    if (oidc || !config.devIdentityProvider) return oidc;
+    oidc = new OidcClient(
+      {
+        issuer: `${publicBase()}${DEV_IDP_PATH}`,
+        clientId: DEV_CLIENT_ID,
+        clientSecret: devClientSecret,
+        scopes: ['profile'],
+        roles: { claim: 'roles', map: {} },
+        allowHttp: true,
+      },
+      redirectUri,
+    );
+    return oidc;
+  };
   // Documents shared in consultations (docs/collaboration.md, "Documents").
   const documents = new Documents(storage, config.documentsDir);
   const appointmentRow = (id: number) => booking.repo.appointment(id);
@@ -410,11 +474,33 @@ export async function createServer(
   });
   await app.register(mailPlugin, { auth, repo: booking.repo });
   await app.register(staffPlugin, { auth, events, heartbeatMs: options.eventHeartbeatMs });
+  await app.register(staffSignInPlugin, {
+    auth,
+    accounts,
+    audit,
+    oidc: relyingParty,
+    publicBase,
+    sessionSeconds: config.staffSessionSeconds,
+    secureCookies,
+  });
   // Development conveniences: only in demo mode, which the configuration allows only with the
   // development secret and staff key and never in production (docs/decisions/0008-demo-mode.md).
   if (config.demo) {
     await app.register(devJoinPlugin, { tokens });
-    await app.register(devStaffSessionPlugin, { auth });
+    if (config.devIdentityProvider) {
+      await app.register(async (scope) => {
+        // oidc-provider reads its own bodies: leave them unread here.
+        scope.removeAllContentTypeParsers();
+        scope.addContentTypeParser('*', (_request, _payload, done) => done(null));
+        const serve = async (request: FastifyRequest, reply: FastifyReply) => {
+          const provider = await developmentProvider();
+          reply.hijack();
+          provider.handle(request.raw, reply.raw);
+        };
+        scope.all(DEV_IDP_PATH, serve);
+        scope.all(`${DEV_IDP_PATH}/*`, serve);
+      });
+    }
     app.log.warn(
       { routes: DEV_ROUTES },
       `DEMO MODE: development routes are live (${DEV_ROUTES.join('; ')}). Never let real patients reach this server.`,
@@ -424,6 +510,11 @@ export async function createServer(
     secureCookies,
     join,
     requireStaff: async (request) => auth.requireStaff(await auth.caller(request)),
+    requireRole: async (request, ...roles) => {
+      const caller = await auth.caller(request);
+      auth.requireRole(caller, ...roles);
+      return caller.kind === 'staff' ? caller.person : undefined;
+    },
     sendLink: (appointmentId, url, opensAt) => sendJoinLink(booking, appointmentId, url, opensAt),
     sendGuestLink: (appointmentId, guest, url, opensAt) => sendGuestLink(booking, appointmentId, guest, url, opensAt),
     joinPage: serve.joinPage,

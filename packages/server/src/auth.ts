@@ -1,9 +1,12 @@
 /**
- * Who is calling. Staff: `Authorization: Bearer <CONSULTKIT_STAFF_KEY>` (vendor backends) or the
- * development staff session cookie `ck_staff`. A patient: `Authorization: Bearer <booking
- * reference>`, which opens that one booking. Anyone else is anonymous.
+ * Who is calling. Staff: a signed-in member of staff (the `ck_staff` session cookie, after an
+ * OpenID Connect sign-in: docs/staff.md), or `Authorization: Bearer <CONSULTKIT_STAFF_KEY>`
+ * (vendor backends), which names the acting person with `ConsultKit-Acting-Practitioner: <id>`
+ * or else acts as the system. A patient: `Authorization: Bearer <booking reference>`, which opens
+ * that one booking. Anyone else is anonymous.
  */
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { StaffRole } from '@consultkit/core/contract';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { BookingRepository } from './booking/repository.js';
 import { normaliseBookingReference } from './booking/reference.js';
@@ -11,12 +14,16 @@ import type { Caller } from './booking/service.js';
 import { readCookie } from './cookies.js';
 import { HttpError } from './errors.js';
 import { addressKey, type Throttle } from './rate-limit.js';
+import type { StaffAccounts } from './staff/accounts.js';
+import type { AuditVia } from './staff/audit.js';
 
 export type { Caller } from './booking/service.js';
 
 export const STAFF_COOKIE = 'ck_staff';
-/** How long a development staff session lasts. */
+/** How long a staff session lasts unless configured (`CONSULTKIT_STAFF_SESSION_SECONDS`): 8 hours. */
 export const STAFF_SESSION_SECONDS = 8 * 60 * 60;
+/** The header with which the staff key names the person acting (their Practitioner id). */
+export const ACTING_HEADER = 'consultkit-acting-practitioner';
 
 const CHALLENGE = { 'www-authenticate': 'Bearer realm="consultkit"' };
 
@@ -26,27 +33,46 @@ function sha256(text: string): Buffer {
 
 export interface AuthOptions {
   staffKey: string;
-  /** Signs staff session cookies (HMAC-SHA256). */
-  secret: string;
   repo: BookingRepository;
-  now?: () => number;
+  /** Named staff: sessions, and the people the staff key may name. */
+  accounts: StaffAccounts;
   /** Mark cookies `Secure` (the public URL is https). */
   secureCookies?: boolean;
   /** Limits failed bearer checks per client address (`auth`); none: unlimited. */
   throttle?: Throttle | undefined;
 }
 
+interface Decided {
+  caller: Caller;
+  /** For the audit: how a staff caller proved who they are. */
+  via?: AuditVia;
+}
+
 export class Auth {
   private readonly staffKeyDigest: Buffer;
-  private readonly now: () => number;
+  /** One decision per request: routes and the audit hook ask again and get the same answer. */
+  private readonly decided = new WeakMap<FastifyRequest, Promise<Decided>>();
 
   constructor(private readonly options: AuthOptions) {
     this.staffKeyDigest = sha256(options.staffKey);
-    this.now = options.now ?? Date.now;
   }
 
   /** Decides the caller; 401 for credentials that are given but wrong or malformed. */
   async caller(request: FastifyRequest): Promise<Caller> {
+    let decision = this.decided.get(request);
+    if (!decision) {
+      decision = this.decide(request);
+      this.decided.set(request, decision);
+    }
+    return (await decision).caller;
+  }
+
+  /** What {@link caller} decided for this request, if it was asked (the audit hook). */
+  async decidedFor(request: FastifyRequest): Promise<Decided | undefined> {
+    return this.decided.get(request)?.catch(() => undefined);
+  }
+
+  private async decide(request: FastifyRequest): Promise<Decided> {
     const header = request.headers.authorization;
     if (header !== undefined) {
       // Every bearer attempt counts against the address; one that succeeds is given back. Once
@@ -67,13 +93,13 @@ export class Auth {
       // Compare digests in constant time: neither the key's length nor its content leaks.
       if (timingSafeEqual(sha256(token), this.staffKeyDigest)) {
         await refund();
-        return { kind: 'staff' };
+        return this.actingPerson(request);
       }
       const reference = normaliseBookingReference(token);
       const booking = reference ? await this.options.repo.appointmentByReference(reference) : undefined;
       if (booking) {
         await refund();
-        return { kind: 'patient', appointmentId: booking.id, patientId: booking.patient_id };
+        return { caller: { kind: 'patient', appointmentId: booking.id, patientId: booking.patient_id } };
       }
       throw new HttpError(
         401,
@@ -82,8 +108,37 @@ export class Auth {
         CHALLENGE,
       );
     }
-    if (this.hasStaffSession(request)) return { kind: 'staff' };
-    return { kind: 'anonymous' };
+    const session = readCookie(request.headers.cookie, STAFF_COOKIE);
+    const person = session ? await this.options.accounts.session(session) : undefined;
+    if (person) return { caller: { kind: 'staff', person }, via: 'session' };
+    return { caller: { kind: 'anonymous' } };
+  }
+
+  /**
+   * The staff key: the person `ConsultKit-Acting-Practitioner` names (a member of staff with stored
+   * roles), else the system. A header naming nobody known is refused, never ignored.
+   */
+  private async actingPerson(request: FastifyRequest): Promise<Decided> {
+    const header = request.headers[ACTING_HEADER];
+    if (header === undefined) return { caller: { kind: 'staff' }, via: 'system' };
+    const value = Array.isArray(header) ? header.join(', ') : header;
+    const match = /^\s*(?:Practitioner\/)?(\d{1,9})\s*$/.exec(value);
+    if (!match) {
+      throw new HttpError(
+        400,
+        'value',
+        'ConsultKit-Acting-Practitioner: expected one Practitioner id ("12" or "Practitioner/12")',
+      );
+    }
+    const person = await this.options.accounts.person(Number(match[1]));
+    if (!person) {
+      throw new HttpError(
+        403,
+        'forbidden',
+        `ConsultKit-Acting-Practitioner: Practitioner/${match[1]} is not a member of staff here (sign them in once, or give them roles)`,
+      );
+    }
+    return { caller: { kind: 'staff', person }, via: 'key' };
   }
 
   /** 401 for anonymous callers, 403 for patients. */
@@ -104,39 +159,45 @@ export class Auth {
     );
   }
 
-  /** The value of a staff session cookie that expires at `expires` (seconds since the epoch). */
-  staffSessionValue(expires: number): string {
-    return `${expires}.${this.sign(expires)}`;
+  /**
+   * Staff with one of `roles`. A named person without them gets 403; the staff key acting alone
+   * (the system: a vendor backend that names nobody) passes, and the audit says so.
+   */
+  requireRole(caller: Caller, ...roles: StaffRole[]): void {
+    this.requireStaff(caller);
+    if (caller.kind !== 'staff' || !caller.person) return;
+    if (caller.person.roles.some((role) => roles.includes(role))) return;
+    throw new HttpError(
+      403,
+      'forbidden',
+      `This needs the role of ${roles.join(' or ')}; ${caller.person.name} has ${caller.person.roles.join(', ') || 'no role'} here`,
+    );
   }
 
-  /** Starts a staff session: sets the signed, expiring `ck_staff` cookie. Returns when it expires. */
-  startStaffSession(reply: FastifyReply): Date {
-    const expires = Math.floor(this.now() / 1000) + STAFF_SESSION_SECONDS;
-    const value = this.staffSessionValue(expires);
-    const attributes = ['Path=/', 'HttpOnly', 'SameSite=Strict', `Max-Age=${STAFF_SESSION_SECONDS}`];
-    if (this.options.secureCookies) attributes.push('Secure');
-    reply.header('set-cookie', `${STAFF_COOKIE}=${value}; ${attributes.join('; ')}`);
-    return new Date(expires * 1000);
+  /** Starts a staff session in the browser: the HttpOnly, SameSite=Strict `ck_staff` cookie. */
+  setSessionCookie(reply: FastifyReply, token: string, seconds: number): void {
+    reply.header('set-cookie', cookie(STAFF_COOKIE, token, seconds, 'Strict', this.options.secureCookies));
   }
 
-  /** Ends the staff session: clears the cookie. */
-  endStaffSession(reply: FastifyReply): void {
-    const attributes = ['Path=/', 'HttpOnly', 'SameSite=Strict', 'Max-Age=0'];
-    if (this.options.secureCookies) attributes.push('Secure');
-    reply.header('set-cookie', `${STAFF_COOKIE}=; ${attributes.join('; ')}`);
+  /** Ends it in the browser: clears the cookie. */
+  clearSessionCookie(reply: FastifyReply): void {
+    reply.header('set-cookie', cookie(STAFF_COOKIE, '', 0, 'Strict', this.options.secureCookies));
   }
+}
 
-  private hasStaffSession(request: FastifyRequest): boolean {
-    const value = readCookie(request.headers.cookie, STAFF_COOKIE);
-    const match = value ? /^(\d{1,12})\.([A-Za-z0-9_-]{43})$/.exec(value) : null;
-    if (!match) return false;
-    const expires = Number(match[1]);
-    const given = Buffer.from(match[2]!, 'base64url');
-    const expected = Buffer.from(this.sign(expires), 'base64url');
-    return given.length === expected.length && timingSafeEqual(given, expected) && expires * 1000 > this.now();
-  }
-
-  private sign(expires: number): string {
-    return createHmac('sha256', this.options.secret).update(`${STAFF_COOKIE}:${expires}`).digest('base64url');
-  }
+/**
+ * A credential cookie, HttpOnly. The staff session is SameSite=Strict; the sign-in's browser
+ * binding is Lax, since the provider's redirect back is a cross-site navigation.
+ */
+export function cookie(
+  name: string,
+  value: string,
+  seconds: number,
+  sameSite: 'Strict' | 'Lax',
+  secure?: boolean,
+  path = '/',
+): string {
+  const attributes = [`Path=${path}`, 'HttpOnly', `SameSite=${sameSite}`, `Max-Age=${seconds}`];
+  if (secure) attributes.push('Secure');
+  return `${name}=${value}; ${attributes.join('; ')}`;
 }

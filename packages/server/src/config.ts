@@ -2,13 +2,16 @@
  * Server configuration, read once from environment variables and validated before anything
  * starts. A bad value stops the server with a message naming the variable.
  */
+import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { deploymentChecklist } from './checklist.js';
 import { loadNotifyConfig, type NotifyConfig } from './notify/config.js';
 import { parseRateLimits, type RateLimits } from './rate-limit.js';
-import { MESH_LIMIT } from '@consultkit/core/contract';
+import { MESH_LIMIT, type StaffRole as StaffRoleName } from '@consultkit/core/contract';
+import { CIS2_ROLE_MAP, parseRoleMap } from './staff/roles.js';
+import type { OidcSettings } from './staff/oidc.js';
 
 /** The development default for `CONSULTKIT_SECRET`. Refused when `NODE_ENV=production`. */
 export const DEV_SECRET = 'consultkit-development-secret-do-not-use-in-production';
@@ -97,6 +100,18 @@ export interface Config {
    * through Janus for the rest of it (default MESH_LIMIT + 1 = 5; 1: always). Without Janus: a mesh.
    */
   sfuFrom: number;
+  /**
+   * Staff sign-in through OpenID Connect (`CONSULTKIT_OIDC_*`, docs/staff.md); undefined: none
+   * configured (in demo mode the development identity provider stands in).
+   */
+  oidc: Omit<OidcSettings, 'allowHttp'> | undefined;
+  /** `CONSULTKIT_STAFF_SESSION_SECONDS`: how long a staff session lasts (8 hours by default). */
+  staffSessionSeconds: number;
+  /**
+   * Demo mode without a provider of its own: the development identity provider starts on
+   * loopback with the demo's staff (docs/staff.md). Never outside demo mode.
+   */
+  devIdentityProvider: boolean;
 }
 
 /** One Janus instance: its API (given to participants) and its Admin API (the server's). */
@@ -335,6 +350,115 @@ function janusConfig(env: Env, production: boolean): JanusConfig | undefined {
   return { url: url.replace(/\/+$/, ''), adminUrl, adminSecret, roomAdminKey };
 }
 
+/** A loopback host (`localhost`, 127.0.0.0/8, `::1`). */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return bare === 'localhost' || bare === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(bare);
+}
+
+/**
+ * `CONSULTKIT_OIDC_ISSUER` with `CONSULTKIT_OIDC_CLIENT_ID` and a client secret
+ * (`CONSULTKIT_OIDC_CLIENT_SECRET`) or private key (`CONSULTKIT_OIDC_PRIVATE_KEY`, a PKCS#8 PEM
+ * file, with `CONSULTKIT_OIDC_PRIVATE_KEY_ID`); `CONSULTKIT_OIDC_SCOPES`,
+ * `CONSULTKIT_OIDC_ROLES_CLAIM`, `CONSULTKIT_OIDC_ROLE_MAP`, `CONSULTKIT_OIDC_ORG_CODE`.
+ */
+function oidcConfig(env: Env, production: boolean): Config['oidc'] {
+  const read = (name: string) => env[name]?.trim() || undefined;
+  const issuer = read('CONSULTKIT_OIDC_ISSUER');
+  const names = [
+    'CONSULTKIT_OIDC_CLIENT_ID',
+    'CONSULTKIT_OIDC_CLIENT_SECRET',
+    'CONSULTKIT_OIDC_PRIVATE_KEY',
+    'CONSULTKIT_OIDC_PRIVATE_KEY_ID',
+    'CONSULTKIT_OIDC_SCOPES',
+    'CONSULTKIT_OIDC_ROLES_CLAIM',
+    'CONSULTKIT_OIDC_ROLE_MAP',
+    'CONSULTKIT_OIDC_ORG_CODE',
+  ];
+  if (!issuer) {
+    const stray = names.find((name) => read(name) !== undefined);
+    if (stray) throw new ConfigError(stray, 'is set without CONSULTKIT_OIDC_ISSUER (the identity provider)');
+    return undefined;
+  }
+  let url: URL;
+  try {
+    url = new URL(issuer);
+  } catch {
+    throw new ConfigError('CONSULTKIT_OIDC_ISSUER', `not a URL, got "${issuer}"`);
+  }
+  const local = url.protocol === 'http:' && isLoopbackHost(url.hostname);
+  if ((url.protocol !== 'https:' && !local) || url.username || url.password || url.search || url.hash) {
+    throw new ConfigError(
+      'CONSULTKIT_OIDC_ISSUER',
+      `expected an https:// issuer URL without credentials or query (http:// only on loopback), got "${issuer}"`,
+    );
+  }
+  if (production && url.protocol !== 'https:') {
+    throw new ConfigError('CONSULTKIT_OIDC_ISSUER', 'must be https:// with NODE_ENV=production');
+  }
+  const clientId = read('CONSULTKIT_OIDC_CLIENT_ID');
+  if (!clientId) throw new ConfigError('CONSULTKIT_OIDC_CLIENT_ID', 'is required with CONSULTKIT_OIDC_ISSUER');
+  const clientSecret = read('CONSULTKIT_OIDC_CLIENT_SECRET');
+  const keyFile = read('CONSULTKIT_OIDC_PRIVATE_KEY');
+  const kid = read('CONSULTKIT_OIDC_PRIVATE_KEY_ID');
+  if (!clientSecret && !keyFile) {
+    throw new ConfigError(
+      'CONSULTKIT_OIDC_CLIENT_SECRET',
+      'is required with CONSULTKIT_OIDC_ISSUER (or CONSULTKIT_OIDC_PRIVATE_KEY for private_key_jwt)',
+    );
+  }
+  if (clientSecret && keyFile) {
+    throw new ConfigError('CONSULTKIT_OIDC_PRIVATE_KEY', 'give a client secret or a private key, not both');
+  }
+  let privateKey: { pem: string; kid: string } | undefined;
+  if (keyFile) {
+    if (!kid) throw new ConfigError('CONSULTKIT_OIDC_PRIVATE_KEY_ID', 'is required with CONSULTKIT_OIDC_PRIVATE_KEY');
+    let pem: string;
+    try {
+      pem = readFileSync(keyFile, 'utf8');
+    } catch (error) {
+      throw new ConfigError('CONSULTKIT_OIDC_PRIVATE_KEY', `cannot read ${keyFile}: ${(error as Error).message}`);
+    }
+    if (!pem.includes('-----BEGIN PRIVATE KEY-----')) {
+      throw new ConfigError('CONSULTKIT_OIDC_PRIVATE_KEY', 'expected a PKCS#8 PEM file (-----BEGIN PRIVATE KEY-----)');
+    }
+    privateKey = { pem, kid };
+  }
+  const claim = read('CONSULTKIT_OIDC_ROLES_CLAIM') ?? 'roles';
+  if (!/^[A-Za-z0-9_.:-]{1,100}$/.test(claim)) {
+    throw new ConfigError('CONSULTKIT_OIDC_ROLES_CLAIM', `expected a claim name, got "${claim}"`);
+  }
+  let map: Record<string, StaffRoleName> = claim === 'nhsid_nrbac_roles' ? { ...CIS2_ROLE_MAP } : {};
+  const rawMap = read('CONSULTKIT_OIDC_ROLE_MAP');
+  if (rawMap) {
+    try {
+      map = parseRoleMap(rawMap);
+    } catch (error) {
+      throw new ConfigError('CONSULTKIT_OIDC_ROLE_MAP', (error as Error).message);
+    }
+  }
+  const scopes = (
+    read('CONSULTKIT_OIDC_SCOPES') ?? (claim === 'nhsid_nrbac_roles' ? 'profile nationalrbacaccess' : 'profile')
+  )
+    .split(/[\s,]+/)
+    .filter((scope) => scope && scope !== 'openid');
+  if (scopes.some((scope) => !/^[\x21\x23-\x5b\x5d-\x7e]{1,100}$/.test(scope))) {
+    throw new ConfigError('CONSULTKIT_OIDC_SCOPES', 'expected scope names separated by spaces');
+  }
+  const orgCode = read('CONSULTKIT_OIDC_ORG_CODE');
+  if (orgCode !== undefined && !/^[A-Z0-9]{3,10}$/.test(orgCode)) {
+    throw new ConfigError('CONSULTKIT_OIDC_ORG_CODE', `expected an ODS code like A81001, got "${orgCode}"`);
+  }
+  return {
+    issuer: issuer.replace(/\/+$/, ''),
+    clientId,
+    clientSecret,
+    privateKey,
+    scopes,
+    roles: { claim, map, orgCode },
+  };
+}
+
 /** Reads and validates the configuration from `env` (defaults to `process.env`). */
 export function loadConfig(env: Env = process.env): Config {
   const production = env['NODE_ENV'] === 'production';
@@ -449,6 +573,16 @@ export function loadConfig(env: Env = process.env): Config {
 
   const janus = janusConfig(env, production);
 
+  const oidc = oidcConfig(env, production);
+  // The development identity provider signs anyone in as any demo user: like the rest of demo
+  // mode, only where no real patient could reach the server (decision 0008).
+  if (demo && !oidc && publicUrl !== undefined && !isLoopbackHost(new URL(publicUrl).hostname)) {
+    throw new ConfigError(
+      'CONSULTKIT_PUBLIC_URL',
+      'is not on this machine (loopback), but demo mode would start the development identity provider, which signs anyone in as staff: set CONSULTKIT_OIDC_ISSUER to a real provider, or turn demo mode off',
+    );
+  }
+
   const config: Config = {
     production,
     host,
@@ -465,6 +599,9 @@ export function loadConfig(env: Env = process.env): Config {
     frameAncestors: frameAncestors(env['CONSULTKIT_FRAME_ANCESTORS']),
     rateLimits,
     janus,
+    oidc,
+    staffSessionSeconds: integer(env, 'CONSULTKIT_STAFF_SESSION_SECONDS', 8 * 60 * 60, 10, 7 * 24 * 60 * 60),
+    devIdentityProvider: demo && !oidc,
     notify: loadNotifyConfig(env),
     minNoticeMinutes: integer(env, 'CONSULTKIT_MIN_NOTICE_MINUTES', 15, 0, 7 * 24 * 60),
     practiceEmail: practiceEmail(env['CONSULTKIT_PRACTICE_EMAIL']),

@@ -227,6 +227,11 @@ describe('odd cookies and headers on every route: never a 5xx, every error an Op
       'POST /api/consultations/:id/documents/:doc/$file',
       'GET /fhir/DocumentReference',
       'GET /fhir/Binary/:id',
+      'GET /api/staff/sign-in',
+      'GET /api/staff/callback',
+      'POST /api/staff/sign-out',
+      'GET /api/staff/me',
+      'GET /api/audit',
     ]) {
       assert.ok(urls.includes(expected), `${expected} in ${urls.join(', ')}`);
     }
@@ -350,20 +355,52 @@ describe('odd cookies and headers on the development routes, in demo mode', () =
   });
   after(() => server.close());
 
-  const dev = (route: string) => route.startsWith('/api/dev/');
+  const dev = (route: string) => route.startsWith('/api/dev/') || route.startsWith('/api/staff/');
 
   it('knows the development routes', () => {
     assert.deepEqual(
       routes()
-        .filter((route) => dev(route.url))
+        .filter((route) => route.url.startsWith('/api/dev/'))
         .map((route) => `${route.method} ${route.url}`)
         .sort(),
-      ['DELETE /api/dev/staff-session', 'POST /api/dev/join', 'POST /api/dev/staff-session'],
+      ['POST /api/dev/join'],
     );
+    const idp = routes().filter((route) => route.url.startsWith('/dev-idp'));
+    assert.ok(idp.some((route) => route.method === 'GET' && route.url === '/dev-idp/*'));
+    assert.ok(idp.some((route) => route.method === 'POST' && route.url === '/dev-idp/*'));
   });
 
   it('odd credentials, content types, Accept and query parameters: never a 5xx', async () => {
     assert.ok((await attack(CREDENTIAL_CASES, [], dev)) > 10);
     await attack(REQUEST_CASES, [], dev);
+  });
+
+  it('the development identity provider, given odd input at its endpoints, never answers a 5xx', async () => {
+    // oidc-provider answers OAuth errors in OAuth's own JSON (RFC 6749) or as a page: not ours to reshape.
+    const failures: string[] = [];
+    const paths = [
+      '/dev-idp/.well-known/openid-configuration',
+      '/dev-idp/jwks',
+      '/dev-idp/auth?client_id=consultkit-demo&response_type=code&scope=openid&redirect_uri=http://evil.example/',
+      '/dev-idp/auth?client_id=x&client_id=y',
+      '/dev-idp/token',
+      '/dev-idp/interaction/%zz',
+      '/dev-idp/interaction/abc/login',
+      '/dev-idp/me',
+      '/dev-idp/x',
+    ];
+    for (const path of paths) {
+      for (const method of ['GET', 'POST']) {
+        for (const c of [...CREDENTIAL_CASES.filter((k) => !k.beforeRouting), ...REQUEST_CASES]) {
+          const withBody = c.body !== undefined && method === 'POST';
+          const query = c.query ? `${path.includes('?') ? '&' : '?'}${c.query}` : '';
+          const answer = await send(method, `${path}${query}`, c.headers ?? [], withBody ? c.body : undefined);
+          if (answer.status >= 500) {
+            failures.push(`${method} ${path} with ${c.name} → ${answer.status}: ${answer.text.slice(0, 200)}`);
+          }
+        }
+      }
+    }
+    assert.deepEqual(failures, []);
   });
 });

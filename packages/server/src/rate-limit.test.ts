@@ -276,7 +276,7 @@ describe('rate limits against floods from one address (default limits)', () => {
     assert.equal((await send(b.appointment)).status, 201);
   });
 
-  it('development staff sign-in (demo mode): ten a minute from one address, then 429', async () => {
+  it('staff sign-in (the development provider, demo mode): ten a minute from one address, then 429', async () => {
     const { server: demo, url: demoUrl } = await startTestServer({
       CONSULTKIT_DEMO: 'on',
       CONSULTKIT_SEED_DEMO: 'off',
@@ -284,9 +284,15 @@ describe('rate limits against floods from one address (default limits)', () => {
     try {
       const answers: Answer[] = [];
       for (let i = 0; i < DEFAULT_RATE_LIMITS.signin.count + 2; i++) {
-        answers.push(await call(demoUrl, 'POST', '/api/dev/staff-session', { from: '127.0.0.11' }));
+        answers.push(await call(demoUrl, 'GET', '/api/staff/sign-in', { from: '127.0.0.11' }));
       }
-      assert.deepEqual(tally(answers), { 200: DEFAULT_RATE_LIMITS.signin.count, 429: 2 });
+      assert.deepEqual(tally(answers), { 302: DEFAULT_RATE_LIMITS.signin.count, 429: 2 });
+      // Answers to the callback that are refused (a guessed state) count too; another address is free.
+      const guesses: Answer[] = [];
+      for (let i = 0; i < DEFAULT_RATE_LIMITS.signin.count + 1; i++) {
+        guesses.push(await call(demoUrl, 'GET', `/api/staff/callback?state=guess${i}&code=x`, { from: '127.0.0.12' }));
+      }
+      assert.deepEqual(tally(guesses), { 401: DEFAULT_RATE_LIMITS.signin.count, 429: 1 });
       assertThrottled(answers.at(-1)!, 60);
     } finally {
       await demo.close();

@@ -51,7 +51,7 @@ export const DEFAULT_RATE_LIMITS: RateLimits = {
   resend: { count: 5, seconds: 3600 },
   /** Fresh links sent from one address (a reception desk sends many). */
   'resend-ip': { count: 60, seconds: 3600 },
-  /** Development staff sign-ins per address. */
+  /** Staff sign-ins started, and refused answers from the identity provider, per address. */
   signin: { count: 10, seconds: 60 },
   /** Video-room tokens asked for one consultation (each costs calls to Janus's Admin API). */
   sfu: { count: 30, seconds: 60 },

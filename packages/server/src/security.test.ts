@@ -94,9 +94,14 @@ describe('development routes exist only in demo mode', () => {
     for (const NODE_ENV of ['', 'development', 'test', 'staging']) {
       const { server, url } = await startTestServer({ NODE_ENV, CONSULTKIT_DEMO: 'off' });
       try {
-        const signIn = await fetch(`${url}/api/dev/staff-session`, { method: 'POST' });
-        assert.equal(signIn.status, 404, `NODE_ENV=${NODE_ENV}: no staff sign-in without a credential`);
+        // No development identity provider, and no sign-in without a configured one.
+        const signIn = await fetch(`${url}/api/staff/sign-in`, { redirect: 'manual' });
+        assert.equal(signIn.status, 404, `NODE_ENV=${NODE_ENV}: no staff sign-in without a provider`);
         assert.equal(signIn.headers.get('set-cookie'), null);
+        for (const path of ['/dev-idp/.well-known/openid-configuration', '/dev-idp/auth', '/dev-idp/jwks']) {
+          assert.equal((await fetch(`${url}${path}`)).status, 404, `NODE_ENV=${NODE_ENV}: ${path}`);
+        }
+        assert.equal((await fetch(`${url}/api/dev/staff-session`, { method: 'POST' })).status, 404);
         const join = await fetch(`${url}/api/dev/join`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
@@ -189,17 +194,37 @@ describe('behind a TLS reverse proxy', () => {
     assert.equal(update.headers['location'], `${PUBLIC}/fhir/Appointment/${appointment.id}/_history/3`);
   });
 
-  it('session cookies are Secure when the public URL is https, though the proxy talks plain http to us', async () => {
-    const { server: demo, url: demoUrl } = await startTestServer({
+  it('demo mode refuses a public URL off this machine: its identity provider signs anyone in', () => {
+    assert.throws(
+      () => loadConfig({ CONSULTKIT_DEMO: 'on', CONSULTKIT_PUBLIC_URL: PUBLIC, CONSULTKIT_DATA_DIR: 'memory://' }),
+      (error: Error) => error instanceof ConfigError && error.variable === 'CONSULTKIT_PUBLIC_URL',
+    );
+    // On loopback it starts; with a real provider configured, the development one is not started.
+    assert.equal(
+      loadConfig({ CONSULTKIT_DEMO: 'on', CONSULTKIT_PUBLIC_URL: 'http://localhost:8080' }).devIdentityProvider,
+      true,
+    );
+    const withProvider = loadConfig({
       CONSULTKIT_DEMO: 'on',
+      CONSULTKIT_PUBLIC_URL: PUBLIC,
+      CONSULTKIT_OIDC_ISSUER: 'https://idp.example',
+      CONSULTKIT_OIDC_CLIENT_ID: 'consultkit',
+      CONSULTKIT_OIDC_CLIENT_SECRET: 'secret',
+    });
+    assert.equal(withProvider.devIdentityProvider, false);
+  });
+
+  it('session cookies are Secure when the public URL is https, though the proxy talks plain http to us', async () => {
+    const { server: practice, url: practiceUrl } = await startTestServer({
       CONSULTKIT_SEED_DEMO: 'off',
       CONSULTKIT_PUBLIC_URL: PUBLIC,
     });
     try {
-      const signIn = await fetch(`${demoUrl}/api/dev/staff-session`, { method: 'POST' });
-      assert.match(signIn.headers.get('set-cookie') ?? '', /; Secure/);
+      const signOut = await fetch(`${practiceUrl}/api/staff/sign-out`, { method: 'POST' });
+      assert.equal(signOut.status, 204);
+      assert.match(signOut.headers.get('set-cookie') ?? '', /^ck_staff=; .*; Secure/);
     } finally {
-      await demo.close();
+      await practice.close();
     }
   });
 });

@@ -178,7 +178,10 @@ export async function documentsPlugin(app: FastifyInstance, options: DocumentsPl
     }
     if (!session) {
       const caller = await options.auth.caller(request);
-      if (caller.kind === 'staff') return { kind: 'staff' };
+      if (caller.kind === 'staff') {
+        options.auth.requireRole(caller, 'clinician');
+        return { kind: 'staff' };
+      }
       if (caller.kind === 'patient') {
         throw new HttpError(403, 'forbidden', "A booking reference does not open a consultation's documents.");
       }
@@ -469,7 +472,9 @@ export function documentsFhir(options: {
   baseUrl: () => string;
 }) {
   return async (app: FastifyInstance) => {
-    const staff = async (request: FastifyRequest) => options.auth.requireStaff(await options.auth.caller(request));
+    // Filed documents are part of the record: clinicians (or the staff key) read them.
+    const staff = async (request: FastifyRequest) =>
+      options.auth.requireRole(await options.auth.caller(request), 'clinician');
     const filed = async (id: string): Promise<{ row: DocumentRow; appointment: AppointmentRow }> => {
       const row = await options.documents.byId(id);
       const appointment = row?.filed_at ? await options.appointment(row.appointment_id) : undefined;

@@ -19,7 +19,8 @@ export async function chatPlugin(
   options: { auth: Auth; storage: Storage; chat: ChatService },
 ): Promise<void> {
   app.get<{ Querystring: Record<string, unknown> }>('/api/consultations/:id/messages', async (request, reply) => {
-    options.auth.requireStaff(await options.auth.caller(request));
+    // A consultation's chat is clinical content: clinicians (or the staff key) read it.
+    options.auth.requireRole(await options.auth.caller(request), 'clinician');
     const raw = (request.params as { id?: string }).id ?? '';
     if (!/^\d{1,9}$/.test(raw)) throw new HttpError(400, 'value', `Not an appointment id: "${raw.slice(0, 40)}"`);
     const query = request.query ?? {};

@@ -22,7 +22,7 @@ const OTHER: Record<Role, Role> = { patient: 'clinician', clinician: 'patient', 
 /** The development routes, for the start-up log. */
 export const DEV_ROUTES = [
   'POST /api/dev/join (tickets for demo consultations)',
-  'POST|DELETE /api/dev/staff-session (staff sign-in without a password)',
+  'GET|POST /dev-idp/* (the development identity provider: staff sign in as any demo user, no password)',
 ];
 
 /** Demo names: letters, digits, `-` and `_`, 1 to 40 characters. */

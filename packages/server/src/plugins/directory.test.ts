@@ -10,6 +10,7 @@ import type { Bundle, PractitionerRole } from 'fhir/r4.js';
 import { PRESENCE_EVENT, type CallInNotice, type Presence } from '@consultkit/core/contract';
 import type { ConsultKitServer } from '../app.js';
 import { ACTING_HEADER } from '../staff/acting.js';
+import { StaffAccounts } from '../staff/accounts.js';
 import { caller, STAFF, startTestServer, TEST_NOW } from '../test-helpers.js';
 import { until } from '../notify/test-support.js';
 
@@ -76,6 +77,9 @@ describe('staff directory and presence', () => {
       `SELECT id, name->>'family' AS family FROM practitioner`,
     );
     for (const row of rows) ids[row.family] = String(row.id);
+    // The demo's clinicians are members of staff (docs/staff.md, "Roles"): as their sign-in would make them.
+    const accounts = new StaffAccounts(server.storage, () => clock);
+    for (const row of rows) await accounts.setRoles(row.id, ['clinician']);
   });
 
   after(async () => {

@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
-import { createHmac } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Appointment, Bundle, CapabilityStatement, Patient, Schedule, Slot } from 'fhir/r4.js';
 import type { ConsultKitServer } from '../app.js';
-import { DEV_SECRET } from '../config.js';
+import { Jar, signIn } from '../staff/test-support.js';
 import { seedBookingFixture, STAFF, startTestServer, TEST_NOW, type BookingFixture } from '../test-helpers.js';
 
 /**
@@ -1474,7 +1473,7 @@ describe('FHIR booking API', () => {
   });
 
   describe('staff credentials and live changes', () => {
-    it('the demo staff session: a signed HttpOnly SameSite=Strict cookie that expires', async () => {
+    it('the demo staff session: an HttpOnly SameSite=Strict cookie naming a server-side session, ended by sign-out', async () => {
       const { server: demo, url: demoUrl } = await startTestServer(
         { CONSULTKIT_DEMO: 'on', CONSULTKIT_SEED_DEMO: 'off' },
         {},
@@ -1489,29 +1488,20 @@ describe('FHIR booking API', () => {
 
     async function demoStaffSession(url: string): Promise<void> {
       const get = (path: string, headers: Record<string, string>) => fetch(`${url}${path}`, { headers });
-      const answer = await fetch(`${url}/api/dev/staff-session`, { method: 'POST' });
-      assert.equal(answer.status, 200);
-      const cookie = answer.headers.get('set-cookie')!;
-      assert.match(cookie, /^ck_staff=\d+\.[A-Za-z0-9_-]{43}; /);
-      assert.match(cookie, /HttpOnly/);
-      assert.match(cookie, /SameSite=Strict/);
-      assert.match(cookie, /Path=\//);
-      assert.doesNotMatch(cookie, /Secure/, 'not over plain http');
-      const value = cookie.split(';')[0]!;
+      const jar = new Jar();
+      await signIn(jar, url, 'demo-receptionist-bennett');
+      const value = `ck_staff=${jar.get(url, 'ck_staff')!}`;
+      assert.match(value, /^ck_staff=[A-Za-z0-9_-]{43}$/);
       assert.equal((await get('/api/outbox', { cookie: value })).status, 200);
       assert.equal((await get('/fhir/Appointment?_count=1', { cookie: `theme=dark; ${value}` })).status, 200);
-
-      const [expires, signature] = value.slice('ck_staff='.length).split('.');
-      const forged = `ck_staff=${Number(expires) + 3600}.${signature}`;
-      assert.equal((await get('/api/outbox', { cookie: forged })).status, 401, 'a changed expiry breaks the signature');
-      const sign = (exp: number) => createHmac('sha256', DEV_SECRET).update(`ck_staff:${exp}`).digest('base64url');
-      const lapsed = Math.floor(TEST_NOW / 1000) - 1;
-      assert.equal((await get('/api/outbox', { cookie: `ck_staff=${lapsed}.${sign(lapsed)}` })).status, 401, 'expired');
+      const changed = value.slice(0, -1) + (value.endsWith('A') ? 'B' : 'A');
+      assert.equal((await get('/api/outbox', { cookie: changed })).status, 401, 'a changed token opens nothing');
       assert.equal((await get('/api/outbox', { cookie: 'ck_staff=garbage' })).status, 401);
 
-      const out = await fetch(`${url}/api/dev/staff-session`, { method: 'DELETE' });
+      const out = await fetch(`${url}/api/staff/sign-out`, { method: 'POST', headers: { cookie: value } });
       assert.equal(out.status, 204);
       assert.match(out.headers.get('set-cookie') ?? '', /ck_staff=; .*Max-Age=0/);
+      assert.equal((await get('/api/outbox', { cookie: value })).status, 401, 'signed out on the server');
     }
 
     it('streams appointment changes to staff as server-sent events, with heartbeats, and cleans up', async () => {
@@ -1581,7 +1571,7 @@ describe('FHIR booking API', () => {
         CONSULTKIT_PUBLIC_URL: 'https://consult.example.nhs.uk',
       });
       try {
-        assert.equal((await fetch(`${productionUrl}/api/dev/staff-session`, { method: 'POST' })).status, 404);
+        assert.equal((await fetch(`${productionUrl}/dev-idp/.well-known/openid-configuration`)).status, 404);
         const practitioners = (await (
           await fetch(`${productionUrl}/fhir/Practitioner?_total=accurate`)
         ).json()) as Bundle;

@@ -8,7 +8,15 @@ import { readFile } from 'node:fs/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { readCookie } from '../cookies.js';
 import { HttpError } from '../errors.js';
-import { GUEST_KINDS, isEmailAddress, isPhoneNumber, BIDI_CONTROLS, type GuestKind } from '@consultkit/core/contract';
+import {
+  GUEST_KINDS,
+  isEmailAddress,
+  isPhoneNumber,
+  BIDI_CONTROLS,
+  type GuestKind,
+  type StaffPerson,
+  type StaffRole,
+} from '@consultkit/core/contract';
 import { renderJoinPage } from '../i18n/join-page.js';
 import { fromAcceptLanguage, LANGUAGE_TAG, matchLocale } from '../i18n/locales.js';
 import { JoinError, type Guest, type JoinService, type SessionRevocation } from '../join/service.js';
@@ -22,6 +30,11 @@ export interface JoinPluginOptions {
   secureCookies: boolean;
   /** Rejects the request unless it carries staff credentials. */
   requireStaff: (request: FastifyRequest) => Promise<void>;
+  /**
+   * Staff with one of `roles` (403 for a signed-in person without); resolves to the person acting,
+   * or undefined for the staff key acting alone.
+   */
+  requireRole: (request: FastifyRequest, ...roles: StaffRole[]) => Promise<StaffPerson | undefined>;
   /** Queues the fresh link for the patient (mail outbox). */
   sendLink: (appointmentId: number, url: string, opensAt: Date) => Promise<void>;
   /** The HTML page a join link opens; the token stays in the address, read by its script. */
@@ -139,11 +152,13 @@ export async function joinPlugin(app: FastifyInstance, options: JoinPluginOption
    * two participants; `name` is what the others see (default: the practitioner's name).
    */
   app.post<{ Body: unknown }>('/api/consultations/:id/clinician-token', async (request, reply) => {
-    await options.requireStaff(request);
+    // Joining as the clinician (and so admitting the patient) is a clinician's (decision 0041).
+    const person = await options.requireRole(request, 'clinician');
     const id = appointmentId(request.params);
     const shape = 'no body, or a JSON body { "practitioner": "<id>", "name": "…" }';
     const body = objectBody(request.body, ['practitioner', 'name'], shape);
-    const practitioner = body['practitioner'];
+    // A signed-in clinician joins as themselves unless they name another practitioner.
+    const practitioner = body['practitioner'] ?? person?.id;
     if (practitioner !== undefined && (typeof practitioner !== 'string' || !/^\d{1,9}$/.test(practitioner))) {
       throw new HttpError(400, 'value', 'practitioner: expected a practitioner id ("12")');
     }
@@ -225,6 +240,8 @@ export async function joinPlugin(app: FastifyInstance, options: JoinPluginOption
     if (role !== 'patient' && role !== 'clinician') {
       throw new HttpError(400, 'value', 'role: expected patient or clinician (guests are invited by name)');
     }
+    // A clinician's link joins as the clinician: only a clinician hands one out.
+    if (role === 'clinician') await options.requireRole(request, 'clinician');
     const { invitation, revokedInvitations, revokedSessions } = await join.reissue(id, role as Role);
     options.endSessions(revokedSessions, 'revoked');
     const { url, opensAt } = invitation;

@@ -185,9 +185,25 @@ const RULES: Record<string, Rule> = {
       { name: 'directory', key: byAddress, what: 'directory requests from this address' },
     ],
   },
-  'POST /api/dev/staff-session': {
+  // Staff sign-in (docs/staff.md): every start counts; answers from the provider, sign-outs and
+  // "who am I" count only when refused (a guessed or replayed state, a stale cookie).
+  'GET /api/staff/sign-in': {
     refundOnSuccess: false,
     charges: [{ name: 'signin', key: byAddress, what: 'staff sign-ins from this address' }],
+  },
+  ...Object.fromEntries(
+    ['GET /api/staff/callback', 'POST /api/staff/sign-out', 'GET /api/staff/me'].map((route): [string, Rule] => [
+      route,
+      {
+        refundOnSuccess: true,
+        charges: [{ name: 'signin', key: byAddress, what: 'refused staff sign-ins from this address' }],
+      },
+    ]),
+  ),
+  // The audit is read by a practice admin: limited as other reads of records are.
+  'GET /api/audit': {
+    refundOnSuccess: false,
+    charges: [{ name: 'document-requests', key: byAddress, what: 'audit reads from this address' }],
   },
 };
 

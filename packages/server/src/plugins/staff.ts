@@ -1,5 +1,5 @@
 /**
- * Staff: the live change stream, and the development staff session.
+ * Staff: the live change stream.
  *
  * `GET /api/staff/events` (staff) is a `text/event-stream`: `event: appointment` with
  * `{"id","status","versionId"}` on every appointment create and update, and a comment line every
@@ -61,21 +61,5 @@ export async function staffPlugin(app: FastifyInstance, options: StaffPluginOpti
   app.addHook('onClose', async () => {
     for (const response of streams) response.end();
     streams.clear();
-  });
-}
-
-/**
- * `POST /api/dev/staff-session` signs the browser in as staff with an HttpOnly, SameSite=Strict,
- * signed and expiring `ck_staff` cookie (Secure when the public URL is https); `DELETE` signs it
- * out. Demo mode only: never registered otherwise.
- */
-export async function devStaffSessionPlugin(app: FastifyInstance, { auth }: { auth: Auth }): Promise<void> {
-  app.post('/api/dev/staff-session', async (_request, reply) => {
-    const expires = auth.startStaffSession(reply);
-    return { staff: true, expiresAt: expires.toISOString() };
-  });
-  app.delete('/api/dev/staff-session', async (_request, reply) => {
-    auth.endStaffSession(reply);
-    return reply.code(204).send();
   });
 }
