@@ -41,8 +41,21 @@ import { fakeParticipant, fakeSelf } from './fake-participants.js';
 /** Names the states give people (user data a pseudo-locale leaves alone). */
 export const GIVEN_NAMES = ['Alex Morgan', 'Sam Patel', 'Jo Evans', 'Dr Rhys Jones', 'Test Patient'];
 
-/** What people typed or chose in the states (a link in a chat message, file names): user data too. */
-export const GIVEN_TEXTS = ['https://www.nhs.uk/conditions/', 'scan.pdf', 'rash.jpg'];
+/**
+ * What people typed or chose in the states (a link in a chat message, file names), and what a
+ * practice's directory says of its staff (roles and specialties, from its PractitionerRoles): user data too.
+ */
+export const GIVEN_TEXTS = [
+  'https://www.nhs.uk/conditions/',
+  'scan.pdf',
+  'rash.jpg',
+  'General practitioner',
+  'General practice',
+  'Registered nurse',
+  'Dermatologist',
+  'Dermatology',
+  'Pharmacist',
+];
 
 export interface ElementState {
   name: string;
