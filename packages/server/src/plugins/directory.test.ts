@@ -196,7 +196,29 @@ describe('staff directory and presence', () => {
       });
       assert.equal(asPatient.status, 403, `${method} ${path} as the patient`);
       assert.equal(asPatient.body.resourceType, 'OperationOutcome');
-      // A patient's join session (its cookie) is no staff credential either.
+    }
+    // A patient's join session (its cookie, after redeeming their link) is no staff credential either.
+    const link = await call<{ url: string }>('POST', `/api/consultations/${booked.body.id}/invitations`, {
+      headers: STAFF,
+    });
+    assert.equal(link.status, 201, JSON.stringify(link.body));
+    const redeemed = await fetch(`${url}/api/join/redeem`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token: link.body.url.split('/join/')[1] }),
+    });
+    assert.equal(redeemed.status, 200);
+    const cookie = redeemed.headers
+      .getSetCookie()
+      .find((c) => c.startsWith('ck_session='))!
+      .split(';')[0]!;
+    for (const [method, path, body] of routes) {
+      const asSession = await call<{ resourceType: string }>(method, path, {
+        headers: { cookie },
+        ...(body ? { body } : {}),
+      });
+      assert.equal(asSession.status, 401, `${method} ${path} with the patient's join session`);
+      assert.equal(asSession.body.resourceType, 'OperationOutcome');
     }
     // The staff key alone is a system, not a person: it may read, not set a presence or call anyone in.
     assert.equal((await call('PUT', '/api/presence', { headers: STAFF, body: { state: 'busy' } })).status, 403);
