@@ -11,6 +11,7 @@ import { PRESENCE_EVENT, type CallInNotice, type Presence } from '@consultkit/co
 import type { ConsultKitServer } from '../app.js';
 import { ACTING_HEADER } from '../staff/acting.js';
 import { StaffAccounts } from '../staff/accounts.js';
+import { BookingRepository } from '../booking/repository.js';
 import { caller, STAFF, startTestServer, TEST_NOW } from '../test-helpers.js';
 import { until } from '../notify/test-support.js';
 
@@ -295,6 +296,18 @@ describe('staff directory and presence', () => {
     // Nobody else hears it.
     const others = streams.filter((s) => s !== adeyemi);
     assert.ok(others.every((s) => !s.events.some((e) => e.event === PRESENCE_EVENT.callIn)));
+
+    // A receptionist may not call anyone in (a named member of staff, but not a clinician).
+    const reception = await new BookingRepository(server.storage).createPractitioner({
+      name: { given: ['Rita'], family: 'Desk' },
+    });
+    await new StaffAccounts(server.storage, () => clock).setRoles(reception, ['receptionist']);
+    const receptionist = await call<{ resourceType: string }>('POST', `/api/consultations/${booked.body.id}/call-in`, {
+      headers: { ...STAFF, [ACTING_HEADER]: String(reception) },
+      body: { practitioner: ids['Adeyemi'] },
+    });
+    assert.equal(receptionist.status, 403);
+    assert.equal(receptionist.body.resourceType, 'OperationOutcome');
 
     // Refusals: yourself, someone not in the directory, an odd body.
     for (const body of [
