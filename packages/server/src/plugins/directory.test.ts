@@ -297,6 +297,13 @@ describe('staff directory and presence', () => {
     const others = streams.filter((s) => s !== adeyemi);
     assert.ok(others.every((s) => !s.events.some((e) => e.event === PRESENCE_EVENT.callIn)));
 
+    // The audit names who called whom in.
+    const [audited] = await server.storage.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM staff_audit WHERE action = 'consultation.call-in-colleague' AND practitioner_id = $1`,
+      [Number(ids['Khan'])],
+    );
+    assert.equal(audited!.n, 1);
+
     // A receptionist may not call anyone in (a named member of staff, but not a clinician).
     const reception = await new BookingRepository(server.storage).createPractitioner({
       name: { given: ['Rita'], family: 'Desk' },
