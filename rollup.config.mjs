@@ -155,6 +155,7 @@ export default [
           'consult-chat',
           'file-share',
           'consult-recorder',
+          'clinician-directory',
         ].flatMap((el) => [
           [`${el}/define`, `${ELEMENTS_SRC}${el}/define.ts`],
           [`${el}/index`, `${ELEMENTS_SRC}${el}/index.ts`],

@@ -17,3 +17,11 @@ export * from './documents/index.js';
 export type { NetworkQuality } from './consultation/participant.js';
 // What `StaffClient.inviteGuest` and `guests` give (for views of a consultation's guests).
 export type { ConsultationGuest, GuestInvitation } from './booking/staff.js';
+// The staff directory, presence and calling a colleague in (docs/staff.md).
+export {
+  StaffDirectory,
+  type DirectoryEntry,
+  type DirectoryLive,
+  type StaffDirectoryOptions,
+  type StaffDirectoryState,
+} from './staff/directory.js';

@@ -15,6 +15,7 @@ import './screen-share/define.js';
 import './consult-chat/define.js';
 import './file-share/define.js';
 import './consult-recorder/define.js';
+import './clinician-directory/define.js';
 
 export { ConsultRoom } from './consult-room/consult-room.js';
 export { SlotPicker } from './slot-picker/slot-picker.js';
@@ -28,4 +29,5 @@ export { ScreenShareElement } from './screen-share/screen-share.js';
 export { ConsultChat, unreadText } from './consult-chat/consult-chat.js';
 export { FileShare } from './file-share/file-share.js';
 export { ConsultRecorder, retentionText } from './consult-recorder/consult-recorder.js';
+export { ClinicianDirectory, presenceText, type DirectoryLike } from './clinician-directory/clinician-directory.js';
 export type { CkEventMap } from './internal/events.js';

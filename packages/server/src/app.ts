@@ -88,6 +88,10 @@ import {
 } from './recording/janus-capture.js';
 import { recordingPlugin } from './recording/plugin.js';
 import { Recordings } from './recording/repository.js';
+import { LocalBus } from './bus.js';
+import { Directory, DIRECTORY_CAPABILITIES, seedDemoDirectory } from './staff/directory.js';
+import { PresenceService } from './staff/presence.js';
+import { directoryFhir, directoryPlugin } from './plugins/directory.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const VERSION = (
@@ -227,6 +231,19 @@ export async function createServer(
   const sfu = config.janus
     ? new SfuService({ storage, secret: config.secret, now: () => new Date(now()), instances: janusInstances })
     : undefined;
+  // The staff directory and presence (docs/staff.md): alone, a bus of this process.
+  const directory = new Directory(storage);
+  const presenceBus: Bus =
+    bus ?? new LocalBus((error) => early.log?.error({ err: error }, 'a presence message failed'));
+  const presence: PresenceService = new PresenceService({
+    storage,
+    bus: presenceBus,
+    instance: cluster?.instance ?? `solo-${process.pid}-${Date.now().toString(36)}`,
+    now,
+    liveSessions: () => rooms.liveSessions(),
+    clustered: !!cluster,
+    log: { error: (o, m) => early.log?.error(o, m) },
+  });
   /** Revoked sessions: their sockets close, they leave the roster, and their Janus tokens stop working. */
   const endSessions = (ids: readonly string[], reason: SessionRevocation) => {
     sessions.end(ids, reason);
@@ -244,6 +261,7 @@ export async function createServer(
     // Recording consents and recordings (src/room/recording.ts; migration 0013).
     consentStore: storageConsentStore(storage),
     now,
+    onChange: () => presence.roomsChanged(),
     log: { warn: (o, m) => app.log.warn(o, m), error: (o, m) => app.log.error(o, m) },
     hooks: {
       closeSessions: (ids, reason) => sessions.end(ids, reason),
@@ -301,7 +319,10 @@ export async function createServer(
   });
   try {
     if (options.storage) await migrate(storage);
-    if (config.seedDemo) await seedDemoPractice(storage, config.timeZone);
+    if (config.seedDemo) {
+      await seedDemoPractice(storage, config.timeZone);
+      await seedDemoDirectory(storage);
+    }
     await booking.generateHorizon();
     join = new JoinService(
       storage,
@@ -482,6 +503,10 @@ export async function createServer(
       {
         routes: consentFhir({ storage, auth, baseUrl: () => `${publicBase()}/fhir` }),
         capabilities: CONSENT_CAPABILITIES,
+      },
+      {
+        routes: directoryFhir({ auth, directory, repo: booking.repo, baseUrl: () => `${publicBase()}/fhir` }),
+        capabilities: DIRECTORY_CAPABILITIES,
       },
     ],
     prefix: '/fhir',
@@ -670,6 +695,15 @@ export async function createServer(
   });
   await app.register(reportsPlugin, { auth, storage, timeZone: config.timeZone, now });
   await app.register(chatPlugin, { auth, storage, chat });
+  await presence.start();
+  await app.register(directoryPlugin, {
+    auth,
+    directory,
+    presence,
+    join,
+    storage,
+    heartbeatMs: options.eventHeartbeatMs,
+  });
   await app.register(adHocPlugin, {
     auth,
     storage,
@@ -708,6 +742,8 @@ export async function createServer(
   }
 
   app.addHook('onClose', async () => {
+    presence.stop();
+    if (!bus) await presenceBus.close();
     stopRooms?.();
     clearInterval(generation);
     await notifier.stop();

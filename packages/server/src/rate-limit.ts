@@ -34,6 +34,7 @@ export const LIMIT_NAMES = [
   'recording-exports',
   'recordings',
   'consents',
+  'directory',
 ] as const;
 export type LimitName = (typeof LIMIT_NAMES)[number];
 export type RateLimits = Record<LimitName, Limit>;
@@ -89,6 +90,8 @@ export const DEFAULT_RATE_LIMITS: RateLimits = {
   recordings: { count: 600, seconds: 60 },
   /** Reads of recording consents (`GET /fhir/Consent`, staff) per address. */
   consents: { count: 120, seconds: 60 },
+  /** Staff directory requests per address: searches, presence, its live stream, call-ins (docs/staff.md). */
+  directory: { count: 300, seconds: 60 },
 };
 
 /** One attempt counted against a key. */

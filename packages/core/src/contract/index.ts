@@ -18,3 +18,4 @@ export * from './zone.js';
 export * from './documents.js';
 export * from './recording.js';
 export * from './staff.js';
+export * from './directory.js';

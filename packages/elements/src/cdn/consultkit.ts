@@ -23,6 +23,7 @@ const ENTRIES: Record<string, () => Promise<unknown>> = {
   'waiting-room': () => import('./waiting-room.js'),
   'consult-room': () => import('./consult-room.js'),
   'consult-recorder': () => import('./consult-recorder.js'),
+  'clinician-directory': () => import('./clinician-directory.js'),
 };
 
 const started = new Map<string, Promise<unknown>>();

@@ -1,7 +1,7 @@
 import type { ConsultationStatus, EndReason } from '@consultkit/core';
 import type { BookableSlot, Booking, DeskAction, FhirError, LinkSentTo } from '@consultkit/core/booking';
 import type { GuestInvitation } from '@consultkit/core';
-import type { DocumentInfo, RecordingStatus } from '@consultkit/core/contract';
+import type { CallInNotice, DocumentInfo, RecordingStatus } from '@consultkit/core/contract';
 
 /**
  * Every event ConsultKit elements fire: `ck-` prefixed, `bubbles` and `composed`, so a host can
@@ -73,6 +73,12 @@ export interface CkEventMap {
   'ck-video-started': CustomEvent<{ booking: Booking; linkSentTo: LinkSentTo }>;
   /** `<booking-desk>`: the patient did not come. */
   'ck-appointment-no-show': CustomEvent<{ booking: Booking }>;
+  /** `<clinician-directory>`: a colleague was asked to join the consultation (`notified`: they were online to be told). */
+  'ck-called-in': CustomEvent<{ practitioner: string; notified: boolean }>;
+  /** `<clinician-directory>`: a colleague asks the viewer to join a consultation. */
+  'ck-call-in-received': CustomEvent<{ notice: CallInNotice }>;
+  /** `<clinician-directory>`: the viewer pressed Join. Cancelable: the page goes to `notice.url` unless prevented. */
+  'ck-call-in-join': CustomEvent<{ notice: CallInNotice }>;
   /** `<booking-desk>`: an action failed (the message is also shown and announced). */
   'ck-desk-action-failed': CustomEvent<{ action: DeskAction; id: string; error: FhirError }>;
 }

@@ -16,7 +16,7 @@ import {
   type ParticipantState,
   type SharedDocument,
 } from '@consultkit/core';
-import { StaffClient } from '@consultkit/core/booking';
+import { FhirError, StaffClient } from '@consultkit/core/booking';
 import { executeServerCommand } from '@web/test-runner-commands';
 import '../booking-desk/define.js';
 import '../consult-chat/define.js';
@@ -25,6 +25,7 @@ import '../consult-room/define.js';
 import '../device-check/define.js';
 import '../file-share/define.js';
 import '../guest-invite/define.js';
+import '../clinician-directory/define.js';
 import '../participant-grid/define.js';
 import '../participant-tile/define.js';
 import '../screen-share/define.js';
@@ -34,13 +35,28 @@ import type { ConsultRoom } from '../consult-room/consult-room.js';
 import type { SlotPicker } from '../slot-picker/slot-picker.js';
 import type { BookingDesk } from '../booking-desk/booking-desk.js';
 import type { GuestInvite } from '../guest-invite/guest-invite.js';
+import type { ClinicianDirectory, DirectoryLike } from '../clinician-directory/clinician-directory.js';
+import type { StaffDirectoryState } from '@consultkit/core';
 import { fakeParticipant, fakeSelf } from './fake-participants.js';
 
 /** Names the states give people (user data a pseudo-locale leaves alone). */
 export const GIVEN_NAMES = ['Alex Morgan', 'Sam Patel', 'Jo Evans', 'Dr Rhys Jones', 'Test Patient'];
 
-/** What people typed or chose in the states (a link in a chat message, file names): user data too. */
-export const GIVEN_TEXTS = ['https://www.nhs.uk/conditions/', 'scan.pdf', 'rash.jpg'];
+/**
+ * What people typed or chose in the states (a link in a chat message, file names), and what a
+ * practice's directory says of its staff (roles and specialties, from its PractitionerRoles): user data too.
+ */
+export const GIVEN_TEXTS = [
+  'https://www.nhs.uk/conditions/',
+  'scan.pdf',
+  'rash.jpg',
+  'General practitioner',
+  'General practice',
+  'Registered nurse',
+  'Dermatologist',
+  'Dermatology',
+  'Pharmacist',
+];
 
 export interface ElementState {
   name: string;
@@ -234,6 +250,58 @@ const recorder = (name: string, consultation: Consultation, noControls = false):
     () => html`<consult-recorder retention-days="30" .consultation=${consultation}></consult-recorder>`,
     noControls,
   );
+/** A directory's state in a real core store, for `<clinician-directory>`: colleagues in every presence. */
+function directoryState(overrides: Partial<StaffDirectoryState> = {}): DirectoryLike {
+  const earlier = new Date(Date.now() - 3 * 60 * 60_000).toISOString();
+  const state = createStore<StaffDirectoryState>({
+    status: 'ready',
+    query: {},
+    entries: [
+      { id: '1', practitioner: '11', name: 'Alex Morgan', role: 'General practitioner', specialty: 'General practice' },
+      { id: '2', practitioner: '12', name: 'Sam Patel', role: 'Registered nurse', phone: '01632 960103' },
+      { id: '3', practitioner: '13', name: 'Dr Rhys Jones', role: 'Dermatologist', specialty: 'Dermatology' },
+      { id: '4', practitioner: '14', name: 'Jo Evans', role: 'Pharmacist' },
+    ],
+    presence: {
+      '11': { practitioner: '11', state: 'in-consultation', lastSeen: earlier },
+      '12': { practitioner: '12', state: 'busy', lastSeen: earlier },
+      '13': { practitioner: '13', state: 'available', lastSeen: earlier },
+      '14': { practitioner: '14', state: 'offline', lastSeen: earlier },
+    },
+    live: 'streaming',
+    error: null,
+    callIns: [],
+    calling: [],
+    called: {},
+    lastChange: null,
+    ...overrides,
+  });
+  return {
+    state,
+    search: async () => undefined,
+    start: () => undefined,
+    stop: () => undefined,
+    setPresence: async (value) => ({ practitioner: '11', state: value }),
+    callIn: async (consultation, practitioner) => ({ id: '1', consultation, practitioner, notified: true }),
+    dismissCallIn: () => undefined,
+  };
+}
+
+/** `<clinician-directory>` over `directory`, as `me`, in `consultation` if given. */
+function directoryMount(directory: DirectoryLike, attributes: { me?: string; consultation?: string } = {}) {
+  return async (box: HTMLElement) => {
+    render(
+      html`<clinician-directory
+        me=${attributes.me ?? ''}
+        consultation=${attributes.consultation ?? ''}
+        .directory=${directory}
+      ></clinician-directory>`,
+      box,
+    );
+    await deep(box.querySelector<ClinicianDirectory>('clinician-directory')!);
+    return () => render(html``, box);
+  };
+}
 
 /** Every element in its states. */
 export function elementStates(): ElementState[] {
@@ -484,6 +552,46 @@ export function elementStates(): ElementState[] {
         await deep(el);
         return () => render(html``, box);
       },
+    },
+    {
+      name: 'clinician-directory: loading',
+      mount: directoryMount(directoryState({ status: 'loading', entries: [] })),
+    },
+    {
+      name: 'clinician-directory: colleagues in every presence, your own status',
+      mount: directoryMount(directoryState(), { me: '11' }),
+    },
+    {
+      name: 'clinician-directory: in a consultation, Call in offered, one on its way',
+      mount: directoryMount(directoryState({ calling: ['13'] }), { me: '11', consultation: '42' }),
+    },
+    {
+      name: 'clinician-directory: a colleague asks you to join',
+      mount: directoryMount(
+        directoryState({
+          callIns: [
+            {
+              id: '7',
+              consultation: '42',
+              from: { practitioner: '11', name: 'Alex Morgan' },
+              patient: 'Test Patient',
+              url: 'https://consult.example/join/x',
+              opensAt: new Date().toISOString(),
+            },
+          ],
+        }),
+        { me: '13' },
+      ),
+    },
+    {
+      name: 'clinician-directory: nobody matches, reconnecting',
+      mount: directoryMount(directoryState({ entries: [], live: 'retrying' })),
+    },
+    {
+      name: 'clinician-directory: the directory could not be read',
+      mount: directoryMount(
+        directoryState({ status: 'error', entries: [], error: new FhirError(503, undefined, 'unavailable') }),
+      ),
     },
   ];
 }

@@ -163,7 +163,16 @@ describe('FHIR booking API', () => {
       const resources = answer.body.rest![0]!.resource!;
       assert.deepEqual(
         resources.map((r) => r.type),
-        ['Practitioner', 'Schedule', 'Slot', 'Appointment', 'Patient', 'DocumentReference', 'Binary'],
+        [
+          'Practitioner',
+          'Schedule',
+          'Slot',
+          'Appointment',
+          'Patient',
+          'DocumentReference',
+          'Binary',
+          'PractitionerRole',
+        ],
       );
       const slot = resources.find((r) => r.type === 'Slot')!;
       assert.deepEqual(slot.searchInclude, ['Slot:schedule']);

@@ -207,6 +207,37 @@ const RULES: Record<string, Rule> = {
     refundOnSuccess: false,
     charges: [{ name: 'consents', key: byAddress, what: 'consent reads from this address' }],
   },
+  // The staff directory and presence (docs/staff.md).
+  ...Object.fromEntries(
+    [
+      'GET /fhir/PractitionerRole',
+      'GET /fhir/PractitionerRole/:id',
+      'HEAD /fhir/PractitionerRole',
+      'HEAD /fhir/PractitionerRole/:id',
+      'GET /api/presence',
+      'HEAD /api/presence',
+      'PUT /api/presence',
+      'GET /api/presence/events',
+      'HEAD /api/presence/events',
+    ].map((route): [string, Rule] => [
+      route,
+      {
+        refundOnSuccess: false,
+        charges: [{ name: 'directory', key: byAddress, what: 'directory requests from this address' }],
+      },
+    ]),
+  ),
+  'POST /api/consultations/:id/call-in': {
+    refundOnSuccess: false,
+    charges: [
+      {
+        name: 'guests',
+        key: (request) => `appointment:${(request.params as { id?: string }).id ?? ''}`,
+        what: 'guests invited to this consultation',
+      },
+      { name: 'directory', key: byAddress, what: 'directory requests from this address' },
+    ],
+  },
   // Staff sign-in (docs/staff.md): every start counts; answers from the provider, sign-outs and
   // "who am I" count only when refused (a guessed or replayed state, a stale cookie).
   'GET /api/staff/sign-in': {

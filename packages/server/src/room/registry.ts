@@ -117,6 +117,8 @@ export interface RoomOptions {
   consentStore?: ConsentStore | undefined;
   /** The clock (epoch ms). */
   now?: () => number;
+  /** After any change to a room, here or applied from another instance (presence: who is in a call). */
+  onChange?: (() => void) | undefined;
 }
 
 interface Participant {
@@ -497,6 +499,7 @@ export class Rooms {
 
   /** After a change: the mode, then the whole roster to every connected page. */
   #changed(room: Room): void {
+    this.options.onChange?.();
     const anyone = [...room.participants.values()].some((p) => p.connected);
     room.emptySince = anyone ? undefined : (room.emptySince ?? Date.now());
     const inCall = [...room.participants.values()].filter((p) => p.connected && p.admitted && !p.left).length;
@@ -766,6 +769,17 @@ export class Rooms {
       if (audience === 'in-call' && !((p.role === 'clinician' || p.admitted) && !p.left)) continue;
       if (p.ws?.readyState === WebSocket.OPEN) p.ws.send(text);
     }
+  }
+
+  /** The sessions in a call now, in every room (connected, a clinician or admitted, not left). */
+  liveSessions(): string[] {
+    const sids: string[] = [];
+    for (const room of this.#rooms.values()) {
+      for (const p of room.participants.values()) {
+        if (p.sid && p.connected && (p.role === 'clinician' || p.admitted) && !p.left) sids.push(p.sid);
+      }
+    }
+    return sids;
   }
 
   /** Whether `cid` has a participant in the call now (connected, admitted, not left). */

@@ -15,6 +15,8 @@ const ACTIONS: Record<string, string> = {
   'POST /api/consultations/:id/clinician-token': 'consultation.join-as-clinician',
   'POST /api/consultations/:id/guests': 'consultation.invite-guest',
   'DELETE /api/consultations/:id/guests/:gid': 'consultation.remove-guest',
+  'POST /api/consultations/:id/call-in': 'consultation.call-in-colleague',
+  'PUT /api/presence': 'staff.presence',
   'POST /api/consultations/:id/invitations': 'consultation.issue-link',
   'POST /api/consultations/:id/documents/:doc/$file': 'document.file',
   'GET /api/consultations/:id/documents': 'document.list',

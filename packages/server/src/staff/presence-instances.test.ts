@@ -1,0 +1,114 @@
+/**
+ * Presence across two instances on one PostgreSQL (decision 0035, 0042): a member of staff whose
+ * live stream is on instance one shows online, then busy, then offline to a colleague watching on
+ * instance two.
+ */
+import assert from 'node:assert/strict';
+import { describe } from 'node:test';
+import { PRESENCE_EVENT, type Presence } from '@consultkit/core/contract';
+import type { ConsultKitServer } from '../app.js';
+import { BookingRepository } from '../booking/repository.js';
+import { until } from '../notify/test-support.js';
+import { freshPostgresDatabase, skippable, STAFF, startTestServer, TEST_NOW } from '../test-helpers.js';
+import { StaffAccounts } from './accounts.js';
+import { ACTING_HEADER } from './acting.js';
+import { addPractitionerRole } from './directory.js';
+
+const DATABASE_URL = process.env['DATABASE_URL'];
+const { it, before, after } = skippable(
+  DATABASE_URL ? false : 'DATABASE_URL is not set: several instances need PostgreSQL (.ci/run provides one)',
+);
+
+/** A staff live stream, its events collected as they come. */
+function stream(url: string, headers: Record<string, string>) {
+  const controller = new AbortController();
+  const events: { event: string; data: unknown }[] = [];
+  const opened = fetch(`${url}/api/presence/events`, { headers, signal: controller.signal }).then(async (response) => {
+    assert.equal(response.status, 200);
+    void (async () => {
+      const decoder = new TextDecoder();
+      let buffer = '';
+      try {
+        for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+          buffer += decoder.decode(chunk, { stream: true });
+          let end;
+          while ((end = buffer.indexOf('\n\n')) >= 0) {
+            const block = buffer.slice(0, end);
+            buffer = buffer.slice(end + 2);
+            const event = /^event: (.+)$/m.exec(block)?.[1];
+            const data = /^data: (.+)$/m.exec(block)?.[1];
+            if (event && data) events.push({ event, data: JSON.parse(data) });
+          }
+        }
+      } catch {
+        // closed
+      }
+    })();
+  });
+  return {
+    events,
+    opened,
+    close: () => controller.abort(),
+    stateOf(practitioner: string): string | undefined {
+      let found: string | undefined;
+      for (const { event, data } of events) {
+        if (event === PRESENCE_EVENT.snapshot)
+          found = (data as { people: Presence[] }).people.find((p) => p.practitioner === practitioner)?.state ?? found;
+        if (event === PRESENCE_EVENT.change && (data as Presence).practitioner === practitioner)
+          found = (data as Presence).state;
+      }
+      return found;
+    },
+  };
+}
+
+describe('presence across two instances on one PostgreSQL', () => {
+  let database: { url: string; dispose(): Promise<void> } | undefined;
+  const servers: ConsultKitServer[] = [];
+  const urls: string[] = [];
+  const ids = { gp: '', colleague: '' };
+
+  before(async () => {
+    database = await freshPostgresDatabase();
+    const env = { DATABASE_URL: database!.url, CONSULTKIT_SEED_DEMO: 'false' };
+    for (const name of ['one', 'two']) {
+      const { server, url } = await startTestServer(env, {}, { instance: name, now: () => TEST_NOW });
+      servers.push(server);
+      urls.push(url);
+    }
+    const repo = new BookingRepository(servers[0]!.storage);
+    const accounts = new StaffAccounts(servers[0]!.storage, () => TEST_NOW);
+    for (const [key, family] of [
+      ['gp', 'Khan'],
+      ['colleague', 'Adeyemi'],
+    ] as const) {
+      const id = await repo.createPractitioner({ name: { prefix: ['Dr'], given: ['A'], family } });
+      await addPractitionerRole(servers[0]!.storage, { practitionerId: id, code: 'doctor', display: 'Doctor' });
+      await accounts.setRoles(id, ['clinician']);
+      ids[key] = String(id);
+    }
+  });
+  after(async () => {
+    for (const server of servers) await server.close().catch(() => undefined);
+    await database?.dispose();
+  });
+
+  it('online, busy and offline on instance one are seen live on instance two', async () => {
+    const watcher = stream(urls[1]!, { ...STAFF, [ACTING_HEADER]: ids.colleague });
+    await watcher.opened;
+    await until('the snapshot on instance two', () => watcher.stateOf(ids.gp) === 'offline');
+    const gp = stream(urls[0]!, { ...STAFF, [ACTING_HEADER]: ids.gp });
+    await gp.opened;
+    await until('online, seen on instance two', () => watcher.stateOf(ids.gp) === 'available');
+    const set = await fetch(`${urls[0]}/api/presence`, {
+      method: 'PUT',
+      headers: { ...STAFF, [ACTING_HEADER]: ids.gp, 'content-type': 'application/json' },
+      body: JSON.stringify({ state: 'busy' }),
+    });
+    assert.equal(set.status, 200);
+    await until('busy, seen on instance two', () => watcher.stateOf(ids.gp) === 'busy');
+    gp.close();
+    await until('offline, seen on instance two', () => watcher.stateOf(ids.gp) === 'offline');
+    watcher.close();
+  });
+});
