@@ -9,7 +9,9 @@ import * as React from 'react';
 import { createComponent, type EventName } from '@lit/react';
 import {
   BookingDesk as BookingDeskElement,
+  ClinicianDirectory as ClinicianDirectoryElement,
   ConsultChat as ConsultChatElement,
+  ConsultRecorder as ConsultRecorderElement,
   ConsultRoom as ConsultRoomElement,
   DeviceCheckElement,
   FileShare as FileShareElement,
@@ -42,6 +44,19 @@ export const BookingDesk = createComponent({
   displayName: 'BookingDesk',
 });
 
+/** `<clinician-directory>` as a React component. */
+export const ClinicianDirectory = createComponent({
+  tagName: 'clinician-directory',
+  elementClass: ClinicianDirectoryElement,
+  react: React,
+  events: {
+    onCkCalledIn: 'ck-called-in' as EventName<CkEventMap['ck-called-in']>,
+    onCkCallInReceived: 'ck-call-in-received' as EventName<CkEventMap['ck-call-in-received']>,
+    onCkCallInJoin: 'ck-call-in-join' as EventName<CkEventMap['ck-call-in-join']>,
+  },
+  displayName: 'ClinicianDirectory',
+});
+
 /** `<consult-chat>` as a React component. */
 export const ConsultChat = createComponent({
   tagName: 'consult-chat',
@@ -51,6 +66,17 @@ export const ConsultChat = createComponent({
     onCkChatSent: 'ck-chat-sent' as EventName<CkEventMap['ck-chat-sent']>,
   },
   displayName: 'ConsultChat',
+});
+
+/** `<consult-recorder>` as a React component. */
+export const ConsultRecorder = createComponent({
+  tagName: 'consult-recorder',
+  elementClass: ConsultRecorderElement,
+  react: React,
+  events: {
+    onCkRecordingChange: 'ck-recording-change' as EventName<CkEventMap['ck-recording-change']>,
+  },
+  displayName: 'ConsultRecorder',
 });
 
 /** `<consult-room>` as a React component. */
