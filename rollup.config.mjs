@@ -205,13 +205,15 @@ export default [
       // Named for what a reader looks for: `lit-…` holds Lit (and what every element shares); `consult-room-…`
       // the room and the elements it renders (shared by `consult-room.js` and `consultation.js`).
       // `tus-…` the uploader (imported on a page's first document), `sfu-…` core's Janus session
-      // (imported when a room moves to the SFU).
+      // (imported when a room moves to the SFU), `recording-…` the composite capture (imported
+      // when the clinician's page starts recording a mesh call).
       chunkFileNames: (chunk) => {
         const holds = (part) => chunk.moduleIds.some((id) => id.includes(part));
         if (holds('/node_modules/lit-html/lit-html.js')) return 'lit-[hash].js';
         if (holds('/node_modules/tus-js-client/')) return 'tus-[hash].js';
         if (holds('/src/consult-room/consult-room.ts')) return 'consult-room-[hash].js';
         if (holds('/core/src/consultation/sfu/session.ts')) return 'sfu-[hash].js';
+        if (holds('/core/src/recording/session.ts')) return 'recording-[hash].js';
         return '[name]-[hash].js';
       },
       // PeerJS in a chunk of its own (loaded when a call starts); the rest is chunked by which

@@ -25,3 +25,5 @@ export {
   type StaffDirectoryOptions,
   type StaffDirectoryState,
 } from './staff/directory.js';
+// The composite recording's upload (`consultation.recorder`); its capture is loaded on demand.
+export * from './recording/index.js';

@@ -17,6 +17,7 @@ import { Chat } from './chat.js';
 import { Recording } from './recording.js';
 import { isIn } from './roster.js';
 import { Files } from '../documents/files.js';
+import { CompositeRecorder } from '../recording/composite-recorder.js';
 
 /** While reconnecting, how long before a participant's link counts as lost. */
 const GIVE_UP_RECONNECTING_MS = 60_000;
@@ -61,6 +62,13 @@ export class Consultation extends Emitter<ConsultationEvents> {
   readonly #recording: Recording;
   /** Documents shared in the consultation (docs/collaboration.md, "Documents"). */
   readonly files: Files;
+  /**
+   * The composite recording this page makes (a clinician's page that asked, in a mesh call): its
+   * upload's state (chunks made, acknowledged, waiting in IndexedDB; bytes) and events
+   * (`recording-upload-progress`, `recording-saved`, `recording-failed`; the consultation tells
+   * them too). Idle on every other page. docs/recording.md, "Capture".
+   */
+  readonly recorder: CompositeRecorder;
 
   constructor(options: ConsultationOptions) {
     super();
@@ -109,6 +117,15 @@ export class Consultation extends Emitter<ConsultationEvents> {
       emit: (type, detail) => this.emit(type, detail as never),
       live: () => this.#phase === 'joined' && !this.#isOver(),
     });
+    this.recorder = new CompositeRecorder({
+      server: new URL(options.server).origin,
+      token: () => ticket.token,
+      you: ticket.peerId,
+      clinician: ticket.role === 'clinician',
+      stop: () => this.#recording.stop(),
+    });
+    for (const type of ['recording-upload-progress', 'recording-saved', 'recording-failed'] as const)
+      this.recorder.on(type, (detail) => this.emit(type, detail as never));
     this.#state = createStore<ConsultationState>({
       ...this.#derive(),
       role: ticket.role,
@@ -460,6 +477,13 @@ export class Consultation extends Emitter<ConsultationEvents> {
     const before = this.#state.get();
     const next = this.#derive();
     this.#state.update(next);
+    const now = this.#state.get();
+    this.recorder.follow({
+      recording: now.recording,
+      self: now.self,
+      participants: now.participants,
+      screenShare: now.screenShare,
+    });
     const events = transitions(before, this.#state.get(), this.#options.ticket.peerId);
     for (const [type, detail] of events) this.emit(type, detail as never);
   }
@@ -532,6 +556,8 @@ export class Consultation extends Emitter<ConsultationEvents> {
   }
 
   #teardown(): void {
+    // A capture at work stops here; its upload goes on (and is finished) while the page stays open.
+    this.recorder.end();
     this.#chat.close();
     this.#recording.close();
     for (const stop of this.#stops.splice(0)) stop();

@@ -8,6 +8,7 @@ import type { MediaTransport, TransportContext } from './transport.js';
 import type { JoinTicket } from '../contract/join.js';
 import type { RecordingState } from '../contract/recording.js';
 import type { RecordingEvents } from './recording.js';
+import type { RecorderEvents } from '../recording/composite-recorder.js';
 
 export type { JoinTicket, Role } from '../contract/join.js';
 
@@ -103,7 +104,7 @@ export interface ConsultationState {
 export type EndReason = 'local-hang-up' | 'remote-hang-up' | 'declined' | SessionEndReason;
 
 /** The typed events of a `Consultation`, beside its state store. */
-export interface ConsultationEvents extends ScreenShareEvents, RecordingEvents {
+export interface ConsultationEvents extends ScreenShareEvents, RecordingEvents, RecorderEvents {
   /** Another participant arrived in the waiting room (seen by a clinician). */
   'participant-waiting': { peerId: string; role: Role };
   /** A participant was admitted: this page (a patient's or guest's), or one a clinician sees. */

@@ -56,6 +56,12 @@ export type ConsultKitErrorCode =
   /** A chat message longer than the limit (`CHAT_TEXT_MAX`, 4,000 characters): shorten it. */
   | 'chat-too-long'
   /**
+   * A composite recording could not be captured in this browser (no `MediaRecorder` of a type the
+   * server takes, no canvas capture), or its upload was refused by the server: the chunks stay in
+   * this browser's IndexedDB (`RecordingError.status` says what the server answered, 0 for none).
+   */
+  | 'recording-failed'
+  /**
    * A document was refused, here or by the server: too large, empty, HEIC, not PNG, JPEG, WebP or
    * PDF, or named as something else than it is (`DocumentError.problem` says which).
    */
