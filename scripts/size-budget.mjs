@@ -51,7 +51,9 @@ const PAGES = [
     page: 'join (consultation)',
     entries: ['consultation.js'],
     later: ['peerjs'],
-    budget: { load: 48.75 * KB, later: 58 * KB },
+    // Recording (issue 10: the consent dialog and indicator, core's recording state, the recorder's
+    // upload) added 6.3 kB to both; decision 43 says what would take it back.
+    budget: { load: 55.1 * KB, later: 64.3 * KB },
     target: { later: 45 * KB },
   },
   // The same once the chat has been opened.
