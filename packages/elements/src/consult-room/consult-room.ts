@@ -196,7 +196,7 @@ export class ConsultRoom extends ConsultKitElement {
       exportparts="heading: chat-heading, log: chat-log, message: chat-message, text: chat-text, field: chat-field, send: chat-send, error: chat-error"
       .consultation=${this.consultation}
       ?hidden=${!this.chatOpen}
-      aria-busy=${this.#chatLoading ? 'true' : nothing}
+      aria-busy=${this.#chatLoading ? 'true' : 'false'}
     ></consult-chat>`;
   }
 

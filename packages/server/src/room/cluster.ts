@@ -224,8 +224,9 @@ export class RoomCluster implements RoomSync {
           [change.instance],
         );
         return;
+      // Broadcasts are not stored; nor is the recording state, which travels on the bus only (an
+      // instance starting later learns it at the next change).
       case 'broadcast':
-      // Recording state travels on the bus only (an instance starting later learns it at the next change).
       case 'recording':
         return;
     }
