@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { type RunningServer, startServerAndBrowser, stopServerAndBrowser } from './support.js';
+import { type RunningServer, signInToConsole, startServerAndBrowser, stopServerAndBrowser } from './support.js';
 
 describe('attendance report in the vendor console', () => {
   let browser: Browser;
@@ -30,7 +30,7 @@ describe('attendance report in the vendor console', () => {
       ),
     );
     await page.goto(`${server.url}/examples/vendor-console/`);
-    await page.click('#sign-in-button');
+    await signInToConsole(page, 'Grace Adeyemi');
     await page.locator('#attendance').waitFor({ state: 'visible' });
     const month = new Date().toISOString().slice(0, 7);
     await page.fill('#report-from', month);

@@ -105,24 +105,24 @@ describe('staff directory and presence', () => {
     const all = await search('');
     assert.deepEqual(names(all), [
       'Dr Amina Khan',
-      'Dr Grace Adeyemi',
+      'Dr Nkechi Eze',
       'Dr Rhys Morgan',
       'Dr Tom Evans',
       'Mr Sam Okafor',
       'Nurse Priya Shah',
     ]);
-    const adeyemi = all
+    const eze = all
       .entry!.map((e) => e.resource as PractitionerRole)
-      .find((r) => r.practitioner?.display === 'Dr Grace Adeyemi')!;
-    assert.equal(adeyemi.organization?.display, 'Riverside Surgery');
-    assert.deepEqual(adeyemi.specialty?.[0]?.coding?.[0], {
+      .find((r) => r.practitioner?.display === 'Dr Nkechi Eze')!;
+    assert.equal(eze.organization?.display, 'Riverside Surgery');
+    assert.deepEqual(eze.specialty?.[0]?.coding?.[0], {
       system: 'http://snomed.info/sct',
       code: '394582007',
       display: 'Dermatology',
     });
-    assert.equal(adeyemi.code?.[0]?.coding?.[0]?.code, 'doctor');
-    assert.ok(adeyemi.telecom?.some((t) => t.system === 'phone' && t.value === '01632 960105'));
-    assert.deepEqual(adeyemi.availableTime?.[0]?.daysOfWeek, ['tue', 'thu']);
+    assert.equal(eze.code?.[0]?.coding?.[0]?.code, 'doctor');
+    assert.ok(eze.telecom?.some((t) => t.system === 'phone' && t.value === '01632 960105'));
+    assert.deepEqual(eze.availableTime?.[0]?.daysOfWeek, ['tue', 'thu']);
     // The demo practice's clinicians were extended, not made twice.
     const [{ n }] = (await server.storage.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM practitioner WHERE name->>'family' = 'Khan'`,
@@ -137,15 +137,15 @@ describe('staff directory and presence', () => {
     assert.deepEqual(names(await search('role=nurse')), ['Nurse Priya Shah']);
     assert.deepEqual(names(await search('role=http://snomed.info/sct|46255001')), ['Mr Sam Okafor']);
     assert.deepEqual(names(await search('role=pharmacist,nurse')), ['Mr Sam Okafor', 'Nurse Priya Shah']);
-    assert.deepEqual(names(await search('specialty=394582007')), ['Dr Grace Adeyemi']);
+    assert.deepEqual(names(await search('specialty=394582007')), ['Dr Nkechi Eze']);
     assert.deepEqual(names(await search('specialty=http://snomed.info/sct|394537008&role=doctor')), ['Dr Rhys Morgan']);
     assert.deepEqual(names(await search('specialty=http://example.org/other|394582007')), []);
     // A `%` is a character to find, not a wildcard.
     assert.deepEqual(names(await search('name=%25')), []);
-    const included = await search('name=Adeyemi&_include=PractitionerRole:practitioner');
+    const included = await search('name=Eze&_include=PractitionerRole:practitioner');
     const practitioner = included.entry?.find((e) => e.search?.mode === 'include')?.resource;
     assert.equal(practitioner?.resourceType, 'Practitioner');
-    assert.equal(practitioner?.id, ids['Adeyemi']);
+    assert.equal(practitioner?.id, ids['Eze']);
   });
 
   it('says what is wrong with a search, as an OperationOutcome', async () => {
@@ -185,7 +185,7 @@ describe('staff directory and presence', () => {
       ['GET', '/api/presence'],
       ['PUT', '/api/presence', { state: 'busy' }],
       ['GET', '/api/presence/events'],
-      ['POST', `/api/consultations/${booked.body.id}/call-in`, { practitioner: ids['Adeyemi'] }],
+      ['POST', `/api/consultations/${booked.body.id}/call-in`, { practitioner: ids['Eze'] }],
     ];
     for (const [method, path, body] of routes) {
       const stranger = await call<{ resourceType: string }>(method, path, body ? { body } : {});
@@ -225,7 +225,7 @@ describe('staff directory and presence', () => {
     assert.equal((await call('PUT', '/api/presence', { headers: STAFF, body: { state: 'busy' } })).status, 403);
     const unnamed = await call('POST', `/api/consultations/${booked.body.id}/call-in`, {
       headers: STAFF,
-      body: { practitioner: ids['Adeyemi'] },
+      body: { practitioner: ids['Eze'] },
     });
     assert.equal(unnamed.status, 403);
     // Naming someone who is not there is refused, never ignored; so is a header that names nobody.
@@ -265,21 +265,21 @@ describe('staff directory and presence', () => {
 
   it('calls a colleague in: a specialist guest, told live on their stream, and shown in a consultation', async () => {
     const booked = await consultation();
-    const adeyemi = await Stream.open(url, as('Adeyemi'));
-    streams.push(adeyemi);
-    await until('her snapshot', () => adeyemi.events.length > 0);
+    const eze = await Stream.open(url, as('Eze'));
+    streams.push(eze);
+    await until('her snapshot', () => eze.events.length > 0);
 
     const answer = await call<{ notified: boolean; id: string }>(
       'POST',
       `/api/consultations/${booked.body.id}/call-in`,
       {
         headers: as('Khan'),
-        body: { practitioner: ids['Adeyemi'] },
+        body: { practitioner: ids['Eze'] },
       },
     );
     assert.equal(answer.status, 201, JSON.stringify(answer.body));
     assert.equal(answer.body.notified, true);
-    const notice = (await until('the call-in', () => adeyemi.events.find((e) => e.event === PRESENCE_EVENT.callIn)))
+    const notice = (await until('the call-in', () => eze.events.find((e) => e.event === PRESENCE_EVENT.callIn)))
       .data as CallInNotice;
     assert.equal(notice.from.name, 'Dr Amina Khan');
     assert.equal(notice.patient, 'Ada Lovelace');
@@ -291,10 +291,10 @@ describe('staff directory and presence', () => {
     );
     assert.deepEqual(
       guests.body.guests.map((g) => [g.name, g.kind]),
-      [['Dr Grace Adeyemi', 'specialist']],
+      [['Dr Nkechi Eze', 'specialist']],
     );
     // Nobody else hears it.
-    const others = streams.filter((s) => s !== adeyemi);
+    const others = streams.filter((s) => s !== eze);
     assert.ok(others.every((s) => !s.events.some((e) => e.event === PRESENCE_EVENT.callIn)));
 
     // The audit names who called whom in.
@@ -311,7 +311,7 @@ describe('staff directory and presence', () => {
     await new StaffAccounts(server.storage, () => clock).setRoles(reception, ['receptionist']);
     const receptionist = await call<{ resourceType: string }>('POST', `/api/consultations/${booked.body.id}/call-in`, {
       headers: { ...STAFF, [ACTING_HEADER]: String(reception) },
-      body: { practitioner: ids['Adeyemi'] },
+      body: { practitioner: ids['Eze'] },
     });
     assert.equal(receptionist.status, 403);
     assert.equal(receptionist.body.resourceType, 'OperationOutcome');

@@ -171,6 +171,7 @@ describe('FHIR booking API', () => {
           'Patient',
           'DocumentReference',
           'Binary',
+          'Consent',
           'PractitionerRole',
         ],
       );

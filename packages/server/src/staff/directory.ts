@@ -275,7 +275,7 @@ export const DEMO_DIRECTORY: readonly DemoRole[] = [
     ],
   },
   {
-    name: { prefix: ['Dr'], given: ['Grace'], family: 'Adeyemi' },
+    name: { prefix: ['Dr'], given: ['Nkechi'], family: 'Eze' },
     qualification: 'GP with an extended role in dermatology',
     role: ['doctor', 'Doctor'],
     occupation: ['18803008', 'Dermatologist'],
