@@ -18,6 +18,7 @@ const { createServer, loadConfig } = await import('./packages/server/src/index.t
 const { demoTicket } = await import('./packages/server/src/plugins/dev.ts');
 const { turnCredentials } = await import('./packages/server/src/turn.ts');
 const { seedAroundTheClockPractice } = await import('./packages/server/src/test-helpers.ts');
+const { StaffAccounts } = await import('./packages/server/src/staff/accounts.ts');
 
 const executablePath = findChrome();
 if (!executablePath) {
@@ -124,9 +125,16 @@ function consultKitServer() {
             ...(claims.kind ? { kind: claims.kind } : {}),
           };
         }
-        case 'ck-staff-cookie':
-          // A staff session cookie (what the demo's sign-in sets), for the cookie path of the desk.
-          return { cookie: `ck_staff=${server.auth.staffSessionValue(Math.floor(Date.now() / 1000) + 600)}` };
+        case 'ck-staff-cookie': {
+          // A staff session cookie (what signing in sets), for the cookie path of the desk: a
+          // receptionist's session, started as the sign-in callback starts one.
+          const accounts = new StaffAccounts(server.storage, Date.now);
+          const [practitioner] = await server.storage.query('SELECT id FROM practitioner ORDER BY id LIMIT 1');
+          await accounts.setRoles(practitioner.id, ['receptionist']);
+          const person = await accounts.person(practitioner.id);
+          const token = await accounts.startSession(person, 'test', '127.0.0.1', 600);
+          return { cookie: `ck_staff=${token}` };
+        }
         case 'ck-restart-server': {
           await server.close();
           await new Promise((resolve) => setTimeout(resolve, 500));

@@ -599,7 +599,7 @@ describe('<consult-room> with a stand-in consultation: one and six participants,
       await until(() => toggle.getAttribute('aria-expanded') === 'false', 'the chat closed again');
       await el.updateComplete;
       expect(panel().hidden).to.equal(true);
-      expect(panel().hasAttribute('aria-busy')).to.equal(false);
+      expect(panel().getAttribute('aria-busy')).to.equal('false');
       expect(part(el, 'announcements').textContent).to.contain(
         "We could not reach the practice's service. Check your internet connection and try again.",
       );
@@ -612,7 +612,7 @@ describe('<consult-room> with a stand-in consultation: one and six participants,
       await until(() => customElements.get('consult-chat') !== undefined, '<consult-chat> defined');
       await until(() => !!panel().shadowRoot?.querySelector('[part~="log"]'), 'the chat panel rendered');
       await el.updateComplete;
-      expect(panel().hasAttribute('aria-busy')).to.equal(false);
+      expect(panel().getAttribute('aria-busy')).to.equal('false');
       expect(panel().hidden).to.equal(false);
       // Closing and opening again imports nothing more.
       toggle.click();
