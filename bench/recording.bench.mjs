@@ -61,15 +61,20 @@ async function startServer(dataDir) {
 /** A confirmed video appointment: the clinician's ticket and the patient's join link. */
 async function appointment(url) {
   const { appointmentRequest } = await import('../packages/server/src/test-helpers.ts');
-  const bundle = await (await fetch(`${url}/fhir/Slot?status=free&_count=1`)).json();
-  const slot = bundle.entry.find((e) => e.search?.mode === 'match').resource;
-  const body = appointmentRequest(slot, `bench-rec-${Date.now()}@example.org`, { channel: 'Video' });
-  const booked = await fetch(`${url}/fhir/Appointment`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  if (booked.status !== 201) throw new Error(`booking: ${booked.status} ${await booked.text()}`);
+  // The first free slots of the practice: the first whose session offers video (not every one does).
+  const bundle = await (await fetch(`${url}/fhir/Slot?status=free&_count=50`)).json();
+  const slots = bundle.entry.filter((e) => e.search?.mode === 'match').map((e) => e.resource);
+  let booked;
+  for (const slot of slots) {
+    const body = appointmentRequest(slot, `bench-rec-${Date.now()}@example.org`, { channel: 'Video' });
+    booked = await fetch(`${url}/fhir/Appointment`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (booked.status === 201) break;
+  }
+  if (booked?.status !== 201) throw new Error(`booking: ${booked?.status} ${await booked?.text()}`);
   const { id } = await booked.json();
   const current = await (await fetch(`${url}/fhir/Appointment/${id}`, { headers: STAFF })).json();
   const confirmed = await fetch(`${url}/fhir/Appointment/${id}`, {
