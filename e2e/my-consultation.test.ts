@@ -78,9 +78,14 @@ describe('/my-consultation: the patient watches their recorded consultation agai
       CONSULTKIT_RECORDINGS_DIR: join(files, 'recordings'),
       CONSULTKIT_DOCUMENTS_DIR: join(files, 'documents'),
     }));
-    // A confirmed video appointment starting within the hour, its clinician's session.
+    // A confirmed video appointment starting within the hour with Dr Amina Khan (Practitioner/1),
+    // whose sessions offer video (the nurse's do not, and hers may be the first free time).
     const from = new Date(Date.now() + 60_000).toISOString();
-    const slots = await api<Bundle>('GET', `/fhir/Slot?status=free&start=ge${from}&_count=20`, { headers: FHIR });
+    const slots = await api<Bundle>(
+      'GET',
+      `/fhir/Slot?status=free&schedule.actor=Practitioner/1&start=ge${from}&_count=20`,
+      { headers: FHIR },
+    );
     const slot = slots.entry!.map((e) => e.resource as Slot).find((s) => s.resourceType === 'Slot')!;
     const booked = await api<Appointment>('POST', '/fhir/Appointment', {
       headers: FHIR,
