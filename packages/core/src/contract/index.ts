@@ -19,3 +19,4 @@ export * from './documents.js';
 export * from './recording.js';
 export * from './staff.js';
 export * from './directory.js';
+export * from './staff-chat.js';
