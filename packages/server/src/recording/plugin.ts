@@ -57,6 +57,11 @@ export const RETRIEVAL_COOKIE = 'ck_retrieval';
 export const VIEW_AUDIT_EVERY_MS = 10 * 60 * 1000;
 /** How often the retention sweep looks for recordings past their period. */
 export const SWEEP_EVERY_MS = 60 * 60 * 1000;
+/**
+ * A recording still capturing that nobody has heard of for this long is closed by the sweep: the
+ * clinician's page has had a day to come back and send what its IndexedDB holds.
+ */
+export const ABANDONED_AFTER_MS = 24 * 60 * 60 * 1000;
 
 /** What a served recording may do: nothing runs, only its own media plays. */
 const MEDIA_POLICY = `${DOCUMENT_POLICY}; media-src 'self'`;
@@ -342,30 +347,18 @@ export async function recordingPlugin(app: FastifyInstance, options: RecordingPl
     if (!(await recordings.startProcessing(row.id, new Date(now())))) {
       throw new HttpError(409, 'conflict', 'This recording is being finished already.');
     }
-    const work = `${recordings.path(row.id)}.work`;
     let done: RecordingRow;
     try {
-      await mkdir(work, { recursive: true, mode: 0o700 });
-      const joined = `${work}/joined`;
-      const out = createWriteStream(joined, { mode: 0o600 });
-      await pipeline(async function* () {
-        for (let seq = 0; seq < count; seq++) yield await readFile(recordings.chunkPath(row.id, seq));
-      }, out);
-      done = await finishRecording(recordings, row, joined, row.capture_type ?? 'video/webm', options.tools);
+      done = await assembleComposite(recordings, row, count, options.tools);
     } catch (error) {
       if (error instanceof ToolMissing) {
         throw new HttpError(503, 'not-supported', `${error.message}. The chunks are kept: finish again once it is.`);
       }
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-        // A chunk's row is there but its file is not yet (it is being written): try again shortly.
-        await recordings.backToCapturing(row.id);
+      if (error instanceof ChunkNotWritten) {
         throw new HttpError(409, 'conflict', 'A chunk is still being stored: finish again in a moment.');
       }
       throw error;
-    } finally {
-      await rm(work, { recursive: true, force: true });
     }
-    if (done.status === 'ready') await recordings.removeBytes(row.id, { file: false });
     request.log.info({ recording: row.id, status: done.status }, 'recording finished');
     return reply.send(infoFor(done, await holderOf(await callerOf(request))));
   });
@@ -610,7 +603,11 @@ export async function recordingPlugin(app: FastifyInstance, options: RecordingPl
   const every = options.sweepEveryMs ?? SWEEP_EVERY_MS;
   if (every > 0) {
     const sweep = () =>
-      sweepRecordings(recordings, now)
+      sweepAbandoned(recordings, now, options.tools)
+        .then((rows) => {
+          for (const row of rows) app.log.warn({ recording: row.id, status: row.status }, 'abandoned recording closed');
+        })
+        .then(() => sweepRecordings(recordings, now))
         .then((count) => count > 0 && app.log.info({ count }, 'recordings deleted under the retention period'))
         .catch((error: unknown) => app.log.error({ err: error }, 'the recording retention sweep failed'));
     const timer = setInterval(sweep, every);
@@ -643,4 +640,88 @@ export async function sweepRecordings(recordings: Recordings, now: () => number)
     }
     if (due.every((row) => row.status === 'processing')) return count;
   }
+}
+
+/** A chunk's row is there but its file is not yet (it is being written): finish again shortly. */
+class ChunkNotWritten extends Error {}
+
+/**
+ * Joins chunks `0 … count-1` of a composite (its row already `processing`) and finishes the file:
+ * the row comes back `ready` (the chunks deleted) or `failed` (the chunks kept). Throws
+ * `ToolMissing` or {@link ChunkNotWritten} with the row back to `capturing`: nothing is lost.
+ */
+async function assembleComposite(
+  recordings: Recordings,
+  row: RecordingRow,
+  count: number,
+  tools: FinishTools | undefined,
+): Promise<RecordingRow> {
+  const work = `${recordings.path(row.id)}.work`;
+  let done: RecordingRow;
+  try {
+    await mkdir(work, { recursive: true, mode: 0o700 });
+    const joined = `${work}/joined`;
+    const out = createWriteStream(joined, { mode: 0o600 });
+    await pipeline(async function* () {
+      for (let seq = 0; seq < count; seq++) yield await readFile(recordings.chunkPath(row.id, seq));
+    }, out);
+    done = await finishRecording(recordings, row, joined, row.capture_type ?? 'video/webm', tools);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      await recordings.backToCapturing(row.id);
+      throw new ChunkNotWritten(`chunk file of ${row.id} not written yet`);
+    }
+    throw error;
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+  if (done.status === 'ready') await recordings.removeBytes(row.id, { file: false });
+  return done;
+}
+
+/**
+ * Closes the recordings nobody has heard of for {@link ABANDONED_AFTER_MS}, so that nothing stays
+ * `capturing` for ever and every byte falls under the retention period:
+ * - a composite whose page never finished: made into a file from the chunks that arrived, in
+ *   order up to the first missing one (a WebM cannot skip a gap); `failed` when none arrived;
+ * - a Janus capture whose server stopped mid-call (its consent timeline was in that process):
+ *   `failed`, Janus's raw files kept for an operator until the retention period ends.
+ * Returns the rows it closed. Safe on several instances at once (`startProcessing` is the lock).
+ */
+export async function sweepAbandoned(
+  recordings: Recordings,
+  now: () => number,
+  tools?: FinishTools,
+): Promise<RecordingRow[]> {
+  const closed: RecordingRow[] = [];
+  for (const row of await recordings.abandoned(new Date(now() - ABANDONED_AFTER_MS))) {
+    if (row.capture === 'janus') {
+      closed.push(
+        await recordings.failed(
+          row.id,
+          'The server stopped while Janus recorded this call, so it was never finished. ' +
+            "Janus's raw files are kept for an operator until the retention period ends.",
+        ),
+      );
+      continue;
+    }
+    const seqs = new Set((await recordings.chunks(row.id)).map((chunk) => Number(chunk.seq)));
+    let count = 0;
+    while (seqs.has(count)) count++;
+    if (count === 0) {
+      closed.push(
+        await recordings.failed(row.id, "No part of it arrived: the clinician's page closed before sending any."),
+      );
+      continue;
+    }
+    if (!(await recordings.startProcessing(row.id, new Date(now())))) continue;
+    try {
+      closed.push(await assembleComposite(recordings, row, count, tools));
+    } catch (error) {
+      // Back to capturing: the next sweep tries again.
+      if (error instanceof ToolMissing || error instanceof ChunkNotWritten) continue;
+      throw error;
+    }
+  }
+  return closed;
 }

@@ -27,7 +27,7 @@ import {
   startTestServer,
   TEST_NOW,
 } from '../test-helpers.js';
-import { sweepRecordings } from './plugin.js';
+import { ABANDONED_AFTER_MS, sweepAbandoned, sweepRecordings } from './plugin.js';
 import { Recordings } from './repository.js';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -496,6 +496,65 @@ for (const engine of engines) {
           ),
         );
         assert.equal(await sweepRecordings(recordings(), () => ctx.clock), 0, 'a second sweep finds nothing');
+      } finally {
+        ctx.clock = TEST_NOW;
+      }
+    });
+
+    it('a recording nobody finished is closed a day later: made from what arrived, or failed; all under the retention period', async () => {
+      const chunks = split(webm, 6);
+      // The page sent everything and closed before finishing; another lost chunk 3 on the way.
+      const whole = await consultation();
+      for (const [seq, bytes] of chunks.entries()) {
+        assert.equal((await put(whole.recording, seq, bytes, bearer(whole.gp))).status, 200);
+      }
+      const gap = await consultation();
+      for (const seq of [0, 1, 2, 4, 5]) {
+        assert.equal((await put(gap.recording, seq, chunks[seq]!, bearer(gap.gp))).status, 200);
+      }
+      // One sent nothing at all; a Janus capture whose server stopped mid-call.
+      const none = await consultation();
+      const janus = await recordings().create({
+        appointmentId: Number(none.id),
+        requestId: randomUUID(),
+        capture: 'janus',
+        askedBy: none.gp.peerId,
+        startedAt: new Date(ctx.clock),
+      });
+      const late = await consultation();
+      const mine = [whole.recording, gap.recording, none.recording, janus.id, late.recording];
+      const closed = async () =>
+        (await sweepAbandoned(recordings(), () => ctx.clock)).filter((row) => mine.includes(row.id));
+      try {
+        assert.deepEqual(await closed(), [], 'within the day, the page may still come back');
+        ctx.clock += ABANDONED_AFTER_MS + 60_000;
+        // A chunk that arrived a minute ago (its page's session renewed meanwhile): left alone.
+        await recordings().addChunk(late.recording, 0, 1, sha256(Buffer.alloc(1)), new Date(ctx.clock - 60_000));
+        const rows = new Map((await closed()).map((row) => [row.id, row]));
+        assert.equal(rows.size, 4);
+        assert.equal(rows.get(whole.recording)!.status, 'ready');
+        assert.ok(Math.abs(rows.get(whole.recording)!.duration_seconds! - 8) <= 1);
+        const partial = rows.get(gap.recording)!;
+        assert.equal(partial.status, 'ready', 'what came before the missing chunk is kept');
+        assert.ok(partial.duration_seconds! > 0 && partial.duration_seconds! < 8, `${partial.duration_seconds}`);
+        assert.equal(rows.get(none.recording)!.status, 'failed');
+        assert.match(rows.get(none.recording)!.failure!, /No part of it arrived/);
+        assert.equal(rows.get(janus.id)!.status, 'failed');
+        assert.match(rows.get(janus.id)!.failure!, /server stopped while Janus recorded/);
+        for (const row of rows.values()) {
+          assert.ok(row.delete_after, `${row.id} falls under the retention period`);
+        }
+        const files = await readdir(join(ctx.dir, 'recordings'));
+        assert.ok(files.includes(whole.recording) && files.includes(gap.recording), 'the files are made');
+        assert.ok(!files.some((name) => name.startsWith(`${whole.recording}.`)), 'their chunks are gone');
+        const info = await fetch(`${ctx.url}/api/recordings/${late.recording}`, { headers: STAFF });
+        assert.equal(((await info.json()) as RecordingInfo).status, 'capturing');
+        assert.deepEqual(await closed(), [], 'a second sweep finds nothing more');
+        // The retention period ends for the failed ones too: their rows say deleted.
+        ctx.clock += 91 * DAY;
+        await sweepRecordings(recordings(), () => ctx.clock);
+        const failedRow = await recordings().get(none.recording);
+        assert.equal(failedRow!.status, 'deleted');
       } finally {
         ctx.clock = TEST_NOW;
       }

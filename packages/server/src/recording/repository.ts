@@ -198,12 +198,33 @@ export class Recordings {
     return row!;
   }
 
+  /**
+   * Marks it failed. What is left of it (chunks, Janus's raw files) stays for an operator until the
+   * retention period, counted from when it ended (or started), is over: then the sweep deletes it.
+   */
   async failed(id: string, reason: string): Promise<RecordingRow> {
     const [row] = await this.storage.query<RecordingRow>(
-      `UPDATE recording SET status = 'failed', failure = $2 WHERE id = $1 RETURNING *`,
-      [id, reason.slice(0, 500)],
+      `UPDATE recording SET status = 'failed', failure = $2,
+              delete_after = COALESCE(ended_at, started_at) + make_interval(days => $3::int)
+        WHERE id = $1 RETURNING *`,
+      [id, reason.slice(0, 500), this.retentionDays],
     );
     return row!;
+  }
+
+  /**
+   * Recordings still `capturing` with nothing heard of them since `before`: no chunk arrived, and
+   * they neither started nor ended since. The clinician's page never finished the upload (closed
+   * for good), or the server stopped while Janus recorded. Oldest first.
+   */
+  async abandoned(before: Date, limit = 100): Promise<RecordingRow[]> {
+    return this.storage.query<RecordingRow>(
+      `SELECT r.* FROM recording r
+        WHERE r.status = 'capturing' AND r.started_at < $1 AND COALESCE(r.ended_at, r.started_at) < $1
+          AND NOT EXISTS (SELECT 1 FROM recording_chunk c WHERE c.recording_id = r.id AND c.received_at >= $1)
+        ORDER BY r.started_at, r.id LIMIT $2`,
+      [before, limit],
+    );
   }
 
   /** Removes the bytes (the finished file and any chunks) and marks the row `deleted`; the audit stays. */
