@@ -606,6 +606,17 @@ describe('recording consent across two instances on one PostgreSQL', () => {
       const stopped = await gp.recordingWhere('stopped on instance one', (s) => s.status === 'stopped');
       assert.equal(stopped.reason, 'withdrawn');
       assert.equal(stopped.endedBy, pt.ticket.peerId);
+      // Instance one, where a Janus capture of it would run, hears the stop as an event too.
+      const heard = await until('the stopped event on the asker’s instance', () =>
+        events.find((e) => e.type === 'stopped'),
+      );
+      assert.deepEqual(heard.detail, {
+        cid: `appt-${id}`,
+        appointmentId: Number(id),
+        recordingId: here.recordingId,
+        reason: 'withdrawn',
+        endedBy: pt.ticket.peerId,
+      });
       await until('the row ended', async () => (await two.recordings(id))[0]?.end_reason === 'withdrawn');
     },
   );

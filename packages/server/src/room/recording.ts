@@ -28,8 +28,10 @@
  * applied by the others. Only the instance holding the asking clinician's socket starts a
  * recording, so one row is inserted however the answers arrive.
  *
- * Server-side events ({@link RecordingEvents}, `rooms.recordingEvents`), emitted on the instance
- * that made the change, for the capture (rec-janus starts and stops Janus's `record` on them):
+ * Server-side events ({@link RecordingEvents}, `rooms.recordingEvents`), for the capture (Janus's
+ * `record` starts and stops on them): `started` on the asker's instance (where the capture runs);
+ * `recorded-changed` and `stopped` on the instance that made the change and on every other one
+ * that hears of it (a withdrawal on another instance stops the capture at once):
  * - `started` `{ cid, appointmentId, recordingId, capture, recorded }`: it runs; `recorded` the
  *   peer ids whose picture and voice are in it (everyone who agreed);
  * - `recorded-changed` `{ cid, appointmentId, recordingId, recorded }`: who is recorded changed
@@ -306,6 +308,11 @@ export class RecordingConsent {
       delete fields.capture;
     }
     room.recording = { ...state, ...fields, consents: { ...state.consents, ...change.consents } };
+    // The capture may run here (Janus's, on the asker's instance) while the change was made
+    // elsewhere: tell it. The instance that made the change stored it.
+    if (state.status === 'recording' && room.recording.status === 'stopped') this.#emitStopped(room);
+    else if (room.recording.status === 'recording' && Object.keys(change.consents).length > 0)
+      this.#recordedChanged(room);
     this.#evaluate(room);
     return true;
   }
@@ -400,12 +407,20 @@ export class RecordingConsent {
     this.#write('storing the end of a recording failed', (store) =>
       store.stopped({ id: recordingId, endedAt: fields.endedAt!, reason }),
     );
+    this.#emitStopped(room);
+  }
+
+  /** The `stopped` event of a recording that ran (the room's state already says stopped). */
+  #emitStopped(room: ConsentRoom): void {
+    const state = room.recording!;
+    const appointmentId = this.options.appointmentOf(room.cid);
+    if (!state.recordingId || appointmentId === undefined) return;
     this.options.events.emit('stopped', {
       cid: room.cid,
       appointmentId,
-      recordingId,
-      reason,
-      ...(endedBy ? { endedBy } : {}),
+      recordingId: state.recordingId,
+      reason: state.reason ?? 'stopped',
+      ...(state.endedBy ? { endedBy: state.endedBy } : {}),
     });
   }
 
