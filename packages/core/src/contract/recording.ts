@@ -123,6 +123,8 @@ export interface RecordingInfo {
   url?: string;
   /** When it will be deleted under the practice's retention period. */
   deleteAfter?: string;
+  /** Once `failed`, why (for the practice's staff only: `GET /api/recordings`). */
+  failure?: string;
 }
 
 /** One access to a recording, as staff list it (`GET /api/recordings/:id/audit`). */

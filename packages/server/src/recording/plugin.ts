@@ -396,7 +396,7 @@ export async function recordingPlugin(app: FastifyInstance, options: RecordingPl
         ? await recordings.forPatient(Number(match[1]))
         : await recordings.forAppointment(Number(match[1]));
     for (const row of rows) if (row.status !== 'deleted') await audit(row, holder, 'metadata', request.ip);
-    return reply.send({ recordings: rows.map((row) => recordingInfo(row)) });
+    return reply.send({ recordings: rows.map((row) => recordingInfo(row, { staff: true })) });
   });
 
   app.get('/api/recordings/:id/audit', async (request, reply) => {

@@ -283,7 +283,7 @@ export class Recordings {
 }
 
 /** A row as the wire shows it (`url` is the caller's to add). */
-export function recordingInfo(row: RecordingRow): RecordingInfo {
+export function recordingInfo(row: RecordingRow, options: { staff?: boolean } = {}): RecordingInfo {
   const info: RecordingInfo = {
     id: row.id,
     consultationId: consultationOf(row.appointment_id),
@@ -300,5 +300,7 @@ export function recordingInfo(row: RecordingRow): RecordingInfo {
     if (row.sha256) info.sha256 = row.sha256;
   }
   if (row.delete_after && row.status !== 'deleted') info.deleteAfter = new Date(row.delete_after).toISOString();
+  // Why it failed may name the server's tools and folders: staff only.
+  if (options.staff && row.status === 'failed' && row.failure) info.failure = row.failure;
   return info;
 }
