@@ -95,7 +95,11 @@ async function startInstalledServer(
     cwd: app,
     env: { ...rest, PORT: '0', CONSULTKIT_DATA_DIR: join(app, `.data-${args.join('') || 'own'}`), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group (npx, a shell, node): stopped as one, even if this test is interrupted.
+    detached: true,
   });
+  groups.add(child.pid!);
+  child.once('exit', () => groups.delete(child.pid!));
   let output = '';
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const url = await new Promise<string>((resolve, reject) => {
@@ -109,10 +113,29 @@ async function startInstalledServer(
   return { url, child };
 }
 
+/** The process groups of the servers still running, killed whenever this process ends. */
+const groups = new Set<number>();
+const killGroups = (signal: NodeJS.Signals) => {
+  for (const pid of groups) {
+    try {
+      process.kill(-pid, signal);
+    } catch {
+      // Gone already.
+    }
+  }
+};
+process.once('exit', () => killGroups('SIGKILL'));
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    killGroups('SIGKILL');
+    process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
+  });
+}
+
 async function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = once(child, 'exit');
-  child.kill('SIGTERM');
+  process.kill(-child.pid!, 'SIGTERM');
   await exited;
 }
 
