@@ -75,25 +75,27 @@ export class Auth {
   private async decide(request: FastifyRequest): Promise<Decided> {
     const header = request.headers.authorization;
     if (header !== undefined) {
-      // Every bearer attempt counts against the address; one that succeeds is given back. Once
-      // over the limit, every bearer attempt from there is refused (429) until the window ends.
-      const refund =
-        (await this.options.throttle?.take('auth', addressKey(request.ip), 'failed bearer checks from this address')) ??
-        (async () => undefined);
-      const match = /^Bearer +([\x21-\x7e]{1,512}) *$/i.exec(header);
-      if (!match) {
+      // Failed bearer checks count against the address. Once over the limit, every bearer attempt
+      // from there is refused (429) until the window ends, the right staff key too: the answer
+      // never tells a right guess from a wrong one. The right staff key counts nothing (a vendor's
+      // backend may send many requests at once); any other attempt counts, and a booking
+      // reference that is found is given back.
+      const address = addressKey(request.ip);
+      const what = 'failed bearer checks from this address';
+      const token = /^Bearer +([\x21-\x7e]{1,512}) *$/i.exec(header)?.[1];
+      // Compare digests in constant time: neither the key's length nor its content leaks.
+      if (token !== undefined && timingSafeEqual(sha256(token), this.staffKeyDigest)) {
+        await this.options.throttle?.check('auth', address, what);
+        return this.actingPerson(request);
+      }
+      const refund = (await this.options.throttle?.take('auth', address, what)) ?? (async () => undefined);
+      if (token === undefined) {
         throw new HttpError(
           401,
           'login',
           'Authorization: expected "Bearer <staff key or booking reference>"',
           CHALLENGE,
         );
-      }
-      const token = match[1]!;
-      // Compare digests in constant time: neither the key's length nor its content leaks.
-      if (timingSafeEqual(sha256(token), this.staffKeyDigest)) {
-        await refund();
-        return this.actingPerson(request);
       }
       const reference = normaliseBookingReference(token);
       const booking = reference ? await this.options.repo.appointmentByReference(reference) : undefined;

@@ -245,9 +245,14 @@ describe('rate limits against floods from one address (default limits)', () => {
     assert.equal((await call(url, 'GET', '/fhir/Appointment', { from: '127.0.0.5', headers: STAFF })).status, 200);
   });
 
-  it('the right staff key, used all day, is never limited', async () => {
-    for (let i = 0; i < DEFAULT_RATE_LIMITS.auth.count * 3; i++) {
-      assert.equal((await call(url, 'GET', '/fhir/Appointment', { from: '127.0.0.7', headers: STAFF })).status, 200);
+  it('the right staff key, used all day and many requests at once (a vendor backend), is never limited', async () => {
+    for (let round = 0; round < 3; round++) {
+      const answers = await Promise.all(
+        Array.from({ length: DEFAULT_RATE_LIMITS.auth.count * 3 }, () =>
+          call(url, 'GET', '/fhir/Appointment', { from: '127.0.0.7', headers: STAFF }),
+        ),
+      );
+      assert.deepEqual(tally(answers), { 200: DEFAULT_RATE_LIMITS.auth.count * 3 });
     }
   });
 

@@ -108,6 +108,8 @@ export interface Attempt {
 export interface RateLimiter {
   /** Counts one attempt against `key` (within `bucket`) under `limit`. */
   take(bucket: string, key: string, limit: Limit): Promise<Attempt>;
+  /** When `key` is over `limit` now, when its window ends (epoch ms); else undefined. Counts nothing. */
+  over(bucket: string, key: string, limit: Limit): Promise<number | undefined>;
   /** Forgets everything; nothing keeps running after this. */
   close(): Promise<void>;
 }
@@ -151,6 +153,12 @@ export class MemoryRateLimiter implements RateLimiter {
         if (this.windows.get(id) === counted && counted.count > 0) counted.count--;
       },
     };
+  }
+
+  async over(bucket: string, key: string, limit: Limit): Promise<number | undefined> {
+    const window = this.windows.get(`${bucket}\u0000${key}`);
+    const now = (this.options.now ?? Date.now)();
+    return window && window.resetAt > now && window.count >= limit.count ? window.resetAt : undefined;
   }
 
   async close(): Promise<void> {
@@ -202,6 +210,15 @@ export class PostgresRateLimiter implements RateLimiter {
     };
   }
 
+  async over(bucket: string, key: string, limit: Limit): Promise<number | undefined> {
+    const now = (this.options.now ?? Date.now)();
+    const [row] = await this.options.storage.query<{ reset_at: Date }>(
+      'SELECT reset_at FROM rate_limit_window WHERE bucket = $1 AND key = $2 AND reset_at > $3 AND count >= $4',
+      [bucket, key, new Date(now), limit.count],
+    );
+    return row ? new Date(row.reset_at).getTime() : undefined;
+  }
+
   async close(): Promise<void> {}
 }
 
@@ -247,9 +264,25 @@ export class Throttle {
     if (!limit) return async () => undefined;
     const attempt = await this.limiter.take(name, key, limit);
     if (attempt.allowed) return attempt.refund;
-    const seconds = Math.max(1, Math.ceil((attempt.resetAt - this.now()) / 1000));
+    throw this.#refusal(name, limit, attempt.resetAt, what);
+  }
+
+  /**
+   * Counts nothing, but throws the same 429 as {@link take} when `key` has used up `name` already:
+   * for an attempt that succeeds (so only failures count) yet must be refused like the others once
+   * the limit is reached, so the answer never tells a right guess from a wrong one.
+   */
+  async check(name: LimitName, key: string, what: string): Promise<void> {
+    const limit = this.limits?.[name];
+    if (!limit) return;
+    const resetAt = await this.limiter.over(name, key, limit);
+    if (resetAt !== undefined) throw this.#refusal(name, limit, resetAt, what);
+  }
+
+  #refusal(name: LimitName, limit: Limit, resetAt: number, what: string): HttpError {
+    const seconds = Math.max(1, Math.ceil((resetAt - this.now()) / 1000));
     const at = new Date(this.now() + seconds * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
-    throw new HttpError(
+    return new HttpError(
       429,
       'throttled',
       `Too many ${what} (at most ${limit.count} in ${limit.seconds} seconds): try again in ${seconds} seconds, after ${at}`,
