@@ -25,7 +25,8 @@ export class LazyPart<T> {
   /** The part: imported and made at the first call, the same one afterwards. */
   get(): Promise<T> {
     if (this.#value) return Promise.resolve(this.#value);
-    if (this.#closed) return Promise.reject(new ConsultKitError('invalid-state', `${this.what}: the consultation is over`));
+    if (this.#closed)
+      return Promise.reject(new ConsultKitError('invalid-state', `${this.what}: the consultation is over`));
     this.#loading ??= this.make().then(
       (value) => {
         if (this.#closed) throw new ConsultKitError('invalid-state', `${this.what}: the consultation is over`);

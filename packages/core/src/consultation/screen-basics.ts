@@ -15,5 +15,11 @@ export function screenShareSupported(): boolean {
 
 /** The state of screen sharing while nobody presents (and `screen.ts` may not be here). */
 export function idleScreenShare(getDisplayMedia?: unknown): ScreenShareState {
-  return { presenter: null, local: false, stream: null, pending: false, supported: !!getDisplayMedia || screenShareSupported() };
+  return {
+    presenter: null,
+    local: false,
+    stream: null,
+    pending: false,
+    supported: !!getDisplayMedia || screenShareSupported(),
+  };
 }
