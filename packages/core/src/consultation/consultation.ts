@@ -5,7 +5,6 @@ import { LocalMedia } from '../media/local.js';
 import { createStore, type ReadableStore, type WritableStore } from '../store.js';
 import { derive, endReasonOf, transitions, type DeriveInput } from './derive.js';
 import { Mesh } from './mesh.js';
-import { Handover } from './sfu/handover.js';
 import type { MediaTransport, TransportContext } from './transport.js';
 import type { PendingCommand, Presence } from './participant.js';
 import { Room } from './room.js';
@@ -55,9 +54,14 @@ export class Consultation extends Emitter<ConsultationEvents> {
   /** The mesh, or the SFU session once the room moved to it (`options.sfu`). */
   #transport: MediaTransport;
   #transportStop: () => void = () => undefined;
-  /** The default SFU transport's factory once imported (`sfu/transport.ts` is loaded only by calls that move to Janus). */
-  #sfuFactory: ((context: TransportContext) => MediaTransport) | null = null;
-  #sfuLoading = false;
+  /** The handover and the default SFU transport, imported when the room first moves to the SFU (`sfu/move.ts`). */
+  readonly #sfu = new LazyPart(
+    'the SFU',
+    () => import('./sfu/move.js'),
+    () => {
+      if (this.#phase === 'joined' && !this.#isOver()) this.#sync();
+    },
+  );
   readonly #context: TransportContext;
   #phase: DeriveInput['phase'] = 'idle';
   #removedMessage: string | null = null;
@@ -501,9 +505,18 @@ export class Consultation extends Emitter<ConsultationEvents> {
       const { you, roster, mode } = this.#room.state.get();
       // Media moves to the SFU (`sfu/`, by default for a ticket of an appointment): make before
       // break, the mesh's links stay until the SFU carries each participant (`sfu/handover.ts`).
-      const sfu = this.#options.sfu ?? (this.#options.ticket.appointmentId ? this.#defaultSfu(mode) : undefined);
-      if (mode === 'sfu' && this.#transport === this.#mesh && sfu)
-        this.#follow(new Handover(this.#mesh, sfu(this.#context)));
+      // The handover and the default transport are imported then (the mesh carries the call
+      // meanwhile; the roster is synced again once they are here; a failed import is tried again
+      // at the next roster change).
+      if (
+        mode === 'sfu' &&
+        this.#transport === this.#mesh &&
+        (this.#options.sfu || this.#options.ticket.appointmentId)
+      ) {
+        const move = this.#sfu.value;
+        if (move) this.#follow(new move.Handover(this.#mesh, (this.#options.sfu ?? move.sfuTransport)(this.#context)));
+        else this.#sfu.want();
+      }
       this.#transport.sync(you, roster);
     }
     const { you, roster, mode } = this.#room.state.get();
@@ -512,27 +525,6 @@ export class Consultation extends Emitter<ConsultationEvents> {
     // Someone presents: screen sharing is made, and synced then.
     else if (roster.some((entry) => entry.presenting && !entry.left)) this.#screen.want();
     this.#refresh();
-  }
-
-  /**
-   * The default SFU transport once its module is here; until then undefined, and, when the room is
-   * in `sfu` mode, it is imported and the roster synced again (the mesh carries the call meanwhile:
-   * the handover is make-before-break anyway). A failed import is retried at the next roster change.
-   */
-  #defaultSfu(mode: string): ((context: TransportContext) => MediaTransport) | undefined {
-    if (this.#sfuFactory || mode !== 'sfu' || this.#sfuLoading) return this.#sfuFactory ?? undefined;
-    this.#sfuLoading = true;
-    import('./sfu/transport.js').then(
-      ({ sfuTransport }) => {
-        this.#sfuLoading = false;
-        this.#sfuFactory = sfuTransport;
-        if (this.#phase === 'joined' && !this.#isOver()) this.#sync();
-      },
-      () => {
-        this.#sfuLoading = false;
-      },
-    );
-    return undefined;
   }
 
   /** Derives the state from `transport` from now on. */
@@ -649,6 +641,7 @@ export class Consultation extends Emitter<ConsultationEvents> {
     for (const stop of this.#stops.splice(0)) stop();
     this.#screen.value?.close();
     this.#screen.close();
+    this.#sfu.close();
     this.#transportStop();
     this.#transport.close();
     this.#mesh.close();

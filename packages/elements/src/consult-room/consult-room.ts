@@ -123,7 +123,10 @@ export class ConsultRoom extends ConsultKitElement {
    * after a failure, at the next change). Seams for tests; `@internal`.
    * @internal
    */
-  static _importParts: Record<RoomPart, () => Promise<{ define(): unknown }>> = {
+  static _importParts: Record<
+    'screen-share' | 'file-share' | 'consult-recorder',
+    () => Promise<{ define(): unknown }>
+  > = {
     'screen-share': () => import('../screen-share/index.js'),
     'file-share': () => import('../file-share/index.js'),
     'consult-recorder': () => import('../consult-recorder/index.js'),
