@@ -14,6 +14,8 @@
  *   recording's parts, and the consent dialog shows.
  */
 import assert from 'node:assert/strict';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { Browser } from 'playwright-core';
@@ -21,6 +23,7 @@ import { BookingClient, StaffClient } from '@consultkit/core/booking';
 import { type RunningServer, startServerAndBrowser, stopServerAndBrowser } from './support.js';
 
 const STAFF_KEY = 'e2e-staff-key-e2e-staff-key-e2e-staff-key';
+const SHOTS = process.env['CK_SCREENSHOTS'] ?? tmpdir();
 
 /** The parts a consultation loads on first use, by their chunks' names (before `-[hash].js`). */
 const ON_FIRST_USE = {
@@ -116,6 +119,10 @@ describe('a join page loads the call first, and each part of it on first use', (
     for (const [part, prefixes] of Object.entries(ON_FIRST_USE))
       assert.deepEqual(among(fetched, prefixes), [], `no ${part} in the waiting room`);
     assert.deepEqual(among(fetched, ['screen-share']), [], 'no <screen-share> before being let in');
+    // The room's stand-in for the share button (disabled, as the element shows it before admission).
+    const standIn = patient.locator('consult-room .screen-share-stand-in');
+    assert.equal(await standIn.isDisabled(), true);
+    await patient.screenshot({ path: join(SHOTS, 'lazy-consultation-waiting.png'), fullPage: true });
 
     // The clinician (a page with core alone) lets the patient in; both decode frames.
     const clinicianTicket = (await (
@@ -154,6 +161,8 @@ describe('a join page loads the call first, and each part of it on first use', (
     // After the first frame: the share button (enabled now) and the documents' panel.
     await patient.locator('consult-room screen-share [part~="toggle"]:enabled').waitFor({ timeout: 60_000 });
     await patient.locator('consult-room file-share').waitFor({ timeout: 60_000 });
+    assert.equal(await standIn.count(), 0, 'the stand-in gone once <screen-share> is defined');
+    await patient.screenshot({ path: join(SHOTS, 'lazy-consultation-in-call.png'), fullPage: true });
     assert.notDeepEqual(among(fetched, ['file-share']), [], '<file-share> fetched once in the call');
     assert.notDeepEqual(among(fetched, ['files']), [], "core's documents fetched once in the call");
     // The uploader waits for a first document; the chat, the recording and screen sharing for theirs.
