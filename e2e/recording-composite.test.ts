@@ -117,9 +117,10 @@ type Win = {
         participants: { peerId: string; presence: string }[];
       };
     };
+    /** Made with the recording's module, when a recording first concerns the page (decision 47). */
     recorder: {
       state: { get(): { status: string; chunks: number; uploaded: number; pending: number; capturing: boolean } };
-    };
+    } | null;
     admit(id: string): void;
     askToRecord(): Promise<void>;
     answerRecording(agree: boolean): Promise<void>;
@@ -140,8 +141,8 @@ const recording = (p: Participant) =>
   p.page.evaluate(() => (window as unknown as Win).consultation.state.get().recording);
 const recorder = (p: Participant) =>
   p.page.evaluate(() => {
-    const state = (window as unknown as Win).consultation.recorder.state.get() as ReturnType<
-      Win['consultation']['recorder']['state']['get']
+    const state = (window as unknown as Win).consultation.recorder!.state.get() as ReturnType<
+      NonNullable<Win['consultation']['recorder']>['state']['get']
     > & { error: { message: string; cause?: unknown } | null };
     // The error as words (a failure shows in the assertion's message).
     return { ...state, error: state.error ? `${state.error.message} (${String(state.error.cause ?? '')})` : null };
@@ -525,6 +526,10 @@ describe('composite recording of a mesh call, end to end', () => {
         peerId: string;
       };
       assert.equal(again.peerId, gp.peerId);
+      // The recorder is made when the first roster shows the recording (decision 47).
+      await gp.page.waitForFunction(() => (window as unknown as Win).consultation.recorder !== null, undefined, {
+        timeout: LONG,
+      });
       // The new page found the recording (still failing to reach the API): nothing is lost yet.
       await until(
         () => recorder(gp),

@@ -5,19 +5,21 @@ import { LocalMedia } from '../media/local.js';
 import { createStore, type ReadableStore, type WritableStore } from '../store.js';
 import { derive, endReasonOf, transitions, type DeriveInput } from './derive.js';
 import { Mesh } from './mesh.js';
-import { Handover } from './sfu/handover.js';
 import type { MediaTransport, TransportContext } from './transport.js';
 import type { PendingCommand, Presence } from './participant.js';
 import { Room } from './room.js';
-import { isScreenCall, ScreenShare } from './screen.js';
+import type { ScreenShare } from './screen.js';
+import { idleScreenShare, isScreenCall } from './screen-basics.js';
 import type { SfuSession } from './sfu/session.js';
 import { linkToken, reportStep, ticketFrom, validateTicket } from './session.js';
 import { Signalling } from './signalling.js';
 import { Chat } from './chat.js';
-import { Recording } from './recording.js';
+import type { Recording } from './recording.js';
 import { isIn } from './roster.js';
-import { Files } from '../documents/files.js';
-import { CompositeRecorder } from '../recording/composite-recorder.js';
+import type { Files } from '../documents/files.js';
+import type { CompositeRecorder } from '../recording/composite-recorder.js';
+import { LazyPart } from './lazy.js';
+import type { RecordingState } from '../contract/recording.js';
 
 /** While reconnecting, how long before a participant's link counts as lost. */
 const GIVE_UP_RECONNECTING_MS = 60_000;
@@ -47,28 +49,30 @@ export class Consultation extends Emitter<ConsultationEvents> {
   readonly #room: Room;
   readonly #local: LocalMedia;
   readonly #mesh: Mesh;
-  readonly #screen: ScreenShare;
+  /** Screen sharing, made when someone presents or this page starts to (decision 47). */
+  readonly #screen: LazyPart<ScreenShare>;
   /** The mesh, or the SFU session once the room moved to it (`options.sfu`). */
   #transport: MediaTransport;
   #transportStop: () => void = () => undefined;
-  /** The default SFU transport's factory once imported (`sfu/transport.ts` is loaded only by calls that move to Janus). */
-  #sfuFactory: ((context: TransportContext) => MediaTransport) | null = null;
-  #sfuLoading = false;
+  /** The handover and the default SFU transport, imported when the room first moves to the SFU (`sfu/move.ts`). */
+  readonly #sfu = new LazyPart(
+    'the SFU',
+    () => import('./sfu/move.js'),
+    () => {
+      if (this.#phase === 'joined' && !this.#isOver()) this.#sync();
+    },
+  );
   readonly #context: TransportContext;
   #phase: DeriveInput['phase'] = 'idle';
   #removedMessage: string | null = null;
   readonly #stops: (() => void)[] = [];
   readonly #chat: Chat;
-  readonly #recording: Recording;
-  /** Documents shared in the consultation (docs/collaboration.md, "Documents"). */
-  readonly files: Files;
-  /**
-   * The composite recording this page makes (a clinician's page that asked, in a mesh call): its
-   * upload's state (chunks made, acknowledged, waiting in IndexedDB; bytes) and events
-   * (`recording-upload-progress`, `recording-saved`, `recording-failed`; the consultation tells
-   * them too). Idle on every other page. docs/recording.md, "Capture".
-   */
-  readonly recorder: CompositeRecorder;
+  /** Recording consent and the composite recorder, made when a recording first concerns this page. */
+  readonly #recording: LazyPart<{ consent: Recording; recorder: CompositeRecorder }>;
+  /** The roster's latest `recording`, for the consent piece when it arrives. */
+  #recordingFromServer: RecordingState | undefined;
+  /** Documents, made on first use. */
+  readonly #files: LazyPart<Files>;
 
   constructor(options: ConsultationOptions) {
     super();
@@ -76,11 +80,16 @@ export class Consultation extends Emitter<ConsultationEvents> {
     this.#options = options;
     const { ticket } = options;
     this.#signalling = new Signalling(options.server, ticket, options.signallingTimeoutMs);
-    this.files = new Files({
-      server: options.server,
-      appointmentId: ticket.appointmentId ?? /^appt-(\d+)$/.exec(ticket.consultationId)?.[1] ?? '',
-      token: ticket.token,
-    });
+    this.#files = new LazyPart(
+      'the documents',
+      async () =>
+        new (await import('../documents/files.js')).Files({
+          server: options.server,
+          appointmentId: ticket.appointmentId ?? /^appt-(\d+)$/.exec(ticket.consultationId)?.[1] ?? '',
+          token: ticket.token,
+        }),
+      () => this.emit('part-loaded', { part: 'files' }),
+    );
     this.#room = new Room(ticket, (command) => this.#signalling.send(command));
     this.#local = new LocalMedia(options.media);
     this.#chat = new Chat(
@@ -102,30 +111,51 @@ export class Consultation extends Emitter<ConsultationEvents> {
     this.#mesh = new Mesh({ ...context, peer: () => this.#signalling.peer, giveUpMs: GIVE_UP_RECONNECTING_MS });
     this.#transport = this.#mesh;
     this.#context = context;
-    this.#screen = new ScreenShare({
-      you: ticket.peerId,
-      send: (sharing) => this.#room.screen(sharing),
-      peer: () => this.#signalling.peer,
-      sfu: () => (this.#transport as { session?: SfuSession | null }).session ?? null,
-      emit: (type, detail) => this.emit(type, detail as never),
-      error: (error) => this.emit('error', error),
-    });
-    this.#recording = new Recording({
-      you: ticket.peerId,
-      role: ticket.role,
-      send: (command) => this.#signalling.send(command),
-      emit: (type, detail) => this.emit(type, detail as never),
-      live: () => this.#phase === 'joined' && !this.#isOver(),
-    });
-    this.recorder = new CompositeRecorder({
-      server: new URL(options.server).origin,
-      token: () => ticket.token,
-      you: ticket.peerId,
-      clinician: ticket.role === 'clinician',
-      stop: () => this.#recording.stop(),
-    });
-    for (const type of ['recording-upload-progress', 'recording-saved', 'recording-failed'] as const)
-      this.recorder.on(type, (detail) => this.emit(type, detail as never));
+    this.#screen = new LazyPart(
+      'screen sharing',
+      async () =>
+        new (await import('./screen.js')).ScreenShare({
+          you: ticket.peerId,
+          send: (sharing) => this.#room.screen(sharing),
+          peer: () => this.#signalling.peer,
+          sfu: () => (this.#transport as { session?: SfuSession | null }).session ?? null,
+          emit: (type, detail) => this.emit(type, detail as never),
+          error: (error) => this.emit('error', error),
+        }),
+      (screen) => {
+        this.#stops.push(screen.state.subscribe(() => this.#refresh()));
+        this.#sync();
+      },
+    );
+    this.#recording = new LazyPart(
+      'recording',
+      async () => {
+        const { Recording, CompositeRecorder } = await import('./recording-parts.js');
+        const consent = new Recording({
+          you: ticket.peerId,
+          role: ticket.role,
+          send: (command) => this.#signalling.send(command),
+          emit: (type, detail) => this.emit(type, detail as never),
+          live: () => this.#phase === 'joined' && !this.#isOver(),
+        });
+        const recorder = new CompositeRecorder({
+          server: new URL(options.server).origin,
+          token: () => ticket.token,
+          you: ticket.peerId,
+          clinician: ticket.role === 'clinician',
+          stop: () => consent.stop(),
+        });
+        return { consent, recorder };
+      },
+      ({ consent, recorder }) => {
+        for (const type of ['recording-upload-progress', 'recording-saved', 'recording-failed'] as const)
+          recorder.on(type, (detail) => this.emit(type, detail as never));
+        this.#stops.push(consent.state.subscribe(() => this.#refresh()));
+        consent.fromServer(this.#recordingFromServer);
+        this.emit('part-loaded', { part: 'recording' });
+        this.#refresh();
+      },
+    );
     this.#state = createStore<ConsultationState>({
       ...this.#derive(),
       role: ticket.role,
@@ -134,16 +164,26 @@ export class Consultation extends Emitter<ConsultationEvents> {
       error: null,
     });
     const signalling = this.#signalling;
-    signalling.on('call', (call) => (isScreenCall(call) ? this.#screen.incoming(call) : this.#mesh.incoming(call)));
+    signalling.on('call', (call) => {
+      if (!isScreenCall(call)) return this.#mesh.incoming(call);
+      // Someone shares a screen with this page: screen sharing is made for it (once), then takes it.
+      this.#screen.get().then(
+        (screen) => screen.incoming(call),
+        () => call.close(),
+      );
+    });
     signalling.on('roster', (roster) => {
       this.#room.fromServer(roster);
-      this.#recording.fromServer(roster?.recording);
+      this.#recordingFromServer = roster?.recording;
+      const consent = this.#recording.value?.consent;
+      if (consent) consent.fromServer(roster?.recording);
+      else if (roster?.recording) this.#recording.want();
     });
     signalling.on('removed', ({ message }) => (this.#removedMessage = String(message ?? '')));
     signalling.on('refused', ({ command, reason }) => {
       this.#room.refused(command);
       // A consent command's refusal rejects its promise (askToRecord()…) rather than an `error`.
-      if (this.#recording.refused(command, reason)) return;
+      if (this.#recording.value?.consent.refused(command, reason)) return;
       this.emit('error', new ConsultKitError('invalid-state', `The server refused ${command}: ${reason}`));
     });
     signalling.on('chat', (message) => this.#chat.receive(message));
@@ -152,17 +192,21 @@ export class Consultation extends Emitter<ConsultationEvents> {
     signalling.on('back', () => {
       this.#room.media(this.#local.flags);
       // Notices missed while the socket was down: the list catches up.
-      if (this.#phase === 'joined') this.files.refresh().catch(() => undefined);
+      if (this.#phase === 'joined') this.#files.value?.refresh().catch(() => undefined);
     });
-    signalling.on('document', (document) => this.files.received(document));
+    // A document arrives: the documents are made for it (once).
+    signalling.on('document', (document) =>
+      this.#files.get().then(
+        (files) => files.received(document),
+        () => undefined,
+      ),
+    );
     signalling.on('error', (error) => this.emit('error', error));
     this.#follow(this.#mesh);
     let flags = JSON.stringify(this.#local.flags);
     this.#stops.push(
       signalling.state.subscribe(() => this.#refresh()),
-      this.#screen.state.subscribe(() => this.#refresh()),
       this.#room.state.subscribe(() => this.#sync()),
-      this.#recording.state.subscribe(() => this.#refresh()),
       this.#local.state.subscribe(() => {
         this.#transport.refresh();
         const now = JSON.stringify(this.#local.flags);
@@ -205,6 +249,34 @@ export class Consultation extends Emitter<ConsultationEvents> {
     return this.#chat;
   }
 
+  /**
+   * Documents shared in the consultation (docs/collaboration.md, "Documents"), once made: their
+   * module is imported on first use (decision 47): `loadFiles()`, or a document arriving. Null before.
+   */
+  get files(): Files | null {
+    return this.#files.value;
+  }
+
+  /**
+   * The documents (`files`), made on the first call: resolves with the same `Files` every time.
+   * Rejects with a `ConsultKitError` (`network`) when its module cannot be loaded (the next call
+   * tries again), `invalid-state` once the consultation is over and it was never made.
+   */
+  loadFiles(): Promise<Files> {
+    return this.#files.get();
+  }
+
+  /**
+   * The composite recording this page makes (a clinician's page that asked, in a mesh call): its
+   * upload's state (chunks made, acknowledged, waiting in IndexedDB; bytes) and events
+   * (`recording-upload-progress`, `recording-saved`, `recording-failed`; the consultation tells
+   * them too). docs/recording.md, "Capture". Made with the recording's module, when a recording
+   * first concerns this page (a request in the roster, or `askToRecord()`; decision 47): null before.
+   */
+  get recorder(): CompositeRecorder | null {
+    return this.#recording.value?.recorder ?? null;
+  }
+
   /** The connection with the ticket's counterpart (else the first one), for statistics. */
   get peerConnection(): RTCPeerConnection | null {
     return (
@@ -221,7 +293,7 @@ export class Consultation extends Emitter<ConsultationEvents> {
 
   /** The connection bringing the shared screen to this page (for statistics), or null. */
   get screenShareConnection(): RTCPeerConnection | null {
-    return this.#screen.connection;
+    return this.#screen.value?.connection ?? null;
   }
 
   /** Opens camera and microphone (or takes `options.localStream`). Status `checking` until `join()`. */
@@ -321,13 +393,13 @@ export class Consultation extends Emitter<ConsultationEvents> {
    * `stopScreenShare()`. Rejects with a `ConsultKitError` (`webrtc-unsupported`,
    * `media-permission-denied` when the picker was cancelled, `invalid-state` when not in the call).
    */
-  startScreenShare(): Promise<void> {
-    return this.#screen.start();
+  async startScreenShare(): Promise<void> {
+    return (await this.#screen.get()).start();
   }
 
   /** Stops sharing this page's screen (nothing when it does not share). */
   stopScreenShare(): void {
-    this.#screen.stop();
+    this.#screen.value?.stop();
   }
 
   /**
@@ -337,7 +409,7 @@ export class Consultation extends Emitter<ConsultationEvents> {
    * a clinician, not in the call, a request is already at work, or the server refused.
    */
   askToRecord(): Promise<void> {
-    return this.#recording.ask();
+    return this.#consent().then((consent) => consent.ask());
   }
 
   /**
@@ -346,17 +418,21 @@ export class Consultation extends Emitter<ConsultationEvents> {
    * request is stale, or the server refused.
    */
   answerRecording(agree: boolean): Promise<void> {
-    return this.#recording.answer(agree);
+    return this.#consent().then((consent) => consent.answer(agree));
   }
 
   /** Withdraws this participant's consent: the recording stops at once, for everyone. */
   withdrawRecordingConsent(): Promise<void> {
-    return this.#recording.withdraw();
+    return this.#consent().then((consent) => consent.withdraw());
   }
 
   /** Clinician: stops the recording (or the request); the file is kept. */
   stopRecording(): Promise<void> {
-    return this.#recording.stop();
+    return this.#consent().then((consent) => consent.stop());
+  }
+
+  async #consent(): Promise<Recording> {
+    return (await this.#recording.get()).consent;
   }
 
   /**
@@ -398,9 +474,19 @@ export class Consultation extends Emitter<ConsultationEvents> {
   }
 
   #derive() {
-    const screenShare = this.#screen.state.get();
-    return { ...this.#deriveCall(), screenShare, recording: this.#recording.state.get().recording };
+    return {
+      ...this.#deriveCall(),
+      screenShare: this.#screenShare(),
+      recording: this.#recording.value?.consent.state.get().recording ?? null,
+    };
   }
+
+  /** Screen sharing's state: idle until its part is made. */
+  #screenShare() {
+    return this.#screen.value?.state.get() ?? (this.#idleScreen ??= idleScreenShare());
+  }
+
+  #idleScreen: ReturnType<typeof idleScreenShare> | undefined;
 
   #deriveCall() {
     return derive({
@@ -419,35 +505,26 @@ export class Consultation extends Emitter<ConsultationEvents> {
       const { you, roster, mode } = this.#room.state.get();
       // Media moves to the SFU (`sfu/`, by default for a ticket of an appointment): make before
       // break, the mesh's links stay until the SFU carries each participant (`sfu/handover.ts`).
-      const sfu = this.#options.sfu ?? (this.#options.ticket.appointmentId ? this.#defaultSfu(mode) : undefined);
-      if (mode === 'sfu' && this.#transport === this.#mesh && sfu)
-        this.#follow(new Handover(this.#mesh, sfu(this.#context)));
+      // The handover and the default transport are imported then (the mesh carries the call
+      // meanwhile; the roster is synced again once they are here; a failed import is tried again
+      // at the next roster change).
+      if (
+        mode === 'sfu' &&
+        this.#transport === this.#mesh &&
+        (this.#options.sfu || this.#options.ticket.appointmentId)
+      ) {
+        const move = this.#sfu.value;
+        if (move) this.#follow(new move.Handover(this.#mesh, (this.#options.sfu ?? move.sfuTransport)(this.#context)));
+        else this.#sfu.want();
+      }
       this.#transport.sync(you, roster);
     }
     const { you, roster, mode } = this.#room.state.get();
-    this.#screen.sync(you, roster, mode, this.#phase === 'joined' && !this.#isOver());
+    const screen = this.#screen.value;
+    if (screen) screen.sync(you, roster, mode, this.#phase === 'joined' && !this.#isOver());
+    // Someone presents: screen sharing is made, and synced then.
+    else if (roster.some((entry) => entry.presenting && !entry.left)) this.#screen.want();
     this.#refresh();
-  }
-
-  /**
-   * The default SFU transport once its module is here; until then undefined, and, when the room is
-   * in `sfu` mode, it is imported and the roster synced again (the mesh carries the call meanwhile:
-   * the handover is make-before-break anyway). A failed import is retried at the next roster change.
-   */
-  #defaultSfu(mode: string): ((context: TransportContext) => MediaTransport) | undefined {
-    if (this.#sfuFactory || mode !== 'sfu' || this.#sfuLoading) return this.#sfuFactory ?? undefined;
-    this.#sfuLoading = true;
-    import('./sfu/transport.js').then(
-      ({ sfuTransport }) => {
-        this.#sfuLoading = false;
-        this.#sfuFactory = sfuTransport;
-        if (this.#phase === 'joined' && !this.#isOver()) this.#sync();
-      },
-      () => {
-        this.#sfuLoading = false;
-      },
-    );
-    return undefined;
   }
 
   /** Derives the state from `transport` from now on. */
@@ -457,7 +534,7 @@ export class Consultation extends Emitter<ConsultationEvents> {
     this.#transportStop = transport.state.subscribe(() => {
       const network = transport.state.get().remotes.some((r) => r.audioOnlyForNetwork);
       this.#local.setNetworkAudioOnly(network && this.#options.adaptToNetwork !== false);
-      this.#screen.refresh();
+      this.#screen.value?.refresh();
       this.#refresh();
     });
   }
@@ -478,7 +555,7 @@ export class Consultation extends Emitter<ConsultationEvents> {
     const next = this.#derive();
     this.#state.update(next);
     const now = this.#state.get();
-    this.recorder.follow({
+    this.recorder?.follow({
       recording: now.recording,
       self: now.self,
       participants: now.participants,
@@ -530,7 +607,7 @@ export class Consultation extends Emitter<ConsultationEvents> {
       signalling: 'offline',
       quality: null,
       pending: [],
-      screenShare: this.#screen.state.get(),
+      screenShare: this.#screenShare(),
     });
     this.emit('ended', message === undefined ? { reason: endReason } : { reason: endReason, message });
   }
@@ -549,7 +626,7 @@ export class Consultation extends Emitter<ConsultationEvents> {
       localStream: null,
       signalling: 'offline',
       pending: [],
-      screenShare: this.#screen.state.get(),
+      screenShare: this.#screenShare(),
     });
     this.emit('error', error);
     return error;
@@ -557,16 +634,20 @@ export class Consultation extends Emitter<ConsultationEvents> {
 
   #teardown(): void {
     // A capture at work stops here; its upload goes on (and is finished) while the page stays open.
-    this.recorder.end();
+    this.recorder?.end();
     this.#chat.close();
+    this.#recording.value?.consent.close();
     this.#recording.close();
     for (const stop of this.#stops.splice(0)) stop();
+    this.#screen.value?.close();
     this.#screen.close();
+    this.#sfu.close();
     this.#transportStop();
     this.#transport.close();
     this.#mesh.close();
     this.#signalling.close();
     this.#local.release();
-    this.files.close();
+    this.#files.value?.close();
+    this.#files.close();
   }
 }

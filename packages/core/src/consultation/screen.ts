@@ -16,6 +16,7 @@ import { ConsultKitError } from '../errors.js';
 import { createStore, type ReadableStore, type WritableStore } from '../store.js';
 import { isIn, sends } from './roster.js';
 import type { SfuSession } from './sfu/session.js';
+import { idleScreenShare, isScreenCall, screenShareSupported } from './screen-basics.js';
 
 export interface ScreenShareState {
   /**
@@ -69,13 +70,7 @@ export interface ScreenShareDeps {
 /** A screen call that closed while still wanted is placed again after this long, ms. */
 const RETRY_MS = 2000;
 
-const isScreenCall = (call: MediaConnection) => (call.metadata as { screen?: unknown } | undefined)?.screen === true;
-
-export { isScreenCall };
-
-export function screenShareSupported(): boolean {
-  return typeof navigator !== 'undefined' && typeof navigator.mediaDevices?.getDisplayMedia === 'function';
-}
+export { isScreenCall, screenShareSupported };
 
 export class ScreenShare {
   readonly #state: WritableStore<ScreenShareState>;
@@ -96,13 +91,7 @@ export class ScreenShare {
   #closed = false;
 
   constructor(private readonly deps: ScreenShareDeps) {
-    this.#state = createStore<ScreenShareState>({
-      presenter: null,
-      local: false,
-      stream: null,
-      pending: false,
-      supported: !!deps.getDisplayMedia || screenShareSupported(),
-    });
+    this.#state = createStore<ScreenShareState>(idleScreenShare(deps.getDisplayMedia));
   }
 
   get state(): ReadableStore<ScreenShareState> {

@@ -18,7 +18,8 @@ import {
 import { SESSION_ENDED, SIGNALLING_CHECK_PATH } from '../contract/signalling.js';
 import type { RecordCommand } from '../contract/recording.js';
 import { CHAT_HISTORY, CHAT_MARKS, CHAT_MESSAGE, CHAT_REFUSED, type ChatCommand } from '../contract/chat.js';
-import { DOCUMENT, type DocumentInfo } from '../contract/documents.js';
+import { DOCUMENT } from '../contract/document-notice.js';
+import type { DocumentInfo } from '../contract/documents.js';
 import { Emitter } from '../emitter.js';
 import { ConsultKitError } from '../errors.js';
 import { createStore, type ReadableStore, type WritableStore } from '../store.js';

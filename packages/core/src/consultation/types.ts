@@ -121,6 +121,11 @@ export interface ConsultationEvents extends ScreenShareEvents, RecordingEvents, 
   ended: { reason: EndReason; message?: string };
   /** Something failed; also reflected in `state.error` when it is fatal. */
   error: ConsultKitError;
+  /**
+   * A part made on first use (decision 47) is here: `files` (`consultation.files`), `recording`
+   * (`consultation.recorder`, and the consent state in `state.recording`).
+   */
+  'part-loaded': { part: 'files' | 'recording' };
 }
 
 export interface ConsultationOptions {

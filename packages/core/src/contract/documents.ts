@@ -4,6 +4,8 @@
  * written once for the server and core.
  */
 
+import { DOCUMENT } from './document-notice.js';
+
 /** The largest document: 20 MB (20 × 1024 × 1024 bytes). */
 export const DOCUMENT_MAX_BYTES = 20 * 1024 * 1024;
 
@@ -134,7 +136,7 @@ export interface DocumentInfo {
 }
 
 /** The server tells every connected page of the consultation of a document's change. */
-export const DOCUMENT = 'CK-DOCUMENT';
+export { DOCUMENT };
 export interface DocumentMessage {
   type: typeof DOCUMENT;
   payload: DocumentInfo;

@@ -5,7 +5,7 @@ import type { ChatState, Consultation, ConsultationState } from '@consultkit/cor
 import { ConsultKitElement } from '../internal/consultkit-element.js';
 import { failureText, isolate, patientFailureText } from '../internal/words.js';
 import { callEndedNextStep, sessionEndedMessage } from '../internal/end-reason.js';
-import { hasLeft, participantLabel } from '../internal/participant.js';
+import { hasLeft, participantLabel, presenterName } from '../internal/participant.js';
 import { StoreController } from '../internal/store-controller.js';
 import {
   CallShortcuts,
@@ -17,11 +17,7 @@ import {
 import '../participant-grid/participant-grid.js';
 // The chat panel's module is imported when the chat is first opened (decision 43); its count is not.
 import { unreadText } from '../consult-chat/unread.js';
-import { presenterName } from '../screen-share/screen-share.js';
-// The class (no side effects: file-share/define.ts registers the tag), for the template's checks.
-import '../file-share/file-share.js';
-// The class (no side effects: consult-room/define.ts registers <consult-recorder> too).
-import '../consult-recorder/consult-recorder.js';
+// <screen-share>, <file-share> and <consult-recorder> are imported, and defined, when first needed (decision 47).
 import { baseStyles } from '../internal/tokens.styles.js';
 import { consultRoomStyles } from './consult-room.styles.js';
 
@@ -122,6 +118,23 @@ export class ConsultRoom extends ConsultKitElement {
    */
   static _importChat = (): Promise<{ define(): unknown }> => import('../consult-chat/index.js');
 
+  /**
+   * The elements the room defines when it first needs them (decision 47), each imported once (again
+   * after a failure, at the next change). Seams for tests; `@internal`.
+   * @internal
+   */
+  static _importParts: Record<
+    'screen-share' | 'file-share' | 'consult-recorder',
+    () => Promise<{ define(): unknown }>
+  > = {
+    'screen-share': () => import('../screen-share/index.js'),
+    'file-share': () => import('../file-share/index.js'),
+    'consult-recorder': () => import('../consult-recorder/index.js'),
+  };
+
+  /** The parts on their way or here. */
+  readonly #parts = new Map<RoomPart, Promise<unknown>>();
+
   readonly #state = new StoreController<ConsultationState>(this, (state, previous) =>
     this.#statusChanged(state, previous),
   );
@@ -205,6 +218,54 @@ export class ConsultRoom extends ConsultKitElement {
     if (this.#offs.length === 0) this.#listen();
   }
 
+  protected override updated(changed: PropertyValues<this>): void {
+    super.updated(changed);
+    this.#loadParts();
+  }
+
+  /**
+   * Defines what the room's state needs now (decision 47): `<screen-share>` once this page is let in
+   * (its button is enabled then; a disabled stand-in holds its place before) or someone presents;
+   * `<consult-recorder>` on a clinician's page, and on the others once a recording is asked for;
+   * the documents (`<file-share>` and core's `loadFiles()`) on a clinician's page in the room, and on
+   * the others from the first frame of the call, or when a document arrives.
+   */
+  #loadParts(): void {
+    const c = this.consultation;
+    const s = this.#state.value;
+    if (!c || !s || ['idle', 'ended', 'failed'].includes(s.status) || hasLeft(s)) return;
+    const clinician = s.role === 'clinician';
+    const inside = !['checking', 'connecting'].includes(s.status);
+    if (s.self?.admitted || s.screenShare?.presenter) this.#need('screen-share');
+    if (clinician || s.recording) this.#need('consult-recorder');
+    if (inside && (clinician || ['in-call', 'reconnecting'].includes(s.status) || c.files)) {
+      this.#need('file-share');
+      if (!c.files && typeof c.loadFiles === 'function' && !this.#filesLoading) {
+        this.#filesLoading = true;
+        c.loadFiles().then(
+          () => this.requestUpdate(),
+          () => (this.#filesLoading = false),
+        );
+      }
+    }
+  }
+
+  #filesLoading = false;
+
+  #need(part: RoomPart): void {
+    if (this.#parts.has(part) || customElements.get(part)) return;
+    this.#parts.set(
+      part,
+      ConsultRoom._importParts[part]().then(
+        (module) => {
+          module.define();
+          this.requestUpdate();
+        },
+        () => this.#parts.delete(part),
+      ),
+    );
+  }
+
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.#unlisten();
@@ -224,6 +285,8 @@ export class ConsultRoom extends ConsultKitElement {
       c.on('call-started', () => this.#say(msg('The call has started.'))),
       c.on('reconnecting', () => this.#say(msg('Connection lost. Reconnecting.'))),
       c.on('reconnected', () => this.#say(msg('Reconnected.'))),
+      // A part core made on first use (the documents, on a document's arrival): shown now.
+      c.on('part-loaded', () => this.requestUpdate()),
     ];
   }
 
@@ -533,7 +596,8 @@ export class ConsultRoom extends ConsultKitElement {
           exportparts="toggle: screen-share-toggle, state: screen-share-state, error: screen-share-error"
           controls-only
           .consultation=${this.consultation}
-        ></screen-share>
+          >${this.#screenShareStandIn(state)}</screen-share
+        >
         ${this.consultation?.chat ? this.#chatToggle(live) : nothing}
         <consult-recorder
           part="recorder"
@@ -558,8 +622,20 @@ export class ConsultRoom extends ConsultKitElement {
   }
 
   /**
+   * Until `<screen-share>` is defined (this page is not let in yet), the button it will show, as it
+   * shows it then: disabled. Light DOM of the undefined element; once defined, its shadow root hides it.
+   */
+  #screenShareStandIn(state: ConsultationState | undefined) {
+    if (customElements.get('screen-share') || state?.screenShare?.supported === false) return nothing;
+    return html`<button class="screen-share-stand-in" type="button" aria-pressed="false" disabled>
+      ${msg('Share your screen')}
+    </button>`;
+  }
+
+  /**
    * Documents (`<file-share>`, docs/collaboration.md): once this page is let in (a clinician
-   * always), until the call is over. A clinician may file them to the patient's record.
+   * always), until the call is over. A clinician may file them to the patient's record. Core's
+   * documents are made when the room first needs them (`#loadParts`).
    */
   #documents(state: ConsultationState | undefined, gone: boolean) {
     const files = this.consultation?.files;
@@ -567,3 +643,6 @@ export class ConsultRoom extends ConsultKitElement {
     return html`<file-share part="files" .files=${files} ?can-file=${state.role === 'clinician'}></file-share>`;
   }
 }
+
+/** The elements `<consult-room>` defines on first need. */
+type RoomPart = 'screen-share' | 'file-share' | 'consult-recorder';

@@ -5,9 +5,6 @@
 import { defineElement } from '../internal/define.js';
 import { ConsultRoom } from './consult-room.js';
 import { define as defineParticipantGrid } from '../participant-grid/index.js';
-import { define as defineScreenShare } from '../screen-share/index.js';
-import { define as defineFileShare } from '../file-share/index.js';
-import { define as defineConsultRecorder } from '../consult-recorder/index.js';
 
 export { ConsultRoom };
 
@@ -17,13 +14,13 @@ export { ConsultRoom };
  * naming both versions, when another version of ConsultKit (or another element) holds it.
  *
  * The element renders `<participant-grid>`, `<screen-share>`, `<consult-chat>`, `<file-share>` and `<consult-recorder>` by their default names whatever `tagName` is: those names are defined too
- * (kept as it is when the same version already holds it; a warning when another version does);
- * `<consult-chat>` when the chat is first opened, with its module (decision 43).
+ * (kept as it is when the same version already holds it; a warning when another version does):
+ * `<participant-grid>` now; the others with their modules when the room first needs them:
+ * `<consult-chat>` when the chat is first opened (decision 43), `<screen-share>` once let in,
+ * `<file-share>` with the documents, `<consult-recorder>` on a clinician's page or when a recording
+ * is asked for (decision 47). A page that needs one earlier imports its `define.js`.
  */
 export function define(tagName = 'consult-room'): typeof ConsultRoom {
   defineParticipantGrid();
-  defineScreenShare();
-  defineFileShare();
-  defineConsultRecorder();
   return defineElement(tagName, ConsultRoom) as typeof ConsultRoom;
 }

@@ -1,5 +1,6 @@
 import { msg, str } from '@lit/localize';
 import type { ConsultationState, ParticipantState, PendingCommand } from '@consultkit/core';
+import { isolate } from './words.js';
 
 /** `pending` holds `command` for `peerId`. */
 export function isPending(
@@ -52,4 +53,16 @@ export function participantLabel(participant: Pick<ParticipantState, 'name' | 'r
  */
 export function hasLeft(state: ConsultationState): boolean {
   return state.status === 'ended' && state.endReason === 'local-hang-up' && state.role !== 'clinician';
+}
+
+/**
+ * Who shares, for a sentence: their name alone ("Dr Ada Test is sharing…"), isolated so a name in
+ * another direction keeps the sentence in order; without a name of their own (the server lists
+ * them under their role's), what they are there as ("Interpreter").
+ */
+export function presenterName(p: Pick<ParticipantState, 'name' | 'role' | 'kind'>): string {
+  const given = p.name.trim();
+  if (given && ![p.role, p.kind ?? ''].includes(given.toLowerCase())) return isolate(given);
+  const role = roleLabel(p);
+  return role.charAt(0).toLocaleUpperCase() + role.slice(1);
 }

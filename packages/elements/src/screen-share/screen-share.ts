@@ -3,23 +3,13 @@ import { property, state } from 'lit/decorators.js';
 import { localized, msg, str } from '@lit/localize';
 import type { Consultation, ConsultationState, ConsultKitError, ParticipantState } from '@consultkit/core';
 import { ConsultKitElement } from '../internal/consultkit-element.js';
-import { roleLabel } from '../internal/participant.js';
-import { isolate } from '../internal/words.js';
+import { presenterName } from '../internal/participant.js';
 import { StoreController } from '../internal/store-controller.js';
 import { baseStyles } from '../internal/tokens.styles.js';
 import { screenShareStyles } from './screen-share.styles.js';
 
-/**
- * Who shares, for a sentence: their name alone ("Dr Ada Test is sharing…"), isolated so a name in
- * another direction keeps the sentence in order; without a name of their own (the server lists
- * them under their role's), what they are there as ("Interpreter").
- */
-export function presenterName(p: Pick<ParticipantState, 'name' | 'role' | 'kind'>): string {
-  const given = p.name.trim();
-  if (given && ![p.role, p.kind ?? ''].includes(given.toLowerCase())) return isolate(given);
-  const role = roleLabel(p);
-  return role.charAt(0).toLocaleUpperCase() + role.slice(1);
-}
+// Where it lives now (the room needs it without this module: decision 47).
+export { presenterName };
 
 /**
  * Screen share in a consultation: the control to share your screen (or stop), and who is sharing.
