@@ -4,6 +4,7 @@
  * the answer's status: refusals are audited too. The row is written before the answer is sent.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { CHAT_ID } from '@consultkit/core/contract';
 import type { Auth } from '../auth.js';
 import type { StaffAudit } from './audit.js';
 
@@ -43,6 +44,9 @@ function resourceOf(request: FastifyRequest): string {
   if (route.startsWith('/api/consultations/:id') && params['id']) return `Appointment/${params['id'].slice(0, 20)}`;
   if (route.startsWith('/api/staff-conversations/:id') && params['id'])
     return `StaffConversation/${params['id'].slice(0, 40)}`;
+  const started = (request.body as { id?: unknown } | undefined)?.id;
+  if (route === '/api/staff-conversations' && typeof started === 'string' && CHAT_ID.test(started))
+    return `StaffConversation/${started}`;
   const fhir = /^\/fhir\/([A-Za-z]+)\/:id/.exec(route);
   if (fhir && params['id']) return `${fhir[1]}/${params['id'].slice(0, 64)}`;
   return request.url.split('?')[0]!.slice(0, 200);

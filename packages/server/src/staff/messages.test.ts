@@ -411,6 +411,33 @@ function suite(engine: 'PGlite' | 'PostgreSQL') {
       assert.ok(!(await history('Khan', mine.id)).body.messages.some((m) => m.text === 'hello'));
     });
 
+    it('audits starting, posting and reading marks with the person and the conversation, never the text', async () => {
+      const id = randomUUID();
+      assert.equal((await start('Shah', { id, members: [ids['Okafor']] })).status, 201);
+      const secret = `Secret clinical words ${randomUUID()}`;
+      assert.equal((await post('Shah', id, secret)).status, 201);
+      assert.equal((await read('Okafor', id, 1)).status, 200);
+      const rows = await server.storage.query<{
+        practitioner_id: number;
+        via: string;
+        action: string;
+        resource: string;
+        status: number;
+      }>('SELECT practitioner_id, via, action, resource, status FROM staff_audit WHERE resource = $1 ORDER BY id', [
+        `StaffConversation/${id}`,
+      ]);
+      assert.deepEqual(
+        rows.map((r) => [r.practitioner_id, r.via, r.action, r.status]),
+        [
+          [Number(ids['Shah']), 'key', 'staff-chat.start', 201],
+          [Number(ids['Shah']), 'key', 'staff-chat.post', 201],
+          [Number(ids['Okafor']), 'key', 'staff-chat.read-mark', 200],
+        ],
+      );
+      const all = await server.storage.query<{ row: string }>('SELECT row_to_json(a)::text AS row FROM staff_audit a');
+      assert.ok(!all.some((a) => a.row.includes(secret)), 'the text is never audited');
+    });
+
     it('answers odd input with a 4xx OperationOutcome, never a 5xx', async () => {
       const id = randomUUID();
       assert.equal((await start('Morgan', { id, members: [ids['Eze']] })).status, 201);
