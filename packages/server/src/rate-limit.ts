@@ -35,6 +35,7 @@ export const LIMIT_NAMES = [
   'recordings',
   'consents',
   'directory',
+  'staff-calls',
 ] as const;
 export type LimitName = (typeof LIMIT_NAMES)[number];
 export type RateLimits = Record<LimitName, Limit>;
@@ -92,6 +93,8 @@ export const DEFAULT_RATE_LIMITS: RateLimits = {
   consents: { count: 120, seconds: 60 },
   /** Staff directory requests per address: searches, presence, its live stream, call-ins (docs/staff.md). */
   directory: { count: 300, seconds: 60 },
+  /** Calls between clinicians started, joined or declined per address (`/api/staff-calls`, docs/staff.md). */
+  'staff-calls': { count: 60, seconds: 600 },
 };
 
 /** One attempt counted against a key. */

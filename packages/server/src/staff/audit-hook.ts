@@ -16,6 +16,9 @@ const ACTIONS: Record<string, string> = {
   'POST /api/consultations/:id/guests': 'consultation.invite-guest',
   'DELETE /api/consultations/:id/guests/:gid': 'consultation.remove-guest',
   'POST /api/consultations/:id/call-in': 'consultation.call-in-colleague',
+  'POST /api/staff-calls': 'staff-call.call-colleague',
+  'POST /api/staff-calls/:id/join': 'staff-call.join',
+  'POST /api/staff-calls/:id/decline': 'staff-call.decline',
   'PUT /api/presence': 'staff.presence',
   'POST /api/consultations/:id/invitations': 'consultation.issue-link',
   'POST /api/consultations/:id/documents/:doc/$file': 'document.file',
@@ -38,6 +41,7 @@ function resourceOf(request: FastifyRequest): string {
   const params = (request.params ?? {}) as Record<string, string | undefined>;
   const route = request.routeOptions.url ?? '';
   if (route.startsWith('/api/consultations/:id') && params['id']) return `Appointment/${params['id'].slice(0, 20)}`;
+  if (route.startsWith('/api/staff-calls/:id') && params['id']) return `StaffCall/${params['id'].slice(0, 20)}`;
   const fhir = /^\/fhir\/([A-Za-z]+)\/:id/.exec(route);
   if (fhir && params['id']) return `${fhir[1]}/${params['id'].slice(0, 64)}`;
   return request.url.split('?')[0]!.slice(0, 200);
