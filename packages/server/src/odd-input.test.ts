@@ -245,6 +245,9 @@ describe('odd cookies and headers on every route: never a 5xx, every error an Op
       'POST /api/staff/sign-out',
       'GET /api/staff/me',
       'GET /api/audit',
+      'POST /api/staff-calls',
+      'POST /api/staff-calls/:id/join',
+      'POST /api/staff-calls/:id/decline',
     ]) {
       assert.ok(urls.includes(expected), `${expected} in ${urls.join(', ')}`);
     }

@@ -142,7 +142,10 @@ const OTHER: Record<Role, Role> = { patient: 'clinician', clinician: 'patient', 
 
 /** The refusal of a link bound to another member of staff (it is not consumed). */
 const boundElsewhere = () =>
-  new JoinError('wrong-role', 'This link is for one named member of staff: open it from the console, signed in as them.');
+  new JoinError(
+    'wrong-role',
+    'This link is for one named member of staff: open it from the console, signed in as them.',
+  );
 
 /** Appointment statuses that end every session of the appointment. */
 const ENDED = new Set(['cancelled', 'noshow', 'entered-in-error']);
@@ -494,7 +497,11 @@ export class JoinService {
 
   /** The member of staff acting in a clinician session, or undefined (the staff key alone, or no such session). */
   async actorOf(sessionId: string): Promise<StaffActor | undefined> {
-    const [row] = await this.storage.query<{ staff_practitioner_id: number | null; staff_via: string | null; name: unknown }>(
+    const [row] = await this.storage.query<{
+      staff_practitioner_id: number | null;
+      staff_via: string | null;
+      name: unknown;
+    }>(
       `SELECT s.staff_practitioner_id, s.staff_via, p.name FROM join_session s
          LEFT JOIN practitioner p ON p.id = s.staff_practitioner_id WHERE s.id = $1`,
       [sessionId],

@@ -236,7 +236,9 @@ export class StaffCalls {
     if (this.#timer) return;
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
-      this.#check().catch((error: unknown) => this.options.log.error({ err: error }, 'ending empty staff calls failed'));
+      this.#check().catch((error: unknown) =>
+        this.options.log.error({ err: error }, 'ending empty staff calls failed'),
+      );
     }, 100);
     this.#timer.unref();
   }

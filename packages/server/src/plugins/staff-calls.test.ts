@@ -1,0 +1,409 @@
+/**
+ * Calls between clinicians with no patient, and the audit of admitting (docs/staff.md, "Calling a
+ * colleague"; decision 0045), over HTTP and bare signalling sockets against the real server on
+ * PGlite with the demo practice. Staff act as named people with the staff key and the
+ * acting-practitioner header, and once through a real sign-in (the development identity provider).
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import WebSocket from 'ws';
+import {
+  PRESENCE_EVENT,
+  type CallInNotice,
+  type JoinTicket,
+  type Presence,
+  type RosterMessage,
+  type StaffCallAnswer,
+  type StaffCallDeclined,
+} from '@consultkit/core/contract';
+import type { ConsultKitServer } from '../app.js';
+import { BookingRepository } from '../booking/repository.js';
+import { until } from '../notify/test-support.js';
+import { ACTING_HEADER } from '../staff/acting.js';
+import { StaffAccounts } from '../staff/accounts.js';
+import { caller, joinProblem, STAFF, startTestServer, TEST_NOW } from '../test-helpers.js';
+
+/** The staff live stream of one person, as raw `event`/`data` pairs. */
+function listen(url: string, headers: Record<string, string>) {
+  const events: { event: string; data: unknown }[] = [];
+  const controller = new AbortController();
+  const opened = fetch(`${url}/api/presence/events`, { headers, signal: controller.signal }).then(async (response) => {
+    assert.equal(response.status, 200);
+    const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+    void (async () => {
+      let text = '';
+      for (;;) {
+        const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true as const }));
+        if (done) return;
+        text += value;
+        for (let cut = text.indexOf('\n\n'); cut >= 0; cut = text.indexOf('\n\n')) {
+          const [event, data] = ['event', 'data'].map(
+            (f) => new RegExp(`^${f}: (.*)$`, 'm').exec(text.slice(0, cut))?.[1],
+          );
+          if (event && data) events.push({ event, data: JSON.parse(data) });
+          text = text.slice(cut + 2);
+        }
+      }
+    })();
+  });
+  return { events, opened, close: () => controller.abort() };
+}
+
+/** A signalling socket for a ticket, as a bare `ws` client: every message it got. */
+async function socket(url: string, ticket: JoinTicket) {
+  const query = new URLSearchParams({ key: 'consultkit', id: ticket.peerId, token: ticket.token });
+  const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/signal/peerjs?${query}`);
+  const got: { type: string; payload?: unknown }[] = [];
+  ws.on('message', (data) => got.push(JSON.parse(String(data)) as { type: string }));
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('unexpected-response', (_req, res) => reject(new Error(`refused: ${res.statusCode}`)));
+  });
+  await until('OPEN', () => got.some((m) => m.type === 'OPEN'));
+  const roster = () => (got.filter((m) => m.type === 'CK-ROSTER').at(-1) as RosterMessage | undefined)?.payload;
+  return { ws, got, roster, send: (message: object) => ws.send(JSON.stringify(message)) };
+}
+
+describe('calls between clinicians, and the audit of admitting', () => {
+  let server: ConsultKitServer;
+  let url = '';
+  const call = caller(() => url);
+  /** Monday 2 March 2026, 14:00 London: the demo practice is open. */
+  const clock = TEST_NOW + 6 * 60 * 60_000;
+  const ids: Record<string, string> = {};
+  const as = (who: string) => ({ ...STAFF, [ACTING_HEADER]: ids[who]! });
+  const closers: (() => void)[] = [];
+  let receptionist = '';
+
+  before(async () => {
+    ({ server, url } = await startTestServer({ CONSULTKIT_SEED_DEMO: 'on' }, {}, { now: () => clock }));
+    const rows = await server.storage.query<{ id: number; family: string }>(
+      `SELECT id, name->>'family' AS family FROM practitioner`,
+    );
+    for (const row of rows) ids[row.family] = String(row.id);
+    const accounts = new StaffAccounts(server.storage, () => clock);
+    for (const row of rows) await accounts.setRoles(row.id, ['clinician']);
+    const desk = await new BookingRepository(server.storage).createPractitioner({
+      name: { given: ['Jo'], family: 'Bennett' },
+    });
+    await accounts.setRoles(desk, ['receptionist']);
+    receptionist = String(desk);
+  });
+
+  after(async () => {
+    for (const close of closers) close();
+    await server?.close();
+  });
+
+  const start = async (from: string, to: string, extra: Record<string, string> = {}) => {
+    const answer = await call<StaffCallAnswer>('POST', '/api/staff-calls', {
+      headers: as(from),
+      body: { practitioner: ids[to]!, ...extra },
+    });
+    assert.equal(answer.status, 201, JSON.stringify(answer.body));
+    return answer.body;
+  };
+  const stream = async (who: string) => {
+    const opened = listen(url, as(who));
+    closers.push(opened.close);
+    await opened.opened;
+    return opened;
+  };
+  const noticeFor = async (events: { event: string; data: unknown }[], callId: string) =>
+    (await until('the call notice', () =>
+      events.find((e) => e.event === PRESENCE_EVENT.callIn && (e.data as CallInNotice).consultation === callId),
+    ))!.data as CallInNotice;
+
+  it('a clinician calls a colleague: a ticket for the caller, a notice without a patient for the colleague, both in at once', async () => {
+    const evans = await stream('Evans');
+    const shah = await stream('Shah');
+    const answer = await start('Khan', 'Evans');
+    assert.equal(answer.notified, true);
+    assert.equal(answer.practitioner, ids['Evans']);
+    assert.equal(answer.ticket?.role, 'clinician');
+    assert.equal(answer.ticket?.consultationId, `appt-${answer.call}`);
+
+    const notice = await noticeFor(evans.events, answer.call);
+    assert.equal(notice.patient, undefined, 'no patient: a call between clinicians');
+    assert.deepEqual(notice.from, { practitioner: ids['Khan'], name: 'Dr Amina Khan' });
+    // Nobody else hears it (the sentinel: a presence change everyone hears, after the call).
+    await call('PUT', '/api/presence', { headers: as('Evans'), body: { state: 'busy' } });
+    await until('the sentinel', () =>
+      shah.events.some(
+        (e) =>
+          e.event === PRESENCE_EVENT.change &&
+          (e.data as Presence).practitioner === ids['Evans'] &&
+          (e.data as Presence).state === 'busy',
+      ),
+    );
+    assert.ok(!shah.events.some((e) => e.event === PRESENCE_EVENT.callIn));
+
+    // The staff call is no FHIR Appointment: it belongs to no booking.
+    const read = await call('GET', `/fhir/Appointment/${answer.call}`, { headers: STAFF });
+    assert.equal(read.status, 404);
+
+    const joined = await call<JoinTicket>('POST', `/api/staff-calls/${answer.call}/join`, {
+      headers: as('Evans'),
+      body: { token: notice.url },
+    });
+    assert.equal(joined.status, 200, JSON.stringify(joined.body));
+    assert.equal(joined.body.role, 'clinician');
+    assert.equal(joined.body.name, 'Dr Tom Evans');
+    assert.notEqual(joined.body.peerId, answer.ticket!.peerId);
+
+    // Both in the call at once, nobody waiting; presence shows both in a consultation.
+    const khan = await socket(url, answer.ticket!);
+    const tom = await socket(url, joined.body);
+    const both = await until('both in the roster, admitted', () => {
+      const roster = tom.roster();
+      return roster && roster.participants.filter((p) => p.admitted && p.connected).length === 2 ? roster : undefined;
+    });
+    assert.deepEqual(both!.participants.map((p) => p.role).sort(), ['clinician', 'clinician']);
+    for (const who of ['Khan', 'Evans']) {
+      await until(`${who} in a consultation`, () =>
+        shah.events.some(
+          (e) =>
+            e.event === PRESENCE_EVENT.change &&
+            (e.data as Presence).practitioner === ids[who] &&
+            (e.data as Presence).state === 'in-consultation',
+        ),
+      );
+    }
+
+    // A third colleague into the running call (group calls): only someone in it may ask.
+    const priya = await call<StaffCallAnswer>('POST', '/api/staff-calls', {
+      headers: as('Eze'),
+      body: { practitioner: ids['Shah']!, call: answer.call },
+    });
+    assert.equal(priya.status, 403, 'Dr Eze is not in this call');
+    const third = await start('Evans', 'Shah', { call: answer.call });
+    assert.equal(third.ticket, undefined, 'the caller is in the call already');
+    const shahNotice = await noticeFor(shah.events, answer.call);
+    assert.deepEqual(shahNotice.from, { practitioner: ids['Evans'], name: 'Dr Tom Evans' });
+
+    // The last one out ends it: sessions ended, the call refuses new joins.
+    khan.send({ type: 'CK-LEAVE' });
+    tom.send({ type: 'CK-LEAVE' });
+    await until(
+      'the call ended',
+      async () =>
+        (
+          await server.storage.query<{ ended_at: Date | null }>(
+            'SELECT ended_at FROM staff_call WHERE appointment_id = $1',
+            [Number(answer.call)],
+          )
+        )[0]?.ended_at,
+      30_000,
+    );
+    const late = await call('POST', `/api/staff-calls/${answer.call}/join`, {
+      headers: as('Shah'),
+      body: { token: shahNotice.url },
+    });
+    assert.equal(late.status, 410);
+    // Audited with the person.
+    const audited = await server.storage.query<{ action: string; practitioner_id: number }>(
+      `SELECT action, practitioner_id FROM staff_audit WHERE action LIKE 'staff-call.%' ORDER BY id`,
+    );
+    assert.deepEqual(audited.map((row) => [row.action, String(row.practitioner_id)]).slice(0, 3), [
+      ['staff-call.call-colleague', ids['Khan']],
+      ['staff-call.join', ids['Evans']],
+      ['staff-call.call-colleague', ids['Eze']],
+    ]);
+  });
+
+  it('the link lets only that colleague in, once: a stranger, another clinician and the patient route are refused', async () => {
+    const evans = await stream('Evans');
+    const answer = await start('Khan', 'Evans');
+    const notice = await noticeFor(evans.events, answer.call);
+    const token = notice.url.split('/').pop()!;
+    const path = `/api/staff-calls/${answer.call}/join`;
+
+    assert.equal((await call('POST', path, { body: { token } })).status, 401, 'nobody');
+    assert.equal((await call('POST', path, { headers: as('Shah'), body: { token } })).status, 403, 'another clinician');
+    const desk = await call('POST', path, { headers: { ...STAFF, [ACTING_HEADER]: receptionist }, body: { token } });
+    assert.equal(desk.status, 403, 'a receptionist');
+    const system = await call('POST', path, { headers: STAFF, body: { token } });
+    assert.equal(system.status, 403, 'the staff key naming nobody');
+    // As a patient or guest would open a link: refused, and not consumed.
+    const redeem = await call('POST', '/api/join/redeem', { body: { token } });
+    assert.equal(redeem.status, 403);
+    assert.equal(joinProblem(redeem), 'wrong-role');
+    const tampered = await call('POST', path, { headers: as('Evans'), body: { token: `${token.slice(0, -4)}AAAA` } });
+    assert.equal(tampered.status, 401);
+
+    const first = await call<JoinTicket>('POST', path, { headers: as('Evans'), body: { token } });
+    assert.equal(first.status, 200, JSON.stringify(first.body));
+    const twice = await call('POST', path, { headers: as('Evans'), body: { token } });
+    assert.equal(twice.status, 410);
+    assert.equal(joinProblem(twice), 'used');
+    // Another call's id with this link.
+    const other = await call('POST', `/api/staff-calls/${Number(answer.call) + 1000}/join`, {
+      headers: as('Evans'),
+      body: { token },
+    });
+    assert.ok([400, 404].includes(other.status), String(other.status));
+  });
+
+  it('a declined call tells the caller live and the link stops working', async () => {
+    const khan = await stream('Khan');
+    const evans = await stream('Evans');
+    const answer = await start('Khan', 'Evans');
+    const notice = await noticeFor(evans.events, answer.call);
+    const declined = await call('POST', `/api/staff-calls/${answer.call}/decline`, { headers: as('Evans') });
+    assert.equal(declined.status, 204);
+    const told = (await until('the caller told', () =>
+      khan.events.find((e) => e.event === PRESENCE_EVENT.staffCallDeclined),
+    ))!.data as StaffCallDeclined;
+    assert.deepEqual(told, { call: answer.call, practitioner: ids['Evans'], name: 'Dr Tom Evans' });
+    const join = await call('POST', `/api/staff-calls/${answer.call}/join`, {
+      headers: as('Evans'),
+      body: { token: notice.url },
+    });
+    assert.equal(join.status, 410);
+    const again = await call('POST', `/api/staff-calls/${answer.call}/decline`, { headers: as('Evans') });
+    assert.equal(again.status, 404, 'nothing left to decline');
+  });
+
+  it('who may call: clinicians only; odd input is a 4xx OperationOutcome', async () => {
+    const body = { practitioner: ids['Evans']! };
+    const nobody = await call<{ resourceType: string }>('POST', '/api/staff-calls', { body });
+    assert.equal(nobody.status, 401);
+    const desk = await call<{ resourceType: string }>('POST', '/api/staff-calls', {
+      headers: { ...STAFF, [ACTING_HEADER]: receptionist },
+      body,
+    });
+    assert.equal(desk.status, 403);
+    assert.equal(desk.body.resourceType, 'OperationOutcome');
+    assert.equal((await call('POST', '/api/staff-calls', { headers: STAFF, body })).status, 403, 'the system');
+    // A patient's credentials (a booking reference as bearer).
+    const booked = await call<{ id: string }>('POST', '/api/consultations/ad-hoc', {
+      headers: STAFF,
+      body: { schedule: `Schedule/${await videoSchedule()}`, minutes: 15, patient: patientBody() },
+    });
+    assert.equal(booked.status, 201, JSON.stringify(booked.body));
+    const [row] = await server.storage.query<{ booking_reference: string }>(
+      'SELECT booking_reference FROM appointment WHERE id = $1',
+      [Number(booked.body.id)],
+    );
+    const patient = await call('POST', '/api/staff-calls', {
+      headers: { authorization: `Bearer ${row!.booking_reference}` },
+      body,
+    });
+    assert.equal(patient.status, 403);
+
+    for (const odd of [
+      { practitioner: ids['Khan'] },
+      { practitioner: '999999' },
+      { practitioner: 12 },
+      { practitioner: ids['Evans'], call: 'x' },
+      { practitioner: ids['Evans'], call: '999999' },
+      { practitioner: ids['Evans'], extra: 1 },
+      [],
+      'text',
+    ]) {
+      const refused = await call<{ resourceType: string }>('POST', '/api/staff-calls', {
+        headers: as('Khan'),
+        body: typeof odd === 'string' ? odd : (odd as object),
+      });
+      assert.ok(refused.status >= 400 && refused.status < 500, `${JSON.stringify(odd)}: ${refused.status}`);
+      assert.equal(refused.body.resourceType, 'OperationOutcome');
+    }
+    for (const [path, payload] of [
+      ['/api/staff-calls/abc/join', { token: 'x' }],
+      ['/api/staff-calls/1/join', {}],
+      ['/api/staff-calls/1/join', { token: 'x'.repeat(5000) }],
+      ['/api/staff-calls/1/join', { token: 'not.a.jwt' }],
+      ['/api/staff-calls/1/decline', { no: 1 }],
+    ] as const) {
+      const refused = await call<{ resourceType: string }>('POST', path, { headers: as('Khan'), body: payload });
+      assert.ok(refused.status >= 400 && refused.status < 500, `${path} ${JSON.stringify(payload)}: ${refused.status}`);
+      assert.equal(refused.body.resourceType, 'OperationOutcome');
+    }
+  });
+
+  it('a named clinician admits a patient, and removes a guest: the audit names them', async () => {
+    const booked = await call<{ id: string }>('POST', '/api/consultations/ad-hoc', {
+      headers: STAFF,
+      body: { schedule: `Schedule/${await videoSchedule('Evans')}`, minutes: 15, patient: patientBody() },
+    });
+    assert.equal(booked.status, 201, JSON.stringify(booked.body));
+    const id = booked.body.id;
+    const gp = await call<JoinTicket>('POST', `/api/consultations/${id}/clinician-token`, { headers: as('Evans') });
+    assert.equal(gp.status, 200, JSON.stringify(gp.body));
+    const link = await call<{ url: string }>('POST', `/api/consultations/${id}/invitations`, { headers: STAFF });
+    const patient = await call<JoinTicket>('POST', '/api/join/redeem', {
+      body: { token: link.body.url.split('/').pop() },
+    });
+    assert.equal(patient.status, 200, JSON.stringify(patient.body));
+    const guest = await call<{ url: string }>('POST', `/api/consultations/${id}/guests`, {
+      headers: STAFF,
+      body: { name: 'Ana Interpreter', kind: 'interpreter' },
+    });
+    const guestTicket = await call<JoinTicket>('POST', '/api/join/redeem', {
+      body: { token: guest.body.url.split('/').pop() },
+    });
+
+    const clinician = await socket(url, gp.body);
+    await socket(url, patient.body);
+    await socket(url, guestTicket.body);
+    await until('both waiting', () =>
+      clinician.roster()?.participants.filter((p) => p.role !== 'clinician' && p.connected).length === 2
+        ? true
+        : undefined,
+    );
+    clinician.send({ type: 'CK-ADMIT', payload: { peerId: patient.body.peerId } });
+    clinician.send({ type: 'CK-REMOVE', payload: { peerId: guestTicket.body.peerId } });
+    const audited = await until('admitting and declining audited', async () => {
+      const rows = await server.storage.query<{
+        action: string;
+        practitioner_id: number;
+        person_name: string;
+        via: string;
+      }>(
+        `SELECT action, practitioner_id, person_name, via FROM staff_audit
+          WHERE resource = $1 AND action IN ('consultation.admit-patient', 'consultation.decline-guest') ORDER BY id`,
+        [`Appointment/${id}`],
+      );
+      return rows.length === 2 ? rows : undefined;
+    });
+    assert.deepEqual(
+      audited!.map((row) => [row.action, String(row.practitioner_id), row.person_name, row.via]),
+      [
+        ['consultation.admit-patient', ids['Evans'], 'Dr Tom Evans', 'key'],
+        ['consultation.decline-guest', ids['Evans'], 'Dr Tom Evans', 'key'],
+      ],
+    );
+    // …listed by GET /api/audit for a practice admin.
+    const [admin] = await server.storage.query<{ id: number }>(
+      `SELECT id FROM practitioner WHERE name->>'family' = 'Khan'`,
+    );
+    await new StaffAccounts(server.storage, () => clock).setRoles(admin!.id, ['clinician', 'practice-admin']);
+    const list = await call<{ entries: { action: string; name: string }[] }>(
+      'GET',
+      `/api/audit?resource=Appointment/${id}&action=consultation.admit-patient`,
+      { headers: as('Khan') },
+    );
+    assert.equal(list.status, 200, JSON.stringify(list.body));
+    assert.deepEqual(
+      list.body.entries.map((e) => [e.action, e.name]),
+      [['consultation.admit-patient', 'Dr Tom Evans']],
+    );
+  });
+
+  async function videoSchedule(who = 'Khan'): Promise<number> {
+    const [row] = await server.storage.query<{ id: number }>(
+      `SELECT s.id FROM schedule s WHERE s.practitioner_id = $1 AND s.channels::text LIKE '%Video%' ORDER BY s.id LIMIT 1`,
+      [Number(ids[who])],
+    );
+    return row!.id;
+  }
+});
+
+function patientBody() {
+  return {
+    resourceType: 'Patient',
+    name: [{ given: ['Ada'], family: 'Lovelace' }],
+    birthDate: '1970-05-06',
+    telecom: [{ system: 'email', value: `ada.${Date.now()}@example.org` }],
+  };
+}
