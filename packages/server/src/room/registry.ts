@@ -444,6 +444,8 @@ export class Rooms {
           p.ws = undefined;
           if (ws) endSocket(ws, 'ended');
         }
+        // Who is in a call changed (presence): nobody is, in this room.
+        this.options.onChange?.();
         return;
       }
       case 'gone':
@@ -690,6 +692,8 @@ export class Rooms {
   #end(room: Room): void {
     this.#consent.ended(room);
     this.#rooms.delete(room.cid);
+    // Who is in a call changed (presence): nobody is, in this room.
+    this.options.onChange?.();
     this.#publish({ kind: 'end', cid: room.cid });
     const sids = [...room.participants.values()].flatMap((p) => (p.sid ? [p.sid] : []));
     this.options.hooks.closeSessions(sids, 'ended');
