@@ -170,23 +170,15 @@ export class StaffDirectory {
    * a guest of kind `specialist`. Rejects with a `FhirError` the server's refusal.
    */
   async callIn(appointmentId: string, practitioner: string): Promise<CallInAnswer> {
-    const state = this.#state.get();
-    this.#state.update({ calling: [...state.calling.filter((p) => p !== practitioner), practitioner] });
-    try {
+    return this.#calling(practitioner, async () => {
       const { resource } = await this.#client.request<CallInAnswer>(
         'POST',
         this.#api(`consultations/${encodeURIComponent(appointmentId)}/call-in`),
         { body: { practitioner }, headers: { 'content-type': 'application/json' } },
       );
-      this.#state.update({ called: { ...this.#state.get().called, [practitioner]: resource }, error: null });
+      this.#state.update({ called: { ...this.#state.get().called, [practitioner]: resource } });
       return resource;
-    } catch (error) {
-      const failure = asFhirError(error);
-      this.#state.update({ error: failure });
-      throw failure;
-    } finally {
-      this.#state.update({ calling: this.#state.get().calling.filter((p) => p !== practitioner) });
-    }
+    });
   }
 
   /**
@@ -196,15 +188,24 @@ export class StaffDirectory {
    * the server's refusal (403 for someone who is not a clinician, 404 for no such colleague, …).
    */
   async callColleague(practitioner: string, call?: string): Promise<StaffCallAnswer> {
-    const state = this.#state.get();
-    this.#state.update({ calling: [...state.calling.filter((p) => p !== practitioner), practitioner] });
-    try {
+    return this.#calling(practitioner, async () => {
       const { resource } = await this.#client.request<StaffCallAnswer>('POST', this.#api('staff-calls'), {
         body: call === undefined ? { practitioner } : { practitioner, call },
         headers: { 'content-type': 'application/json' },
       });
-      this.#state.update({ staffCalls: { ...this.#state.get().staffCalls, [practitioner]: resource }, error: null });
+      this.#state.update({ staffCalls: { ...this.#state.get().staffCalls, [practitioner]: resource } });
       return resource;
+    });
+  }
+
+  /** Runs a call to `practitioner` with it marked on its way; a refusal becomes the store's error. */
+  async #calling<T>(practitioner: string, run: () => Promise<T>): Promise<T> {
+    const state = this.#state.get();
+    this.#state.update({ calling: [...state.calling.filter((p) => p !== practitioner), practitioner] });
+    try {
+      const result = await run();
+      this.#state.update({ error: null });
+      return result;
     } catch (error) {
       const failure = asFhirError(error);
       this.#state.update({ error: failure });

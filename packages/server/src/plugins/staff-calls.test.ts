@@ -21,7 +21,8 @@ import { BookingRepository } from '../booking/repository.js';
 import { until } from '../notify/test-support.js';
 import { ACTING_HEADER } from '../staff/acting.js';
 import { StaffAccounts } from '../staff/accounts.js';
-import { caller, joinProblem, STAFF, startTestServer, TEST_NOW } from '../test-helpers.js';
+import { caller, joinProblem, STAFF, TEST_NOW } from '../test-helpers.js';
+import { demoStaffServer } from '../staff/test-support.js';
 
 /** The staff live stream of one person, as raw `event`/`data` pairs. */
 function listen(url: string, headers: Record<string, string>) {
@@ -65,28 +66,22 @@ async function socket(url: string, ticket: JoinTicket) {
 }
 
 describe('calls between clinicians, and the audit of admitting', () => {
-  let server: ConsultKitServer;
-  let url = '';
-  const call = caller(() => url);
   /** Monday 2 March 2026, 14:00 London: the demo practice is open. */
   const clock = TEST_NOW + 6 * 60 * 60_000;
-  const ids: Record<string, string> = {};
-  const as = (who: string) => ({ ...STAFF, [ACTING_HEADER]: ids[who]! });
-  const closers: (() => void)[] = [];
+  let server: ConsultKitServer;
+  let url = '';
+  let ids: Record<string, string> = {};
   let receptionist = '';
+  const call = caller(() => url);
+  const closers: (() => void)[] = [];
+  const as = (who: string) => ({ ...STAFF, [ACTING_HEADER]: ids[who]! });
 
   before(async () => {
-    ({ server, url } = await startTestServer({ CONSULTKIT_SEED_DEMO: 'on' }, {}, { now: () => clock }));
-    const rows = await server.storage.query<{ id: number; family: string }>(
-      `SELECT id, name->>'family' AS family FROM practitioner`,
-    );
-    for (const row of rows) ids[row.family] = String(row.id);
-    const accounts = new StaffAccounts(server.storage, () => clock);
-    for (const row of rows) await accounts.setRoles(row.id, ['clinician']);
+    ({ server, url, ids } = await demoStaffServer(clock));
     const desk = await new BookingRepository(server.storage).createPractitioner({
       name: { given: ['Jo'], family: 'Bennett' },
     });
-    await accounts.setRoles(desk, ['receptionist']);
+    await new StaffAccounts(server.storage, () => clock).setRoles(desk, ['receptionist']);
     receptionist = String(desk);
   });
 

@@ -3,6 +3,9 @@
  * requests that do not follow redirects, and the development identity provider's sign-in page.
  */
 import assert from 'node:assert/strict';
+import type { ConsultKitServer } from '../app.js';
+import { startTestServer } from '../test-helpers.js';
+import { StaffAccounts } from './accounts.js';
 
 /** A browser's cookie jar, per host: enough for our cookies and oidc-provider's. */
 export class Jar {
@@ -94,4 +97,20 @@ export async function signIn(jar: Jar, base: string, account: string): Promise<v
   const back = await visit(jar, callback);
   assert.equal(back.response.status, 303, back.text);
   assert.ok(jar.get(base, 'ck_staff'), 'a session cookie');
+}
+
+/**
+ * The server on PGlite with the demo practice at `clock`, and its practitioners by family name
+ * (`ids.Khan`), each made a clinician as their sign-in would make them.
+ */
+export async function demoStaffServer(
+  clock: number,
+): Promise<{ server: ConsultKitServer; url: string; ids: Record<string, string> }> {
+  const { server, url } = await startTestServer({ CONSULTKIT_SEED_DEMO: 'on' }, {}, { now: () => clock });
+  const rows = await server.storage.query<{ id: number; family: string }>(
+    `SELECT id, name->>'family' AS family FROM practitioner`,
+  );
+  const accounts = new StaffAccounts(server.storage, () => clock);
+  for (const row of rows) await accounts.setRoles(row.id, ['clinician']);
+  return { server, url, ids: Object.fromEntries(rows.map((row) => [row.family, String(row.id)])) };
 }
