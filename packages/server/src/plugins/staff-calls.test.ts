@@ -16,6 +16,8 @@ import {
   type StaffCallAnswer,
   type StaffCallDeclined,
 } from '@consultkit/core/contract';
+import { StaffDirectory } from '@consultkit/core';
+import { FhirError, StaffClient } from '@consultkit/core/booking';
 import type { ConsultKitServer } from '../app.js';
 import { BookingRepository } from '../booking/repository.js';
 import { until } from '../notify/test-support.js';
@@ -66,8 +68,9 @@ async function socket(url: string, ticket: JoinTicket) {
 }
 
 describe('calls between clinicians, and the audit of admitting', () => {
-  /** Monday 2 March 2026, 14:00 London: the demo practice is open. */
-  const clock = TEST_NOW + 6 * 60 * 60_000;
+  /** Monday 2 March 2026, 14:00 London: the demo practice is open. A test may move it on. */
+  const opening = TEST_NOW + 6 * 60 * 60_000;
+  let clock = opening;
   let server: ConsultKitServer;
   let url = '';
   let ids: Record<string, string> = {};
@@ -77,7 +80,7 @@ describe('calls between clinicians, and the audit of admitting', () => {
   const as = (who: string) => ({ ...STAFF, [ACTING_HEADER]: ids[who]! });
 
   before(async () => {
-    ({ server, url, ids } = await demoStaffServer(clock));
+    ({ server, url, ids } = await demoStaffServer(() => clock));
     const desk = await new BookingRepository(server.storage).createPractitioner({
       name: { given: ['Jo'], family: 'Bennett' },
     });
@@ -239,13 +242,78 @@ describe('calls between clinicians, and the audit of admitting', () => {
     assert.ok([400, 404].includes(other.status), String(other.status));
   });
 
+  it('an unanswered link stops working after two minutes', async () => {
+    const evans = await stream('Evans');
+    const answer = await start('Khan', 'Evans');
+    const notice = await noticeFor(evans.events, answer.call);
+    assert.equal(Date.parse(answer.expiresAt) - clock, 120_000);
+    clock = opening + 121_000;
+    try {
+      const late = await call('POST', `/api/staff-calls/${answer.call}/join`, {
+        headers: as('Evans'),
+        body: { token: notice.url },
+      });
+      assert.equal(late.status, 422);
+      assert.equal(joinProblem(late), 'expired');
+    } finally {
+      clock = opening;
+    }
+  });
+
+  it('core StaffDirectory calls, answers and declines; refusals are typed FhirErrors in the store', async () => {
+    const directoryAs = (headers: Record<string, string>) => {
+      const directory = new StaffDirectory({
+        client: new StaffClient({ baseUrl: `${url}/fhir`, headers: () => headers }),
+      });
+      closers.push(() => directory.stop());
+      return directory;
+    };
+    const khan = directoryAs(as('Khan'));
+    const evans = directoryAs(as('Evans'));
+    khan.start();
+    evans.start();
+    await until('both streaming', () =>
+      khan.state.get().live === 'streaming' && evans.state.get().live === 'streaming' ? true : undefined,
+    );
+
+    const answer = await khan.callColleague(ids['Evans']!);
+    assert.equal(answer.ticket?.role, 'clinician');
+    assert.deepEqual(khan.state.get().staffCalls[ids['Evans']!]?.call, answer.call);
+    const notice = await until('the notice in core', () =>
+      evans.state.get().callIns.find((c) => c.consultation === answer.call),
+    );
+    const ticket = await evans.joinStaffCall(notice!);
+    assert.equal(ticket.role, 'clinician');
+    assert.ok(!evans.state.get().callIns.some((c) => c.id === notice!.id), 'put away once joined');
+    await assert.rejects(evans.joinStaffCall(notice!), (error) => error instanceof FhirError && error.status === 410);
+    assert.equal(evans.state.get().error?.status, 410);
+
+    const desk = directoryAs({ ...STAFF, [ACTING_HEADER]: receptionist });
+    await assert.rejects(
+      desk.callColleague(ids['Evans']!),
+      (error) =>
+        error instanceof FhirError && error.status === 403 && error.outcome?.resourceType === 'OperationOutcome',
+    );
+    assert.deepEqual(desk.state.get().calling, [], 'no call left on its way');
+
+    const second = await khan.callColleague(ids['Evans']!);
+    const again = await until('the second notice', () =>
+      evans.state.get().callIns.find((c) => c.consultation === second.call),
+    );
+    await evans.declineStaffCall(again!);
+    const declined = await until('the caller told', () =>
+      khan.state.get().declined.find((d) => d.call === second.call),
+    );
+    assert.equal(declined!.name, 'Dr Tom Evans');
+  });
+
   it('a declined call tells the caller live and the link stops working', async () => {
     const khan = await stream('Khan');
     const evans = await stream('Evans');
     const answer = await start('Khan', 'Evans');
     const notice = await noticeFor(evans.events, answer.call);
     const declined = await call('POST', `/api/staff-calls/${answer.call}/decline`, { headers: as('Evans') });
-    assert.equal(declined.status, 204);
+    assert.equal(declined.status, 200);
     const told = (await until('the caller told', () =>
       khan.events.find((e) => e.event === PRESENCE_EVENT.staffCallDeclined),
     ))!.data as StaffCallDeclined;

@@ -104,6 +104,6 @@ export async function staffCallsPlugin(app: FastifyInstance, options: StaffCallP
     const person = await directory.person(Number(me.practitioner));
     const declined = await calls.decline(id, person ?? { id: me.practitioner, name: me.name, roles: ['clinician'] });
     if (!declined) throw new HttpError(404, 'not-found', `No unanswered call to you in staff call ${id}`);
-    return reply.code(204).send();
+    return reply.header('cache-control', 'no-store').send({ call: String(id), declined: true });
   });
 }

@@ -100,17 +100,17 @@ export async function signIn(jar: Jar, base: string, account: string): Promise<v
 }
 
 /**
- * The server on PGlite with the demo practice at `clock`, and its practitioners by family name
+ * The server on PGlite with the demo practice on the clock `now`, and its practitioners by family name
  * (`ids.Khan`), each made a clinician as their sign-in would make them.
  */
 export async function demoStaffServer(
-  clock: number,
+  now: () => number,
 ): Promise<{ server: ConsultKitServer; url: string; ids: Record<string, string> }> {
-  const { server, url } = await startTestServer({ CONSULTKIT_SEED_DEMO: 'on' }, {}, { now: () => clock });
+  const { server, url } = await startTestServer({ CONSULTKIT_SEED_DEMO: 'on' }, {}, { now });
   const rows = await server.storage.query<{ id: number; family: string }>(
     `SELECT id, name->>'family' AS family FROM practitioner`,
   );
-  const accounts = new StaffAccounts(server.storage, () => clock);
+  const accounts = new StaffAccounts(server.storage, now);
   for (const row of rows) await accounts.setRoles(row.id, ['clinician']);
   return { server, url, ids: Object.fromEntries(rows.map((row) => [row.family, String(row.id)])) };
 }
