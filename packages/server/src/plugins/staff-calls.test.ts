@@ -25,6 +25,7 @@ import { ACTING_HEADER } from '../staff/acting.js';
 import { StaffAccounts } from '../staff/accounts.js';
 import { caller, joinProblem, STAFF, TEST_NOW } from '../test-helpers.js';
 import { demoStaffServer } from '../staff/test-support.js';
+import { startJanus, type RunningJanus } from '../../../../scripts/janus.mjs';
 
 /** The staff live stream of one person, as raw `event`/`data` pairs. */
 function listen(url: string, headers: Record<string, string>) {
@@ -460,6 +461,100 @@ describe('calls between clinicians, and the audit of admitting', () => {
     );
     return row!.id;
   }
+});
+
+const janusStart = await startJanus();
+
+describe('a staff call past four moves to Janus like any room', { skip: janusStart.skip }, () => {
+  const janus = janusStart as RunningJanus;
+  let server: ConsultKitServer;
+  let url = '';
+  let ids: Record<string, string> = {};
+  const call = caller(() => url);
+  const as = (who: string) => ({ ...STAFF, [ACTING_HEADER]: ids[who]! });
+  const closers: (() => void)[] = [];
+
+  before(async () => {
+    ({ server, url, ids } = await demoStaffServer(() => TEST_NOW + 6 * 60 * 60_000, {
+      CONSULTKIT_JANUS_URL: janus.wsUrl,
+      CONSULTKIT_JANUS_ADMIN_URL: janus.adminUrl,
+      CONSULTKIT_JANUS_ADMIN_SECRET: janus.adminSecret,
+      CONSULTKIT_JANUS_ROOM_KEY: janus.roomAdminKey,
+    }));
+  });
+  after(async () => {
+    for (const close of closers) close();
+    await server?.close();
+    await janus.stop();
+  });
+
+  it('five clinicians in one call: the room is on the SFU, each gets the Janus room; ended, it is gone', async () => {
+    const colleagues = ['Evans', 'Shah', 'Eze', 'Morgan'];
+    const streams = new Map<string, ReturnType<typeof listen>>();
+    for (const who of colleagues) {
+      const opened = listen(url, as(who));
+      closers.push(opened.close);
+      await opened.opened;
+      streams.set(who, opened);
+    }
+    const first = await call<StaffCallAnswer>('POST', '/api/staff-calls', {
+      headers: as('Khan'),
+      body: { practitioner: ids['Evans']! },
+    });
+    assert.equal(first.status, 201, JSON.stringify(first.body));
+    const id = first.body.call;
+    const tickets: JoinTicket[] = [first.body.ticket!];
+    for (const who of colleagues) {
+      if (who !== 'Evans') {
+        const more = await call('POST', '/api/staff-calls', {
+          headers: as('Khan'),
+          body: { practitioner: ids[who]!, call: id },
+        });
+        assert.equal(more.status, 201, JSON.stringify(more.body));
+      }
+      const notice = (await until(`${who} told`, () =>
+        streams
+          .get(who)!
+          .events.find((e) => e.event === PRESENCE_EVENT.callIn && (e.data as CallInNotice).consultation === id),
+      ))!.data as CallInNotice;
+      const joined = await call<JoinTicket>('POST', `/api/staff-calls/${id}/join`, {
+        headers: as(who),
+        body: { token: notice.url },
+      });
+      assert.equal(joined.status, 200, JSON.stringify(joined.body));
+      tickets.push(joined.body);
+    }
+    const sockets = [];
+    for (const ticket of tickets) sockets.push(await socket(url, ticket));
+    const roster = await until('five in the call, on the SFU', () => {
+      const now = sockets[0]!.roster();
+      return now && now.participants.filter((p) => p.connected && p.admitted).length === 5 && now.mode === 'sfu'
+        ? now
+        : undefined;
+    });
+    assert.equal(new Set(roster!.participants.map((p) => p.peerId)).size, 5, 'a peer id each');
+    const sfu = (ticket: JoinTicket) =>
+      call<{ room?: number; resourceType?: string }>('POST', `/api/consultations/${id}/sfu`, {
+        headers: { authorization: `Bearer ${ticket.token}` },
+      });
+    const rooms = new Set<number>();
+    for (const ticket of tickets) {
+      const access = await sfu(ticket);
+      assert.equal(access.status, 200, JSON.stringify(access.body));
+      rooms.add(access.body.room!);
+    }
+    assert.equal(rooms.size, 1, 'one Janus room for the call');
+    sockets[0]!.send({ type: 'CK-END' });
+    await until('the call ended', async () => {
+      const [row] = await server.storage.query<{ ended_at: Date | null }>(
+        'SELECT ended_at FROM staff_call WHERE appointment_id = $1',
+        [Number(id)],
+      );
+      return row?.ended_at ?? undefined;
+    });
+    const after = await sfu(tickets[1]!);
+    assert.ok([401, 410].includes(after.status), `after the end: ${after.status}`);
+  });
 });
 
 function patientBody() {

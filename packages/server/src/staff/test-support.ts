@@ -105,8 +105,9 @@ export async function signIn(jar: Jar, base: string, account: string): Promise<v
  */
 export async function demoStaffServer(
   now: () => number,
+  env: Record<string, string> = {},
 ): Promise<{ server: ConsultKitServer; url: string; ids: Record<string, string> }> {
-  const { server, url } = await startTestServer({ CONSULTKIT_SEED_DEMO: 'on' }, {}, { now });
+  const { server, url } = await startTestServer({ CONSULTKIT_SEED_DEMO: 'on', ...env }, {}, { now });
   const rows = await server.storage.query<{ id: number; family: string }>(
     `SELECT id, name->>'family' AS family FROM practitioner`,
   );
