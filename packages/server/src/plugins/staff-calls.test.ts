@@ -113,7 +113,15 @@ describe('calls between clinicians, and the audit of admitting', () => {
       events.find((e) => e.event === PRESENCE_EVENT.callIn && (e.data as CallInNotice).consultation === callId),
     ))!.data as CallInNotice;
 
+  /** The attendance report of March 2026 (video consultations attended, …). */
+  const attendance = async () => {
+    const report = await call<object>('GET', '/api/reports/attendance?from=2026-03&to=2026-03', { headers: STAFF });
+    assert.equal(report.status, 200, JSON.stringify(report.body));
+    return report.body;
+  };
+
   it('a clinician calls a colleague: a ticket for the caller, a notice without a patient for the colleague, both in at once', async () => {
+    const reportBefore = await attendance();
     const evans = await stream('Evans');
     const shah = await stream('Shah');
     const answer = await start('Khan', 'Evans');
@@ -199,6 +207,15 @@ describe('calls between clinicians, and the audit of admitting', () => {
       body: { token: shahNotice.url },
     });
     assert.equal(late.status, 410);
+    // A call between clinicians is no attended consultation.
+    assert.deepEqual(await attendance(), reportBefore);
+    const search = await call<{ total?: number; entry?: unknown[] }>(
+      'GET',
+      '/fhir/Appointment?date=2026-03-02&_total=accurate',
+      { headers: STAFF },
+    );
+    assert.equal(search.status, 200, JSON.stringify(search.body));
+    assert.equal(search.body.total, (search.body.entry ?? []).length, 'the total counts no staff call');
     // Audited with the person.
     const audited = await server.storage.query<{ action: string; practitioner_id: number }>(
       `SELECT action, practitioner_id FROM staff_audit WHERE action LIKE 'staff-call.%' ORDER BY id`,
