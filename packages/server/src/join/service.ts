@@ -497,13 +497,8 @@ export class JoinService {
 
   /** The member of staff acting in a clinician session, or undefined (the staff key alone, or no such session). */
   async actorOf(sessionId: string): Promise<StaffActor | undefined> {
-    const [row] = await this.storage.query<{
-      staff_practitioner_id: number | null;
-      staff_via: string | null;
-      name: unknown;
-    }>(
-      `SELECT s.staff_practitioner_id, s.staff_via, p.name FROM join_session s
-         LEFT JOIN practitioner p ON p.id = s.staff_practitioner_id WHERE s.id = $1`,
+    const [row] = await this.storage.query<{ staff_practitioner_id: number | null; staff_via: string | null }>(
+      'SELECT staff_practitioner_id, staff_via FROM join_session WHERE id = $1',
       [sessionId],
     );
     if (!row || row.staff_practitioner_id === null) return undefined;
