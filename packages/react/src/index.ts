@@ -53,6 +53,9 @@ export const ClinicianDirectory = createComponent({
     onCkCalledIn: 'ck-called-in' as EventName<CkEventMap['ck-called-in']>,
     onCkCallInReceived: 'ck-call-in-received' as EventName<CkEventMap['ck-call-in-received']>,
     onCkCallInJoin: 'ck-call-in-join' as EventName<CkEventMap['ck-call-in-join']>,
+    onCkStaffCallStarted: 'ck-staff-call-started' as EventName<CkEventMap['ck-staff-call-started']>,
+    onCkStaffCallJoined: 'ck-staff-call-joined' as EventName<CkEventMap['ck-staff-call-joined']>,
+    onCkStaffCallDeclined: 'ck-staff-call-declined' as EventName<CkEventMap['ck-staff-call-declined']>,
   },
   displayName: 'ClinicianDirectory',
 });

@@ -14,7 +14,7 @@ import { clientErrorHandler, frameworkErrors, installErrorHandlers } from './err
 import { loadJoinKey } from './join/keys.js';
 import { appointmentPort, sendGuestLink, sendJoinLink } from './join/booking.js';
 import { consultationOf, JoinError, JoinService, type SessionRevocation } from './join/service.js';
-import { Rooms } from './room/registry.js';
+import { appointmentOf, Rooms } from './room/registry.js';
 import { cdnCacheHeaders } from './plugins/cdn-cache.js';
 import { ChatService } from './room/chat.js';
 import { storageConsentStore } from './room/recording.js';
@@ -61,6 +61,8 @@ import { ATTENDANCE, REMINDER, Reminders } from './notify/reminders.js';
 import { checkPagePlugin } from './plugins/check.js';
 import { reportsPlugin } from './plugins/reports.js';
 import { adHocPlugin } from './plugins/adhoc.js';
+import { staffCallsPlugin } from './plugins/staff-calls.js';
+import { StaffCalls } from './staff/calls.js';
 import type { RetryPolicy } from './notify/queue.js';
 import { migrate, openStorage, type SqlExecutor, type Storage } from './storage/index.js';
 import { SignallingTokens } from './tokens.js';
@@ -263,7 +265,10 @@ export async function createServer(
     // Recording consents and recordings (src/room/recording.ts; migration 0013).
     consentStore: storageConsentStore(storage),
     now,
-    onChange: () => presence.roomsChanged(),
+    onChange: () => {
+      presence.roomsChanged();
+      staffCalls.roomsChanged();
+    },
     log: { warn: (o, m) => app.log.warn(o, m), error: (o, m) => app.log.error(o, m) },
     hooks: {
       closeSessions: (ids, reason) => sessions.end(ids, reason),
@@ -271,14 +276,45 @@ export async function createServer(
         await join!.revokeSession(sid, 'removed');
         await sfu?.revoke([sid]);
       },
-      ended: async (appointmentId) => {
-        const revoked = await join!.revokeWithin(storage, appointmentId, 'ended');
-        sessions.end(revoked.sessions, 'ended');
-        await join!.fulfilled(appointmentId);
-        await sfu?.end(appointmentId);
-      },
+      ended: (appointmentId) => endConsultation(appointmentId),
       patientLeft: (appointmentId) => join!.fulfilled(appointmentId),
+      // Admitting, declining, removing and ending, audited with the clinician's person (decision 0045).
+      acted: (by, action, target) => {
+        const appointmentId = appointmentOf(by.cid);
+        if (appointmentId === undefined || !by.sid) return;
+        const sid = by.sid;
+        void (async () => {
+          const actor = await join!.actorOf(sid);
+          await audit.write({
+            person: actor && { id: actor.practitioner, name: actor.name, roles: ['clinician'] },
+            via: actor?.via ?? 'system',
+            // consultation.admit-patient, consultation.decline-guest, consultation.remove-guest, consultation.end
+            action: target ? `consultation.${action}-${target.role}` : `consultation.${action}`,
+            resource: `Appointment/${appointmentId}`,
+            status: 200,
+            from: sessions.addressOf(sid) ?? 'signalling',
+          });
+        })().catch((error: unknown) => app.log.error({ err: error }, 'auditing a room action failed'));
+      },
     },
+  });
+  /** A consultation ends: every session revoked, the appointment fulfilled, its Janus room gone. */
+  const endConsultation = async (appointmentId: number) => {
+    const revoked = await join!.revokeWithin(storage, appointmentId, 'ended');
+    sessions.end(revoked.sessions, 'ended');
+    rooms.forgetSessions(revoked.sessions);
+    await join!.fulfilled(appointmentId);
+    await sfu?.end(appointmentId);
+  };
+  // Calls between clinicians with no patient (docs/staff.md; decision 0045).
+  const staffCalls: StaffCalls = new StaffCalls({
+    storage,
+    join: () => join!,
+    presence,
+    now,
+    isLive: (cid) => rooms.isLive(cid),
+    end: endConsultation,
+    log: { error: (o, m) => early.log?.error(o, m) },
   });
   /** A fresh patient join link, issued in the transaction `tx` (confirmations, moves, reminders). */
   const patientLink = async (appointment: AppointmentRow, tx: SqlExecutor) =>
@@ -330,7 +366,7 @@ export async function createServer(
       storage,
       await loadJoinKey(storage),
       tokens,
-      appointmentPort(booking),
+      staffCalls.port(appointmentPort(booking)),
       {
         earlyMinutes: config.joinEarlyMinutes,
         graceMinutes: config.joinGraceMinutes,
@@ -563,6 +599,11 @@ export async function createServer(
       auth.requireRole(caller, ...roles);
       return caller.kind === 'staff' ? caller.person : undefined;
     },
+    actor: async (request) => {
+      const decided = await auth.decidedFor(request);
+      const person = decided?.caller.kind === 'staff' ? decided.caller.person : undefined;
+      return person && { practitioner: person.id, name: person.name, via: decided?.via === 'key' ? 'key' : 'session' };
+    },
     sendLink: (appointmentId, url, opensAt) => sendJoinLink(booking, appointmentId, url, opensAt),
     sendGuestLink: (appointmentId, guest, url, opensAt) => sendGuestLink(booking, appointmentId, guest, url, opensAt),
     joinPage: serve.joinPage,
@@ -656,7 +697,7 @@ export async function createServer(
   await app.register(sfuPlugin, {
     join,
     sfu,
-    appointmentStatus: async (id) => (await booking.repo.appointment(id))?.status,
+    appointmentStatus: async (id) => (await booking.repo.appointment(id))?.status ?? (await staffCalls.row(id))?.status,
     iceServers: () => join!.iceServers(),
   });
   // The consultation ended (fulfilled, cancelled, …): its Janus room goes, with every token.
@@ -719,6 +760,7 @@ export async function createServer(
       log: { error: (o, m) => app.log.error(o, m) },
     }),
   });
+  await app.register(staffCallsPlugin, { auth, calls: staffCalls, directory });
   await app.register(adHocPlugin, {
     auth,
     storage,
@@ -758,6 +800,7 @@ export async function createServer(
 
   app.addHook('onClose', async () => {
     presence.stop();
+    staffCalls.stop();
     if (!bus) await presenceBus.close();
     stopRooms?.();
     clearInterval(generation);

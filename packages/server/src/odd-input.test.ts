@@ -254,6 +254,9 @@ describe('odd cookies and headers on every route: never a 5xx, every error an Op
       'GET /api/staff-conversations/:id/messages',
       'POST /api/staff-conversations/:id/messages',
       'PUT /api/staff-conversations/:id/read',
+      'POST /api/staff-calls',
+      'POST /api/staff-calls/:id/join',
+      'POST /api/staff-calls/:id/decline',
     ]) {
       assert.ok(urls.includes(expected), `${expected} in ${urls.join(', ')}`);
     }

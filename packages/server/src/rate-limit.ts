@@ -36,6 +36,7 @@ export const LIMIT_NAMES = [
   'consents',
   'directory',
   'staff-messages',
+  'staff-calls',
 ] as const;
 export type LimitName = (typeof LIMIT_NAMES)[number];
 export type RateLimits = Record<LimitName, Limit>;
@@ -98,6 +99,8 @@ export const DEFAULT_RATE_LIMITS: RateLimits = {
    * practice's staff behind one NAT, each catching up every conversation on reconnecting.
    */
   'staff-messages': { count: 600, seconds: 60 },
+  /** Calls between clinicians started, joined or declined per address (`/api/staff-calls`, docs/staff.md). */
+  'staff-calls': { count: 60, seconds: 600 },
 };
 
 /** One attempt counted against a key. */

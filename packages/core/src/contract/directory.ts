@@ -3,6 +3,7 @@
  * in"; docs/decisions/0042-directory-and-presence.md): the presence wire types the server and core
  * share. The directory itself is FHIR `PractitionerRole` (`GET /fhir/PractitionerRole`).
  */
+import type { JoinTicket } from './join.js';
 
 /** What a member of staff's presence can be. */
 export const PRESENCE_STATES = ['available', 'busy', 'in-consultation', 'away', 'offline'] as const;
@@ -44,6 +45,8 @@ export const PRESENCE_EVENT = {
   change: 'presence',
   /** A {@link CallInNotice}: a colleague asks the signed-in person to join a consultation. */
   callIn: 'call-in',
+  /** A {@link StaffCallDeclined}: a colleague the signed-in person called said no. */
+  staffCallDeclined: 'staff-call-declined',
 } as const;
 
 /** The body of `POST /api/consultations/{id}/call-in`. */
@@ -62,7 +65,12 @@ export interface CallInNotice {
   from: { practitioner: string; name: string };
   /** Whom the consultation is with: the patient's name, or absent for a call between clinicians. */
   patient?: string;
-  /** The single-use join link that opens the room as a guest of kind `specialist`. */
+  /**
+   * The single-use join link: into a consultation with a patient, it opens the room as a guest of
+   * kind `specialist`; into a call between clinicians (no `patient`), it is bound to the person
+   * told, who joins as a clinician through `POST /api/staff-calls/{consultation}/join` with their
+   * own staff credentials (anyone else is refused).
+   */
   url: string;
   /** When the link opens (ISO 8601). */
   opensAt: string;
@@ -75,6 +83,46 @@ export interface CallInAnswer {
   practitioner: string;
   /** Whether the colleague had a staff connection open to be told on (else: offline). */
   notified: boolean;
+}
+
+/**
+ * The body of `POST /api/staff-calls`: call a colleague with no patient. Without `call`, a new call
+ * starts (the caller gets a ticket to it); with `call`, the colleague is asked into that running
+ * call, which the caller is in.
+ */
+export interface StaffCallRequest {
+  /** The colleague's FHIR `Practitioner` id. */
+  practitioner: string;
+  /** A running staff call's id (its consultation's appointment id), to ask one more colleague in. */
+  call?: string;
+}
+
+/** The answer to `POST /api/staff-calls`. */
+export interface StaffCallAnswer {
+  /** The call's id: the id of its consultation (`appt-{call}`), as tickets and the SFU name it. */
+  call: string;
+  /** The colleague asked. */
+  practitioner: string;
+  /** Whether the colleague had a staff connection open to be told on (else: offline). */
+  notified: boolean;
+  /** When the colleague's link stops working, unanswered (ISO 8601). */
+  expiresAt: string;
+  /** A new call only: the caller's own clinician ticket to open `<consult-room>` with. */
+  ticket?: JoinTicket;
+}
+
+/** The body of `POST /api/staff-calls/{call}/join`. */
+export interface StaffCallJoinRequest {
+  /** The link's token (the last path segment of the notice's `url`), or the whole `url`. */
+  token: string;
+}
+
+/** What the caller is told, live, when a colleague declines (`staff-call-declined`). */
+export interface StaffCallDeclined {
+  call: string;
+  /** Who declined. */
+  practitioner: string;
+  name: string;
 }
 
 /** Directory search parameters (`GET /fhir/PractitionerRole`). */

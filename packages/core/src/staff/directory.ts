@@ -16,7 +16,10 @@ import {
   type DirectoryQuery,
   type Presence,
   type SettablePresence,
+  type StaffCallAnswer,
+  type StaffCallDeclined,
 } from '../contract/directory.js';
+import type { JoinTicket } from '../contract/join.js';
 import type { BookingClient } from '../booking/booking-client.js';
 import { FhirError } from '../booking/fhir-error.js';
 import { createStore, type ReadableStore } from '../store.js';
@@ -58,6 +61,12 @@ export interface StaffDirectoryState {
   called: Readonly<Record<string, CallInAnswer>>;
   /** The latest presence change heard live (not the snapshot): what a view may announce. */
   lastChange: Presence | null;
+  /** The staff calls this person made, by the colleague's practitioner id, once the server answered. */
+  staffCalls: Readonly<Record<string, StaffCallAnswer>>;
+  /** Colleagues who declined this person's calls, newest last (heard live). */
+  declined: readonly StaffCallDeclined[];
+  /** Call-in ids being joined or declined now (their buttons wait). */
+  answering: readonly string[];
 }
 
 export interface StaffDirectoryOptions {
@@ -82,6 +91,9 @@ export class StaffDirectory {
     calling: [],
     called: {},
     lastChange: null,
+    staffCalls: {},
+    declined: [],
+    answering: [],
   });
   readonly #stream: StaffStream;
   /** Lets go of the stream and stops listening, while started. */
@@ -165,22 +177,89 @@ export class StaffDirectory {
    * a guest of kind `specialist`. Rejects with a `FhirError` the server's refusal.
    */
   async callIn(appointmentId: string, practitioner: string): Promise<CallInAnswer> {
-    const state = this.#state.get();
-    this.#state.update({ calling: [...state.calling.filter((p) => p !== practitioner), practitioner] });
-    try {
+    return this.#calling(practitioner, async () => {
       const { resource } = await this.#client.request<CallInAnswer>(
         'POST',
         this.#api(`consultations/${encodeURIComponent(appointmentId)}/call-in`),
         { body: { practitioner }, headers: { 'content-type': 'application/json' } },
       );
-      this.#state.update({ called: { ...this.#state.get().called, [practitioner]: resource }, error: null });
+      this.#state.update({ called: { ...this.#state.get().called, [practitioner]: resource } });
       return resource;
+    });
+  }
+
+  /**
+   * Calls `practitioner` with no patient: a new call (the answer carries this person's clinician
+   * ticket, to open `<consult-room>` with), or, with `call`, one more colleague into the running
+   * call this person is in. They are told live and join as a clinician. Rejects with a `FhirError`
+   * the server's refusal (403 for someone who is not a clinician, 404 for no such colleague, …).
+   */
+  async callColleague(practitioner: string, call?: string): Promise<StaffCallAnswer> {
+    return this.#calling(practitioner, async () => {
+      const { resource } = await this.#client.request<StaffCallAnswer>('POST', this.#api('staff-calls'), {
+        body: call === undefined ? { practitioner } : { practitioner, call },
+        headers: { 'content-type': 'application/json' },
+      });
+      this.#state.update({ staffCalls: { ...this.#state.get().staffCalls, [practitioner]: resource } });
+      return resource;
+    });
+  }
+
+  /** Runs a call to `practitioner` with it marked on its way; a refusal becomes the store's error. */
+  async #calling<T>(practitioner: string, run: () => Promise<T>): Promise<T> {
+    const state = this.#state.get();
+    this.#state.update({ calling: [...state.calling.filter((p) => p !== practitioner), practitioner] });
+    try {
+      const result = await run();
+      this.#state.update({ error: null });
+      return result;
     } catch (error) {
       const failure = asFhirError(error);
       this.#state.update({ error: failure });
       throw failure;
     } finally {
       this.#state.update({ calling: this.#state.get().calling.filter((p) => p !== practitioner) });
+    }
+  }
+
+  /**
+   * Answers a call from a colleague with no patient (a notice without `patient`): this person's
+   * own clinician ticket to the call. The notice is put away. Rejects with a `FhirError` (410 when
+   * the call ended or the link was used, 403 when the link is someone else's).
+   */
+  async joinStaffCall(notice: CallInNotice): Promise<JoinTicket> {
+    return this.#answer(notice, async () => {
+      const { resource } = await this.#client.request<JoinTicket>(
+        'POST',
+        this.#api(`staff-calls/${encodeURIComponent(notice.consultation)}/join`),
+        { body: { token: notice.url }, headers: { 'content-type': 'application/json' } },
+      );
+      return resource;
+    });
+  }
+
+  /** Declines a call from a colleague with no patient: they are told live. The notice is put away. */
+  async declineStaffCall(notice: CallInNotice): Promise<void> {
+    await this.#answer(notice, async () => {
+      await this.#client.request('POST', this.#api(`staff-calls/${encodeURIComponent(notice.consultation)}/decline`));
+    });
+  }
+
+  async #answer<T>(notice: CallInNotice, run: () => Promise<T>): Promise<T> {
+    this.#state.update({ answering: [...this.#state.get().answering, notice.id] });
+    try {
+      const result = await run();
+      this.#state.update({ error: null });
+      this.dismissCallIn(notice.id);
+      return result;
+    } catch (error) {
+      const failure = asFhirError(error);
+      this.#state.update({ error: failure });
+      // A call that ended, or a link used or declined elsewhere, is no longer one to answer.
+      if (failure.status === 410 || failure.status === 404) this.dismissCallIn(notice.id);
+      throw failure;
+    } finally {
+      this.#state.update({ answering: this.#state.get().answering.filter((id) => id !== notice.id) });
     }
   }
 
@@ -210,6 +289,8 @@ export class StaffDirectory {
     } else if (type === PRESENCE_EVENT.callIn) {
       const notice = value as CallInNotice;
       this.#state.update({ callIns: [...state.callIns.filter((c) => c.id !== notice.id), notice] });
+    } else if (type === PRESENCE_EVENT.staffCallDeclined) {
+      this.#state.update({ declined: [...state.declined, value as StaffCallDeclined] });
     }
   }
 }

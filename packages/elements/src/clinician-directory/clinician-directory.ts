@@ -19,7 +19,16 @@ import { clinicianDirectoryStyles } from './clinician-directory.styles.js';
 /** What the element needs of core's `StaffDirectory` (a fake with a store will do in tests). */
 export type DirectoryLike = Pick<
   StaffDirectory,
-  'state' | 'search' | 'start' | 'stop' | 'setPresence' | 'callIn' | 'dismissCallIn'
+  | 'state'
+  | 'search'
+  | 'start'
+  | 'stop'
+  | 'setPresence'
+  | 'callIn'
+  | 'dismissCallIn'
+  | 'callColleague'
+  | 'joinStaffCall'
+  | 'declineStaffCall'
 >;
 
 /** The request header naming the acting practitioner when the staff key is used (docs/staff.md). */
@@ -86,7 +95,9 @@ function specialtyChoices(): [string, string][] {
  * The staff directory for clinicians: search by name, role and specialty; each colleague with
  * their presence (in words and by a shape, never colour alone) and when they were last seen,
  * kept live; changes announced politely, a few at a time. In a consultation (`consultation` set),
- * "Call in" asks a colleague to join it. Call-ins from colleagues show here, with Join and Not now.
+ * "Call in" asks a colleague to join it; otherwise "Call" starts a call with them, with no patient
+ * (or, with `staff-call` set, asks them into that running call). Call-ins from colleagues show
+ * here, with Join and Not now; calls with no patient with Join and Decline.
  * A view over core's `StaffDirectory`.
  *
  * @summary Find a colleague, see whether they are free, and call them into a consultation.
@@ -94,7 +105,10 @@ function specialtyChoices(): [string, string][] {
  *
  * @fires ck-called-in - A colleague was asked to join the consultation. `detail: { practitioner, notified }`
  * @fires ck-call-in-received - A colleague asks the viewer to join a consultation. `detail: { notice }`
- * @fires ck-call-in-join - The viewer pressed Join on a call-in. Cancelable: the page goes to `notice.url` unless prevented. `detail: { notice }`
+ * @fires ck-call-in-join - The viewer pressed Join on a call-in. Cancelable: unless prevented, the page goes to `notice.url` (a consultation), or the element joins the call with no patient and fires `ck-staff-call-joined`. `detail: { notice }`
+ * @fires ck-staff-call-started - The viewer called a colleague with no patient. `detail: { practitioner, call, notified, ticket? }`: open `<consult-room>` with `ticket` (a new call; absent when a colleague was asked into the running `staff-call`).
+ * @fires ck-staff-call-joined - The viewer joined a colleague's call with no patient. `detail: { notice, ticket }`: open `<consult-room>` with `ticket`.
+ * @fires ck-staff-call-declined - A colleague the viewer called declined. `detail: { call, practitioner, name }`
  *
  * @csspart heading - The heading.
  * @csspart my-status - The viewer's own presence choice.
@@ -102,6 +116,8 @@ function specialtyChoices(): [string, string][] {
  * @csspart results - The list of colleagues.
  * @csspart presence - A colleague's presence (shape and words).
  * @csspart call-in - A colleague's "Call in" button.
+ * @csspart call - A colleague's "Call" button (no patient).
+ * @csspart decline - A call's "Decline" button.
  * @csspart notice - A colleague's call-in to the viewer.
  * @csspart join - The call-in's "Join" button.
  * @csspart status - The polite live region.
@@ -127,6 +143,13 @@ export class ClinicianDirectory extends ConsultKitElement {
   /** The appointment the viewer is in a consultation of: "Call in" is offered. */
   @property()
   consultation = '';
+
+  /**
+   * A call with no patient the viewer is in (its id, from `ck-staff-call-started` or
+   * `ck-staff-call-joined`): "Call" then asks colleagues into it rather than starting another.
+   */
+  @property({ attribute: 'staff-call' })
+  staffCall = '';
 
   /** The staff key (a vendor console); without it, the staff session cookie. Not an attribute. */
   @property({ attribute: false })
@@ -213,6 +236,10 @@ export class ClinicianDirectory extends ConsultKitElement {
         this.emit('ck-call-in-received', { notice });
       }
     }
+    for (const declined of value.declined.slice(previous.declined.length)) {
+      this.noticeSaid = msg(str`${isolate(declined.name)} declined your call.`);
+      this.emit('ck-staff-call-declined', { ...declined });
+    }
   }
 
   #flush(): void {
@@ -228,7 +255,7 @@ export class ClinicianDirectory extends ConsultKitElement {
   #noticeText(notice: CallInNotice): string {
     return notice.patient
       ? msg(str`${isolate(notice.from.name)} asks you to join the consultation with ${isolate(notice.patient)}.`)
-      : msg(str`${isolate(notice.from.name)} asks you to join a call.`);
+      : msg(str`${isolate(notice.from.name)} is calling you.`);
   }
 
   #search(event: SubmitEvent): void {
@@ -265,10 +292,47 @@ export class ClinicianDirectory extends ConsultKitElement {
     }
   }
 
-  #join(notice: CallInNotice): void {
-    if (this.emit('ck-call-in-join', { notice }, { cancelable: true })) {
-      this.#active()?.dismissCallIn(notice.id);
+  async #call(entry: DirectoryEntry): Promise<void> {
+    const directory = this.#active();
+    if (!directory) return;
+    try {
+      const answer = await directory.callColleague(entry.practitioner, this.staffCall || undefined);
+      this.said = answer.notified
+        ? msg(str`Calling ${isolate(entry.name)}…`)
+        : msg(str`${isolate(entry.name)} is not online: they cannot answer now.`);
+      this.emit('ck-staff-call-started', {
+        practitioner: entry.practitioner,
+        call: answer.call,
+        notified: answer.notified,
+        ...(answer.ticket ? { ticket: answer.ticket } : {}),
+      });
+    } catch {
+      // The store holds the error; it shows as an alert.
+    }
+  }
+
+  async #join(notice: CallInNotice): Promise<void> {
+    if (!this.emit('ck-call-in-join', { notice }, { cancelable: true })) return;
+    const directory = this.#active();
+    if (notice.patient !== undefined) {
+      directory?.dismissCallIn(notice.id);
       window.location.assign(notice.url);
+      return;
+    }
+    try {
+      const ticket = await directory?.joinStaffCall(notice);
+      if (ticket) this.emit('ck-staff-call-joined', { notice, ticket });
+    } catch {
+      // The store holds the error; it shows as an alert.
+    }
+  }
+
+  async #decline(notice: CallInNotice): Promise<void> {
+    try {
+      await this.#active()?.declineStaffCall(notice);
+      this.said = msg(str`You declined the call from ${isolate(notice.from.name)}.`);
+    } catch {
+      // The store holds the error; it shows as an alert.
     }
   }
 
@@ -289,18 +353,37 @@ export class ClinicianDirectory extends ConsultKitElement {
     const mine = this.me ? value?.presence[this.me] : undefined;
     return html`<section aria-labelledby="ck-directory-heading">
       <h2 part="heading" id="ck-directory-heading">${msg('Staff directory')}</h2>
-      ${value?.callIns.map(
-        (notice) =>
-          html`<div part="notice" class="notice" role="group" aria-label=${msg('Request to join')}>
-            <p>${this.#noticeText(notice)}</p>
-            <div class="actions">
-              <button part="join" type="button" class="primary" @click=${() => this.#join(notice)}>
-                ${msg('Join')}
-              </button>
-              <button type="button" @click=${() => this.#active()?.dismissCallIn(notice.id)}>${msg('Not now')}</button>
-            </div>
-          </div>`,
-      )}
+      ${value?.callIns.map((notice) => {
+        const busy = value.answering.includes(notice.id);
+        return html`<div part="notice" class="notice" role="group" aria-label=${msg('Request to join')}>
+          <p>${this.#noticeText(notice)}</p>
+          <div class="actions">
+            <button
+              part="join"
+              type="button"
+              class="primary"
+              aria-disabled=${busy ? 'true' : 'false'}
+              @click=${() => (busy ? undefined : this.#join(notice))}
+            >
+              ${msg('Join')}
+            </button>
+            ${
+              notice.patient === undefined
+                ? html`<button
+                    part="decline"
+                    type="button"
+                    aria-disabled=${busy ? 'true' : 'false'}
+                    @click=${() => (busy ? undefined : this.#decline(notice))}
+                  >
+                    ${msg('Decline')}
+                  </button>`
+                : html`<button type="button" @click=${() => this.#active()?.dismissCallIn(notice.id)}>
+                    ${msg('Not now')}
+                  </button>`
+            }
+          </div>
+        </div>`;
+      })}
       ${
         this.me
           ? html`<div class="field mine">
@@ -392,7 +475,17 @@ export class ClinicianDirectory extends ConsultKitElement {
                 >
                   ${calling ? msg('Calling in…') : msg('Call in')}
                 </button>`
-              : nothing
+              : !this.consultation && entry.practitioner !== this.me
+                ? html`<button
+                    part="call"
+                    type="button"
+                    aria-describedby=${nameId}
+                    aria-disabled=${calling ? 'true' : 'false'}
+                    @click=${() => (calling ? undefined : this.#call(entry))}
+                  >
+                    ${calling ? msg('Calling…') : msg('Call')}
+                  </button>`
+                : nothing
           }
         </li>`;
       })}

@@ -1,7 +1,13 @@
 import type { ConsultationStatus, EndReason } from '@consultkit/core';
 import type { BookableSlot, Booking, DeskAction, FhirError, LinkSentTo } from '@consultkit/core/booking';
 import type { GuestInvitation } from '@consultkit/core';
-import type { CallInNotice, DocumentInfo, RecordingStatus } from '@consultkit/core/contract';
+import type {
+  CallInNotice,
+  DocumentInfo,
+  JoinTicket,
+  RecordingStatus,
+  StaffCallDeclined,
+} from '@consultkit/core/contract';
 
 /**
  * Every event ConsultKit elements fire: `ck-` prefixed, `bubbles` and `composed`, so a host can
@@ -77,8 +83,20 @@ export interface CkEventMap {
   'ck-called-in': CustomEvent<{ practitioner: string; notified: boolean }>;
   /** `<clinician-directory>`: a colleague asks the viewer to join a consultation. */
   'ck-call-in-received': CustomEvent<{ notice: CallInNotice }>;
-  /** `<clinician-directory>`: the viewer pressed Join. Cancelable: the page goes to `notice.url` unless prevented. */
+  /**
+   * `<clinician-directory>`: the viewer pressed Join. Cancelable: unless prevented, the page goes to
+   * `notice.url` (a consultation), or the element joins the call with no patient (`ck-staff-call-joined`).
+   */
   'ck-call-in-join': CustomEvent<{ notice: CallInNotice }>;
+  /**
+   * `<clinician-directory>`: the viewer called a colleague with no patient. `ticket` (a new call):
+   * the viewer's own, to open `<consult-room>` with; absent when a colleague was asked into the running call.
+   */
+  'ck-staff-call-started': CustomEvent<{ practitioner: string; call: string; notified: boolean; ticket?: JoinTicket }>;
+  /** `<clinician-directory>`: the viewer joined a colleague's call with no patient: open `<consult-room>` with `ticket`. */
+  'ck-staff-call-joined': CustomEvent<{ notice: CallInNotice; ticket: JoinTicket }>;
+  /** `<clinician-directory>`: a colleague the viewer called declined. */
+  'ck-staff-call-declined': CustomEvent<StaffCallDeclined>;
   /** `<booking-desk>`: an action failed (the message is also shown and announced). */
   'ck-desk-action-failed': CustomEvent<{ action: DeskAction; id: string; error: FhirError }>;
 }

@@ -36,7 +36,7 @@ import type { SlotPicker } from '../slot-picker/slot-picker.js';
 import type { BookingDesk } from '../booking-desk/booking-desk.js';
 import type { GuestInvite } from '../guest-invite/guest-invite.js';
 import type { ClinicianDirectory, DirectoryLike } from '../clinician-directory/clinician-directory.js';
-import type { StaffDirectoryState } from '@consultkit/core';
+import type { StaffDirectoryState, WritableStore } from '@consultkit/core';
 import { fakeParticipant, fakeSelf } from './fake-participants.js';
 
 /** Names the states give people (user data a pseudo-locale leaves alone). */
@@ -274,6 +274,9 @@ function directoryState(overrides: Partial<StaffDirectoryState> = {}): Directory
     calling: [],
     called: {},
     lastChange: null,
+    staffCalls: {},
+    declined: [],
+    answering: [],
     ...overrides,
   });
   return {
@@ -284,8 +287,25 @@ function directoryState(overrides: Partial<StaffDirectoryState> = {}): Directory
     setPresence: async (value) => ({ practitioner: '11', state: value }),
     callIn: async (consultation, practitioner) => ({ id: '1', consultation, practitioner, notified: true }),
     dismissCallIn: () => undefined,
+    callColleague: async (practitioner) => ({
+      call: '40',
+      practitioner,
+      notified: true,
+      expiresAt: new Date().toISOString(),
+    }),
+    joinStaffCall: () => new Promise(() => undefined),
+    declineStaffCall: async () => undefined,
   };
 }
+
+/** A colleague calling with no patient (a call between clinicians). */
+const STAFF_CALL_NOTICE = {
+  id: 'call-40-13-abc',
+  consultation: '40',
+  from: { practitioner: '11', name: 'Alex Morgan' },
+  url: 'https://consult.example/join/x',
+  opensAt: new Date().toISOString(),
+};
 
 /** `<clinician-directory>` over `directory`, as `me`, in `consultation` if given. */
 function directoryMount(directory: DirectoryLike, attributes: { me?: string; consultation?: string } = {}) {
@@ -582,6 +602,32 @@ export function elementStates(): ElementState[] {
         }),
         { me: '13' },
       ),
+    },
+    {
+      name: 'clinician-directory: no consultation, Call offered, one on its way',
+      mount: directoryMount(directoryState({ calling: ['13'] }), { me: '11' }),
+    },
+    {
+      name: 'clinician-directory: a colleague is calling you, no patient (Join, Decline)',
+      mount: directoryMount(directoryState({ callIns: [STAFF_CALL_NOTICE] }), { me: '13' }),
+    },
+    {
+      name: 'clinician-directory: answering a call, Join and Decline wait',
+      mount: directoryMount(directoryState({ callIns: [STAFF_CALL_NOTICE], answering: [STAFF_CALL_NOTICE.id] }), {
+        me: '13',
+      }),
+    },
+    {
+      name: 'clinician-directory: a colleague declined your call',
+      mount: async (box: HTMLElement) => {
+        const directory = directoryState();
+        const unmount = await directoryMount(directory, { me: '11' })(box);
+        (directory.state as WritableStore<StaffDirectoryState>).update({
+          declined: [{ call: '40', practitioner: '13', name: 'Dr Rhys Jones' }],
+        });
+        await deep(box.querySelector<ClinicianDirectory>('clinician-directory')!);
+        return unmount;
+      },
     },
     {
       name: 'clinician-directory: nobody matches, reconnecting',

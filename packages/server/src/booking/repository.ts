@@ -773,7 +773,8 @@ export class BookingRepository {
     const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
     return this.page<AppointmentRow>(
       `SELECT ${APPOINTMENT_COLUMNS} FROM ${APPOINTMENT_FROM} ${filter} ORDER BY a.start_at, a.id`,
-      `SELECT count(*)::int AS n FROM appointment a ${filter}`,
+      // Over the same rows as the page: a staff call (no diary, decision 0045) is no Appointment.
+      `SELECT count(*)::int AS n FROM ${APPOINTMENT_FROM} ${filter}`,
       params,
       query,
     );

@@ -52,6 +52,16 @@ export interface ClinicianIdentity {
   name?: string;
 }
 
+/**
+ * The member of staff acting in a clinician session (the signed-in person, or the one the staff
+ * key names), and how they proved it: what the audit of admitting names. None: the staff key alone.
+ */
+export interface StaffActor {
+  practitioner: string;
+  name: string;
+  via: 'session' | 'key';
+}
+
 /** A live session, as `JoinService.session` finds it. */
 export interface SessionInfo {
   appointmentId: number;
@@ -130,6 +140,13 @@ export const consultationOf = (appointmentId: number) => `appt-${appointmentId}`
 
 const OTHER: Record<Role, Role> = { patient: 'clinician', clinician: 'patient', guest: 'clinician' };
 
+/** The refusal of a link bound to another member of staff (it is not consumed). */
+const boundElsewhere = () =>
+  new JoinError(
+    'wrong-role',
+    'This link is for one named member of staff: open it from the console, signed in as them.',
+  );
+
 /** Appointment statuses that end every session of the appointment. */
 const ENDED = new Set(['cancelled', 'noshow', 'entered-in-error']);
 
@@ -144,6 +161,7 @@ function revokedLink(reason: string | null): JoinError {
   if (reason === 'cancelled') return new JoinError('cancelled', 'This appointment has been cancelled.');
   if (reason === 'ended') return new JoinError('cancelled', 'This consultation has ended.');
   if (reason === 'removed') return new JoinError('revoked', 'This invitation has been withdrawn by the practice.');
+  if (reason === 'declined') return new JoinError('revoked', 'This call was declined.');
   return new JoinError('revoked', 'This link has been replaced by a newer one.');
 }
 
@@ -312,13 +330,14 @@ export class JoinService {
     appointment: { id: number; start: Date; end: Date; channel: string },
     role: Role,
     guestId?: string,
+    bound?: { practitioner: string; expires: Date },
   ): Promise<Invitation> {
     if (appointment.channel !== 'Video')
       throw new JoinError('not-video', 'This appointment is not a video appointment.');
     const appointmentId = appointment.id;
     const now = this.#now();
     const notBefore = new Date(appointment.start.getTime() - this.options.earlyMinutes * 60_000);
-    const expires = new Date(appointment.end.getTime() + this.options.graceMinutes * 60_000);
+    const expires = bound?.expires ?? new Date(appointment.end.getTime() + this.options.graceMinutes * 60_000);
     const jti = randomBytes(16).toString('base64url');
     const token = await new SignJWT(guestId ? { role, guest: guestId } : { role })
       .setProtectedHeader({ alg: 'EdDSA', kid: this.key.kid, typ: 'JWT' })
@@ -331,9 +350,18 @@ export class JoinService {
       .setExpirationTime(Math.floor(expires.getTime() / 1000))
       .sign(this.key.privateKey);
     await db.query(
-      `INSERT INTO join_invitation (jti, appointment_id, role, not_before, expires_at, issued_at, guest_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [jti, appointmentId, role, notBefore, expires, now, guestId ? Number(guestId) : null],
+      `INSERT INTO join_invitation (jti, appointment_id, role, not_before, expires_at, issued_at, guest_id, practitioner_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [
+        jti,
+        appointmentId,
+        role,
+        notBefore,
+        expires,
+        now,
+        guestId ? Number(guestId) : null,
+        bound ? Number(bound.practitioner) : null,
+      ],
     );
     return { url: `${this.options.baseUrl()}/join/${token}`, token, jti, opensAt: notBefore };
   }
@@ -401,7 +429,7 @@ export class JoinService {
     const now = this.#now();
     const consumed = await this.storage.query<{ role: string; expires_at: Date; guest_id: number | null }>(
       `UPDATE join_invitation SET redeemed_at = $2
-        WHERE jti = $1 AND redeemed_at IS NULL AND revoked_at IS NULL
+        WHERE jti = $1 AND redeemed_at IS NULL AND revoked_at IS NULL AND practitioner_id IS NULL
         RETURNING role, expires_at, guest_id`,
       [claims.jti, now],
     );
@@ -409,6 +437,7 @@ export class JoinService {
     if (!row) {
       const known = await this.#invitation(claims.jti);
       if (!known) throw new JoinError('invalid', 'This link is not one we issued.');
+      if (known.practitioner_id !== null) throw boundElsewhere();
       if (known.revoked_at) throw revokedLink(known.revoked_reason);
       throw new JoinError(
         'used',
@@ -435,11 +464,58 @@ export class JoinService {
   }
 
   /**
+   * Redeems a link bound to one member of staff (a colleague asked into a staff call), through that
+   * person's own staff credentials: anyone else, even staff, is refused without consuming it. The
+   * session is a clinician's with a peer id of the person's own, until the call can last no longer.
+   */
+  async redeemFor(token: string, actor: StaffActor): Promise<JoinTicket> {
+    const claims = await this.#verifyOrRevoked(token);
+    const appointmentId = Number(claims.sub);
+    const appointment = await this.#videoAppointment(appointmentId);
+    if (ENDED.has(appointment.status) || appointment.status === 'fulfilled') {
+      throw new JoinError('cancelled', 'This call has ended.');
+    }
+    const known = await this.#invitation(claims.jti);
+    if (!known) throw new JoinError('invalid', 'This link is not one we issued.');
+    if (known.practitioner_id === null || String(known.practitioner_id) !== actor.practitioner) throw boundElsewhere();
+    const consumed = await this.storage.query<{ jti: string }>(
+      `UPDATE join_invitation SET redeemed_at = $2
+        WHERE jti = $1 AND redeemed_at IS NULL AND revoked_at IS NULL AND practitioner_id = $3 AND role = 'clinician'
+        RETURNING jti`,
+      [claims.jti, this.#now(), Number(actor.practitioner)],
+    );
+    if (consumed.length === 0) {
+      const again = await this.#invitation(claims.jti);
+      if (again?.revoked_at) throw revokedLink(again.revoked_reason);
+      throw new JoinError('used', 'This link has already been used: ask your colleague to call you again.');
+    }
+    const expires = new Date(appointment.end.getTime() + this.options.graceMinutes * 60_000);
+    const people = await this.appointments.people?.(appointmentId);
+    const who = actor.practitioner === people?.practitionerId ? {} : { who: actor.practitioner };
+    return this.#startSession(appointmentId, 'clinician', expires, claims.jti, { ...who, name: actor.name }, actor);
+  }
+
+  /** The member of staff acting in a clinician session, or undefined (the staff key alone, or no such session). */
+  async actorOf(sessionId: string): Promise<StaffActor | undefined> {
+    const [row] = await this.storage.query<{ staff_practitioner_id: number | null; staff_via: string | null }>(
+      'SELECT staff_practitioner_id, staff_via FROM join_session WHERE id = $1',
+      [sessionId],
+    );
+    if (!row || row.staff_practitioner_id === null) return undefined;
+    const name = (await this.appointments.practitionerName?.(String(row.staff_practitioner_id))) ?? 'Clinician';
+    return { practitioner: String(row.staff_practitioner_id), name, via: row.staff_via === 'key' ? 'key' : 'session' };
+  }
+
+  /**
    * A clinician session for a vendor backend (already authenticated with the staff key). With a
    * `practitioner` other than the appointment's, the session has a peer id of its own (a second
    * clinician: a nurse beside the GP); `name` is what the others see.
    */
-  async clinicianSession(appointmentId: number, identity: ClinicianIdentity = {}): Promise<JoinTicket> {
+  async clinicianSession(
+    appointmentId: number,
+    identity: ClinicianIdentity = {},
+    actor?: StaffActor,
+  ): Promise<JoinTicket> {
     const appointment = await this.#videoAppointment(appointmentId);
     if (appointment.status === 'cancelled' || appointment.status === 'noshow') {
       throw new JoinError('cancelled', 'This appointment has been cancelled.');
@@ -456,7 +532,7 @@ export class JoinService {
       who = identity.practitioner;
     }
     name = identity.name ?? name ?? 'Clinician';
-    return this.#startSession(appointmentId, 'clinician', expires, null, { name, ...(who ? { who } : {}) });
+    return this.#startSession(appointmentId, 'clinician', expires, null, { name, ...(who ? { who } : {}) }, actor);
   }
 
   /** Our TURN servers with fresh time-limited credentials (none configured: host candidates only). */
@@ -551,6 +627,7 @@ export class JoinService {
     expires: Date,
     jti: string | null,
     who: { who?: string; name?: string; kind?: GuestKind } = {},
+    actor?: StaffActor,
   ): Promise<JoinTicket> {
     const cid = consultationOf(appointmentId);
     const sid = randomBytes(16).toString('base64url');
@@ -558,8 +635,8 @@ export class JoinService {
     const { token, claims } = this.tokens.issue(cid, role, { exp, sid, ...who });
     await this.storage.query(
       `INSERT INTO join_session (id, appointment_id, role, peer_id, invitation_jti, created_at, expires_at,
-                                 display_name, guest_kind, guest_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+                                 display_name, guest_kind, guest_id, staff_practitioner_id, staff_via)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
       [
         sid,
         appointmentId,
@@ -571,6 +648,8 @@ export class JoinService {
         who.name ?? null,
         who.kind ?? null,
         role === 'guest' && who.who ? Number(who.who) : null,
+        actor ? Number(actor.practitioner) : null,
+        actor?.via ?? null,
       ],
     );
     return this.#ticket(appointmentId, role, token, expires, { peerId: claims.pid, ...who });
@@ -612,7 +691,8 @@ export class JoinService {
       revoked_at: Date | null;
       revoked_reason: string | null;
       redeemed_at: Date | null;
-    }>('SELECT revoked_at, redeemed_at, revoked_reason FROM join_invitation WHERE jti = $1', [jti]);
+      practitioner_id: number | null;
+    }>('SELECT revoked_at, redeemed_at, revoked_reason, practitioner_id FROM join_invitation WHERE jti = $1', [jti]);
     return row;
   }
 

@@ -76,7 +76,9 @@ export async function attendanceReport(storage: Storage, timeZone: string, from:
        count(*) FILTER (WHERE status = 'noshow')::int AS missed,
        count(*) FILTER (WHERE status = 'cancelled' AND confirmed_at IS NOT NULL)::int AS cancelled
      FROM appointment
-     WHERE start_at >= (($2 || '-01')::timestamp AT TIME ZONE $1)
+     -- Consultations with a patient: a call between clinicians (staff_call, decision 0045) is none.
+     WHERE patient_id IS NOT NULL
+       AND start_at >= (($2 || '-01')::timestamp AT TIME ZONE $1)
        AND start_at < ((($3 || '-01')::date + interval '1 month')::timestamp AT TIME ZONE $1)
      GROUP BY 1, 2`,
     [timeZone, from, to],

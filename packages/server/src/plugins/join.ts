@@ -19,7 +19,7 @@ import {
 } from '@consultkit/core/contract';
 import { renderJoinPage } from '../i18n/join-page.js';
 import { fromAcceptLanguage, LANGUAGE_TAG, matchLocale } from '../i18n/locales.js';
-import { JoinError, type Guest, type JoinService, type SessionRevocation } from '../join/service.js';
+import { JoinError, type Guest, type JoinService, type SessionRevocation, type StaffActor } from '../join/service.js';
 import { ROLES, type Role } from '../tokens.js';
 
 export const SESSION_COOKIE = 'ck_session';
@@ -35,6 +35,11 @@ export interface JoinPluginOptions {
    * or undefined for the staff key acting alone.
    */
   requireRole: (request: FastifyRequest, ...roles: StaffRole[]) => Promise<StaffPerson | undefined>;
+  /**
+   * The member of staff acting in a request and how they proved it (after `requireRole`), carried
+   * into the clinician session so that admitting on the signalling socket is audited with them.
+   */
+  actor?: (request: FastifyRequest) => Promise<StaffActor | undefined>;
   /** Queues the fresh link for the patient (mail outbox). */
   sendLink: (appointmentId: number, url: string, opensAt: Date) => Promise<void>;
   /** The HTML page a join link opens; the token stays in the address, read by its script. */
@@ -163,10 +168,14 @@ export async function joinPlugin(app: FastifyInstance, options: JoinPluginOption
       throw new HttpError(400, 'value', 'practitioner: expected a practitioner id ("12")');
     }
     const name = body['name'] === undefined ? undefined : personName(body['name'], 'name');
-    const ticket = await join.clinicianSession(id, {
-      ...(practitioner !== undefined ? { practitioner } : {}),
-      ...(name !== undefined ? { name } : {}),
-    });
+    const ticket = await join.clinicianSession(
+      id,
+      {
+        ...(practitioner !== undefined ? { practitioner } : {}),
+        ...(name !== undefined ? { name } : {}),
+      },
+      await options.actor?.(request),
+    );
     return reply.header('cache-control', 'no-store').send(ticket);
   });
 

@@ -252,6 +252,21 @@ const RULES: Record<string, Rule> = {
     'staff-messages',
     'staff message requests from this address',
   ),
+  // Calls between clinicians with no patient (docs/staff.md): every request counts, by address.
+  ...Object.fromEntries(
+    ['POST /api/staff-calls', 'POST /api/staff-calls/:id/join', 'POST /api/staff-calls/:id/decline'].map(
+      (route): [string, Rule] => [
+        route,
+        {
+          refundOnSuccess: false,
+          charges: [
+            { name: 'staff-calls', key: byAddress, what: 'staff calls from this address' },
+            { name: 'directory', key: byAddress, what: 'directory requests from this address' },
+          ],
+        },
+      ],
+    ),
+  ),
   // Staff sign-in (docs/staff.md): every start counts; answers from the provider, sign-outs and
   // "who am I" count only when refused (a guessed or replayed state, a stale cookie).
   'GET /api/staff/sign-in': {

@@ -43,7 +43,7 @@ export { SESSION_ENDED, SESSION_ENDED_CLOSE_CODE, type SessionEndReason };
  * sockets of the sessions it ended, and a second socket for a peer id replace the first.
  */
 export class LiveSessions {
-  readonly #byPeer = new Map<string, { ws: WebSocket; sid: string | undefined }>();
+  readonly #byPeer = new Map<string, { ws: WebSocket; sid: string | undefined; address?: string | undefined }>();
   /** Sessions ended lately, with when: an upgrade checked just before its revocation is closed at once. */
   readonly #ended = new Map<string, { at: number; reason: SessionEndReason }>();
 
@@ -62,14 +62,20 @@ export class LiveSessions {
     return this.#byPeer.get(peerId)?.ws;
   }
 
+  /** The address the live socket of session `sid` connected from (the staff audit's `from`), if any. */
+  addressOf(sid: string): string | undefined {
+    for (const entry of this.#byPeer.values()) if (entry.sid === sid) return entry.address;
+    return undefined;
+  }
+
   /** `ws` is now `peerId`'s socket; returns false (and closes it) when its session has just ended. */
-  add(peerId: string, ws: WebSocket, sid: string | undefined): boolean {
+  add(peerId: string, ws: WebSocket, sid: string | undefined, address?: string): boolean {
     const ended = sid ? this.#ended.get(sid) : undefined;
     if (ended) {
       endSocket(ws, ended.reason);
       return false;
     }
-    this.#byPeer.set(peerId, { ws, sid });
+    this.#byPeer.set(peerId, { ws, sid, address });
     ws.once('close', () => {
       if (this.#byPeer.get(peerId)?.ws === ws) this.#byPeer.delete(peerId);
     });
@@ -222,7 +228,7 @@ export async function signallingPlugin(
     req.url = `${SOCKET_PATH}?key=${SIGNAL_KEY}&id=${encodeURIComponent(claims.pid)}&token=ck`;
     wss.handleUpgrade(req, socket, head, (ws) => {
       const previous = sessions.socketOf(claims.pid);
-      if (!sessions.add(claims.pid, ws, claims.sid)) return;
+      if (!sessions.add(claims.pid, ws, claims.sid, req.socket.remoteAddress)) return;
       scope(ws, claims);
       const swapped = registered.has(claims.pid);
       wss.emit('connection', ws, req);

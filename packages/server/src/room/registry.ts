@@ -97,7 +97,20 @@ export interface RoomHooks {
   patientLeft(appointmentId: number): Promise<void>;
   /** Sockets of revoked sessions are to be closed with `reason` (the live-sessions' own bookkeeping). */
   closeSessions(sessionIds: readonly string[], reason: SessionEndReason): void;
+  /**
+   * A clinician let someone in (`admit`), turned away someone waiting (`decline`), removed someone
+   * in the call (`remove`), or ended the consultation (`end`): for the staff audit, with who did it
+   * (`by`: their claims, whose `sid` names their join session) and to whom.
+   */
+  acted?(
+    by: SignallingClaims,
+    action: RoomAction,
+    target: { peerId: string; role: Role; name: string; kind?: GuestKind | undefined } | undefined,
+  ): void;
 }
+
+/** What a clinician did in a room, as the staff audit names it. */
+export type RoomAction = 'admit' | 'decline' | 'remove' | 'end';
 
 export interface RoomOptions {
   hooks: RoomHooks;
@@ -431,6 +444,8 @@ export class Rooms {
           p.ws = undefined;
           if (ws) endSocket(ws, 'ended');
         }
+        // Who is in a call changed (presence): nobody is, in this room.
+        this.options.onChange?.();
         return;
       }
       case 'gone':
@@ -588,6 +603,7 @@ export class Rooms {
         if (!target) return refuse('no such participant');
         if (target.admitted) return refuse('already admitted');
         target.admitted = true;
+        this.#acted(claims, 'admit', target);
         this.#publish({ kind: 'patch', cid: room.cid, peerId: target.peerId, patch: { admitted: true } });
         // Let in while a request to record is at work: asked, and not recorded until they agree.
         this.#consent.joined(room, target);
@@ -597,9 +613,11 @@ export class Rooms {
         const target = room.participants.get(command.peerId);
         if (!target) return refuse('no such participant');
         if (target.role === 'clinician') return refuse('a clinician cannot be removed');
+        this.#acted(claims, target.admitted ? 'remove' : 'decline', target);
         return this.#remove(room, target, command.message);
       }
       case END:
+        this.#acted(claims, 'end', undefined);
         return this.#end(room);
       case LEAVE:
         return this.#leave(room, me);
@@ -636,6 +654,18 @@ export class Rooms {
     this.#changed(room);
   }
 
+  #acted(by: SignallingClaims, action: RoomAction, target: Participant | undefined): void {
+    try {
+      this.options.hooks.acted?.(
+        by,
+        action,
+        target && { peerId: target.peerId, role: target.role, name: target.name, kind: target.kind },
+      );
+    } catch (error) {
+      this.options.log.error({ err: error }, 'auditing a room action failed');
+    }
+  }
+
   #remove(room: Room, target: Participant, message: string): void {
     room.participants.delete(target.peerId);
     this.#publish({ kind: 'delete', cid: room.cid, peerId: target.peerId, message });
@@ -662,6 +692,8 @@ export class Rooms {
   #end(room: Room): void {
     this.#consent.ended(room);
     this.#rooms.delete(room.cid);
+    // Who is in a call changed (presence): nobody is, in this room.
+    this.options.onChange?.();
     this.#publish({ kind: 'end', cid: room.cid });
     const sids = [...room.participants.values()].flatMap((p) => (p.sid ? [p.sid] : []));
     this.options.hooks.closeSessions(sids, 'ended');

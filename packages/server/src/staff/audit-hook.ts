@@ -17,6 +17,9 @@ const ACTIONS: Record<string, string> = {
   'POST /api/consultations/:id/guests': 'consultation.invite-guest',
   'DELETE /api/consultations/:id/guests/:gid': 'consultation.remove-guest',
   'POST /api/consultations/:id/call-in': 'consultation.call-in-colleague',
+  'POST /api/staff-calls': 'staff-call.call-colleague',
+  'POST /api/staff-calls/:id/join': 'staff-call.join',
+  'POST /api/staff-calls/:id/decline': 'staff-call.decline',
   'PUT /api/presence': 'staff.presence',
   'POST /api/staff-conversations': 'staff-chat.start',
   'POST /api/staff-conversations/:id/messages': 'staff-chat.post',
@@ -47,6 +50,7 @@ function resourceOf(request: FastifyRequest): string {
   const started = (request.body as { id?: unknown } | undefined)?.id;
   if (route === '/api/staff-conversations' && typeof started === 'string' && CHAT_ID.test(started))
     return `StaffConversation/${started}`;
+  if (route.startsWith('/api/staff-calls/:id') && params['id']) return `StaffCall/${params['id'].slice(0, 20)}`;
   const fhir = /^\/fhir\/([A-Za-z]+)\/:id/.exec(route);
   if (fhir && params['id']) return `${fhir[1]}/${params['id'].slice(0, 64)}`;
   return request.url.split('?')[0]!.slice(0, 200);

@@ -173,7 +173,8 @@ export class PresenceService {
       sids.length === 0
         ? []
         : await this.options.storage.query<{ id: number }>(
-            `SELECT a.practitioner_id AS id FROM join_session s JOIN appointment a ON a.id = s.appointment_id
+            `SELECT COALESCE(s.staff_practitioner_id, a.practitioner_id) AS id
+               FROM join_session s JOIN appointment a ON a.id = s.appointment_id
               WHERE s.id = ANY($1::text[]) AND s.role = 'clinician'
              UNION
              SELECT c.practitioner_id AS id FROM join_session s JOIN staff_call_in c ON c.guest_id = s.guest_id

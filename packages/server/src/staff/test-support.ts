@@ -3,6 +3,9 @@
  * requests that do not follow redirects, and the development identity provider's sign-in page.
  */
 import assert from 'node:assert/strict';
+import type { ConsultKitServer } from '../app.js';
+import { startTestServer } from '../test-helpers.js';
+import { StaffAccounts } from './accounts.js';
 
 /** A browser's cookie jar, per host: enough for our cookies and oidc-provider's. */
 export class Jar {
@@ -132,4 +135,21 @@ export function openStaffStream(url: string, headers: Record<string, string>): S
     return response.status;
   });
   return { events, opened, close: () => controller.abort() };
+}
+
+/**
+ * The server on PGlite with the demo practice on the clock `now`, and its practitioners by family name
+ * (`ids.Khan`), each made a clinician as their sign-in would make them.
+ */
+export async function demoStaffServer(
+  now: () => number,
+  env: Record<string, string> = {},
+): Promise<{ server: ConsultKitServer; url: string; ids: Record<string, string> }> {
+  const { server, url } = await startTestServer({ CONSULTKIT_SEED_DEMO: 'on', ...env }, {}, { now });
+  const rows = await server.storage.query<{ id: number; family: string }>(
+    `SELECT id, name->>'family' AS family FROM practitioner`,
+  );
+  const accounts = new StaffAccounts(server.storage, now);
+  for (const row of rows) await accounts.setRoles(row.id, ['clinician']);
+  return { server, url, ids: Object.fromEntries(rows.map((row) => [row.family, String(row.id)])) };
 }
