@@ -53,10 +53,8 @@ export {
   formatTime,
   formatTimeZone,
   groupByPartOfDay,
-  groupByPractitioner,
   groupSlotsByDay,
   localDate,
-  startOfLocalDay,
   type DayChoice,
   type PartOfDay,
   type PartOfDaySlots,
@@ -64,6 +62,7 @@ export {
   type SlotFilter,
   type SlotDay,
 } from './slots.js';
+export { groupByPractitioner, startOfLocalDay } from './diary.js';
 export * from './types.js';
 export { ConsultKitError, type ConsultKitErrorCode } from '../errors.js';
 export { createStore, type ReadableStore, type WritableStore } from '../store.js';

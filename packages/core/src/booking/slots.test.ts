@@ -10,11 +10,10 @@ import {
   formatTime,
   formatTimeZone,
   groupByPartOfDay,
-  groupByPractitioner,
   groupSlotsByDay,
   localDate,
-  startOfLocalDay,
 } from './slots.js';
+import { groupByPractitioner, startOfLocalDay } from './diary.js';
 import type { BookableSlot, Booking } from './types.js';
 
 const slot = (id: string, start: string, who?: string): BookableSlot => ({

@@ -2,8 +2,7 @@
  * Pure helpers for showing slots and bookings: local days in a time zone, grouping by day and
  * clinician, and formatting with `Intl`. No I/O, no DOM.
  */
-import { startOfDay } from '../contract/zone.js';
-import type { BookableSlot, Booking, DeliveryChannel, PractitionerRef } from './types.js';
+import type { BookableSlot, DeliveryChannel, PractitionerRef } from './types.js';
 
 /** The practice time zone when none is given. */
 export const DEFAULT_TIME_ZONE = 'Europe/London';
@@ -46,15 +45,8 @@ export function addDays(date: string, days: number): string {
   return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
 }
 
-/**
- * The instant local midnight begins on `date` (`YYYY-MM-DD`) in `timeZone`, across clock changes:
- * the contract's `startOfDay` (packages/core/src/contract/zone.ts), the server's too.
- */
-export function startOfLocalDay(date: string, timeZone: string): Date {
-  return new Date(startOfDay(date, timeZone));
-}
-
-const byStart = (a: { start?: string | undefined }, b: { start?: string | undefined }) =>
+/** Orders by start (bookings or slots). */
+export const byStart = (a: { start?: string | undefined }, b: { start?: string | undefined }) =>
   Date.parse(a.start ?? '') - Date.parse(b.start ?? '');
 
 /** The first available time: the earliest of `slots`, or `undefined` when there are none. */
@@ -157,22 +149,6 @@ export function dayChoices(days: readonly SlotDay[], from: string, length: numbe
     const day = days.find((d) => d.date === date);
     return { date, count: day ? day.practitioners.reduce((n, group) => n + group.slots.length, 0) : 0 };
   });
-}
-
-/** Bookings grouped by clinician (by name), each list by start. */
-export function groupByPractitioner(
-  bookings: readonly Booking[],
-): { practitioner: PractitionerRef | undefined; bookings: Booking[] }[] {
-  const groups = new Map<string, { practitioner: PractitionerRef | undefined; bookings: Booking[] }>();
-  for (const booking of [...bookings].sort(byStart)) {
-    const key = booking.practitioner?.reference ?? '';
-    let group = groups.get(key);
-    if (!group) groups.set(key, (group = { practitioner: booking.practitioner, bookings: [] }));
-    group.bookings.push(booking);
-  }
-  return [...groups.values()].sort((a, b) =>
-    (a.practitioner?.display ?? '').localeCompare(b.practitioner?.display ?? ''),
-  );
 }
 
 const english = (locale: string | undefined) => /^en\b/i.test(locale ?? 'en');
