@@ -41,27 +41,22 @@ export {
   type DetailsField,
   type DetailsProblem,
 } from './patient.js';
+export { DEFAULT_TIME_ZONE, addDays, formatDate, formatTime, formatTimeZone, localDate } from './slots.js';
 export {
-  DEFAULT_TIME_ZONE,
-  addDays,
   dayChoices,
   filterChoices,
   filterSlots,
   firstAvailable,
-  formatDate,
   formatShortDate,
-  formatTime,
-  formatTimeZone,
   groupByPartOfDay,
   groupSlotsByDay,
-  localDate,
   type DayChoice,
   type PartOfDay,
   type PartOfDaySlots,
   type PractitionerSlots,
   type SlotFilter,
   type SlotDay,
-} from './slots.js';
+} from './slot-choice.js';
 export { groupByPractitioner, startOfLocalDay } from './diary.js';
 export * from './types.js';
 export { ConsultKitError, type ConsultKitErrorCode } from '../errors.js';
