@@ -3,11 +3,9 @@
  * only standard FHIR interactions (search, conditional create, read, update with `If-Match`), so
  * it works against other FHIR R4 servers too; the staff path needs staff credentials.
  */
-import type { Appointment, Bundle, Extension, FhirResource, OperationOutcome, Schedule, Slot } from 'fhir/r4.js';
+import type { Bundle, Extension, FhirResource, OperationOutcome, Schedule, Slot } from 'fhir/r4.js';
 import { FhirError } from './fhir-error.js';
 import {
-  BOOKING_REFERENCE_SYSTEM,
-  CANCELATION_REASON_SYSTEM,
   DELIVERY_CHANNEL_URL,
   type BookableSlot,
   type Booking,
@@ -84,33 +82,6 @@ export function toBookableSlot(slot: Slot, schedule?: Schedule): BookableSlot {
     serviceType: (slot.serviceType ?? schedule?.serviceType)?.[0]?.coding?.[0]?.code,
     deliveryChannels: channelsOf(schedule?.extension),
     resource: slot,
-  };
-}
-
-/** A FHIR Appointment flattened. */
-export function toBooking(appointment: Appointment): Booking {
-  const actor = (test: (reference: string) => boolean) =>
-    appointment.participant.find((p) => test(p.actor?.reference ?? ''))?.actor;
-  const practitioner = actor((r) => r.startsWith('Practitioner/'));
-  const patient = actor((r) => r.startsWith('Patient/') || r.startsWith('#'));
-  const reason = appointment.cancelationReason;
-  return {
-    id: appointment.id ?? '',
-    reference: appointment.identifier?.find((i) => i.system === BOOKING_REFERENCE_SYSTEM)?.value,
-    status: appointment.status,
-    versionId: appointment.meta?.versionId,
-    start: appointment.start,
-    end: appointment.end,
-    slot: appointment.slot?.[0]?.reference,
-    practitioner: practitioner?.reference
-      ? { reference: practitioner.reference, display: practitioner.display ?? practitioner.reference }
-      : undefined,
-    patient: patient?.reference ? { reference: patient.reference, display: patient.display ?? '' } : undefined,
-    deliveryChannel: channelsOf(appointment.extension)[0],
-    serviceType: appointment.serviceType?.[0]?.coding?.[0]?.code,
-    cancelationReason: reason?.coding?.find((c) => c.system === CANCELATION_REASON_SYSTEM)?.code,
-    cancelationText: reason?.text,
-    appointment,
   };
 }
 

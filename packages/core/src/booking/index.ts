@@ -5,7 +5,8 @@
  * @module
  */
 export { BookingClient } from './booking-client.js';
-export { SlotClient, newIdempotencyKey, toBookableSlot, toBooking } from './client.js';
+export { SlotClient, newIdempotencyKey, toBookableSlot } from './client.js';
+export { toBooking } from './to-booking.js';
 export { DetailsError, StaffClient, type Diary } from './staff.js';
 export type { BookingClientOptions, FhirResponse, RequestHeaders } from './client.js';
 export { FhirError } from './fhir-error.js';

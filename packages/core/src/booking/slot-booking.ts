@@ -7,7 +7,8 @@
  */
 import type { Appointment, Parameters } from 'fhir/r4.js';
 import { FhirError } from './fhir-error.js';
-import { newIdempotencyKey, ref, toBooking, type BookingClientOptions, type SlotClient } from './client.js';
+import { newIdempotencyKey, ref, type BookingClientOptions, type SlotClient } from './client.js';
+import { toBooking } from './to-booking.js';
 import {
   DELIVERY_CHANNEL_URL,
   IDEMPOTENCY_SYSTEM,

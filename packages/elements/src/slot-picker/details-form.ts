@@ -46,15 +46,15 @@ export interface DetailsFormView {
  */
 const formStyles = unsafeCSS(`
 ::-webkit-calendar-picker-indicator{display:none}
-[part~='error-summary']{border:4px solid var(--_error);padding:var(--_m)}
-a,[part~='field-error']{color:var(--_error);font-weight:700}
-fieldset,[part~='field']{border:0;padding:0;margin:0 0 var(--_m)}
-:has(>[aria-invalid='true']),fieldset[aria-describedby]{border-inline-start:4px solid var(--_error);padding-inline-start:var(--_m)}
-[aria-invalid='true']{border-color:var(--_error)}
-[part~='channel'] input{inline-size:1.5rem;vertical-align:middle}
-[part~='submit'],[part~='confirmation']{background:var(--_action);color:var(--_action-text)}
-[part~='confirmation']{background:var(--ck-picker-success,var(--ck-color-success,#00703c));padding:var(--_m)}
-[part~='reference']{font-size:1.5rem}
+[part~=error-summary]{border:4px solid var(--_error);padding:var(--_m)}
+a,[part~=field-error]{color:var(--_error);font-weight:700}
+fieldset,[part~=field]{border:0;padding:0;margin:0 0 var(--_m)}
+:has(>[aria-invalid=true]),fieldset[aria-describedby]{border-inline-start:4px solid var(--_error);padding-inline-start:var(--_m)}
+[aria-invalid=true]{border-color:var(--_error)}
+[part~=channel] input{inline-size:1.5rem;vertical-align:middle}
+[part~=submit],[part~=confirmation]{background:var(--_action);color:var(--_action-text)}
+[part~=confirmation]{background:var(--ck-picker-success,var(--ck-color-success,#00703c));padding:var(--_m)}
+[part~=reference]{font-size:1.5rem}
 `);
 
 /**
