@@ -199,8 +199,8 @@ export class SlotClient {
    * 502/503/504) are retried with the same key, so the slot is booked at most once.
    * A slot taken meanwhile rejects with a `FhirError` of status 409.
    */
-  async book(request: BookRequest): Promise<Booking> {
-    return (await chosen()).book(this, request, this.#options);
+  async book(input: BookRequest): Promise<Booking> {
+    return (await chosen()).book(this, input, this.#options);
   }
 
   /**

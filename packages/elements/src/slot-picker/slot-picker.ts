@@ -148,11 +148,11 @@ export class SlotPicker extends ConsultKitElement {
       days: { type: Number },
       timeZone: { attribute: 'time-zone' },
       client: { attribute: false },
-      _problems: { state: true },
-      _view: { state: true },
-      _day: { state: true },
-      _week: { state: true },
-      _filter: { state: true },
+      _problems: { state: true, attribute: false },
+      _view: { state: true, attribute: false },
+      _day: { state: true, attribute: false },
+      _week: { state: true, attribute: false },
+      _filter: { state: true, attribute: false },
     };
   }
 
