@@ -4,7 +4,8 @@
  * not load it (decision 32, the CDN's sizes).
  */
 import type { Appointment } from 'fhir/r4.js';
-import { SlotClient, bearer, ref, toBooking } from './client.js';
+import { SlotClient, bearer, ref } from './client.js';
+import { toBooking } from './to-booking.js';
 import type { Booking } from './types.js';
 
 /** Talks FHIR R4 to a ConsultKit server (or another FHIR server) for booking: `SlotClient`, and reading, cancelling and changing appointments. */

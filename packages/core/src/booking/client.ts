@@ -3,23 +3,10 @@
  * only standard FHIR interactions (search, conditional create, read, update with `If-Match`), so
  * it works against other FHIR R4 servers too; the staff path needs staff credentials.
  */
-import type {
-  Appointment,
-  Bundle,
-  Extension,
-  FhirResource,
-  OperationOutcome,
-  Parameters,
-  Schedule,
-  Slot,
-} from 'fhir/r4.js';
+import type { Bundle, Extension, FhirResource, OperationOutcome, Schedule, Slot } from 'fhir/r4.js';
 import { FhirError } from './fhir-error.js';
 import {
-  BOOKING_REFERENCE_SYSTEM,
-  CANCELATION_REASON_SYSTEM,
   DELIVERY_CHANNEL_URL,
-  IDEMPOTENCY_SYSTEM,
-  SLOT_HOLD_TOKEN_URL,
   type BookableSlot,
   type Booking,
   type BookRequest,
@@ -98,32 +85,13 @@ export function toBookableSlot(slot: Slot, schedule?: Schedule): BookableSlot {
   };
 }
 
-/** A FHIR Appointment flattened. */
-export function toBooking(appointment: Appointment): Booking {
-  const actor = (test: (reference: string) => boolean) =>
-    appointment.participant.find((p) => test(p.actor?.reference ?? ''))?.actor;
-  const practitioner = actor((r) => r.startsWith('Practitioner/'));
-  const patient = actor((r) => r.startsWith('Patient/') || r.startsWith('#'));
-  const reason = appointment.cancelationReason;
-  return {
-    id: appointment.id ?? '',
-    reference: appointment.identifier?.find((i) => i.system === BOOKING_REFERENCE_SYSTEM)?.value,
-    status: appointment.status,
-    versionId: appointment.meta?.versionId,
-    start: appointment.start,
-    end: appointment.end,
-    slot: appointment.slot?.[0]?.reference,
-    practitioner: practitioner?.reference
-      ? { reference: practitioner.reference, display: practitioner.display ?? practitioner.reference }
-      : undefined,
-    patient: patient?.reference ? { reference: patient.reference, display: patient.display ?? '' } : undefined,
-    deliveryChannel: channelsOf(appointment.extension)[0],
-    serviceType: appointment.serviceType?.[0]?.coding?.[0]?.code,
-    cancelationReason: reason?.coding?.find((c) => c.system === CANCELATION_REASON_SYSTEM)?.code,
-    cancelationText: reason?.text,
-    appointment,
-  };
-}
+/**
+ * What `SlotClient` does once a patient has chosen a time (hold, book, release: `slot-booking.ts`),
+ * imported on first use: a page with the slot picker alone loads it when a time is chosen, not
+ * with its first paint (decision 46).
+ */
+let loaded: typeof import('./slot-booking.js') | undefined;
+const chosen = async () => (loaded ??= await import('./slot-booking.js'));
 
 /** Search parameters of a slot query. */
 function slotParams(query: SlotQuery): URLSearchParams {
@@ -231,61 +199,8 @@ export class SlotClient {
    * 502/503/504) are retried with the same key, so the slot is booked at most once.
    * A slot taken meanwhile rejects with a `FhirError` of status 409.
    */
-  async book({
-    slot,
-    patient,
-    deliveryChannel,
-    idempotencyKey = newIdempotencyKey(),
-    language,
-    hold,
-  }: BookRequest): Promise<Booking> {
-    const telecom = [
-      { system: 'email' as const, value: patient.email.trim() },
-      { system: 'phone' as const, value: patient.phone.trim() },
-    ].filter((t) => t.value);
-    const appointment: Appointment = {
-      resourceType: 'Appointment',
-      status: 'proposed',
-      identifier: [{ system: IDEMPOTENCY_SYSTEM, value: idempotencyKey }],
-      contained: [
-        {
-          resourceType: 'Patient',
-          id: 'patient',
-          name: [{ given: [patient.given.trim()], family: patient.family.trim() }],
-          birthDate: patient.birthDate,
-          telecom,
-          ...(language
-            ? {
-                communication: [
-                  { language: { coding: [{ system: 'urn:ietf:bcp:47', code: language }] }, preferred: true },
-                ],
-              }
-            : {}),
-        },
-      ],
-      participant: [{ actor: { reference: '#patient' }, status: 'accepted' }],
-      slot: [{ reference: ref('Slot', slot.id) }],
-      start: slot.start,
-      end: slot.end,
-      extension: [
-        { url: DELIVERY_CHANNEL_URL, valueCode: deliveryChannel },
-        ...(hold ? [{ url: SLOT_HOLD_TOKEN_URL, valueString: hold.token }] : []),
-      ],
-    };
-    const { retries = 2, retryDelayMs = 500 } = this.#options;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        const { resource } = await this.request<Appointment>('POST', 'Appointment', {
-          body: appointment,
-          headers: { 'if-none-exist': `identifier=${IDEMPOTENCY_SYSTEM}|${idempotencyKey}` },
-        });
-        return toBooking(resource);
-      } catch (error) {
-        const retryable = error instanceof FhirError && [0, 502, 503, 504].includes(error.status);
-        if (!retryable || attempt >= retries) throw error;
-        await new Promise((resolve) => setTimeout(resolve, retryDelayMs * 2 ** attempt));
-      }
-    }
+  async book(input: BookRequest): Promise<Booking> {
+    return (await chosen()).book(this, input, this.#options);
   }
 
   /**
@@ -295,26 +210,14 @@ export class SlotClient {
    * server has no holds.
    */
   async hold(slot: Pick<BookableSlot, 'id'>, replaces?: SlotHold): Promise<SlotHold> {
-    const path = ref('Slot', slot.id);
-    const { resource } = await this.request<Parameters>('POST', `${path}/$hold`, {
-      body: {
-        resourceType: 'Parameters',
-        parameter: replaces ? [{ name: 'replaces', valueString: replaces.token }] : [],
-      },
-    });
-    const [token, expires] = ['token', 'expires'].map((name) => {
-      const value = resource.parameter?.find((p) => p.name === name);
-      return value?.valueString ?? value?.valueInstant ?? '';
-    }) as [string, string];
-    return { slot: path, token, expires };
+    return (await chosen()).hold(this, slot, replaces);
   }
 
   /** Ends a hold (the patient went back, or left): the time is offered again at once. */
-  async release(hold: SlotHold): Promise<void> {
-    await this.request('POST', `${hold.slot}/$release`, {
-      body: { resourceType: 'Parameters', parameter: [{ name: 'token', valueString: hold.token }] },
-      keepalive: true,
-    });
+  release(hold: SlotHold): Promise<void> {
+    // Synchronously once loaded (a hold loaded it): a release on `pagehide` must start its
+    // `keepalive` request before the page goes.
+    return loaded ? loaded.release(this, hold) : chosen().then((module) => module.release(this, hold));
   }
 }
 

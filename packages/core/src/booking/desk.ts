@@ -6,7 +6,8 @@ import { createStore, type ReadableStore } from '../store.js';
 import type { StaffClient } from './staff.js';
 import { readEventStream } from './events.js';
 import { FhirError } from './fhir-error.js';
-import { DEFAULT_TIME_ZONE, addDays, localDate, startOfLocalDay } from './slots.js';
+import { startOfLocalDay } from './diary.js';
+import { DEFAULT_TIME_ZONE, addDays, localDate } from './slots.js';
 import type { BookableSlot, Booking, LinkSentTo, VideoNowRequest } from './types.js';
 
 /** What a receptionist can do to a booking. */

@@ -5,7 +5,8 @@
  * @module
  */
 export { BookingClient } from './booking-client.js';
-export { SlotClient, newIdempotencyKey, toBookableSlot, toBooking } from './client.js';
+export { SlotClient, newIdempotencyKey, toBookableSlot } from './client.js';
+export { toBooking } from './to-booking.js';
 export { DetailsError, StaffClient, type Diary } from './staff.js';
 export type { BookingClientOptions, FhirResponse, RequestHeaders } from './client.js';
 export { FhirError } from './fhir-error.js';
@@ -41,29 +42,23 @@ export {
   type DetailsField,
   type DetailsProblem,
 } from './patient.js';
+export { DEFAULT_TIME_ZONE, addDays, formatDate, formatTime, formatTimeZone, localDate } from './slots.js';
 export {
-  DEFAULT_TIME_ZONE,
-  addDays,
   dayChoices,
   filterChoices,
   filterSlots,
   firstAvailable,
-  formatDate,
   formatShortDate,
-  formatTime,
-  formatTimeZone,
   groupByPartOfDay,
-  groupByPractitioner,
   groupSlotsByDay,
-  localDate,
-  startOfLocalDay,
   type DayChoice,
   type PartOfDay,
   type PartOfDaySlots,
   type PractitionerSlots,
   type SlotFilter,
   type SlotDay,
-} from './slots.js';
+} from './slot-choice.js';
+export { groupByPractitioner, startOfLocalDay } from './diary.js';
 export * from './types.js';
 export { ConsultKitError, type ConsultKitErrorCode } from '../errors.js';
 export { createStore, type ReadableStore, type WritableStore } from '../store.js';

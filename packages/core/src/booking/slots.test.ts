@@ -1,20 +1,15 @@
 import { expect } from '@open-wc/testing';
+import { addDays, formatDate, formatTime, formatTimeZone, localDate } from './slots.js';
 import {
-  addDays,
   dayChoices,
   filterChoices,
   filterSlots,
   firstAvailable,
-  formatDate,
   formatShortDate,
-  formatTime,
-  formatTimeZone,
   groupByPartOfDay,
-  groupByPractitioner,
   groupSlotsByDay,
-  localDate,
-  startOfLocalDay,
-} from './slots.js';
+} from './slot-choice.js';
+import { groupByPractitioner, startOfLocalDay } from './diary.js';
 import type { BookableSlot, Booking } from './types.js';
 
 const slot = (id: string, start: string, who?: string): BookableSlot => ({

@@ -5,7 +5,8 @@
  */
 import type { Appointment, Bundle, OperationOutcome, Patient, Schedule, Slot } from 'fhir/r4.js';
 import { BookingClient } from './booking-client.js';
-import { channelsOf, nextLink, toBookableSlot, toBooking } from './client.js';
+import { channelsOf, nextLink, toBookableSlot } from './client.js';
+import { toBooking } from './to-booking.js';
 import { FhirError } from './fhir-error.js';
 import { validateVideoNow, type DetailsProblem, type VideoNowField } from './patient.js';
 import type { GuestKind } from '../contract/room.js';

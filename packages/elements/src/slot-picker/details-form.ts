@@ -1,10 +1,11 @@
 /**
  * `<slot-picker>`'s details form: the patient's name, date of birth, e-mail, phone and how to
- * consult, with its error messages and summary. A module apart, imported when a time is first
- * chosen, so that a page showing the times does not load it (the CDN bundle's size: decision 43).
- * It renders only; the picker keeps the state, checks the fields on submit and books.
+ * consult, with its error messages and summary, its styles, the problems the browser found on
+ * submit, and the confirmation once booked. A module apart, imported when a time is first chosen,
+ * so that a page showing the times does not load it (the CDN bundle's size: decisions 43 and 46).
+ * It renders only; the picker keeps the state and books.
  */
-import { html, nothing } from 'lit';
+import { html, nothing, unsafeCSS } from 'lit';
 import { msg, str } from '@lit/localize';
 import {
   BIDI_CONTROLS,
@@ -12,6 +13,7 @@ import {
   formatTime,
   localDate,
   type BookableSlot,
+  type Booking,
   type DeliveryChannel,
   type DetailsField,
   type DetailsProblem,
@@ -36,6 +38,71 @@ export interface DetailsFormView {
   root: ParentNode;
   submit: (event: SubmitEvent) => void;
   back: () => void;
+}
+
+/**
+ * The form's and the confirmation's styles, adopted beside the picker's when this module arrives
+ * (written minified, as `slot-picker.styles.ts` is, over the private properties it sets on `:host`).
+ */
+const formStyles = unsafeCSS(`
+::-webkit-calendar-picker-indicator{display:none}
+[part~=error-summary]{border:4px solid var(--_error);padding:var(--_m)}
+a,[part~=field-error]{color:var(--_error);font-weight:700}
+fieldset,[part~=field]{border:0;padding:0;margin:0 0 var(--_m)}
+:has(>[aria-invalid=true]),fieldset[aria-describedby]{border-inline-start:4px solid var(--_error);padding-inline-start:var(--_m)}
+[aria-invalid=true]{border-color:var(--_error)}
+[part~=channel] input{inline-size:1.5rem;vertical-align:middle}
+[part~=submit],[part~=confirmation]{background:var(--_action);color:var(--_action-text)}
+[part~=confirmation]{background:var(--ck-picker-success,var(--ck-color-success,#00703c));padding:var(--_m)}
+[part~=reference]{font-size:1.5rem}
+`);
+
+/**
+ * Adds the form's styles to a picker's shadow root, after its own: an adopted sheet, or a
+ * `<style>` (with Lit's `litNonce`, as Lit does) where the browser cannot adopt sheets.
+ */
+export function adoptFormStyles(root: ShadowRoot): void {
+  const sheet = formStyles.styleSheet;
+  if (sheet) {
+    root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+  } else {
+    const style = document.createElement('style');
+    const nonce = (globalThis as { litNonce?: string }).litNonce;
+    if (nonce) style.setAttribute('nonce', nonce);
+    style.textContent = formStyles.cssText;
+    root.append(style);
+  }
+}
+
+/**
+ * The problems the browser's own checks found in `form` (`required`, `type`, `pattern`, `min`,
+ * `max`), in form order: the messages are ours.
+ */
+export function problemsIn(form: HTMLFormElement): Partial<Record<DetailsField, DetailsProblem>> {
+  const problems: Partial<Record<DetailsField, DetailsProblem>> = {};
+  for (const { name, validity } of form.elements as unknown as HTMLInputElement[]) {
+    if (name && !validity.valid) {
+      problems[name as DetailsField] = validity.valueMissing
+        ? 'required'
+        : validity.rangeOverflow
+          ? 'future'
+          : 'invalid';
+    }
+  }
+  return problems;
+}
+
+/** The panel shown once booked: the reference, the time (`label`), what happens next. */
+export function confirmation(booking: Booking, label: string) {
+  return html`<div part="confirmation">
+    <h3 part="confirmation-heading" tabindex="-1">${msg('Booking requested')}</h3>
+    <p>
+      ${msg('Your booking reference is')}
+      <strong part="reference">${booking.reference ?? booking.id}</strong>
+    </p>
+    <p>${label}</p>
+    <p>${msg('The practice will email you to confirm. Keep your reference.')}</p>
+  </div>`;
 }
 
 /** A name: not blank, and no bidirectional controls (core's rule): they make a name show as another. */

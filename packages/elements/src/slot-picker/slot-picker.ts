@@ -32,7 +32,7 @@ import { ConsultKitElement } from '../internal/consultkit-element.js';
 import { chosenLang, langOf } from '../internal/lang.js';
 import { dayTimes, patientFailureText, showMoreTimes } from '../internal/words.js';
 import { slotPickerStyles } from './slot-picker.styles.js';
-import type { detailsForm } from './details-form.js';
+import type { adoptFormStyles, confirmation, detailsForm, problemsIn } from './details-form.js';
 
 /** What the picker shows: which step, the times, the chosen one, what went wrong. */
 interface View {
@@ -53,6 +53,9 @@ interface View {
 /** The details form's module, once imported (on the first choice of a time, for the CDN bundle's size). */
 interface FormModule {
   detailsForm: typeof detailsForm;
+  adoptFormStyles: typeof adoptFormStyles;
+  problemsIn: typeof problemsIn;
+  confirmation: typeof confirmation;
 }
 /** How many times each part of the day shows before "Show more times". */
 const FEW = 6;
@@ -508,6 +511,7 @@ export class SlotPicker extends ConsultKitElement {
       this.#opening ??= SlotPicker._importForm().then(
         (module) => {
           this.#form = module;
+          module.adoptFormStyles(this.renderRoot as ShadowRoot);
           this.#opening = undefined;
           this._choose(this.#wanted!);
         },
@@ -533,16 +537,7 @@ export class SlotPicker extends ConsultKitElement {
     const form = event.target as HTMLFormElement;
     if (!this.#client || !slot || submitting) return;
     // The browser checks the fields (required, type, pattern, min, max); the messages are ours.
-    const problems: Partial<Record<DetailsField, DetailsProblem>> = {};
-    for (const { name, validity } of form.elements as unknown as HTMLInputElement[]) {
-      if (name && !validity.valid) {
-        problems[name as DetailsField] = validity.valueMissing
-          ? 'required'
-          : validity.rangeOverflow
-            ? 'future'
-            : 'invalid';
-      }
-    }
+    const problems = this.#form!.problemsIn(form);
     this._problems = problems;
     if (Object.keys(problems).length) {
       this.#focus = '[part~=error-summary]';
@@ -713,15 +708,7 @@ export class SlotPicker extends ConsultKitElement {
         step === 'details'
           ? nothing
           : step === 'done' && booking
-            ? html`<div part="confirmation">
-                <h3 part="confirmation-heading" tabindex="-1">${msg('Booking requested')}</h3>
-                <p>
-                  ${msg('Your booking reference is')}
-                  <strong part="reference">${booking.reference ?? booking.id}</strong>
-                </p>
-                <p>${this.#label(selected!)}</p>
-                <p>${msg('The practice will email you to confirm. Keep your reference.')}</p>
-              </div>`
+            ? this.#form!.confirmation(booking, this.#label(selected!))
             : this.#times()
       }
     `;
