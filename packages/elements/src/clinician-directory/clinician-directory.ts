@@ -95,6 +95,7 @@ function specialtyChoices(): [string, string][] {
  * @fires ck-called-in - A colleague was asked to join the consultation. `detail: { practitioner, notified }`
  * @fires ck-call-in-received - A colleague asks the viewer to join a consultation. `detail: { notice }`
  * @fires ck-call-in-join - The viewer pressed Join on a call-in. Cancelable: the page goes to `notice.url` unless prevented. `detail: { notice }`
+ * @fires ck-message-requested - The viewer pressed "Message" beside a colleague (with `messaging`). `detail: { practitioner }`
  *
  * @csspart heading - The heading.
  * @csspart my-status - The viewer's own presence choice.
@@ -102,6 +103,7 @@ function specialtyChoices(): [string, string][] {
  * @csspart results - The list of colleagues.
  * @csspart presence - A colleague's presence (shape and words).
  * @csspart call-in - A colleague's "Call in" button.
+ * @csspart message - A colleague's "Message" button (with `messaging`).
  * @csspart notice - A colleague's call-in to the viewer.
  * @csspart join - The call-in's "Join" button.
  * @csspart status - The polite live region.
@@ -127,6 +129,10 @@ export class ClinicianDirectory extends ConsultKitElement {
   /** The appointment the viewer is in a consultation of: "Call in" is offered. */
   @property()
   consultation = '';
+
+  /** Offer "Message" beside each colleague: it fires `ck-message-requested` (a host opens `<staff-chat>` with them). */
+  @property({ type: Boolean })
+  messaging = false;
 
   /** The staff key (a vendor console); without it, the staff session cookie. Not an attribute. */
   @property({ attribute: false })
@@ -381,6 +387,18 @@ export class ClinicianDirectory extends ConsultKitElement {
             <span class="text">${presenceText(shown)}</span>
             ${seen ? html`<span class="seen">${seen}</span>` : nothing}
           </div>
+          ${
+            this.messaging && entry.practitioner !== this.me
+              ? html`<button
+                  part="message"
+                  type="button"
+                  aria-describedby=${nameId}
+                  @click=${() => this.emit('ck-message-requested', { practitioner: entry })}
+                >
+                  ${msg('Message')}
+                </button>`
+              : nothing
+          }
           ${
             this.consultation && entry.practitioner !== this.me
               ? html`<button
