@@ -38,6 +38,8 @@ import type { GuestInvite } from '../guest-invite/guest-invite.js';
 import type { ClinicianDirectory, DirectoryLike } from '../clinician-directory/clinician-directory.js';
 import type { StaffDirectoryState } from '@consultkit/core';
 import { fakeParticipant, fakeSelf } from './fake-participants.js';
+import { staffChatStates } from './fake-staff-chat-states.js';
+import { STAFF_CHAT_TEXTS } from './fake-staff-chat.js';
 
 /** Names the states give people (user data a pseudo-locale leaves alone). */
 export const GIVEN_NAMES = ['Alex Morgan', 'Sam Patel', 'Jo Evans', 'Dr Rhys Jones', 'Test Patient'];
@@ -56,6 +58,7 @@ export const GIVEN_TEXTS = [
   'Dermatologist',
   'Dermatology',
   'Pharmacist',
+  ...STAFF_CHAT_TEXTS,
 ];
 
 export interface ElementState {
@@ -593,6 +596,7 @@ export function elementStates(): ElementState[] {
         directoryState({ status: 'error', entries: [], error: new FhirError(503, undefined, 'unavailable') }),
       ),
     },
+    ...staffChatStates(),
   ];
 }
 

@@ -443,9 +443,7 @@ export class StaffChat extends ConsultKitElement {
     const value = this.#store.value;
     const total = this.#unread;
     return html`<section aria-labelledby="ck-staff-chat-heading">
-      <h2 part="heading" id="ck-staff-chat-heading">
-        ${msg('Messages')} ${total > 0 ? this.#badge(total) : nothing}
-      </h2>
+      <h2 part="heading" id="ck-staff-chat-heading">${msg('Messages')} ${total > 0 ? this.#badge(total) : nothing}</h2>
       <p part="status" role="status" class="status">${this.said}</p>
       ${
         value?.live === 'retrying'
@@ -457,8 +455,13 @@ export class StaffChat extends ConsultKitElement {
       ${value?.error ? html`<p part="error" role="alert">${failureText(value.error)}</p>` : nothing}
       <div class="panes">
         <div class="list-pane">
-          <button part="new" type="button" class="primary" aria-expanded=${this.starting ? 'true' : 'false'}
-            @click=${() => (this.starting ? this.#cancelNew() : this.#startNew())}>
+          <button
+            part="new"
+            type="button"
+            class="primary"
+            aria-expanded=${this.starting ? 'true' : 'false'}
+            @click=${() => (this.starting ? this.#cancelNew() : this.#startNew())}
+          >
             ${msg('New conversation')}
           </button>
           ${this.#list(value)}
@@ -480,8 +483,12 @@ export class StaffChat extends ConsultKitElement {
       return value?.status === 'error' ? nothing : html`<p aria-busy="true">${msg('Loading your conversations…')}</p>`;
     }
     if (value.conversations.length === 0) return html`<p class="empty">${msg('No conversations yet.')}</p>`;
-    return html`<ul part="conversations" class="conversations" aria-label=${msg('Your conversations')}
-      @keydown=${this.#onListKeydown}>
+    return html`<ul
+      part="conversations"
+      class="conversations"
+      aria-label=${msg('Your conversations')}
+      @keydown=${this.#onListKeydown}
+    >
       ${value.conversations.map((c) => {
         const current = c.id === this.openConversation;
         const about = aboutText(c);
@@ -531,18 +538,27 @@ export class StaffChat extends ConsultKitElement {
             </p>`
           : nothing
       }
-      <div part="log" class="log" role="log" aria-live="polite" aria-labelledby="ck-staff-chat-open"
-        aria-busy=${messages ? 'false' : 'true'} tabindex="0"
+      <div
+        part="log"
+        class="log"
+        role="log"
+        aria-live="polite"
+        aria-labelledby="ck-staff-chat-open"
+        aria-busy=${messages ? 'false' : 'true'}
+        tabindex="0"
         @scroll=${(e: Event) => {
           const log = e.target as HTMLElement;
           this.#stick = log.scrollTop + log.clientHeight >= log.scrollHeight - 8;
-        }}>
+        }}
+      >
         <ol>
           ${(messages ?? []).map((m) => this.#message(m))}
         </ol>
       </div>
       ${
-        messages && messages.length === 0 ? html`<p class="empty">${msg('No messages yet. Write the first.')}</p>` : nothing
+        messages && messages.length === 0
+          ? html`<p class="empty">${msg('No messages yet. Write the first.')}</p>`
+          : nothing
       }
       <form part="form" @submit=${this.#onSubmit}>
         <label for="ck-staff-chat-field">${msg('Message')}</label>
@@ -594,13 +610,22 @@ export class StaffChat extends ConsultKitElement {
     const entries = (people?.entries ?? []).filter((e) => e.practitioner !== this.me);
     const seen = new Set<string>();
     const colleagues = entries.filter((e) => (seen.has(e.practitioner) ? false : (seen.add(e.practitioner), true)));
-    return html`<form part="start-form" class="start" aria-labelledby="ck-staff-chat-start-heading"
-      @submit=${this.#create}>
+    return html`<form
+      part="start-form"
+      class="start"
+      aria-labelledby="ck-staff-chat-start-heading"
+      @submit=${this.#create}
+    >
       <h3 id="ck-staff-chat-start-heading">${msg('New conversation')}</h3>
       <div class="find">
         <label for="ck-staff-chat-find">${msg('Find a colleague by name')}</label>
-        <input id="ck-staff-chat-find" type="search" autocomplete="off" maxlength="100"
-          @keydown=${(e: KeyboardEvent) => (e.key === 'Enter' ? this.#find(e) : undefined)} />
+        <input
+          id="ck-staff-chat-find"
+          type="search"
+          autocomplete="off"
+          maxlength="100"
+          @keydown=${(e: KeyboardEvent) => (e.key === 'Enter' ? this.#find(e) : undefined)}
+        />
         <button type="button" @click=${this.#find}>${msg('Find')}</button>
       </div>
       <fieldset>
@@ -612,14 +637,19 @@ export class StaffChat extends ConsultKitElement {
               ? html`<p>${msg('Nobody matches this search.')}</p>`
               : html`<ul class="colleagues">
                   ${colleagues.map(
-                    (e) => html`<li>
-                      <input type="checkbox" id="ck-staff-chat-who-${e.practitioner}" value=${e.practitioner}
-                        .checked=${this.chosen.some((c) => c.practitioner === e.practitioner)}
-                        @change=${(ev: Event) => this.#toggle(e, (ev.target as HTMLInputElement).checked)} />
-                      <label for="ck-staff-chat-who-${e.practitioner}">
-                        <span dir="auto">${e.name}</span> <span class="role">${e.role}</span>
-                      </label>
-                    </li>`,
+                    (e) =>
+                      html`<li>
+                        <input
+                          type="checkbox"
+                          id="ck-staff-chat-who-${e.practitioner}"
+                          value=${e.practitioner}
+                          .checked=${this.chosen.some((c) => c.practitioner === e.practitioner)}
+                          @change=${(ev: Event) => this.#toggle(e, (ev.target as HTMLInputElement).checked)}
+                        />
+                        <label for="ck-staff-chat-who-${e.practitioner}">
+                          <span dir="auto">${e.name}</span> <span class="role">${e.role}</span>
+                        </label>
+                      </li>`,
                   )}
                 </ul>`
         }
@@ -645,8 +675,14 @@ export class StaffChat extends ConsultKitElement {
         this.allowPatient
           ? html`<div class="field">
               <label for="ck-staff-chat-patient">${msg('About a patient (optional): their record number')}</label>
-              <input id="ck-staff-chat-patient" name="patient" autocomplete="off" inputmode="numeric" maxlength="72"
-                aria-describedby="ck-staff-chat-patient-hint" />
+              <input
+                id="ck-staff-chat-patient"
+                name="patient"
+                autocomplete="off"
+                inputmode="numeric"
+                maxlength="72"
+                aria-describedby="ck-staff-chat-patient-hint"
+              />
               <p id="ck-staff-chat-patient-hint" class="hint">
                 ${msg('Only colleagues allowed to see this patient will see who it is.')}
               </p>

@@ -20,9 +20,7 @@ export function staffUnreadText(n: number): string {
 export function aboutText(conversation: StaffConversation): string {
   if (conversation.patientHidden) return msg('About a patient you cannot see');
   if (!conversation.patient) return '';
-  return conversation.patient.name
-    ? msg(str`About ${isolate(conversation.patient.name)}`)
-    : msg('About a patient');
+  return conversation.patient.name ? msg(str`About ${isolate(conversation.patient.name)}`) : msg('About a patient');
 }
 
 /** A conversation's name: its title, else the others in it ("Dr Tom Evans", "Dr Tom Evans and Priya Shah"). */
