@@ -9,7 +9,10 @@ const part = (el: StaffChat, name: string) => el.shadowRoot!.querySelector<HTMLE
 const parts = (el: StaffChat, name: string) => [...el.shadowRoot!.querySelectorAll<HTMLElement>(`[part~="${name}"]`)];
 /** The text a person reads (without the isolation marks round people's names). */
 const words = (node: Element | null | undefined) =>
-  (node?.textContent ?? '').replace(/[\u2066-\u2069]/g, '').replace(/\s+/g, ' ').trim();
+  (node?.textContent ?? '')
+    .replace(/[\u2066-\u2069]/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
 /** The focused element, through shadow roots. */
 function focused(): Element | null {
   let at: Element | null = document.activeElement;
@@ -64,9 +67,9 @@ describe('<staff-chat> over a core store', function () {
     const fake = fakeStaffMessages();
     const evil = '<img src=x onerror="window.owned=1"><b>bold</b> javascript:alert(1)';
     fake.state.update({
-      conversations: fake.state.get().conversations.map((c) =>
-        c.id === '1' ? { ...c, last: fakeMessage('1', 4, RHYS, evil), lastSeq: 4 } : c,
-      ),
+      conversations: fake.state
+        .get()
+        .conversations.map((c) => (c.id === '1' ? { ...c, last: fakeMessage('1', 4, RHYS, evil), lastSeq: 4 } : c)),
     });
     const el = await mountStaffChat(box, fake, { open: '1' });
     fake.state.update({ messages: { '1': [...fake.state.get().messages['1']!, fakeMessage('1', 4, RHYS, evil)] } });
@@ -82,12 +85,12 @@ describe('<staff-chat> over a core store', function () {
     const el = await mountStaffChat(box, fake);
     parts(el, 'conversation')[0]!.focus();
     await sendKeys({ press: 'ArrowDown' });
-    expect(focused()).to.equal(parts(el, 'conversation')[1]);
+    expect(focused() === parts(el, 'conversation')[1], 'the second conversation').to.equal(true);
     await sendKeys({ press: 'End' });
-    expect(focused()).to.equal(parts(el, 'conversation')[2]);
+    expect(focused() === parts(el, 'conversation')[2], 'the last conversation').to.equal(true);
     await sendKeys({ press: 'ArrowUp' });
     await sendKeys({ press: 'ArrowUp' });
-    expect(focused()).to.equal(parts(el, 'conversation')[0]);
+    expect(focused() === parts(el, 'conversation')[0], 'the first conversation').to.equal(true);
     const opened = oneEvent(el, 'ck-staff-conversation-opened');
     await sendKeys({ press: 'Enter' });
     expect((await opened).detail.conversation.id).to.equal('1');
@@ -104,11 +107,12 @@ describe('<staff-chat> over a core store', function () {
     expect(fake.sent).to.deep.equal([{ conversation: '1', text: 'First line\nsecond line' }]);
     await until(() => (part(el, 'field') as HTMLTextAreaElement).value === '', 'the composer cleared');
     expect(words(parts(el, 'text').at(-1))).to.equal('First line second line');
-    expect(focused()).to.equal(part(el, 'field'));
-    // Tab from the log reaches the composer.
+    expect(focused() === part(el, 'field'), 'focus in the composer').to.equal(true);
+    // Tab from the log goes through its links, then reaches the composer.
     part(el, 'log')!.focus();
+    for (const _ of parts(el, 'link')) await sendKeys({ press: 'Tab' });
     await sendKeys({ press: 'Tab' });
-    expect(focused()).to.equal(part(el, 'field'));
+    expect(focused() === part(el, 'field'), 'focus in the composer after the log').to.equal(true);
   });
 
   it('a message that cannot leave stays in the composer, and the reason is announced; empty and too long refused', async () => {
