@@ -135,6 +135,21 @@ function consultKitServer() {
           const token = await accounts.startSession(person, 'test', '127.0.0.1', 600);
           return { cookie: `ck_staff=${token}` };
         }
+        case 'ck-staff-colleagues': {
+          // Members of staff of their own for a test (messages between staff): clinicians with
+          // stored roles, so the staff key may name each as the acting practitioner.
+          const accounts = new StaffAccounts(server.storage, Date.now);
+          const ids = [];
+          for (const family of payload?.families ?? ['Colleague']) {
+            const [made] = await server.storage.query(
+              `INSERT INTO practitioner (name, created_at, updated_at) VALUES ($1, now(), now()) RETURNING id`,
+              [JSON.stringify({ prefix: ['Dr'], given: ['Test'], family })],
+            );
+            await accounts.setRoles(made.id, ['clinician']);
+            ids.push(String(made.id));
+          }
+          return { ids, key: STAFF_KEY };
+        }
         case 'ck-restart-server': {
           await server.close();
           await new Promise((resolve) => setTimeout(resolve, 500));

@@ -25,5 +25,21 @@ export {
   type StaffDirectoryOptions,
   type StaffDirectoryState,
 } from './staff/directory.js';
+// Messages between staff (docs/staff.md, "Messages"), and the staff live stream they share with the directory.
+export {
+  StaffMessages,
+  type StaffConversationStart,
+  type StaffMessagesEvents,
+  type StaffMessagesOptions,
+  type StaffMessagesState,
+  type StaffUnreadChange,
+} from './staff/messages.js';
+export {
+  StaffStream,
+  type StaffLive,
+  type StaffStreamEvents,
+  type StaffStreamOptions,
+  type StaffStreamState,
+} from './staff/stream.js';
 // The composite recording's upload (`consultation.recorder`); its capture is loaded on demand.
 export * from './recording/index.js';

@@ -92,6 +92,8 @@ import { LocalBus } from './bus.js';
 import { Directory, DIRECTORY_CAPABILITIES, seedDemoDirectory } from './staff/directory.js';
 import { PresenceService } from './staff/presence.js';
 import { directoryFhir, directoryPlugin } from './plugins/directory.js';
+import { StaffMessages } from './staff/messages.js';
+import { staffChatPlugin } from './plugins/staff-chat.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const VERSION = (
@@ -703,6 +705,19 @@ export async function createServer(
     join,
     storage,
     heartbeatMs: options.eventHeartbeatMs,
+  });
+  // Messages between staff (docs/staff.md, "Messages"): told live on the staff stream above.
+  await app.register(staffChatPlugin, {
+    auth,
+    directory,
+    messages: new StaffMessages({
+      storage,
+      directory,
+      accounts,
+      presence,
+      now,
+      log: { error: (o, m) => app.log.error(o, m) },
+    }),
   });
   await app.register(adHocPlugin, {
     auth,

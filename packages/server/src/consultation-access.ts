@@ -13,6 +13,12 @@ import { HttpError } from './errors.js';
 import { JoinError, type JoinService, type SessionInfo } from './join/service.js';
 import { SESSION_COOKIE } from './plugins/join.js';
 
+/**
+ * The staff roles that may see a patient's clinical content (a recording, a conversation about the
+ * patient): a clinician, or the practice admin who answers for the records.
+ */
+export const PATIENT_CONTENT_ROLES: readonly StaffRole[] = ['clinician', 'practice-admin'];
+
 /** Who is asking: a participant by their join session, or staff (named when the caller is). */
 export type Reader =
   { kind: 'participant'; session: SessionInfo } | { kind: 'staff'; person?: StaffPerson | undefined };

@@ -8,6 +8,10 @@ import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { DEFAULT_SERVE, type ConsultKitServer } from './app.js';
+import { randomUUID } from 'node:crypto';
+import { BookingRepository } from './booking/repository.js';
+import { StaffAccounts } from './staff/accounts.js';
+import { ACTING_HEADER } from './staff/acting.js';
 import { startTestServer, TEST_STAFF_KEY } from './test-helpers.js';
 
 let server: ConsultKitServer;
@@ -245,6 +249,11 @@ describe('odd cookies and headers on every route: never a 5xx, every error an Op
       'POST /api/staff/sign-out',
       'GET /api/staff/me',
       'GET /api/audit',
+      'GET /api/staff-conversations',
+      'POST /api/staff-conversations',
+      'GET /api/staff-conversations/:id/messages',
+      'POST /api/staff-conversations/:id/messages',
+      'PUT /api/staff-conversations/:id/read',
     ]) {
       assert.ok(urls.includes(expected), `${expected} in ${urls.join(', ')}`);
     }
@@ -333,6 +342,70 @@ describe('odd cookies and headers on every route: never a 5xx, every error an Op
       assert.equal(outcome.resourceType, 'OperationOutcome', answer.text);
       assert.equal(typeof outcome.issue[0]!.diagnostics, 'string');
     }
+  });
+
+  it('odd messages between staff, as a named member of staff: a 4xx OperationOutcome each, never a 5xx', async () => {
+    const repo = new BookingRepository(server.storage);
+    const me = await repo.createPractitioner({ name: { given: ['Odd'], family: 'Input' } });
+    const colleague = await repo.createPractitioner({ name: { given: ['Other'], family: 'Colleague' } });
+    const accounts = new StaffAccounts(server.storage, Date.now);
+    await accounts.setRoles(me, ['clinician']);
+    await accounts.setRoles(colleague, ['receptionist']);
+    const named = [...AUTH, ACTING_HEADER, String(me), 'content-type', 'application/json'];
+    const id = randomUUID();
+    const started = await send(
+      'POST',
+      '/api/staff-conversations',
+      named,
+      JSON.stringify({ id, members: [`${colleague}`] }),
+    );
+    assert.equal(started.status, 201, started.text);
+    const path = `/api/staff-conversations/${id}`;
+    const odd: [string, string, string[], string?][] = [
+      ['GET', `${path}/messages?after=1&after=2`, []],
+      ['GET', `${path}/messages?after[]=1`, []],
+      ['GET', `${path}/messages?after=-1`, []],
+      ['GET', `${path}/messages?after=abc`, []],
+      ['GET', `${path}/messages?after=${'9'.repeat(40)}`, []],
+      ['GET', `${path}/messages?__proto__=1`, []],
+      ['GET', `/api/staff-conversations/${id.toUpperCase()}/messages`, []],
+      ['GET', '/api/staff-conversations/..%2F..%2Fetc%2Fpasswd/messages', []],
+      ['GET', `/api/staff-conversations/${randomUUID()}/messages`, []],
+      ['POST', `${path}/messages`, [], `{"id":"${randomUUID()}","text":"a\\u0000b"}`],
+      ['POST', `${path}/messages`, [], `{"id":"${randomUUID()}","text":"a\\ud800b"}`],
+      ['POST', `${path}/messages`, [], JSON.stringify({ id: randomUUID(), text: 'x'.repeat(4001) })],
+      ['POST', `${path}/messages`, [], JSON.stringify({ id: 'x', text: 'hi' })],
+      ['POST', `${path}/messages`, [], '{"__proto__":{"id":1},"text":"hi"}'],
+      ['POST', `${path}/messages`, [], '[]'],
+      ['POST', `${path}/messages`, [], '{"id":1e999,"text":"hi"}'],
+      ['PUT', `${path}/read`, [], '{"upTo":1e999}'],
+      ['PUT', `${path}/read`, [], '{"upTo":-0.5}'],
+      ['PUT', `${path}/read`, [], '{"upTo":null}'],
+      ['POST', '/api/staff-conversations', [], JSON.stringify({ id: randomUUID(), members: [String(me)] })],
+      ['POST', '/api/staff-conversations', [], JSON.stringify({ id: randomUUID(), members: { 0: String(colleague) } })],
+      ['POST', '/api/staff-conversations', [], JSON.stringify({ id: randomUUID(), members: ['1'.repeat(400)] })],
+      [
+        'POST',
+        '/api/staff-conversations',
+        [],
+        JSON.stringify({ id: randomUUID(), members: [String(colleague)], patient: 'Patient/1' }),
+      ],
+      ['POST', '/api/staff-conversations', [], JSON.stringify({ id, members: [String(colleague), String(me + 99)] })],
+    ];
+    for (const [method, target, headers, body] of odd) {
+      const answer = await send(method, target, [...named, ...headers], body);
+      assert.ok(
+        answer.status >= 400 && answer.status < 500,
+        `${method} ${target} ${body?.slice(0, 60)} → ${answer.status}: ${answer.text.slice(0, 200)}`,
+      );
+      const outcome = JSON.parse(answer.text) as { resourceType: string; issue: { diagnostics: string }[] };
+      assert.equal(outcome.resourceType, 'OperationOutcome', answer.text);
+      assert.equal(typeof outcome.issue[0]!.diagnostics, 'string');
+    }
+    // And the generic odd requests, past the person check.
+    await attack(REQUEST_CASES, [...AUTH, ACTING_HEADER, String(me)], (route) =>
+      route.startsWith('/api/staff-conversations'),
+    );
   });
 
   it('a ck_session cookie of %zz is no session: 401 on ICE servers, arrived and fulfilled', async () => {

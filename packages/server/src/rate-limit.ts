@@ -35,6 +35,7 @@ export const LIMIT_NAMES = [
   'recordings',
   'consents',
   'directory',
+  'staff-messages',
 ] as const;
 export type LimitName = (typeof LIMIT_NAMES)[number];
 export type RateLimits = Record<LimitName, Limit>;
@@ -92,6 +93,11 @@ export const DEFAULT_RATE_LIMITS: RateLimits = {
   consents: { count: 120, seconds: 60 },
   /** Staff directory requests per address: searches, presence, its live stream, call-ins (docs/staff.md). */
   directory: { count: 300, seconds: 60 },
+  /**
+   * Messages between staff per address (lists, history, posts, read marks; docs/staff.md): a
+   * practice's staff behind one NAT, each catching up every conversation on reconnecting.
+   */
+  'staff-messages': { count: 600, seconds: 60 },
 };
 
 /** One attempt counted against a key. */

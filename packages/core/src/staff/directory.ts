@@ -18,9 +18,9 @@ import {
   type SettablePresence,
 } from '../contract/directory.js';
 import type { BookingClient } from '../booking/booking-client.js';
-import { readEventStream } from '../booking/events.js';
 import { FhirError } from '../booking/fhir-error.js';
 import { createStore, type ReadableStore } from '../store.js';
+import { StaffStream, type StaffLive } from './stream.js';
 
 /** One role of one person in the directory. */
 export interface DirectoryEntry {
@@ -38,7 +38,7 @@ export interface DirectoryEntry {
 }
 
 /** How the directory hears of presence changes: not yet, opening the stream, on it, or waiting to retry. */
-export type DirectoryLive = 'off' | 'connecting' | 'streaming' | 'retrying';
+export type DirectoryLive = StaffLive;
 
 export interface StaffDirectoryState {
   /** `loading` while a search runs; `error` when the last one failed (the list keeps what it had). */
@@ -65,6 +65,8 @@ export interface StaffDirectoryOptions {
   client: BookingClient;
   /** Wait before reopening a broken stream, doubled each time up to 30 s (default 1 s). */
   retryMs?: number | undefined;
+  /** The page's staff live stream, shared with `StaffMessages` (default: one of its own). */
+  stream?: StaffStream | undefined;
 }
 
 export class StaffDirectory {
@@ -81,15 +83,14 @@ export class StaffDirectory {
     called: {},
     lastChange: null,
   });
-  readonly #retryMs: number;
-  #stream: AbortController | undefined;
-  #retry: ReturnType<typeof setTimeout> | undefined;
-  #failures = 0;
+  readonly #stream: StaffStream;
+  /** Lets go of the stream and stops listening, while started. */
+  #release: (() => void) | undefined;
   #search: AbortController | undefined;
 
   constructor(options: StaffDirectoryOptions) {
     this.#client = options.client;
-    this.#retryMs = options.retryMs ?? 1000;
+    this.#stream = options.stream ?? new StaffStream({ client: options.client, retryMs: options.retryMs });
   }
 
   get state(): ReadableStore<StaffDirectoryState> {
@@ -123,16 +124,22 @@ export class StaffDirectory {
 
   /** Opens the live stream: everyone's presence, then every change, and call-ins for this person. */
   start(): void {
-    if (this.#stream) return;
-    this.#connect();
+    if (this.#release) return;
+    const offEvent = this.#stream.on('event', (event) => this.#event(event.type, event.data));
+    const offLive = this.#stream.state.subscribe(({ live }) => this.#state.update({ live }));
+    const letGo = this.#stream.hold();
+    this.#state.update({ live: this.#stream.state.get().live });
+    this.#release = () => {
+      offEvent();
+      offLive();
+      letGo();
+    };
   }
 
   /** Closes the live stream (the person shows offline once no other connection of theirs is open). */
   stop(): void {
-    clearTimeout(this.#retry);
-    this.#retry = undefined;
-    this.#stream?.abort();
-    this.#stream = undefined;
+    this.#release?.();
+    this.#release = undefined;
     this.#search?.abort();
     this.#state.update({ live: 'off' });
   }
@@ -184,35 +191,6 @@ export class StaffDirectory {
 
   #api(path: string): string {
     return new URL(`../api/${path}`, `${this.#client.baseUrl}/`).href;
-  }
-
-  #connect(): void {
-    const stream = (this.#stream = new AbortController());
-    this.#state.update({ live: 'connecting' });
-    const ended = () => {
-      if (this.#stream !== stream || stream.signal.aborted) return;
-      this.#failures++;
-      this.#state.update({ live: 'retrying' });
-      const wait = Math.min(30_000, this.#retryMs * 2 ** Math.min(this.#failures - 1, 5));
-      this.#retry = setTimeout(() => {
-        if (this.#stream === stream) this.#connect();
-      }, wait);
-    };
-    readEventStream(
-      this.#client,
-      this.#api('presence/events'),
-      (event) => {
-        if (this.#stream !== stream) return;
-        this.#event(event.type, event.data);
-      },
-      {
-        signal: stream.signal,
-        onOpen: () => {
-          this.#failures = 0;
-          this.#state.update({ live: 'streaming' });
-        },
-      },
-    ).then(ended, ended);
   }
 
   #event(type: string, data: string): void {

@@ -273,7 +273,7 @@ export async function directoryPlugin(app: FastifyInstance, options: DirectoryPl
 }
 
 /** The patient's name as the colleague is told it (the first HumanName). */
-function patientName(name: unknown): string | undefined {
+export function patientName(name: unknown): string | undefined {
   const first = Array.isArray(name) ? (name[0] as unknown) : name;
   if (!first || typeof first !== 'object') return undefined;
   const text = displayName(first as Parameters<typeof displayName>[0]).trim();

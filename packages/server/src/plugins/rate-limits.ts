@@ -238,6 +238,20 @@ const RULES: Record<string, Rule> = {
       { name: 'directory', key: byAddress, what: 'directory requests from this address' },
     ],
   },
+  // Messages between staff (docs/staff.md, "Messages"): every request per address.
+  ...perAddress(
+    [
+      'GET /api/staff-conversations',
+      'HEAD /api/staff-conversations',
+      'POST /api/staff-conversations',
+      'GET /api/staff-conversations/:id/messages',
+      'HEAD /api/staff-conversations/:id/messages',
+      'POST /api/staff-conversations/:id/messages',
+      'PUT /api/staff-conversations/:id/read',
+    ],
+    'staff-messages',
+    'staff message requests from this address',
+  ),
   // Staff sign-in (docs/staff.md): every start counts; answers from the provider, sign-outs and
   // "who am I" count only when refused (a guessed or replayed state, a stale cookie).
   'GET /api/staff/sign-in': {

@@ -30,6 +30,7 @@ import {
   disposition,
   identify,
   linkSigner,
+  PATIENT_CONTENT_ROLES,
   RETRIEVAL_HOLDER,
   wantsDownload,
   type Reader,
@@ -175,7 +176,7 @@ export async function recordingPlugin(app: FastifyInstance, options: RecordingPl
       refusedReference: "A booking reference does not open a consultation's recording.",
       // A recording is clinical content: a named member of staff needs to be a clinician, or the
       // practice admin who answers for the recordings (audit, deletion, links).
-      staffRoles: ['clinician', 'practice-admin'],
+      staffRoles: PATIENT_CONTENT_ROLES,
     });
 
   /** The recording and who asks for it, refused (and audited) when they may not. */

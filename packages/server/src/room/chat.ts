@@ -4,8 +4,9 @@
  *
  * Only a participant in the call (a clinician, or admitted, and not left) may post or read: the
  * room registry says who that is, for the socket the command came on. A post is stored with the
- * consultation under the consultation's next sequence number (one transaction: the counter row's
- * lock orders the posts of a consultation by commit, on one instance or several), then sent to
+ * consultation under the consultation's next sequence number (one transaction, `storage/numbered.ts`:
+ * the counter row's lock orders the posts of a consultation by commit, on one instance or several,
+ * and a repeat of an id waits for the first and finds it), then sent to
  * every participant in the call through the registry's broadcast. A post whose id is already
  * stored is not stored again: its author gets the stored message back. Posts and the other chat
  * commands each have a token bucket per socket (a flood is dropped and told once every 10 s).
@@ -33,6 +34,7 @@ import {
 } from '@consultkit/core/contract';
 import { WebSocket } from 'ws';
 import type { SqlExecutor, Storage } from '../storage/index.js';
+import { appendNumbered, isSeq } from '../storage/numbered.js';
 import type { SignallingClaims } from '../tokens.js';
 import { Bucket, type Rooms } from './registry.js';
 
@@ -73,9 +75,6 @@ function toMessage(row: MessageRow): ChatMessage {
   };
 }
 
-/** The largest sequence number a page may name (PostgreSQL's integer). */
-const SEQ_MAX = 2_147_483_647;
-
 type Parsed =
   | { type: typeof CHAT; id: string; text: string }
   | { type: typeof CHAT_SYNC; after: number }
@@ -91,7 +90,7 @@ function parse(message: Record<string, unknown>): Parsed {
   if (!keys.every((k) => k === 'type' || k === 'payload') || !isObject(payload))
     return { refusal: 'invalid', reason: 'expected { type, payload }' };
   const names = Object.keys(payload).sort().join();
-  const seq = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= SEQ_MAX;
+  const seq = isSeq;
   switch (message['type']) {
     case CHAT: {
       const id = typeof payload['id'] === 'string' && CHAT_ID.test(payload['id']) ? payload['id'] : undefined;
@@ -194,43 +193,57 @@ export class ChatService {
     text: string,
     refuse: (code: ChatRefusal, reason: string) => void,
   ): Promise<void> {
-    const outcome = await this.options.storage.transaction(async (tx) => {
-      const [known] = await tx.query<MessageRow>(
-        `SELECT ${COLUMNS} FROM chat_message WHERE consultation = $1 AND id = $2`,
-        [cid, id],
-      );
-      if (known) return { known: toMessage(known), stored: undefined };
-      const [counter] = await tx.query<{ last_seq: number }>(
-        `INSERT INTO chat_counter (consultation, last_seq) VALUES ($1, 1)
-         ON CONFLICT (consultation) DO UPDATE SET last_seq = chat_counter.last_seq + 1 RETURNING last_seq`,
-        [cid],
-      );
-      const [row] = await tx.query<MessageRow>(
-        `INSERT INTO chat_message (consultation, seq, id, author_peer, author_role, author_kind, author_name,
-           author_session, body, sent_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING ${COLUMNS}`,
-        [
-          cid,
-          counter!.last_seq,
-          id,
-          me.peerId,
-          me.role,
-          me.kind ?? null,
-          me.name,
-          me.sid ?? null,
-          text,
-          new Date(this.options.now()).toISOString(),
-        ],
-      );
-      return { known: undefined, stored: toMessage(row!) };
+    const { item, created } = await appendNumbered<ChatMessage>(this.options.storage, {
+      // The counter row of the consultation, made at 0 the first time, locked.
+      lock: async (tx) => {
+        await tx.query(
+          `INSERT INTO chat_counter (consultation, last_seq) VALUES ($1, 0)
+           ON CONFLICT (consultation) DO UPDATE SET last_seq = chat_counter.last_seq`,
+          [cid],
+        );
+      },
+      find: async (tx) => {
+        const [known] = await tx.query<MessageRow>(
+          `SELECT ${COLUMNS} FROM chat_message WHERE consultation = $1 AND id = $2`,
+          [cid, id],
+        );
+        return known ? toMessage(known) : undefined;
+      },
+      next: async (tx) => {
+        const [counter] = await tx.query<{ last_seq: number }>(
+          'UPDATE chat_counter SET last_seq = last_seq + 1 WHERE consultation = $1 RETURNING last_seq',
+          [cid],
+        );
+        return Number(counter!.last_seq);
+      },
+      insert: async (tx, seq) => {
+        const [row] = await tx.query<MessageRow>(
+          `INSERT INTO chat_message (consultation, seq, id, author_peer, author_role, author_kind, author_name,
+             author_session, body, sent_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING ${COLUMNS}`,
+          [
+            cid,
+            seq,
+            id,
+            me.peerId,
+            me.role,
+            me.kind ?? null,
+            me.name,
+            me.sid ?? null,
+            text,
+            new Date(this.options.now()).toISOString(),
+          ],
+        );
+        return toMessage(row!);
+      },
     });
-    if (outcome.known) {
-      if (outcome.known.author !== me.peerId) return refuse('invalid', 'payload.id: already used by another message');
-      const again: ChatMessageMessage = { type: CHAT_MESSAGE, payload: outcome.known };
+    if (!created) {
+      if (item.author !== me.peerId) return refuse('invalid', 'payload.id: already used by another message');
+      const again: ChatMessageMessage = { type: CHAT_MESSAGE, payload: item };
       if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(again));
       return;
     }
-    const message: ChatMessageMessage = { type: CHAT_MESSAGE, payload: outcome.stored! };
+    const message: ChatMessageMessage = { type: CHAT_MESSAGE, payload: item };
     this.options.rooms.broadcast(cid, message, 'in-call');
   }
 

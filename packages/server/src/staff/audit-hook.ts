@@ -4,6 +4,7 @@
  * the answer's status: refusals are audited too. The row is written before the answer is sent.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { CHAT_ID } from '@consultkit/core/contract';
 import type { Auth } from '../auth.js';
 import type { StaffAudit } from './audit.js';
 
@@ -17,6 +18,9 @@ const ACTIONS: Record<string, string> = {
   'DELETE /api/consultations/:id/guests/:gid': 'consultation.remove-guest',
   'POST /api/consultations/:id/call-in': 'consultation.call-in-colleague',
   'PUT /api/presence': 'staff.presence',
+  'POST /api/staff-conversations': 'staff-chat.start',
+  'POST /api/staff-conversations/:id/messages': 'staff-chat.post',
+  'PUT /api/staff-conversations/:id/read': 'staff-chat.read-mark',
   'POST /api/consultations/:id/invitations': 'consultation.issue-link',
   'POST /api/consultations/:id/documents/:doc/$file': 'document.file',
   'GET /api/consultations/:id/documents': 'document.list',
@@ -38,6 +42,11 @@ function resourceOf(request: FastifyRequest): string {
   const params = (request.params ?? {}) as Record<string, string | undefined>;
   const route = request.routeOptions.url ?? '';
   if (route.startsWith('/api/consultations/:id') && params['id']) return `Appointment/${params['id'].slice(0, 20)}`;
+  if (route.startsWith('/api/staff-conversations/:id') && params['id'])
+    return `StaffConversation/${params['id'].slice(0, 40)}`;
+  const started = (request.body as { id?: unknown } | undefined)?.id;
+  if (route === '/api/staff-conversations' && typeof started === 'string' && CHAT_ID.test(started))
+    return `StaffConversation/${started}`;
   const fhir = /^\/fhir\/([A-Za-z]+)\/:id/.exec(route);
   if (fhir && params['id']) return `${fhir[1]}/${params['id'].slice(0, 64)}`;
   return request.url.split('?')[0]!.slice(0, 200);
