@@ -100,10 +100,18 @@ export function fakeStaffMessages(overrides: Partial<StaffChatState> = {}): Fake
     status: 'ready',
     conversations,
     messages: {},
+    unread: 0,
+    sending: [],
     live: 'streaming',
     error: null,
     ...overrides,
   });
+  /** The total follows the conversations, as core's does. */
+  const update = (patch: Partial<StaffChatState>) => {
+    const next = patch.conversations ?? state.get().conversations;
+    state.update({ ...patch, unread: next.reduce((n, c) => n + c.unread, 0) });
+  };
+  update({});
   const sent: { conversation: string; text: string }[] = [];
   const reads: { conversation: string; upTo: number }[] = [];
   const fake: FakeStaffMessages = {
@@ -111,18 +119,19 @@ export function fakeStaffMessages(overrides: Partial<StaffChatState> = {}): Fake
     sent,
     reads,
     failSends: false,
-    start: () => undefined,
+    start: async () => undefined,
     stop: () => undefined,
     async load(conversation) {
-      if (state.get().messages[conversation]) return;
-      state.update({ messages: { ...state.get().messages, [conversation]: messages[conversation] ?? [] } });
+      if (!state.get().messages[conversation])
+        update({ messages: { ...state.get().messages, [conversation]: messages[conversation] ?? [] } });
+      return state.get().messages[conversation]!;
     },
-    async send(conversation, text) {
+    async post(conversation, text) {
       if (fake.failSends) throw Object.assign(new Error('offline'), { code: 'network' });
       sent.push({ conversation, text });
       const held = state.get().messages[conversation] ?? [];
       const message = fakeMessage(conversation, held.length + 1, ME, text);
-      state.update({
+      update({
         messages: { ...state.get().messages, [conversation]: [...held, message] },
         conversations: state
           .get()
@@ -131,12 +140,13 @@ export function fakeStaffMessages(overrides: Partial<StaffChatState> = {}): Fake
       return message;
     },
     async markRead(conversation, upTo) {
-      reads.push({ conversation, upTo });
-      state.update({
+      reads.push({ conversation, upTo: upTo ?? 0 });
+      update({
         conversations: state
           .get()
-          .conversations.map((c) => (c.id === conversation ? { ...c, unread: 0, readUpTo: upTo } : c)),
+          .conversations.map((c) => (c.id === conversation ? { ...c, unread: 0, readUpTo: upTo ?? 0 } : c)),
       });
+      return { conversation, upTo: upTo ?? 0, unread: 0 };
     },
     async startConversation(request) {
       const conversation: StaffConversation = {
@@ -151,7 +161,7 @@ export function fakeStaffMessages(overrides: Partial<StaffChatState> = {}): Fake
         unread: 0,
         readUpTo: 0,
       };
-      state.update({ conversations: [conversation, ...state.get().conversations] });
+      update({ conversations: [conversation, ...state.get().conversations] });
       return conversation;
     },
   };

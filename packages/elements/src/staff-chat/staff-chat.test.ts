@@ -1,6 +1,8 @@
 import { expect, oneEvent } from '@open-wc/testing';
 import { html, render } from 'lit';
-import { sendKeys } from '@web/test-runner-commands';
+import { executeServerCommand, sendKeys } from '@web/test-runner-commands';
+import { StaffMessages } from '@consultkit/core';
+import { StaffClient } from '@consultkit/core/booking';
 import { until } from '../../../../test-support/browser.js';
 import { fakeMessage, fakeStaffMessages, mountStaffChat, RHYS, SAM } from '../internal/fake-staff-chat.js';
 import type { StaffChat } from './staff-chat.js';
@@ -148,6 +150,7 @@ describe('<staff-chat> over a core store', function () {
       conversations: fake.state
         .get()
         .conversations.map((c) => (c.id === '2' ? { ...c, last: message, lastSeq: 2, unread: 2 } : c)),
+      unread: 2,
     });
     const { detail } = await told;
     expect(detail).to.deep.include({ mine: false });
@@ -200,5 +203,126 @@ describe('<staff-chat> over a core store', function () {
     const made = await el.messageColleague({ practitioner: SAM.practitioner });
     expect(made?.members.map((m) => m.practitioner)).to.deep.equal(['11', '12']);
     expect(el.openConversation).to.equal(made!.id);
+  });
+});
+
+/** Clinicians of their own on the run's server, and the staff key that may name each. */
+async function colleagues(...families: string[]): Promise<{ ids: string[]; key: string }> {
+  return (await executeServerCommand('ck-staff-colleagues', { families })) as { ids: string[]; key: string };
+}
+
+/** Core's `StaffMessages` acting as `practitioner` through the staff key (the other side of a conversation). */
+function messagesAs(key: string, practitioner: string): StaffMessages {
+  const client = new StaffClient({
+    baseUrl: '/fhir',
+    headers: () => ({ authorization: `Bearer ${key}`, 'consultkit-acting-practitioner': practitioner }),
+  });
+  return new StaffMessages({ client });
+}
+
+describe('<staff-chat> against the real server', function () {
+  this.timeout(120_000);
+  const LONG = 60_000;
+  const box = document.createElement('div');
+  const others: StaffMessages[] = [];
+  before(() => document.body.append(box));
+  afterEach(() => {
+    render(html``, box);
+    others.splice(0).forEach((o) => o.stop());
+  });
+  after(() => box.remove());
+
+  /** `<staff-chat>` of its own (`fhir-base`, `me`, the staff key), as `me`. */
+  async function mount(me: string, key: string): Promise<StaffChat> {
+    render(html`<staff-chat fhir-base="/fhir" me=${me} .staffKey=${key}></staff-chat>`, box);
+    const el = box.querySelector<StaffChat>('staff-chat')!;
+    await el.updateComplete;
+    await until(() => !el.shadowRoot!.querySelector('[aria-busy="true"]'), 'the conversations listed', LONG);
+    return el;
+  }
+
+  it('a colleague writes: the message shows live, in the open conversation, read at once; a reply reaches them; accessible', async () => {
+    const { ids, key } = await colleagues('Ashworth', 'Brennan');
+    const [a, b] = ids as [string, string];
+    const el = await mount(a, key);
+    expect(words(el.shadowRoot!.querySelector('.empty'))).to.equal('No conversations yet.');
+    await expect(el).to.be.accessible();
+
+    const conversation = (await el.messageColleague({ practitioner: b }))!;
+    await until(() => focused() === part(el, 'field'), 'focus in the composer', LONG);
+    expect(words(part(el, 'conversation'))).to.contain('Dr Test Brennan');
+
+    const other = messagesAs(key, b);
+    others.push(other);
+    await other.start();
+    await until(() => other.state.get().live === 'streaming', "the colleague's stream", LONG);
+    const told = oneEvent(el, 'ck-staff-message');
+    await other.post(conversation.id, 'Seen the <b>bloods</b>? https://www.nhs.uk/conditions/');
+    const { detail } = await told;
+    expect(detail.mine).to.equal(false);
+    await until(() => parts(el, 'message').length === 1, 'the message in the log', LONG);
+    expect(words(part(el, 'author'))).to.equal('Dr Test Brennan');
+    expect(part(el, 'text')!.textContent).to.equal('Seen the <b>bloods</b>? https://www.nhs.uk/conditions/');
+    expect(part(el, 'text')!.querySelector('b')).to.equal(null);
+    // Shown, the page visible: read, on the server too.
+    await until(() => el.unread === 0, 'read', LONG);
+    const [listed] = (await messagesAs(key, a).refresh()).filter((c) => c.id === conversation.id);
+    expect(listed!.unread).to.equal(0);
+
+    (part(el, 'field') as HTMLTextAreaElement).focus();
+    await sendKeys({ type: 'Yes, all normal.' });
+    await sendKeys({ press: 'Enter' });
+    await until(
+      () => (other.state.get().conversations.find((c) => c.id === conversation.id)?.unread ?? 0) === 1,
+      'the reply unread on the other side',
+      LONG,
+    );
+    expect(other.state.get().conversations.find((c) => c.id === conversation.id)!.last!.text).to.equal(
+      'Yes, all normal.',
+    );
+    await until(() => parts(el, 'message').length === 2, 'the reply in the log', LONG);
+    expect(words(parts(el, 'author')[1])).to.equal('You');
+    await expect(el).to.be.accessible();
+  });
+
+  it('a message in a conversation not open counts as unread, in the heading and as an event, until it is opened', async () => {
+    const { ids, key } = await colleagues('Carver', 'Dunmore');
+    const [a, b] = ids as [string, string];
+    const other = messagesAs(key, b);
+    others.push(other);
+    await other.start();
+    const conversation = await other.startConversation({ members: [a] });
+    const el = await mount(a, key);
+    await until(() => parts(el, 'conversation').length === 1, 'the conversation listed', LONG);
+    const counted = oneEvent(el, 'ck-unread-changed');
+    await other.post(conversation.id, 'Are you free at three?');
+    expect((await counted).detail.unread).to.equal(1);
+    await until(() => words(part(el, 'heading')).includes('1 unread message'), 'the unread total in the heading', LONG);
+    expect(words(part(el, 'status'))).to.equal('New message from Dr Test Dunmore.');
+    parts(el, 'conversation')[0]!.click();
+    await until(() => el.unread === 0, 'read once opened', LONG);
+    expect(words(part(el, 'heading'))).to.equal('Messages');
+  });
+
+  it('a conversation the viewer is not in shows nothing (the server answers 404); an over-long message is refused before sending, the text kept', async () => {
+    const { ids, key } = await colleagues('Ellery', 'Fairbanks', 'Goddard');
+    const [a, b, c] = ids as [string, string, string];
+    const bs = messagesAs(key, b);
+    others.push(bs);
+    const theirs = await bs.startConversation({ members: [c] });
+    const el = await mount(a, key);
+    el.openConversation = theirs.id;
+    await el.updateComplete;
+    // Not listed for a: nothing to show, no composer.
+    expect(part(el, 'field')).to.equal(null);
+    // A conversation of a's own: a message over the limit is refused before it leaves.
+    await el.messageColleague({ practitioner: b });
+    await until(() => !!part(el, 'field'), 'the composer', LONG);
+    const field = part(el, 'field') as HTMLTextAreaElement;
+    field.value = 'x'.repeat(4001);
+    field.focus();
+    await sendKeys({ press: 'Enter' });
+    await until(() => words(part(el, 'error')).includes('too long'), 'too long refused', LONG);
+    expect(field.value).to.have.length(4001);
   });
 });

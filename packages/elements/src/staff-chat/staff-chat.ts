@@ -1,7 +1,7 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { localized, msg, str } from '@lit/localize';
-import { StaffDirectory, type DirectoryEntry, type StaffDirectoryState } from '@consultkit/core';
+import { StaffDirectory, StaffStream, type DirectoryEntry, type StaffDirectoryState } from '@consultkit/core';
 import { StaffClient } from '@consultkit/core/booking';
 import {
   chatTextProblem,
@@ -122,6 +122,7 @@ export class StaffChat extends ConsultKitElement {
   @state() private visible = false;
 
   #own: StaffMessagesLike | undefined;
+  #stream: StaffStream | undefined;
   #ownDirectory: StaffDirectory | undefined;
   #observer: IntersectionObserver | undefined;
   #stick = true;
@@ -152,7 +153,11 @@ export class StaffChat extends ConsultKitElement {
     if (this.messages) return this.messages;
     if (!this.#own) {
       const client = this.#client();
-      if (client) this.#own = staffMessagesFor(client);
+      if (client) {
+        // One live stream for its messages and, if it opens one, its directory.
+        this.#stream = new StaffStream({ client });
+        this.#own = staffMessagesFor(client, this.#stream);
+      }
     }
     return this.#own;
   }
@@ -161,7 +166,7 @@ export class StaffChat extends ConsultKitElement {
     if (this.directory) return this.directory;
     if (!this.#ownDirectory) {
       const client = this.#client();
-      if (client) this.#ownDirectory = new StaffDirectory({ client });
+      if (client) this.#ownDirectory = new StaffDirectory({ client, stream: this.#stream });
     }
     return this.#ownDirectory;
   }
@@ -177,19 +182,28 @@ export class StaffChat extends ConsultKitElement {
     const next = this.#active();
     if (next?.state !== this.#store.store) {
       this.#store.store = next?.state;
-      if (next && this.isConnected) next.start();
+      if (next && this.isConnected) this.#begin(next);
     }
     const search = this.#search();
     if (search?.state !== this.#people.store) this.#people.store = search?.state;
     if (changed.has('openConversation') && this.openConversation) {
-      void this.#active()?.load(this.openConversation);
+      // A failure shows in the store (and the log stays busy until it is in).
+      void this.#active()
+        ?.load(this.openConversation)
+        .catch(() => undefined);
     }
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
     document.addEventListener('visibilitychange', this.#onVisibility);
-    if (this.hasUpdated) this.#active()?.start();
+    const active = this.#active();
+    if (active && this.hasUpdated) this.#begin(active);
+  }
+
+  #begin(source: StaffMessagesLike): void {
+    // A failed first listing shows in the store; the stream asks again when it (re)opens.
+    void source.start().catch(() => undefined);
   }
 
   override disconnectedCallback(): void {
@@ -255,7 +269,7 @@ export class StaffChat extends ConsultKitElement {
 
   /** Store changes: unread total to the host, live messages told, reconnecting announced. */
   #changed(value: StaffChatState, previous: StaffChatState | undefined): void {
-    const unread = value.conversations.reduce((n, c) => n + c.unread, 0);
+    const unread = value.unread;
     if (unread !== this.#unread) {
       this.#unread = unread;
       this.emit('ck-unread-changed', { unread });
@@ -360,7 +374,7 @@ export class StaffChat extends ConsultKitElement {
     this.sending = true;
     this.error = '';
     try {
-      const message = await source.send(conversation, text);
+      const message = await source.post(conversation, text);
       // Kept in the field until the server has it: nothing typed is lost.
       if (field.value === text) {
         field.value = '';
@@ -452,7 +466,11 @@ export class StaffChat extends ConsultKitElement {
             </p>`
           : nothing
       }
-      ${value?.error ? html`<p part="error" role="alert">${failureText(value.error)}</p>` : nothing}
+      ${
+        value?.status === 'error' && value.error
+          ? html`<p part="error" role="alert">${failureText(value.error)}</p>`
+          : nothing
+      }
       <div class="panes">
         <div class="list-pane">
           <button
