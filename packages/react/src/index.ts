@@ -20,6 +20,7 @@ import {
   ParticipantTile as ParticipantTileElement,
   ScreenShareElement,
   SlotPicker as SlotPickerElement,
+  StaffChat as StaffChatElement,
   WaitingRoom as WaitingRoomElement,
   type CkEventMap,
 } from '@consultkit/elements';
@@ -53,6 +54,7 @@ export const ClinicianDirectory = createComponent({
     onCkCalledIn: 'ck-called-in' as EventName<CkEventMap['ck-called-in']>,
     onCkCallInReceived: 'ck-call-in-received' as EventName<CkEventMap['ck-call-in-received']>,
     onCkCallInJoin: 'ck-call-in-join' as EventName<CkEventMap['ck-call-in-join']>,
+    onCkMessageRequested: 'ck-message-requested' as EventName<CkEventMap['ck-message-requested']>,
   },
   displayName: 'ClinicianDirectory',
 });
@@ -175,6 +177,25 @@ export const SlotPicker = createComponent({
     onCkBookingFailed: 'ck-booking-failed' as EventName<CkEventMap['ck-booking-failed']>,
   },
   displayName: 'SlotPicker',
+});
+
+/** `<staff-chat>` as a React component. */
+export const StaffChat = createComponent({
+  tagName: 'staff-chat',
+  elementClass: StaffChatElement,
+  react: React,
+  events: {
+    onCkStaffMessage: 'ck-staff-message' as EventName<CkEventMap['ck-staff-message']>,
+    onCkUnreadChanged: 'ck-unread-changed' as EventName<CkEventMap['ck-unread-changed']>,
+    onCkStaffConversationOpened: 'ck-staff-conversation-opened' as EventName<
+      CkEventMap['ck-staff-conversation-opened']
+    >,
+    onCkStaffConversationStarted: 'ck-staff-conversation-started' as EventName<
+      CkEventMap['ck-staff-conversation-started']
+    >,
+    onCkStaffMessageSent: 'ck-staff-message-sent' as EventName<CkEventMap['ck-staff-message-sent']>,
+  },
+  displayName: 'StaffChat',
 });
 
 /** `<waiting-room>` as a React component. */
