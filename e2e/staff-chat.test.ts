@@ -14,6 +14,7 @@
  *   temporary folder).
  */
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -206,6 +207,9 @@ describe('messages between staff in the vendor console, end to end', () => {
 
   it('Tom offline while Amina sends three: back online, each shows once, in order', async () => {
     await tom.context.setOffline(true);
+    // Offline emulation fails new requests only: the open staff stream is cut as a dropped network
+    // would cut it (window.stop() aborts the page's fetches), and reopening it fails while offline.
+    await tom.page.evaluate(() => window.stop());
     // The stream broke: Tom's chat says so (announced in its status).
     await tom.page.locator('staff-chat [part~="notice"]').waitFor();
     assert.match(plain(await tom.page.locator('staff-chat [part~="status"]').textContent()), /Reconnecting…/);
@@ -291,12 +295,29 @@ describe('messages between staff in the vendor console, end to end', () => {
       .actor!.reference!.slice('Patient/'.length);
 
     const jo = await openConsole(browser, server.url, 'Jo Bennett');
-    const chat = amina.page.locator('staff-chat');
-    await chat.getByRole('button', { name: 'New conversation' }).click();
-    await chat.getByRole('checkbox', { name: /Jo Bennett/ }).check();
-    await chat.getByLabel('About a patient (optional): their record number').fill(patient);
-    await chat.getByRole('button', { name: 'Start the conversation' }).click();
-    await amina.page.locator('staff-chat .conversation [part~="about"]').waitFor();
+    const me = (page: Page) =>
+      page.evaluate(
+        async () => ((await (await fetch('/api/staff/me')).json()) as { person: { id: string } }).person.id,
+      );
+    // A receptionist has no role in the clinicians' directory, so the element's "New conversation"
+    // does not list Jo: Amina's vendor backend starts it, naming her (the staff key and the
+    // acting practitioner), and her console hears of it live.
+    const started = await fetch(`${server.url}/api/staff-conversations`, {
+      method: 'POST',
+      headers: {
+        authorization: 'Bearer consultkit-development-staff-key',
+        'consultkit-acting-practitioner': await me(amina.page),
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({ id: randomUUID(), members: [await me(jo.page)], patient: `Patient/${patient}` }),
+    });
+    assert.equal(started.status, 201);
+    await until(
+      'the conversation live in Amina’s list',
+      () => listed(amina.page),
+      (l) => l.some((r) => r.includes('About Grace Hopper')),
+    );
+    await openListed(amina.page, 'About Grace Hopper');
     assert.equal(
       plain(await amina.page.locator('staff-chat .conversation [part~="about"]').textContent()),
       'About Grace Hopper',
