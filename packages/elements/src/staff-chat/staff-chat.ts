@@ -128,6 +128,7 @@ export class StaffChat extends ConsultKitElement {
   #stick = true;
   #focusAfter: 'field' | 'new' | 'start' | 'conversation' | undefined;
   #unread = 0;
+  #listed = false;
   readonly #onVisibility = () => this.#readIfSeen();
   readonly #store = new StoreController<StaffChatState>(this, (value, previous) => this.#changed(value, previous));
   readonly #people = new StoreController<StaffDirectoryState>(this);
@@ -274,26 +275,22 @@ export class StaffChat extends ConsultKitElement {
       this.#unread = unread;
       this.emit('ck-unread-changed', { unread });
     }
+    // The first list is what was there: only what comes after it is news.
+    const listed = this.#listed;
+    if (value.status === 'ready') this.#listed = true;
     if (!previous) return;
     if (value.live === 'retrying' && previous.live !== 'retrying') this.said = msg('Reconnecting…');
     else if (value.live === 'streaming' && previous.live === 'retrying') this.said = msg('Connected again.');
     for (const conversation of value.conversations) {
       const before = previous.conversations.find((c) => c.id === conversation.id);
       const last = conversation.last;
-      if (!last || (before && before.lastSeq >= conversation.lastSeq) || !before) continue;
+      // A message arrived: its conversation's last moved on (or a conversation came with one).
+      if (!last || (before ? before.lastSeq >= conversation.lastSeq : !listed)) continue;
       const mine = last.author.practitioner === this.me;
       this.emit('ck-staff-message', { message: last, conversation, mine });
       // In the open conversation the log says it; elsewhere, a short sentence.
       if (!mine && conversation.id !== this.openConversation)
         this.said = msg(str`New message from ${isolate(last.author.name)}.`);
-    }
-    for (const conversation of value.conversations) {
-      if (!previous.conversations.some((c) => c.id === conversation.id) && conversation.last) {
-        const mine = conversation.last.author.practitioner === this.me;
-        this.emit('ck-staff-message', { message: conversation.last, conversation, mine });
-        if (!mine && conversation.id !== this.openConversation)
-          this.said = msg(str`New message from ${isolate(conversation.last.author.name)}.`);
-      }
     }
     if (value.conversations.some((c) => c.id === this.openConversation && c.unread > 0))
       queueMicrotask(() => this.#readIfSeen());
