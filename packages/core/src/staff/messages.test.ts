@@ -92,6 +92,7 @@ describe('staff: StaffMessages', () => {
     try {
       await mine.start();
       await waitUntil(() => mine.state.get().live === 'streaming', 'the stream open', LONG);
+      expect(mine.me).to.equal(reader);
       const conversation = await theirs.startConversation({ members: [reader] });
       await waitUntil(
         () => mine.state.get().conversations.some((c) => c.id === conversation.id),

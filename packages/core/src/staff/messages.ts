@@ -112,6 +112,11 @@ export class StaffMessages extends Emitter<StaffMessagesEvents> {
     return this.#state;
   }
 
+  /** The acting person's Practitioner id, once `start` or `refresh` asked the server (their own messages). */
+  get me(): string | undefined {
+    return this.#me;
+  }
+
   /**
    * Starts: holds the live stream open, and on each (re)connection asks for the conversations
    * and the messages after those held. Resolves once the first list is in (or failed).

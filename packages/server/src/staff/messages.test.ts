@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { describe } from 'node:test';
+import { after, describe, it } from 'node:test';
 import {
   STAFF_CHAT_EVENT,
   STAFF_CHAT_PAGE,
@@ -520,6 +520,40 @@ function suite(engine: 'PGlite' | 'PostgreSQL') {
 
 suite('PGlite');
 suite('PostgreSQL');
+
+describe('messages between staff: the rate limit', () => {
+  let server: ConsultKitServer | undefined;
+  after(async () => server?.close());
+
+  it('limits every route per address (staff-messages), with a 429 OperationOutcome', async () => {
+    let url = '';
+    ({ server, url } = await startTestServer({ CONSULTKIT_RATE_LIMITS: 'staff-messages=3/600' }));
+    const repo = new BookingRepository(server.storage);
+    const accounts = new StaffAccounts(server.storage, Date.now);
+    const me = await repo.createPractitioner({ name: { given: ['Rate'], family: 'Limited' } });
+    const other = await repo.createPractitioner({ name: { given: ['Other'], family: 'Person' } });
+    for (const id of [me, other]) await accounts.setRoles(id, ['clinician']);
+    const call = caller(() => url);
+    const headers = { ...STAFF, [ACTING_HEADER]: String(me) };
+    const conversation = randomUUID();
+    const answers = [
+      await call('POST', '/api/staff-conversations', { headers, body: { id: conversation, members: [String(other)] } }),
+      await call('POST', `/api/staff-conversations/${conversation}/messages`, {
+        headers,
+        body: { id: randomUUID(), text: 'one' },
+      }),
+      await call('GET', '/api/staff-conversations', { headers }),
+      await call('PUT', `/api/staff-conversations/${conversation}/read`, { headers, body: { upTo: 1 } }),
+      await call('GET', `/api/staff-conversations/${conversation}/messages`, { headers }),
+    ];
+    assert.deepEqual(
+      answers.map((a) => a.status),
+      [201, 201, 200, 429, 429],
+    );
+    assert.equal((answers[3]!.body as Outcome).resourceType, 'OperationOutcome');
+    assert.match(String((answers[3]!.body as Outcome).issue[0]?.diagnostics), /staff message requests/);
+  });
+});
 
 describe('messages between staff across two instances on one PostgreSQL', () => {
   const { it, before, after } = skippable(
