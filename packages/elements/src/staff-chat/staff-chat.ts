@@ -133,6 +133,11 @@ export class StaffChat extends ConsultKitElement {
   readonly #store = new StoreController<StaffChatState>(this, (value, previous) => this.#changed(value, previous));
   readonly #people = new StoreController<StaffDirectoryState>(this);
 
+  /** The viewer: `me`, else the acting person core's `StaffMessages` learnt from the server (a session cookie). */
+  #who(): string {
+    return this.me || (this.#active() as { me?: string | undefined } | undefined)?.me || '';
+  }
+
   /** Unread messages in all the viewer's conversations (`ck-unread-changed` says when it changes). */
   get unread(): number {
     return this.#unread;
@@ -286,7 +291,7 @@ export class StaffChat extends ConsultKitElement {
       const last = conversation.last;
       // A message arrived: its conversation's last moved on (or a conversation came with one).
       if (!last || (before ? before.lastSeq >= conversation.lastSeq : !listed)) continue;
-      const mine = last.author.practitioner === this.me;
+      const mine = last.author.practitioner === this.#who();
       this.emit('ck-staff-message', { message: last, conversation, mine });
       // In the open conversation the log says it; elsewhere, a short sentence.
       if (!mine && conversation.id !== this.openConversation)
@@ -516,12 +521,12 @@ export class StaffChat extends ConsultKitElement {
             data-conversation=${c.id}
             @click=${() => this.#open(c, 'field')}
           >
-            <span class="name" dir="auto">${conversationName(c, this.me)}</span>
+            <span class="name" dir="auto">${conversationName(c, this.#who())}</span>
             ${about ? html`<span part="about" class="about">${about}</span>` : nothing}
             <span class="last" dir="auto">
               ${
                 last
-                  ? last.author.practitioner === this.me
+                  ? last.author.practitioner === this.#who()
                     ? msg(str`You: ${last.text}`)
                     : msg(str`${isolate(last.author.name)}: ${last.text}`)
                   : msg('No messages yet.')
@@ -541,10 +546,10 @@ export class StaffChat extends ConsultKitElement {
     }
     const messages = value?.messages[conversation.id];
     const about = aboutText(conversation);
-    const others = conversation.members.filter((m) => m.practitioner !== this.me).map((m) => m.name);
+    const others = conversation.members.filter((m) => m.practitioner !== this.#who()).map((m) => m.name);
     const count = this.length >= COUNT_FROM;
     return html`<div class="conversation" role="group" aria-labelledby="ck-staff-chat-open">
-      <h3 id="ck-staff-chat-open" dir="auto">${conversationName(conversation, this.me)}</h3>
+      <h3 id="ck-staff-chat-open" dir="auto">${conversationName(conversation, this.#who())}</h3>
       ${about ? html`<p part="about" class="about">${about}</p>` : nothing}
       ${
         conversation.title
@@ -609,7 +614,7 @@ export class StaffChat extends ConsultKitElement {
   }
 
   #message(m: StaffMessage) {
-    const mine = m.author.practitioner === this.me;
+    const mine = m.author.practitioner === this.#who();
     const time = messageTime(m.sentAt, true);
     return html`<li part=${mine ? 'message mine' : 'message'} class=${mine ? 'mine' : ''} data-seq=${m.seq}>
       <p class="meta">
@@ -622,7 +627,7 @@ export class StaffChat extends ConsultKitElement {
 
   #startForm() {
     const people = this.#people.value;
-    const entries = (people?.entries ?? []).filter((e) => e.practitioner !== this.me);
+    const entries = (people?.entries ?? []).filter((e) => e.practitioner !== this.#who());
     const seen = new Set<string>();
     const colleagues = entries.filter((e) => (seen.has(e.practitioner) ? false : (seen.add(e.practitioner), true)));
     return html`<form
