@@ -317,7 +317,7 @@ describe('messages between staff in the vendor console, end to end', () => {
       () => listed(amina.page),
       (l) => l.some((r) => r.includes('About Grace Hopper')),
     );
-    await openListed(amina.page, 'About Grace Hopper');
+    await openListed(amina.page, 'Grace Hopper');
     assert.equal(
       plain(await amina.page.locator('staff-chat .conversation [part~="about"]').textContent()),
       'About Grace Hopper',
