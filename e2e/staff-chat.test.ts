@@ -275,10 +275,11 @@ describe('messages between staff in the vendor console, end to end', () => {
   });
 
   it('about a patient: Jo (receptionist) sees the conversation without the patient; Amina sees the name', async () => {
-    // A patient of the practice: booked as a patient would.
+    // A patient of the practice: booked as a patient would, with Dr Amina Khan (Practitioner/1), whose
+    // sessions offer video (the nurse's do not).
     const from = new Date(Date.now() + 60_000).toISOString();
     const slots = (await (
-      await fetch(`${server.url}/fhir/Slot?status=free&start=ge${from}&_count=5`, {
+      await fetch(`${server.url}/fhir/Slot?status=free&schedule.actor=Practitioner/1&start=ge${from}&_count=5`, {
         headers: { accept: 'application/fhir+json' },
       })
     ).json()) as Bundle;
@@ -290,6 +291,7 @@ describe('messages between staff in the vendor console, end to end', () => {
         body: JSON.stringify(appointmentRequest(slot, `staff-chat-${Date.now()}@example.org`)),
       })
     ).json()) as Appointment;
+    assert.equal(booked.resourceType, 'Appointment', JSON.stringify(booked));
     const patient = booked.participant
       .find((p) => p.actor?.reference?.startsWith('Patient/'))!
       .actor!.reference!.slice('Patient/'.length);

@@ -160,6 +160,24 @@ describe('<staff-chat> over a core store', function () {
     expect(words(part(el, 'status'))).to.equal('New message from Sam Patel.');
   });
 
+  it('the conversations there when it opens are not news: no ck-staff-message for them, nothing announced', async () => {
+    const fake = fakeStaffMessages({ status: 'idle', conversations: [] });
+    const heard: string[] = [];
+    box.addEventListener('ck-staff-message', (e) => heard.push(e.detail.message.text));
+    const el = await mountStaffChat(box, fake);
+    fake.state.update({ status: 'ready', conversations: fakeStaffMessages().state.get().conversations, unread: 3 });
+    await el.updateComplete;
+    // A message after the list (the sentinel): heard, and only it.
+    const message = fakeMessage('3', 2, SAM, 'A word from the other device.');
+    fake.state.update({
+      conversations: fake.state
+        .get()
+        .conversations.map((c) => (c.id === '3' ? { ...c, last: message, lastSeq: 2 } : c)),
+    });
+    await until(() => heard.length > 0, 'the sentinel');
+    expect(heard).to.deep.equal(['A word from the other device.']);
+  });
+
   it('reconnecting is announced and shown; coming back is told', async () => {
     const fake = fakeStaffMessages();
     const el = await mountStaffChat(box, fake, { open: '2' });
