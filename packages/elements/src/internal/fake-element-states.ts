@@ -291,12 +291,16 @@ function directoryState(overrides: Partial<StaffDirectoryState> = {}): Directory
 }
 
 /** `<clinician-directory>` over `directory`, as `me`, in `consultation` if given. */
-function directoryMount(directory: DirectoryLike, attributes: { me?: string; consultation?: string } = {}) {
+function directoryMount(
+  directory: DirectoryLike,
+  attributes: { me?: string; consultation?: string; messaging?: boolean } = {},
+) {
   return async (box: HTMLElement) => {
     render(
       html`<clinician-directory
         me=${attributes.me ?? ''}
         consultation=${attributes.consultation ?? ''}
+        ?messaging=${attributes.messaging ?? false}
         .directory=${directory}
       ></clinician-directory>`,
       box,
@@ -567,6 +571,10 @@ export function elementStates(): ElementState[] {
     {
       name: 'clinician-directory: in a consultation, Call in offered, one on its way',
       mount: directoryMount(directoryState({ calling: ['13'] }), { me: '11', consultation: '42' }),
+    },
+    {
+      name: 'clinician-directory: Message beside each colleague, and Call in',
+      mount: directoryMount(directoryState(), { me: '11', consultation: '42', messaging: true }),
     },
     {
       name: 'clinician-directory: a colleague asks you to join',
