@@ -156,6 +156,7 @@ export default [
           'file-share',
           'consult-recorder',
           'clinician-directory',
+          'staff-chat',
         ].flatMap((el) => [
           [`${el}/define`, `${ELEMENTS_SRC}${el}/define.ts`],
           [`${el}/index`, `${ELEMENTS_SRC}${el}/index.ts`],

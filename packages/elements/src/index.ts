@@ -16,6 +16,7 @@ import './consult-chat/define.js';
 import './file-share/define.js';
 import './consult-recorder/define.js';
 import './clinician-directory/define.js';
+import './staff-chat/define.js';
 
 export { ConsultRoom } from './consult-room/consult-room.js';
 export { SlotPicker } from './slot-picker/slot-picker.js';
@@ -30,4 +31,10 @@ export { ConsultChat, unreadText } from './consult-chat/consult-chat.js';
 export { FileShare } from './file-share/file-share.js';
 export { ConsultRecorder, retentionText } from './consult-recorder/consult-recorder.js';
 export { ClinicianDirectory, presenceText, type DirectoryLike } from './clinician-directory/clinician-directory.js';
+export {
+  StaffChat,
+  type StaffChatState,
+  type StaffMessagesLike,
+  type ColleagueSearch,
+} from './staff-chat/staff-chat.js';
 export type { CkEventMap } from './internal/events.js';

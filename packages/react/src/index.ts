@@ -20,6 +20,7 @@ import {
   ParticipantTile as ParticipantTileElement,
   ScreenShareElement,
   SlotPicker as SlotPickerElement,
+  StaffChat as StaffChatElement,
   WaitingRoom as WaitingRoomElement,
   type CkEventMap,
 } from '@consultkit/elements';
@@ -56,6 +57,7 @@ export const ClinicianDirectory = createComponent({
     onCkStaffCallStarted: 'ck-staff-call-started' as EventName<CkEventMap['ck-staff-call-started']>,
     onCkStaffCallJoined: 'ck-staff-call-joined' as EventName<CkEventMap['ck-staff-call-joined']>,
     onCkStaffCallDeclined: 'ck-staff-call-declined' as EventName<CkEventMap['ck-staff-call-declined']>,
+    onCkMessageRequested: 'ck-message-requested' as EventName<CkEventMap['ck-message-requested']>,
   },
   displayName: 'ClinicianDirectory',
 });
@@ -178,6 +180,25 @@ export const SlotPicker = createComponent({
     onCkBookingFailed: 'ck-booking-failed' as EventName<CkEventMap['ck-booking-failed']>,
   },
   displayName: 'SlotPicker',
+});
+
+/** `<staff-chat>` as a React component. */
+export const StaffChat = createComponent({
+  tagName: 'staff-chat',
+  elementClass: StaffChatElement,
+  react: React,
+  events: {
+    onCkStaffMessage: 'ck-staff-message' as EventName<CkEventMap['ck-staff-message']>,
+    onCkUnreadChanged: 'ck-unread-changed' as EventName<CkEventMap['ck-unread-changed']>,
+    onCkStaffConversationOpened: 'ck-staff-conversation-opened' as EventName<
+      CkEventMap['ck-staff-conversation-opened']
+    >,
+    onCkStaffConversationStarted: 'ck-staff-conversation-started' as EventName<
+      CkEventMap['ck-staff-conversation-started']
+    >,
+    onCkStaffMessageSent: 'ck-staff-message-sent' as EventName<CkEventMap['ck-staff-message-sent']>,
+  },
+  displayName: 'StaffChat',
 });
 
 /** `<waiting-room>` as a React component. */

@@ -24,6 +24,7 @@ const ENTRIES: Record<string, () => Promise<unknown>> = {
   'consult-room': () => import('./consult-room.js'),
   'consult-recorder': () => import('./consult-recorder.js'),
   'clinician-directory': () => import('./clinician-directory.js'),
+  'staff-chat': () => import('./staff-chat.js'),
 };
 
 const started = new Map<string, Promise<unknown>>();

@@ -99,7 +99,7 @@ export const clinicianDirectoryStyles = css`
   }
   li {
     display: grid;
-    grid-template-columns: 1fr auto auto;
+    grid-template-columns: 1fr auto auto auto;
     gap: var(--ck-space-s, 0.5rem) var(--ck-space-m, 1rem);
     align-items: center;
     padding-block: var(--ck-space-s, 0.5rem);

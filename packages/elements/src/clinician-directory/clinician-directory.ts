@@ -109,6 +109,7 @@ function specialtyChoices(): [string, string][] {
  * @fires ck-staff-call-started - The viewer called a colleague with no patient. `detail: { practitioner, call, notified, ticket? }`: open `<consult-room>` with `ticket` (a new call; absent when a colleague was asked into the running `staff-call`).
  * @fires ck-staff-call-joined - The viewer joined a colleague's call with no patient. `detail: { notice, ticket }`: open `<consult-room>` with `ticket`.
  * @fires ck-staff-call-declined - A colleague the viewer called declined. `detail: { call, practitioner, name }`
+ * @fires ck-message-requested - The viewer pressed "Message" beside a colleague (with `messaging`). `detail: { practitioner }`
  *
  * @csspart heading - The heading.
  * @csspart my-status - The viewer's own presence choice.
@@ -118,6 +119,7 @@ function specialtyChoices(): [string, string][] {
  * @csspart call-in - A colleague's "Call in" button.
  * @csspart call - A colleague's "Call" button (no patient).
  * @csspart decline - A call's "Decline" button.
+ * @csspart message - A colleague's "Message" button (with `messaging`).
  * @csspart notice - A colleague's call-in to the viewer.
  * @csspart join - The call-in's "Join" button.
  * @csspart status - The polite live region.
@@ -150,6 +152,9 @@ export class ClinicianDirectory extends ConsultKitElement {
    */
   @property({ attribute: 'staff-call' })
   staffCall = '';
+  /** Offer "Message" beside each colleague: it fires `ck-message-requested` (a host opens `<staff-chat>` with them). */
+  @property({ type: Boolean })
+  messaging = false;
 
   /** The staff key (a vendor console); without it, the staff session cookie. Not an attribute. */
   @property({ attribute: false })
@@ -464,6 +469,18 @@ export class ClinicianDirectory extends ConsultKitElement {
             <span class="text">${presenceText(shown)}</span>
             ${seen ? html`<span class="seen">${seen}</span>` : nothing}
           </div>
+          ${
+            this.messaging && entry.practitioner !== this.me
+              ? html`<button
+                  part="message"
+                  type="button"
+                  aria-describedby=${nameId}
+                  @click=${() => this.emit('ck-message-requested', { practitioner: entry })}
+                >
+                  ${msg('Message')}
+                </button>`
+              : nothing
+          }
           ${
             this.consultation && entry.practitioner !== this.me
               ? html`<button

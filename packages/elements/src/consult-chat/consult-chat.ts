@@ -3,13 +3,14 @@ import { property, state } from 'lit/decorators.js';
 import { localized, msg, str } from '@lit/localize';
 import type { Chat, ChatEntry, ChatState, Consultation } from '@consultkit/core';
 import { CHAT_TEXT_MAX, ConsultKitError } from '@consultkit/core';
-import { CHAT_LINK, type GuestKind } from '@consultkit/core/contract';
+import type { GuestKind } from '@consultkit/core/contract';
 import { ConsultKitElement } from '../internal/consultkit-element.js';
 import { activeLocale } from '../internal/active-locale.js';
 import { roleLabel } from '../internal/participant.js';
 import { StoreController } from '../internal/store-controller.js';
 import { baseStyles } from '../internal/tokens.styles.js';
 import { isolate } from '../internal/words.js';
+import { messageTime, textWithLinks } from '../internal/message-text.js';
 import { consultChatStyles } from './consult-chat.styles.js';
 import { unreadText } from './unread.js';
 
@@ -17,30 +18,6 @@ import { unreadText } from './unread.js';
 const COUNT_FROM = CHAT_TEXT_MAX - 500;
 
 export { unreadText };
-
-/**
- * A message's text as text, its http and https links as links: Lit puts every piece in as text
- * (never markup), and a link is followed only when clicked (a new tab, without opener or referrer).
- */
-function textWithLinks(text: string) {
-  const parts: unknown[] = [];
-  let at = 0;
-  for (const match of text.matchAll(CHAT_LINK)) {
-    const raw = match[0].replace(/[.,;:!?)\]]+$/, '');
-    let url: URL | undefined;
-    try {
-      url = new URL(raw);
-    } catch {
-      url = undefined;
-    }
-    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) continue;
-    parts.push(text.slice(at, match.index));
-    parts.push(html`<a part="link" href=${url.href} target="_blank" rel="noopener noreferrer">${raw}</a>`);
-    at = match.index + raw.length;
-  }
-  parts.push(text.slice(at));
-  return parts;
-}
 
 /**
  * The chat of a video consultation: the messages as an accessible log (`role="log"`, announced
@@ -207,10 +184,7 @@ export class ConsultChat extends ConsultKitElement {
   }
 
   #time(entry: ChatEntry): string {
-    if (!entry.sentAt) return '';
-    return new Intl.DateTimeFormat(activeLocale(), { hour: '2-digit', minute: '2-digit' }).format(
-      new Date(entry.sentAt),
-    );
+    return messageTime(entry.sentAt);
   }
 
   #delivery(entry: ChatEntry) {

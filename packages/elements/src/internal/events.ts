@@ -1,12 +1,15 @@
 import type { ConsultationStatus, EndReason } from '@consultkit/core';
 import type { BookableSlot, Booking, DeskAction, FhirError, LinkSentTo } from '@consultkit/core/booking';
 import type { GuestInvitation } from '@consultkit/core';
+import type { DirectoryEntry } from '@consultkit/core';
 import type {
   CallInNotice,
   DocumentInfo,
   JoinTicket,
   RecordingStatus,
   StaffCallDeclined,
+  StaffConversation,
+  StaffMessage,
 } from '@consultkit/core/contract';
 
 /**
@@ -97,6 +100,18 @@ export interface CkEventMap {
   'ck-staff-call-joined': CustomEvent<{ notice: CallInNotice; ticket: JoinTicket }>;
   /** `<clinician-directory>`: a colleague the viewer called declined. */
   'ck-staff-call-declined': CustomEvent<StaffCallDeclined>;
+  /** `<clinician-directory>`: the viewer pressed "Message" beside a colleague (a host opens a conversation with them). */
+  'ck-message-requested': CustomEvent<{ practitioner: DirectoryEntry }>;
+  /** `<staff-chat>`: a message arrived live (`mine`: written by the viewer, on this or another device). */
+  'ck-staff-message': CustomEvent<{ message: StaffMessage; conversation: StaffConversation; mine: boolean }>;
+  /** `<staff-chat>`: the total of unread messages in the viewer's conversations changed. */
+  'ck-unread-changed': CustomEvent<{ unread: number }>;
+  /** `<staff-chat>`: a conversation was opened. */
+  'ck-staff-conversation-opened': CustomEvent<{ conversation: StaffConversation }>;
+  /** `<staff-chat>`: the viewer started a conversation (or the server answered the one-to-one that was there). */
+  'ck-staff-conversation-started': CustomEvent<{ conversation: StaffConversation }>;
+  /** `<staff-chat>`: the server stored a message the viewer sent. */
+  'ck-staff-message-sent': CustomEvent<{ message: StaffMessage }>;
   /** `<booking-desk>`: an action failed (the message is also shown and announced). */
   'ck-desk-action-failed': CustomEvent<{ action: DeskAction; id: string; error: FhirError }>;
 }

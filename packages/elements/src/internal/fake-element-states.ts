@@ -38,6 +38,8 @@ import type { GuestInvite } from '../guest-invite/guest-invite.js';
 import type { ClinicianDirectory, DirectoryLike } from '../clinician-directory/clinician-directory.js';
 import type { StaffDirectoryState, WritableStore } from '@consultkit/core';
 import { fakeParticipant, fakeSelf } from './fake-participants.js';
+import { staffChatStates } from './fake-staff-chat-states.js';
+import { STAFF_CHAT_TEXTS } from './fake-staff-chat.js';
 
 /** Names the states give people (user data a pseudo-locale leaves alone). */
 export const GIVEN_NAMES = ['Alex Morgan', 'Sam Patel', 'Jo Evans', 'Dr Rhys Jones', 'Test Patient'];
@@ -56,6 +58,7 @@ export const GIVEN_TEXTS = [
   'Dermatologist',
   'Dermatology',
   'Pharmacist',
+  ...STAFF_CHAT_TEXTS,
 ];
 
 export interface ElementState {
@@ -308,12 +311,16 @@ const STAFF_CALL_NOTICE = {
 };
 
 /** `<clinician-directory>` over `directory`, as `me`, in `consultation` if given. */
-function directoryMount(directory: DirectoryLike, attributes: { me?: string; consultation?: string } = {}) {
+function directoryMount(
+  directory: DirectoryLike,
+  attributes: { me?: string; consultation?: string; messaging?: boolean } = {},
+) {
   return async (box: HTMLElement) => {
     render(
       html`<clinician-directory
         me=${attributes.me ?? ''}
         consultation=${attributes.consultation ?? ''}
+        ?messaging=${attributes.messaging ?? false}
         .directory=${directory}
       ></clinician-directory>`,
       box,
@@ -586,6 +593,10 @@ export function elementStates(): ElementState[] {
       mount: directoryMount(directoryState({ calling: ['13'] }), { me: '11', consultation: '42' }),
     },
     {
+      name: 'clinician-directory: Message beside each colleague, and Call in',
+      mount: directoryMount(directoryState(), { me: '11', consultation: '42', messaging: true }),
+    },
+    {
       name: 'clinician-directory: a colleague asks you to join',
       mount: directoryMount(
         directoryState({
@@ -639,6 +650,7 @@ export function elementStates(): ElementState[] {
         directoryState({ status: 'error', entries: [], error: new FhirError(503, undefined, 'unavailable') }),
       ),
     },
+    ...staffChatStates(),
   ];
 }
 

@@ -1,0 +1,4 @@
+/** CDN entry of `<staff-chat>`: registers it; `StaffMessages`, `StaffStream` and `StaffClient` are what it reads through. */
+export { define, StaffChat } from '../staff-chat/define.js';
+export { StaffMessages, StaffStream, StaffDirectory } from '@consultkit/core';
+export { StaffClient } from '@consultkit/core/booking';
