@@ -510,8 +510,15 @@ export class BookingRepository {
         : `s.status = ANY(${params.add(statuses)}::text[])`;
     const free = statuses.includes('free');
     const tentative = statuses.includes('busy-tentative');
-    /** Whether a live hold is on the slot, at the instant in parameter `at`. */
-    const held = (at: string) => `EXISTS (SELECT 1 FROM slot_hold h WHERE h.slot_id = s.id AND h.expires_at > ${at})`;
+    /**
+     * Whether a live hold is on the slot, at the instant in parameter `at`. As `IN` over the live
+     * holds rather than a correlated `EXISTS`: the holds are read once into a hash (a "hashed
+     * SubPlan": live holds are few, five minutes each) and each slot row is one hash probe, where
+     * `NOT EXISTS` planned as an anti join probed `slot_hold`'s index once per slot row, a third
+     * of the picker query's time on PGlite (decision 0048). `slot_id` is the primary key, never
+     * NULL, so `NOT IN` means what `NOT EXISTS` meant.
+     */
+    const held = (at: string) => `s.id IN (SELECT h.slot_id FROM slot_hold h WHERE h.expires_at > ${at})`;
     const holdsAt = query.holdsAt === undefined ? undefined : new Date(query.holdsAt).toISOString();
     // A held free slot is busy-tentative to everyone: holds exist on free slots only.
     where.push(
