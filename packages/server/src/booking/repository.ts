@@ -302,6 +302,11 @@ const SLOT_CHUNK = 5000;
 export class BookingRepository {
   constructor(readonly db: SqlExecutor) {}
 
+  /** `query`, planned once where the engine can (the slot search's page: PGlite, decision 0048). */
+  #planned<Row extends object>(sql: string, values: unknown[]): Promise<Row[]> {
+    return this.db.queryPlanned ? this.db.queryPlanned<Row>(sql, values) : this.db.query<Row>(sql, values);
+  }
+
   // Practitioners ------------------------------------------------------------------------------
 
   async createPractitioner(input: { name: HumanNameJson; qualification?: string; active?: boolean }): Promise<number> {
@@ -568,7 +573,7 @@ export class BookingRepository {
       query.count === 0
         ? []
         : query.bare && !heldColumn
-          ? bareSlots(await this.db.query<{ page: string }>(`SELECT ${BARE_PAGE_JSON} FROM (${pageSql}) s`, values))
+          ? bareSlots(await this.#planned<{ page: string }>(`SELECT ${BARE_PAGE_JSON} FROM (${pageSql}) s`, values))
           : await this.db.query<SlotRow>(pageSql, values);
     const more = rows.length > query.count;
     const page: Page<SlotRow> = { rows: more ? rows.slice(0, query.count) : rows, more };
