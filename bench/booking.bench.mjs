@@ -238,13 +238,17 @@ async function searchSql(storage, kind, q) {
   if (q.practitioner !== undefined) {
     const ids = scheduleOf.get(q.practitioner);
     params.push(ids.length === 1 ? ids[0] : ids);
-    where += ids.length === 1 ? ' AND s.schedule_id = $4' : ' AND s.schedule_id = ANY($4::int[])';
+    where +=
+      ids.length === 1
+        ? ` AND s.schedule_id = $${params.length}`
+        : ` AND s.schedule_id = ANY($${params.length}::int[])`;
   }
   if (q.cursor) {
     params.push(new Date(q.cursor.start).toISOString(), q.cursor.id);
     where += ` AND (s.start_at, s.id) > ($${params.length - 1}::timestamptz, $${params.length}::int)`;
   }
-  const [{ page }] = await storage.query(SQL.page(where), params);
+  // The page as the server runs it: prepared once where the engine can (PGlite, decision 48).
+  const [{ page }] = await (storage.queryPlanned ?? storage.query).call(storage, SQL.page(where), params);
   return JSON.parse(page)
     .slice(0, 100)
     .map((row) => row[0])
