@@ -2,8 +2,9 @@
 // PGlite folder with the booking benchmark's practice, starts the real server over it, and loads it
 // with the benchmark's own worker-thread client. Prints the CPU per search of this process (server,
 // PGlite and the client thread) and of the client thread alone, so the server's share is the
-// difference. Run under `node --cpu-prof --cpu-prof-dir=DIR` and read the profile.
-//   node bench/booking-profile.mjs [dataDir] [n] [concurrency] [kind]
+// difference, and the CPU of the server's own thread (from /proc: Linux only). Run under
+// `node --cpu-prof --cpu-prof-dir=DIR` and read the profile (decision 48). DUMP=1 prints one answer.
+//   node bench/booking-profile.mjs [dataDir] [n] [concurrency] [picker|practitioner]
 import { existsSync, readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { register } from 'tsx/esm/api';
