@@ -232,16 +232,23 @@ async function searchSql(storage, kind, q) {
   const params = ['free', new Date(q.from).toISOString(), new Date(q.to).toISOString()];
   let where = 's.status = $1 AND s.start_at >= $2 AND s.start_at < $3';
   if (kind === 'year') return (await storage.query(SQL.count(where), params))[0].n;
+  // A free slot with a live hold is left out (busy-tentative to everyone), as the server does.
+  params.push(new Date().toISOString());
+  where += ` AND NOT s.id IN (SELECT h.slot_id FROM slot_hold h WHERE h.expires_at > $${params.length})`;
   if (q.practitioner !== undefined) {
     const ids = scheduleOf.get(q.practitioner);
     params.push(ids.length === 1 ? ids[0] : ids);
-    where += ids.length === 1 ? ' AND s.schedule_id = $4' : ' AND s.schedule_id = ANY($4::int[])';
+    where +=
+      ids.length === 1
+        ? ` AND s.schedule_id = $${params.length}`
+        : ` AND s.schedule_id = ANY($${params.length}::int[])`;
   }
   if (q.cursor) {
     params.push(new Date(q.cursor.start).toISOString(), q.cursor.id);
     where += ` AND (s.start_at, s.id) > ($${params.length - 1}::timestamptz, $${params.length}::int)`;
   }
-  const [{ page }] = await storage.query(SQL.page(where), params);
+  // The page as the server runs it: prepared once where the engine can (PGlite, decision 48).
+  const [{ page }] = await (storage.queryPlanned ?? storage.query).call(storage, SQL.page(where), params);
   return JSON.parse(page)
     .slice(0, 100)
     .map((row) => row[0])
@@ -266,11 +273,12 @@ async function plans(storage, lists) {
   const result = {};
   for (const kind of ['picker', 'practitioner', 'deep']) {
     const q = lists[kind][0];
-    const params = ['free', new Date(q.from).toISOString(), new Date(q.to).toISOString()];
+    const params = ['free', new Date(q.from).toISOString(), new Date(q.to).toISOString(), new Date().toISOString()];
     let where = 's.status = $1 AND s.start_at >= $2 AND s.start_at < $3';
+    where += ' AND NOT s.id IN (SELECT h.slot_id FROM slot_hold h WHERE h.expires_at > $4)';
     if (q.practitioner !== undefined) {
       params.push(scheduleOf.get(q.practitioner)[0]);
-      where += ' AND s.schedule_id = $4';
+      where += ` AND s.schedule_id = $${params.length}`;
     }
     if (q.cursor) {
       params.push(new Date(q.cursor.start).toISOString(), q.cursor.id);

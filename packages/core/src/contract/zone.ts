@@ -199,35 +199,74 @@ export function wallTimesToInstants(date: string, minutes: readonly number[], zo
 }
 
 const BUCKET = 6 * 60 * MINUTE;
-const steadyOffsets = new Map<string, number>();
+/** `00` to `59`. */
+const TWO_DIGITS = Array.from({ length: 60 }, (_, n) => String(n).padStart(2, '0'));
+
+/** A six-hour stretch's offset, and the offset as `instant` text (`+01:00`). */
+interface Steady {
+  offset: number;
+  suffix: string;
+}
+/** Zone → stretch → its offset, when the offset is the same at both ends of the stretch. */
+const steadyOffsets = new Map<string, Map<number, Steady>>();
+let steadyCount = 0;
+
+function offsetSuffix(offset: number): string {
+  const abs = Math.abs(offset);
+  return `${offset < 0 ? '-' : '+'}${String(Math.floor(abs / 60)).padStart(2, '0')}:${TWO_DIGITS[abs % 60]}`;
+}
 
 /**
  * {@link offsetMinutes}, remembered per six-hour stretch in which the offset does not change (the
- * same at both ends: zones change their clocks months apart). Formatting a page of slots asks
- * the same few stretches over and over.
+ * same at both ends: zones change their clocks months apart); `undefined` for a stretch in which
+ * the clocks change. Formatting a page of slots asks the same few stretches over and over.
  */
-function offsetMinutesCached(ms: number, zone: string): number {
+function steadyOffset(ms: number, zone: string): Steady | undefined {
   const bucket = Math.floor(ms / BUCKET);
-  const key = `${zone} ${bucket}`;
-  const known = steadyOffsets.get(key);
+  let stretches = steadyOffsets.get(zone);
+  const known = stretches?.get(bucket);
   if (known !== undefined) return known;
   const start = offsetMinutes(bucket * BUCKET, zone);
-  if (start !== offsetMinutes((bucket + 1) * BUCKET - 1, zone)) return offsetMinutes(ms, zone);
-  if (steadyOffsets.size >= 10_000) steadyOffsets.clear();
-  steadyOffsets.set(key, start);
-  return start;
+  if (start !== offsetMinutes((bucket + 1) * BUCKET - 1, zone)) return undefined;
+  if (steadyCount >= 10_000) {
+    steadyOffsets.clear();
+    steadyCount = 0;
+    stretches = undefined;
+  }
+  if (!stretches) steadyOffsets.set(zone, (stretches = new Map()));
+  const steady = { offset: start, suffix: offsetSuffix(start) };
+  stretches.set(bucket, steady);
+  steadyCount++;
+  return steady;
 }
 
-/** An instant as FHIR `instant` text with the zone's offset: `2026-06-24T09:10:00+01:00`. */
+/** Day number (days since 1970-01-01) → its `YYYY-MM-DD`, for the days formatted lately. */
+const dayTexts = new Map<number, string>();
+
+function dayText(day: number): string {
+  let text = dayTexts.get(day);
+  if (text === undefined) {
+    const date = new Date(day * DAY);
+    text = formatDate(date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate());
+    if (dayTexts.size >= 4096) dayTexts.clear();
+    dayTexts.set(day, text);
+  }
+  return text;
+}
+
+/**
+ * An instant as FHIR `instant` text with the zone's offset: `2026-06-24T09:10:00+01:00`. Called
+ * twice per Slot of every search page: the offset, its text and the day's text are remembered,
+ * the time of day is arithmetic (decision 0048).
+ */
 export function formatInstant(ms: number, zone: string): string {
-  const offset = offsetMinutesCached(ms, zone);
-  const wall = new Date(Math.floor(ms / 1000) * 1000 + offset * MINUTE);
-  const sign = offset < 0 ? '-' : '+';
-  const abs = Math.abs(offset);
-  const pad = (n: number) => String(n).padStart(2, '0');
+  const steady = steadyOffset(ms, zone);
+  const offset = steady ? steady.offset : offsetMinutes(ms, zone);
+  const local = Math.floor(ms / 1000) * 1000 + offset * MINUTE;
+  const day = Math.floor(local / DAY);
+  const seconds = (local - day * DAY) / 1000;
   return (
-    `${formatDate(wall.getUTCFullYear(), wall.getUTCMonth() + 1, wall.getUTCDate())}` +
-    `T${pad(wall.getUTCHours())}:${pad(wall.getUTCMinutes())}:${pad(wall.getUTCSeconds())}` +
-    `${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`
+    `${dayText(day)}T${TWO_DIGITS[Math.floor(seconds / 3600)]}:${TWO_DIGITS[Math.floor(seconds / 60) % 60]}:` +
+    `${TWO_DIGITS[seconds % 60]}${steady ? steady.suffix : offsetSuffix(offset)}`
   );
 }

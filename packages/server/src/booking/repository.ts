@@ -302,6 +302,11 @@ const SLOT_CHUNK = 5000;
 export class BookingRepository {
   constructor(readonly db: SqlExecutor) {}
 
+  /** `query`, planned once where the engine can (the slot search's page: PGlite, decision 0048). */
+  #planned<Row extends object>(sql: string, values: unknown[]): Promise<Row[]> {
+    return this.db.queryPlanned ? this.db.queryPlanned<Row>(sql, values) : this.db.query<Row>(sql, values);
+  }
+
   // Practitioners ------------------------------------------------------------------------------
 
   async createPractitioner(input: { name: HumanNameJson; qualification?: string; active?: boolean }): Promise<number> {
@@ -510,8 +515,15 @@ export class BookingRepository {
         : `s.status = ANY(${params.add(statuses)}::text[])`;
     const free = statuses.includes('free');
     const tentative = statuses.includes('busy-tentative');
-    /** Whether a live hold is on the slot, at the instant in parameter `at`. */
-    const held = (at: string) => `EXISTS (SELECT 1 FROM slot_hold h WHERE h.slot_id = s.id AND h.expires_at > ${at})`;
+    /**
+     * Whether a live hold is on the slot, at the instant in parameter `at`. As `IN` over the live
+     * holds rather than a correlated `EXISTS`: the holds are read once into a hash (a "hashed
+     * SubPlan": live holds are few, five minutes each) and each slot row is one hash probe, where
+     * `NOT EXISTS` planned as an anti join probed `slot_hold`'s index once per slot row, a third
+     * of the picker query's time on PGlite (decision 0048). `slot_id` is the primary key, never
+     * NULL, so `NOT IN` means what `NOT EXISTS` meant.
+     */
+    const held = (at: string) => `s.id IN (SELECT h.slot_id FROM slot_hold h WHERE h.expires_at > ${at})`;
     const holdsAt = query.holdsAt === undefined ? undefined : new Date(query.holdsAt).toISOString();
     // A held free slot is busy-tentative to everyone: holds exist on free slots only.
     where.push(
@@ -561,7 +573,7 @@ export class BookingRepository {
       query.count === 0
         ? []
         : query.bare && !heldColumn
-          ? bareSlots(await this.db.query<{ page: string }>(`SELECT ${BARE_PAGE_JSON} FROM (${pageSql}) s`, values))
+          ? bareSlots(await this.#planned<{ page: string }>(`SELECT ${BARE_PAGE_JSON} FROM (${pageSql}) s`, values))
           : await this.db.query<SlotRow>(pageSql, values);
     const more = rows.length > query.count;
     const page: Page<SlotRow> = { rows: more ? rows.slice(0, query.count) : rows, more };

@@ -210,6 +210,26 @@ describe('time zones (Intl only)', () => {
       }
     });
 
+    it('formats as the offset and the wall clock say, in odd zones, odd seconds and before 1970', () => {
+      const zones = ['Australia/Lord_Howe', 'Pacific/Chatham', 'Asia/Kathmandu', 'America/St_Johns', 'UTC', LONDON];
+      const reference = (ms: number, zone: string) => {
+        const offset = offsetMinutes(ms, zone);
+        const wall = iso(Math.floor(ms / 1000) * 1000 + offset * 60_000).slice(0, 19);
+        const abs = Math.abs(offset);
+        const two = (n: number) => String(n).padStart(2, '0');
+        return `${wall}${offset < 0 ? '-' : '+'}${two(Math.floor(abs / 60))}:${two(abs % 60)}`;
+      };
+      let seed = 12;
+      const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+      for (let i = 0; i < 3000; i++) {
+        // 1951 to 2076, any millisecond; each instant twice (the second from what was remembered).
+        const ms = Math.floor((random() * 2 - 0.3) * 2e12);
+        const zone = zones[i % zones.length]!;
+        assert.equal(formatInstant(ms, zone), reference(ms, zone), `${iso(ms)} in ${zone}`);
+        assert.equal(formatInstant(ms, zone), reference(ms, zone), `${iso(ms)} in ${zone}, again`);
+      }
+    });
+
     it('knows IANA names and nothing else', () => {
       assert.equal(canonicalTimeZone('Europe/London'), 'Europe/London');
       assert.equal(canonicalTimeZone('Mars/Olympus_Mons'), undefined);

@@ -96,5 +96,48 @@ for (const engine of engines) {
       await storage.putSettingOnce(hostile, 'ok');
       assert.equal(await storage.getSetting(hostile), 'ok');
     });
+
+    // PGlite plans a hot statement once (decision 0048); PostgreSQL has no queryPlanned.
+    it('answers a planned query as query does, parameters as values, and prepares again what is gone', async () => {
+      const planned = storage.queryPlanned?.bind(storage);
+      assert.equal(planned !== undefined, engine.name === 'PGlite');
+      if (!planned) return;
+      await storage.query('CREATE TABLE planned_test (key text PRIMARY KEY, value int NOT NULL)');
+      for (const [key, value] of [
+        ['plain-key', 1],
+        ["it's", 2],
+        ['back\\slash', 3],
+        ['', 4],
+      ] as const) {
+        await storage.query('INSERT INTO planned_test (key, value) VALUES ($1, $2)', [key, value]);
+      }
+      const sql = 'SELECT key, value FROM planned_test WHERE key = ANY($1::text[]) AND value >= $2 ORDER BY key';
+      const run = (keys: string[], least: number) => planned<{ key: string; value: number }>(sql, [keys, least]);
+      const expected = (keys: string[], least: number) => storage.query(sql, [keys, least]);
+      for (const [keys, least] of [
+        [['plain-key', 'missing'], 0],
+        [['plain-key', "it's"], 1],
+        [['back\\slash', ''], 0],
+        [["x'); DROP TABLE planned_test; --", 'plain-key'], 1],
+        [['plain-key'], 2],
+      ] as const) {
+        assert.deepEqual(
+          await run([...keys], least),
+          await expected([...keys], least),
+          `${keys.join(' | ')} ≥ ${least}`,
+        );
+      }
+      assert.deepEqual(await run(['plain-key'], 0), [{ key: 'plain-key', value: 1 }]);
+      // Prepared once, under one name, for this statement's text.
+      const prepared = await storage.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM pg_prepared_statements WHERE statement LIKE $1',
+        ['%planned_test WHERE key = ANY%'],
+      );
+      assert.equal(prepared[0]!.n, 1);
+      await storage.query('DEALLOCATE ALL');
+      assert.deepEqual(await run(['plain-key'], 0), [{ key: 'plain-key', value: 1 }]);
+      // Errors are the statement's own, as with query.
+      await assert.rejects(planned('SELECT no_such_column FROM planned_test', []), /no_such_column/);
+    });
   });
 }
