@@ -25,6 +25,7 @@ import { axeViolations } from './support.js';
 // @ts-expect-error -- plain ESM helper without types
 import { CHROME_ARGS, findChrome, NO_CHROME_MESSAGE } from '../scripts/chrome.mjs';
 import { startJanus, type RunningJanus } from '../scripts/janus.mjs';
+import { janusSettings } from '../packages/server/src/sfu/test-support.js';
 
 const executablePath = findChrome() as string | null;
 const noChrome = executablePath ? undefined : (NO_CHROME_MESSAGE as string);
@@ -336,10 +337,7 @@ describe('in-call chat, end to end', () => {
       const janus = (await startJanus()) as RunningJanus & { skip?: string };
       if (janus.skip) return t.skip(janus.skip);
       const ck = await consultKit({
-        CONSULTKIT_JANUS_URL: janus.wsUrl,
-        CONSULTKIT_JANUS_ADMIN_URL: janus.adminUrl,
-        CONSULTKIT_JANUS_ADMIN_SECRET: janus.adminSecret,
-        CONSULTKIT_JANUS_ROOM_KEY: janus.roomAdminKey,
+        ...janusSettings(janus),
         // Three in the call run through Janus.
         CONSULTKIT_SFU_FROM: '3',
       });

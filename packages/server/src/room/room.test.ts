@@ -17,6 +17,7 @@ import { loadConfig } from '../config.js';
 import { Api, SmtpSink, until } from '../notify/test-support.js';
 import { seedBookingFixture, STAFF, startTestServer, TEST_NOW, type BookingFixture } from '../test-helpers.js';
 import { startJanus, type RunningJanus } from '../../../../scripts/janus.mjs';
+import { janusSettings } from '../sfu/test-support.js';
 
 interface Ticket {
   token: string;
@@ -686,10 +687,7 @@ describe('the room moves to the SFU at five, with Janus', { skip: janusStart.ski
       {
         CONSULTKIT_SEED_DEMO: 'false',
         CONSULTKIT_JOIN_EARLY_MINUTES: '1440',
-        CONSULTKIT_JANUS_URL: janus.wsUrl,
-        CONSULTKIT_JANUS_ADMIN_URL: janus.adminUrl,
-        CONSULTKIT_JANUS_ADMIN_SECRET: janus.adminSecret,
-        CONSULTKIT_JANUS_ROOM_KEY: janus.roomAdminKey,
+        ...janusSettings(janus),
       },
       {},
       { now: () => TEST_NOW },
@@ -793,10 +791,7 @@ describe('CONSULTKIT_SFU_FROM', { skip: janusStart.skip }, () => {
         CONSULTKIT_SEED_DEMO: 'false',
         CONSULTKIT_JOIN_EARLY_MINUTES: '1440',
         CONSULTKIT_SFU_FROM: '1',
-        CONSULTKIT_JANUS_URL: janus.wsUrl,
-        CONSULTKIT_JANUS_ADMIN_URL: janus.adminUrl,
-        CONSULTKIT_JANUS_ADMIN_SECRET: janus.adminSecret,
-        CONSULTKIT_JANUS_ROOM_KEY: janus.roomAdminKey,
+        ...janusSettings(janus),
       },
       {},
       { now: () => TEST_NOW },
