@@ -29,10 +29,9 @@ import { axeViolations, framesDecoded, startServer, watchedPage, type RunningSer
 import { CHROME_ARGS, findChrome, NO_CHROME_MESSAGE } from '../scripts/chrome.mjs';
 // @ts-expect-error -- plain ESM helper without types
 import { buildExample } from '../scripts/build-examples.mjs';
+import { DEV_STAFF_KEY as STAFF_KEY } from '../packages/server/src/config.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-/** The demo's staff key: what a vendor's backend holds (never the browser). */
-const STAFF_KEY = 'consultkit-development-staff-key';
 const FRAMEWORKS = ['react', 'vue', 'angular'] as const;
 type Framework = (typeof FRAMEWORKS)[number];
 

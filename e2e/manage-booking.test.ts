@@ -17,8 +17,8 @@ import {
   stopServerAndBrowser,
   watchedPage,
 } from './support.js';
+import { DEV_STAFF_KEY as STAFF_KEY } from '../packages/server/src/config.js';
 
-const STAFF_KEY = 'consultkit-development-staff-key';
 const STAFF = { authorization: `Bearer ${STAFF_KEY}` };
 const FHIR = { 'content-type': 'application/fhir+json', accept: 'application/fhir+json' };
 const BIRTH_DATE = '1962-07-14';
