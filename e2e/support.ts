@@ -179,7 +179,10 @@ export async function axeViolations(page: Page, within?: string[]): Promise<stri
       };
     };
     const result = await (path ? axe.run({ include: [{ fromShadowDom: path }] }) : axe.run());
-    const target = (t: string | string[]) => (Array.isArray(t) ? t.join(' >>> ') : t);
-    return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.map(target).join(' ')).join(', ')}`);
+    // No named function in here: tsx would wrap it in a helper the page does not have.
+    return result.violations.map(
+      (v) =>
+        `${v.id}: ${v.nodes.map((n) => n.target.map((t) => (Array.isArray(t) ? t.join(' >>> ') : t)).join(' ')).join(', ')}`,
+    );
   }, within);
 }
