@@ -21,7 +21,7 @@ import {
   type BookingFixture,
 } from '../test-helpers.js';
 import type { RecordingEventMap } from './recording.js';
-import { openSignalling, type SignalPage } from './test-support.js';
+import { openSignalling, refused, type SignalPage } from './test-support.js';
 
 interface Ticket {
   token: string;
@@ -50,16 +50,6 @@ async function open(url: string, ticket: Ticket): Promise<Page> {
         return state && check(state) ? state : undefined;
       }),
   };
-}
-
-/** Sends `message` from `page`, which must be refused: the reason given. */
-async function refused(page: Page, message: { type: string }): Promise<string> {
-  const refusals = () => page.received.filter((m) => m.type === 'CK-REFUSED');
-  const before = refusals().length;
-  page.send(message);
-  const answer = await until(`${message.type} refused`, () => refusals()[before]);
-  assert.equal(answer.payload?.['command'], message.type);
-  return String(answer.payload?.['reason']);
 }
 
 /** A sentinel: a `CK-MEDIA` change from `page` that `other` sees proves earlier messages were handled. */

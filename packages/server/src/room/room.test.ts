@@ -17,7 +17,7 @@ import { Api, SmtpSink, until } from '../notify/test-support.js';
 import { seedBookingFixture, STAFF, startTestServer, TEST_NOW, type BookingFixture } from '../test-helpers.js';
 import { startJanus, type RunningJanus } from '../../../../scripts/janus.mjs';
 import { janusSettings } from '../sfu/test-support.js';
-import { openSignalling, type SignalPage } from './test-support.js';
+import { openSignalling, refused, type SignalPage } from './test-support.js';
 
 interface Ticket {
   token: string;
@@ -94,16 +94,6 @@ async function guest(appointmentId: string, body: object = { name: 'Ana Interpre
   );
   assert.equal(invited.status, 201, JSON.stringify(invited.body));
   return { ...(await redeem(invited.body.url)), guest: invited.body };
-}
-
-/** Sends `message` from `page`, which must be refused: the reason given. */
-async function refused(page: Page, message: { type: string }): Promise<string> {
-  const refusals = () => page.received.filter((m) => m.type === 'CK-REFUSED');
-  const before = refusals().length;
-  page.send(message);
-  const answer = await until(`${message.type} refused`, () => refusals()[before]);
-  assert.equal(answer.payload?.['command'], message.type);
-  return String(answer.payload?.['reason']);
 }
 
 const status = async (id: string) => (await json<Appointment>('GET', `/fhir/Appointment/${id}`)).body.status;

@@ -2,6 +2,7 @@
  * For the room's tests (room, chat, recording consent, documents, SFU): a page's signalling socket
  * as a bare `ws` client speaking PeerJS's socket protocol, with a ticket from the join endpoints.
  */
+import assert from 'node:assert/strict';
 import type { RosterMessage } from '@consultkit/core/contract';
 import WebSocket from 'ws';
 import { until } from '../notify/test-support.js';
@@ -71,4 +72,17 @@ export async function openSignalling<T extends { token: string; peerId: string }
         return latest && check(latest) ? latest : undefined;
       }),
   };
+}
+
+/** Sends `message` from `page`, which must be refused (`CK-REFUSED` naming it): the reason given. */
+export async function refused(
+  page: Pick<SignalPage<unknown>, 'received' | 'send'>,
+  message: { type: string; payload?: unknown },
+): Promise<string> {
+  const refusals = () => page.received.filter((m) => m.type === 'CK-REFUSED');
+  const before = refusals().length;
+  page.send(message);
+  const answer = await until(`${message.type} refused`, () => refusals()[before]);
+  assert.equal(answer.payload?.['command'], message.type);
+  return String(answer.payload?.['reason']);
 }
