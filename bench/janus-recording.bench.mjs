@@ -99,10 +99,9 @@ export async function run({ executablePath, args, log }) {
   register();
   const { startJanus } = await import('../scripts/janus.mjs');
   const support = await import('../e2e/janus-support.ts');
-  const { startTestServer, TEST_NOW, TEST_SECRET } = await import('../packages/server/src/test-helpers.ts');
+  const { startTestServer, TEST_NOW } = await import('../packages/server/src/test-helpers.ts');
   const capture$ = await import('../packages/server/src/recording/janus-capture.ts');
-  const { JanusAdmin } = await import('../packages/server/src/sfu/janus.ts');
-  const { SfuService } = await import('../packages/server/src/sfu/service.ts');
+  const { janusSettings, janusSfu } = await import('../packages/server/src/sfu/test-support.ts');
 
   const janus = await startJanus();
   if (janus.skip) throw new Error(janus.skip);
@@ -116,10 +115,7 @@ export async function run({ executablePath, args, log }) {
         CONSULTKIT_SEED_DEMO: 'false',
         CONSULTKIT_JOIN_EARLY_MINUTES: '1440',
         CONSULTKIT_RATE_LIMITS: 'off',
-        CONSULTKIT_JANUS_URL: janus.wsUrl,
-        CONSULTKIT_JANUS_ADMIN_URL: janus.adminUrl,
-        CONSULTKIT_JANUS_ADMIN_SECRET: janus.adminSecret,
-        CONSULTKIT_JANUS_ROOM_KEY: janus.roomAdminKey,
+        ...janusSettings(janus),
       },
       {},
       { now: () => TEST_NOW },
@@ -134,16 +130,7 @@ export async function run({ executablePath, args, log }) {
       const opened = await support.ck.open(page, pages.url, call.id, token);
       if (opened.error) throw new Error(`participant ${i} could not open: ${JSON.stringify(opened.error)}`);
     }
-    const admin = new JanusAdmin({
-      url: janus.adminUrl,
-      adminSecret: janus.adminSecret,
-      roomAdminKey: janus.roomAdminKey,
-    });
-    const sfu = new SfuService({
-      storage: ck.server.storage,
-      secret: TEST_SECRET,
-      instances: [{ url: janus.wsUrl, admin }],
-    });
+    const { admin, sfu } = janusSfu(ck.server.storage, janus);
     const peers = (
       await ck.server.storage.query('SELECT peer_id FROM join_session WHERE appointment_id = $1', [Number(call.id)])
     ).map((row) => row.peer_id);

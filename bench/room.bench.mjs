@@ -104,6 +104,7 @@ export async function run({ executablePath, args, log }) {
   const windowMs = whole('ROOM_WINDOW_S', 10) * 1000;
   register();
   const { startTestServer, TEST_NOW } = await import('../packages/server/src/test-helpers.ts');
+  const { janusSettings } = await import('../packages/server/src/sfu/test-support.ts');
   const { demoTicket } = await import('../packages/server/src/plugins/dev.ts');
   const { consultation, seedPractice } = await import('../e2e/janus-support.ts');
   const { startJanus } = await import('../scripts/janus.mjs');
@@ -119,14 +120,7 @@ export async function run({ executablePath, args, log }) {
         CONSULTKIT_SEED_DEMO: 'false',
         CONSULTKIT_RATE_LIMITS: 'off',
         CONSULTKIT_JOIN_EARLY_MINUTES: '1440',
-        ...(janus.skip
-          ? {}
-          : {
-              CONSULTKIT_JANUS_URL: janus.wsUrl,
-              CONSULTKIT_JANUS_ADMIN_URL: janus.adminUrl,
-              CONSULTKIT_JANUS_ADMIN_SECRET: janus.adminSecret,
-              CONSULTKIT_JANUS_ROOM_KEY: janus.roomAdminKey,
-            }),
+        ...(janus.skip ? {} : janusSettings(janus)),
       },
       {},
       { now: () => TEST_NOW },

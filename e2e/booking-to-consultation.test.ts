@@ -19,9 +19,7 @@ import {
   stopServerAndBrowser,
   signInToConsole,
 } from './support.js';
-
-/** The demo's staff key: the vendor console signs in with the demo's development session. */
-const STAFF_KEY = 'consultkit-development-staff-key';
+import { DEV_STAFF_KEY as STAFF_KEY } from '../packages/server/src/config.js';
 
 interface Outbox {
   messages: { to: string; subject: string; text: string }[];

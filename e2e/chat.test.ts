@@ -15,29 +15,20 @@
  * `$CK_SCREENSHOTS` (default: the system's temporary folder).
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
-import type { Appointment, Bundle, Slot } from 'fhir/r4.js';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { DEFAULT_SERVE, type ConsultKitServer } from '../packages/server/src/app.js';
-import {
-  appointmentRequest,
-  seedBookingFixture,
-  STAFF,
-  startTestServer,
-  TEST_NOW,
-} from '../packages/server/src/test-helpers.js';
-import { admitWhenWaiting, until } from './janus-support.js';
+import { STAFF } from '../packages/server/src/test-helpers.js';
+import { admitWhenWaiting, api, restartableServer, until } from './janus-support.js';
+import { axeViolations } from './support.js';
 // @ts-expect-error -- plain ESM helper without types
 import { CHROME_ARGS, findChrome, NO_CHROME_MESSAGE } from '../scripts/chrome.mjs';
 import { startJanus, type RunningJanus } from '../scripts/janus.mjs';
+import { janusSettings } from '../packages/server/src/sfu/test-support.js';
 
 const executablePath = findChrome() as string | null;
 const noChrome = executablePath ? undefined : (NO_CHROME_MESSAGE as string);
-const AXE = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const SHOTS = process.env['CK_SCREENSHOTS'] ?? tmpdir();
 
 interface Entry {
@@ -130,18 +121,7 @@ async function type(page: Page, text: string): Promise<void> {
 }
 
 /** axe on `<consult-chat>` inside the room (or on `selector` in the room): the violations. */
-async function axe(page: Page, inRoom = 'consult-chat'): Promise<string[]> {
-  await page.evaluate(AXE);
-  return page.evaluate(async (selector) => {
-    const run = (
-      window as unknown as {
-        axe: { run(context: unknown): Promise<{ violations: { id: string; nodes: { target: unknown }[] }[] }> };
-      }
-    ).axe.run;
-    const result = await run({ include: [{ fromShadowDom: ['consult-room', selector] }] });
-    return result.violations.map((v) => `${v.id}: ${JSON.stringify(v.nodes.map((n) => n.target))}`);
-  }, inRoom);
-}
+const axe = (page: Page, inRoom = 'consult-chat') => axeViolations(page, ['consult-room', inRoom]);
 
 async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SHOTS, `consult-chat-${name}.png`), fullPage: true });
@@ -155,84 +135,15 @@ async function admit(gp: Participant, peerId: string): Promise<void> {
 }
 
 /** A consultation server on a data folder of its own, which `restart()` brings back on the same port. */
-async function consultKit(env: Record<string, string>) {
-  const dataDir = await mkdtemp(join(tmpdir(), 'ck-chat-e2e-'));
-  const settings = {
-    CONSULTKIT_SEED_DEMO: 'false',
-    CONSULTKIT_JOIN_EARLY_MINUTES: '1440',
-    CONSULTKIT_DATA_DIR: dataDir,
-    ...env,
-  };
-  let ck = await startTestServer(settings, DEFAULT_SERVE, { now: () => TEST_NOW });
-  const port = new URL(ck.url).port;
-  const fixture = await seedBookingFixture(ck.server.storage);
-  const self = {
-    get url() {
-      return ck.url;
-    },
-    get server(): ConsultKitServer {
-      return ck.server;
-    },
-    /** Stops the server (every socket drops) and starts it again on the same port and data. */
-    async restart() {
-      await ck.server.close();
-      ck = await startTestServer({ ...settings, PORT: port }, DEFAULT_SERVE, { now: () => TEST_NOW });
-    },
-    async stop() {
-      await ck.server.close().catch(() => undefined);
-      await rm(dataDir, { recursive: true, force: true });
-    },
-    async json<T>(path: string, init: RequestInit = {}): Promise<T> {
-      const response = await fetch(`${ck.url}${path}`, init);
-      const body = (await response.json()) as T;
-      assert.ok(response.ok, `${path}: ${response.status} ${JSON.stringify(body)}`);
-      return body;
-    },
-    /** A confirmed video appointment; the clinician's ticket, the patient's link, guests' links. */
-    async appointment() {
-      const json = { 'content-type': 'application/json' };
-      const slots = await self.json<Bundle>(
-        `/fhir/Slot?status=free&schedule=Schedule/${fixture.gp.scheduleId}&start=2026-03-02`,
-      );
-      const slot = slots.entry!.map((e) => e.resource as Slot).find((r) => r.resourceType === 'Slot')!;
-      const booked = await self.json<Appointment>('/fhir/Appointment', {
-        method: 'POST',
-        headers: json,
-        body: JSON.stringify(appointmentRequest(slot, `chat-${Date.now()}@example.org`)),
-      });
-      await self.json(`/fhir/Appointment/${booked.id}`, {
-        method: 'PUT',
-        headers: { ...STAFF, ...json, 'if-match': `W/"${booked.meta!.versionId}"` },
-        body: JSON.stringify({ ...booked, status: 'booked' }),
-      });
-      const clinician = await self.json<object>(`/api/consultations/${booked.id}/clinician-token`, {
-        method: 'POST',
-        headers: STAFF,
-      });
-      const invitation = await self.json<{ url: string }>(`/api/consultations/${booked.id}/invitations`, {
-        method: 'POST',
-        headers: STAFF,
-      });
-      const guest = async (name: string, kind: string) =>
-        (
-          await self.json<{ url: string }>(`/api/consultations/${booked.id}/guests`, {
-            method: 'POST',
-            headers: { ...STAFF, ...json },
-            body: JSON.stringify({ name, kind }),
-          })
-        ).url;
-      return { id: booked.id!, clinician, patientLink: invitation.url, guest };
-    },
-    /** The chat as staff read it for the record. */
-    async record(id: string) {
-      const body = await self.json<{ messages: { seq: number; text: string }[] }>(
-        `/api/consultations/${id}/messages?count=1000`,
-        { headers: STAFF },
-      );
-      return body.messages.map((m) => `${m.seq}:${m.text}`);
-    },
-  };
-  return self;
+const consultKit = (env: Record<string, string>) => restartableServer('ck-chat-e2e-', env);
+
+/** The chat of consultation `id` as staff read it for the record. */
+async function record(ck: { json: ReturnType<typeof api> }, id: string) {
+  const body = await ck.json<{ messages: { seq: number; text: string }[] }>(
+    `/api/consultations/${id}/messages?count=1000`,
+    { headers: STAFF },
+  );
+  return body.messages.map((m) => `${m.seq}:${m.text}`);
 }
 
 /** Every page holds `expected` (in that order, all stored) and nothing else; the record too. */
@@ -301,7 +212,7 @@ describe('in-call chat, end to end', () => {
     async () => {
       const ck = await consultKit({});
       try {
-        const appt = await ck.appointment();
+        const appt = await ck.appointment(`chat-${Date.now()}@example.org`);
         const gp = await open(browser, ck.url, 'clinician', { ticket: appt.clinician });
         const pt = await open(browser, ck.url, 'patient', { link: appt.patientLink });
         contexts.push(gp.page, pt.page);
@@ -330,7 +241,7 @@ describe('in-call chat, end to end', () => {
         await type(pt.page, HOSTILE);
         await type(pt.page, 'Yes. See https://example.org/results');
         const expected = ['Hello, can you see and hear me?', HOSTILE, 'Yes. See https://example.org/results'];
-        await sameEverywhere([gp, pt], expected, () => ck.record(appt.id));
+        await sameEverywhere([gp, pt], expected, () => record(ck, appt.id));
         for (const p of [gp, pt]) {
           const texts = await p.page.locator('[part~="text"]').allTextContents();
           assert.equal(texts[1], HOSTILE, `${p.label}: the payload as text`);
@@ -404,13 +315,13 @@ describe('in-call chat, end to end', () => {
         await restarting;
         const order = await serverOrder(gp, expected, ['typed while the server restarts', 'the clinician too']);
         expected.splice(0, expected.length, ...order);
-        await sameEverywhere([gp, pt], expected, () => ck.record(appt.id));
+        await sameEverywhere([gp, pt], expected, () => record(ck, appt.id));
 
         // A reload of the patient's page right after posting: the post is stored once.
         await type(pt.page, 'sent just before the reload');
         expected.push('sent just before the reload');
         const again = await reload(pt);
-        await sameEverywhere([gp, again], expected, () => ck.record(appt.id));
+        await sameEverywhere([gp, again], expected, () => record(ck, appt.id));
         for (const p of [gp, again]) assert.equal(await xss(p.page), null);
       } finally {
         await ck.stop();
@@ -426,15 +337,12 @@ describe('in-call chat, end to end', () => {
       const janus = (await startJanus()) as RunningJanus & { skip?: string };
       if (janus.skip) return t.skip(janus.skip);
       const ck = await consultKit({
-        CONSULTKIT_JANUS_URL: janus.wsUrl,
-        CONSULTKIT_JANUS_ADMIN_URL: janus.adminUrl,
-        CONSULTKIT_JANUS_ADMIN_SECRET: janus.adminSecret,
-        CONSULTKIT_JANUS_ROOM_KEY: janus.roomAdminKey,
+        ...janusSettings(janus),
         // Three in the call run through Janus.
         CONSULTKIT_SFU_FROM: '3',
       });
       try {
-        const appt = await ck.appointment();
+        const appt = await ck.appointment(`chat-${Date.now()}@example.org`);
         const gp = await open(browser, ck.url, 'clinician', { ticket: appt.clinician });
         const pt = await open(browser, ck.url, 'patient', { link: appt.patientLink });
         const gs = await open(browser, ck.url, 'interpreter', {
@@ -472,7 +380,7 @@ describe('in-call chat, end to end', () => {
           const mine = order.filter((text) => text.startsWith(p.label));
           assert.deepEqual(mine, [`${p.label} 1`, `${p.label} 2`], `${p.label}'s own order`);
         }
-        await sameEverywhere(all, order, () => ck.record(appt.id));
+        await sameEverywhere(all, order, () => record(ck, appt.id));
 
         const restarting = ck.restart();
         await gs.page.waitForFunction(
@@ -486,12 +394,12 @@ describe('in-call chat, end to end', () => {
         await type(gs.page, 'the interpreter, while the server restarts');
         order.push('the interpreter, while the server restarts');
         await restarting;
-        await sameEverywhere(all, order, () => ck.record(appt.id));
+        await sameEverywhere(all, order, () => record(ck, appt.id));
 
         await type(gs.page, 'the interpreter, just before a reload');
         order.push('the interpreter, just before a reload');
         const again = await reload(gs);
-        await sameEverywhere([gp, pt, again], order, () => ck.record(appt.id));
+        await sameEverywhere([gp, pt, again], order, () => record(ck, appt.id));
       } finally {
         await ck.stop();
         await janus.stop?.();

@@ -16,32 +16,23 @@
  * system's temporary folder).
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
-import type { Appointment, Bundle, Slot } from 'fhir/r4.js';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { DEFAULT_SERVE, type ConsultKitServer } from '../packages/server/src/app.js';
 import { BookingRepository } from '../packages/server/src/booking/repository.js';
 import { addPractitionerRole } from '../packages/server/src/staff/directory.js';
 import { StaffAccounts } from '../packages/server/src/staff/accounts.js';
-import {
-  appointmentRequest,
-  seedBookingFixture,
-  STAFF,
-  startTestServer,
-  TEST_NOW,
-  TEST_STAFF_KEY,
-} from '../packages/server/src/test-helpers.js';
-import { until } from './janus-support.js';
+import { seedBookingFixture, startTestServer, TEST_NOW, TEST_STAFF_KEY } from '../packages/server/src/test-helpers.js';
+import { admitWhenWaiting, until, videoAppointment } from './janus-support.js';
+import { axeViolations } from './support.js';
 // @ts-expect-error -- plain ESM helper without types
 import { CHROME_ARGS, findChrome, NO_CHROME_MESSAGE } from '../scripts/chrome.mjs';
 
 const executablePath = findChrome() as string | null;
 const noChrome = executablePath ? undefined : (NO_CHROME_MESSAGE as string);
-const AXE = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const SHOTS = process.env['CK_SCREENSHOTS'] ?? tmpdir();
 /** The machine is shared and loaded: conditions get long to come true, never a fixed wait. */
 const LONG = 120_000;
@@ -115,18 +106,7 @@ const shownPresence = (page: Page, practitioner: string) =>
   }, practitioner);
 
 /** axe on `<clinician-directory>`: the violations. */
-async function axe(page: Page): Promise<string[]> {
-  await page.evaluate(AXE);
-  return page.evaluate(async () => {
-    const run = (
-      window as unknown as {
-        axe: { run(context: unknown): Promise<{ violations: { id: string; nodes: { target: unknown }[] }[] }> };
-      }
-    ).axe.run;
-    const result = await run({ include: [{ fromShadowDom: ['clinician-directory'] }] });
-    return result.violations.map((v) => `${v.id}: ${JSON.stringify(v.nodes.map((n) => n.target))}`);
-  });
-}
+const axe = (page: Page) => axeViolations(page, ['clinician-directory']);
 
 describe('staff directory and presence, end to end', () => {
   let browser: Browser;
@@ -134,6 +114,7 @@ describe('staff directory and presence, end to end', () => {
   let url = '';
   let dataDir = '';
   const people = { gp: '', nurse: '', dermatologist: '' };
+  let gpSchedule = 0;
   const consoles: Console[] = [];
 
   before(async () => {
@@ -146,6 +127,7 @@ describe('staff directory and presence, end to end', () => {
     ));
     const fixture = await seedBookingFixture(server.storage);
     people.gp = String(fixture.gp.practitionerId);
+    gpSchedule = fixture.gp.scheduleId;
     people.nurse = String(fixture.nurse.practitionerId);
     const dermatologist = await new BookingRepository(server.storage).createPractitioner({
       name: { prefix: ['Dr'], given: ['Grace'], family: 'Adeyemi' },
@@ -259,39 +241,9 @@ describe('staff directory and presence, end to end', () => {
     { skip: noChrome, timeout: 600_000 },
     async () => {
       // A confirmed video appointment with the GP, now.
-      const json = { 'content-type': 'application/json' };
-      const fetchJson = async <T>(path: string, init: RequestInit = {}) => {
-        const response = await fetch(`${url}${path}`, init);
-        const body = (await response.json()) as T;
-        assert.ok(response.ok, `${path}: ${response.status} ${JSON.stringify(body)}`);
-        return body;
-      };
-      const slots = await fetchJson<Bundle>(
-        `/fhir/Slot?status=free&schedule.actor=Practitioner/${people.gp}&start=2026-03-02`,
-      );
-      const slot = slots.entry!.map((e) => e.resource as Slot).find((r) => r.resourceType === 'Slot')!;
-      const booked = await fetchJson<Appointment>('/fhir/Appointment', {
-        method: 'POST',
-        headers: json,
-        body: JSON.stringify(
-          appointmentRequest(slot, 'directory-e2e@example.org', { name: { given: ['Ada'], family: 'Lovelace' } }),
-        ),
+      const booked = await videoAppointment({ url }, gpSchedule, 'directory-e2e@example.org', {
+        name: { given: ['Ada'], family: 'Lovelace' },
       });
-      await fetchJson(`/fhir/Appointment/${booked.id}`, {
-        method: 'PUT',
-        headers: { ...STAFF, ...json, 'if-match': `W/"${booked.meta!.versionId}"` },
-        body: JSON.stringify({ ...booked, status: 'booked' }),
-      });
-      const clinicianTicket = await fetchJson<object>(`/api/consultations/${booked.id}/clinician-token`, {
-        method: 'POST',
-        headers: STAFF,
-      });
-      const patientLink = (
-        await fetchJson<{ url: string }>(`/api/consultations/${booked.id}/invitations`, {
-          method: 'POST',
-          headers: STAFF,
-        })
-      ).url;
 
       const gp = await openConsole(browser, url, 'gp');
       const patient = await openConsole(browser, url, 'patient');
@@ -300,11 +252,11 @@ describe('staff directory and presence, end to end', () => {
       consoles.push(gp, patient, dermatologist, watcher);
 
       // The GP and the patient in the call.
-      await gp.page.evaluate(`(${ROOM})(${JSON.stringify({ ticket: clinicianTicket })})`);
+      await gp.page.evaluate(`(${ROOM})(${JSON.stringify({ ticket: booked.clinician })})`);
       const patientPeer = (await patient.page.evaluate(
-        `(${ROOM})(${JSON.stringify({ link: patientLink })})`,
+        `(${ROOM})(${JSON.stringify({ link: booked.patientLink })})`,
       )) as string;
-      await admit(gp.page, patientPeer);
+      await admitWhenWaiting(gp.page, patientPeer);
 
       // Everyone's directory; the dermatologist's console joins a call-in in its own room.
       await watcher.page.evaluate(`(${DIRECTORY})(${JSON.stringify({ me: people.nurse, key: TEST_STAFF_KEY })})`);
@@ -368,7 +320,7 @@ describe('staff directory and presence, end to end', () => {
         'the dermatologist in the room',
         LONG,
       );
-      await admit(gp.page, guestPeer);
+      await admitWhenWaiting(gp.page, guestPeer);
       assert.equal(await guestKind(gp.page, guestPeer), 'specialist');
       const frames = await until(
         () => dermatologist.page.evaluate(`(${FRAMES})()`) as Promise<{ status: string; from: Record<string, number> }>,
@@ -409,26 +361,6 @@ async function guestKind(page: Page, peerId: string): Promise<string | undefined
       ).consultation.state
         .get()
         .participants.find((p) => p.peerId === id)?.kind,
-    peerId,
-  );
-}
-
-/** The clinician's page lets `peerId` in once they wait. */
-async function admit(page: Page, peerId: string): Promise<void> {
-  await page.waitForFunction(
-    (id) =>
-      (
-        window as unknown as {
-          consultation: { state: { get(): { participants: { peerId: string; presence: string }[] } } };
-        }
-      ).consultation.state
-        .get()
-        .participants.some((p) => p.peerId === id && p.presence === 'waiting'),
-    peerId,
-    { timeout: LONG },
-  );
-  await page.evaluate(
-    (id) => (window as unknown as { consultation: { admit(id: string): void } }).consultation.admit(id),
     peerId,
   );
 }

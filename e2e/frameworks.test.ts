@@ -17,8 +17,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createReadStream, existsSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
@@ -26,15 +24,14 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { StaffClient } from '../packages/core/src/booking/index.js';
-import { framesDecoded, startServer, watchedPage, type RunningServer } from './support.js';
+import { axeViolations, framesDecoded, startServer, watchedPage, type RunningServer } from './support.js';
 // @ts-expect-error -- plain ESM helper without types
 import { CHROME_ARGS, findChrome, NO_CHROME_MESSAGE } from '../scripts/chrome.mjs';
 // @ts-expect-error -- plain ESM helper without types
 import { buildExample } from '../scripts/build-examples.mjs';
+import { DEV_STAFF_KEY as STAFF_KEY } from '../packages/server/src/config.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-/** The demo's staff key: what a vendor's backend holds (never the browser). */
-const STAFF_KEY = 'consultkit-development-staff-key';
 const FRAMEWORKS = ['react', 'vue', 'angular'] as const;
 type Framework = (typeof FRAMEWORKS)[number];
 
@@ -63,23 +60,12 @@ async function serveApp(dir: string): Promise<{ origin: string; server: Server }
 /** `#ticket=` as the examples read it: the ticket's JSON, base64url. */
 const ticketFragment = (ticket: unknown) => `#ticket=${Buffer.from(JSON.stringify(ticket)).toString('base64url')}`;
 
-const axeSource = readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
 /**
  * Each state of each app: axe finds no violation (the app's own markup and the elements in it),
  * and with `CK_SCREENSHOTS=<folder>` (as e2e/languages.test.ts) a picture of it is kept there.
  */
 async function look(page: Page, name: string): Promise<void> {
-  await page.evaluate(await axeSource);
-  const violations = await page.evaluate(async () => {
-    const result = await (
-      window as unknown as {
-        axe: { run(): Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> };
-      }
-    ).axe.run();
-    return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  });
-  assert.deepEqual(violations, [], `axe on ${name}`);
+  assert.deepEqual(await axeViolations(page), [], `axe on ${name}`);
   const folder = process.env['CK_SCREENSHOTS'];
   if (folder) await page.screenshot({ path: join(folder, `${name}.png`), fullPage: true });
 }

@@ -49,6 +49,7 @@ import {
   until,
   type Received,
 } from './janus-support.js';
+import { janusSettings } from '../packages/server/src/sfu/test-support.js';
 
 const started = await startJanus();
 const executablePath = findChrome() as string | null;
@@ -108,10 +109,7 @@ describe('six participants through Janus', () => {
       {
         CONSULTKIT_SEED_DEMO: 'false',
         CONSULTKIT_JOIN_EARLY_MINUTES: '1440',
-        CONSULTKIT_JANUS_URL: janus.wsUrl,
-        CONSULTKIT_JANUS_ADMIN_URL: janus.adminUrl,
-        CONSULTKIT_JANUS_ADMIN_SECRET: janus.adminSecret,
-        CONSULTKIT_JANUS_ROOM_KEY: janus.roomAdminKey,
+        ...janusSettings(janus),
       },
       {},
       { now: () => TEST_NOW },

@@ -4,15 +4,22 @@
  * any number of join sessions on the test server, and the Chromium those pages run in.
  */
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
-import { normalize, sep } from 'node:path';
+import { tmpdir } from 'node:os';
+import { join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Appointment, Bundle, Slot } from 'fhir/r4.js';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import WebSocket from 'ws';
-import type { ConsultKitServer } from '../packages/server/src/app.js';
-import { appointmentRequest, seedBookingFixture, STAFF } from '../packages/server/src/test-helpers.js';
+import { DEFAULT_SERVE, type ConsultKitServer } from '../packages/server/src/app.js';
+import {
+  appointmentRequest,
+  seedBookingFixture,
+  STAFF,
+  startTestServer,
+  TEST_NOW,
+} from '../packages/server/src/test-helpers.js';
 // @ts-expect-error -- plain ESM helper without types
 import { CHROME_ARGS } from '../scripts/chrome.mjs';
 
@@ -265,9 +272,23 @@ export async function consultation(
  * the clinician's ticket (staff route), the patient's join link and a way to invite guests.
  */
 export async function roomAppointment(ck: { server: ConsultKitServer; url: string }, email: string) {
+  return videoAppointment(ck, await seedPractice(ck), email);
+}
+
+/**
+ * A booked video appointment for `email` on the first free slot of `scheduleId` on 2 March 2026
+ * (on a server already seeded): the clinician's ticket (staff route), the patient's join link and
+ * a way to invite guests. `patient` may name the patient (`appointmentRequest`'s options).
+ */
+export async function videoAppointment(
+  ck: { url: string },
+  scheduleId: string | number,
+  email: string,
+  patient: Parameters<typeof appointmentRequest>[2] = {},
+) {
   const fetchJson = api(ck);
   const json = { 'content-type': 'application/json' };
-  const booked = await bookVideo(ck, await seedPractice(ck), email);
+  const booked = await bookVideo(ck, String(scheduleId), email, patient);
   const clinician = await fetchJson<{ peerId: string }>(`/api/consultations/${booked.id}/clinician-token`, {
     method: 'POST',
     headers: STAFF,
@@ -288,7 +309,12 @@ export async function roomAppointment(ck: { server: ConsultKitServer; url: strin
 }
 
 /** Books `email` on the first free slot of `scheduleId` on 2 March 2026 and confirms it (staff). */
-async function bookVideo(ck: { url: string }, scheduleId: string, email: string): Promise<Appointment> {
+async function bookVideo(
+  ck: { url: string },
+  scheduleId: string,
+  email: string,
+  patient: Parameters<typeof appointmentRequest>[2] = {},
+): Promise<Appointment> {
   const fetchJson = api(ck);
   const json = { 'content-type': 'application/json' };
   const slots = await fetchJson<Bundle>(`/fhir/Slot?status=free&schedule=Schedule/${scheduleId}&start=2026-03-02`);
@@ -296,7 +322,7 @@ async function bookVideo(ck: { url: string }, scheduleId: string, email: string)
   const booked = await fetchJson<Appointment>('/fhir/Appointment', {
     method: 'POST',
     headers: json,
-    body: JSON.stringify(appointmentRequest(slot, email)),
+    body: JSON.stringify(appointmentRequest(slot, email, patient)),
   });
   await fetchJson(`/fhir/Appointment/${booked.id}`, {
     method: 'PUT',
@@ -304,6 +330,62 @@ async function bookVideo(ck: { url: string }, scheduleId: string, email: string)
     body: JSON.stringify({ ...booked, status: 'booked' }),
   });
   return booked;
+}
+
+/**
+ * A ConsultKit server (in this process, at `TEST_NOW`, booking fixture seeded) on a data folder of
+ * its own (`prefix` names it), with `env` (or what it makes of the folder) on top of the settings a
+ * call test needs. `down()` stops
+ * it (every socket drops, every request is refused), `up()` starts it again on the same port and
+ * data, `restart()` does both; `stop()` stops it for good and removes the folder.
+ */
+export async function restartableServer(
+  prefix: string,
+  env: Record<string, string> | ((dataDir: string) => Record<string, string>) = {},
+) {
+  const dataDir = await mkdtemp(join(tmpdir(), prefix));
+  const settings = {
+    CONSULTKIT_SEED_DEMO: 'false',
+    CONSULTKIT_JOIN_EARLY_MINUTES: '1440',
+    CONSULTKIT_DATA_DIR: dataDir,
+    ...(typeof env === 'function' ? env(dataDir) : env),
+  };
+  let ck = await startTestServer(settings, DEFAULT_SERVE, { now: () => TEST_NOW });
+  const port = new URL(ck.url).port;
+  const fixture = await seedBookingFixture(ck.server.storage);
+  const self = {
+    dataDir,
+    fixture,
+    get url() {
+      return ck.url;
+    },
+    get server(): ConsultKitServer {
+      return ck.server;
+    },
+    async down() {
+      await ck.server.close();
+    },
+    async up() {
+      ck = await startTestServer({ ...settings, PORT: port }, DEFAULT_SERVE, { now: () => TEST_NOW });
+    },
+    async restart() {
+      await self.down();
+      await self.up();
+    },
+    async stop() {
+      await ck.server.close().catch(() => undefined);
+      await rm(dataDir, { recursive: true, force: true });
+    },
+    /** Requests to the server as it now runs, failing the test on an error answer. */
+    json: api({
+      get url() {
+        return ck.url;
+      },
+    }),
+    /** A confirmed video appointment for `email` with the GP ({@link videoAppointment}). */
+    appointment: (email: string) => videoAppointment(self, fixture.gp.scheduleId, email),
+  };
+  return self;
 }
 
 /** On the clinician's page (`window.consultation`): waits until `peerId` is waiting, then lets them in. */

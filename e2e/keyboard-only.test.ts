@@ -14,8 +14,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { startServer, watchedPage, type RunningServer, signInToConsole } from './support.js';
 // @ts-expect-error -- plain ESM helper without types
 import { CHROME_ARGS, findChrome, NO_CHROME_MESSAGE } from '../scripts/chrome.mjs';
-
-const STAFF_KEY = 'consultkit-development-staff-key';
+import { DEV_STAFF_KEY as STAFF_KEY } from '../packages/server/src/config.js';
 
 interface Focused {
   none?: boolean;

@@ -6,39 +6,23 @@
  * state, and the page breaks no rule of the Content Security Policy.
  */
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Appointment, Bundle, Slot } from 'fhir/r4.js';
 import {
+  axeViolations as axe,
   cspViolations,
   type RunningServer,
   startServerAndBrowser,
   stopServerAndBrowser,
   watchedPage,
 } from './support.js';
+import { DEV_STAFF_KEY as STAFF_KEY } from '../packages/server/src/config.js';
 
-const STAFF_KEY = 'consultkit-development-staff-key';
 const STAFF = { authorization: `Bearer ${STAFF_KEY}` };
 const FHIR = { 'content-type': 'application/fhir+json', accept: 'application/fhir+json' };
 const BIRTH_DATE = '1962-07-14';
 const SCREENSHOTS = process.env['CK_SCREENSHOTS'];
-
-const axeSource = readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-/** axe's violations on the page (injected through the debugger, which the page's CSP does not govern). */
-async function axe(page: Page): Promise<string[]> {
-  await page.evaluate(await axeSource);
-  return page.evaluate(async () => {
-    const result = await (
-      window as unknown as {
-        axe: { run(): Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> };
-      }
-    ).axe.run();
-    return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  });
-}
 
 describe('/manage: a patient moves and cancels their booking', () => {
   let browser: Browser;

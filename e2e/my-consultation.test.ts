@@ -36,9 +36,9 @@ import {
   stopServerAndBrowser,
   watchedPage,
 } from './support.js';
+import { DEV_STAFF_KEY as STAFF_KEY } from '../packages/server/src/config.js';
 
 // Demo mode (as `npm start` runs it), for the vendor console's development staff sign-in.
-const STAFF_KEY = 'consultkit-development-staff-key';
 const STAFF = { authorization: `Bearer ${STAFF_KEY}` };
 const FHIR = { 'content-type': 'application/fhir+json', accept: 'application/fhir+json' };
 const SCREENSHOTS = process.env['CK_SCREENSHOTS'];

@@ -6,11 +6,9 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page, type Response } from 'playwright-core';
-import { cspViolations, startServer, watchedPage, type RunningServer } from './support.js';
+import { chromium, type Browser, type Response } from 'playwright-core';
+import { axeViolations as axe, cspViolations, startServer, watchedPage, type RunningServer } from './support.js';
 // @ts-expect-error -- plain ESM helper without types
 import { CHROME_ARGS, findChrome, NO_CHROME_MESSAGE } from '../scripts/chrome.mjs';
 
@@ -18,21 +16,6 @@ interface Manifest {
   version: string;
   entries: string[];
   files: Record<string, { integrity: string; immutable: boolean }>;
-}
-
-const axeSource = readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-/** axe's violations on the page, as `rule: targets`. */
-async function axe(page: Page): Promise<string[]> {
-  await page.evaluate(await axeSource);
-  return page.evaluate(async () => {
-    const result = await (
-      window as unknown as {
-        axe: { run(): Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> };
-      }
-    ).axe.run();
-    return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  });
 }
 
 /** Lit's modules each record their version on the page: one entry per copy of Lit loaded. */

@@ -26,18 +26,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Appointment, Bundle, Slot } from 'fhir/r4.js';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { DEFAULT_SERVE, type ConsultKitServer } from '../packages/server/src/app.js';
-import {
-  appointmentRequest,
-  seedBookingFixture,
-  STAFF,
-  startTestServer,
-  TEST_NOW,
-} from '../packages/server/src/test-helpers.js';
+import { STAFF } from '../packages/server/src/test-helpers.js';
 import type { RecordingInfo } from '../packages/core/src/contract/recording.js';
-import { until } from './janus-support.js';
+import { restartableServer, until } from './janus-support.js';
 // @ts-expect-error -- plain ESM helper without types
 import { CHROME_ARGS, findChrome, NO_CHROME_MESSAGE } from '../scripts/chrome.mjs';
 
@@ -247,75 +239,13 @@ function playBack(p: Participant, url: string, seekTo: number) {
   );
 }
 
-/** A server on a data folder of its own, which `restart()` brings back on the same port and data. */
-async function consultKit() {
-  const dataDir = await mkdtemp(join(tmpdir(), 'ck-recording-e2e-'));
-  const settings = {
-    CONSULTKIT_SEED_DEMO: 'false',
-    CONSULTKIT_JOIN_EARLY_MINUTES: '1440',
-    CONSULTKIT_DATA_DIR: dataDir,
+/** A server on a data folder of its own, which `up()` brings back on the same port and data. */
+const consultKit = () =>
+  restartableServer('ck-recording-e2e-', (dataDir) => ({
     CONSULTKIT_DOCUMENTS_DIR: join(dataDir, 'documents'),
     CONSULTKIT_RECORDINGS_DIR: join(dataDir, 'recordings'),
     CONSULTKIT_RATE_LIMITS: 'off',
-  };
-  let ck = await startTestServer(settings, DEFAULT_SERVE, { now: () => TEST_NOW });
-  const port = new URL(ck.url).port;
-  const fixture = await seedBookingFixture(ck.server.storage);
-  const self = {
-    dataDir,
-    get url() {
-      return ck.url;
-    },
-    get server(): ConsultKitServer {
-      return ck.server;
-    },
-    /** Stops the server (every socket drops, every request is refused)… */
-    async down() {
-      await ck.server.close();
-    },
-    /** …and starts it again on the same port and data. */
-    async up() {
-      ck = await startTestServer({ ...settings, PORT: port }, DEFAULT_SERVE, { now: () => TEST_NOW });
-    },
-    async stop() {
-      await ck.server.close().catch(() => undefined);
-      await rm(dataDir, { recursive: true, force: true });
-    },
-    async json<T>(path: string, init: RequestInit = {}): Promise<T> {
-      const response = await fetch(`${ck.url}${path}`, init);
-      const body = (await response.json()) as T;
-      assert.ok(response.ok, `${path}: ${response.status} ${JSON.stringify(body)}`);
-      return body;
-    },
-    async appointment() {
-      const json = { 'content-type': 'application/json' };
-      const slots = await self.json<Bundle>(
-        `/fhir/Slot?status=free&schedule=Schedule/${fixture.gp.scheduleId}&start=2026-03-02`,
-      );
-      const slot = slots.entry!.map((e) => e.resource as Slot).find((r) => r.resourceType === 'Slot')!;
-      const booked = await self.json<Appointment>('/fhir/Appointment', {
-        method: 'POST',
-        headers: json,
-        body: JSON.stringify(appointmentRequest(slot, `recording-${Date.now()}@example.org`)),
-      });
-      await self.json(`/fhir/Appointment/${booked.id}`, {
-        method: 'PUT',
-        headers: { ...STAFF, ...json, 'if-match': `W/"${booked.meta!.versionId}"` },
-        body: JSON.stringify({ ...booked, status: 'booked' }),
-      });
-      const clinician = await self.json<object>(`/api/consultations/${booked.id}/clinician-token`, {
-        method: 'POST',
-        headers: STAFF,
-      });
-      const invitation = await self.json<{ url: string }>(`/api/consultations/${booked.id}/invitations`, {
-        method: 'POST',
-        headers: STAFF,
-      });
-      return { id: booked.id!, clinician, patientLink: invitation.url };
-    },
-  };
-  return self;
-}
+  }));
 
 describe('composite recording of a mesh call, end to end', () => {
   let browser: Browser;
@@ -330,7 +260,7 @@ describe('composite recording of a mesh call, end to end', () => {
     dir = await mkdtemp(join(tmpdir(), 'ck-recording-files-'));
     browser = await chromium.launch({ executablePath: executablePath!, args: CHROME_ARGS, headless: true });
     ck = await consultKit();
-    const appt = await ck.appointment();
+    const appt = await ck.appointment(`recording-${Date.now()}@example.org`);
     appointmentId = appt.id;
     gp = await open(browser, ck.url, { ticket: appt.clinician }, true);
     pt = await open(browser, ck.url, { link: appt.patientLink });

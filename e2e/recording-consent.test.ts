@@ -9,28 +9,24 @@
  * temporary folder). Skipped, saying why, without Chromium.
  */
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
-import type { Appointment, Bundle, Slot } from 'fhir/r4.js';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { DEFAULT_SERVE, type ConsultKitServer } from '../packages/server/src/app.js';
 import {
-  appointmentRequest,
   seedBookingFixture,
-  STAFF,
   startTestServer,
   TEST_NOW,
   type BookingFixture,
 } from '../packages/server/src/test-helpers.js';
+import { admitWhenWaiting, videoAppointment } from './janus-support.js';
+import { axeViolations } from './support.js';
 // @ts-expect-error -- plain ESM helper without types
 import { CHROME_ARGS, findChrome, NO_CHROME_MESSAGE } from '../scripts/chrome.mjs';
 
 const executablePath = findChrome() as string | null;
 const noChrome = executablePath ? undefined : (NO_CHROME_MESSAGE as string);
-const AXE = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const SHOTS = process.env['CK_SCREENSHOTS'] ?? tmpdir();
 const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1280, height: 900 };
@@ -62,18 +58,7 @@ async function open(browser: Browser, origin: string, args: object, viewport: { 
 }
 
 /** axe on `<consult-recorder>` inside the room: the violations. */
-async function axe(page: Page): Promise<string[]> {
-  await page.evaluate(AXE);
-  return page.evaluate(async () => {
-    const run = (
-      window as unknown as {
-        axe: { run(context: unknown): Promise<{ violations: { id: string; nodes: { target: unknown }[] }[] }> };
-      }
-    ).axe.run;
-    const result = await run({ include: [{ fromShadowDom: ['consult-room', 'consult-recorder'] }] });
-    return result.violations.map((v) => `${v.id}: ${JSON.stringify(v.nodes.map((n) => n.target))}`);
-  });
-}
+const axe = (page: Page) => axeViolations(page, ['consult-room', 'consult-recorder']);
 
 const shot = (page: Page, name: string) =>
   page.screenshot({ path: join(SHOTS, `consult-recorder-${name}.png`), fullPage: true });
@@ -111,56 +96,12 @@ describe('recording consent, end to end', { skip: noChrome }, () => {
     await server?.close();
   });
 
-  async function json<T>(path: string, init: RequestInit = {}): Promise<T> {
-    const response = await fetch(`${url}${path}`, init);
-    const body = (await response.json()) as T;
-    assert.ok(response.ok, `${path}: ${response.status} ${JSON.stringify(body)}`);
-    return body;
-  }
-
   it('the clinician asks, the patient agrees in the dialog: recording on both sides; the patient withdraws: stopped on both', async () => {
-    const headers = { 'content-type': 'application/json' };
-    const slots = await json<Bundle>(
-      `/fhir/Slot?status=free&schedule=Schedule/${fixture.gp.scheduleId}&start=2026-03-02`,
-    );
-    const slot = slots.entry!.map((e) => e.resource as Slot).find((r) => r.resourceType === 'Slot')!;
-    const booked = await json<Appointment>('/fhir/Appointment', {
-      method: 'POST',
-      headers,
-      body: JSON.stringify(appointmentRequest(slot, `recording-${Date.now()}@example.org`)),
-    });
-    await json(`/fhir/Appointment/${booked.id}`, {
-      method: 'PUT',
-      headers: { ...STAFF, ...headers, 'if-match': `W/"${booked.meta!.versionId}"` },
-      body: JSON.stringify({ ...booked, status: 'booked' }),
-    });
-    const ticket = await json<object>(`/api/consultations/${booked.id}/clinician-token`, {
-      method: 'POST',
-      headers: STAFF,
-    });
-    const invitation = await json<{ url: string }>(`/api/consultations/${booked.id}/invitations`, {
-      method: 'POST',
-      headers: STAFF,
-    });
+    const booked = await videoAppointment({ url }, fixture.gp.scheduleId, `recording-${Date.now()}@example.org`);
 
-    const gp = await open(browser, url, { ticket }, DESKTOP);
-    const pt = await open(browser, url, { link: invitation.url }, PHONE);
-    await gp.page.waitForFunction(
-      (id) =>
-        (
-          window as unknown as {
-            consultation: { state: { get(): { participants: { peerId: string; presence: string }[] } } };
-          }
-        ).consultation.state
-          .get()
-          .participants.some((p) => p.peerId === id && p.presence === 'waiting'),
-      pt.peerId,
-      { timeout: 120_000 },
-    );
-    await gp.page.evaluate(
-      (id) => (window as unknown as { consultation: { admit(id: string): void } }).consultation.admit(id),
-      pt.peerId,
-    );
+    const gp = await open(browser, url, { ticket: booked.clinician }, DESKTOP);
+    const pt = await open(browser, url, { link: booked.patientLink }, PHONE);
+    await admitWhenWaiting(gp.page, pt.peerId);
     for (const page of [gp.page, pt.page])
       await page.locator('consult-room [part~="status"]').filter({ hasText: 'In the call.' }).waitFor();
 

@@ -37,9 +37,7 @@ import type { ConsultKitServer } from '../packages/server/src/app.js';
 import { Recordings } from '../packages/server/src/recording/repository.js';
 import { runTool } from '../packages/server/src/recording/media-tools.js';
 import { decodePcm, probe, toneLevel, toneWav } from '../packages/server/src/recording/test-audio.js';
-import { JanusAdmin } from '../packages/server/src/sfu/janus.js';
-import { SfuService } from '../packages/server/src/sfu/service.js';
-import { STAFF, startTestServer, TEST_NOW, TEST_SECRET } from '../packages/server/src/test-helpers.js';
+import { STAFF, startTestServer, TEST_NOW } from '../packages/server/src/test-helpers.js';
 // @ts-expect-error -- plain ESM helper without types
 import { CHROME_ARGS, findChrome, NO_CHROME_MESSAGE } from '../scripts/chrome.mjs';
 import { startJanus, type RunningJanus } from '../scripts/janus.mjs';
@@ -54,6 +52,7 @@ import {
   admitOverSignalling,
   api,
 } from './janus-support.js';
+import { janusSettings, janusSfu } from '../packages/server/src/sfu/test-support.js';
 
 const has = (tool: string) => spawnSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' }).status === 0;
 const started = await startJanus();
@@ -84,10 +83,7 @@ describe('a three-party Janus call is recorded into one file with every voice', 
       {
         CONSULTKIT_SEED_DEMO: 'false',
         CONSULTKIT_JOIN_EARLY_MINUTES: '1440',
-        CONSULTKIT_JANUS_URL: janus.wsUrl,
-        CONSULTKIT_JANUS_ADMIN_URL: janus.adminUrl,
-        CONSULTKIT_JANUS_ADMIN_SECRET: janus.adminSecret,
-        CONSULTKIT_JANUS_ROOM_KEY: janus.roomAdminKey,
+        ...janusSettings(janus),
         CONSULTKIT_RECORDINGS_DIR: recordingsDir,
       },
       {},
@@ -179,16 +175,7 @@ describe('a three-party Janus call is recorded into one file with every voice', 
         'SELECT id, peer_id, role FROM join_session WHERE appointment_id = $1',
         [Number(x.id)],
       );
-      const admin = new JanusAdmin({
-        url: janus.adminUrl,
-        adminSecret: janus.adminSecret,
-        roomAdminKey: janus.roomAdminKey,
-      });
-      const sfu = new SfuService({
-        storage: ck.server.storage,
-        secret: TEST_SECRET,
-        instances: [{ url: janus.wsUrl, admin }],
-      });
+      const { sfu } = janusSfu(ck.server.storage, janus);
       const peerOf = {} as Record<Who, string>;
       for (const who of ['A', 'B', 'C'] as const) {
         const session = sessions.find((s) => sfu.publisherIdOf(s.id) === participants[who].publisherId);

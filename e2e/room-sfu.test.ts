@@ -21,6 +21,7 @@ import { admitWhenWaiting, launchRoomBrowser, roomAppointment, until } from './j
 // @ts-expect-error -- plain ESM helper without types
 import { findChrome, NO_CHROME_MESSAGE } from '../scripts/chrome.mjs';
 import { startJanus, type RunningJanus } from '../scripts/janus.mjs';
+import { janusSettings } from '../packages/server/src/sfu/test-support.js';
 
 const started = (await startJanus()) as RunningJanus & { skip?: string };
 const executablePath = findChrome() as string | null;
@@ -140,10 +141,7 @@ describe('a consultation past four people runs through Janus', () => {
       {
         CONSULTKIT_SEED_DEMO: 'false',
         CONSULTKIT_JOIN_EARLY_MINUTES: '1440',
-        CONSULTKIT_JANUS_URL: janus.wsUrl,
-        CONSULTKIT_JANUS_ADMIN_URL: janus.adminUrl,
-        CONSULTKIT_JANUS_ADMIN_SECRET: janus.adminSecret,
-        CONSULTKIT_JANUS_ROOM_KEY: janus.roomAdminKey,
+        ...janusSettings(janus),
         ...env,
       },
       DEFAULT_SERVE,

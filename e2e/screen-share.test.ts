@@ -23,6 +23,7 @@ import { admitWhenWaiting, launchRoomBrowser, roomAppointment, until } from './j
 // @ts-expect-error -- plain ESM helper without types
 import { findChrome, NO_CHROME_MESSAGE } from '../scripts/chrome.mjs';
 import { startJanus, type RunningJanus } from '../scripts/janus.mjs';
+import { janusSettings } from '../packages/server/src/sfu/test-support.js';
 
 const started = (await startJanus()) as RunningJanus & { skip?: string };
 const executablePath = findChrome() as string | null;
@@ -339,10 +340,7 @@ describe('screen share with real peers', () => {
     async () => {
       const janus = started;
       const ck = await server({
-        CONSULTKIT_JANUS_URL: janus.wsUrl,
-        CONSULTKIT_JANUS_ADMIN_URL: janus.adminUrl,
-        CONSULTKIT_JANUS_ADMIN_SECRET: janus.adminSecret,
-        CONSULTKIT_JANUS_ROOM_KEY: janus.roomAdminKey,
+        ...janusSettings(janus),
         CONSULTKIT_SFU_FROM: '1',
       });
       const appt = await appointment(ck);

@@ -165,15 +165,24 @@ export function cspViolations(page: Page): Promise<string[]> {
 
 const axeSource = readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
-/** axe's violations on the page (injected through the debugger, which the page's CSP does not govern). */
-export async function axeViolations(page: Page): Promise<string[]> {
+/**
+ * axe's violations on the page (injected through the debugger, which the page's CSP does not
+ * govern), as `rule: targets`; with `within`, only inside that element, given as its path through
+ * shadow roots (`['consult-room', 'consult-chat']`).
+ */
+export async function axeViolations(page: Page, within?: string[]): Promise<string[]> {
   await page.evaluate(await axeSource);
-  return page.evaluate(async () => {
-    const result = await (
-      window as unknown as {
-        axe: { run(): Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> };
-      }
-    ).axe.run();
-    return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  });
+  return page.evaluate(async (path) => {
+    const { axe } = window as unknown as {
+      axe: {
+        run(context?: unknown): Promise<{ violations: { id: string; nodes: { target: (string | string[])[] }[] }[] }>;
+      };
+    };
+    const result = await (path ? axe.run({ include: [{ fromShadowDom: path }] }) : axe.run());
+    // No named function in here: tsx would wrap it in a helper the page does not have.
+    return result.violations.map(
+      (v) =>
+        `${v.id}: ${v.nodes.map((n) => n.target.map((t) => (Array.isArray(t) ? t.join(' >>> ') : t)).join(' ')).join(', ')}`,
+    );
+  }, within);
 }

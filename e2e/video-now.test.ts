@@ -14,8 +14,7 @@ import {
   stopServerAndBrowser,
   signInToConsole,
 } from './support.js';
-
-const STAFF_KEY = 'consultkit-development-staff-key';
+import { DEV_STAFF_KEY as STAFF_KEY } from '../packages/server/src/config.js';
 
 describe('video now, from the vendor console', () => {
   let browser: Browser;

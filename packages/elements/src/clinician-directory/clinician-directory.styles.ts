@@ -1,6 +1,7 @@
 import { css } from 'lit';
+import { formStyles } from '../internal/form.styles.js';
 
-export const clinicianDirectoryStyles = css`
+const directoryOwnStyles = css`
   :host {
     display: block;
     container-type: inline-size;
@@ -14,43 +15,18 @@ export const clinicianDirectoryStyles = css`
     margin-block: 0 var(--ck-space-s, 0.5rem);
     font-size: 1.25rem;
   }
+  /* The fields, labels and hints: formStyles (internal/form.styles.ts); buttons: baseStyles. */
   form {
-    display: grid;
     grid-template-columns: repeat(auto-fit, minmax(11rem, 1fr));
-    gap: var(--ck-space-s, 0.5rem) var(--ck-space-m, 1rem);
-    align-items: end;
-  }
-  .field {
-    display: grid;
-    gap: 0.25rem;
   }
   .mine {
     margin-block-end: var(--ck-space-m, 1rem);
     max-inline-size: 20rem;
   }
-  label {
-    font-weight: 600;
-  }
-  input,
-  select,
+  /* As tall as the fields beside them, in the fields' text colour. */
   button {
-    font: inherit;
     min-block-size: 2.75rem;
-    padding-inline: var(--ck-space-s, 0.5rem);
-    border: 2px solid var(--ck-color-border, #4c4c52);
-    border-radius: var(--ck-radius, 0.5rem);
-    background: var(--ck-color-surface, #ffffff);
     color: var(--ck-color-text, #0b0c0c);
-  }
-  button {
-    cursor: pointer;
-    padding-inline: var(--ck-space-m, 1rem);
-  }
-  input:focus-visible,
-  select:focus-visible,
-  button:focus-visible {
-    outline: 3px solid var(--ck-color-focus, #ffbf47);
-    outline-offset: 2px;
   }
   .primary {
     background: var(--ck-color-primary, #0b5cad);
@@ -60,19 +36,6 @@ export const clinicianDirectoryStyles = css`
   }
   [aria-disabled='true'] {
     cursor: progress;
-  }
-  .hint {
-    margin: 0;
-    font-size: 0.875rem;
-  }
-  /* Said to screen readers: the request itself is on screen above. */
-  .visually-hidden {
-    position: absolute;
-    inline-size: 1px;
-    block-size: 1px;
-    overflow: hidden;
-    clip-path: inset(50%);
-    white-space: nowrap;
   }
   .status:empty {
     margin: 0;
@@ -167,3 +130,6 @@ export const clinicianDirectoryStyles = css`
     background: transparent;
   }
 `;
+
+/** After baseStyles: the shared form styles, then the element's own. */
+export const clinicianDirectoryStyles = [formStyles, directoryOwnStyles];

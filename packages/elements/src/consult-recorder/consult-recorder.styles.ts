@@ -1,14 +1,9 @@
 import { css } from 'lit';
+import { rowStyles } from '../internal/row.styles.js';
 
-export const consultRecorderStyles = css`
+const recorderOwnStyles = css`
   :host {
     display: inline-block;
-  }
-  .row {
-    display: flex;
-    flex-wrap: wrap;
-    align-items: center;
-    gap: var(--ck-space-s, 0.5rem);
   }
   p,
   ul {
@@ -91,3 +86,6 @@ export const consultRecorderStyles = css`
     min-block-size: 44px;
   }
 `;
+
+/** After baseStyles: the shared `.row`, then the element's own. */
+export const consultRecorderStyles = [rowStyles, recorderOwnStyles];

@@ -1,6 +1,7 @@
 import { css } from 'lit';
+import { formStyles } from '../internal/form.styles.js';
 
-export const guestInviteStyles = css`
+const guestInviteOwnStyles = css`
   :host {
     display: block;
     container-type: inline-size;
@@ -18,37 +19,9 @@ export const guestInviteStyles = css`
     margin-block-start: var(--ck-space-m, 1rem);
     font-size: 1.125rem;
   }
+  /* The fields, labels and hints: formStyles (internal/form.styles.ts). */
   form {
-    display: grid;
     grid-template-columns: repeat(auto-fit, minmax(12rem, 1fr));
-    gap: var(--ck-space-s, 0.5rem) var(--ck-space-m, 1rem);
-    align-items: end;
-  }
-  .field {
-    display: grid;
-    gap: 0.25rem;
-  }
-  label {
-    font-weight: 600;
-  }
-  input,
-  select {
-    font: inherit;
-    min-block-size: 2.75rem;
-    padding-inline: var(--ck-space-s, 0.5rem);
-    border: 2px solid var(--ck-color-border, #4c4c52);
-    border-radius: var(--ck-radius, 0.5rem);
-    background: var(--ck-color-surface, #ffffff);
-    color: var(--ck-color-text, #0b0c0c);
-  }
-  input:focus-visible,
-  select:focus-visible {
-    outline: 3px solid var(--ck-color-focus, #ffbf47);
-    outline-offset: 2px;
-  }
-  .hint {
-    margin: 0;
-    font-size: 0.875rem;
   }
   [part~='invite'] {
     justify-self: start;
@@ -95,3 +68,6 @@ export const guestInviteStyles = css`
     font-style: italic;
   }
 `;
+
+/** After baseStyles: the shared form styles, then the element's own. */
+export const guestInviteStyles = [formStyles, guestInviteOwnStyles];

@@ -1,18 +1,13 @@
 import { css } from 'lit';
+import { rowStyles } from '../internal/row.styles.js';
 
-export const screenShareStyles = css`
+const screenShareOwnStyles = css`
   :host {
     display: block;
   }
   /* Among other controls (as in <consult-room>): the button alone; who shares is said by the host. */
   :host([controls-only]) {
     display: inline-block;
-  }
-  .row {
-    display: flex;
-    flex-wrap: wrap;
-    align-items: center;
-    gap: var(--ck-space-s, 0.5rem);
   }
   [part~='state'] {
     margin: 0;
@@ -38,3 +33,6 @@ export const screenShareStyles = css`
     font-weight: 600;
   }
 `;
+
+/** After baseStyles: the shared `.row`, then the element's own. */
+export const screenShareStyles = [rowStyles, screenShareOwnStyles];

@@ -14,53 +14,11 @@ import { StaffAccounts } from '../staff/accounts.js';
 import { BookingRepository } from '../booking/repository.js';
 import { caller, STAFF, startTestServer, TEST_NOW } from '../test-helpers.js';
 import { until } from '../notify/test-support.js';
+import { EventStreamClient } from '../sse-test-support.js';
 
-/** An open staff live stream, its events collected as they come. */
-class Stream {
-  readonly events: { event: string; data: unknown }[] = [];
-  readonly #controller = new AbortController();
-  status = 0;
-  static async open(url: string, headers: Record<string, string>): Promise<Stream> {
-    const stream = new Stream();
-    const response = await fetch(`${url}/api/presence/events`, { headers, signal: stream.#controller.signal });
-    stream.status = response.status;
-    if (!response.body || response.status !== 200) return stream;
-    void (async () => {
-      const decoder = new TextDecoder();
-      let buffer = '';
-      try {
-        for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-          buffer += decoder.decode(chunk, { stream: true });
-          let end;
-          while ((end = buffer.indexOf('\n\n')) >= 0) {
-            const block = buffer.slice(0, end);
-            buffer = buffer.slice(end + 2);
-            const event = /^event: (.+)$/m.exec(block)?.[1];
-            const data = /^data: (.+)$/m.exec(block)?.[1];
-            if (event && data) stream.events.push({ event, data: JSON.parse(data) });
-          }
-        }
-      } catch {
-        // aborted
-      }
-    })();
-    return stream;
-  }
-  /** The latest presence of `practitioner` this stream heard (snapshot or change). */
-  presenceOf(practitioner: string): Presence | undefined {
-    let found: Presence | undefined;
-    for (const { event, data } of this.events) {
-      if (event === PRESENCE_EVENT.snapshot) {
-        found = (data as { people: Presence[] }).people.find((p) => p.practitioner === practitioner) ?? found;
-      }
-      if (event === PRESENCE_EVENT.change && (data as Presence).practitioner === practitioner) found = data as Presence;
-    }
-    return found;
-  }
-  close(): void {
-    this.#controller.abort();
-  }
-}
+/** The staff live stream on the server at `url`. */
+const openStream = (url: string, headers: Record<string, string>) =>
+  EventStreamClient.open(`${url}/api/presence/events`, headers);
 
 describe('staff directory and presence', () => {
   let server: ConsultKitServer;
@@ -70,7 +28,7 @@ describe('staff directory and presence', () => {
   const clock = TEST_NOW + 6 * 60 * 60_000;
   const ids: Record<string, string> = {};
   const as = (who: string) => ({ ...STAFF, [ACTING_HEADER]: ids[who]! });
-  const streams: Stream[] = [];
+  const streams: EventStreamClient[] = [];
 
   before(async () => {
     ({ server, url } = await startTestServer({ CONSULTKIT_SEED_DEMO: 'on' }, {}, { now: () => clock }));
@@ -236,13 +194,13 @@ describe('staff directory and presence', () => {
   });
 
   it('is live: online, set, offline, to another member of staff', async () => {
-    const watcher = await Stream.open(url, as('Evans'));
+    const watcher = await openStream(url, as('Evans'));
     streams.push(watcher);
     assert.equal(watcher.status, 200);
     await until('the snapshot', () => watcher.presenceOf(ids['Khan']!));
     assert.equal(watcher.presenceOf(ids['Khan']!)?.state, 'offline');
 
-    const khan = await Stream.open(url, as('Khan'));
+    const khan = await openStream(url, as('Khan'));
     streams.push(khan);
     await until('Dr Khan online', () => watcher.presenceOf(ids['Khan']!)?.state === 'available');
     assert.ok(watcher.presenceOf(ids['Khan']!)?.lastSeen);
@@ -265,7 +223,7 @@ describe('staff directory and presence', () => {
 
   it('calls a colleague in: a specialist guest, told live on their stream, and shown in a consultation', async () => {
     const booked = await consultation();
-    const eze = await Stream.open(url, as('Eze'));
+    const eze = await openStream(url, as('Eze'));
     streams.push(eze);
     await until('her snapshot', () => eze.events.length > 0);
 

@@ -12,7 +12,6 @@
  * - `POST /api/consultations/{id}/call-in` `{ "practitioner": "12" }`: a clinician asks a colleague
  *   into the consultation: a guest of kind `specialist` is made and the colleague told live.
  */
-import type { ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { FhirResource } from 'fhir/r4.js';
 import {
@@ -33,6 +32,7 @@ import { actingPerson } from '../staff/acting.js';
 import { Directory, displayName, practitionerRoleResource } from '../staff/directory.js';
 import type { PresenceService } from '../staff/presence.js';
 import type { Storage } from '../storage/index.js';
+import { EventStreams } from '../sse.js';
 import { preferences } from './fhir.js';
 
 /** Keep-alive comment on the live stream (proxies close idle connections). */
@@ -119,7 +119,7 @@ export interface DirectoryPluginOptions {
 export async function directoryPlugin(app: FastifyInstance, options: DirectoryPluginOptions): Promise<void> {
   const { auth, directory, presence, join, storage } = options;
   const heartbeatMs = options.heartbeatMs ?? PRESENCE_HEARTBEAT_MS;
-  const streams = new Set<ServerResponse>();
+  const streams = new EventStreams(app, heartbeatMs);
 
   /** The staff caller and their acting person (which may be absent: the staff key alone). */
   const staff = async (request: FastifyRequest): Promise<StaffPerson | undefined> => {
@@ -167,46 +167,20 @@ export async function directoryPlugin(app: FastifyInstance, options: DirectoryPl
 
   app.get('/api/presence/events', async (request, reply) => {
     const me = await staff(request);
-    reply.hijack();
-    const response = reply.raw;
-    response.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache, no-transform',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
-    });
-    if (request.method === 'HEAD') {
-      response.end();
-      return reply;
-    }
-    response.write('retry: 3000\n: connected\n\n');
-    let open = true;
-    const send = (event: string, data: unknown) => {
-      if (open) response.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-    };
-    const heartbeat = setInterval(() => response.write(': heartbeat\n\n'), heartbeatMs);
-    heartbeat.unref();
-    streams.add(response);
+    const stream = streams.open(request, reply);
+    if (!stream) return reply;
     let close: (() => Promise<void>) | undefined;
-    let gone = false;
-    const cleanUp = () => {
-      if (gone) return;
-      gone = true;
-      open = false;
-      clearInterval(heartbeat);
-      streams.delete(response);
-      close?.().catch((error: unknown) => app.log.error({ err: error }, 'closing a presence stream failed'));
-    };
-    response.on('close', cleanUp);
-    request.raw.on('close', cleanUp);
+    stream.onClose(() =>
+      close?.().catch((error: unknown) => app.log.error({ err: error }, 'closing a presence stream failed')),
+    );
     try {
-      close = await presence.open({ person: me ? Number(me.id) : undefined, send });
+      close = await presence.open({ person: me ? Number(me.id) : undefined, send: stream.send });
     } catch (error) {
       app.log.error({ err: error }, 'opening a presence stream failed');
-      response.end();
+      stream.end();
       return reply;
     }
-    if (gone) await close();
+    if (stream.closed) await close();
     return reply;
   });
 
@@ -264,11 +238,6 @@ export async function directoryPlugin(app: FastifyInstance, options: DirectoryPl
     await presence.notify(Number(colleague.id), PRESENCE_EVENT.callIn, notice);
     const answer: CallInAnswer = { id: guest.id, consultation: String(id), practitioner: colleague.id, notified };
     return reply.code(201).header('cache-control', 'no-store').send(answer);
-  });
-
-  app.addHook('onClose', async () => {
-    for (const response of streams) response.end();
-    streams.clear();
   });
 }
 

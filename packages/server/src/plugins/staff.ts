@@ -7,10 +7,10 @@
  * with several instances, each stream hears only its own instance (fan-out over PostgreSQL
  * LISTEN/NOTIFY is out of scope for now).
  */
-import type { ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import type { Auth } from '../auth.js';
 import type { BookingEvents } from '../booking/events.js';
+import { EventStreams } from '../sse.js';
 
 export const HEARTBEAT_MS = 15_000;
 
@@ -24,42 +24,13 @@ export interface StaffPluginOptions {
 export async function staffPlugin(app: FastifyInstance, options: StaffPluginOptions): Promise<void> {
   const { auth, events } = options;
   const heartbeatMs = options.heartbeatMs ?? HEARTBEAT_MS;
-  const streams = new Set<ServerResponse>();
+  const streams = new EventStreams(app, heartbeatMs);
 
   app.get('/api/staff/events', async (request, reply) => {
     auth.requireStaff(await auth.caller(request));
-    reply.hijack();
-    const response = reply.raw;
-    response.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache, no-transform',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
-    });
-    // A HEAD request has its answer in the headers: no stream to keep open (else it never ends).
-    if (request.method === 'HEAD') {
-      response.end();
-      return reply;
-    }
-    response.write('retry: 3000\n: connected\n\n');
-    const unsubscribe = events.subscribe((event) => {
-      response.write(`event: appointment\ndata: ${JSON.stringify(event)}\n\n`);
-    });
-    const heartbeat = setInterval(() => response.write(': heartbeat\n\n'), heartbeatMs);
-    heartbeat.unref();
-    streams.add(response);
-    const cleanUp = () => {
-      clearInterval(heartbeat);
-      unsubscribe();
-      streams.delete(response);
-    };
-    response.on('close', cleanUp);
-    request.raw.on('close', cleanUp);
+    const stream = streams.open(request, reply);
+    if (!stream) return reply;
+    stream.onClose(events.subscribe((event) => stream.send('appointment', event)));
     return reply;
-  });
-
-  app.addHook('onClose', async () => {
-    for (const response of streams) response.end();
-    streams.clear();
   });
 }

@@ -16,7 +16,7 @@ import type { Appointment, Bundle, Slot } from 'fhir/r4.js';
 import { startJanus, type RunningJanus } from '../../../../scripts/janus.mjs';
 import type { ConsultKitServer } from '../app.js';
 import { JanusAdmin } from '../sfu/janus.js';
-import { SfuService } from '../sfu/service.js';
+import type { SfuService } from '../sfu/service.js';
 import {
   appointmentRequest,
   caller,
@@ -24,7 +24,6 @@ import {
   STAFF,
   startTestServer,
   TEST_NOW,
-  TEST_SECRET,
   type BookingFixture,
 } from '../test-helpers.js';
 import { RecordingEvents } from '../room/recording.js';
@@ -39,6 +38,7 @@ import {
 import { mixArgs } from './janus-mix.js';
 import { MediaToolError, runTool } from './media-tools.js';
 import { decodePcm, probe, toneLevel } from './test-audio.js';
+import { janusSettings, janusSfu } from '../sfu/test-support.js';
 
 const has = (tool: string) => spawnSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' }).status === 0;
 const noFfmpeg = has('ffmpeg') && has('ffprobe') ? undefined : 'ffmpeg is missing: skipped';
@@ -158,17 +158,13 @@ describe('recording a consultation’s Janus room', () => {
       {
         CONSULTKIT_SEED_DEMO: 'false',
         CONSULTKIT_JOIN_EARLY_MINUTES: '1440',
-        CONSULTKIT_JANUS_URL: janus.wsUrl,
-        CONSULTKIT_JANUS_ADMIN_URL: janus.adminUrl,
-        CONSULTKIT_JANUS_ADMIN_SECRET: janus.adminSecret,
-        CONSULTKIT_JANUS_ROOM_KEY: janus.roomAdminKey,
+        ...janusSettings(janus),
       },
       {},
       { now: () => TEST_NOW },
     );
     fixture = await seedBookingFixture(ck.server.storage);
-    admin = new JanusAdmin({ url: janus.adminUrl, adminSecret: janus.adminSecret, roomAdminKey: janus.roomAdminKey });
-    sfu = new SfuService({ storage: ck.server.storage, secret: TEST_SECRET, instances: [{ url: janus.wsUrl, admin }] });
+    ({ admin, sfu } = janusSfu(ck.server.storage, janus));
   });
   after(async () => {
     await ck?.server.close();

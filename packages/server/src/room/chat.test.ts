@@ -9,11 +9,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { randomUUID } from 'node:crypto';
 import type { Appointment } from 'fhir/r4.js';
-import type { ChatMarks, ChatMessage, RosterMessage } from '@consultkit/core/contract';
-import WebSocket from 'ws';
+import type { ChatMarks, ChatMessage } from '@consultkit/core/contract';
 import type { ConsultKitServer } from '../app.js';
 import { Api, until } from '../notify/test-support.js';
 import { seedBookingFixture, STAFF, startTestServer, TEST_NOW, type BookingFixture } from '../test-helpers.js';
+import { openSignalling, type SignalPage } from './test-support.js';
 
 interface Ticket {
   token: string;
@@ -22,18 +22,7 @@ interface Ticket {
   name?: string;
 }
 
-interface Message {
-  type: string;
-  payload?: Record<string, unknown>;
-}
-
-interface Page {
-  ticket: Ticket;
-  received: Message[];
-  closed: Promise<{ code: number; reason: string }>;
-  send(message: object): void;
-  close(): void;
-  roster(): RosterMessage['payload'] | undefined;
+interface Page extends SignalPage<Ticket> {
   /** The chat messages this page received live, in arrival order. */
   chat(): ChatMessage[];
 }
@@ -41,31 +30,11 @@ interface Page {
 const ctx: { url: string; server: ConsultKitServer; api: Api; fixture: BookingFixture } = {} as never;
 
 async function open(ticket: Ticket): Promise<Page> {
-  const ws = new WebSocket(
-    `${ctx.url.replace('http', 'ws')}/signal/peerjs?key=consultkit&id=${ticket.peerId}&token=${ticket.token}`,
-  );
-  const received: Message[] = [];
-  const opened = new Promise<void>((resolve, reject) => {
-    ws.on('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));
-    ws.on('message', (data) => {
-      const message = JSON.parse(String(data)) as Message;
-      received.push(message);
-      if (message.type === 'OPEN') resolve();
-    });
-    ws.on('error', () => undefined);
-  });
-  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
-    ws.on('close', (code, reason) => resolve({ code, reason: String(reason) })),
-  );
-  await opened;
+  const page = await openSignalling(ctx.url, ticket);
   return {
-    ticket,
-    received,
-    closed,
-    send: (message) => ws.readyState === WebSocket.OPEN && ws.send(JSON.stringify(message)),
-    close: () => ws.close(),
-    roster: () => (received.filter((m) => m.type === 'CK-ROSTER').at(-1) as RosterMessage | undefined)?.payload,
-    chat: () => received.filter((m) => m.type === 'CK-CHAT-MESSAGE').map((m) => m.payload as unknown as ChatMessage),
+    ...page,
+    chat: () =>
+      page.received.filter((m) => m.type === 'CK-CHAT-MESSAGE').map((m) => m.payload as unknown as ChatMessage),
   };
 }
 

@@ -8,8 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Appointment, Bundle, Consent } from 'fhir/r4.js';
-import { isRecorded, type RecordingState, type RosterMessage } from '@consultkit/core/contract';
-import WebSocket from 'ws';
+import { isRecorded, type RecordingState } from '@consultkit/core/contract';
 import type { ConsultKitServer } from '../app.js';
 import { Api, until } from '../notify/test-support.js';
 import {
@@ -22,6 +21,7 @@ import {
   type BookingFixture,
 } from '../test-helpers.js';
 import type { RecordingEventMap } from './recording.js';
+import { openSignalling, refused, type SignalPage } from './test-support.js';
 
 interface Ticket {
   token: string;
@@ -32,65 +32,24 @@ interface Ticket {
   name?: string;
 }
 
-interface Message {
-  type: string;
-  payload?: Record<string, unknown>;
-}
-
-interface Page {
-  ticket: Ticket;
-  received: Message[];
-  send(message: object): void;
-  close(): void;
+interface Page extends SignalPage<Ticket> {
   /** The newest roster's `recording`. */
   recording(): RecordingState | undefined;
   /** Waits for a newest roster whose `recording` satisfies `check`, and returns it. */
   recordingWhere(what: string, check: (state: RecordingState) => boolean): Promise<RecordingState>;
-  rosterWhere(what: string, check: (roster: RosterMessage['payload']) => boolean): Promise<RosterMessage['payload']>;
 }
 
 async function open(url: string, ticket: Ticket): Promise<Page> {
-  const ws = new WebSocket(
-    `${url.replace('http', 'ws')}/signal/peerjs?key=consultkit&id=${ticket.peerId}&token=${ticket.token}`,
-  );
-  const received: Message[] = [];
-  await new Promise<void>((resolve, reject) => {
-    ws.on('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));
-    ws.on('message', (data) => {
-      const message = JSON.parse(String(data)) as Message;
-      received.push(message);
-      if (message.type === 'OPEN') resolve();
-    });
-    ws.on('error', () => undefined);
-  });
-  const roster = () => (received.filter((m) => m.type === 'CK-ROSTER').at(-1) as RosterMessage | undefined)?.payload;
+  const page = await openSignalling(url, ticket);
   return {
-    ticket,
-    received,
-    send: (message) => ws.send(JSON.stringify(message)),
-    close: () => ws.close(),
-    recording: () => roster()?.recording,
+    ...page,
+    recording: () => page.roster()?.recording,
     recordingWhere: (what, check) =>
       until(what, () => {
-        const state = roster()?.recording;
+        const state = page.roster()?.recording;
         return state && check(state) ? state : undefined;
       }),
-    rosterWhere: (what, check) =>
-      until(what, () => {
-        const latest = roster();
-        return latest && check(latest) ? latest : undefined;
-      }),
   };
-}
-
-/** Sends `message` from `page`, which must be refused: the reason given. */
-async function refused(page: Page, message: { type: string }): Promise<string> {
-  const refusals = () => page.received.filter((m) => m.type === 'CK-REFUSED');
-  const before = refusals().length;
-  page.send(message);
-  const answer = await until(`${message.type} refused`, () => refusals()[before]);
-  assert.equal(answer.payload?.['command'], message.type);
-  return String(answer.payload?.['reason']);
 }
 
 /** A sentinel: a `CK-MEDIA` change from `page` that `other` sees proves earlier messages were handled. */

@@ -11,12 +11,13 @@ import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import type { Appointment } from 'fhir/r4.js';
 import type { RosterEntry, RosterMessage } from '@consultkit/core/contract';
-import WebSocket from 'ws';
 import type { ConsultKitServer } from '../app.js';
 import { loadConfig } from '../config.js';
 import { Api, SmtpSink, until } from '../notify/test-support.js';
 import { seedBookingFixture, STAFF, startTestServer, TEST_NOW, type BookingFixture } from '../test-helpers.js';
 import { startJanus, type RunningJanus } from '../../../../scripts/janus.mjs';
+import { janusSettings } from '../sfu/test-support.js';
+import { openSignalling, refused, type SignalPage } from './test-support.js';
 
 interface Ticket {
   token: string;
@@ -29,22 +30,8 @@ interface Ticket {
   kind?: string;
 }
 
-interface Message {
-  type: string;
-  src?: string;
-  payload?: Record<string, unknown>;
-}
-
 /** A page's signalling socket, as a bare client: what it received, and the latest roster. */
-interface Page {
-  ticket: Ticket;
-  received: Message[];
-  closed: Promise<{ code: number; reason: string }>;
-  send(message: object): void;
-  close(): void;
-  roster(): RosterMessage['payload'] | undefined;
-  /** Waits for a roster that satisfies `check` (the newest one), and returns it. */
-  rosterWhere(what: string, check: (roster: RosterMessage['payload']) => boolean): Promise<RosterMessage['payload']>;
+interface Page extends SignalPage<Ticket> {
   /** The newest roster's entry for `peerId`. */
   entry(peerId: string): RosterEntry | undefined;
 }
@@ -53,39 +40,8 @@ const ctx: { url: string; server: ConsultKitServer; api: Api; fixture: BookingFi
 
 /** Opens a socket for `ticket`; resolves once the server said OPEN. */
 async function open(ticket: Ticket): Promise<Page> {
-  const ws = new WebSocket(
-    `${ctx.url.replace('http', 'ws')}/signal/peerjs?key=consultkit&id=${ticket.peerId}&token=${ticket.token}`,
-  );
-  const received: Message[] = [];
-  const opened = new Promise<void>((resolve, reject) => {
-    ws.on('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));
-    ws.on('message', (data) => {
-      const message = JSON.parse(String(data)) as Message;
-      received.push(message);
-      if (message.type === 'OPEN') resolve();
-    });
-    ws.on('error', () => undefined);
-  });
-  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
-    ws.on('close', (code, reason) => resolve({ code, reason: String(reason) })),
-  );
-  await opened;
-  const roster = () => (received.filter((m) => m.type === 'CK-ROSTER').at(-1) as RosterMessage | undefined)?.payload;
-  return {
-    ticket,
-    received,
-    closed,
-    send: (message) => ws.send(JSON.stringify(message)),
-    close: () => ws.close(),
-    roster,
-    async rosterWhere(what, check) {
-      return until(what, () => {
-        const latest = roster();
-        return latest && check(latest) ? latest : undefined;
-      });
-    },
-    entry: (peerId) => roster()?.participants.find((p) => p.peerId === peerId),
-  };
+  const page = await openSignalling(ctx.url, ticket);
+  return { ...page, entry: (peerId) => page.roster()?.participants.find((p) => p.peerId === peerId) };
 }
 
 /** Whether an upgrade with this ticket is accepted ('open') or refused (its status). */
@@ -138,16 +94,6 @@ async function guest(appointmentId: string, body: object = { name: 'Ana Interpre
   );
   assert.equal(invited.status, 201, JSON.stringify(invited.body));
   return { ...(await redeem(invited.body.url)), guest: invited.body };
-}
-
-/** Sends `message` from `page`, which must be refused: the reason given. */
-async function refused(page: Page, message: { type: string }): Promise<string> {
-  const refusals = () => page.received.filter((m) => m.type === 'CK-REFUSED');
-  const before = refusals().length;
-  page.send(message);
-  const answer = await until(`${message.type} refused`, () => refusals()[before]);
-  assert.equal(answer.payload?.['command'], message.type);
-  return String(answer.payload?.['reason']);
 }
 
 const status = async (id: string) => (await json<Appointment>('GET', `/fhir/Appointment/${id}`)).body.status;
@@ -686,10 +632,7 @@ describe('the room moves to the SFU at five, with Janus', { skip: janusStart.ski
       {
         CONSULTKIT_SEED_DEMO: 'false',
         CONSULTKIT_JOIN_EARLY_MINUTES: '1440',
-        CONSULTKIT_JANUS_URL: janus.wsUrl,
-        CONSULTKIT_JANUS_ADMIN_URL: janus.adminUrl,
-        CONSULTKIT_JANUS_ADMIN_SECRET: janus.adminSecret,
-        CONSULTKIT_JANUS_ROOM_KEY: janus.roomAdminKey,
+        ...janusSettings(janus),
       },
       {},
       { now: () => TEST_NOW },
@@ -793,10 +736,7 @@ describe('CONSULTKIT_SFU_FROM', { skip: janusStart.skip }, () => {
         CONSULTKIT_SEED_DEMO: 'false',
         CONSULTKIT_JOIN_EARLY_MINUTES: '1440',
         CONSULTKIT_SFU_FROM: '1',
-        CONSULTKIT_JANUS_URL: janus.wsUrl,
-        CONSULTKIT_JANUS_ADMIN_URL: janus.adminUrl,
-        CONSULTKIT_JANUS_ADMIN_SECRET: janus.adminSecret,
-        CONSULTKIT_JANUS_ROOM_KEY: janus.roomAdminKey,
+        ...janusSettings(janus),
       },
       {},
       { now: () => TEST_NOW },

@@ -25,6 +25,7 @@ import { BareJanus, type RoomAnswer } from './bare-janus.js';
 import { JanusAdmin } from './janus.js';
 import WebSocket from 'ws';
 import type { SfuAccess } from '@consultkit/core/contract';
+import { janusSettings } from './test-support.js';
 
 const started = await startJanus();
 const skip = started.skip;
@@ -220,10 +221,7 @@ for (const engine of ENGINES)
           ...(database ? { DATABASE_URL: database.url } : {}),
           CONSULTKIT_SEED_DEMO: 'false',
           CONSULTKIT_JOIN_EARLY_MINUTES: '1440',
-          CONSULTKIT_JANUS_URL: janus.wsUrl,
-          CONSULTKIT_JANUS_ADMIN_URL: janus.adminUrl,
-          CONSULTKIT_JANUS_ADMIN_SECRET: janus.adminSecret,
-          CONSULTKIT_JANUS_ROOM_KEY: janus.roomAdminKey,
+          ...janusSettings(janus),
         },
         {},
         { now: () => TEST_NOW },

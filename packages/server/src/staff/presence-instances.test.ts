@@ -5,10 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import { describe } from 'node:test';
-import { PRESENCE_EVENT, type Presence } from '@consultkit/core/contract';
 import type { ConsultKitServer } from '../app.js';
 import { BookingRepository } from '../booking/repository.js';
 import { until } from '../notify/test-support.js';
+import { EventStreamClient } from '../sse-test-support.js';
 import { freshPostgresDatabase, skippable, STAFF, startTestServer, TEST_NOW } from '../test-helpers.js';
 import { StaffAccounts } from './accounts.js';
 import { ACTING_HEADER } from './acting.js';
@@ -19,47 +19,11 @@ const { it, before, after } = skippable(
   DATABASE_URL ? false : 'DATABASE_URL is not set: several instances need PostgreSQL (.ci/run provides one)',
 );
 
-/** A staff live stream, its events collected as they come. */
-function stream(url: string, headers: Record<string, string>) {
-  const controller = new AbortController();
-  const events: { event: string; data: unknown }[] = [];
-  const opened = fetch(`${url}/api/presence/events`, { headers, signal: controller.signal }).then(async (response) => {
-    assert.equal(response.status, 200);
-    void (async () => {
-      const decoder = new TextDecoder();
-      let buffer = '';
-      try {
-        for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-          buffer += decoder.decode(chunk, { stream: true });
-          let end;
-          while ((end = buffer.indexOf('\n\n')) >= 0) {
-            const block = buffer.slice(0, end);
-            buffer = buffer.slice(end + 2);
-            const event = /^event: (.+)$/m.exec(block)?.[1];
-            const data = /^data: (.+)$/m.exec(block)?.[1];
-            if (event && data) events.push({ event, data: JSON.parse(data) });
-          }
-        }
-      } catch {
-        // closed
-      }
-    })();
-  });
-  return {
-    events,
-    opened,
-    close: () => controller.abort(),
-    stateOf(practitioner: string): string | undefined {
-      let found: string | undefined;
-      for (const { event, data } of events) {
-        if (event === PRESENCE_EVENT.snapshot)
-          found = (data as { people: Presence[] }).people.find((p) => p.practitioner === practitioner)?.state ?? found;
-        if (event === PRESENCE_EVENT.change && (data as Presence).practitioner === practitioner)
-          found = (data as Presence).state;
-      }
-      return found;
-    },
-  };
+/** A staff live stream on instance `url`; fails unless it opens. */
+async function stream(url: string, headers: Record<string, string>): Promise<EventStreamClient> {
+  const opened = await EventStreamClient.open(`${url}/api/presence/events`, headers);
+  assert.equal(opened.status, 200);
+  return opened;
 }
 
 describe('presence across two instances on one PostgreSQL', () => {
@@ -94,21 +58,19 @@ describe('presence across two instances on one PostgreSQL', () => {
   });
 
   it('online, busy and offline on instance one are seen live on instance two', async () => {
-    const watcher = stream(urls[1]!, { ...STAFF, [ACTING_HEADER]: ids.colleague });
-    await watcher.opened;
-    await until('the snapshot on instance two', () => watcher.stateOf(ids.gp) === 'offline');
-    const gp = stream(urls[0]!, { ...STAFF, [ACTING_HEADER]: ids.gp });
-    await gp.opened;
-    await until('online, seen on instance two', () => watcher.stateOf(ids.gp) === 'available');
+    const watcher = await stream(urls[1]!, { ...STAFF, [ACTING_HEADER]: ids.colleague });
+    await until('the snapshot on instance two', () => watcher.presenceOf(ids.gp)?.state === 'offline');
+    const gp = await stream(urls[0]!, { ...STAFF, [ACTING_HEADER]: ids.gp });
+    await until('online, seen on instance two', () => watcher.presenceOf(ids.gp)?.state === 'available');
     const set = await fetch(`${urls[0]}/api/presence`, {
       method: 'PUT',
       headers: { ...STAFF, [ACTING_HEADER]: ids.gp, 'content-type': 'application/json' },
       body: JSON.stringify({ state: 'busy' }),
     });
     assert.equal(set.status, 200);
-    await until('busy, seen on instance two', () => watcher.stateOf(ids.gp) === 'busy');
+    await until('busy, seen on instance two', () => watcher.presenceOf(ids.gp)?.state === 'busy');
     gp.close();
-    await until('offline, seen on instance two', () => watcher.stateOf(ids.gp) === 'offline');
+    await until('offline, seen on instance two', () => watcher.presenceOf(ids.gp)?.state === 'offline');
     watcher.close();
   });
 });
