@@ -200,7 +200,7 @@ export function wallTimesToInstants(date: string, minutes: readonly number[], zo
 
 const BUCKET = 6 * 60 * MINUTE;
 /** `00` to `59`. */
-const TWO_DIGITS = Array.from({ length: 60 }, (_, n) => String(n).padStart(2, '0'));
+const TWO_DIGITS = /* @__PURE__ */ Array.from({ length: 60 }, (_, n) => String(n).padStart(2, '0'));
 
 /** A six-hour stretch's offset, and the offset as `instant` text (`+01:00`). */
 interface Steady {
