@@ -52,6 +52,60 @@ export async function freshPostgresDatabase(): Promise<{ url: string; dispose():
   };
 }
 
+/**
+ * Instances `one` and `two` of the server on a fresh PostgreSQL database (DATABASE_URL must be
+ * set), on the clock `now`, with `env` (the demo practice is not seeded); `close` stops them and
+ * drops the database.
+ */
+export async function twoInstances(
+  env: Record<string, string> = {},
+  now: () => number = () => TEST_NOW,
+): Promise<{ servers: ConsultKitServer[]; urls: string[]; close(): Promise<void> }> {
+  const database = await freshPostgresDatabase();
+  if (!database) throw new Error('DATABASE_URL is not set: several instances need PostgreSQL');
+  const servers: ConsultKitServer[] = [];
+  const urls: string[] = [];
+  const close = async () => {
+    for (const server of servers) await server.close().catch(() => undefined);
+    await database.dispose();
+  };
+  try {
+    for (const instance of ['one', 'two']) {
+      const { server, url } = await startTestServer(
+        { DATABASE_URL: database.url, CONSULTKIT_SEED_DEMO: 'false', ...env },
+        {},
+        { instance, now },
+      );
+      servers.push(server);
+      urls.push(url);
+    }
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return { servers, urls, close };
+}
+
+/**
+ * The `ck_session=…` cookie of a patient's join session for `appointmentId`: staff make a join
+ * link, which is redeemed as the patient's browser would.
+ */
+export async function patientSessionCookie(url: string, appointmentId: string | number): Promise<string> {
+  const link = await fetch(`${url}/api/consultations/${appointmentId}/invitations`, { method: 'POST', headers: STAFF });
+  if (link.status !== 201) throw new Error(`making a join link: ${link.status} ${await link.text()}`);
+  const { url: joinUrl } = (await link.json()) as { url: string };
+  const redeemed = await fetch(`${url}/api/join/redeem`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ token: joinUrl.split('/join/')[1] }),
+  });
+  if (redeemed.status !== 200) throw new Error(`redeeming the join link: ${redeemed.status}`);
+  return redeemed.headers
+    .getSetCookie()
+    .find((c) => c.startsWith('ck_session='))!
+    .split(';')[0]!;
+}
+
 /** The booking tests' fixed "now": Monday 2 March 2026, 08:00 UTC (08:00 GMT in London). */
 export const TEST_NOW = Date.parse('2026-03-02T08:00:00Z');
 

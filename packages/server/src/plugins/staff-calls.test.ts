@@ -24,33 +24,16 @@ import { until } from '../notify/test-support.js';
 import { ACTING_HEADER } from '../staff/acting.js';
 import { StaffAccounts } from '../staff/accounts.js';
 import { caller, joinProblem, STAFF, TEST_NOW } from '../test-helpers.js';
+import { EventStreamClient } from '../sse-test-support.js';
 import { demoStaffServer } from '../staff/test-support.js';
 import { startJanus, type RunningJanus } from '../../../../scripts/janus.mjs';
 
 /** The staff live stream of one person, as raw `event`/`data` pairs. */
-function listen(url: string, headers: Record<string, string>) {
-  const events: { event: string; data: unknown }[] = [];
-  const controller = new AbortController();
-  const opened = fetch(`${url}/api/presence/events`, { headers, signal: controller.signal }).then(async (response) => {
-    assert.equal(response.status, 200);
-    const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
-    void (async () => {
-      let text = '';
-      for (;;) {
-        const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true as const }));
-        if (done) return;
-        text += value;
-        for (let cut = text.indexOf('\n\n'); cut >= 0; cut = text.indexOf('\n\n')) {
-          const [event, data] = ['event', 'data'].map(
-            (f) => new RegExp(`^${f}: (.*)$`, 'm').exec(text.slice(0, cut))?.[1],
-          );
-          if (event && data) events.push({ event, data: JSON.parse(data) });
-          text = text.slice(cut + 2);
-        }
-      }
-    })();
-  });
-  return { events, opened, close: () => controller.abort() };
+/** The staff live stream of `headers`' person, open (200) and heard from as it comes. */
+async function listen(url: string, headers: Record<string, string>): Promise<EventStreamClient> {
+  const stream = await EventStreamClient.open(`${url}/api/presence/events`, headers);
+  assert.equal(stream.status, 200);
+  return stream;
 }
 
 /** A signalling socket for a ticket, as a bare `ws` client: every message it got. */
@@ -103,9 +86,8 @@ describe('calls between clinicians, and the audit of admitting', () => {
     return answer.body;
   };
   const stream = async (who: string) => {
-    const opened = listen(url, as(who));
-    closers.push(opened.close);
-    await opened.opened;
+    const opened = await listen(url, as(who));
+    closers.push(() => opened.close());
     return opened;
   };
   const noticeFor = async (events: { event: string; data: unknown }[], callId: string) =>
@@ -507,11 +489,10 @@ describe('a staff call past four moves to Janus like any room', { skip: janusSta
 
   it('five clinicians in one call: the room is on the SFU, each gets the Janus room; ended, it is gone', async () => {
     const colleagues = ['Evans', 'Shah', 'Eze', 'Morgan'];
-    const streams = new Map<string, ReturnType<typeof listen>>();
+    const streams = new Map<string, EventStreamClient>();
     for (const who of colleagues) {
-      const opened = listen(url, as(who));
-      closers.push(opened.close);
-      await opened.opened;
+      const opened = await listen(url, as(who));
+      closers.push(() => opened.close());
       streams.set(who, opened);
     }
     const first = await call<StaffCallAnswer>('POST', '/api/staff-calls', {

@@ -20,6 +20,7 @@ import type { ConsultKitServer } from '../app.js';
 import { STAFF_COOKIE } from '../auth.js';
 import { BookingRepository } from '../booking/repository.js';
 import { until } from '../notify/test-support.js';
+import { EventStreamClient } from '../sse-test-support.js';
 import {
   caller,
   freshPostgresDatabase,
@@ -27,11 +28,12 @@ import {
   STAFF,
   startTestServer,
   TEST_NOW,
+  twoInstances,
+  patientSessionCookie,
   type Answer,
 } from '../test-helpers.js';
 import { StaffAccounts } from './accounts.js';
 import { ACTING_HEADER } from './acting.js';
-import { openStaffStream, type StaffStream } from './test-support.js';
 
 const DATABASE_URL = process.env['DATABASE_URL'];
 /** Monday 2 March 2026, 14:00 London: Dr Khan's video afternoon (an ad-hoc consultation fits). */
@@ -50,7 +52,7 @@ function suite(engine: 'PGlite' | 'PostgreSQL') {
     let database: { url: string; dispose(): Promise<void> } | undefined;
     const call = caller(() => url);
     const ids: Record<string, string> = {};
-    const streams: StaffStream[] = [];
+    const streams: EventStreamClient[] = [];
     let patientId = 0;
     let appointmentId = '';
     /** The server's clock: moved on where the order of the list is asserted. */
@@ -59,9 +61,9 @@ function suite(engine: 'PGlite' | 'PostgreSQL') {
     const sessions: Record<string, string> = {};
     const as = (who: string) => ({ ...STAFF, [ACTING_HEADER]: ids[who]! });
     const stream = async (who: string) => {
-      const opened = openStaffStream(url, as(who));
+      const opened = await EventStreamClient.open(`${url}/api/presence/events`, as(who));
       streams.push(opened);
-      assert.equal(await opened.opened, 200);
+      assert.equal(opened.status, 200);
       // The snapshot is the first event: the stream's viewer is registered by then.
       await until(`${who}'s stream open`, () => opened.events.length > 0);
       return opened;
@@ -373,20 +375,7 @@ function suite(engine: 'PGlite' | 'PostgreSQL') {
         'SELECT booking_reference FROM appointment WHERE id = $1',
         [Number(appointmentId)],
       );
-      const link = await call<{ url: string }>('POST', `/api/consultations/${appointmentId}/invitations`, {
-        headers: STAFF,
-      });
-      assert.equal(link.status, 201, JSON.stringify(link.body));
-      const redeemed = await fetch(`${url}/api/join/redeem`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ token: link.body.url.split('/join/')[1] }),
-      });
-      assert.equal(redeemed.status, 200);
-      const cookie = redeemed.headers
-        .getSetCookie()
-        .find((c) => c.startsWith('ck_session='))!
-        .split(';')[0]!;
+      const cookie = await patientSessionCookie(url, appointmentId);
       for (const [method, path, body] of routes) {
         const what = `${method} ${path}`;
         outcome(await call(method, path, body ? { body } : {}), 401, `${what}, nobody`);
@@ -559,19 +548,13 @@ describe('messages between staff across two instances on one PostgreSQL', () => 
   const { it, before, after } = skippable(
     DATABASE_URL ? false : 'DATABASE_URL is not set: several instances need PostgreSQL (.ci/run provides one)',
   );
-  let database: { url: string; dispose(): Promise<void> } | undefined;
-  const servers: ConsultKitServer[] = [];
-  const urls: string[] = [];
+  let servers: ConsultKitServer[] = [];
+  let urls: string[] = [];
+  let close = async () => undefined;
   const ids = { khan: '', evans: '' };
 
   before(async () => {
-    database = await freshPostgresDatabase();
-    const env = { DATABASE_URL: database!.url, CONSULTKIT_SEED_DEMO: 'false' };
-    for (const name of ['one', 'two']) {
-      const { server, url } = await startTestServer(env, {}, { instance: name, now: () => TEST_NOW });
-      servers.push(server);
-      urls.push(url);
-    }
+    ({ servers, urls, close } = await twoInstances());
     const repo = new BookingRepository(servers[0]!.storage);
     const accounts = new StaffAccounts(servers[0]!.storage, () => TEST_NOW);
     for (const key of ['khan', 'evans'] as const) {
@@ -581,14 +564,16 @@ describe('messages between staff across two instances on one PostgreSQL', () => 
     }
   });
   after(async () => {
-    for (const server of servers) await server.close().catch(() => undefined);
-    await database?.dispose();
+    await close();
   });
 
   it('a message posted on instance one reaches a member whose stream is on instance two', async () => {
-    const evans = openStaffStream(urls[1]!, { ...STAFF, [ACTING_HEADER]: ids.evans });
+    const evans = await EventStreamClient.open(`${urls[1]}/api/presence/events`, {
+      ...STAFF,
+      [ACTING_HEADER]: ids.evans,
+    });
     try {
-      assert.equal(await evans.opened, 200);
+      assert.equal(evans.status, 200);
       await until('his stream open', () => evans.events.length > 0);
       const headers = { ...STAFF, [ACTING_HEADER]: ids.khan, 'content-type': 'application/json' };
       const conversation = randomUUID();

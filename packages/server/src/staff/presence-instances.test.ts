@@ -9,7 +9,7 @@ import type { ConsultKitServer } from '../app.js';
 import { BookingRepository } from '../booking/repository.js';
 import { until } from '../notify/test-support.js';
 import { EventStreamClient } from '../sse-test-support.js';
-import { freshPostgresDatabase, skippable, STAFF, startTestServer, TEST_NOW } from '../test-helpers.js';
+import { skippable, STAFF, TEST_NOW, twoInstances } from '../test-helpers.js';
 import { StaffAccounts } from './accounts.js';
 import { ACTING_HEADER } from './acting.js';
 import { addPractitionerRole } from './directory.js';
@@ -27,19 +27,13 @@ async function stream(url: string, headers: Record<string, string>): Promise<Eve
 }
 
 describe('presence across two instances on one PostgreSQL', () => {
-  let database: { url: string; dispose(): Promise<void> } | undefined;
-  const servers: ConsultKitServer[] = [];
-  const urls: string[] = [];
+  let servers: ConsultKitServer[] = [];
+  let urls: string[] = [];
+  let close = async () => undefined;
   const ids = { gp: '', colleague: '' };
 
   before(async () => {
-    database = await freshPostgresDatabase();
-    const env = { DATABASE_URL: database!.url, CONSULTKIT_SEED_DEMO: 'false' };
-    for (const name of ['one', 'two']) {
-      const { server, url } = await startTestServer(env, {}, { instance: name, now: () => TEST_NOW });
-      servers.push(server);
-      urls.push(url);
-    }
+    ({ servers, urls, close } = await twoInstances());
     const repo = new BookingRepository(servers[0]!.storage);
     const accounts = new StaffAccounts(servers[0]!.storage, () => TEST_NOW);
     for (const [key, family] of [
@@ -53,8 +47,7 @@ describe('presence across two instances on one PostgreSQL', () => {
     }
   });
   after(async () => {
-    for (const server of servers) await server.close().catch(() => undefined);
-    await database?.dispose();
+    await close();
   });
 
   it('online, busy and offline on instance one are seen live on instance two', async () => {

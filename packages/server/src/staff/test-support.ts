@@ -99,44 +99,6 @@ export async function signIn(jar: Jar, base: string, account: string): Promise<v
   assert.ok(jar.get(base, 'ck_staff'), 'a session cookie');
 }
 
-/** A staff live stream (`GET /api/presence/events`) in a server test, its events collected as they come. */
-export interface StaffStream {
-  readonly events: { event: string; data: unknown }[];
-  /** Resolves with the answer's status once the headers came (the body keeps being read). */
-  readonly opened: Promise<number>;
-  close(): void;
-}
-
-export function openStaffStream(url: string, headers: Record<string, string>): StaffStream {
-  const controller = new AbortController();
-  const events: { event: string; data: unknown }[] = [];
-  const opened = fetch(`${url}/api/presence/events`, { headers, signal: controller.signal }).then((response) => {
-    if (response.status === 200 && response.body) {
-      void (async () => {
-        const decoder = new TextDecoder();
-        let buffer = '';
-        try {
-          for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-            buffer += decoder.decode(chunk, { stream: true });
-            let end;
-            while ((end = buffer.indexOf('\n\n')) >= 0) {
-              const block = buffer.slice(0, end);
-              buffer = buffer.slice(end + 2);
-              const event = /^event: (.+)$/m.exec(block)?.[1];
-              const data = /^data: (.+)$/m.exec(block)?.[1];
-              if (event && data) events.push({ event, data: JSON.parse(data) });
-            }
-          }
-        } catch {
-          // closed
-        }
-      })();
-    }
-    return response.status;
-  });
-  return { events, opened, close: () => controller.abort() };
-}
-
 /**
  * The server on PGlite with the demo practice on the clock `now`, and its practitioners by family name
  * (`ids.Khan`), each made a clinician as their sign-in would make them.
