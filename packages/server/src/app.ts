@@ -313,6 +313,7 @@ export async function createServer(
     presence,
     now,
     isLive: (cid) => rooms.isLive(cid),
+    entered: (cid) => rooms.entered(cid),
     end: endConsultation,
     log: { error: (o, m) => early.log?.error(o, m) },
   });

@@ -814,6 +814,15 @@ export class Rooms {
     return sids;
   }
 
+  /**
+   * Whether anyone has been in the call of `cid` (a clinician, or someone let in) while this
+   * replica knew the room, even if they have all left since.
+   */
+  entered(cid: string): boolean {
+    const room = this.#rooms.get(cid);
+    return !!room && [...room.participants.values()].some((p) => p.admitted);
+  }
+
   /** Whether `cid` has a participant in the call now (connected, admitted, not left). */
   isLive(cid: string): boolean {
     const room = this.#rooms.get(cid);

@@ -31,6 +31,8 @@ export interface StaffCallOptions {
   now: () => number;
   /** Whether a consultation has someone in the call now (the rooms' replica). */
   isLive: (cid: string) => boolean;
+  /** Whether anyone has been in the room of `cid` (the room registry's `entered`). */
+  entered: (cid: string) => boolean;
   /** Ends a consultation as a clinician's "End" does: sessions revoked, fulfilled, Janus room gone. */
   end: (appointmentId: number) => Promise<void>;
   log: { error(object: object, message: string): void };
@@ -264,7 +266,9 @@ export class StaffCalls {
           this.#watched.set(id, undefined);
           continue;
         }
-        if (!this.#watched.has(id)) continue; // nobody has been in it here yet
+        // Nobody has been in it here yet (a call so short that it began and emptied between two
+        // looks counts as entered: the room remembers who was in it).
+        if (!this.#watched.has(id) && !this.options.entered(consultationOf(id))) continue;
         const since = this.#watched.get(id) ?? now;
         this.#watched.set(id, since);
         if (now - since < emptyMs) {
