@@ -281,7 +281,7 @@ export const DEMO_DIRECTORY: readonly DemoRole[] = [
     occupation: ['18803008', 'Dermatologist'],
     specialty: ['394582007', 'Dermatology'],
     phone: '01632 960105',
-    email: 'grace.adeyemi@riverside.example.org',
+    email: 'nkechi.eze@riverside.example.org',
     availableTime: [{ daysOfWeek: ['tue', 'thu'], availableStartTime: '09:00:00', availableEndTime: '17:00:00' }],
   },
   {
