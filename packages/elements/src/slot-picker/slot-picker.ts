@@ -30,8 +30,9 @@ import {
 } from '@consultkit/core/booking';
 import { ConsultKitElement } from '../internal/consultkit-element.js';
 import { chosenLang, langOf } from '../internal/lang.js';
-import { dayTimes, patientFailureText, showMoreTimes } from '../internal/words.js';
+import { patientFailureText } from '../internal/words.js';
 import { slotPickerStyles } from './slot-picker.styles.js';
+import { dayTimes, showMoreTimes } from './words.js';
 import type { adoptFormStyles, confirmation, detailsForm, problemsIn } from './details-form.js';
 
 /** What the picker shows: which step, the times, the chosen one, what went wrong. */
