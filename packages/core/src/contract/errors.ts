@@ -82,7 +82,3 @@ export class ConsultKitError extends Error {
     this.name = 'ConsultKitError';
   }
 }
-
-// A refused join link's error in a module apart (re-exported here, nothing removed): every page
-// loads this one, only the consultation's pages need that (decision 46).
-export { LinkError, type LinkErrorCode } from './link-error.js';

@@ -1,6 +1,7 @@
 /**
- * A refused join link or session. Apart from `errors.ts` (which re-exports it) so that what every
- * page loads, `ConsultKitError`, does not bring it: only the consultation's pages use it (decision 46).
+ * A refused join link or session. Apart from `errors.ts` so that what every page loads,
+ * `ConsultKitError`, does not bring it: only the consultation's pages use it (decision 46). Both
+ * are exported where they were (`@consultkit/core`, `@consultkit/core/contract`).
  */
 import { ConsultKitError, type ConsultKitErrorCode } from './errors.js';
 

@@ -25,7 +25,7 @@ import {
   type SlotHold,
 } from '@consultkit/core/booking';
 import type { CkEventMap } from '../internal/events.js';
-import { chosenLang } from '../internal/lang.js';
+import { chosenLang, langOf } from '../internal/lang.js';
 import type { View } from './slot-picker.js';
 
 /** What the form shows, and what it calls back. */
@@ -249,6 +249,7 @@ export interface PickerHost extends HTMLElement {
   /** A selector to focus once the picker has updated. */
   _focus: string;
   readonly renderRoot: HTMLElement | DocumentFragment;
+  readonly timeZone: string;
   reload(): Promise<void>;
   emit<K extends keyof CkEventMap>(name: K, detail: Detail<K>): boolean;
 }
@@ -304,6 +305,34 @@ export class Choice {
     }
   }
 
+  /**
+   * The form for the chosen time (`label`: it in words), shown while its step is on, kept hidden
+   * when the patient went back to the times; `back` returns to them.
+   */
+  form(label: string, channels: Record<DeliveryChannel, string>, back: () => void) {
+    const picker = this.#picker;
+    const view = picker._view;
+    return detailsForm({
+      shown: view.step === 'details',
+      slot: view.selected!,
+      label,
+      heldUntil: view.heldUntil,
+      submitting: view.submitting,
+      problems: picker._problems,
+      timeZone: picker.timeZone,
+      lang: langOf(picker),
+      channels,
+      root: picker.renderRoot,
+      submit: (event) => void this.submit(event),
+      back,
+    });
+  }
+
+  /** The panel shown once booked (`label`: the time in words). */
+  confirmation(booking: Booking, label: string) {
+    return confirmation(booking, label);
+  }
+
   /** Lets the held time go (Back, another time, leaving the page). */
   release(): void {
     const hold = this.#hold;
@@ -327,9 +356,10 @@ export class Choice {
   }
 
   /** The form was sent: its problems, else the booking (`ck-booked`) or why not (`ck-booking-failed`). */
-  async submit(event: SubmitEvent, client: SlotClient | undefined): Promise<void> {
+  async submit(event: SubmitEvent): Promise<void> {
     event.preventDefault();
     const picker = this.#picker;
+    const client = this.#client;
     const { selected: slot, submitting } = picker._view;
     const form = event.target as HTMLFormElement;
     if (!client || !slot || submitting) return;

@@ -30,7 +30,7 @@ import { langOf } from '../internal/lang.js';
 import { patientFailureText } from '../internal/words.js';
 import { slotPickerStyles } from './slot-picker.styles.js';
 import { dayTimes, showMoreTimes } from './words.js';
-import type { Choice, PickerHost, confirmation, detailsForm } from './details-form.js';
+import type { Choice, PickerHost } from './details-form.js';
 
 /** What the picker shows: which step, the times, the chosen one, what went wrong. */
 export interface View {
@@ -50,8 +50,6 @@ export interface View {
 
 /** The details form's module, once imported (on the first choice of a time, for the CDN bundle's size). */
 interface FormModule {
-  detailsForm: typeof detailsForm;
-  confirmation: typeof confirmation;
   Choice: typeof Choice;
 }
 /** How many times each part of the day shows before "Show more times". */
@@ -196,8 +194,7 @@ export class SlotPicker extends ConsultKitElement {
   #slots: BookableSlot[] = [];
   /** The parts of days (`date part`) whose times are all shown. */
   #more = new Set<string>();
-  #form: FormModule | undefined;
-  /** The chosen time's key, hold and booking (the form's module, once here). */
+  /** The chosen time's form, key, hold and booking (from the form's module, once here). */
   #choice: Choice | undefined;
   /** A time chosen while the form's module is on its way: the choice, done once it is here. */
   #opening: Promise<void> | undefined;
@@ -466,12 +463,11 @@ export class SlotPicker extends ConsultKitElement {
    * a time again tries again.
    */
   _choose(slot: BookableSlot): void {
-    if (!this.#form) {
+    if (!this.#choice) {
       // The latest choice counts, if the patient chose again meanwhile.
       this.#wanted = slot;
       this.#opening ??= SlotPicker._importForm().then(
         (module) => {
-          this.#form = module;
           this.#choice = new module.Choice(this as unknown as PickerHost);
           this.#opening = undefined;
           this._choose(this.#wanted!);
@@ -561,26 +557,6 @@ export class SlotPicker extends ConsultKitElement {
     `;
   }
 
-  #detailsForm(state: View, slot: BookableSlot) {
-    return this.#form!.detailsForm({
-      shown: state.step === 'details',
-      slot,
-      label: this.#label(slot),
-      heldUntil: state.heldUntil,
-      submitting: state.submitting,
-      problems: this._problems,
-      timeZone: this.timeZone,
-      lang: langOf(this),
-      channels: this.#channelNames(),
-      root: this.renderRoot,
-      submit: (event) => void this.#choice!.submit(event, this.#client),
-      back: () => {
-        this._toTimes();
-        this._focus = `[data-id="${(this.#active = slot.id)}"]`;
-      },
-    });
-  }
-
   protected override render(): TemplateResult | typeof nothing {
     const state = this._view;
     if (!this.#client) return nothing;
@@ -614,12 +590,19 @@ export class SlotPicker extends ConsultKitElement {
       <p part="time-zone">${this.#zoneLine(lang)}</p>
       <p part="status" role="status">${status}</p>
       <div role="alert">${alert ? html`<p part="error" tabindex="-1">${alert}</p>` : nothing}</div>
-      ${selected && step !== 'done' && this.#form ? this.#detailsForm(state, selected) : nothing}
+      ${
+        selected && step !== 'done' && this.#choice
+          ? this.#choice.form(this.#label(selected), this.#channelNames(), () => {
+              this._toTimes();
+              this._focus = `[data-id="${(this.#active = selected.id)}"]`;
+            })
+          : nothing
+      }
       ${
         step === 'details'
           ? nothing
           : step === 'done' && booking
-            ? this.#form!.confirmation(booking, this.#label(selected!))
+            ? this.#choice!.confirmation(booking, this.#label(selected!))
             : this.#times()
       }
     `;
