@@ -222,7 +222,9 @@ export default [
       manualChunks: (id) =>
         /\/node_modules\/(peerjs|peerjs-js-binarypack|@msgpack|eventemitter3)\//.test(id) ? 'peerjs' : undefined,
       format: 'esm',
-      sourcemap: true,
+      // Maps beside the files but no `//# sourceMappingURL=` comment (about 40 B gzipped a file,
+      // on every page): the server's `/cdn/` sends a `SourceMap` header instead (decision 46).
+      sourcemap: 'hidden',
     },
     onwarn(warning, warn) {
       // PeerJS's bundle uses `this` at module level; it is harmless in an ES module.

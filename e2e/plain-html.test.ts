@@ -2,7 +2,8 @@
  * The plain HTML page (`examples/plain-html/`): one script tag, `/cdn/consultkit.js`, and nothing
  * else. The loader fetches `<slot-picker>`'s code when the tag is seen; a patient books; an element
  * added later comes with no second Lit. Every CDN file the page loads is the one
- * `cdn-manifest.json` names (its SRI hash), hashed chunks are served as immutable.
+ * `cdn-manifest.json` names (its SRI hash), hashed chunks are served as immutable, and each names
+ * its source map in a `SourceMap` header, not in a comment (decision 46).
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -90,6 +91,13 @@ describe('plain HTML page, one script tag', () => {
       const cache = response.headers()['cache-control'];
       if (listed.immutable) assert.equal(cache, 'public, max-age=31536000, immutable', file);
       else assert.doesNotMatch(cache ?? '', /immutable/, file);
+      // No source map comment in the files (decision 46): the server names each map in a header.
+      assert.doesNotMatch(body.toString('utf8'), /sourceMappingURL/, file);
+      const map = response.headers()['sourcemap'];
+      assert.equal(map, `${file.split('/').at(-1)}.map`, `${file}'s SourceMap header`);
+      const mapped = await fetch(new URL(map!, `${server.url}${path}`));
+      assert.equal(mapped.status, 200, `${file}'s map`);
+      assert.equal(((await mapped.json()) as { version: number }).version, 3, `${file}'s map`);
     }
     assert.equal(lits, 1, 'one file with Lit in it');
     assert.ok(

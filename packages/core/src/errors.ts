@@ -1,1 +1,2 @@
-export { ConsultKitError, LinkError, type ConsultKitErrorCode, type LinkErrorCode } from './contract/errors.js';
+export { ConsultKitError, type ConsultKitErrorCode } from './contract/errors.js';
+export { LinkError, type LinkErrorCode } from './contract/link-error.js';

@@ -4,7 +4,8 @@ import './consult-room/define.js';
 import './slot-picker/define.js';
 import type { ConsultRoom } from './consult-room/consult-room.js';
 import type { SlotPicker } from './slot-picker/slot-picker.js';
-import { failureText, minutes, showMoreTimes } from './internal/words.js';
+import { failureText, minutes } from './internal/words.js';
+import { showMoreTimes } from './slot-picker/words.js';
 import { getLocale, LOCALES, targetLocales, useLocale } from './localization.js';
 import { until } from '../../../test-support/browser.js';
 

@@ -13,10 +13,18 @@
  */
 import { configureLocalization, type LocaleModule } from '@lit/localize';
 import { activeLocale, followActiveLocale } from './internal/active-locale.js';
-import { directionOf, matchLocale } from './internal/locale-match.js';
+import { matchLocale } from './internal/locale-match.js';
 import { sourceLocale, targetLocales } from './locales/locale-codes.js';
 
-export { directionOf, matchLocale, sourceLocale, targetLocales };
+export { matchLocale, sourceLocale, targetLocales };
+
+/**
+ * `rtl` for Arabic and Urdu, `ltr` for the others. Here, not in `internal/locale-match.ts`: only a
+ * page that changes language needs it, and this module comes with the first change (decision 46).
+ */
+export function directionOf(tag: string): 'rtl' | 'ltr' {
+  return /^(ar|ur)$/.test(matchLocale(tag)) ? 'rtl' : 'ltr';
+}
 
 /** Every language the elements speak: the source (`en-GB`) and the nine target locales. */
 export const LOCALES: readonly string[] = [sourceLocale, ...targetLocales];

@@ -4,7 +4,7 @@
  * not load it (decision 32, the CDN's sizes).
  */
 import type { Appointment } from 'fhir/r4.js';
-import { SlotClient, bearer, ref } from './client.js';
+import { SlotClient, ref, type RequestHeaders } from './client.js';
 import { toBooking } from './to-booking.js';
 import type { Booking } from './types.js';
 
@@ -37,4 +37,9 @@ export class BookingClient extends SlotClient {
     });
     return toBooking(updated.resource);
   }
+}
+
+/** The booking reference as Bearer credentials. */
+function bearer(reference: string | undefined): RequestHeaders {
+  return reference ? { authorization: `Bearer ${reference}` } : {};
 }

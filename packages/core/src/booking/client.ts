@@ -232,8 +232,3 @@ export function nextLink(bundle: Bundle, baseUrl: string): string | undefined {
   const { pathname, search } = new URL(url, baseUrl);
   return pathname + search;
 }
-
-/** The booking reference as Bearer credentials (also used by `booking-client.ts`). */
-export function bearer(reference: string | undefined): RequestHeaders {
-  return reference ? { authorization: `Bearer ${reference}` } : {};
-}

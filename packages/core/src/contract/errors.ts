@@ -82,26 +82,3 @@ export class ConsultKitError extends Error {
     this.name = 'ConsultKitError';
   }
 }
-
-/** The codes of a refused join link or session (see `JoinProblem` for the server's side). */
-export type LinkErrorCode = Extract<ConsultKitErrorCode, `link-${string}`> | 'session-missing';
-
-/**
- * A join link or session refused: `code` says why, `opensAt` when an early link opens (null for
- * the other codes), `status` the HTTP status the server answered.
- */
-export class LinkError extends ConsultKitError {
-  declare readonly code: LinkErrorCode;
-
-  constructor(
-    code: LinkErrorCode,
-    message: string,
-    /** When the link starts working, for `link-early`; null otherwise. */
-    readonly opensAt: Date | null = null,
-    /** The HTTP status of the refusal (0 when there was no answer). */
-    readonly status = 0,
-  ) {
-    super(code, message);
-    this.name = 'LinkError';
-  }
-}

@@ -1,12 +1,14 @@
 /** FHIR R4 names ConsultKit uses on the wire: extension URLs, identifier and code systems. */
 
-/** UK Core DeliveryChannel extension: how the consultation happens. */
+// The delivery channel's names in a module apart: a patient's slot search needs its URL alone
+// (decision 46). Re-exported here, so `contract/fhir.js` keeps every name it had.
+export { DELIVERY_CHANNEL_URL, DELIVERY_CHANNELS, type DeliveryChannel } from './delivery-channel.js';
+
 /** The patient's contact preference on a booking (valueCode email, sms or both): docs/notifications.md. */
 export const CONTACT_PREFERENCE_URL = 'https://consultkit.dev/fhir/StructureDefinition/contact-preference';
 /** How the patient wants to hear from the practice: the `valueCode`s of `CONTACT_PREFERENCE_URL`. */
 export const CONTACT_PREFERENCES = ['email', 'sms', 'both'] as const;
 export type ContactPreference = (typeof CONTACT_PREFERENCES)[number];
-export const DELIVERY_CHANNEL_URL = 'https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-DeliveryChannel';
 /** Identifier system of the booking reference, the patient's key to their booking. */
 export const BOOKING_REFERENCE_SYSTEM = 'urn:consultkit:booking-reference';
 /** Identifier system of the idempotency key of a booking request. */
@@ -17,11 +19,6 @@ export const CANCELATION_REASON_SYSTEM = 'urn:consultkit:cancelation-reason';
 export const SERVICE_TYPE_SYSTEM = 'urn:consultkit:service-type';
 /** The standard FHIR extension naming a resource's IANA time zone. */
 export const TIMEZONE_URL = 'http://hl7.org/fhir/StructureDefinition/timezone';
-
-/** Every delivery channel (the values of the UK Core DeliveryChannel extension), in the order a form offers them. */
-export const DELIVERY_CHANNELS = ['Video', 'Telephone', 'In-person'] as const;
-/** How the consultation happens. */
-export type DeliveryChannel = (typeof DELIVERY_CHANNELS)[number];
 
 /** Why an appointment was cancelled: declined by the practice when pending, or by whom. */
 export const CANCELATION_REASONS = ['declined', 'patient', 'practice'] as const;

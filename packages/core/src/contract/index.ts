@@ -12,6 +12,7 @@ export * from './room.js';
 export * from './chat.js';
 export * from './sfu.js';
 export * from './errors.js';
+export * from './link-error.js';
 export * from './fhir.js';
 export * from './patient.js';
 export * from './zone.js';

@@ -8,8 +8,3 @@ export function matchLocale(tag: string | null | undefined): string {
   const language = (tag ?? '').trim().toLowerCase().split(/[-_]/)[0];
   return targetLocales.find((locale) => locale === language) ?? sourceLocale;
 }
-
-/** `rtl` for Arabic and Urdu, `ltr` for the others. */
-export function directionOf(tag: string): 'rtl' | 'ltr' {
-  return /^(ar|ur)$/.test(matchLocale(tag)) ? 'rtl' : 'ltr';
-}

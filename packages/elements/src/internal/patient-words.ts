@@ -1,10 +1,11 @@
 /**
  * The words `<slot-picker>` shares with the other elements: plurals, isolation of people's own
- * text, a failure in a patient's words, and the day chooser's counts. A module apart from
- * `words.ts` (which re-exports it) so that the CDN's shared chunks give the picker only these
- * sentences (decision 32): code splitting works per module.
+ * text, a failure in a patient's words. A module apart from `words.ts` (which re-exports it) so
+ * that the CDN's shared chunks give the picker only these sentences (decision 32): code splitting
+ * works per module. The day chooser's counts are the picker's alone (`slot-picker/words.ts`), so
+ * that other pages do not load them (decision 46).
  */
-import { msg, str } from '@lit/localize';
+import { msg } from '@lit/localize';
 import { activeLocale } from './active-locale.js';
 
 /** A sentence for each plural category the shown language has; `other` for the rest. */
@@ -43,29 +44,4 @@ export function patientFailureText({ status = 500 }: Failure): string {
   if (status === 400 || status === 422) return msg('Some details were not accepted. Please check them and try again.');
   if (status === 429) return msg('Too many attempts. Please wait a minute and try again.');
   return msg("The practice's system had a problem. Please try again in a few minutes.");
-}
-
-/** The day button's words for screen readers: "Tuesday 24 November 2026, 3 times". */
-export function dayTimes(day: string, n: number): string {
-  if (!n) return msg(str`${day}, no times`);
-  return plural(n, {
-    zero: () => msg(str`${day}, ${n} times`, { id: 'day-times-zero' }),
-    one: () => msg(str`${day}, ${n} time`, { id: 'day-times-one' }),
-    two: () => msg(str`${day}, ${n} times`, { id: 'day-times-two' }),
-    few: () => msg(str`${day}, ${n} times`, { id: 'day-times-few' }),
-    many: () => msg(str`${day}, ${n} times`, { id: 'day-times-many' }),
-    other: () => msg(str`${day}, ${n} times`, { id: 'day-times-other' }),
-  });
-}
-
-/** The button that shows a part of the day's other times: "Show 12 more times". */
-export function showMoreTimes(n: number): string {
-  return plural(n, {
-    zero: () => msg(str`Show ${n} more times`, { id: 'show-more-times-zero' }),
-    one: () => msg(str`Show ${n} more time`, { id: 'show-more-times-one' }),
-    two: () => msg(str`Show ${n} more times`, { id: 'show-more-times-two' }),
-    few: () => msg(str`Show ${n} more times`, { id: 'show-more-times-few' }),
-    many: () => msg(str`Show ${n} more times`, { id: 'show-more-times-many' }),
-    other: () => msg(str`Show ${n} more times`, { id: 'show-more-times-other' }),
-  });
 }

@@ -1,9 +1,10 @@
 /**
  * `<slot-picker>`'s details form: the patient's name, date of birth, e-mail, phone and how to
  * consult, with its error messages and summary, its styles, the problems the browser found on
- * submit, and the confirmation once booked. A module apart, imported when a time is first chosen,
- * so that a page showing the times does not load it (the CDN bundle's size: decisions 43 and 46).
- * It renders only; the picker keeps the state and books.
+ * submit, and the confirmation once booked; and what happens to a chosen time (`Choice`: its hold,
+ * the booking on submit, a time taken meanwhile). A module apart, imported when a time is first
+ * chosen, so that a page showing the times does not load it (the CDN bundle's size: decisions 43
+ * and 46). The picker keeps the view's state; this module changes it through `PickerHost`.
  */
 import { html, nothing, unsafeCSS } from 'lit';
 import { msg, str } from '@lit/localize';
@@ -12,12 +13,20 @@ import {
   DELIVERY_CHANNELS,
   formatTime,
   localDate,
+  newIdempotencyKey,
   type BookableSlot,
   type Booking,
   type DeliveryChannel,
   type DetailsField,
   type DetailsProblem,
+  type FhirError,
+  type PatientDetails,
+  type SlotClient,
+  type SlotHold,
 } from '@consultkit/core/booking';
+import type { CkEventMap } from '../internal/events.js';
+import { chosenLang, langOf } from '../internal/lang.js';
+import type { View } from './slot-picker.js';
 
 /** What the form shows, and what it calls back. */
 export interface DetailsFormView {
@@ -228,4 +237,169 @@ export function detailsForm(view: DetailsFormView) {
       <button part="submit" aria-disabled=${view.submitting ? 'true' : 'false'}>${msg('Book this time')}</button>
     </form>
   `;
+}
+
+type Detail<K extends keyof CkEventMap> = CkEventMap[K] extends CustomEvent<infer D> ? D : never;
+
+/** What `SlotPicker` keeps that a choice reads and changes (its private members: `slot-picker.ts`). */
+export interface PickerHost extends HTMLElement {
+  /** What the picker shows: setting it updates the picker. */
+  _view: View;
+  _problems: Partial<Record<DetailsField, DetailsProblem>>;
+  /** A selector to focus once the picker has updated. */
+  _focus: string;
+  readonly renderRoot: HTMLElement | DocumentFragment;
+  readonly timeZone: string;
+  reload(): Promise<void>;
+  emit<K extends keyof CkEventMap>(name: K, detail: Detail<K>): boolean;
+}
+
+const show = (picker: PickerHost, patch: Partial<View>) => (picker._view = { ...picker._view, ...patch });
+
+/**
+ * A picker's chosen time, from its choice to its booking: the idempotency key its booking requests
+ * share, the hold on it while the form is filled (docs/decisions/0029) and the booking on submit.
+ * One per picker, made when this module arrives; it adds the form's styles to the picker's.
+ */
+export class Choice {
+  readonly #picker: PickerHost;
+  #client: SlotClient | undefined;
+  /** The hold on the chosen time, once the server gave it. */
+  #hold: Promise<SlotHold | undefined> | undefined;
+  #key = '';
+
+  constructor(picker: PickerHost) {
+    this.#picker = picker;
+    adoptFormStyles(picker.renderRoot as ShadowRoot);
+  }
+
+  /** On to the form for `slot`: a new key, and a hold on it that replaces the previous choice's. */
+  choose(slot: BookableSlot, client: SlotClient): void {
+    const picker = this.#picker;
+    picker._problems = {};
+    this.#client = client;
+    this.#key = newIdempotencyKey();
+    show(picker, { step: 'details', selected: slot, bookError: undefined, slotTaken: false, heldUntil: undefined });
+    this.#hold = this.#holdTime(client, slot, this.#hold);
+    picker._focus = '[part~=form-heading]';
+    picker.emit('ck-slot-selected', { slot });
+  }
+
+  /**
+   * Holds the chosen time (replacing the hold on the previous choice). Best effort: a server
+   * without holds, or one that refuses this address more, leaves the booking to decide; a time
+   * someone else holds or took is said to be taken, as at booking.
+   */
+  async #holdTime(client: SlotClient, slot: BookableSlot, previous: Promise<SlotHold | undefined> | undefined) {
+    const picker = this.#picker;
+    const replaces = await previous;
+    try {
+      const hold = await client.hold(slot, replaces);
+      if (picker._view.selected === slot) show(picker, { heldUntil: hold.expires });
+      return hold;
+    } catch (error) {
+      if ((error as FhirError).status === 409 && picker._view.selected === slot && picker._view.step === 'details') {
+        this.#taken(error as FhirError, slot);
+      }
+      return undefined;
+    }
+  }
+
+  /**
+   * The form for the chosen time (`label`: it in words), shown while its step is on, kept hidden
+   * when the patient went back to the times; `back` returns to them.
+   */
+  form(label: string, channels: Record<DeliveryChannel, string>, back: () => void) {
+    const picker = this.#picker;
+    const view = picker._view;
+    return detailsForm({
+      shown: view.step === 'details',
+      slot: view.selected!,
+      label,
+      heldUntil: view.heldUntil,
+      submitting: view.submitting,
+      problems: picker._problems,
+      timeZone: picker.timeZone,
+      lang: langOf(picker),
+      channels,
+      root: picker.renderRoot,
+      submit: (event) => void this.submit(event),
+      back,
+    });
+  }
+
+  /** The panel shown once booked (`label`: the time in words). */
+  confirmation(booking: Booking, label: string) {
+    return confirmation(booking, label);
+  }
+
+  /** Lets the held time go (Back, another time, leaving the page). */
+  release(): void {
+    const hold = this.#hold;
+    this.#hold = undefined;
+    void hold?.then((held) => held && this.#client?.release(held)).catch(() => undefined);
+  }
+
+  /** Taken meanwhile: back to the times, without that one, searching again. */
+  #taken(error: FhirError, slot: BookableSlot): void {
+    const picker = this.#picker;
+    this.#hold = undefined;
+    show(picker, {
+      submitting: false,
+      bookError: error,
+      step: 'times',
+      slotTaken: true,
+      slots: picker._view.slots.filter((s) => s !== slot),
+    });
+    void picker.reload();
+    picker._focus = '[part~=error]';
+  }
+
+  /** The form was sent: its problems, else the booking (`ck-booked`) or why not (`ck-booking-failed`). */
+  async submit(event: SubmitEvent): Promise<void> {
+    event.preventDefault();
+    const picker = this.#picker;
+    const client = this.#client;
+    const { selected: slot, submitting } = picker._view;
+    const form = event.target as HTMLFormElement;
+    if (!client || !slot || submitting) return;
+    // The browser checks the fields (required, type, pattern, min, max); the messages are ours.
+    const problems = problemsIn(form);
+    picker._problems = problems;
+    if (Object.keys(problems).length) {
+      picker._focus = '[part~=error-summary]';
+      return;
+    }
+    const values = Object.fromEntries(new FormData(form)) as unknown as PatientDetails & {
+      deliveryChannel: DeliveryChannel;
+    };
+    show(picker, { submitting: true, bookError: undefined });
+    try {
+      // Resends of one choice share the idempotency key: a lost answer never books twice.
+      const booking = await client.book({
+        slot,
+        patient: values,
+        deliveryChannel: values.deliveryChannel,
+        idempotencyKey: this.#key,
+        // The language the patient booked in: the practice's e-mails and the join page use it.
+        language: chosenLang(picker),
+        hold: await this.#hold,
+      });
+      // The booking took the hold over.
+      this.#hold = undefined;
+      show(picker, { submitting: false, step: 'done', booking });
+      picker._focus = '[part~=confirmation-heading]';
+      picker.emit('ck-booked', { booking });
+    } catch (caught) {
+      // The client rejects with FhirErrors only.
+      const error = caught as FhirError;
+      if (error.status === 409) {
+        this.#taken(error, slot);
+      } else {
+        show(picker, { submitting: false, bookError: error });
+        picker._focus = '[part~=error]';
+      }
+      picker.emit('ck-booking-failed', { error, slot });
+    }
+  }
 }

@@ -15,7 +15,6 @@ import {
   groupByPartOfDay,
   groupSlotsByDay,
   localDate,
-  newIdempotencyKey,
   type BookableSlot,
   type Booking,
   type DeliveryChannel,
@@ -23,19 +22,18 @@ import {
   type DetailsProblem,
   type FhirError,
   type PartOfDay,
-  type PatientDetails,
   type SlotDay,
   type SlotFilter,
-  type SlotHold,
 } from '@consultkit/core/booking';
 import { ConsultKitElement } from '../internal/consultkit-element.js';
-import { chosenLang, langOf } from '../internal/lang.js';
-import { dayTimes, patientFailureText, showMoreTimes } from '../internal/words.js';
+import { langOf } from '../internal/lang.js';
+import { patientFailureText } from '../internal/words.js';
 import { slotPickerStyles } from './slot-picker.styles.js';
-import type { adoptFormStyles, confirmation, detailsForm, problemsIn } from './details-form.js';
+import { dayTimes, showMoreTimes } from './words.js';
+import type { Choice, PickerHost } from './details-form.js';
 
 /** What the picker shows: which step, the times, the chosen one, what went wrong. */
-interface View {
+export interface View {
   step: 'times' | 'details' | 'done';
   loading: boolean;
   slots: readonly BookableSlot[];
@@ -52,10 +50,7 @@ interface View {
 
 /** The details form's module, once imported (on the first choice of a time, for the CDN bundle's size). */
 interface FormModule {
-  detailsForm: typeof detailsForm;
-  adoptFormStyles: typeof adoptFormStyles;
-  problemsIn: typeof problemsIn;
-  confirmation: typeof confirmation;
+  Choice: typeof Choice;
 }
 /** How many times each part of the day shows before "Show more times". */
 const FEW = 6;
@@ -188,19 +183,19 @@ export class SlotPicker extends ConsultKitElement {
   /** What the patient narrowed the times to with the filters. */
   private _filter: SlotFilter = {};
 
+  /** A selector to focus once updated (set by the form's module too: `details-form.ts`). */
+  private _focus = '';
+
   #client: SlotClient | undefined;
   #loads = 0;
-  #key = '';
-  #focus = '';
   #active = '';
   #days: SlotDay[] = [];
   /** The times that match the filters. */
   #slots: BookableSlot[] = [];
   /** The parts of days (`date part`) whose times are all shown. */
   #more = new Set<string>();
-  /** The hold on the chosen time while the form is filled (docs/decisions/0029), once the server gave it. */
-  #hold: Promise<SlotHold | undefined> | undefined;
-  #form: FormModule | undefined;
+  /** The chosen time's form, key, hold and booking (from the form's module, once here). */
+  #choice: Choice | undefined;
   /** A time chosen while the form's module is on its way: the choice, done once it is here. */
   #opening: Promise<void> | undefined;
   #wanted: BookableSlot | undefined;
@@ -211,64 +206,27 @@ export class SlotPicker extends ConsultKitElement {
    */
   static _importForm = (): Promise<FormModule> => import('./details-form.js');
 
-  /** Leaving the page (or reloading it) lets the held time go, as removing the picker does. */
-  #leave = () => this.#release();
+  /**
+   * Lets the held time go: leaving the page (or reloading it), as removing the picker does, Back,
+   * or another time. Nothing is held before the form's module is here.
+   */
+  #release = () => this.#choice?.release();
 
   override connectedCallback(): void {
     super.connectedCallback();
-    addEventListener('pagehide', this.#leave);
+    addEventListener('pagehide', this.#release);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    removeEventListener('pagehide', this.#leave);
+    removeEventListener('pagehide', this.#release);
     this.#release();
-  }
-
-  /**
-   * Holds the chosen time (replacing the hold on the previous choice). Best effort: a server
-   * without holds, or one that refuses this address more, leaves the booking to decide; a time
-   * someone else holds or took is said to be taken, as at booking.
-   */
-  async #holdTime(slot: BookableSlot, previous: Promise<SlotHold | undefined> | undefined) {
-    const replaces = await previous;
-    try {
-      const hold = await this.#client!.hold(slot, replaces);
-      if (this._view.selected === slot) this.#view({ heldUntil: hold.expires });
-      return hold;
-    } catch (error) {
-      if ((error as FhirError).status === 409 && this._view.selected === slot && this._view.step === 'details') {
-        this.#taken(error as FhirError, slot);
-      }
-      return undefined;
-    }
   }
 
   /** Back from the form to the times, letting the held time go (Back, or the address: `url-state.ts`). */
   _toTimes(): void {
     this.#release();
     this.#view({ step: 'times', bookError: undefined, heldUntil: undefined });
-  }
-
-  /** Lets the held time go (Back, another time, leaving the page). */
-  #release(): void {
-    const hold = this.#hold;
-    this.#hold = undefined;
-    void hold?.then((held) => held && this.#client?.release(held)).catch(() => undefined);
-  }
-
-  /** Taken meanwhile: back to the times, without that one, searching again. */
-  #taken(error: FhirError, slot: BookableSlot): void {
-    this.#hold = undefined;
-    this.#view({
-      submitting: false,
-      bookError: error,
-      step: 'times',
-      slotTaken: true,
-      slots: this._view.slots.filter((s) => s !== slot),
-    });
-    void this.reload();
-    this.#focus = '[part~=error]';
   }
 
   /** Searches the free times again. */
@@ -325,8 +283,8 @@ export class SlotPicker extends ConsultKitElement {
   }
 
   protected override updated(): void {
-    if (this.#focus) this.renderRoot.querySelector<HTMLElement>(this.#focus)?.focus();
-    this.#focus = '';
+    if (this._focus) this.renderRoot.querySelector<HTMLElement>(this._focus)?.focus();
+    this._focus = '';
   }
 
   /** The words for a time: its day ("Tuesday 24 November 2026"), its time ("9:10am"), its clinician. */
@@ -394,7 +352,7 @@ export class SlotPicker extends ConsultKitElement {
   #chooseDay(date: string, toTimes?: boolean): void {
     this._day = date;
     this.#active = '';
-    if (toTimes && matchMedia('(max-width: 40rem)').matches) this.#focus = '[part~=time][tabindex="0"]';
+    if (toTimes && matchMedia('(max-width: 40rem)').matches) this._focus = '[part~=time][tabindex="0"]';
     this.requestUpdate();
   }
 
@@ -403,7 +361,7 @@ export class SlotPicker extends ConsultKitElement {
     this._week += step;
     this._day = '';
     // Previous is disabled in the first week: focus stays on a button.
-    if (!this._week) this.#focus = '[part~=week-next]';
+    if (!this._week) this._focus = '[part~=week-next]';
   }
 
   #channelNames(): Record<DeliveryChannel, string> {
@@ -505,75 +463,24 @@ export class SlotPicker extends ConsultKitElement {
    * a time again tries again.
    */
   _choose(slot: BookableSlot): void {
-    if (!this.#form) {
+    if (!this.#choice) {
       // The latest choice counts, if the patient chose again meanwhile.
       this.#wanted = slot;
       this.#opening ??= SlotPicker._importForm().then(
         (module) => {
-          this.#form = module;
-          module.adoptFormStyles(this.renderRoot as ShadowRoot);
+          this.#choice = new module.Choice(this as unknown as PickerHost);
           this.#opening = undefined;
           this._choose(this.#wanted!);
         },
         () => {
           this.#opening = undefined;
           this.#view({ bookError: { status: 0 } as FhirError, slotTaken: false });
-          this.#focus = '[part~=error]';
+          this._focus = '[part~=error]';
         },
       );
       return;
     }
-    this._problems = {};
-    this.#key = newIdempotencyKey();
-    this.#view({ step: 'details', selected: slot, bookError: undefined, slotTaken: false, heldUntil: undefined });
-    this.#hold = this.#holdTime(slot, this.#hold);
-    this.#focus = '[part~=form-heading]';
-    this.emit('ck-slot-selected', { slot });
-  }
-
-  async #submit(event: SubmitEvent): Promise<void> {
-    event.preventDefault();
-    const { selected: slot, submitting } = this._view;
-    const form = event.target as HTMLFormElement;
-    if (!this.#client || !slot || submitting) return;
-    // The browser checks the fields (required, type, pattern, min, max); the messages are ours.
-    const problems = this.#form!.problemsIn(form);
-    this._problems = problems;
-    if (Object.keys(problems).length) {
-      this.#focus = '[part~=error-summary]';
-      return;
-    }
-    const values = Object.fromEntries(new FormData(form)) as unknown as PatientDetails & {
-      deliveryChannel: DeliveryChannel;
-    };
-    this.#view({ submitting: true, bookError: undefined });
-    try {
-      // Resends of one choice share the idempotency key: a lost answer never books twice.
-      const booking = await this.#client.book({
-        slot,
-        patient: values,
-        deliveryChannel: values.deliveryChannel,
-        idempotencyKey: this.#key,
-        // The language the patient booked in: the practice's e-mails and the join page use it.
-        language: chosenLang(this),
-        hold: await this.#hold,
-      });
-      // The booking took the hold over.
-      this.#hold = undefined;
-      this.#view({ submitting: false, step: 'done', booking });
-      this.#focus = '[part~=confirmation-heading]';
-      this.emit('ck-booked', { booking });
-    } catch (caught) {
-      // The client rejects with FhirErrors only.
-      const error = caught as FhirError;
-      if (error.status === 409) {
-        this.#taken(error, slot);
-      } else {
-        this.#view({ submitting: false, bookError: error });
-        this.#focus = '[part~=error]';
-      }
-      this.emit('ck-booking-failed', { error, slot });
-    }
+    this.#choice!.choose(slot, this.#client!);
   }
 
   #times() {
@@ -633,7 +540,7 @@ export class SlotPicker extends ConsultKitElement {
                             @click=${() => {
                               this.#more.add(this._day + part);
                               // Focus on the first time shown now, so the keyboard carries on from there.
-                              this.#focus = `[data-id="${(this.#active = slots[FEW]!.id)}"]`;
+                              this._focus = `[data-id="${(this.#active = slots[FEW]!.id)}"]`;
                               this.requestUpdate();
                             }}
                           >
@@ -648,26 +555,6 @@ export class SlotPicker extends ConsultKitElement {
           : nothing
       }
     `;
-  }
-
-  #detailsForm(state: View, slot: BookableSlot) {
-    return this.#form!.detailsForm({
-      shown: state.step === 'details',
-      slot,
-      label: this.#label(slot),
-      heldUntil: state.heldUntil,
-      submitting: state.submitting,
-      problems: this._problems,
-      timeZone: this.timeZone,
-      lang: langOf(this),
-      channels: this.#channelNames(),
-      root: this.renderRoot,
-      submit: (event) => void this.#submit(event),
-      back: () => {
-        this._toTimes();
-        this.#focus = `[data-id="${(this.#active = slot.id)}"]`;
-      },
-    });
   }
 
   protected override render(): TemplateResult | typeof nothing {
@@ -703,12 +590,19 @@ export class SlotPicker extends ConsultKitElement {
       <p part="time-zone">${this.#zoneLine(lang)}</p>
       <p part="status" role="status">${status}</p>
       <div role="alert">${alert ? html`<p part="error" tabindex="-1">${alert}</p>` : nothing}</div>
-      ${selected && step !== 'done' && this.#form ? this.#detailsForm(state, selected) : nothing}
+      ${
+        selected && step !== 'done' && this.#choice
+          ? this.#choice.form(this.#label(selected), this.#channelNames(), () => {
+              this._toTimes();
+              this._focus = `[data-id="${(this.#active = selected.id)}"]`;
+            })
+          : nothing
+      }
       ${
         step === 'details'
           ? nothing
           : step === 'done' && booking
-            ? this.#form!.confirmation(booking, this.#label(selected!))
+            ? this.#choice!.confirmation(booking, this.#label(selected!))
             : this.#times()
       }
     `;

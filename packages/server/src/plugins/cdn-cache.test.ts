@@ -1,7 +1,8 @@
 /**
  * `/cdn/` cache headers (decision 32): what the elements' CDN build marks content-hashed in its
  * `cdn-manifest.json` is immutable for a year; entries, translations and the manifest get a short
- * age. A CDN folder of our own (not the build's), so the test holds whatever the build makes.
+ * age; a script with its source map beside it names the map in a `SourceMap` header (decision 46).
+ * A CDN folder of our own (not the build's), so the test holds whatever the build makes.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,6 +24,9 @@ describe('/cdn/ cache headers', () => {
       'slot-picker.js': 'export const entry = 1;',
       'lit-AbCd1234.js': 'export const chunk = 1;',
       'locales/cy.js': 'export const templates = {};',
+      // The build writes maps without a `sourceMappingURL` comment; the server names them.
+      'lit-AbCd1234.js.map': '{"version":3,"sources":[],"names":[],"mappings":""}',
+      'locales/cy.js.map': '{"version":3,"sources":[],"names":[],"mappings":""}',
     };
     for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
     writeFileSync(
@@ -53,6 +57,26 @@ describe('/cdn/ cache headers', () => {
       const response = await fetch(`${url}/cdn/${path}`);
       assert.equal(response.status, 200, path);
       assert.equal(response.headers.get('cache-control'), SHORT, path);
+      await response.arrayBuffer();
+    }
+  });
+
+  it("names a script's source map in a SourceMap header when the map is beside it, and only then", async () => {
+    const chunk = await fetch(`${url}/cdn/lit-AbCd1234.js`);
+    assert.equal(chunk.headers.get('sourcemap'), 'lit-AbCd1234.js.map');
+    await chunk.arrayBuffer();
+    // Relative to the script's URL: a translation's map is beside it in `locales/`.
+    const locale = await fetch(`${url}/cdn/locales/cy.js`);
+    assert.equal(locale.headers.get('sourcemap'), 'cy.js.map');
+    await locale.arrayBuffer();
+    const map = await fetch(new URL(chunk.headers.get('sourcemap') ?? '', `${url}/cdn/lit-AbCd1234.js`));
+    assert.equal(map.status, 200);
+    assert.equal(((await map.json()) as { version: number }).version, 3);
+    // No map beside the entry, and none for what is not a script: no header.
+    for (const path of ['slot-picker.js', 'lit-AbCd1234.js.map', 'cdn-manifest.json', 'nope-AbCd1234.js']) {
+      const response = await fetch(`${url}/cdn/${path}`);
+      assert.ok(response.status < 500, path);
+      assert.equal(response.headers.get('sourcemap'), null, path);
       await response.arrayBuffer();
     }
   });

@@ -4,9 +4,14 @@
  * so browsers and CDNs keep them a year without asking again; everything else (the entries a page
  * references by a stable name, `consultkit.js`, the translations, the manifest, source maps) may
  * change with a release and is kept a minute only.
+ *
+ * The CDN build's files carry no `//# sourceMappingURL=` comment (decision 46: about 40 B gzipped a
+ * file, on every page); a script whose map lies beside it is served with a `SourceMap` header
+ * naming it instead, which developer tools read the same way. The maps themselves are public, as
+ * the scripts are.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 
 export const IMMUTABLE = 'public, max-age=31536000, immutable';
 export const SHORT = 'public, max-age=60';
@@ -43,5 +48,7 @@ export function cdnCacheHeaders(
   return (res, path) => {
     const name = path.startsWith(prefix) ? path.slice(prefix.length).split('\\').join('/') : '';
     res.setHeader('cache-control', immutable.has(name) ? IMMUTABLE : SHORT);
+    // Relative to the script's own URL, so it holds under any prefix or proxy path.
+    if (path.endsWith('.js') && existsSync(`${path}.map`)) res.setHeader('sourcemap', `${basename(path)}.map`);
   };
 }
