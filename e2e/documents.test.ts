@@ -14,10 +14,17 @@ import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { BookingClient, StaffClient } from '@consultkit/core/booking';
 import { openStorage } from '../packages/server/src/storage/index.js';
 import { seedAroundTheClockPractice } from '../packages/server/src/test-helpers.js';
-import { startServer, type RunningServer } from './support.js';
+import {
+  admitWhenWaiting,
+  clinicianPage as joinedClinicianPage,
+  clinicianTicket,
+  joinToWaitingRoom,
+  startServer,
+  type RunningServer,
+  videoAppointment as bookVideoAppointment,
+} from './support.js';
 // @ts-expect-error -- plain ESM helper without types
 import { CHROME_ARGS, findChrome, NO_CHROME_MESSAGE } from '../scripts/chrome.mjs';
 
@@ -143,83 +150,24 @@ describe('documents in a consultation, end to end', () => {
 
   /** A confirmed video appointment and its patient's join link (from the outbox). */
   async function videoAppointment() {
-    const patientSide = new BookingClient({ baseUrl: `${server.url}/fhir` });
-    const practice = new StaffClient({ baseUrl: `${server.url}/fhir`, headers: () => STAFF });
-    const now = new Date();
-    const slots = await patientSide.searchSlots({
-      start: now,
-      end: new Date(now.getTime() + 20 * 3_600_000),
-      count: 50,
-    });
-    const slot = slots.find((s) => s.deliveryChannels.includes('Video'));
-    assert.ok(slot, 'a free video slot in the next 20 hours');
-    const email = `documents-${Date.now()}-${Math.random().toString(36).slice(2)}@example.org`;
-    const booking = await patientSide.book({
-      slot,
-      patient: { given: 'Ada', family: 'Lovelace', birthDate: '1985-12-10', email, phone: '07700 900123' },
-      deliveryChannel: 'Video',
-    });
-    await practice.confirm(booking.id);
-    const outbox = (await (await fetch(`${server.url}/api/outbox`, { headers: STAFF })).json()) as {
-      messages: { to: string; text: string }[];
-    };
-    const link = /Join: +(http:\/\/\S+\/join\/\S+)/.exec(outbox.messages.find((m) => m.to === email)!.text)?.[1];
-    assert.ok(link, 'the confirmation carries the join link');
-    return { id: booking.id, link: link.replace('localhost', '127.0.0.1') };
-  }
-
-  async function clinicianTicket(id: string): Promise<{ token: string }> {
-    const answer = await fetch(`${server.url}/api/consultations/${id}/clinician-token`, {
-      method: 'POST',
-      headers: STAFF,
-    });
-    assert.equal(answer.status, 200);
-    return (await answer.json()) as { token: string };
+    const { booking, url } = await bookVideoAppointment(server.url, STAFF_KEY, 'documents');
+    return { id: booking.id, link: url };
   }
 
   /** A clinician's page: a page of ours (the index) given a real <consult-room>, joined. */
-  async function clinicianPage(id: string): Promise<Page> {
-    const ticket = await clinicianTicket(id);
-    const context = await browser.newContext({ permissions: ['camera', 'microphone'] });
-    const page = await context.newPage();
-    page.on('pageerror', (error) => console.error('[clinician]', error.message));
-    await page.goto(`${server.url}/`);
-    await page.evaluate(async (t) => {
-      const { Consultation } = await import(`${location.origin}/cdn/consult-room.js`);
-      const consultation = new Consultation({ server: location.origin, ticket: t });
-      (window as unknown as { consultation: unknown }).consultation = consultation;
-      const room = document.createElement('consult-room') as HTMLElement & { consultation: unknown };
-      room.consultation = consultation;
-      document.body.append(room);
-      await consultation.join();
-    }, ticket);
-    return page;
-  }
+  const clinicianPage = (id: string) => joinedClinicianPage(browser, server.url, STAFF_KEY, id, { room: true });
 
   it('a 5 MB picture arrives intact, progress on both sides never backwards; refusals; inert names; 403', async () => {
     const { id, link } = await videoAppointment();
     const patientContext = await browser.newContext({ permissions: ['camera', 'microphone'] });
     const patient = await patientContext.newPage();
     patient.on('pageerror', (error) => console.error('[patient]', error.message));
-    await patient.goto(link);
-    await patient.getByRole('button', { name: 'Join your video appointment' }).click();
-    await patient.locator('device-check [part~="continue"]').click({ timeout: 30_000 });
-    await patient.locator('waiting-room').getByText('You are in the waiting room').waitFor({ timeout: 30_000 });
+    await joinToWaitingRoom(patient, link);
     // Not let in yet: no documents.
     assert.equal(await patient.locator('file-share').count(), 0);
 
     const clinician = await clinicianPage(id);
-    await clinician.waitForFunction(
-      () =>
-        (
-          window as unknown as { consultation: { state: { get(): { participants: { presence: string }[] } } } }
-        ).consultation.state
-          .get()
-          .participants.some((p) => p.presence === 'waiting'),
-      undefined,
-      { timeout: 30_000 },
-    );
-    await clinician.evaluate(() => (window as unknown as { consultation: { admit(): void } }).consultation.admit());
+    await admitWhenWaiting(clinician);
     const patientShare = patient.locator('consult-room file-share');
     const clinicianShare = clinician.locator('consult-room file-share');
     await patientShare.locator('[part~="choose"]').waitFor({ timeout: 30_000 });
@@ -317,7 +265,7 @@ describe('documents in a consultation, end to end', () => {
 
     // Someone of another consultation: 403, for the list, the bytes and the link.
     const other = await videoAppointment();
-    const stranger = await clinicianTicket(other.id);
+    const stranger = await clinicianTicket(server.url, STAFF_KEY, other.id);
     for (const path of [
       `/api/consultations/${id}/documents`,
       `/api/consultations/${id}/documents/${shared.id}`,

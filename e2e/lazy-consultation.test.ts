@@ -17,10 +17,17 @@ import assert from 'node:assert/strict';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Page } from 'playwright-core';
 import type { Browser } from 'playwright-core';
-import { BookingClient, StaffClient } from '@consultkit/core/booking';
-import { type RunningServer, startServerAndBrowser, stopServerAndBrowser } from './support.js';
+import {
+  admitWhenWaiting,
+  clinicianPage,
+  decodesFrames,
+  joinToWaitingRoom,
+  type RunningServer,
+  startServerAndBrowser,
+  stopServerAndBrowser,
+  videoAppointment,
+} from './support.js';
 
 const STAFF_KEY = 'e2e-staff-key-e2e-staff-key-e2e-staff-key';
 const SHOTS = process.env['CK_SCREENSHOTS'] ?? tmpdir();
@@ -36,23 +43,6 @@ const ON_FIRST_USE = {
 /** The scripts in `fetched` that are chunks called one of `names` (`name-[hash].js`, an 8-character hash). */
 const among = (fetched: Set<string>, names: string[]) =>
   [...fetched].filter((file) => names.some((name) => new RegExp(`^${name}-[\\w-]{8}\\.js$`).test(file)));
-
-/** Waits until the page's `window.consultation` has decoded remote video frames. */
-function decodesFrames(page: Page): Promise<unknown> {
-  return page.waitForFunction(
-    async () => {
-      const pc = (window as unknown as { consultation?: { peerConnection: RTCPeerConnection | null } }).consultation
-        ?.peerConnection;
-      let frames = 0;
-      (await pc?.getStats())?.forEach((r: { type: string; kind?: string; framesDecoded?: number }) => {
-        if (r.type === 'inbound-rtp' && r.kind === 'video') frames += r.framesDecoded ?? 0;
-      });
-      return frames > 0;
-    },
-    undefined,
-    { timeout: 60_000 },
-  );
-}
 
 describe('a join page loads the call first, and each part of it on first use', () => {
   let browser: Browser;
@@ -71,32 +61,7 @@ describe('a join page loads the call first, and each part of it on first use', (
 
   it('waiting room and first frame without chat, documents or recording; each fetched when used', async () => {
     // A confirmed video appointment and its join link (the outbox).
-    const patientSide = new BookingClient({ baseUrl: `${server.url}/fhir` });
-    const practice = new StaffClient({
-      baseUrl: `${server.url}/fhir`,
-      headers: () => ({ authorization: `Bearer ${STAFF_KEY}` }),
-    });
-    const now = new Date();
-    const slots = await patientSide.searchSlots({
-      start: now,
-      end: new Date(now.getTime() + 20 * 3_600_000),
-      count: 50,
-    });
-    const slot = slots.find((s) => s.deliveryChannels.includes('Video'));
-    assert.ok(slot, 'a free video slot in the next 20 hours');
-    const email = `lazy-${Date.now()}@example.org`;
-    const booking = await patientSide.book({
-      slot,
-      patient: { given: 'Ada', family: 'Lovelace', birthDate: '1985-12-10', email, phone: '07700 900123' },
-      deliveryChannel: 'Video',
-    });
-    await practice.confirm(booking.id);
-    const outbox = (await (
-      await fetch(`${server.url}/api/outbox`, { headers: { authorization: `Bearer ${STAFF_KEY}` } })
-    ).json()) as { messages: { to: string; text: string }[] };
-    const link = /Join: +(http:\/\/\S+\/join\/\S+)/.exec(outbox.messages.find((m) => m.to === email)!.text);
-    assert.ok(link, 'the confirmation carries the join link');
-    const url = link[1]!.replace('localhost', '127.0.0.1');
+    const { booking, url } = await videoAppointment(server.url, STAFF_KEY, 'lazy');
 
     // The patient's page, every script it fetches from the CDN counted.
     const patientContext = await browser.newContext({ permissions: ['camera', 'microphone'] });
@@ -108,10 +73,7 @@ describe('a join page loads the call first, and each part of it on first use', (
       if (request.resourceType() === 'script' || path.endsWith('.js'))
         fetched.add(path.slice(path.lastIndexOf('/') + 1));
     });
-    await patient.goto(url);
-    await patient.getByRole('button', { name: 'Join your video appointment' }).click();
-    await patient.locator('device-check [part~="continue"]').click({ timeout: 30_000 });
-    await patient.locator('waiting-room').getByText('You are in the waiting room').waitFor({ timeout: 30_000 });
+    await joinToWaitingRoom(patient, url);
     assert.ok(
       [...fetched].some((file) => /^consultation-[\w-]{8}\.js$/.test(file)),
       `core's consultation was fetched: ${[...fetched].join(', ')}`,
@@ -125,33 +87,8 @@ describe('a join page loads the call first, and each part of it on first use', (
     await patient.screenshot({ path: join(SHOTS, 'lazy-consultation-waiting.png'), fullPage: true });
 
     // The clinician (a page with core alone) lets the patient in; both decode frames.
-    const clinicianTicket = (await (
-      await fetch(`${server.url}/api/consultations/${booking.id}/clinician-token`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${STAFF_KEY}` },
-      })
-    ).json()) as Record<string, unknown>;
-    const clinicianContext = await browser.newContext({ permissions: ['camera', 'microphone'] });
-    const clinician = await clinicianContext.newPage();
-    clinician.on('pageerror', (error) => console.error('[clinician]', error.message));
-    await clinician.goto(`${server.url}/`);
-    await clinician.evaluate(async (ticket) => {
-      const { Consultation } = await import(`${location.origin}/cdn/consultation.js`);
-      const consultation = new Consultation({ server: location.origin, ticket });
-      (window as unknown as { consultation: unknown }).consultation = consultation;
-      await consultation.join();
-    }, clinicianTicket);
-    await clinician.waitForFunction(
-      () =>
-        (
-          window as unknown as { consultation: { state: { get(): { participants: { presence: string }[] } } } }
-        ).consultation.state
-          .get()
-          .participants.some((p) => p.presence === 'waiting'),
-      undefined,
-      { timeout: 30_000 },
-    );
-    await clinician.evaluate(() => (window as unknown as { consultation: { admit(): void } }).consultation.admit());
+    const clinician = await clinicianPage(browser, server.url, STAFF_KEY, booking.id);
+    await admitWhenWaiting(clinician);
     await patient
       .locator('consult-room [part~="status"]')
       .filter({ hasText: 'In the call.' })
@@ -187,6 +124,6 @@ describe('a join page loads the call first, and each part of it on first use', (
 
     await clinician.evaluate(() => (window as unknown as { consultation: { end(): void } }).consultation.end());
     await patientContext.close();
-    await clinicianContext.close();
+    await clinician.context().close();
   });
 });

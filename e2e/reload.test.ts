@@ -7,32 +7,19 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { BookingClient, StaffClient } from '@consultkit/core/booking';
-import { type RunningServer, startServerAndBrowser, stopServerAndBrowser } from './support.js';
+import type { Browser } from 'playwright-core';
+import {
+  admitWhenWaiting,
+  clinicianPage,
+  decodesFrames,
+  joinToWaitingRoom,
+  type RunningServer,
+  startServerAndBrowser,
+  stopServerAndBrowser,
+  videoAppointment,
+} from './support.js';
 
 const STAFF_KEY = 'e2e-staff-key-e2e-staff-key-e2e-staff-key';
-
-interface Outbox {
-  messages: { to: string; subject: string; text: string }[];
-}
-
-/** Waits until the page's `window.consultation` has decoded remote video frames. */
-function decodesFrames(page: Page): Promise<unknown> {
-  return page.waitForFunction(
-    async () => {
-      const pc = (window as unknown as { consultation?: { peerConnection: RTCPeerConnection | null } }).consultation
-        ?.peerConnection;
-      let frames = 0;
-      (await pc?.getStats())?.forEach((r: { type: string; kind?: string; framesDecoded?: number }) => {
-        if (r.type === 'inbound-rtp' && r.kind === 'video') frames += r.framesDecoded ?? 0;
-      });
-      return frames > 0;
-    },
-    undefined,
-    { timeout: 15_000 },
-  );
-}
 
 describe('a reload does not lock the patient out', () => {
   let browser: Browser;
@@ -49,39 +36,8 @@ describe('a reload does not lock the patient out', () => {
 
   after(() => stopServerAndBrowser(server, browser));
 
-  /** A confirmed video appointment within the next day, and its join link from the outbox. */
-  async function videoAppointment() {
-    const patientSide = new BookingClient({ baseUrl: `${server.url}/fhir` });
-    const practice = new StaffClient({
-      baseUrl: `${server.url}/fhir`,
-      headers: () => ({ authorization: `Bearer ${STAFF_KEY}` }),
-    });
-    const now = new Date();
-    const slots = await patientSide.searchSlots({
-      start: now,
-      end: new Date(now.getTime() + 20 * 3_600_000),
-      count: 50,
-    });
-    const slot = slots.find((s) => s.deliveryChannels.includes('Video'));
-    assert.ok(slot, 'a free video slot in the next 20 hours');
-    const email = `reload-${Date.now()}@example.org`;
-    const booking = await patientSide.book({
-      slot,
-      patient: { given: 'Ada', family: 'Lovelace', birthDate: '1985-12-10', email, phone: '07700 900123' },
-      deliveryChannel: 'Video',
-    });
-    await practice.confirm(booking.id);
-    const outbox = (await (
-      await fetch(`${server.url}/api/outbox`, { headers: { authorization: `Bearer ${STAFF_KEY}` } })
-    ).json()) as Outbox;
-    const link = /Join: +(http:\/\/\S+\/join\/(\S+))/.exec(outbox.messages.find((m) => m.to === email)!.text);
-    assert.ok(link, 'the confirmation carries the join link');
-    const [, url, token] = link as unknown as [string, string, string];
-    return { booking, practice, url: url.replace('localhost', '127.0.0.1'), token };
-  }
-
   it('reload in the waiting room: back in without a second redeem, let in, both see frames; cancelled: told', async () => {
-    const { booking, practice, url, token } = await videoAppointment();
+    const { booking, practice, url, token } = await videoAppointment(server.url, STAFF_KEY, 'reload');
 
     // The patient joins by link and waits.
     const patientContext = await browser.newContext({ permissions: ['camera', 'microphone'] });
@@ -93,11 +49,8 @@ describe('a reload does not lock the patient out', () => {
       if (request.url().endsWith('/api/join/redeem')) redeems++;
       if (request.url().endsWith('/api/join/resume')) resumes++;
     });
-    await patient.goto(url);
-    await patient.getByRole('button', { name: 'Join your video appointment' }).click();
-    await patient.locator('device-check [part~="continue"]').click({ timeout: 15_000 });
+    await joinToWaitingRoom(patient, url);
     const waiting = patient.locator('waiting-room').getByText('You are in the waiting room');
-    await waiting.waitFor({ timeout: 15_000 });
     assert.equal(redeems, 1);
     assert.ok(!patient.url().includes(token), `no link in the address: ${patient.url()}`);
     assert.match(patient.url(), /\/join\/$/);
@@ -114,34 +67,8 @@ describe('a reload does not lock the patient out', () => {
     assert.ok(resumes >= 2, 'the page resumed its session');
 
     // The clinician (a vendor backend's clinician session) lets the patient in.
-    const clinicianTicket = (await (
-      await fetch(`${server.url}/api/consultations/${booking.id}/clinician-token`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${STAFF_KEY}` },
-      })
-    ).json()) as Record<string, unknown>;
-    const clinicianContext = await browser.newContext({ permissions: ['camera', 'microphone'] });
-    const clinician = await clinicianContext.newPage();
-    clinician.on('pageerror', (error) => console.error('[clinician]', error.message));
-    // A page of ours (its CSP lets our own modules load): the index.
-    await clinician.goto(`${server.url}/`);
-    await clinician.evaluate(async (ticket) => {
-      const { Consultation } = await import(`${location.origin}/cdn/consultation.js`);
-      const consultation = new Consultation({ server: location.origin, ticket });
-      (window as unknown as { consultation: unknown }).consultation = consultation;
-      await consultation.join();
-    }, clinicianTicket);
-    await clinician.waitForFunction(
-      () =>
-        (
-          window as unknown as { consultation: { state: { get(): { participants: { presence: string }[] } } } }
-        ).consultation.state
-          .get()
-          .participants.some((p) => p.presence === 'waiting'),
-      undefined,
-      { timeout: 15_000 },
-    );
-    await clinician.evaluate(() => (window as unknown as { consultation: { admit(): void } }).consultation.admit());
+    const clinician = await clinicianPage(browser, server.url, STAFF_KEY, booking.id);
+    await admitWhenWaiting(clinician);
     await patient
       .locator('consult-room [part~="status"]')
       .filter({ hasText: 'In the call.' })
@@ -191,7 +118,7 @@ describe('a reload does not lock the patient out', () => {
   });
 
   it('a page offline when the practice sent a new link is told when its signalling comes back', async () => {
-    const { booking, url } = await videoAppointment();
+    const { booking, url } = await videoAppointment(server.url, STAFF_KEY, 'reload');
     const context = await browser.newContext({ permissions: ['camera', 'microphone'] });
     // The phone's network: while "offline", new websockets go nowhere (fetch still works, as it
     // would on a flaky connection coming back).
@@ -209,10 +136,7 @@ describe('a reload does not lock the patient out', () => {
     });
     const patient = await context.newPage();
     patient.on('pageerror', (error) => console.error('[patient]', error.message));
-    await patient.goto(url);
-    await patient.getByRole('button', { name: 'Join your video appointment' }).click();
-    await patient.locator('device-check [part~="continue"]').click({ timeout: 15_000 });
-    await patient.locator('waiting-room').getByText('You are in the waiting room').waitFor({ timeout: 15_000 });
+    await joinToWaitingRoom(patient, url);
     // The waiting room shows while the socket may still be opening: drop the network only once it is
     // up, so what the page lives through is a lost connection, not a first one that never came.
     await patient.waitForFunction(

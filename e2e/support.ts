@@ -9,6 +9,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { BookingClient, StaffClient } from '@consultkit/core/booking';
 import { openStorage } from '../packages/server/src/storage/index.js';
 import { seedAroundTheClockPractice } from '../packages/server/src/test-helpers.js';
 // @ts-expect-error -- plain ESM helper without types
@@ -123,17 +124,131 @@ export async function stopServerAndBrowser(server?: RunningServer, browser?: Bro
   await server?.stop();
 }
 
+/** In the page: video frames decoded so far on its `window.consultation` (0 before it has a call). */
+const framesDecodedInPage = async () => {
+  const pc = (window as unknown as { consultation?: { peerConnection: RTCPeerConnection | null } }).consultation
+    ?.peerConnection;
+  let frames = 0;
+  (await pc?.getStats())?.forEach((r: { type: string; kind?: string; framesDecoded?: number }) => {
+    if (r.type === 'inbound-rtp' && r.kind === 'video') frames += r.framesDecoded ?? 0;
+  });
+  return frames;
+};
+
 /** Video frames decoded so far on the page's `window.consultation` (0 before it has a call). */
 export function framesDecoded(page: Page): Promise<number> {
-  return page.evaluate(async () => {
-    const pc = (window as unknown as { consultation?: { peerConnection: RTCPeerConnection | null } }).consultation
-      ?.peerConnection;
-    let frames = 0;
-    (await pc?.getStats())?.forEach((r: { type: string; kind?: string; framesDecoded?: number }) => {
-      if (r.type === 'inbound-rtp' && r.kind === 'video') frames += r.framesDecoded ?? 0;
-    });
-    return frames;
+  return page.evaluate(framesDecodedInPage);
+}
+
+/** Waits until the page's `window.consultation` has decoded remote video frames. */
+export async function decodesFrames(page: Page, timeout = 60_000): Promise<void> {
+  await page.waitForFunction(framesDecodedInPage, undefined, { timeout });
+}
+
+/**
+ * A confirmed video appointment within the next 20 hours on the server at `server` (whose staff
+ * key is `staffKey`), booked for Ada Lovelace at an address of its own (`label-…@example.org`),
+ * and its patient's join link from the outbox: `url` (on 127.0.0.1) and the link's `token`.
+ */
+export async function videoAppointment(server: string, staffKey: string, label: string) {
+  const patientSide = new BookingClient({ baseUrl: `${server}/fhir` });
+  const practice = new StaffClient({
+    baseUrl: `${server}/fhir`,
+    headers: () => ({ authorization: `Bearer ${staffKey}` }),
   });
+  const now = new Date();
+  const slots = await patientSide.searchSlots({
+    start: now,
+    end: new Date(now.getTime() + 20 * 3_600_000),
+    count: 50,
+  });
+  const slot = slots.find((s) => s.deliveryChannels.includes('Video'));
+  assert.ok(slot, 'a free video slot in the next 20 hours');
+  const email = `${label}-${Date.now()}-${Math.random().toString(36).slice(2)}@example.org`;
+  const booking = await patientSide.book({
+    slot,
+    patient: { given: 'Ada', family: 'Lovelace', birthDate: '1985-12-10', email, phone: '07700 900123' },
+    deliveryChannel: 'Video',
+  });
+  await practice.confirm(booking.id);
+  const outbox = (await (
+    await fetch(`${server}/api/outbox`, { headers: { authorization: `Bearer ${staffKey}` } })
+  ).json()) as { messages: { to: string; text: string }[] };
+  const link = /Join: +(http:\/\/\S+\/join\/(\S+))/.exec(outbox.messages.find((m) => m.to === email)!.text);
+  assert.ok(link, 'the confirmation carries the join link');
+  const [, url, token] = link as unknown as [string, string, string];
+  return { booking, practice, url: url.replace('localhost', '127.0.0.1'), token };
+}
+
+/**
+ * A patient's page opens a join link `url` and goes through "Join your video appointment" and the
+ * device check into the waiting room.
+ */
+export async function joinToWaitingRoom(page: Page, url: string, timeout = 30_000): Promise<void> {
+  await page.goto(url);
+  await page.getByRole('button', { name: 'Join your video appointment' }).click();
+  await page.locator('device-check [part~="continue"]').click({ timeout });
+  await page.locator('waiting-room').getByText('You are in the waiting room').waitFor({ timeout });
+}
+
+/** A clinician's ticket for appointment `id` from the staff API of the server at `server`. */
+export async function clinicianTicket(server: string, staffKey: string, id: string): Promise<{ token: string }> {
+  const answer = await fetch(`${server}/api/consultations/${id}/clinician-token`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${staffKey}` },
+  });
+  assert.equal(answer.status, 200);
+  return (await answer.json()) as { token: string };
+}
+
+/**
+ * A clinician's page for appointment `id`, in a browser context of its own: a page of ours (the
+ * index: its CSP lets our own modules load) whose `window.consultation` is core's `Consultation`
+ * from the CDN, joined with a clinician's ticket; with `room`, shown in a real `<consult-room>`
+ * (from `consult-room.js`), else core alone (`consultation.js`).
+ */
+export async function clinicianPage(
+  browser: Browser,
+  server: string,
+  staffKey: string,
+  id: string,
+  options: { room?: boolean } = {},
+): Promise<Page> {
+  const ticket = await clinicianTicket(server, staffKey, id);
+  const context = await browser.newContext({ permissions: ['camera', 'microphone'] });
+  const page = await context.newPage();
+  page.on('pageerror', (error) => console.error('[clinician]', error.message));
+  await page.goto(`${server}/`);
+  await page.evaluate(
+    async ({ t, room }) => {
+      const { Consultation } = await import(`${location.origin}/cdn/${room ? 'consult-room' : 'consultation'}.js`);
+      const consultation = new Consultation({ server: location.origin, ticket: t });
+      (window as unknown as { consultation: unknown }).consultation = consultation;
+      if (room) {
+        const element = document.createElement('consult-room') as HTMLElement & { consultation: unknown };
+        element.consultation = consultation;
+        document.body.append(element);
+      }
+      await consultation.join();
+    },
+    { t: ticket, room: options.room ?? false },
+  );
+  return page;
+}
+
+/** On a clinician's page ({@link clinicianPage}): waits for someone in the waiting room, and lets them in. */
+export async function admitWhenWaiting(page: Page, timeout = 30_000): Promise<void> {
+  await page.waitForFunction(
+    () =>
+      (
+        window as unknown as { consultation: { state: { get(): { participants: { presence: string }[] } } } }
+      ).consultation.state
+        .get()
+        .participants.some((p) => p.presence === 'waiting'),
+    undefined,
+    { timeout },
+  );
+  await page.evaluate(() => (window as unknown as { consultation: { admit(): void } }).consultation.admit());
 }
 
 /**

@@ -5,7 +5,7 @@ import '../src/consult-room/define.js';
 import '../src/waiting-room/define.js';
 import '../src/guest-invite/define.js';
 import { createStore, type Consultation } from '@consultkit/core';
-import { canvasCamera, fakeParticipant, fakeSelf } from '../src/internal/fake-participants.js';
+import { canvasCamera, fakeParticipant, fakeRoomState, fakeSelf } from '../src/internal/fake-participants.js';
 
 const query = new URLSearchParams(location.search);
 const others = Number(query.get('others') ?? '2');
@@ -34,7 +34,7 @@ const waiting = query.has('waiting-guest')
         fakeParticipant(3, { peerId: 'w3', admitted: false, presence: 'waiting', stream: null }),
       ]
     : [];
-const state = {
+const state = fakeRoomState({
   status: query.get('status') ?? 'in-call',
   role: query.get('role') ?? 'clinician',
   self: fakeSelf(
@@ -46,21 +46,8 @@ const state = {
   ),
   participants: [...people, ...waiting],
   pending: query.has('pending') ? [{ command: 'admit', peerId: 'w1' }] : [],
-  mode: 'mesh',
-  admitted: true,
-  signalling: 'connected',
-  localStream: null,
-  remoteStream: null,
-  muted: false,
-  cameraOff: false,
-  audioOnly: false,
-  audioOnlyReason: null,
-  remoteAudioOnly: false,
-  quality: null,
-  speakerId: null,
   endReason: query.get('end'),
   declineMessage: query.get('message'),
-  error: null,
   // `screen`: the first other participant shares their screen (a wide canvas standing in for it).
   screenShare: query.has('screen')
     ? {
@@ -71,7 +58,7 @@ const state = {
         supported: true,
       }
     : { presenter: null, local: false, stream: null, pending: false, supported: true },
-};
+});
 const consultation = {
   state: createStore(state),
   on: () => () => undefined,

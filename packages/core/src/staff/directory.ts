@@ -23,6 +23,7 @@ import type { JoinTicket } from '../contract/join.js';
 import type { BookingClient } from '../booking/booking-client.js';
 import { FhirError } from '../booking/fhir-error.js';
 import { createStore, type ReadableStore } from '../store.js';
+import { whileListed } from './busy.js';
 import { StaffStream, type StaffLive } from './stream.js';
 
 /** One role of one person in the directory. */
@@ -206,20 +207,8 @@ export class StaffDirectory {
   }
 
   /** Runs a call to `practitioner` with it marked on its way; a refusal becomes the store's error. */
-  async #calling<T>(practitioner: string, run: () => Promise<T>): Promise<T> {
-    const state = this.#state.get();
-    this.#state.update({ calling: [...state.calling.filter((p) => p !== practitioner), practitioner] });
-    try {
-      const result = await run();
-      this.#state.update({ error: null });
-      return result;
-    } catch (error) {
-      const failure = asFhirError(error);
-      this.#state.update({ error: failure });
-      throw failure;
-    } finally {
-      this.#state.update({ calling: this.#state.get().calling.filter((p) => p !== practitioner) });
-    }
+  #calling<T>(practitioner: string, run: () => Promise<T>): Promise<T> {
+    return whileListed(this.#state, 'calling', practitioner, asFhirError, run);
   }
 
   /**

@@ -28,6 +28,7 @@ import type { StaffPerson } from '../contract/staff.js';
 import { Emitter } from '../emitter.js';
 import { ConsultKitError } from '../errors.js';
 import { createStore, type ReadableStore } from '../store.js';
+import { whileListed } from './busy.js';
 import { StaffStream, type StaffLive } from './stream.js';
 
 export interface StaffMessagesState {
@@ -215,8 +216,7 @@ export class StaffMessages extends Emitter<StaffMessagesEvents> {
       throw failure;
     }
     const id = options.id ?? newId();
-    this.#state.update({ sending: [...this.#state.get().sending, id] });
-    try {
+    return whileListed(this.#state, 'sending', id, asError, async () => {
       const message = await this.#withRetries(() =>
         this.#request<StaffMessage>('POST', `staff-conversations/${encodeURIComponent(conversation)}/messages`, {
           id,
@@ -224,15 +224,8 @@ export class StaffMessages extends Emitter<StaffMessagesEvents> {
         }),
       );
       this.#received(message);
-      this.#state.update({ error: null });
       return message;
-    } catch (error) {
-      const failure = asError(error);
-      this.#state.update({ error: failure });
-      throw failure;
-    } finally {
-      this.#state.update({ sending: this.#state.get().sending.filter((s) => s !== id) });
-    }
+    });
   }
 
   /** Marks `conversation` read up to `upTo` (default: its last message). A mark never moves back. */

@@ -2,7 +2,6 @@ import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { localized, msg, str } from '@lit/localize';
 import { StaffDirectory, type DirectoryEntry, type StaffDirectoryState } from '@consultkit/core';
-import { StaffClient } from '@consultkit/core/booking';
 import {
   SETTABLE_PRESENCE,
   type CallInNotice,
@@ -11,6 +10,7 @@ import {
   type SettablePresence,
 } from '@consultkit/core/contract';
 import { ConsultKitElement } from '../internal/consultkit-element.js';
+import { actingStaffClient } from '../internal/staff-client.js';
 import { StoreController } from '../internal/store-controller.js';
 import { baseStyles } from '../internal/tokens.styles.js';
 import { failureText, isolate } from '../internal/words.js';
@@ -30,9 +30,6 @@ export type DirectoryLike = Pick<
   | 'joinStaffCall'
   | 'declineStaffCall'
 >;
-
-/** The request header naming the acting practitioner when the staff key is used (docs/staff.md). */
-const ACTING_HEADER = 'consultkit-acting-practitioner';
 
 /** How long presence changes are gathered before one polite announcement. */
 const ANNOUNCE_MS = 1500;
@@ -176,15 +173,8 @@ export class ClinicianDirectory extends ConsultKitElement {
     if (this.directory) return this.directory;
     if (!this.fhirBase) return undefined;
     if (!this.#own) {
-      const key = this.staffKey;
-      const me = this.me;
-      const client = new StaffClient({
-        baseUrl: this.fhirBase,
-        ...(key
-          ? { headers: () => ({ authorization: `Bearer ${key}`, ...(me ? { [ACTING_HEADER]: me } : {}) }) }
-          : { credentials: 'include' as const }),
-      });
-      this.#own = new StaffDirectory({ client });
+      const client = actingStaffClient(this.fhirBase, this.staffKey, this.me);
+      if (client) this.#own = new StaffDirectory({ client });
     }
     return this.#own;
   }

@@ -5,8 +5,7 @@ import './define.js';
 import '../waiting-room/define.js';
 import type { ConsultRoom } from './consult-room.js';
 import type { WaitingRoom } from '../waiting-room/waiting-room.js';
-import type { ParticipantState, PendingCommand } from '@consultkit/core';
-import { fakeParticipant, fakeSelf, stopCanvasCameras } from '../internal/fake-participants.js';
+import { fakeParticipant, fakeRoomState, stopCanvasCameras } from '../internal/fake-participants.js';
 import {
   consultations as useConsultations,
   udpOutage,
@@ -245,29 +244,7 @@ describe('<consult-room>', () => {
  */
 function roomConsultation(overrides: Record<string, unknown> = {}) {
   const calls: string[] = [];
-  const state = createStore({
-    status: 'in-call',
-    role: 'clinician',
-    admitted: true,
-    signalling: 'connected',
-    localStream: null,
-    remoteStream: null,
-    muted: false,
-    cameraOff: false,
-    audioOnly: false,
-    audioOnlyReason: null,
-    remoteAudioOnly: false,
-    quality: null,
-    speakerId: null,
-    endReason: null,
-    declineMessage: null,
-    error: null,
-    mode: 'mesh',
-    self: fakeSelf(),
-    participants: [] as ParticipantState[],
-    pending: [] as PendingCommand[],
-    ...overrides,
-  });
+  const state = createStore(fakeRoomState(overrides));
   const consultation = {
     state,
     on: () => () => undefined,

@@ -4,40 +4,27 @@
  * page), so the three are undefined until the room imports them through its `_importParts` seam.
  */
 import { expect, fixture, html } from '@open-wc/testing';
-import { createStore, type Consultation, type ParticipantState, type PendingCommand } from '@consultkit/core';
+import { createStore, type Consultation } from '@consultkit/core';
 import './define.js';
 import type { ConsultRoom } from './consult-room.js';
-import { fakeParticipant, fakeSelf, stopCanvasCameras } from '../internal/fake-participants.js';
+import { fakeParticipant, fakeRoomState, fakeSelf, stopCanvasCameras } from '../internal/fake-participants.js';
 import { until } from '../../../../test-support/browser.js';
 
 type Part = 'screen-share' | 'file-share' | 'consult-recorder';
 
 /** A stand-in consultation (a store with chosen values), with `files` made on `loadFiles()`. */
 function roomConsultation(overrides: Record<string, unknown> = {}) {
-  const state = createStore({
-    status: 'waiting',
-    role: 'patient',
-    signalling: 'connected',
-    localStream: null,
-    remoteStream: null,
-    muted: false,
-    cameraOff: false,
-    audioOnly: false,
-    audioOnlyReason: null,
-    remoteAudioOnly: false,
-    quality: null,
-    speakerId: null,
-    endReason: null,
-    declineMessage: null,
-    error: null,
-    mode: 'mesh',
-    self: fakeSelf({ role: 'patient', name: 'Sam Patel', presence: 'waiting', admitted: false }),
-    participants: [] as ParticipantState[],
-    pending: [] as PendingCommand[],
-    screenShare: { presenter: null, local: false, stream: null, pending: false, supported: true },
-    recording: null,
-    ...overrides,
-  });
+  const state = createStore(
+    fakeRoomState({
+      status: 'waiting',
+      role: 'patient',
+      admitted: false,
+      self: fakeSelf({ role: 'patient', name: 'Sam Patel', presence: 'waiting', admitted: false }),
+      screenShare: { presenter: null, local: false, stream: null, pending: false, supported: true },
+      recording: null,
+      ...overrides,
+    }),
+  );
   const filesState = createStore({ documents: [], sending: false, error: null });
   const files = { state: filesState, refresh: async () => undefined, close: () => undefined };
   let loadFiles = 0;

@@ -37,7 +37,7 @@ import type { BookingDesk } from '../booking-desk/booking-desk.js';
 import type { GuestInvite } from '../guest-invite/guest-invite.js';
 import type { ClinicianDirectory, DirectoryLike } from '../clinician-directory/clinician-directory.js';
 import type { StaffDirectoryState, WritableStore } from '@consultkit/core';
-import { fakeParticipant, fakeSelf } from './fake-participants.js';
+import { fakeParticipant, fakeRoomState, fakeSelf } from './fake-participants.js';
 import { staffChatStates } from './fake-staff-chat-states.js';
 import { STAFF_CHAT_TEXTS } from './fake-staff-chat.js';
 
@@ -92,29 +92,7 @@ const shadowPart = (el: Element, name: string) => el.shadowRoot!.querySelector<H
 
 /** A consultation's state in a real core store, for a room or waiting room. */
 function roomState(overrides: Record<string, unknown> = {}) {
-  const state = createStore({
-    status: 'in-call',
-    role: 'clinician',
-    admitted: true,
-    signalling: 'connected',
-    localStream: null,
-    remoteStream: null,
-    muted: false,
-    cameraOff: false,
-    audioOnly: false,
-    audioOnlyReason: null,
-    remoteAudioOnly: false,
-    quality: { quality: 'good' },
-    speakerId: null,
-    endReason: null,
-    declineMessage: null,
-    error: null,
-    mode: 'mesh',
-    self: fakeSelf(),
-    participants: [] as ParticipantState[],
-    pending: [],
-    ...overrides,
-  });
+  const state = createStore(fakeRoomState({ quality: { quality: 'good' }, ...overrides }));
   return {
     state,
     on: () => () => undefined,

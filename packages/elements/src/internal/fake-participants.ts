@@ -1,8 +1,9 @@
 /**
  * Test and screenshot support (not built, not exported): participants with real `MediaStream`s
- * drawn on a canvas, as core's `ParticipantState` values look.
+ * drawn on a canvas, as core's `ParticipantState` values look, and the consultation's state
+ * around them ({@link fakeRoomState}).
  */
-import type { ParticipantState } from '@consultkit/core';
+import type { ParticipantState, PendingCommand } from '@consultkit/core';
 
 const streams: { stop(): void }[] = [];
 
@@ -91,4 +92,36 @@ export function fakeSelf(overrides: Partial<ParticipantState> = {}): Participant
     isLocal: true,
     ...overrides,
   });
+}
+
+/**
+ * Core's consultation state as a stand-in consultation's store starts (`createStore`): a clinician
+ * ({@link fakeSelf}, unless `overrides` gives `self`) in a call on a mesh, connected, nothing
+ * muted, no quality sample yet, nobody else, nothing pending; `overrides` sets what a test or a
+ * screenshot needs. `screenShare` and `recording` are absent unless given.
+ */
+export function fakeRoomState(overrides: Record<string, unknown> = {}) {
+  return {
+    status: 'in-call',
+    role: 'clinician',
+    admitted: true,
+    signalling: 'connected',
+    localStream: null,
+    remoteStream: null,
+    muted: false,
+    cameraOff: false,
+    audioOnly: false,
+    audioOnlyReason: null,
+    remoteAudioOnly: false,
+    quality: null,
+    speakerId: null,
+    endReason: null,
+    declineMessage: null,
+    error: null,
+    mode: 'mesh',
+    self: ('self' in overrides ? null : fakeSelf()) as ParticipantState | null,
+    participants: [] as ParticipantState[],
+    pending: [] as PendingCommand[],
+    ...overrides,
+  };
 }

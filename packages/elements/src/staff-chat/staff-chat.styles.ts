@@ -1,6 +1,15 @@
 import { css } from 'lit';
 
-/** Logical properties only: the same sheet reads right in a right-to-left page. */
+/**
+ * Logical properties only: the same sheet reads right in a right-to-left page. `baseStyles` comes
+ * first (box sizing, `.visually-hidden`, the buttons' defaults).
+ *
+ * The log and the message form (`.log` to `[part~='send']`) repeat `<consult-chat>`'s rules on
+ * purpose. One shared sheet was tried: the CDN build puts it in a chunk beside
+ * `internal/message-text.ts`, and apart from each element's own sheet it compresses worse, so
+ * every page with a chat grew (the join page with the chat opened and `consult-room.js` by
+ * 0.15 kB, over the room's budget; a page with `<staff-chat>` by 0.26 kB).
+ */
 export const staffChatStyles = css`
   :host {
     display: block;
@@ -96,14 +105,6 @@ export const staffChatStyles = css`
     font-weight: 700;
     text-align: center;
     line-height: 1.5rem;
-  }
-  .visually-hidden {
-    position: absolute;
-    inline-size: 1px;
-    block-size: 1px;
-    overflow: hidden;
-    clip-path: inset(50%);
-    white-space: nowrap;
   }
   .status:empty {
     display: none;
@@ -229,7 +230,6 @@ export const staffChatStyles = css`
   }
   textarea {
     inline-size: 100%;
-    box-sizing: border-box;
     min-block-size: 2.75rem;
     resize: vertical;
     padding: var(--ck-space-s, 0.5rem);

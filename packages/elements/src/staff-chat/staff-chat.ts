@@ -2,7 +2,6 @@ import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { localized, msg, str } from '@lit/localize';
 import { StaffDirectory, StaffStream, type DirectoryEntry, type StaffDirectoryState } from '@consultkit/core';
-import { StaffClient } from '@consultkit/core/booking';
 import {
   chatTextProblem,
   STAFF_CHAT_MEMBERS_MAX,
@@ -14,6 +13,7 @@ import {
 import { ConsultKitElement } from '../internal/consultkit-element.js';
 import { activeLocale } from '../internal/active-locale.js';
 import { messageTime, textWithLinks } from '../internal/message-text.js';
+import { actingStaffClient } from '../internal/staff-client.js';
 import { StoreController } from '../internal/store-controller.js';
 import { baseStyles } from '../internal/tokens.styles.js';
 import { failureText, isolate } from '../internal/words.js';
@@ -22,9 +22,6 @@ import { aboutText, conversationName, staffUnreadText } from './words.js';
 import { staffMessagesFor, type StaffChatState, type StaffMessagesLike } from './source.js';
 
 export type { StaffChatState, StaffMessagesLike };
-
-/** The request header naming the acting practitioner when the staff key is used (docs/staff.md). */
-const ACTING_HEADER = 'consultkit-acting-practitioner';
 
 /** From this length on, the composer shows how many characters are used of the limit. */
 const COUNT_FROM = STAFF_CHAT_TEXT_MAX - 500;
@@ -143,22 +140,10 @@ export class StaffChat extends ConsultKitElement {
     return this.#unread;
   }
 
-  #client(): StaffClient | undefined {
-    if (!this.fhirBase) return undefined;
-    const key = this.staffKey;
-    const me = this.me;
-    return new StaffClient({
-      baseUrl: this.fhirBase,
-      ...(key
-        ? { headers: () => ({ authorization: `Bearer ${key}`, ...(me ? { [ACTING_HEADER]: me } : {}) }) }
-        : { credentials: 'include' as const }),
-    });
-  }
-
   #active(): StaffMessagesLike | undefined {
     if (this.messages) return this.messages;
     if (!this.#own) {
-      const client = this.#client();
+      const client = actingStaffClient(this.fhirBase, this.staffKey, this.me);
       if (client) {
         // One live stream for its messages and, if it opens one, its directory.
         this.#stream = new StaffStream({ client });
@@ -171,7 +156,7 @@ export class StaffChat extends ConsultKitElement {
   #search(): ColleagueSearch | undefined {
     if (this.directory) return this.directory;
     if (!this.#ownDirectory) {
-      const client = this.#client();
+      const client = actingStaffClient(this.fhirBase, this.staffKey, this.me);
       if (client) this.#ownDirectory = new StaffDirectory({ client, stream: this.#stream });
     }
     return this.#ownDirectory;
