@@ -75,19 +75,29 @@ export class PresenceService {
     this.#viewers.clear();
   }
 
-  /** A staff connection opened; the function returned closes it. */
+  /**
+   * A staff connection opened; the function returned closes it. The viewer hears what is told from
+   * the moment this is called (before its first wait): the stream's headers are already sent, so the
+   * page may act on them (catch up, start a conversation) while the connection's row is written, and
+   * what it causes must reach it.
+   */
   async open(viewer: PresenceViewer): Promise<() => Promise<void>> {
     const id = randomBytes(12).toString('base64url');
     const person = viewer.person;
+    this.#viewers.add(viewer);
     if (person !== undefined) {
       const now = new Date(this.options.now());
-      await this.options.storage.query(
-        'INSERT INTO staff_presence_socket (id, practitioner_id, instance, opened_at) VALUES ($1, $2, $3, $4)',
-        [id, person, this.options.instance, now],
-      );
-      await this.#seen(person, now);
+      try {
+        await this.options.storage.query(
+          'INSERT INTO staff_presence_socket (id, practitioner_id, instance, opened_at) VALUES ($1, $2, $3, $4)',
+          [id, person, this.options.instance, now],
+        );
+        await this.#seen(person, now);
+      } catch (error) {
+        this.#viewers.delete(viewer);
+        throw error;
+      }
     }
-    this.#viewers.add(viewer);
     viewer.send(PRESENCE_EVENT.snapshot, { people: await this.snapshot() });
     if (person !== undefined) await this.#announce([person]);
     let closed = false;
