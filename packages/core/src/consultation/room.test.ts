@@ -105,6 +105,17 @@ describe('Room (roster → participants, commands with pending state)', () => {
     expect(sent).to.deep.equal([{ type: 'CK-ADMIT', payload: { peerId: 'ck-p' } }]);
   });
 
+  it('does not admit again on a roster that predates its own admission (still on its way)', () => {
+    const { room: r, sent } = room();
+    r.fromServer({ you: 'ck-c', mode: 'mesh', participants: [entry('ck-c', 'clinician'), entry('ck-p', 'patient')] });
+    r.admit('ck-p');
+    expect(sent).to.deep.equal([{ type: 'CK-ADMIT', payload: { peerId: 'ck-p' } }]);
+    // A roster the server sent before it read the admission (someone's media changed meanwhile).
+    r.fromServer({ you: 'ck-c', mode: 'mesh', participants: [entry('ck-c', 'clinician'), entry('ck-p', 'patient')] });
+    expect(sent).to.have.length(1);
+    expect(r.state.get().roster.find((e) => e.peerId === 'ck-p')).to.include({ admitted: true });
+  });
+
   it('own commands are pending until done', () => {
     const { room: r } = room();
     const done = r.begin({ command: 'switch-camera' });

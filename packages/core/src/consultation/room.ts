@@ -131,7 +131,9 @@ export class Room {
     // The server forgot an admission (it restarted): give it again.
     if (this.ticket.role === 'clinician') {
       for (const entry of this.#server) {
-        if (this.#admitted.has(entry.peerId) && entry.connected && !entry.admitted && !entry.left) {
+        // (Not while this page's own admission is on its way: the roster may predate it.)
+        const forgotten = this.#admitted.has(entry.peerId) && !this.#admitting.has(entry.peerId);
+        if (forgotten && entry.connected && !entry.admitted && !entry.left) {
           this.send({ type: ADMIT, payload: { peerId: entry.peerId } });
         }
       }

@@ -601,7 +601,8 @@ export class Rooms {
       case ADMIT: {
         const target = room.participants.get(command.peerId);
         if (!target) return refuse('no such participant');
-        if (target.admitted) return refuse('already admitted');
+        // Two clinicians letting the same person in, or a page's admit crossing a roster: done already.
+        if (target.admitted) return;
         target.admitted = true;
         this.#acted(claims, 'admit', target);
         this.#publish({ kind: 'patch', cid: room.cid, peerId: target.peerId, patch: { admitted: true } });

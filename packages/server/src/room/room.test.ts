@@ -209,6 +209,30 @@ describe('the room on the server', () => {
     assert.equal(back.participants.find((p) => p.role === 'patient')!.admitted, true);
   });
 
+  it('admitting someone already in is done, not refused (two clinicians letting them in at once)', async () => {
+    const appt = await appointment();
+    const gp = track(await open(await clinician(appt.id!)));
+    const colleague = track(
+      await open(await clinician(appt.id!, { practitioner: String(ctx.fixture.nurse.practitionerId) })),
+    );
+    const ticket = await patient(appt.id!);
+    const pt = track(await open(ticket));
+    await gp.rosterWhere('the patient waits', (r) => r.participants.some((p) => p.role === 'patient' && !p.admitted));
+    const admit = { type: 'CK-ADMIT', payload: { peerId: ticket.peerId } };
+    gp.send(admit);
+    colleague.send(admit);
+    gp.send(admit);
+    await pt.rosterWhere('the patient is in', (r) => r.participants.some((p) => p.role === 'patient' && p.admitted));
+    // A command that is refused, sent last: its refusal is the first either page hears.
+    const nobody = { type: 'CK-ADMIT', payload: { peerId: 'ck-00000000000000000000000000000000' } };
+    assert.match(await refused(gp, nobody), /no such participant/);
+    assert.match(await refused(colleague, nobody), /no such participant/);
+    for (const page of [gp, colleague]) {
+      const refusals = page.received.filter((m) => m.type === 'CK-REFUSED');
+      assert.equal(refusals.length, 1, `${page.ticket.peerId}: only the sentinel refused`);
+    }
+  });
+
   it('a patient or a guest is refused admit, remove and end; bad shapes are refused, never relayed', async () => {
     const appt = await appointment();
     const gp = track(await open(await clinician(appt.id!)));
