@@ -12,6 +12,7 @@ import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import esbuild from 'rollup-plugin-esbuild';
 import { minifyTemplates } from './scripts/minify-templates.mjs';
+import { peerjsMediaOnly } from './scripts/peerjs-media-only.mjs';
 
 const here = (path) => fileURLToPath(new URL(path, import.meta.url));
 const CORE_SRC = here('./packages/core/src/index.ts');
@@ -186,6 +187,7 @@ export default [
       coreFromSource,
       webrtcAdapterLite,
       binarypackRefused,
+      peerjsMediaOnly(),
       tsExtensions,
       nodeResolve({ browser: true, exportConditions: ['browser', 'module', 'import', 'production'] }),
       commonjs(),
