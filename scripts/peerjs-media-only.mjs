@@ -16,6 +16,7 @@
 //   imported.
 // - Its logger's calls are annotated pure and leave the bundle: core creates every peer with
 //   `debug: 0`, at which PeerJS prints nothing.
+// - Its copy of `eventemitter3`: a smaller emitter with the methods PeerJS and core call.
 // Every rewrite must find its text exactly as expected (once, or for the logger at least once): a
 // PeerJS upgrade that changes one fails the build here rather than ship a half-rewritten PeerJS.
 // npm consumers' bundlers get PeerJS as published. Source maps are kept (magic-string).
@@ -55,6 +56,57 @@ const UTIL_SOURCE = `const ${UTIL} = {
 };`;
 
 /**
+ * `eventemitter3` as PeerJS and core use it (`on`, `once`, `off`, `emit`, `removeAllListeners`,
+ * `listeners`, `listenerCount`), a quarter of its size: listeners called in the order added, with
+ * `context` (or the emitter) as `this`, on a copy of the list (one removed or added while an event
+ * is emitted changes the next emission, not this one); `emit` says whether anyone listened.
+ */
+const EMITTER_SOURCE = `var $c4dcfd1d1ea86647$exports = {
+    EventEmitter: class {
+        _ckListeners(event) {
+            return (this._ckEvents ??= new Map()).get(event) ?? [];
+        }
+        _ckAdd(event, fn, context, once) {
+            if (typeof fn !== "function") throw new TypeError("The listener must be a function");
+            const listeners = [ ...this._ckListeners(event), { fn, context: context || this, once } ];
+            this._ckEvents.set(event, listeners);
+            return this;
+        }
+        on(event, fn, context) {
+            return this._ckAdd(event, fn, context, false);
+        }
+        once(event, fn, context) {
+            return this._ckAdd(event, fn, context, true);
+        }
+        off(event, fn, context, once) {
+            const kept = fn ? this._ckListeners(event).filter((l)=>l.fn !== fn || once && !l.once || context && l.context !== context) : [];
+            if (kept.length) this._ckEvents.set(event, kept);
+            else this._ckEvents?.delete(event);
+            return this;
+        }
+        removeAllListeners(event) {
+            if (event === undefined) this._ckEvents?.clear();
+            else this._ckEvents?.delete(event);
+            return this;
+        }
+        listeners(event) {
+            return this._ckListeners(event).map((l)=>l.fn);
+        }
+        listenerCount(event) {
+            return this._ckListeners(event).length;
+        }
+        emit(event, ...args) {
+            const listeners = this._ckListeners(event);
+            for (const l of listeners){
+                if (l.once) this.off(event, l.fn, undefined, true);
+                l.fn.apply(l.context, args);
+            }
+            return listeners.length > 0;
+        }
+    }
+};`;
+
+/**
  * The rewrites, in the file's order: `find` replaced by `replace`; with `to`, the range from `find`
  * to the end of the next `to`; with `before`, to the start of the next `before`.
  */
@@ -77,6 +129,12 @@ const REWRITES = [
     find: 'const $257947e92926277a$var$LOG_PREFIX = "PeerJS: ";',
     to: `var ${L} = new $257947e92926277a$var$Logger();`,
     replace: `var ${L} = {\n    setLogFunction () {},\n    log () {},\n    warn () {},\n    error () {}\n};`,
+  },
+  {
+    what: 'eventemitter3',
+    find: 'var $c4dcfd1d1ea86647$exports = {};\n',
+    to: '$c4dcfd1d1ea86647$exports = $c4dcfd1d1ea86647$var$EventEmitter;\n',
+    replace: EMITTER_SOURCE,
   },
   {
     what: "the enums' namespace",
