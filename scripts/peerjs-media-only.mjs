@@ -16,6 +16,7 @@
 //   imported.
 // - Its logger's calls are annotated pure and leave the bundle: core creates every peer with
 //   `debug: 0`, at which PeerJS prints nothing.
+// - Its enums' uses become the strings they stand for (`"OFFER"`, `"server-error"`).
 // - Its copy of `eventemitter3`: a smaller emitter with the methods PeerJS and core call.
 // Every rewrite must find its text exactly as expected (once, or for the logger at least once): a
 // PeerJS upgrade that changes one fails the build here rather than ship a half-rewritten PeerJS.
@@ -159,7 +160,7 @@ const REWRITES = [
   {
     what: 'id from the server',
     find: `else this._api.retrieveId().then((id)=>this._initialize(id)).catch((error)=>this._abort((0, ${ERR}).ServerError, error));`,
-    replace: `else this._delayedAbort((0, ${ERR}).ServerError, ${JSON.stringify(NO_ID_FROM_SERVER)});`,
+    replace: `else this._delayedAbort("server-error", ${JSON.stringify(NO_ID_FROM_SERVER)});`,
   },
   {
     what: 'data connection offered',
@@ -214,11 +215,28 @@ export function rewritePeerjs(code) {
     s.overwrite(at[0], end, replace || ' ');
     rewritten.push([at[0], end]);
   }
+  const untouched = (index) => !rewritten.some(([from, to]) => index >= from && index < to);
+  // Its enums (`ServerMessageType`, `PeerErrorType`, …): each use becomes the string it stands for,
+  // so the objects themselves are left unused.
+  const enums =
+    /var (\$78455e22dea96b8c\$export\$\w+) = \/\*#__PURE__\*\/ function\((\w+)\) \{([\s\S]*?)\n {4}return \2;\n\}\(\{\}\);/g;
+  let inlined = 0;
+  for (const [, name, , body] of code.matchAll(enums)) {
+    const values = Object.fromEntries([...body.matchAll(/\w+\["(\w+)"\] = ("[^"]*");/g)].map((m) => [m[1], m[2]]));
+    const uses = new RegExp(`\\(0, ${name.replaceAll('$', '\\$')}\\)\\.(\\w+)\\b`, 'g');
+    for (const use of code.matchAll(uses)) {
+      if (!untouched(use.index)) continue;
+      if (!(use[1] in values)) fail(`${use[0]}: no such member`);
+      s.overwrite(use.index, use.index + use[0].length, values[use[1]]);
+      inlined++;
+    }
+  }
+  if (inlined < 40) fail(`only ${inlined} uses of its enums`);
   // Its logger at `debug: 0` prints nothing: its calls can go.
   const calls = new RegExp(`\\(0, ${L.replaceAll('$', '\\$')}\\)\\.(log|warn|error)\\(`, 'g');
   let logged = 0;
   for (const match of code.matchAll(calls)) {
-    if (rewritten.some(([from, to]) => match.index >= from && match.index < to)) continue;
+    if (!untouched(match.index)) continue;
     s.overwrite(match.index, match.index + match[0].length, `/*#__PURE__*/ ${L}.${match[1]}(`);
     logged++;
   }

@@ -149,6 +149,7 @@ export class ConsultRoom extends ConsultKitElement {
       this.#state.value?.role === 'clinician'
         ? { question: msg('End the consultation for everyone?'), action: msg('End for everyone') }
         : { question: msg('Leave the call?'), action: msg('Hang up') },
+    failureText: () => patientFailureText({ status: 0 }),
   });
 
   protected override willUpdate(changed: PropertyValues<this>): void {
