@@ -5,7 +5,7 @@
 //   the server), a data connection offered by another client is ignored as a connection of an
 //   unknown kind (PeerJS's own path: a warning, nothing made), and the serializers' map is empty,
 //   so `DataConnection`, `BufferedConnection`, the raw, JSON and binary serializers and the chunker
-//   leave the bundle.
+//   leave the bundle, with the deprecated `connections` map.
 // - The HTTP `API` (an id from the server, the peers' list): core always gives the peer its id;
 //   without one the peer fails with `server-error` (PeerJS's own error when the id cannot be got),
 //   and `listAllPeers()` throws.
@@ -57,8 +57,8 @@ const UTIL_SOURCE = `const ${UTIL} = {
 };`;
 
 /**
- * `eventemitter3` as PeerJS and core use it (`on`, `once`, `off`, `emit`, `removeAllListeners`,
- * `listeners`, `listenerCount`), a quarter of its size: listeners called in the order added, with
+ * `eventemitter3` as PeerJS and core use it (`on`, `once`, `off`, `emit`, `removeAllListeners`),
+ * a quarter of its size: listeners called in the order added, with
  * `context` (or the emitter) as `this`, on a copy of the list (one removed or added while an event
  * is emitted changes the next emission, not this one); `emit` says whether anyone listened.
  */
@@ -89,12 +89,6 @@ const EMITTER_SOURCE = `var $c4dcfd1d1ea86647$exports = {
             if (event === undefined) this._ckEvents?.clear();
             else this._ckEvents?.delete(event);
             return this;
-        }
-        listeners(event) {
-            return this._ckListeners(event).map((l)=>l.fn);
-        }
-        listenerCount(event) {
-            return this._ckListeners(event).length;
         }
         emit(event, ...args) {
             const listeners = this._ckListeners(event);
@@ -144,11 +138,23 @@ const REWRITES = [
     replace: '',
   },
   {
+    what: "a data connection's offer",
+    find: '                if (this.connection.type === (0, $78455e22dea96b8c$export$3157d57b4135e3bc).Data) {\n',
+    to: '                        serialization: dataConnection.serialization\n                    };\n                }\n',
+    replace: '',
+  },
+  {
     what: 'DataConnection',
     find: 'class $6366c4ca161bc297$export$d365f7ad9d7df9c9 extends (0, $5045192fc6d387ba$export$23a2a68283c24d80) {\n',
     before: 'class $a229bedbcaa6ca23$export$ff7c9d4c11d94e8b extends',
     replace:
       'class $6366c4ca161bc297$export$d365f7ad9d7df9c9 extends (0, $5045192fc6d387ba$export$23a2a68283c24d80) {\n}\n',
+  },
+  {
+    what: 'connections (deprecated)',
+    find: '\t */ get connections() {\n',
+    to: '        return plainConnections;\n    }\n',
+    replace: '\t */ ',
   },
   {
     what: 'serializers',

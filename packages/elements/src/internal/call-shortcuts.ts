@@ -72,7 +72,10 @@ function matches(combo: Combo, event: KeyboardEvent): boolean {
   return event.key.toLowerCase() === combo.key.toLowerCase();
 }
 
-/** Attribute form of the setting: `off`, `on`, or `mute:Alt+Shift+M camera:none …`. */
+/**
+ * Attribute form of the setting: `off`, `on`, or `mute:Alt+Shift+M camera:none …` (read only: the
+ * property is not reflected).
+ */
 export const shortcutsConverter = {
   fromAttribute(value: string | null): CallShortcutSetting {
     const text = (value ?? '').trim();
@@ -84,12 +87,6 @@ export const shortcutsConverter = {
       if (ACTIONS.includes(action)) keys[action] = !combo || combo === 'none' ? null : combo;
     }
     return keys;
-  },
-  toAttribute(value: CallShortcutSetting): string {
-    if (typeof value === 'string') return value;
-    return ACTIONS.filter((a) => a in value)
-      .map((a) => `${a}:${value[a] ?? 'none'}`)
-      .join(' ');
   },
 };
 
