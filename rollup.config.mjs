@@ -209,7 +209,8 @@ export default [
       // the room and the elements it renders (shared by `consult-room.js` and `consultation.js`).
       // `tus-…` the uploader (imported on a page's first document), `sfu-…` core's Janus session
       // (imported when a room moves to the SFU), `recording-…` the composite capture (imported
-      // when the clinician's page starts recording a mesh call).
+      // when the clinician's page starts recording a mesh call), `core-chat-…` core's chat (made on
+      // first need, decision 47).
       chunkFileNames: (chunk) => {
         const holds = (part) => chunk.moduleIds.some((id) => id.includes(part));
         if (holds('/node_modules/lit-html/lit-html.js')) return 'lit-[hash].js';
@@ -217,6 +218,7 @@ export default [
         if (holds('/src/consult-room/consult-room.ts')) return 'consult-room-[hash].js';
         if (holds('/core/src/consultation/sfu/session.ts')) return 'sfu-[hash].js';
         if (holds('/core/src/recording/session.ts')) return 'recording-[hash].js';
+        if (holds('/core/src/consultation/chat.ts')) return 'core-chat-[hash].js';
         return '[name]-[hash].js';
       },
       // PeerJS in a chunk of its own (loaded when a call starts); the rest is chunked by which
