@@ -178,7 +178,7 @@ describe('call shortcuts in <consult-room>', () => {
       answer(new TypeError('Failed to fetch dynamically imported module'));
       await until(() => !panel.open, 'the panel closed again');
       await until(() => said(room) === offline, 'the failure said');
-      expect(panel.hasAttribute('aria-busy')).to.equal(false);
+      expect(panel.getAttribute('aria-busy')).to.equal('false');
       await expect(room).to.be.accessible();
 
       // The hang-up shortcut tries again; offline too: it says so and the call goes on.
@@ -201,6 +201,9 @@ describe('call shortcuts in <consult-room>', () => {
         'the confirmation open',
       );
       expect(room.shadowRoot!.activeElement?.textContent?.trim()).to.equal('Stay in the call');
+      // Its styles came with it (adopted by the room's shadow root).
+      const hangUp = room.shadowRoot!.querySelector('[part~="confirm-hang-up-button"]')!;
+      expect(getComputedStyle(hangUp).backgroundColor).to.equal('rgb(213, 40, 27)');
       await expect(room).to.be.accessible();
       await sendKeys({ press: 'Escape' });
       await until(() => !(part(room, 'confirm-hang-up') as HTMLDialogElement).open, 'the confirmation closed');

@@ -268,7 +268,7 @@ export class CallShortcuts implements ReactiveController {
       <details
         part="shortcuts"
         class="ck-shortcuts"
-        aria-busy=${!panel && this.#loading ? 'true' : nothing}
+        aria-busy=${!panel && this.#loading ? 'true' : 'false'}
         @pointerenter=${this.#load}
         @focusin=${this.#load}
         @toggle=${this.#toggled}

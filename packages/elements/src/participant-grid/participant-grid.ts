@@ -6,6 +6,7 @@ import type { ParticipantState, PendingCommand } from '@consultkit/core';
 import { baseStyles } from '../internal/tokens.styles.js';
 import { participantGridStyles } from './participant-grid.styles.js';
 // The class (no side effects: participant-grid/define.ts registers the tag), for the template's checks.
+import '../participant-tile/participant-tile.js';
 import type { ParticipantTile } from '../participant-tile/participant-tile.js';
 
 /** Columns and rows for `tiles` tiles, in a wide and a narrow (phone) container. */
