@@ -5,8 +5,8 @@ import type { CallAction } from './call-shortcuts.js';
 /**
  * What the call shortcuts show only when asked (decision 47, its last section): the list in the
  * "Keyboard shortcuts" panel with its switch, and the hang-up confirmation with their styles.
- * `<consult-room>` imports this module when the panel is first about to open (a pointer over it,
- * focus in it, opened) or the hang-up shortcut is first pressed.
+ * `<consult-room>` imports this module when the panel is first opened or the hang-up shortcut is
+ * first pressed.
  */
 
 /** The shortcuts in use (`[action, keys]`) and the switch that turns them off in this browser. */

@@ -269,8 +269,6 @@ export class CallShortcuts implements ReactiveController {
         part="shortcuts"
         class="ck-shortcuts"
         aria-busy=${!panel && this.#loading ? 'true' : 'false'}
-        @pointerenter=${this.#load}
-        @focusin=${this.#load}
         @toggle=${this.#toggled}
       >
         <summary>${msg('Keyboard shortcuts')}</summary>
