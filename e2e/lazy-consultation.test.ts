@@ -8,10 +8,11 @@
  * - Up to the waiting room: none of the parts loaded on first use.
  * - Let in, the first frame decoded: `<screen-share>` (its button is enabled now) and the documents
  *   (`<file-share>` and core's `files`) arrive, after the frame; the chat (panel and core's: nobody
- *   wrote), the call shortcuts' list, the recording and core's screen sharing still not (the page has finished what it loads on admission: the documents'
- *   panel on screen is the sentinel).
- * - Used: opening the chat fetches the chat panel and core's chat; the clinician asking to record fetches the
- *   recording's parts, and the consent dialog shows.
+ *   wrote), the call shortcuts' list, the recording and core's screen sharing still not (the page
+ *   has finished what it loads on admission: the documents' panel on screen is the sentinel).
+ * - Used: opening the chat fetches the chat panel and core's chat; opening the call shortcuts'
+ *   panel, its list; the clinician asking to record fetches the recording's parts, and the consent
+ *   dialog shows.
  */
 import assert from 'node:assert/strict';
 import { tmpdir } from 'node:os';
@@ -177,6 +178,17 @@ describe('a join page loads the call first, and each part of it on first use', (
     assert.notDeepEqual(among(fetched, ['consult-chat']), [], 'the chat panel fetched when opened');
     assert.notDeepEqual(among(fetched, ['core-chat']), [], "core's chat fetched when opened (nobody had written)");
     assert.deepEqual(among(fetched, ON_FIRST_USE.recording), [], 'still no recording');
+
+    // Used: the call shortcuts' panel opened; its list comes with its module.
+    assert.deepEqual(among(fetched, ON_FIRST_USE['call shortcuts panel']), [], "no shortcuts' list before");
+    await patient.locator('consult-room [part~="shortcuts"] summary').click();
+    await patient.locator('consult-room [part~="shortcuts"] kbd').first().waitFor({ timeout: 60_000 });
+    assert.notDeepEqual(
+      among(fetched, ON_FIRST_USE['call shortcuts panel']),
+      [],
+      "the shortcuts' list fetched when opened",
+    );
+    await patient.screenshot({ path: join(SHOTS, 'lazy-consultation-shortcuts.png'), fullPage: true });
 
     // Used: the clinician asks to record; the patient's page fetches the recording's parts and asks.
     await clinician.evaluate(() =>

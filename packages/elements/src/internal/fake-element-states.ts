@@ -345,7 +345,10 @@ export function elementStates(): ElementState[] {
       'consult-room: patient in the call, shortcuts listed',
       roomState({ role: 'patient', participants: [named(3)] }),
       async (el) => {
-        (shadowPart(el, 'shortcuts') as HTMLDetailsElement).open = true;
+        const panel = shadowPart(el, 'shortcuts') as HTMLDetailsElement;
+        panel.open = true;
+        // The list comes with its module, on the first opening (decision 47).
+        await until(() => !!panel.querySelector('dl'), 'the list of shortcuts');
       },
     ),
     room('consult-room: hang-up confirmation', roomState({ role: 'patient', participants: [named(3)] }), async (el) => {
