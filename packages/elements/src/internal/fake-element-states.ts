@@ -355,7 +355,11 @@ export function elementStates(): ElementState[] {
       document.dispatchEvent(
         new KeyboardEvent('keydown', { code: 'KeyH', key: 'H', altKey: true, shiftKey: true, bubbles: true }),
       );
-      await until(() => (shadowPart(el, 'confirm-hang-up') as HTMLDialogElement).open, 'the confirmation');
+      // The confirmation comes with its module, at the first hang-up shortcut (decision 47).
+      await until(
+        () => (shadowPart(el, 'confirm-hang-up') as HTMLDialogElement | null)?.open === true,
+        'the confirmation',
+      );
     }),
     room(
       'consult-room: reconnecting, poor connection, video paused',
