@@ -12,6 +12,7 @@ import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import esbuild from 'rollup-plugin-esbuild';
 import { minifyTemplates } from './scripts/minify-templates.mjs';
+import { peerjsMediaOnly } from './scripts/peerjs-media-only.mjs';
 
 const here = (path) => fileURLToPath(new URL(path, import.meta.url));
 const CORE_SRC = here('./packages/core/src/index.ts');
@@ -186,6 +187,7 @@ export default [
       coreFromSource,
       webrtcAdapterLite,
       binarypackRefused,
+      peerjsMediaOnly(),
       tsExtensions,
       nodeResolve({ browser: true, exportConditions: ['browser', 'module', 'import', 'production'] }),
       commonjs(),
@@ -207,7 +209,8 @@ export default [
       // the room and the elements it renders (shared by `consult-room.js` and `consultation.js`).
       // `tus-…` the uploader (imported on a page's first document), `sfu-…` core's Janus session
       // (imported when a room moves to the SFU), `recording-…` the composite capture (imported
-      // when the clinician's page starts recording a mesh call).
+      // when the clinician's page starts recording a mesh call), `core-chat-…` core's chat (made on
+      // first need, decision 47).
       chunkFileNames: (chunk) => {
         const holds = (part) => chunk.moduleIds.some((id) => id.includes(part));
         if (holds('/node_modules/lit-html/lit-html.js')) return 'lit-[hash].js';
@@ -215,6 +218,7 @@ export default [
         if (holds('/src/consult-room/consult-room.ts')) return 'consult-room-[hash].js';
         if (holds('/core/src/consultation/sfu/session.ts')) return 'sfu-[hash].js';
         if (holds('/core/src/recording/session.ts')) return 'recording-[hash].js';
+        if (holds('/core/src/consultation/chat.ts')) return 'core-chat-[hash].js';
         return '[name]-[hash].js';
       },
       // PeerJS in a chunk of its own (loaded when a call starts); the rest is chunked by which

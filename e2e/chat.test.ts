@@ -98,9 +98,10 @@ async function reload(p: Participant): Promise<Participant> {
 /** The page's chat, as core holds it. */
 const entries = (page: Page) =>
   page.evaluate(() =>
-    (window as unknown as { consultation: { chat: { messages: Entry[] } } }).consultation.chat.messages.map(
-      ({ id, seq, text, delivery, author }) => ({ id, seq, text, delivery, author }),
-    ),
+    // Null until core makes it (decision 47: a message arriving, the chat opened).
+    (
+      (window as unknown as { consultation: { chat: { messages: Entry[] } | null } }).consultation.chat?.messages ?? []
+    ).map(({ id, seq, text, delivery, author }) => ({ id, seq, text, delivery, author })),
   );
 
 /** Stored messages only, as `seq:text`. */

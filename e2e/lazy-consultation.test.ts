@@ -2,16 +2,17 @@
  * End to end, what a patient's join page loads and when (decision 47): the reference server as
  * `npm start` runs it, the CDN build it serves, Debian's Chromium driven by Playwright. The patient
  * joins by link; every script the page fetches is counted by file name (the CDN's chunks are named
- * for what they hold: `consult-chat-…`, `file-share-…`, `files-…`, `recording-…`,
- * `consult-recorder-…`, `screen-…`, `screen-share-…`, `tus-…`).
+ * for what they hold: `consult-chat-…`, `core-chat-…`, `call-shortcuts-panel-…`, `file-share-…`,
+ * `files-…`, `recording-…`, `consult-recorder-…`, `screen-…`, `screen-share-…`, `tus-…`).
  *
  * - Up to the waiting room: none of the parts loaded on first use.
  * - Let in, the first frame decoded: `<screen-share>` (its button is enabled now) and the documents
- *   (`<file-share>` and core's `files`) arrive, after the frame; the chat, the recording and core's
- *   screen sharing still not (the page has finished what it loads on admission: the documents'
- *   panel on screen is the sentinel).
- * - Used: opening the chat fetches the chat panel; the clinician asking to record fetches the
- *   recording's parts, and the consent dialog shows.
+ *   (`<file-share>` and core's `files`) arrive, after the frame; the chat (panel and core's: nobody
+ *   wrote), the call shortcuts' list, the recording and core's screen sharing still not (the page
+ *   has finished what it loads on admission: the documents' panel on screen is the sentinel).
+ * - Used: opening the chat fetches the chat panel and core's chat; opening the call shortcuts'
+ *   panel, its list; the clinician asking to record fetches the recording's parts, and the consent
+ *   dialog shows.
  */
 import assert from 'node:assert/strict';
 import { tmpdir } from 'node:os';
@@ -34,7 +35,8 @@ const SHOTS = process.env['CK_SCREENSHOTS'] ?? tmpdir();
 
 /** The parts a consultation loads on first use, by their chunks' names (before `-[hash].js`). */
 const ON_FIRST_USE = {
-  chat: ['consult-chat'],
+  chat: ['consult-chat', 'core-chat'],
+  'call shortcuts panel': ['call-shortcuts-panel'],
   documents: ['file-share', 'files', 'tus'],
   recording: ['recording', 'recording-parts', 'consult-recorder'],
   'screen sharing (core)': ['screen'],
@@ -103,15 +105,27 @@ describe('a join page loads the call first, and each part of it on first use', (
     assert.notDeepEqual(among(fetched, ['file-share']), [], '<file-share> fetched once in the call');
     assert.notDeepEqual(among(fetched, ['files']), [], "core's documents fetched once in the call");
     // The uploader waits for a first document; the chat, the recording and screen sharing for theirs.
-    for (const part of ['chat', 'recording', 'screen sharing (core)'] as const)
+    for (const part of ['chat', 'call shortcuts panel', 'recording', 'screen sharing (core)'] as const)
       assert.deepEqual(among(fetched, ON_FIRST_USE[part]), [], `no ${part} in the call before it is used`);
     assert.deepEqual(among(fetched, ['tus']), [], 'no uploader before a document is sent');
 
     // Used: the chat opened.
     await patient.locator('consult-room [part~="chat-toggle"]').click();
     await patient.locator('consult-room consult-chat [part~="field"]').waitFor({ timeout: 60_000 });
-    assert.notDeepEqual(among(fetched, ON_FIRST_USE.chat), [], 'the chat panel fetched when opened');
+    assert.notDeepEqual(among(fetched, ['consult-chat']), [], 'the chat panel fetched when opened');
+    assert.notDeepEqual(among(fetched, ['core-chat']), [], "core's chat fetched when opened (nobody had written)");
     assert.deepEqual(among(fetched, ON_FIRST_USE.recording), [], 'still no recording');
+
+    // Used: the call shortcuts' panel opened; its list comes with its module.
+    assert.deepEqual(among(fetched, ON_FIRST_USE['call shortcuts panel']), [], "no shortcuts' list before");
+    await patient.locator('consult-room [part~="shortcuts"] summary').click();
+    await patient.locator('consult-room [part~="shortcuts"] kbd').first().waitFor({ timeout: 60_000 });
+    assert.notDeepEqual(
+      among(fetched, ON_FIRST_USE['call shortcuts panel']),
+      [],
+      "the shortcuts' list fetched when opened",
+    );
+    await patient.screenshot({ path: join(SHOTS, 'lazy-consultation-shortcuts.png'), fullPage: true });
 
     // Used: the clinician asks to record; the patient's page fetches the recording's parts and asks.
     await clinician.evaluate(() =>

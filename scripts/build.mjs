@@ -50,7 +50,16 @@ const steps = [
   { what: 'types and server', run: [bin('tsc'), ['-b']] },
   {
     what: 'bundles',
-    inputs: [CORE_SRC, ELEMENTS_SRC, 'rollup.config.mjs', 'packages/elements/tsconfig.json', 'package-lock.json'],
+    inputs: [
+      CORE_SRC,
+      ELEMENTS_SRC,
+      'rollup.config.mjs',
+      // Its plugins for the CDN build.
+      'scripts/minify-templates.mjs',
+      'scripts/peerjs-media-only.mjs',
+      'packages/elements/tsconfig.json',
+      'package-lock.json',
+    ],
     outputs: ['packages/core/dist/index.js', 'packages/elements/dist/index.js', 'packages/elements/dist/cdn'],
     run: [bin('rollup'), ['-c', '--silent']],
   },

@@ -152,43 +152,50 @@ function socketTap(): { sockets: WebSocket[]; restore(): void } {
 
 describe('Chat in a consultation (real signalling server)', () => {
   const consultations = useConsultations();
-  const texts = (c: Consultation) => c.chat.messages.map((m) => m.text);
+  const texts = (c: Consultation) => c.chat?.messages.map((m) => m.text) ?? [];
 
   it('both sides see every message once, in the same order, with author and role; unread and read', async () => {
     const { patient, clinician } = await consultations.pair();
-    await until(() => patient.chat.state.get().available && clinician.chat.state.get().available, 'chat available');
-    clinician.chat.send('Hello, can you see me?');
-    await until(() => patient.chat.messages.length === 1, 'the first message');
-    patient.chat.send('Yes. <b>not bold</b>');
-    clinician.chat.send('Good.');
-    await until(() => patient.chat.messages.filter((m) => m.delivery === 'sent').length === 3, 'three at the patient');
+    const loaded: string[] = [];
+    patient.on('part-loaded', ({ part }) => loaded.push(part));
+    // The clinician's page opens its chat; the patient's is made when the first message arrives.
+    await clinician.loadChat();
+    await until(() => clinician.chat!.state.get().available, 'chat available');
+    clinician.chat!.send('Hello, can you see me?');
+    await until(() => patient.chat?.messages.length === 1, 'the first message');
+    expect(loaded).to.deep.equal(['chat']);
+    await until(() => patient.chat!.state.get().available, 'chat available to the patient');
+    patient.chat!.send('Yes. <b>not bold</b>');
+    clinician.chat!.send('Good.');
+    await until(() => patient.chat!.messages.filter((m) => m.delivery === 'sent').length === 3, 'three at the patient');
     await until(
-      () => clinician.chat.messages.filter((m) => m.delivery === 'sent').length === 3,
+      () => clinician.chat!.messages.filter((m) => m.delivery === 'sent').length === 3,
       'three at the clinician',
     );
     expect(texts(patient)).to.deep.equal(texts(clinician));
-    expect(patient.chat.messages.map((m) => m.seq)).to.deep.equal([1, 2, 3]);
-    expect(patient.chat.messages[0]!.role).to.equal('clinician');
-    expect(patient.chat.messages.find((m) => m.mine)?.text).to.equal('Yes. <b>not bold</b>');
-    expect(patient.chat.unread).to.be.greaterThan(0);
-    patient.chat.markRead();
-    expect(patient.chat.unread).to.equal(0);
+    expect(patient.chat!.messages.map((m) => m.seq)).to.deep.equal([1, 2, 3]);
+    expect(patient.chat!.messages[0]!.role).to.equal('clinician');
+    expect(patient.chat!.messages.find((m) => m.mine)?.text).to.equal('Yes. <b>not bold</b>');
+    expect(patient.chat!.unread).to.be.greaterThan(0);
+    patient.chat!.markRead();
+    expect(patient.chat!.unread).to.equal(0);
     const reader = patient.state.get().self!.peerId;
     await until(
-      () => clinician.chat.messages.filter((m) => m.author !== reader).every((m) => m.readBy.includes(reader)),
+      () => clinician.chat!.messages.filter((m) => m.author !== reader).every((m) => m.readBy.includes(reader)),
       'the clinician sees the patient read everything',
     );
   });
 
   it('a waiting patient cannot chat yet: their post waits, and leaves once admitted', async () => {
     const { patient, clinician } = await consultations.waiting();
-    clinician.chat.send('before you are in');
-    const id = patient.chat.send('may I come in?');
-    expect(patient.chat.state.get().available).to.equal(false);
-    expect(patient.chat.messages.map((m) => m.delivery)).to.deep.equal(['sending']);
+    await Promise.all([patient.loadChat(), clinician.loadChat()]);
+    clinician.chat!.send('before you are in');
+    const id = patient.chat!.send('may I come in?');
+    expect(patient.chat!.state.get().available).to.equal(false);
+    expect(patient.chat!.messages.map((m) => m.delivery)).to.deep.equal(['sending']);
     clinician.admit();
-    await until(() => clinician.chat.messages.some((m) => m.id === id && m.delivery === 'sent'), 'the post arrives');
-    await until(() => patient.chat.messages.length === 2, 'the patient gets the history');
+    await until(() => clinician.chat!.messages.some((m) => m.id === id && m.delivery === 'sent'), 'the post arrives');
+    await until(() => patient.chat!.messages.length === 2, 'the patient gets the history');
     expect(texts(patient)).to.deep.equal(['before you are in', 'may I come in?']);
   });
 
@@ -205,20 +212,21 @@ describe('Chat in a consultation (real signalling server)', () => {
       await until(() => clinician.state.get().participants[0]?.presence === 'waiting', 'waiting');
       clinician.admit();
       await untilStatus(patient, 'in-call');
-      await until(() => patient.chat.state.get().available, 'chat available');
-      patient.chat.send('one');
-      await until(() => clinician.chat.messages.length === 1, 'one');
+      await patient.loadChat();
+      await until(() => patient.chat!.state.get().available, 'chat available');
+      patient.chat!.send('one');
+      await until(() => clinician.chat?.messages.length === 1, 'one');
       patientSocket.close();
       await until(() => patient.state.get().signalling === 'reconnecting', 'the patient reconnecting');
-      patient.chat.send('two (while away)');
-      clinician.chat.send('three (while the patient is away)');
+      patient.chat!.send('two (while away)');
+      clinician.chat!.send('three (while the patient is away)');
       await until(() => patient.state.get().signalling === 'connected', 'back');
       await until(
-        () => [patient, clinician].every((c) => c.chat.messages.filter((m) => m.delivery === 'sent').length === 3),
+        () => [patient, clinician].every((c) => c.chat?.messages.filter((m) => m.delivery === 'sent').length === 3),
         'all three on both sides',
       );
       expect(texts(patient)).to.deep.equal(texts(clinician));
-      expect(new Set(patient.chat.messages.map((m) => m.id)).size).to.equal(3);
+      expect(new Set(patient.chat!.messages.map((m) => m.id)).size).to.equal(3);
       expect(texts(patient)[0]).to.equal('one');
     } finally {
       tap.restore();
@@ -233,19 +241,73 @@ describe('Chat in a consultation (real signalling server)', () => {
     await clinician.join();
     await until(() => clinician.state.get().participants[0]?.presence === 'waiting', 'waiting');
     clinician.admit();
-    await until(() => patient.chat.state.get().available, 'chat available');
-    clinician.chat.send('before the reload');
-    await until(() => patient.chat.messages.length === 1, 'before the reload arrived');
-    const posted = patient.chat.send('sent as the page reloads');
+    await Promise.all([patient.loadChat(), clinician.loadChat()]);
+    await until(() => patient.chat!.state.get().available, 'chat available');
+    clinician.chat!.send('before the reload');
+    await until(() => patient.chat!.messages.length === 1, 'before the reload arrived');
+    const posted = patient.chat!.send('sent as the page reloads');
     // The reload: a new page for the same participant (same peer id; its socket replaces the old).
     const again = await consultations.create(id, 'patient');
     await again.join();
     await until(
-      () => again.chat.messages.filter((m) => m.delivery === 'sent').length === 2,
+      () => again.chat?.messages.filter((m) => m.delivery === 'sent').length === 2,
       'the history after the reload',
     );
-    await until(() => clinician.chat.messages.some((m) => m.id === posted), 'the post at the clinician');
-    expect(clinician.chat.messages.filter((m) => m.id === posted)).to.have.length(1);
-    expect(again.chat.messages.map((m) => m.text)).to.deep.equal(['before the reload', 'sent as the page reloads']);
+    await until(() => clinician.chat!.messages.some((m) => m.id === posted), 'the post at the clinician');
+    expect(clinician.chat!.messages.filter((m) => m.id === posted)).to.have.length(1);
+    expect(again.chat!.messages.map((m) => m.text)).to.deep.equal(['before the reload', 'sent as the page reloads']);
+  });
+
+  it('after a reload with nothing waiting, the history makes the chat: the unread count is right at once', async () => {
+    const id = consultationId();
+    const patient = await consultations.create(id, 'patient');
+    const clinician = await consultations.create(id, 'clinician');
+    await patient.join();
+    await clinician.join();
+    await until(() => clinician.state.get().participants[0]?.presence === 'waiting', 'waiting');
+    clinician.admit();
+    await untilStatus(patient, 'in-call');
+    const gp = await clinician.loadChat();
+    await until(() => gp.state.get().available, 'chat available');
+    gp.send('Please have your medication list ready.');
+    await until(() => patient.chat?.messages.length === 1, 'the message at the patient');
+    // The reload: nothing in this page's outbox; the chat is made by the history the page asks for.
+    const again = await consultations.create(id, 'patient');
+    await again.join();
+    await until(() => again.chat?.state.get().synced === true, 'the history after the reload');
+    expect(again.chat!.unread).to.equal(1);
+  });
+
+  it('a call where nobody writes makes no chat (the history the page asks for is empty)', async () => {
+    const tap = socketTap();
+    try {
+      const id = consultationId();
+      const patient = await consultations.create(id, 'patient');
+      const clinician = await consultations.create(id, 'clinician');
+      const loaded: string[] = [];
+      patient.on('part-loaded', ({ part }) => loaded.push(part));
+      const before = tap.sockets.length;
+      await patient.join();
+      // What the patient's page receives: the answer to its history request shows there.
+      const received: string[] = [];
+      tap.sockets[before]!.addEventListener('message', (event: MessageEvent<string>) =>
+        received.push(String((JSON.parse(event.data) as { type?: unknown }).type)),
+      );
+      await clinician.join();
+      await until(() => clinician.state.get().participants[0]?.presence === 'waiting', 'waiting');
+      clinician.admit();
+      await untilStatus(patient, 'in-call');
+      await until(() => received.includes('CK-CHAT-HISTORY'), 'the (empty) history at the patient');
+      expect(patient.chat).to.equal(null);
+      expect(loaded).to.deep.equal([]);
+      // Opened (the room's chat toggle): made then, synced and empty.
+      const chat = await patient.loadChat();
+      expect(patient.chat).to.equal(chat);
+      await until(() => chat.state.get().synced, 'synced');
+      expect(chat.messages).to.deep.equal([]);
+      expect(loaded).to.deep.equal(['chat']);
+    } finally {
+      tap.restore();
+    }
   });
 });

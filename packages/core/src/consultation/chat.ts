@@ -34,6 +34,7 @@ import type { Role } from '../contract/join.js';
 import { Emitter } from '../emitter.js';
 import { ConsultKitError } from '../errors.js';
 import { createStore, type ReadableStore, type WritableStore } from '../store.js';
+import { chatOutboxKey, sessionStore } from './chat-outbox.js';
 
 export type { ChatMarks, ChatMessage } from '../contract/chat.js';
 export { CHAT_TEXT_MAX } from '../contract/chat.js';
@@ -108,15 +109,6 @@ function newId(): string {
   return crypto.randomUUID();
 }
 
-/** The session storage, where there is one that works (not in Node, not when blocked). */
-function sessionStore(): Storage | undefined {
-  try {
-    return typeof sessionStorage === 'undefined' ? undefined : sessionStorage;
-  } catch {
-    return undefined;
-  }
-}
-
 export class Chat extends Emitter<ChatEvents> {
   readonly #state: WritableStore<ChatState>;
   readonly #stored = new Map<number, ChatMessage>();
@@ -142,7 +134,7 @@ export class Chat extends Emitter<ChatEvents> {
   ) {
     super();
     this.#transmit = transmit;
-    this.#key = `consultkit-chat-outbox:${self.peerId}`;
+    this.#key = chatOutboxKey(self.peerId);
     this.#outbox = this.#loadOutbox();
     this.#state = createStore<ChatState>({
       messages: [],

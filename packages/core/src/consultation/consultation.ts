@@ -13,7 +13,9 @@ import { idleScreenShare, isScreenCall } from './screen-basics.js';
 import type { SfuSession } from './sfu/session.js';
 import { linkToken, reportStep, ticketFrom, validateTicket } from './session.js';
 import { Signalling } from './signalling.js';
-import { Chat } from './chat.js';
+import type { Chat } from './chat.js';
+import { hasChatOutbox } from './chat-outbox.js';
+import { CHAT_HISTORY, CHAT_MARKS, CHAT_MESSAGE, CHAT_SYNC, type ChatHistoryMessage } from '../contract/chat.js';
 import type { Recording } from './recording.js';
 import { isIn } from './roster.js';
 import type { Files } from '../documents/files.js';
@@ -66,7 +68,17 @@ export class Consultation extends Emitter<ConsultationEvents> {
   #phase: DeriveInput['phase'] = 'idle';
   #removedMessage: string | null = null;
   readonly #stops: (() => void)[] = [];
-  readonly #chat: Chat;
+  /**
+   * The chat, made on first need (decision 47): a message or marks arriving, a history with
+   * messages in it, a reload's outbox, or `loadChat()` (the room's chat opened). Until then the
+   * consultation asks for the history itself (`CK-CHAT-SYNC`) when it comes into the call, so the
+   * unread count is right after a reload; an empty one needs no chat.
+   */
+  readonly #chat: LazyPart<Chat>;
+  /** What arrived for the chat while its module was on its way; given to it when it is made. */
+  readonly #forChat: { type: string; payload: unknown }[] = [];
+  /** Whether the chat can post and read now (in the call, socket up): given to it when it is made. */
+  #chatOnline = false;
   /** Recording consent and the composite recorder, made when a recording first concerns this page. */
   readonly #recording: LazyPart<{ consent: Recording; recorder: CompositeRecorder }>;
   /** The roster's latest `recording`, for the consent piece when it arrives. */
@@ -92,15 +104,26 @@ export class Consultation extends Emitter<ConsultationEvents> {
     );
     this.#room = new Room(ticket, (command) => this.#signalling.send(command));
     this.#local = new LocalMedia(options.media);
-    this.#chat = new Chat(
-      {
-        peerId: ticket.peerId,
-        name: ticket.name ?? '',
-        role: ticket.role,
-        ...(ticket.kind ? { kind: ticket.kind } : {}),
+    this.#chat = new LazyPart(
+      'the chat',
+      async () =>
+        new (await import('./chat.js')).Chat(
+          {
+            peerId: ticket.peerId,
+            name: ticket.name ?? '',
+            role: ticket.role,
+            ...(ticket.kind ? { kind: ticket.kind } : {}),
+          },
+          (command) => this.#signalling.send(command),
+        ),
+      (chat) => {
+        for (const message of this.#forChat.splice(0)) chat.receive(message);
+        chat.setOnline(this.#chatOnline);
+        this.emit('part-loaded', { part: 'chat' });
       },
-      (command) => this.#signalling.send(command),
     );
+    // Posts a reload left waiting: the chat is made at once, to send them when in the call.
+    if (hasChatOutbox(ticket.peerId)) this.#chat.want();
     const context: TransportContext = {
       server: options.server,
       ticket,
@@ -186,7 +209,17 @@ export class Consultation extends Emitter<ConsultationEvents> {
       if (this.#recording.value?.consent.refused(command, reason)) return;
       this.emit('error', new ConsultKitError('invalid-state', `The server refused ${command}: ${reason}`));
     });
-    signalling.on('chat', (message) => this.#chat.receive(message));
+    signalling.on('chat', (message) => {
+      const chat = this.#chat.value;
+      if (chat) return chat.receive(message);
+      // Before the chat is made: an empty history (the answer to the consultation's own request)
+      // and refusals (of that request, before admission) need none; anything else makes it.
+      const { type, payload } = message;
+      const history = type === CHAT_HISTORY ? (payload as ChatHistoryMessage['payload'] | null) : null;
+      if (history ? !history.messages?.length && !history.more : type !== CHAT_MESSAGE && type !== CHAT_MARKS) return;
+      this.#forChat.push(message);
+      this.#chat.want();
+    });
     signalling.on('ended', (reason) => this.#ended(reason));
     signalling.on('unavailable', (peerId) => this.#mesh.unavailable(peerId));
     signalling.on('back', () => {
@@ -245,8 +278,17 @@ export class Consultation extends Emitter<ConsultationEvents> {
    * The consultation's chat (`chat.ts`): `send(text)`, `messages`, `unread`, `markRead()`, its
    * `state` and events. It works while this page is in the call; what is written before waits.
    */
-  get chat(): Chat {
-    return this.#chat;
+  get chat(): Chat | null {
+    return this.#chat.value;
+  }
+
+  /**
+   * The chat (`chat`), made on the first call: resolves with the same `Chat` every time. Rejects
+   * with a `ConsultKitError` (`network`) when its module cannot be loaded (the next call tries
+   * again), `invalid-state` once the consultation is over and it was never made.
+   */
+  loadChat(): Promise<Chat> {
+    return this.#chat.get();
   }
 
   /**
@@ -544,13 +586,18 @@ export class Consultation extends Emitter<ConsultationEvents> {
     if (this.#isOver()) return;
     const { you, roster } = this.#room.state.get();
     const self = roster.find((entry) => entry.peerId === you);
-    this.#chat.setOnline(
+    const online =
       this.#phase === 'joined' &&
-        this.#signalling.state.get().signalling === 'connected' &&
-        !!self &&
-        isIn(self) &&
-        !self.left,
-    );
+      this.#signalling.state.get().signalling === 'connected' &&
+      !!self &&
+      isIn(self) &&
+      !self.left;
+    const chat = this.#chat.value;
+    if (chat) chat.setOnline(online);
+    // In the call without the chat: ask for the history, as the chat does (its answer makes the
+    // chat if there is anything in it).
+    else if (online && !this.#chatOnline) this.#signalling.send({ type: CHAT_SYNC, payload: { after: 0 } });
+    this.#chatOnline = online;
     const before = this.#state.get();
     const next = this.#derive();
     this.#state.update(next);
@@ -635,6 +682,7 @@ export class Consultation extends Emitter<ConsultationEvents> {
   #teardown(): void {
     // A capture at work stops here; its upload goes on (and is finished) while the page stays open.
     this.recorder?.end();
+    this.#chat.value?.close();
     this.#chat.close();
     this.#recording.value?.consent.close();
     this.#recording.close();

@@ -64,8 +64,12 @@ export function nextBackoff(delayMs: number): number {
  * cannot always see: take `Peer` from either shape.
  */
 async function loadPeer(): Promise<new (id: string, options: PeerOptions) => Peer> {
-  const peerjs = (await import('peerjs')) as unknown as { Peer?: typeof Peer; default?: { Peer?: typeof Peer } };
-  const PeerClass = peerjs.Peer ?? peerjs.default?.Peer;
+  // Destructured: a bundler then keeps only what these two need of PeerJS's exports.
+  const { Peer: named, default: fallback } = (await import('peerjs')) as unknown as {
+    Peer?: typeof Peer;
+    default?: { Peer?: typeof Peer };
+  };
+  const PeerClass = named ?? fallback?.Peer;
   if (!PeerClass) throw new ConsultKitError('webrtc-unsupported', 'PeerJS could not be loaded.');
   return PeerClass;
 }

@@ -123,9 +123,10 @@ export interface ConsultationEvents extends ScreenShareEvents, RecordingEvents, 
   error: ConsultKitError;
   /**
    * A part made on first use (decision 47) is here: `files` (`consultation.files`), `recording`
-   * (`consultation.recorder`, and the consent state in `state.recording`).
+   * (`consultation.recorder`, and the consent state in `state.recording`), `chat`
+   * (`consultation.chat`).
    */
-  'part-loaded': { part: 'files' | 'recording' };
+  'part-loaded': { part: 'files' | 'recording' | 'chat' };
 }
 
 export interface ConsultationOptions {

@@ -81,11 +81,21 @@ export class ConsultChat extends ConsultKitElement {
   readonly #onVisibility = () => this.#readIfSeen();
 
   #chat(): Chat | undefined {
-    return this.chat ?? this.consultation?.chat;
+    return this.chat ?? this.consultation?.chat ?? undefined;
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('consultation') || changed.has('chat')) this.#state.store = this.#chat()?.state;
+    if (!changed.has('consultation') && !changed.has('chat')) return;
+    this.#state.store = this.#chat()?.state;
+    // Core makes a consultation's chat on first need (decision 47): showing it is one.
+    const c = this.consultation;
+    if (this.chat || !c || c.chat || typeof c.loadChat !== 'function') return;
+    c.loadChat().then(
+      () => {
+        if (this.consultation === c && !this.chat) this.#state.store = c.chat?.state;
+      },
+      () => undefined, // offline: the field stays disabled; the room says why
+    );
   }
 
   override connectedCallback(): void {

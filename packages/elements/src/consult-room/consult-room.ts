@@ -149,6 +149,7 @@ export class ConsultRoom extends ConsultKitElement {
       this.#state.value?.role === 'clinician'
         ? { question: msg('End the consultation for everyone?'), action: msg('End for everyone') }
         : { question: msg('Leave the call?'), action: msg('Hang up') },
+    failureText: () => patientFailureText({ status: 0 }),
   });
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -156,9 +157,16 @@ export class ConsultRoom extends ConsultKitElement {
       this.#unlisten();
       this.#listen();
       this.#state.store = this.consultation?.state;
-      // A stand-in consultation of a host's own may have no chat: then the room has no chat panel.
+      // Core makes the chat on first need (decision 47; `part-loaded` then). A stand-in
+      // consultation of a host's own may have no chat: then the room has no chat panel.
       this.#chat.store = this.consultation?.chat?.state;
     }
+  }
+
+  /** Whether the consultation has a chat: made already, or made on first need (core's own). */
+  #hasChat(): boolean {
+    const c = this.consultation;
+    return !!c?.chat || typeof c?.loadChat === 'function';
   }
 
   /** The chat toggle and panel: a block of its own (decision 0024). */
@@ -187,8 +195,9 @@ export class ConsultRoom extends ConsultKitElement {
     this.chatOpen = !this.chatOpen;
     if (!this.chatOpen || this.#chatModule) return;
     this.#chatLoading = true;
-    this.#chatModule = ConsultRoom._importChat().then(
-      (module) => {
+    const c = this.consultation;
+    this.#chatModule = Promise.all([ConsultRoom._importChat(), c?.chat ?? c?.loadChat()]).then(
+      ([module]) => {
         module.define();
         this.#chatLoading = false;
         this.requestUpdate();
@@ -208,6 +217,7 @@ export class ConsultRoom extends ConsultKitElement {
       part="chat"
       exportparts="heading: chat-heading, log: chat-log, message: chat-message, text: chat-text, field: chat-field, send: chat-send, error: chat-error"
       .consultation=${this.consultation}
+      .chat=${this.consultation?.chat ?? undefined}
       ?hidden=${!this.chatOpen}
       aria-busy=${this.#chatLoading ? 'true' : 'false'}
     ></consult-chat>`;
@@ -285,8 +295,12 @@ export class ConsultRoom extends ConsultKitElement {
       c.on('call-started', () => this.#say(msg('The call has started.'))),
       c.on('reconnecting', () => this.#say(msg('Connection lost. Reconnecting.'))),
       c.on('reconnected', () => this.#say(msg('Reconnected.'))),
-      // A part core made on first use (the documents, on a document's arrival): shown now.
-      c.on('part-loaded', () => this.requestUpdate()),
+      // A part core made on first use (the documents, on a document's arrival; the chat, on a
+      // message's): shown now, the chat's unread count from its store.
+      c.on('part-loaded', ({ part }) => {
+        if (part === 'chat') this.#chat.store = c.chat?.state;
+        this.requestUpdate();
+      }),
     ];
   }
 
@@ -598,7 +612,7 @@ export class ConsultRoom extends ConsultKitElement {
           .consultation=${this.consultation}
           >${this.#screenShareStandIn(state)}</screen-share
         >
-        ${this.consultation?.chat ? this.#chatToggle(live) : nothing}
+        ${this.#hasChat() ? this.#chatToggle(live) : nothing}
         <consult-recorder
           part="recorder"
           exportparts="record: recorder-record, stop: recorder-stop, indicator: recorder-indicator, withdraw: recorder-withdraw, dialog: recorder-dialog"
@@ -616,7 +630,7 @@ export class ConsultRoom extends ConsultKitElement {
         </button>
         <slot name="controls"></slot>
       </div>
-      ${live && !left ? this.#keys.render() : nothing} ${this.consultation?.chat ? this.#chatPanel() : nothing}
+      ${live && !left ? this.#keys.render() : nothing} ${this.#hasChat() ? this.#chatPanel() : nothing}
       ${this.#documents(state, over || left)}
     `;
   }

@@ -2,7 +2,7 @@ import { expect, fixture, html } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import '../consult-room/define.js';
 import type { ConsultRoom } from '../consult-room/consult-room.js';
-import { parseCombo, SHORTCUTS_OFF_KEY } from './call-shortcuts.js';
+import { CallShortcuts, parseCombo, SHORTCUTS_OFF_KEY } from './call-shortcuts.js';
 import { consultations as useConsultations, until, untilStatus } from '../../../../test-support/browser.js';
 
 const part = (el: ConsultRoom, name: string) => el.shadowRoot!.querySelector<HTMLElement>(`[part~="${name}"]`);
@@ -39,10 +39,10 @@ describe('call shortcuts in <consult-room>', () => {
     expect(part(room, 'mute')!.getAttribute('aria-keyshortcuts')).to.equal('Alt+Shift+M');
     expect(part(room, 'camera')!.getAttribute('aria-keyshortcuts')).to.equal('Alt+Shift+V');
     expect(part(room, 'hang-up')!.getAttribute('aria-keyshortcuts')).to.equal('Alt+Shift+H');
-    // Shown: the panel lists each shortcut.
+    // Shown: the panel lists each shortcut (its list comes with its module, on the first opening).
     const panel = part(room, 'shortcuts') as HTMLDetailsElement;
     panel.open = true;
-    await room.updateComplete;
+    await until(() => !!panel.querySelector('dl'), 'the list of shortcuts');
     expect(panel.textContent!.replace(/\s+/g, ' ')).to.contain('Mute or unmute the microphone Alt+Shift+M');
     await expect(room).to.be.accessible();
 
@@ -134,7 +134,7 @@ describe('call shortcuts in <consult-room>', () => {
     const room = await fixture<ConsultRoom>(html`<consult-room .consultation=${patient}></consult-room>`);
     const panel = part(room, 'shortcuts') as HTMLDetailsElement;
     panel.open = true;
-    await room.updateComplete;
+    await until(() => !!panel.querySelector('input[type="checkbox"]'), 'the switch, with the list');
     const box = panel.querySelector<HTMLInputElement>('input[type="checkbox"]')!;
     expect(box.checked).to.equal(true);
     box.click();
@@ -146,5 +146,75 @@ describe('call shortcuts in <consult-room>', () => {
     await until(() => patient.state.get().cameraOff, 'the camera button worked');
     expect(patient.state.get().muted, 'the key did not mute').to.equal(false);
     await expect(room).to.be.accessible();
+  });
+
+  it('imports the list and the confirmation on first use; offline, says so (the panel closes, the call stays) and the next use tries again; accessible', async function () {
+    this.timeout(60_000);
+    const importPanel = CallShortcuts._importPanel;
+    let answer!: (module: Awaited<ReturnType<typeof importPanel>> | Error) => void;
+    let asked = 0;
+    CallShortcuts._importPanel = () => {
+      asked++;
+      return new Promise((resolve, reject) => {
+        answer = (module) => (module instanceof Error ? reject(module) : resolve(module));
+      });
+    };
+    try {
+      const { patient } = await consultations.pair();
+      const room = await fixture<ConsultRoom>(html`<consult-room .consultation=${patient}></consult-room>`);
+      const panel = part(room, 'shortcuts') as HTMLDetailsElement;
+      const offline = "We could not reach the practice's service. Check your internet connection and try again.";
+      // In the call, with its summary and the keys on the buttons, without the module.
+      expect(asked).to.equal(0);
+      expect(panel.querySelector('summary')!.textContent).to.equal('Keyboard shortcuts');
+      expect(part(room, 'confirm-hang-up')).to.equal(null);
+
+      // Opened: busy while the module comes; offline, it closes again and says so.
+      panel.open = true;
+      await until(() => asked === 1, 'the module asked for');
+      await room.updateComplete;
+      expect(panel.getAttribute('aria-busy')).to.equal('true');
+      await expect(room).to.be.accessible();
+      answer(new TypeError('Failed to fetch dynamically imported module'));
+      await until(() => !panel.open, 'the panel closed again');
+      await until(() => said(room) === offline, 'the failure said');
+      expect(panel.getAttribute('aria-busy')).to.equal('false');
+      await expect(room).to.be.accessible();
+
+      // The hang-up shortcut tries again; offline too: it says so and the call goes on.
+      await press('Alt+Shift+KeyH');
+      await until(() => asked === 2, 'the module asked for again');
+      answer(new TypeError('Failed to fetch dynamically imported module'));
+      await room.updateComplete;
+      // Sentinel: the mute shortcut after it, acting once the failure has been handled.
+      await press('Alt+Shift+KeyM');
+      await until(() => said(room) === 'Microphone muted.', 'the mute shortcut acted');
+      expect(part(room, 'confirm-hang-up')).to.equal(null);
+      expect(patient.state.get().status).to.equal('in-call');
+
+      // Online again: the hang-up shortcut brings the confirmation.
+      await press('Alt+Shift+KeyH');
+      await until(() => asked === 3, 'the module asked for a third time');
+      answer(await importPanel());
+      await until(
+        () => (part(room, 'confirm-hang-up') as HTMLDialogElement | null)?.open === true,
+        'the confirmation open',
+      );
+      expect(room.shadowRoot!.activeElement?.textContent?.trim()).to.equal('Stay in the call');
+      // Its styles came with it (adopted by the room's shadow root).
+      const hangUp = room.shadowRoot!.querySelector('[part~="confirm-hang-up-button"]')!;
+      expect(getComputedStyle(hangUp).backgroundColor).to.equal('rgb(213, 40, 27)');
+      await expect(room).to.be.accessible();
+      await sendKeys({ press: 'Escape' });
+      await until(() => !(part(room, 'confirm-hang-up') as HTMLDialogElement).open, 'the confirmation closed');
+      // The list is here at once now, and nothing more is imported.
+      panel.open = true;
+      await until(() => !!panel.querySelector('dl'), 'the list');
+      expect(asked).to.equal(3);
+      expect(patient.state.get().status).to.equal('in-call');
+      await expect(room).to.be.accessible();
+    } finally {
+      CallShortcuts._importPanel = importPanel;
+    }
   });
 });

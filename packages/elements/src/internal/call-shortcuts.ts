@@ -72,7 +72,10 @@ function matches(combo: Combo, event: KeyboardEvent): boolean {
   return event.key.toLowerCase() === combo.key.toLowerCase();
 }
 
-/** Attribute form of the setting: `off`, `on`, or `mute:Alt+Shift+M camera:none …`. */
+/**
+ * Attribute form of the setting: `off`, `on`, or `mute:Alt+Shift+M camera:none …` (read only: the
+ * property is not reflected).
+ */
 export const shortcutsConverter = {
   fromAttribute(value: string | null): CallShortcutSetting {
     const text = (value ?? '').trim();
@@ -84,12 +87,6 @@ export const shortcutsConverter = {
       if (ACTIONS.includes(action)) keys[action] = !combo || combo === 'none' ? null : combo;
     }
     return keys;
-  },
-  toAttribute(value: CallShortcutSetting): string {
-    if (typeof value === 'string') return value;
-    return ACTIONS.filter((a) => a in value)
-      .map((a) => `${a}:${value[a] ?? 'none'}`)
-      .join(' ');
   },
 };
 
@@ -109,17 +106,31 @@ export interface CallShortcutHandlers {
   hangUp(): void;
   /** The confirmation's question and its hang-up button's words ("Hang up", "End for everyone"). */
   hangUpWords(): { question: string; action: string };
+  /** What to say when the confirmation could not be loaded (offline): the button still hangs up. */
+  failureText(): string;
 }
+
+type PanelModule = typeof import('./call-shortcuts-panel.js');
 
 /**
  * The shortcuts of one room: listens for keys on the document while the host is connected and
  * the call is live, renders the panel that lists them (with the switch to turn them off), the
- * hang-up confirmation and a live region that says what a shortcut did.
+ * hang-up confirmation and a live region that says what a shortcut did. The panel's list and the
+ * confirmation come with `call-shortcuts-panel.ts`, imported on their first use (decision 47).
  */
 export class CallShortcuts implements ReactiveController {
+  /**
+   * Imports the panel's list and the confirmation. A seam for tests (a failed import); `@internal`.
+   * @internal
+   */
+  static _importPanel = (): Promise<PanelModule> => import('./call-shortcuts-panel.js');
+
   #said = '';
   #offHere = readOff();
   #returnFocus: HTMLElement | null = null;
+  /** The panel's module once here; on its way. */
+  #panel: PanelModule | undefined;
+  #loading: Promise<PanelModule | undefined> | undefined;
 
   constructor(
     private readonly host: CallShortcutHost,
@@ -166,7 +177,7 @@ export class CallShortcuts implements ReactiveController {
     } else if (action === 'camera') {
       this.#say(this.handlers.camera() ? msg('Camera off.') : msg('Camera on.'));
     } else {
-      this.#confirmHangUp();
+      void this.#confirmHangUp();
     }
   };
 
@@ -175,14 +186,52 @@ export class CallShortcuts implements ReactiveController {
     this.host.requestUpdate();
   }
 
+  /**
+   * The panel's module: imported once, its styles added to the host's; after a failure (offline),
+   * undefined, and the next use tries again.
+   */
+  #load = (): Promise<PanelModule | undefined> => {
+    if (this.#loading) return this.#loading;
+    this.#loading = CallShortcuts._importPanel().then(
+      (module) => {
+        if (!this.#panel && this.host.shadowRoot) module.adoptPanelStyles(this.host.shadowRoot);
+        this.#panel = module;
+        this.host.requestUpdate();
+        return module;
+      },
+      () => {
+        this.#loading = undefined;
+        this.host.requestUpdate();
+        return undefined;
+      },
+    );
+    this.host.requestUpdate();
+    return this.#loading;
+  };
+
+  /** The panel opened: its list comes with the module; said when it cannot (then it closes again). */
+  #toggled = (event: Event): void => {
+    const details = event.target as HTMLDetailsElement;
+    if (!details.open || this.#panel) return;
+    void this.#load().then((module) => {
+      if (module) return;
+      details.open = false;
+      this.#say(this.handlers.failureText());
+    });
+  };
+
   get #dialog(): HTMLDialogElement | null | undefined {
     return this.host.shadowRoot?.querySelector<HTMLDialogElement>('dialog.ck-confirm-hang-up');
   }
 
-  #confirmHangUp(): void {
+  /** Asks before hanging up (the first time, once the confirmation's module is here). */
+  async #confirmHangUp(): Promise<void> {
+    const returnFocus = deepActiveElement();
+    if (!(await this.#load())) return this.#say(this.handlers.failureText());
+    await this.host.updateComplete;
     const dialog = this.#dialog;
-    if (!dialog || dialog.open) return;
-    this.#returnFocus = deepActiveElement();
+    if (!dialog || dialog.open || !this.handlers.live()) return;
+    this.#returnFocus = returnFocus;
     dialog.returnValue = '';
     dialog.showModal();
     dialog.querySelector<HTMLButtonElement>('[data-stay]')?.focus();
@@ -211,47 +260,22 @@ export class CallShortcuts implements ReactiveController {
   render() {
     if (this.host.shortcuts === 'off') return nothing;
     const keys = this.keys;
-    const label: Record<CallAction, string> = {
-      mute: msg('Mute or unmute the microphone'),
-      camera: msg('Turn the camera off or on'),
-      'hang-up': msg('Hang up (you are asked to confirm)'),
-    };
-    const listed = ACTIONS.filter((a) => keys[a]);
-    const hangUp = this.handlers.hangUpWords();
+    const panel = this.#panel;
+    const listed = this.#offHere
+      ? null
+      : ACTIONS.filter((a) => keys[a]).map((a) => [a, keys[a]!.text] as [CallAction, string]);
     return html`
-      <details part="shortcuts" class="ck-shortcuts">
+      <details
+        part="shortcuts"
+        class="ck-shortcuts"
+        aria-busy=${!panel && this.#loading ? 'true' : 'false'}
+        @toggle=${this.#toggled}
+      >
         <summary>${msg('Keyboard shortcuts')}</summary>
-        ${
-          this.#offHere
-            ? nothing
-            : html`<dl>
-                ${listed.map(
-                  (a) =>
-                    html`<dt>${label[a]}</dt>
-                      <dd><kbd dir="ltr">${keys[a]!.text}</kbd></dd>`,
-                )}
-              </dl>`
-        }
-        <label
-          ><input type="checkbox" .checked=${!this.#offHere} @change=${this.#toggleHere} />
-          ${msg('Use keyboard shortcuts')}</label
-        >
+        ${panel ? panel.shortcutList(listed, this.#toggleHere) : nothing}
       </details>
       <div class="visually-hidden" role="status">${this.#said}</div>
-      <dialog
-        part="confirm-hang-up"
-        class="ck-confirm-hang-up"
-        aria-labelledby="ck-confirm-hang-up-title"
-        @close=${this.#closed}
-      >
-        <form method="dialog">
-          <p id="ck-confirm-hang-up-title">${hangUp.question}</p>
-          <div class="ck-confirm-buttons">
-            <button type="submit" value="stay" data-stay>${msg('Stay in the call')}</button>
-            <button type="submit" value="hang-up" part="confirm-hang-up-button">${hangUp.action}</button>
-          </div>
-        </form>
-      </dialog>
+      ${panel ? panel.hangUpDialog(this.handlers.hangUpWords(), this.#closed) : nothing}
     `;
   }
 }
@@ -271,7 +295,10 @@ function deepActiveElement(): HTMLElement | null {
   return active as HTMLElement | null;
 }
 
-/** Styles of the panel and the confirmation, for the host's `styles`. */
+/**
+ * Styles of the panel's summary, for the host's `styles`; the list's and the confirmation's come
+ * with them (`call-shortcuts-panel.ts`).
+ */
 export const callShortcutStyles = css`
   .ck-shortcuts {
     margin-block-start: var(--ck-space-s, 0.5rem);
@@ -284,57 +311,8 @@ export const callShortcutStyles = css`
     line-height: 1.5rem;
     cursor: pointer;
   }
-  .ck-shortcuts summary:focus-visible,
-  .ck-shortcuts input:focus-visible {
+  .ck-shortcuts summary:focus-visible {
     outline: 3px solid var(--ck-color-focus, #ffbf47);
     outline-offset: 2px;
-  }
-  .ck-shortcuts dl {
-    margin: 0;
-    display: grid;
-    grid-template-columns: minmax(0, 1fr) auto;
-    gap: var(--ck-space-xs, 0.25rem) var(--ck-space-m, 1rem);
-  }
-  .ck-shortcuts dd {
-    margin: 0;
-  }
-  .ck-shortcuts kbd {
-    font-family: inherit;
-    font-weight: 700;
-    unicode-bidi: isolate;
-  }
-  .ck-shortcuts label {
-    display: inline-flex;
-    align-items: center;
-    gap: var(--ck-space-s, 0.5rem);
-    min-block-size: 44px;
-  }
-  .ck-shortcuts input {
-    inline-size: 24px;
-    block-size: 24px;
-    margin: 0;
-  }
-  .ck-confirm-hang-up {
-    max-inline-size: min(30rem, calc(100vw - 2rem));
-    border: 2px solid var(--ck-color-border, #4c4c52);
-    border-radius: var(--ck-radius, 0.5rem);
-    background: var(--ck-color-surface, #ffffff);
-    color: var(--ck-color-text, #1d1d1f);
-    padding: var(--ck-space-m, 1rem);
-  }
-  .ck-confirm-hang-up p {
-    margin-block: 0 var(--ck-space-m, 1rem);
-    font-size: 1.125rem;
-    font-weight: 700;
-  }
-  .ck-confirm-buttons {
-    display: flex;
-    flex-wrap: wrap;
-    gap: var(--ck-space-s, 0.5rem);
-  }
-  .ck-confirm-buttons [value='hang-up'] {
-    background: var(--ck-color-danger, #d5281b);
-    border-color: var(--ck-color-danger, #d5281b);
-    color: #ffffff;
   }
 `;

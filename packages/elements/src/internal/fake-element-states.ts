@@ -323,14 +323,21 @@ export function elementStates(): ElementState[] {
       'consult-room: patient in the call, shortcuts listed',
       roomState({ role: 'patient', participants: [named(3)] }),
       async (el) => {
-        (shadowPart(el, 'shortcuts') as HTMLDetailsElement).open = true;
+        const panel = shadowPart(el, 'shortcuts') as HTMLDetailsElement;
+        panel.open = true;
+        // The list comes with its module, on the first opening (decision 47).
+        await until(() => !!panel.querySelector('dl'), 'the list of shortcuts');
       },
     ),
     room('consult-room: hang-up confirmation', roomState({ role: 'patient', participants: [named(3)] }), async (el) => {
       document.dispatchEvent(
         new KeyboardEvent('keydown', { code: 'KeyH', key: 'H', altKey: true, shiftKey: true, bubbles: true }),
       );
-      await until(() => (shadowPart(el, 'confirm-hang-up') as HTMLDialogElement).open, 'the confirmation');
+      // The confirmation comes with its module, at the first hang-up shortcut (decision 47).
+      await until(
+        () => (shadowPart(el, 'confirm-hang-up') as HTMLDialogElement | null)?.open === true,
+        'the confirmation',
+      );
     }),
     room(
       'consult-room: reconnecting, poor connection, video paused',

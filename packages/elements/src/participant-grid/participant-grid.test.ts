@@ -2,6 +2,7 @@ import { expect, fixture, html } from '@open-wc/testing';
 import { setViewport } from '@web/test-runner-commands';
 import './define.js';
 import type { ParticipantGrid } from './participant-grid.js';
+import type { ParticipantTile } from '../participant-tile/participant-tile.js';
 import { gridShape } from './participant-grid.js';
 import type { ParticipantState } from '@consultkit/core';
 import { fakeParticipant, fakeSelf, stopCanvasCameras } from '../internal/fake-participants.js';
@@ -112,6 +113,7 @@ describe('<participant-grid>', () => {
     expect(columns(el)).to.equal(3);
     expect(label(tiles(el)[5]!)).to.equal('Dr Jane Smith (you), clinician');
     expect(el.getBoundingClientRect().bottom).to.be.at.most(800);
+    const tileOf = new Map(tiles(el).map((t) => [(t as ParticipantTile).participant!.peerId, t]));
 
     el.participants = people.map((p, i) => (i === 3 ? { ...p, speaking: true } : p));
     await el.updateComplete;
@@ -124,6 +126,28 @@ describe('<participant-grid>', () => {
     expect(label(tiles(el)[0]!)).to.equal('John Patel, carer');
     await expect(el).to.be.accessible();
     // Reordering kept every video playing (the tiles moved, not re-created).
+    await allPlaying(el);
+    for (const tile of tiles(el)) expect(tileOf.get((tile as ParticipantTile).participant!.peerId)).to.equal(tile);
+    // Someone leaves: their tile goes; everyone else keeps theirs (no video moves to another person).
+    el.participants = people.filter((p) => p.peerId !== 'peer-1');
+    await el.updateComplete;
+    expect(tiles(el)).to.have.length(5);
+    expect(tiles(el).map(label)).to.not.include(label(tileOf.get('peer-1')!));
+    for (const tile of tiles(el)) expect(tileOf.get((tile as ParticipantTile).participant!.peerId)).to.equal(tile);
+    expect(label(tiles(el)[0]!)).to.equal('John Patel, carer');
+    await allPlaying(el);
+    // Another speaker: they come first, the last one goes back to their place, pictures playing.
+    const staying = people.filter((p) => p.peerId !== 'peer-1');
+    el.participants = staying.map((p) => (p.peerId === 'peer-4' ? { ...p, speaking: true } : p));
+    await el.updateComplete;
+    expect(tiles(el).map((t) => (t as ParticipantTile).participant!.peerId)).to.deep.equal([
+      'peer-4',
+      'peer-0',
+      'peer-2',
+      'peer-3',
+      'self',
+    ]);
+    for (const tile of tiles(el)) expect(tileOf.get((tile as ParticipantTile).participant!.peerId)).to.equal(tile);
     await allPlaying(el);
   });
 

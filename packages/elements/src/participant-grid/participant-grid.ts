@@ -1,7 +1,5 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
-import { repeat } from 'lit/directives/repeat.js';
-import { styleMap } from 'lit/directives/style-map.js';
 import { localized, msg } from '@lit/localize';
 import { ConsultKitElement } from '../internal/consultkit-element.js';
 import type { ParticipantState, PendingCommand } from '@consultkit/core';
@@ -9,6 +7,7 @@ import { baseStyles } from '../internal/tokens.styles.js';
 import { participantGridStyles } from './participant-grid.styles.js';
 // The class (no side effects: participant-grid/define.ts registers the tag), for the template's checks.
 import '../participant-tile/participant-tile.js';
+import type { ParticipantTile } from '../participant-tile/participant-tile.js';
 
 /** Columns and rows for `tiles` tiles, in a wide and a narrow (phone) container. */
 export function gridShape(tiles: number, narrow: boolean): { cols: number; rows: number } {
@@ -71,15 +70,47 @@ export class ParticipantGrid extends ConsultKitElement {
     return this.#active;
   }
 
-  #tile(p: ParticipantState, span: boolean) {
-    return html`<participant-tile
-      class=${span ? 'span' : ''}
-      exportparts="tile, video, placeholder, label, markers, marker, actions, admit, remove"
-      .participant=${p}
-      .pending=${this.pending}
-      ?can-manage=${this.canManage}
-      ?active=${p.peerId === this.#active && this.participants.length > 1}
-    ></participant-tile>`;
+  /** The grid's shape as custom properties, and its tiles in order: set after each render. */
+  #shape: Record<string, string> = {};
+  #order: { p: ParticipantState; span: boolean }[] = [];
+  /**
+   * One tile per participant, kept while they are in the grid: a tile (and its video) never moves
+   * to another person when someone leaves or the active speaker comes first (as Lit's `repeat`
+   * keyed by peer id did, without its 1 kB).
+   */
+  readonly #tiles = new Map<string, ParticipantTile>();
+
+  /**
+   * The shape is set through the CSSOM (as Lit's `styleMap` does): a page whose
+   * Content-Security-Policy refuses inline styles still lets it through. The tiles are placed in
+   * order, each moved only when it is not where it belongs (a moved tile shows its picture again
+   * once back in the page).
+   */
+  protected override updated(): void {
+    const grid = this.renderRoot.querySelector<HTMLElement>('.grid');
+    if (!grid) return;
+    for (const [name, value] of Object.entries(this.#shape)) grid.style.setProperty(name, value);
+    // Those gone first, so that no one else's tile moves for them.
+    const shown = new Set(this.#order.map(({ p }) => p.peerId));
+    for (const [peerId, tile] of this.#tiles) {
+      if (shown.has(peerId)) continue;
+      tile.remove();
+      this.#tiles.delete(peerId);
+    }
+    this.#order.forEach(({ p, span }, i) => {
+      let tile = this.#tiles.get(p.peerId);
+      if (!tile) {
+        tile = document.createElement('participant-tile');
+        tile.setAttribute('exportparts', 'tile, video, placeholder, label, markers, marker, actions, admit, remove');
+        this.#tiles.set(p.peerId, tile);
+      }
+      tile.className = span ? 'span' : '';
+      tile.participant = p;
+      tile.pending = this.pending;
+      tile.canManage = this.canManage;
+      tile.active = p.peerId === this.#active && this.participants.length > 1;
+      if (grid.children[i] !== tile) grid.insertBefore(tile, grid.children[i] ?? null);
+    });
   }
 
   protected override render() {
@@ -95,7 +126,8 @@ export class ParticipantGrid extends ConsultKitElement {
     const narrow = gridShape(tiles.length, true);
     const spanWide = wide.cols * wide.rows - tiles.length === 1 && wide.cols > 1;
     const spanNarrow = narrow.cols * narrow.rows - tiles.length === 1 && narrow.cols > 1;
-    const style = {
+    this.#order = tiles.map((p, i) => ({ p, span: i === 0 }));
+    this.#shape = {
       '--cols-wide': String(wide.cols),
       '--rows-wide': String(wide.rows),
       '--cols-narrow': String(narrow.cols),
@@ -112,14 +144,7 @@ export class ParticipantGrid extends ConsultKitElement {
         data-count=${tiles.length}
         ?data-span-wide=${spanWide}
         ?data-span-narrow=${spanNarrow}
-        style=${styleMap(style)}
-      >
-        ${repeat(
-          tiles,
-          (p) => p.peerId,
-          (p, i) => this.#tile(p, i === 0),
-        )}
-      </div>
+      ></div>
       ${
         selfAside && self
           ? html`<participant-tile

@@ -92,6 +92,12 @@ export class ParticipantTile extends ConsultKitElement {
     }
   }
 
+  /** Back in a page (moved by the grid): its picture again (`disconnectedCallback` let the stream go). */
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (this.hasUpdated) this.requestUpdate();
+  }
+
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     const video = this.renderRoot.querySelector('video');
