@@ -141,9 +141,9 @@ export class StaffChat extends ConsultKitElement {
   people: ColleagueSearch | undefined;
 
   /**
-   * @deprecated Set `people` (core's `StaffPeople`): a `StaffDirectory` lists only colleagues with a
-   * role in the directory, not reception or the practice manager. Still used when set and `people`
-   * is not. Not an attribute.
+   * A `StaffDirectory` of your own to find colleagues with, when `people` is not set. Deprecated: it
+   * lists only colleagues with a role in the directory, not reception or the practice manager; set
+   * `people` (core's `StaffPeople`). Not an attribute.
    */
   @property({ attribute: false })
   directory: ColleagueSearch | undefined;
