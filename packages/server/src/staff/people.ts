@@ -21,6 +21,10 @@ import { displayName } from './directory.js';
 /** The longest name search (UTF-16 code units): longer is no one's name. */
 export const STAFF_PEOPLE_NAME_MAX = 100;
 
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]/;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
 /** A directory role that acts as a clinician, as `Directory.person`. */
 const CLINICAL_ROLES = new Set(['doctor', 'nurse', 'pharmacist']);
 
@@ -40,11 +44,7 @@ export function peopleQuery(raw: Record<string, string>): { name?: string; count
     if (name.length > STAFF_PEOPLE_NAME_MAX) {
       throw new HttpError(400, 'value', `name: at most ${STAFF_PEOPLE_NAME_MAX} characters`);
     }
-    // eslint-disable-next-line no-control-regex
-    if (
-      /[\u0000-\u001f\u007f]/.test(name) ||
-      /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(name)
-    ) {
+    if (CONTROL.test(name) || LONE_SURROGATE.test(name)) {
       throw new HttpError(400, 'value', 'name: expected text (no control characters)');
     }
     if (name !== '') out.name = name;
