@@ -187,9 +187,9 @@ export function fakeColleagues(
     entries: options.empty
       ? []
       : [
-          { practitioner: ME.practitioner, name: ME.name, roles: ['clinician'], job: 'GP' },
-          { practitioner: SAM.practitioner, name: SAM.name, roles: ['clinician'], job: 'Practice nurse' },
-          { practitioner: RHYS.practitioner, name: RHYS.name, roles: ['clinician'], job: 'GP' },
+          { practitioner: ME.practitioner, name: ME.name, roles: ['clinician'], job: 'General practitioner' },
+          { practitioner: SAM.practitioner, name: SAM.name, roles: ['clinician'], job: 'Registered nurse' },
+          { practitioner: RHYS.practitioner, name: RHYS.name, roles: ['clinician'], job: 'General practitioner' },
           { practitioner: JO.practitioner, name: JO.name, roles: ['receptionist'] },
         ],
   });

@@ -227,7 +227,11 @@ describe('<staff-chat> over a core store', function () {
     part(el, 'new')!.click();
     await until(() => focused()?.id === 'ck-staff-chat-find', 'focus in the search');
     const labels = [...el.shadowRoot!.querySelectorAll('.colleagues label')].map(words);
-    expect(labels).to.deep.equal(['Sam Patel, Practice nurse', 'Dr Rhys Jones, GP', 'Jo Evans, Receptionist']);
+    expect(labels).to.deep.equal([
+      'Sam Patel, Registered nurse',
+      'Dr Rhys Jones, General practitioner',
+      'Jo Evans, Receptionist',
+    ]);
     // Each checkbox is named by its label: the name and the role, as a screen reader says them.
     const jo = el.shadowRoot!.querySelector<HTMLInputElement>('#ck-staff-chat-who-14')!;
     expect(jo.labels?.[0] && words(jo.labels[0])).to.equal('Jo Evans, Receptionist');
