@@ -45,7 +45,9 @@ export interface Colleague {
 
 /** What "New conversation" reads while it finds colleagues. */
 export interface ColleagueSearchState {
+  /** `loading` while a search runs; `error` when the last one failed. */
   status: 'idle' | 'loading' | 'ready' | 'error';
+  /** The colleagues found (the viewer among them is left out of the list). */
   entries: readonly Colleague[];
   /** More people match than were given (type more of the name). */
   more?: boolean | undefined;
@@ -56,7 +58,9 @@ export interface ColleagueSearchState {
  * the element's own) or `StaffDirectory` (the directory only), or a fake with a store.
  */
 export interface ColleagueSearch {
+  /** The search's state: the element lists its `entries`. */
   readonly state: ReadableStore<ColleagueSearchState>;
+  /** Finds the colleagues whose name contains `query.name` (blank: everyone, up to a cap). */
   search(query: { name?: string | undefined }): Promise<void>;
 }
 
