@@ -19,7 +19,7 @@ import { StoreController } from '../internal/store-controller.js';
 import { baseStyles } from '../internal/tokens.styles.js';
 import { failureText, isolate } from '../internal/words.js';
 import { staffChatStyles } from './staff-chat.styles.js';
-import { aboutText, colleagueRoleText, conversationName, staffUnreadText } from './words.js';
+import { aboutText, colleagueRoleText, colleagueText, conversationName, staffUnreadText } from './words.js';
 import { staffMessagesFor, type StaffChatState, type StaffMessagesLike } from './source.js';
 
 export type { StaffChatState, StaffMessagesLike };
@@ -702,8 +702,7 @@ export class StaffChat extends ConsultKitElement {
                             @change=${(ev: Event) => this.#toggle(e, (ev.target as HTMLInputElement).checked)}
                           />
                           <label for="ck-staff-chat-who-${e.practitioner}">
-                            <span dir="auto">${e.name}</span><span class="visually-hidden">, </span>
-                            <span class="role">${e.job || e.role || colleagueRoleText(e.roles ?? [])}</span>
+                            ${colleagueText(e.name, e.job || e.role || colleagueRoleText(e.roles ?? []))}
                           </label>
                         </li>`,
                     )}

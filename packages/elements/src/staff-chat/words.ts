@@ -43,3 +43,8 @@ export function colleagueRoleText(roles: readonly StaffRole[]): string {
   if (roles.includes('receptionist')) return msg('Receptionist');
   return msg('Member of staff');
 }
+
+/** A colleague as "New conversation" lists them: "Jo Bennett, Receptionist" (the name isolated). */
+export function colleagueText(name: string, role: string): string {
+  return role ? msg(str`${isolate(name)}, ${role}`) : isolate(name);
+}
