@@ -137,15 +137,20 @@ function consultKitServer() {
         }
         case 'ck-staff-colleagues': {
           // Members of staff of their own for a test (messages between staff): clinicians with
-          // stored roles, so the staff key may name each as the acting practitioner.
+          // stored roles, so the staff key may name each as the acting practitioner (`roles`:
+          // other roles, e.g. a receptionist, who has no place in the directory).
           const accounts = new StaffAccounts(server.storage, Date.now);
           const ids = [];
+          const roles = payload?.roles ?? ['clinician'];
           for (const family of payload?.families ?? ['Colleague']) {
+            const name = roles.includes('clinician')
+              ? { prefix: ['Dr'], given: ['Test'], family }
+              : { given: ['Test'], family };
             const [made] = await server.storage.query(
               `INSERT INTO practitioner (name, created_at, updated_at) VALUES ($1, now(), now()) RETURNING id`,
-              [JSON.stringify({ prefix: ['Dr'], given: ['Test'], family })],
+              [JSON.stringify(name)],
             );
-            await accounts.setRoles(made.id, ['clinician']);
+            await accounts.setRoles(made.id, roles);
             ids.push(String(made.id));
           }
           return { ids, key: STAFF_KEY };

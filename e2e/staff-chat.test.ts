@@ -8,13 +8,13 @@
  * - Tom's browser goes offline (its staff stream breaks: "Reconnecting…") while Amina sends three
  *   messages; back online, each shows once, in order.
  * - A small group with Priya, with a title; Priya reads it live.
- * - A conversation about a patient: Jo (a receptionist) sees it without the patient's name.
+ * - Amina finds Jo (a receptionist, not in the clinicians' directory) in "New conversation" and
+ *   starts a conversation about a patient: Jo sees it live, without the patient's name.
  * - Reloading keeps everything (the server's store is the truth).
  * - axe on `<staff-chat>` in each state; screenshots in `$CK_SCREENSHOTS` (default: the system's
  *   temporary folder).
  */
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -274,7 +274,7 @@ describe('messages between staff in the vendor console, end to end', () => {
     await priya.context.close();
   });
 
-  it('about a patient: Jo (receptionist) sees the conversation without the patient; Amina sees the name', async () => {
+  it('Amina finds Jo (receptionist) in New conversation and starts one about a patient: Jo sees it live, without the patient; Amina sees the name', async () => {
     // A patient of the practice: booked as a patient would, with Dr Amina Khan (Practitioner/1), whose
     // sessions offer video (the nurse's do not).
     const from = new Date(Date.now() + 60_000).toISOString();
@@ -301,19 +301,28 @@ describe('messages between staff in the vendor console, end to end', () => {
       page.evaluate(
         async () => ((await (await fetch('/api/staff/me')).json()) as { person: { id: string } }).person.id,
       );
-    // A receptionist has no role in the clinicians' directory, so the element's "New conversation"
-    // does not list Jo: Amina's vendor backend starts it, naming her (the staff key and the
-    // acting practitioner), and her console hears of it live.
-    const started = await fetch(`${server.url}/api/staff-conversations`, {
-      method: 'POST',
-      headers: {
-        authorization: 'Bearer consultkit-development-staff-key',
-        'consultkit-acting-practitioner': await me(amina.page),
-        'content-type': 'application/json',
-      },
-      body: JSON.stringify({ id: randomUUID(), members: [await me(jo.page)], patient: `Patient/${patient}` }),
-    });
-    assert.equal(started.status, 201);
+    // Jo (a receptionist) has no role in the clinicians' directory: "New conversation" finds her
+    // all the same (`GET /api/staff/people`), with her role in words.
+    const chat = amina.page.locator('staff-chat');
+    await chat.getByRole('button', { name: 'New conversation' }).click();
+    await chat.getByLabel('Find a colleague by name').fill('benn');
+    await chat.getByLabel('Find a colleague by name').press('Enter');
+    const joBox = chat.getByRole('checkbox', { name: /Jo Bennett\W*, Receptionist$/ });
+    await joBox.waitFor();
+    assert.deepEqual((await chat.locator('.colleagues label').allTextContents()).map(plain), [
+      'Jo Bennett, Receptionist',
+    ]);
+    assert.equal(await joBox.getAttribute('value'), await me(jo.page));
+    await joBox.check();
+    await chat.getByLabel('About a patient (optional): their record number').fill(patient);
+    assert.deepEqual(await axe(amina.page), []);
+    await shot(amina.page, 'new-with-receptionist');
+    await chat.getByRole('button', { name: 'Start the conversation' }).click();
+    await until(
+      'the conversation live in Jo’s list (before any message)',
+      () => listed(jo.page),
+      (l) => l.some((r) => r.includes('Dr Amina Khan') && r.includes('About a patient you cannot see')),
+    );
     await until(
       'the conversation live in Amina’s list',
       () => listed(amina.page),

@@ -34,6 +34,14 @@ export {
   type StaffMessagesState,
   type StaffUnreadChange,
 } from './staff/messages.js';
+// Everyone who may be messaged, reception too (docs/staff.md, "Messages"; decision 0049).
+export {
+  StaffPeople,
+  type StaffPeopleMember,
+  type StaffPeopleOptions,
+  type StaffPeopleQuery,
+  type StaffPeopleState,
+} from './staff/people.js';
 export {
   StaffStream,
   type StaffLive,

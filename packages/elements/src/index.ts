@@ -36,5 +36,7 @@ export {
   type StaffChatState,
   type StaffMessagesLike,
   type ColleagueSearch,
+  type ColleagueSearchState,
+  type Colleague,
 } from './staff-chat/staff-chat.js';
 export type { CkEventMap } from './internal/events.js';

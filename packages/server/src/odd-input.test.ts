@@ -254,6 +254,7 @@ describe('odd cookies and headers on every route: never a 5xx, every error an Op
       'GET /api/staff-conversations/:id/messages',
       'POST /api/staff-conversations/:id/messages',
       'PUT /api/staff-conversations/:id/read',
+      'GET /api/staff/people',
       'POST /api/staff-calls',
       'POST /api/staff-calls/:id/join',
       'POST /api/staff-calls/:id/decline',
@@ -394,6 +395,21 @@ describe('odd cookies and headers on every route: never a 5xx, every error an Op
         JSON.stringify({ id: randomUUID(), members: [String(colleague)], patient: 'Patient/1' }),
       ],
       ['POST', '/api/staff-conversations', [], JSON.stringify({ id, members: [String(colleague), String(me + 99)] })],
+      ['GET', '/api/staff/people?name=a&name=b', []],
+      ['GET', '/api/staff/people?name[]=a', []],
+      ['GET', '/api/staff/people?name[a]=b', []],
+      ['GET', '/api/staff/people?names=bennett', []],
+      ['GET', '/api/staff/people?__proto__=1', []],
+      ['GET', '/api/staff/people?name=a%00b', []],
+      ['GET', '/api/staff/people?name=a%0Ab', []],
+      ['GET', `/api/staff/people?name=${'k'.repeat(5000)}`, []],
+      ['GET', '/api/staff/people?count=0', []],
+      ['GET', '/api/staff/people?count=-1', []],
+      ['GET', '/api/staff/people?count=51', []],
+      ['GET', '/api/staff/people?count=1e1', []],
+      ['GET', '/api/staff/people?count=2.5', []],
+      ['GET', `/api/staff/people?count=${'9'.repeat(40)}`, []],
+      ['GET', '/api/staff/people?count=1&count=2', []],
     ];
     for (const [method, target, headers, body] of odd) {
       const answer = await send(method, target, [...named, ...headers], body);
@@ -406,8 +422,10 @@ describe('odd cookies and headers on every route: never a 5xx, every error an Op
       assert.equal(typeof outcome.issue[0]!.diagnostics, 'string');
     }
     // And the generic odd requests, past the person check.
-    await attack(REQUEST_CASES, [...AUTH, ACTING_HEADER, String(me)], (route) =>
-      route.startsWith('/api/staff-conversations'),
+    await attack(
+      REQUEST_CASES,
+      [...AUTH, ACTING_HEADER, String(me)],
+      (route) => route.startsWith('/api/staff-conversations') || route.startsWith('/api/staff/people'),
     );
   });
 

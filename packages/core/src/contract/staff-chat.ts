@@ -27,6 +27,7 @@
  * never as markup, with `CHAT_LINK` links only.
  */
 import { CHAT_TEXT_MAX } from './chat.js';
+import type { StaffRole } from './staff.js';
 
 /** The longest message, as in-call chat. */
 export const STAFF_CHAT_TEXT_MAX = CHAT_TEXT_MAX;
@@ -151,3 +152,32 @@ export interface StaffReadMark {
   /** The conversation's unread count for this member after the move. */
   unread: number;
 }
+
+/**
+ * `GET /api/staff/people?name={text}&count={n}`: everyone who may be messaged (named staff only,
+ * as the routes above): people with a staff account (their roles from sign-in) or an active role
+ * in the directory, so reception and the practice manager too, who have no `PractitionerRole`.
+ * `name` matches part of the name, any case, as the directory's search; `count` is 1 to
+ * {@link STAFF_PEOPLE_MAX} (default {@link STAFF_PEOPLE_DEFAULT}); the acting person is left out.
+ */
+export interface StaffPeopleList {
+  people: StaffPeopleEntry[];
+  /** Whether more people match than were given: narrow the name. */
+  more: boolean;
+}
+
+/** One person who may be messaged. */
+export interface StaffPeopleEntry {
+  /** Their FHIR `Practitioner` id: what `StaffConversationRequest.members` takes. */
+  practitioner: string;
+  name: string;
+  /** Their ConsultKit roles (`receptionist`, `clinician`, `practice-admin`), from sign-in or the directory. */
+  roles: StaffRole[];
+  /** Their job as the directory words it ("GP", "Practice nurse"); absent for someone not in it. */
+  job?: string;
+}
+
+/** The most people one answer of `GET /api/staff/people` gives. */
+export const STAFF_PEOPLE_MAX = 50;
+/** How many people `GET /api/staff/people` gives when `count` is not set. */
+export const STAFF_PEOPLE_DEFAULT = 20;

@@ -1,4 +1,4 @@
-/** CDN entry of `<staff-chat>`: registers it; `StaffMessages`, `StaffStream` and `StaffClient` are what it reads through. */
+/** CDN entry of `<staff-chat>`: registers it; `StaffMessages`, `StaffPeople`, `StaffStream` and `StaffClient` are what it reads through. */
 export { define, StaffChat } from '../staff-chat/define.js';
-export { StaffMessages, StaffStream, StaffDirectory } from '@consultkit/core';
+export { StaffMessages, StaffStream, StaffDirectory, StaffPeople } from '@consultkit/core';
 export { StaffClient } from '@consultkit/core/booking';

@@ -1,12 +1,12 @@
 /** Test support (not exported): `<staff-chat>` in each state a person can see, for the checks over every element. */
 import { render, html } from 'lit';
 import type { ElementState } from './fake-element-states.js';
-import { fakeStaffMessages, mountStaffChat, type FakeStaffMessages } from './fake-staff-chat.js';
+import { fakeColleagues, fakeStaffMessages, mountStaffChat, type FakeStaffMessages } from './fake-staff-chat.js';
 
 function chatState(
   name: string,
   make: () => FakeStaffMessages,
-  options: { open?: string; allowPatient?: boolean } = {},
+  options: Parameters<typeof mountStaffChat>[2] = {},
   then?: (el: HTMLElement, fake: FakeStaffMessages) => Promise<void>,
 ): ElementState {
   return {
@@ -58,6 +58,24 @@ export function staffChatStates(): ElementState[] {
         )) {
           box.click();
         }
+        await (el as HTMLElement & { updateComplete: Promise<unknown> }).updateComplete;
+      },
+    ),
+    chatState(
+      'staff-chat: a new conversation, more colleagues match than are listed',
+      () => fakeStaffMessages(),
+      { colleagues: fakeColleagues({ more: true }) },
+      async (el) => {
+        part(el, 'new').click();
+        await (el as HTMLElement & { updateComplete: Promise<unknown> }).updateComplete;
+      },
+    ),
+    chatState(
+      'staff-chat: a new conversation, colleagues could not be found',
+      () => fakeStaffMessages(),
+      { colleagues: fakeColleagues({ status: 'error', empty: true }) },
+      async (el) => {
+        part(el, 'new').click();
         await (el as HTMLElement & { updateComplete: Promise<unknown> }).updateComplete;
       },
     ),

@@ -3,10 +3,16 @@
  * element states (accessibility, pseudo-locale) and the element's own tests.
  */
 import { html, render } from 'lit';
-import { createStore, type StaffDirectoryState, type WritableStore } from '@consultkit/core';
+import { createStore, type WritableStore } from '@consultkit/core';
 import type { StaffConversation, StaffMessage } from '@consultkit/core/contract';
 import '../staff-chat/define.js';
-import type { ColleagueSearch, StaffChat, StaffChatState, StaffMessagesLike } from '../staff-chat/staff-chat.js';
+import type {
+  ColleagueSearch,
+  ColleagueSearchState,
+  StaffChat,
+  StaffChatState,
+  StaffMessagesLike,
+} from '../staff-chat/staff-chat.js';
 
 export const ME = { practitioner: '11', name: 'Alex Morgan' };
 export const SAM = { practitioner: '12', name: 'Sam Patel' };
@@ -168,24 +174,40 @@ export function fakeStaffMessages(overrides: Partial<StaffChatState> = {}): Fake
   return fake;
 }
 
-/** Colleagues to choose from, for "New conversation". */
-export function fakeColleagues(): ColleagueSearch {
-  const state = createStore<StaffDirectoryState>({
+/**
+ * Colleagues to choose from, for "New conversation", as core's `StaffPeople` gives them: a job from
+ * the directory, or only roles (Jo, at reception). `status` and `more` set the search's state.
+ */
+export function fakeColleagues(
+  options: { status?: ColleagueSearchState['status']; more?: boolean; empty?: boolean } = {},
+): ColleagueSearch & { searched: { name?: string | undefined }[] } {
+  const state = createStore<ColleagueSearchState>({
+    status: options.status ?? 'ready',
+    more: options.more ?? false,
+    entries: options.empty
+      ? []
+      : [
+          { practitioner: ME.practitioner, name: ME.name, roles: ['clinician'], job: 'General practitioner' },
+          { practitioner: SAM.practitioner, name: SAM.name, roles: ['clinician'], job: 'Registered nurse' },
+          { practitioner: RHYS.practitioner, name: RHYS.name, roles: ['clinician'], job: 'General practitioner' },
+          { practitioner: JO.practitioner, name: JO.name, roles: ['receptionist'] },
+        ],
+  });
+  const searched: { name?: string | undefined }[] = [];
+  return {
+    state,
+    searched,
+    search: async (query) => {
+      searched.push(query);
+    },
+  };
+}
+
+/** The directory's way (core's `StaffDirectory`): entries with their role already in words. */
+export function fakeDirectory(): ColleagueSearch {
+  const state = createStore<ColleagueSearchState>({
     status: 'ready',
-    query: {},
-    entries: [ME, SAM, RHYS, JO].map((p, i) => ({
-      id: String(i + 1),
-      practitioner: p.practitioner,
-      name: p.name,
-      role: i === 1 ? 'Registered nurse' : i === 3 ? 'Pharmacist' : 'General practitioner',
-    })),
-    presence: {},
-    live: 'off',
-    error: null,
-    callIns: [],
-    calling: [],
-    called: {},
-    lastChange: null,
+    entries: [SAM, RHYS].map((p) => ({ ...p, role: 'General practitioner' })),
   });
   return { state, search: async () => undefined };
 }
@@ -194,7 +216,7 @@ export function fakeColleagues(): ColleagueSearch {
 export async function mountStaffChat(
   box: HTMLElement,
   messages: StaffMessagesLike,
-  options: { open?: string; allowPatient?: boolean } = {},
+  options: { open?: string; allowPatient?: boolean; colleagues?: ColleagueSearch } = {},
 ): Promise<StaffChat> {
   render(
     html`<staff-chat
@@ -202,7 +224,7 @@ export async function mountStaffChat(
       ?allow-patient=${options.allowPatient ?? false}
       open-conversation=${options.open ?? ''}
       .messages=${messages}
-      .directory=${fakeColleagues()}
+      .people=${options.colleagues ?? fakeColleagues()}
     ></staff-chat>`,
     box,
   );

@@ -6,7 +6,13 @@ import { defineElement } from '../internal/define.js';
 import { StaffChat } from './staff-chat.js';
 
 export { StaffChat };
-export type { StaffChatState, StaffMessagesLike, ColleagueSearch } from './staff-chat.js';
+export type {
+  StaffChatState,
+  StaffMessagesLike,
+  ColleagueSearch,
+  ColleagueSearchState,
+  Colleague,
+} from './staff-chat.js';
 
 /**
  * Registers the element as `tagName` (default `<staff-chat>`) and returns the class that holds

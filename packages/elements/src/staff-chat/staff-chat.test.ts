@@ -4,7 +4,15 @@ import { executeServerCommand, sendKeys } from '@web/test-runner-commands';
 import { StaffMessages } from '@consultkit/core';
 import { StaffClient } from '@consultkit/core/booking';
 import { until } from '../../../../test-support/browser.js';
-import { fakeMessage, fakeStaffMessages, mountStaffChat, RHYS, SAM } from '../internal/fake-staff-chat.js';
+import {
+  fakeColleagues,
+  fakeDirectory,
+  fakeMessage,
+  fakeStaffMessages,
+  mountStaffChat,
+  RHYS,
+  SAM,
+} from '../internal/fake-staff-chat.js';
 import type { StaffChat } from './staff-chat.js';
 
 const part = (el: StaffChat, name: string) => el.shadowRoot!.querySelector<HTMLElement>(`[part~="${name}"]`);
@@ -213,6 +221,74 @@ describe('<staff-chat> over a core store', function () {
     expect(el.openConversation).to.equal(detail.conversation.id);
   });
 
+  it('New conversation lists everyone with their role in words, reception too; a search asks by name; more and a failure are said; accessible', async () => {
+    const colleagues = fakeColleagues();
+    const el = await mountStaffChat(box, fakeStaffMessages(), { colleagues });
+    part(el, 'new')!.click();
+    await until(() => focused()?.id === 'ck-staff-chat-find', 'focus in the search');
+    const labels = [...el.shadowRoot!.querySelectorAll('.colleagues label')].map(words);
+    expect(labels).to.deep.equal([
+      'Sam Patel, Registered nurse',
+      'Dr Rhys Jones, General practitioner',
+      'Jo Evans, Receptionist',
+    ]);
+    // Each checkbox is named by its label: the name and the role, as a screen reader says them.
+    const jo = el.shadowRoot!.querySelector<HTMLInputElement>('#ck-staff-chat-who-14')!;
+    expect(jo.labels?.[0] && words(jo.labels[0])).to.equal('Jo Evans, Receptionist');
+    await expect(el).to.be.accessible();
+    // Typing a name and Enter asks the search.
+    const find = el.shadowRoot!.querySelector<HTMLInputElement>('#ck-staff-chat-find')!;
+    find.focus();
+    await sendKeys({ type: 'jo' });
+    await sendKeys({ press: 'Enter' });
+    await until(() => colleagues.searched.some((q) => q.name === 'jo'), 'the search asked for "jo"');
+    jo.click();
+    await el.updateComplete;
+    expect(words(el.shadowRoot!.querySelector('[part~="start-form"] [role="status"]'))).to.equal('Chosen: Jo Evans');
+    const started = oneEvent(el, 'ck-staff-conversation-started');
+    el.shadowRoot!.querySelector<HTMLButtonElement>('[part~="start-form"] button[type="submit"]')!.click();
+    expect(
+      (await started).detail.conversation.members.map((m: { practitioner: string }) => m.practitioner),
+    ).to.deep.equal(['11', '14']);
+
+    // More people match than were given: said, as a hint.
+    render(html``, box);
+    const more = await mountStaffChat(box, fakeStaffMessages(), { colleagues: fakeColleagues({ more: true }) });
+    part(more, 'new')!.click();
+    await more.updateComplete;
+    expect(words(more.shadowRoot!.querySelector('fieldset .hint'))).to.equal(
+      'More colleagues match: type more of a name and choose Find.',
+    );
+    await expect(more).to.be.accessible();
+
+    // The search failed: an alert, and not "Nobody matches".
+    render(html``, box);
+    const failed = await mountStaffChat(box, fakeStaffMessages(), {
+      colleagues: fakeColleagues({ status: 'error', empty: true }),
+    });
+    part(failed, 'new')!.click();
+    await failed.updateComplete;
+    const alert = failed.shadowRoot!.querySelector('fieldset [role="alert"]');
+    expect(words(alert)).to.equal('Colleagues could not be found. Choose Find to try again.');
+    expect(words(failed.shadowRoot!.querySelector('fieldset'))).to.not.contain('Nobody matches');
+    await expect(failed).to.be.accessible();
+  });
+
+  it("a host's `directory` (core's StaffDirectory) still lists colleagues with its role words; `people` wins when both are set", async () => {
+    render(html`<staff-chat me="11" .messages=${fakeStaffMessages()} .directory=${fakeDirectory()}></staff-chat>`, box);
+    const el = box.querySelector<StaffChat>('staff-chat')!;
+    await el.updateComplete;
+    part(el, 'new')!.click();
+    await el.updateComplete;
+    expect([...el.shadowRoot!.querySelectorAll('.colleagues label')].map(words)).to.deep.equal([
+      'Sam Patel, General practitioner',
+      'Dr Rhys Jones, General practitioner',
+    ]);
+    el.people = fakeColleagues();
+    await el.updateComplete;
+    expect([...el.shadowRoot!.querySelectorAll('.colleagues label')].map(words)).to.include('Jo Evans, Receptionist');
+  });
+
   it('messageColleague opens the one-to-one that exists, and starts one otherwise', async () => {
     const fake = fakeStaffMessages();
     const el = await mountStaffChat(box, fake);
@@ -227,6 +303,14 @@ describe('<staff-chat> over a core store', function () {
 /** Clinicians of their own on the run's server, and the staff key that may name each. */
 async function colleagues(...families: string[]): Promise<{ ids: string[]; key: string }> {
   return (await executeServerCommand('ck-staff-colleagues', { families })) as { ids: string[]; key: string };
+}
+
+/** A receptionist of the test's own: a staff account, no role in the directory. */
+async function receptionist(family: string): Promise<string> {
+  const made = (await executeServerCommand('ck-staff-colleagues', { families: [family], roles: ['receptionist'] })) as {
+    ids: string[];
+  };
+  return made.ids[0]!;
 }
 
 /** Core's `StaffMessages` acting as `practitioner` through the staff key (the other side of a conversation). */
@@ -258,6 +342,45 @@ describe('<staff-chat> against the real server', function () {
     await until(() => !el.shadowRoot!.querySelector('[aria-busy="true"]'), 'the conversations listed', LONG);
     return el;
   }
+
+  it('New conversation finds a receptionist (no role in the directory) by name; the conversation reaches them live', async () => {
+    const family = `Desk${crypto
+      .randomUUID()
+      .slice(0, 8)
+      .replace(/[0-9-]/g, 'q')}`;
+    const { ids, key } = await colleagues('Okafor');
+    const gp = ids[0]!;
+    const desk = await receptionist(family);
+    const el = await mount(gp, key);
+    const other = messagesAs(key, desk);
+    others.push(other);
+    await other.start();
+    await until(() => other.state.get().live === 'streaming', "the receptionist's stream", LONG);
+
+    part(el, 'new')!.click();
+    await until(() => focused()?.id === 'ck-staff-chat-find', 'focus in the search', LONG);
+    await sendKeys({ type: family.toLowerCase() });
+    await sendKeys({ press: 'Enter' });
+    const box = () => el.shadowRoot!.querySelector<HTMLInputElement>(`#ck-staff-chat-who-${desk}`);
+    await until(() => !!box(), 'the receptionist listed', LONG);
+    expect([...el.shadowRoot!.querySelectorAll('.colleagues label')].map(words)).to.deep.equal([
+      `Test ${family}, Receptionist`,
+    ]);
+    await expect(el).to.be.accessible();
+    box()!.click();
+    await el.updateComplete;
+    const started = oneEvent(el, 'ck-staff-conversation-started');
+    el.shadowRoot!.querySelector<HTMLButtonElement>('[part~="start-form"] button[type="submit"]')!.click();
+    const { detail } = await started;
+    expect(detail.conversation.members.map((m: { practitioner: string }) => m.practitioner).sort()).to.deep.equal(
+      [gp, desk].sort(),
+    );
+    await until(
+      () => other.state.get().conversations.some((c) => c.id === detail.conversation.id),
+      'the conversation told to the receptionist',
+      LONG,
+    );
+  });
 
   it('a colleague writes: the message shows live, in the open conversation, read at once; a reply reaches them; accessible', async () => {
     const { ids, key } = await colleagues('Ashworth', 'Brennan');

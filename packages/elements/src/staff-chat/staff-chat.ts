@@ -1,7 +1,7 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { localized, msg, str } from '@lit/localize';
-import { StaffDirectory, StaffStream, type DirectoryEntry, type StaffDirectoryState } from '@consultkit/core';
+import { StaffPeople, StaffStream, type ReadableStore } from '@consultkit/core';
 import {
   chatTextProblem,
   STAFF_CHAT_MEMBERS_MAX,
@@ -9,6 +9,7 @@ import {
   STAFF_CHAT_TITLE_MAX,
   type StaffConversation,
   type StaffMessage,
+  type StaffRole,
 } from '@consultkit/core/contract';
 import { ConsultKitElement } from '../internal/consultkit-element.js';
 import { activeLocale } from '../internal/active-locale.js';
@@ -18,7 +19,7 @@ import { StoreController } from '../internal/store-controller.js';
 import { baseStyles } from '../internal/tokens.styles.js';
 import { failureText, isolate } from '../internal/words.js';
 import { staffChatStyles } from './staff-chat.styles.js';
-import { aboutText, conversationName, staffUnreadText } from './words.js';
+import { aboutText, colleagueRoleText, colleagueText, conversationName, staffUnreadText } from './words.js';
 import { staffMessagesFor, type StaffChatState, type StaffMessagesLike } from './source.js';
 
 export type { StaffChatState, StaffMessagesLike };
@@ -26,8 +27,42 @@ export type { StaffChatState, StaffMessagesLike };
 /** From this length on, the composer shows how many characters are used of the limit. */
 const COUNT_FROM = STAFF_CHAT_TEXT_MAX - 500;
 
-/** What the element needs of core's `StaffDirectory` to find colleagues (a fake with a store will do). */
-export type ColleagueSearch = Pick<StaffDirectory, 'state' | 'search'>;
+/**
+ * A colleague "New conversation" lists: core's `StaffPeople` gives `roles` (and `job` for someone in
+ * the directory), core's `StaffDirectory` gives `role`.
+ */
+export interface Colleague {
+  /** Their `Practitioner` id. */
+  practitioner: string;
+  name: string;
+  /** What they do, in words already ("General practitioner"): a `StaffDirectory` entry's. */
+  role?: string | undefined;
+  /** Their job as the directory words it ("GP"). */
+  job?: string | undefined;
+  /** Their roles at the practice: worded by the element when there is no `job` or `role`. */
+  roles?: readonly StaffRole[] | undefined;
+}
+
+/** What "New conversation" reads while it finds colleagues. */
+export interface ColleagueSearchState {
+  /** `loading` while a search runs; `error` when the last one failed. */
+  status: 'idle' | 'loading' | 'ready' | 'error';
+  /** The colleagues found (the viewer among them is left out of the list). */
+  entries: readonly Colleague[];
+  /** More people match than were given (type more of the name). */
+  more?: boolean | undefined;
+}
+
+/**
+ * What the element needs to find colleagues: core's `StaffPeople` (everyone who may be messaged;
+ * the element's own) or `StaffDirectory` (the directory only), or a fake with a store.
+ */
+export interface ColleagueSearch {
+  /** The search's state: the element lists its `entries`. */
+  readonly state: ReadableStore<ColleagueSearchState>;
+  /** Finds the colleagues whose name contains `query.name` (blank: everyone, up to a cap). */
+  search(query: { name?: string | undefined }): Promise<void>;
+}
 
 /**
  * Messages between staff: the signed-in person's conversations (one-to-one and small groups, each
@@ -101,7 +136,19 @@ export class StaffChat extends ConsultKitElement {
   @property({ attribute: false })
   messages: StaffMessagesLike | undefined;
 
-  /** A `StaffDirectory` of your own to find colleagues with. Not an attribute. */
+  /**
+   * Finds the colleagues "New conversation" lists: core's `StaffPeople` of your own (everyone who
+   * may be messaged, reception too). Without it (and without `directory`) the element makes one
+   * with `fhir-base`/`staffKey`. Not an attribute.
+   */
+  @property({ attribute: false })
+  people: ColleagueSearch | undefined;
+
+  /**
+   * A `StaffDirectory` of your own to find colleagues with, when `people` is not set. Deprecated: it
+   * lists only colleagues with a role in the directory, not reception or the practice manager; set
+   * `people` (core's `StaffPeople`). Not an attribute.
+   */
   @property({ attribute: false })
   directory: ColleagueSearch | undefined;
 
@@ -110,7 +157,7 @@ export class StaffChat extends ConsultKitElement {
   openConversation = '';
 
   @state() private starting = false;
-  @state() private chosen: readonly DirectoryEntry[] = [];
+  @state() private chosen: readonly Colleague[] = [];
   @state() private said = '';
   @state() private error = '';
   @state() private startError = '';
@@ -120,7 +167,7 @@ export class StaffChat extends ConsultKitElement {
 
   #own: StaffMessagesLike | undefined;
   #stream: StaffStream | undefined;
-  #ownDirectory: StaffDirectory | undefined;
+  #ownPeople: StaffPeople | undefined;
   #observer: IntersectionObserver | undefined;
   #stick = true;
   #focusAfter: 'field' | 'new' | 'start' | 'conversation' | undefined;
@@ -128,7 +175,7 @@ export class StaffChat extends ConsultKitElement {
   #listed = false;
   readonly #onVisibility = () => this.#readIfSeen();
   readonly #store = new StoreController<StaffChatState>(this, (value, previous) => this.#changed(value, previous));
-  readonly #people = new StoreController<StaffDirectoryState>(this);
+  readonly #people = new StoreController<ColleagueSearchState>(this);
 
   /** The viewer: `me`, else the acting person core's `StaffMessages` learnt from the server (a session cookie). */
   #who(): string {
@@ -154,12 +201,13 @@ export class StaffChat extends ConsultKitElement {
   }
 
   #search(): ColleagueSearch | undefined {
+    if (this.people) return this.people;
     if (this.directory) return this.directory;
-    if (!this.#ownDirectory) {
+    if (!this.#ownPeople) {
       const client = actingStaffClient(this.fhirBase, this.staffKey, this.me);
-      if (client) this.#ownDirectory = new StaffDirectory({ client, stream: this.#stream });
+      if (client) this.#ownPeople = new StaffPeople({ client });
     }
-    return this.#ownDirectory;
+    return this.#ownPeople;
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -167,7 +215,7 @@ export class StaffChat extends ConsultKitElement {
       if (this.hasUpdated || this.#own) {
         this.#own?.stop();
         this.#own = undefined;
-        this.#ownDirectory = undefined;
+        this.#ownPeople = undefined;
       }
     }
     const next = this.#active();
@@ -403,7 +451,7 @@ export class StaffChat extends ConsultKitElement {
     void this.#search()?.search({ name: field?.value ?? '' });
   }
 
-  #toggle(entry: DirectoryEntry, on: boolean): void {
+  #toggle(entry: Colleague, on: boolean): void {
     const others = this.chosen.filter((c) => c.practitioner !== entry.practitioner);
     this.chosen = on ? [...others, entry] : others;
   }
@@ -637,27 +685,31 @@ export class StaffChat extends ConsultKitElement {
         <legend>${msg('Colleagues')}</legend>
         ${
           !people || people.status === 'loading' || people.status === 'idle'
-            ? html`<p aria-busy="true">${msg('Loading the directory…')}</p>`
-            : colleagues.length === 0
-              ? html`<p>${msg('Nobody matches this search.')}</p>`
-              : html`<ul class="colleagues">
-                  ${colleagues.map(
-                    (e) =>
-                      html`<li>
-                        <input
-                          type="checkbox"
-                          id="ck-staff-chat-who-${e.practitioner}"
-                          value=${e.practitioner}
-                          .checked=${this.chosen.some((c) => c.practitioner === e.practitioner)}
-                          @change=${(ev: Event) => this.#toggle(e, (ev.target as HTMLInputElement).checked)}
-                        />
-                        <label for="ck-staff-chat-who-${e.practitioner}">
-                          <span dir="auto">${e.name}</span> <span class="role">${e.role}</span>
-                        </label>
-                      </li>`,
-                  )}
-                </ul>`
+            ? html`<p aria-busy="true">${msg('Finding colleagues…')}</p>`
+            : people.status === 'error' && colleagues.length === 0
+              ? nothing
+              : colleagues.length === 0
+                ? html`<p>${msg('Nobody matches this search.')}</p>`
+                : html`<ul class="colleagues">
+                    ${colleagues.map(
+                      (e) =>
+                        html`<li>
+                          <input
+                            type="checkbox"
+                            id="ck-staff-chat-who-${e.practitioner}"
+                            value=${e.practitioner}
+                            .checked=${this.chosen.some((c) => c.practitioner === e.practitioner)}
+                            @change=${(ev: Event) => this.#toggle(e, (ev.target as HTMLInputElement).checked)}
+                          />
+                          <label for="ck-staff-chat-who-${e.practitioner}">
+                            ${colleagueText(e.name, e.job || e.role || colleagueRoleText(e.roles ?? []))}
+                          </label>
+                        </li>`,
+                    )}
+                  </ul>`
         }
+        ${people?.status === 'ready' && people.more ? html`<p class="hint">${msg('More colleagues match: type more of a name and choose Find.')}</p>` : nothing}
+        ${people?.status === 'error' ? html`<p class="error" role="alert">${msg('Colleagues could not be found. Choose Find to try again.')}</p>` : nothing}
       </fieldset>
       <p class="hint" role="status">
         ${

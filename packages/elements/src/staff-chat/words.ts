@@ -1,6 +1,6 @@
 /** The words of `<staff-chat>` that are more than one sentence's choice: counts and what a conversation is about. */
 import { msg, str } from '@lit/localize';
-import type { StaffConversation } from '@consultkit/core/contract';
+import type { StaffConversation, StaffRole } from '@consultkit/core/contract';
 import { activeLocale } from '../internal/active-locale.js';
 import { isolate, plural } from '../internal/words.js';
 
@@ -31,4 +31,20 @@ export function conversationName(conversation: StaffConversation, me: string): s
   if (others.length === 1) return others[0]!;
   const list = new Intl.ListFormat(activeLocale(), { type: 'conjunction' });
   return list.format(others);
+}
+
+/**
+ * A colleague's role in words when the directory does not word it (reception, the practice
+ * manager): the practice administrator's role first, then a clinician's, then reception's.
+ */
+export function colleagueRoleText(roles: readonly StaffRole[]): string {
+  if (roles.includes('practice-admin')) return msg('Practice administrator');
+  if (roles.includes('clinician')) return msg('Clinician');
+  if (roles.includes('receptionist')) return msg('Receptionist');
+  return msg('Member of staff');
+}
+
+/** A colleague as "New conversation" lists them: "Jo Bennett, Receptionist" (the name isolated). */
+export function colleagueText(name: string, role: string): string {
+  return role ? msg(str`${isolate(name)}, ${role}`) : isolate(name);
 }

@@ -219,6 +219,9 @@ const RULES: Record<string, Rule> = {
       'PUT /api/presence',
       'GET /api/presence/events',
       'HEAD /api/presence/events',
+      // Everyone who may be messaged (decision 0049): a search of staff, as the directory's.
+      'GET /api/staff/people',
+      'HEAD /api/staff/people',
     ].map((route): [string, Rule] => [
       route,
       {

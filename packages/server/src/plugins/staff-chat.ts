@@ -10,6 +10,7 @@
  * - `GET  /api/staff-conversations/{id}/messages?after={seq}`: a page of messages after `seq`.
  * - `POST /api/staff-conversations/{id}/messages`: post one (201; 200 for one already stored).
  * - `PUT  /api/staff-conversations/{id}/read`: move the person's read mark.
+ * - `GET  /api/staff/people?name=…&count=…`: everyone the person may message (decision 0049).
  *
  * Live delivery rides the staff live stream (`GET /api/presence/events`, `plugins/directory.ts`).
  */
@@ -20,6 +21,7 @@ import { HttpError } from '../errors.js';
 import { actingPerson } from '../staff/acting.js';
 import type { Directory } from '../staff/directory.js';
 import { conversationId, type StaffMessages } from '../staff/messages.js';
+import { peopleQuery } from '../staff/people.js';
 import { parseSeq } from '../storage/numbered.js';
 
 export interface StaffChatPluginOptions {
@@ -63,6 +65,12 @@ export async function staffChatPlugin(app: FastifyInstance, options: StaffChatPl
     }
     return out;
   };
+
+  app.get('/api/staff/people', async (request, reply) => {
+    const me = await person(request);
+    const found = await messages.people(me, peopleQuery(query(request, ['name', 'count'])));
+    return reply.header('cache-control', 'no-store').send(found);
+  });
 
   app.get('/api/staff-conversations', async (request, reply) => {
     const me = await person(request);

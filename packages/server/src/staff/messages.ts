@@ -22,6 +22,7 @@ import {
   type StaffConversationList,
   type StaffMessage,
   type StaffMessagePage,
+  type StaffPeopleList,
   type StaffPerson,
   type StaffReadMark,
   type StaffRole,
@@ -33,6 +34,7 @@ import { patientName } from '../plugins/directory.js';
 import { appendNumbered, isSeq } from '../storage/numbered.js';
 import type { SqlExecutor, Storage } from '../storage/index.js';
 import type { StaffAccounts } from './accounts.js';
+import { searchPeople } from './people.js';
 import { displayName, type Directory } from './directory.js';
 import type { PresenceService } from './presence.js';
 
@@ -118,6 +120,11 @@ const notYours = (id: string) => new HttpError(404, 'not-found', `No conversatio
 
 export class StaffMessages {
   constructor(private readonly options: StaffMessagesOptions) {}
+
+  /** Everyone the person may message whose name contains `query.name` (`./people.ts`). */
+  async people(me: StaffPerson, query: { name?: string; count: number }): Promise<StaffPeopleList> {
+    return searchPeople(this.options.storage, me, query);
+  }
 
   /** The person's conversations, most recent first. */
   async list(me: StaffPerson): Promise<StaffConversationList> {
