@@ -107,6 +107,8 @@ const panelStyles = css`
  * Adds these styles to the room's shadow root, after its own: an adopted sheet, or a `<style>`
  * (with Lit's `litNonce`, as Lit does) where the browser cannot adopt sheets.
  */
+// The same lines as details-form.ts's `adoptFormStyles`, on purpose: a module both import would be a
+// chunk of its own, one more round trip before either part shows (measured: +0.1 kB and a request).
 export function adoptPanelStyles(root: ShadowRoot): void {
   const sheet = panelStyles.styleSheet;
   if (sheet) {

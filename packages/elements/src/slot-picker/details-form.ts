@@ -70,6 +70,8 @@ fieldset,[part~=field]{border:0;padding:0;margin:0 0 var(--_m)}
  * Adds the form's styles to a picker's shadow root, after its own: an adopted sheet, or a
  * `<style>` (with Lit's `litNonce`, as Lit does) where the browser cannot adopt sheets.
  */
+// The same lines as the room's `adoptPanelStyles` (internal/call-shortcuts-panel.ts), on purpose:
+// shared, they would be a chunk of their own, one more round trip before the form shows.
 export function adoptFormStyles(root: ShadowRoot): void {
   const sheet = formStyles.styleSheet;
   if (sheet) {
