@@ -1,4 +1,5 @@
 /** Starting a real server for node tests: in-memory PGlite, an ephemeral port on 127.0.0.1. */
+import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import * as nodeTest from 'node:test';
 import pg from 'pg';
@@ -288,6 +289,36 @@ export interface CallOptions {
   headers?: Record<string, string>;
   /** Sent as `X-Forwarded-For`: the address a request comes from, behind a trusted proxy. */
   from?: string;
+}
+
+/**
+ * An ad-hoc video consultation starting now in `practitionerId`'s first video diary, for Ada
+ * Lovelace, made through the staff route as a desk would: its appointment id.
+ */
+export async function adHocVideoConsultation(
+  storage: Storage,
+  call: ReturnType<typeof caller>,
+  practitionerId: number,
+): Promise<string> {
+  const [schedule] = await storage.query<{ id: number }>(
+    `SELECT s.id FROM schedule s WHERE s.practitioner_id = $1 AND s.channels::text LIKE '%Video%' ORDER BY s.id LIMIT 1`,
+    [practitionerId],
+  );
+  const booked = await call<{ id: string }>('POST', '/api/consultations/ad-hoc', {
+    headers: STAFF,
+    body: {
+      schedule: `Schedule/${schedule!.id}`,
+      minutes: 15,
+      patient: {
+        resourceType: 'Patient',
+        name: [{ given: ['Ada'], family: 'Lovelace' }],
+        birthDate: '1970-05-06',
+        telecom: [{ system: 'email', value: 'ada@example.org' }],
+      },
+    },
+  });
+  assert.equal(booked.status, 201, JSON.stringify(booked.body));
+  return booked.body.id;
 }
 
 /** `call(method, path, options)` against the server at `base()` (read at each call: set in `before`). */

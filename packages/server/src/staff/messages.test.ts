@@ -22,6 +22,7 @@ import { BookingRepository } from '../booking/repository.js';
 import { until } from '../notify/test-support.js';
 import { EventStreamClient } from '../sse-test-support.js';
 import {
+  adHocVideoConsultation,
   caller,
   freshPostgresDatabase,
   skippable,
@@ -114,25 +115,7 @@ function suite(engine: 'PGlite' | 'PostgreSQL') {
         sessions[who] = `${STAFF_COOKIE}=${await accounts.startSession(person, 'test', '127.0.0.1', 3600)}`;
       }
       // A patient, with a consultation (their booking reference and join session are patient credentials).
-      const [schedule] = await server.storage.query<{ id: number }>(
-        `SELECT s.id FROM schedule s WHERE s.practitioner_id = $1 AND s.channels::text LIKE '%Video%' ORDER BY s.id LIMIT 1`,
-        [Number(ids['Khan'])],
-      );
-      const booked = await call<{ id: string }>('POST', '/api/consultations/ad-hoc', {
-        headers: STAFF,
-        body: {
-          schedule: `Schedule/${schedule!.id}`,
-          minutes: 15,
-          patient: {
-            resourceType: 'Patient',
-            name: [{ given: ['Ada'], family: 'Lovelace' }],
-            birthDate: '1970-05-06',
-            telecom: [{ system: 'email', value: 'ada@example.org' }],
-          },
-        },
-      });
-      assert.equal(booked.status, 201, JSON.stringify(booked.body));
-      appointmentId = booked.body.id;
+      appointmentId = await adHocVideoConsultation(server.storage, call, Number(ids['Khan']));
       const [appointment] = await server.storage.query<{ patient_id: number }>(
         'SELECT patient_id FROM appointment WHERE id = $1',
         [Number(appointmentId)],

@@ -17,6 +17,7 @@ import type { ConsultKitServer } from '../app.js';
 import { STAFF_COOKIE } from '../auth.js';
 import { BookingRepository } from '../booking/repository.js';
 import {
+  adHocVideoConsultation,
   caller,
   freshPostgresDatabase,
   patientSessionCookie,
@@ -93,25 +94,7 @@ function suite(engine: 'PGlite' | 'PostgreSQL') {
       const khan = (await accounts.person(Number(ids['Khan'])))!;
       session = `${STAFF_COOKIE}=${await accounts.startSession(khan, 'test', '127.0.0.1', 3600)}`;
       // A patient with a consultation: their booking reference and join session are patient credentials.
-      const [schedule] = await server.storage.query<{ id: number }>(
-        `SELECT s.id FROM schedule s WHERE s.practitioner_id = $1 AND s.channels::text LIKE '%Video%' ORDER BY s.id LIMIT 1`,
-        [Number(ids['Khan'])],
-      );
-      const booked = await call<{ id: string }>('POST', '/api/consultations/ad-hoc', {
-        headers: STAFF,
-        body: {
-          schedule: `Schedule/${schedule!.id}`,
-          minutes: 15,
-          patient: {
-            resourceType: 'Patient',
-            name: [{ given: ['Ada'], family: 'Lovelace' }],
-            birthDate: '1970-05-06',
-            telecom: [{ system: 'email', value: 'ada@example.org' }],
-          },
-        },
-      });
-      assert.equal(booked.status, 201, JSON.stringify(booked.body));
-      appointmentId = booked.body.id;
+      appointmentId = await adHocVideoConsultation(server.storage, call, Number(ids['Khan']));
     });
 
     after(async () => {
