@@ -254,6 +254,8 @@ function roomConsultation(overrides: Record<string, unknown> = {}) {
     join: async () => {
       calls.push('join');
     },
+    leave: () => calls.push('leave'),
+    hangUp: () => calls.push('hang-up'),
   } as unknown as Consultation;
   return { consultation, state, calls };
 }
@@ -474,6 +476,94 @@ describe('<consult-room> on the real core: clinician, patient and an interpreter
       await expect(room).to.be.accessible();
     }
   });
+
+  it('Leave beside End for everyone only while another clinician is in: a vetoed request keeps the call; Leave leaves, the others carry on; End ends', async function () {
+    this.timeout(120_000);
+    const id = consultationId();
+    const ticketOf = async (who: string, name: string) =>
+      (await executeServerCommand('ck-ticket', { consultation: id, role: 'clinician', who, name })) as JoinTicket;
+    const gp = await consultations.create(id, 'clinician', { ticket: await ticketOf('dr-smith', 'Dr Jane Smith') });
+    const patient = await consultations.create(id, 'patient');
+    const colleague = await consultations.create(id, 'clinician', {
+      ticket: await ticketOf('dr-jones', 'Dr Rhys Jones'),
+    });
+    const box = await fixture<HTMLDivElement>(
+      html`<div>
+        <consult-room data-who="gp" shortcuts="off" .consultation=${gp}></consult-room>
+        <consult-room data-who="patient" shortcuts="off" .consultation=${patient}></consult-room>
+        <consult-room data-who="colleague" shortcuts="off" .consultation=${colleague}></consult-room>
+      </div>`,
+    );
+    const room = (who: string) => box.querySelector<ConsultRoom>(`consult-room[data-who="${who}"]`)!;
+    await gp.join();
+    await patient.join();
+    await until(() => gp.state.get().participants.some((p) => p.presence === 'waiting'), 'the patient waiting');
+    gp.admit(patient.state.get().self!.peerId);
+    await untilStatus(gp, 'in-call', 30_000);
+    await settled(room('gp'));
+    // A clinician alone with the patient: only End for everyone, as before.
+    expect(part(room('gp'), 'hang-up')!.textContent!.trim()).to.equal('End for everyone');
+    expect(part(room('gp'), 'leave'), 'no Leave alone with the patient').to.equal(null);
+
+    await colleague.join();
+    const colleagueId = colleague.state.get().self!.peerId;
+    await untilRoom(room('gp'), () => !!part(room('gp'), 'leave'), 'Leave on the GP’s page', 30_000);
+    await untilRoom(
+      room('colleague'),
+      () => !!part(room('colleague'), 'leave'),
+      'Leave on the colleague’s page',
+      30_000,
+    );
+    expect(part(room('colleague'), 'leave')!.textContent!.trim()).to.equal('Leave');
+    expect(part(room('patient'), 'leave'), 'a patient has only Hang up').to.equal(null);
+    await expect(room('colleague')).to.be.accessible();
+
+    await untilStatus(colleague, 'in-call', 30_000);
+    // The host may keep the call: the same cancelable ck-request-leave as hang-up.
+    const requests: Event[] = [];
+    const veto = (e: Event) => {
+      requests.push(e);
+      e.preventDefault();
+    };
+    room('colleague').addEventListener('ck-request-leave', veto);
+    part(room('colleague'), 'leave')!.click();
+    expect(requests).to.have.length(1);
+    expect(colleague.state.get().status).to.equal('in-call');
+    room('colleague').removeEventListener('ck-request-leave', veto);
+
+    setTimeout(() => part(room('colleague'), 'leave')!.click());
+    const ended = await oneEvent(room('colleague'), 'ck-ended');
+    expect(ended.detail).to.deep.equal({ reason: 'local-hang-up' });
+    await settled(room('colleague'));
+    expect(status(room('colleague'))).to.equal('You left the call. The others carry on without you.');
+    expect(part(room('colleague'), 'controls')!.hidden).to.equal(true);
+    expect(part(room('colleague'), 'rejoin'), 'no Rejoin without a way back').to.equal(null);
+    await expect(room('colleague')).to.be.accessible();
+
+    // The others carry on: the GP sees the colleague go (and Leave with them), still in the call with the patient.
+    await untilRoom(room('gp'), () => !tileOf(room('gp'), colleagueId), 'the colleague gone from the GP’s grid');
+    await untilRoom(room('gp'), () => !part(room('gp'), 'leave'), 'Leave gone with the colleague');
+    expect(gp.state.get().participants.find((p) => p.peerId === colleagueId)?.presence).to.equal('left');
+    expect(gp.state.get().status).to.equal('in-call');
+    expect(patient.state.get().status).to.equal('in-call');
+    await untilRoom(
+      room('patient'),
+      () => part(room('patient'), 'announcements')!.textContent!.includes('Dr Rhys Jones, clinician left the call.'),
+      'the patient told the colleague left',
+    );
+    const before = await framesDecoded(patient.peerConnection);
+    await until(
+      async () => (await framesDecoded(patient.peerConnection)) > before,
+      'the patient still decoding the GP',
+    );
+
+    // End for everyone still ends it for everyone.
+    part(room('gp'), 'hang-up')!.click();
+    await untilStatus(patient, 'ended', 20_000);
+    expect(patient.state.get().endReason).to.equal('remote-hang-up');
+    await settled(room('gp'));
+    expect(status(room('gp'))).to.contain('The consultation has ended.');
+  });
 });
 
 describe('<consult-room> with a stand-in consultation: one and six participants, tile commands, announcements', () => {
@@ -622,5 +712,40 @@ describe('<consult-room> with a stand-in consultation: one and six participants,
       'Sam Patel, patient left the call.',
     ]);
     await expect(el).to.be.accessible();
+  });
+  it('the hang-up shortcut offers Leave beside End for everyone only while another clinician is in; each confirmed button does its own', async () => {
+    const hangUpKey = () =>
+      document.dispatchEvent(new KeyboardEvent('keydown', { code: 'KeyH', key: 'H', altKey: true, shiftKey: true }));
+    const dialog = (el: ConsultRoom) => el.shadowRoot!.querySelector<HTMLDialogElement>('dialog')!;
+    // Alone with the patient: the confirmation has only End for everyone.
+    const alone = roomConsultation({ participants: [fakeParticipant(0)] });
+    const el = await fixture<ConsultRoom>(html`<consult-room .consultation=${alone.consultation}></consult-room>`);
+    hangUpKey();
+    await until(() => dialog(el)?.open === true, 'the confirmation');
+    await el.updateComplete;
+    expect(dialog(el).textContent).to.contain('End the consultation for everyone?');
+    expect(el.shadowRoot!.querySelector('[part~="confirm-leave-button"]')).to.equal(null);
+    (dialog(el).querySelector('[value="hang-up"]') as HTMLButtonElement).click();
+    await until(() => alone.calls.length > 0, 'the hang-up');
+    expect(alone.calls).to.deep.equal(['hang-up']);
+    el.remove();
+
+    // With another clinician: Leave too, and choosing it leaves (after ck-request-leave).
+    const withColleague = roomConsultation({ participants: [fakeParticipant(0), fakeParticipant(2)] });
+    const other = await fixture<ConsultRoom>(
+      html`<consult-room .consultation=${withColleague.consultation}></consult-room>`,
+    );
+    expect(part(other, 'leave').textContent!.trim()).to.equal('Leave');
+    const requests: Event[] = [];
+    other.addEventListener('ck-request-leave', (e) => requests.push(e));
+    hangUpKey();
+    await until(() => dialog(other)?.open === true, 'the confirmation with Leave');
+    await other.updateComplete;
+    expect(dialog(other).textContent).to.contain('Leave the call, or end it for everyone?');
+    await expect(other).to.be.accessible();
+    part(other, 'confirm-leave-button').click();
+    await until(() => withColleague.calls.length > 0, 'the leave');
+    expect(withColleague.calls).to.deep.equal(['leave']);
+    expect(requests).to.have.length(1);
   });
 });

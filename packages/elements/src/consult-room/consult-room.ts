@@ -34,7 +34,7 @@ import { consultRoomStyles } from './consult-room.styles.js';
  * @fires ck-status-change - The consultation's status changed. `detail: { status }`
  * @fires ck-mute-change - The user muted or unmuted. `detail: { muted }`
  * @fires ck-camera-change - The user turned the camera off or on. `detail: { cameraOff }`
- * @fires ck-request-leave - The user pressed hang up. Cancelable: `preventDefault()` keeps the call.
+ * @fires ck-request-leave - The user pressed hang up, End for everyone or Leave. Cancelable: `preventDefault()` keeps the call.
  * @fires ck-ended - The consultation ended, by either side. `detail: { reason }`
  * @fires ck-request-admit - (from a tile) The clinician pressed Admit; the room calls `admit(peerId)` unless prevented.
  * @fires ck-request-remove - (from a tile) The clinician pressed Remove; the room removes the guest unless prevented.
@@ -51,7 +51,8 @@ import { consultRoomStyles } from './consult-room.styles.js';
  * @csspart controls - The row of call controls.
  * @csspart mute - The microphone toggle.
  * @csspart camera - The camera toggle.
- * @csspart hang-up - The hang-up button.
+ * @csspart hang-up - The hang-up button ("End for everyone" on a clinician's page).
+ * @csspart leave - "Leave", beside "End for everyone" while another clinician is in the call: the others carry on.
  * @csspart audio-only - The audio-only toggle.
  * @csspart status - The status line.
  * @csspart network - The network-quality indicator.
@@ -145,10 +146,17 @@ export class ConsultRoom extends ConsultKitElement {
     mute: () => this.#toggleMute(),
     camera: () => this.#toggleCamera(),
     hangUp: () => this.#hangUp(),
+    leave: () => this.#leave(),
     hangUpWords: () =>
-      this.#state.value?.role === 'clinician'
-        ? { question: msg('End the consultation for everyone?'), action: msg('End for everyone') }
-        : { question: msg('Leave the call?'), action: msg('Hang up') },
+      this.#state.value?.role !== 'clinician'
+        ? { question: msg('Leave the call?'), action: msg('Hang up') }
+        : this.#canLeave(this.#state.value)
+          ? {
+              question: msg('Leave the call, or end it for everyone?'),
+              action: msg('End for everyone'),
+              leave: msg('Leave'),
+            }
+          : { question: msg('End the consultation for everyone?'), action: msg('End for everyone') },
     failureText: () => patientFailureText({ status: 0 }),
   });
 
@@ -420,8 +428,31 @@ export class ConsultRoom extends ConsultKitElement {
     if (this.emit('ck-request-leave', {}, { cancelable: true })) this.consultation?.hangUp();
   }
 
+  /** The consultation this clinician's page left (Leave), the others carrying on. */
+  #leftFrom: Consultation | undefined;
+
+  /** A clinician leaves; the others carry on (decision 50). */
+  #leave(): void {
+    if (!this.emit('ck-request-leave', {}, { cancelable: true })) return;
+    this.#leftFrom = this.consultation;
+    this.consultation?.leave();
+  }
+
+  /** A clinician's page with another clinician in the call now (let in, connected, not left). */
+  #canLeave(state: ConsultationState): boolean {
+    return (
+      state.role === 'clinician' && state.participants.some((p) => p.role === 'clinician' && p.presence === 'admitted')
+    );
+  }
+
+  /** This page left (a clinician by Leave, anyone else by hanging up): over for it, not for the others. */
+  #left(state: ConsultationState): boolean {
+    return hasLeft(state) || (state.status === 'ended' && this.#leftFrom === this.consultation);
+  }
+
   #statusText(state: ConsultationState | undefined): string {
-    if (state && hasLeft(state)) {
+    if (state && this.#left(state)) {
+      if (state.role === 'clinician') return msg('You left the call. The others carry on without you.');
       return this.rejoin
         ? msg('You left the consultation. You can rejoin with the button below while the appointment lasts.')
         : msg(
@@ -544,7 +575,7 @@ export class ConsultRoom extends ConsultKitElement {
     const state = this.#state.value;
     const status = state?.status;
     const live = status !== undefined && !['idle', 'ended', 'failed'].includes(status);
-    const left = !!state && hasLeft(state);
+    const left = !!state && this.#left(state);
     const over = (status === 'ended' || status === 'failed') && !left;
     const stage = state
       ? this.#roomStage(state, over ? msg('Call ended') : left ? msg('You left') : null)
@@ -619,6 +650,11 @@ export class ConsultRoom extends ConsultKitElement {
           retention-days=${this.recordingRetentionDays}
           .consultation=${this.consultation}
         ></consult-recorder>
+        ${
+          state && this.#canLeave(state)
+            ? html`<button part="leave" type="button" ?disabled=${!live} @click=${this.#leave}>${msg('Leave')}</button>`
+            : nothing
+        }
         <button
           part="hang-up"
           type="button"

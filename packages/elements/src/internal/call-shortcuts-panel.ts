@@ -1,6 +1,6 @@
 import { css, html, nothing } from 'lit';
 import { msg } from '@lit/localize';
-import type { CallAction } from './call-shortcuts.js';
+import type { CallAction, HangUpWords } from './call-shortcuts.js';
 
 /**
  * What the call shortcuts show only when asked (decision 47, its last section): the list in the
@@ -30,8 +30,11 @@ export function shortcutList(listed: readonly [CallAction, string][] | null, onT
     <label><input type="checkbox" .checked=${!!listed} @change=${onToggle} /> ${msg('Use keyboard shortcuts')}</label>`;
 }
 
-/** The hang-up confirmation: its question and hang-up button's words; `onClose` reads its `returnValue`. */
-export function hangUpDialog(words: { question: string; action: string }, onClose: () => void) {
+/**
+ * The hang-up confirmation: its question and hang-up button's words, and Leave when `words.leave`;
+ * `onClose` reads its `returnValue`.
+ */
+export function hangUpDialog(words: HangUpWords, onClose: () => void) {
   return html`<dialog
     part="confirm-hang-up"
     class="ck-confirm-hang-up"
@@ -42,6 +45,7 @@ export function hangUpDialog(words: { question: string; action: string }, onClos
       <p id="ck-confirm-hang-up-title">${words.question}</p>
       <div class="ck-confirm-buttons">
         <button type="submit" value="stay" data-stay>${msg('Stay in the call')}</button>
+        ${words.leave ? html`<button type="submit" value="leave" part="confirm-leave-button">${words.leave}</button>` : nothing}
         <button type="submit" value="hang-up" part="confirm-hang-up-button">${words.action}</button>
       </div>
     </form>

@@ -104,10 +104,21 @@ export interface CallShortcutHandlers {
   camera(): boolean;
   /** Hangs up (after the person confirmed). */
   hangUp(): void;
-  /** The confirmation's question and its hang-up button's words ("Hang up", "End for everyone"). */
-  hangUpWords(): { question: string; action: string };
+  /** Leaves, the others carrying on (after the person chose it in the confirmation, when offered). */
+  leave?(): void;
+  /**
+   * The confirmation's question and its hang-up button's words ("Hang up", "End for everyone");
+   * with `leave`, a button that leaves too (a clinician with another clinician in the call).
+   */
+  hangUpWords(): HangUpWords;
   /** What to say when the confirmation could not be loaded (offline): the button still hangs up. */
   failureText(): string;
+}
+
+export interface HangUpWords {
+  question: string;
+  action: string;
+  leave?: string;
 }
 
 type PanelModule = typeof import('./call-shortcuts-panel.js');
@@ -242,6 +253,7 @@ export class CallShortcuts implements ReactiveController {
     const target = this.#returnFocus;
     this.#returnFocus = null;
     if (dialog?.returnValue === 'hang-up') this.handlers.hangUp();
+    else if (dialog?.returnValue === 'leave') this.handlers.leave?.();
     else if (target?.isConnected) target.focus();
   };
 

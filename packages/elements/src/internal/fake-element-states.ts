@@ -103,6 +103,7 @@ function roomState(overrides: Record<string, unknown> = {}) {
     setCameraOff: (cameraOff: boolean) => state.set({ ...state.get(), cameraOff }),
     setAudioOnly: () => undefined,
     hangUp: () => undefined,
+    leave: () => undefined,
     join: async () => undefined,
   } as unknown as Consultation;
 }
@@ -339,6 +340,23 @@ export function elementStates(): ElementState[] {
         'the confirmation',
       );
     }),
+    room(
+      'consult-room: clinician with another clinician in the call, Leave offered',
+      roomState({ participants: [named(0, { role: 'patient' }), named(3, { role: 'clinician' })] }),
+    ),
+    room(
+      'consult-room: hang-up confirmation with Leave, another clinician in the call',
+      roomState({ participants: [named(3, { role: 'clinician' })] }),
+      async (el) => {
+        document.dispatchEvent(
+          new KeyboardEvent('keydown', { code: 'KeyH', key: 'H', altKey: true, shiftKey: true, bubbles: true }),
+        );
+        await until(
+          () => !!el.shadowRoot!.querySelector<HTMLDialogElement>('dialog[open] [part~="confirm-leave-button"]'),
+          'the confirmation with Leave',
+        );
+      },
+    ),
     room(
       'consult-room: reconnecting, poor connection, video paused',
       roomState({
