@@ -166,4 +166,142 @@ describe('a call between two clinicians, no patient', { skip: noChrome }, () => 
       );
     }
   });
+  it('three clinicians: Nurse Shah leaves, Dr Khan and Dr Evans carry on decoding each other; then both go and the call ends', async () => {
+    const khan = await console('Dr Amina Khan');
+    const evans = await console('Dr Tom Evans');
+    const shah = await console('Nurse Priya Shah');
+    for (const name of ['Dr Tom Evans', 'Nurse Priya Shah']) {
+      await until(
+        () => presenceOf(khan, name),
+        (text) => text === 'Available',
+        `${name} online in Dr Khan’s directory`,
+        LONG,
+      );
+    }
+    // What her directory answers (the call, and whom she asked), to ask the server about the call later.
+    await khan.evaluate(() => {
+      const seen: unknown[] = [];
+      (window as unknown as { staffCalls: unknown[] }).staffCalls = seen;
+      document.querySelector('#colleagues')!.addEventListener('ck-staff-call-started', (event) => {
+        seen.push((event as CustomEvent).detail);
+      });
+    });
+    const call = async (name: string) => {
+      await khan
+        .locator('clinician-directory li', { hasText: name })
+        .getByRole('button', { name: 'Call', exact: true })
+        .click();
+    };
+    const answer = async (page: Page) => {
+      const notice = page.locator('clinician-directory [part~="notice"]');
+      await notice.getByRole('button', { name: 'Join' }).click();
+      await page.locator('consult-room').waitFor({ state: 'visible' });
+    };
+    await call('Dr Tom Evans');
+    await khan.locator('consult-room').waitFor({ state: 'visible' });
+    await answer(evans);
+    // A second colleague into the running call (the directory asks into it once she is in one).
+    await call('Nurse Priya Shah');
+    await answer(shah);
+
+    const names = { khan: 'Dr Amina Khan', evans: 'Dr Tom Evans', shah: 'Nurse Priya Shah' } as const;
+    const pages = { khan, evans, shah };
+    for (const [who, page] of Object.entries(pages)) {
+      for (const [other, name] of Object.entries(names)) {
+        if (other === who) continue;
+        await until(
+          () => decodedFrom(page),
+          (seen) => (seen[name] ?? 0) > 0,
+          `frames from ${name} on ${names[who as keyof typeof names]}’s page`,
+          LONG,
+        );
+      }
+    }
+    // Another clinician is in: each is offered Leave beside End for everyone.
+    const leave = (page: Page) => page.locator('consult-room').getByRole('button', { name: 'Leave', exact: true });
+    for (const page of [khan, evans, shah]) await leave(page).waitFor();
+    assert.deepEqual(await axeViolations(shah), []);
+    await shah.screenshot({ path: join(SHOTS, 'consult-room-staff-call-leave.png'), fullPage: true });
+
+    // Nurse Shah leaves: her call is over, not theirs.
+    await leave(shah).click();
+    await shah.locator('consult-room').getByText('You left the call. The others carry on without you.').waitFor();
+    const status = (page: Page) =>
+      page.evaluate(
+        () =>
+          (window as unknown as { consultation: { state: { get(): { status: string } } } }).consultation.state.get()
+            .status,
+      );
+    assert.equal(await status(shah), 'ended');
+    for (const page of [khan, evans]) {
+      await until(
+        () =>
+          page.evaluate(
+            () =>
+              (
+                window as unknown as {
+                  consultation: { state: { get(): { participants: { name?: string; presence: string }[] } } };
+                }
+              ).consultation.state
+                .get()
+                .participants.find((p) => p.name === 'Nurse Priya Shah')?.presence,
+          ),
+        (presence) => presence === 'left',
+        'Nurse Shah gone from the call',
+        LONG,
+      );
+    }
+    // The two others still decode each other's frames: counts that go on rising after she left.
+    for (const [page, other] of [
+      [khan, names.evans],
+      [evans, names.khan],
+    ] as const) {
+      const before = (await decodedFrom(page))[other] ?? 0;
+      await until(
+        () => decodedFrom(page),
+        (seen) => (seen[other] ?? 0) > before,
+        `fresh frames from ${other} after Nurse Shah left`,
+        LONG,
+      );
+      assert.equal(await status(page), 'in-call');
+    }
+    await until(
+      () => presenceOf(shah, names.khan),
+      (text) => text === 'In a consultation',
+      'Dr Khan still in a call, to Nurse Shah',
+      LONG,
+    );
+
+    // Dr Khan leaves too; Dr Evans, alone, has only End for everyone.
+    const [{ call: id, practitioner: evansId }] = await khan.evaluate(
+      () => (window as unknown as { staffCalls: { call: string; practitioner: string }[] }).staffCalls,
+    );
+    await leave(khan).click();
+    await khan.locator('consult-room').getByText('You left the call. The others carry on without you.').waitFor();
+    await leave(evans).waitFor({ state: 'detached' });
+    assert.notEqual(await status(evans), 'ended');
+    assert.ok(await evans.locator('consult-room').getByRole('button', { name: 'End for everyone' }).isVisible());
+
+    // He closes his console: nobody is left in the call, and the server ends it (as before).
+    await evans.close();
+    await until(
+      () =>
+        khan.evaluate(
+          async ({ id, evansId }) => {
+            // Asked once a second (the call ends 5 s after the last one went; rate limits apply).
+            await new Promise((resolve) => setTimeout(resolve, 1000));
+            const response = await fetch('/api/staff-calls', {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify({ practitioner: evansId, call: id }),
+            });
+            return `${response.status} ${JSON.stringify(await response.json())}`;
+          },
+          { id, evansId },
+        ),
+      (answer) => answer.startsWith('409') && answer.includes('This call has ended'),
+      'the call ended once nobody was in it',
+      LONG,
+    );
+  });
 });

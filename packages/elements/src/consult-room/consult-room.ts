@@ -148,15 +148,13 @@ export class ConsultRoom extends ConsultKitElement {
     hangUp: () => this.#hangUp(),
     leave: () => this.#leave(),
     hangUpWords: () =>
-      this.#state.value?.role !== 'clinician'
-        ? { question: msg('Leave the call?'), action: msg('Hang up') }
-        : this.#canLeave(this.#state.value)
-          ? {
-              question: msg('Leave the call, or end it for everyone?'),
-              action: msg('End for everyone'),
-              leave: msg('Leave'),
-            }
-          : { question: msg('End the consultation for everyone?'), action: msg('End for everyone') },
+      this.#state.value?.role === 'clinician'
+        ? {
+            question: msg('End the consultation for everyone?'),
+            action: msg('End for everyone'),
+            leave: this.#canLeave(this.#state.value),
+          }
+        : { question: msg('Leave the call?'), action: msg('Hang up') },
     failureText: () => patientFailureText({ status: 0 }),
   });
 

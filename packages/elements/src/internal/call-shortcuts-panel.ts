@@ -31,7 +31,7 @@ export function shortcutList(listed: readonly [CallAction, string][] | null, onT
 }
 
 /**
- * The hang-up confirmation: its question and hang-up button's words, and Leave when `words.leave`;
+ * The hang-up confirmation: its question and hang-up button's words; with `words.leave`, Leave too;
  * `onClose` reads its `returnValue`.
  */
 export function hangUpDialog(words: HangUpWords, onClose: () => void) {
@@ -42,10 +42,12 @@ export function hangUpDialog(words: HangUpWords, onClose: () => void) {
     @close=${onClose}
   >
     <form method="dialog">
-      <p id="ck-confirm-hang-up-title">${words.question}</p>
+      <p id="ck-confirm-hang-up-title">
+        ${words.leave ? msg('Leave the call, or end it for everyone?') : words.question}
+      </p>
       <div class="ck-confirm-buttons">
         <button type="submit" value="stay" data-stay>${msg('Stay in the call')}</button>
-        ${words.leave ? html`<button type="submit" value="leave" part="confirm-leave-button">${words.leave}</button>` : nothing}
+        ${words.leave ? html`<button type="submit" value="leave" part="confirm-leave-button">${msg('Leave')}</button>` : nothing}
         <button type="submit" value="hang-up" part="confirm-hang-up-button">${words.action}</button>
       </div>
     </form>

@@ -118,7 +118,8 @@ export interface CallShortcutHandlers {
 export interface HangUpWords {
   question: string;
   action: string;
-  leave?: string;
+  /** Offer Leave too (the question then asks which): a clinician with another clinician in the call. */
+  leave?: boolean;
 }
 
 type PanelModule = typeof import('./call-shortcuts-panel.js');
