@@ -26,6 +26,8 @@ const people = Array.from({ length: others }, (_, i) =>
   }),
 );
 if (query.has('patient-left')) people[0] = { ...people[0]!, presence: 'left', stream: null };
+// `colleague`: the second other is a clinician (a GP with a colleague and the patient): Leave shows.
+if (query.has('colleague')) people[1] = fakeParticipant(2, { speaking: true });
 const waiting = query.has('waiting-guest')
   ? [fakeParticipant(1, { peerId: 'w1', admitted: false, presence: 'waiting', stream: null })]
   : query.has('waiting')

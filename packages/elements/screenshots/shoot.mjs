@@ -42,6 +42,7 @@ const shots = [
   ['ended-patient', 'others=0&status=ended&role=patient&end=remote-hang-up'],
   ['3-party-guest-waiting', 'others=1&waiting-guest'],
   ['3-party-patient-left', 'others=2&patient-left'],
+  ['3-party-colleague-leave', 'others=2&colleague'],
   [
     'removed-guest',
     'others=0&status=ended&role=guest&end=removed&message=Thank%20you%2C%20we%20have%20what%20we%20need.',
@@ -57,7 +58,8 @@ try {
     [{ width: 360, height: 740 }, '360'],
   ]) {
     for (const [name, query] of shots) {
-      const both = size === '1280' && (name === '2-others-clinician' || name === '2-others-screen');
+      const both =
+        size === '1280' && ['2-others-clinician', '2-others-screen', '3-party-colleague-leave'].includes(name);
       for (const dir of both ? ['ltr', 'rtl'] : ['ltr']) {
         const page = await browser.newPage({ viewport });
         await page.goto(`${base}?${query}&dir=${dir}`);
