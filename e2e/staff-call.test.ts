@@ -225,7 +225,9 @@ describe('a call between two clinicians, no patient', { skip: noChrome }, () => 
 
     // Nurse Shah leaves: her call is over, not theirs.
     await leave(shah).click();
-    await shah.locator('consult-room').getByText('You left the call. The others carry on without you.').waitFor();
+    await shah
+      .locator('consult-room [part~="status"]', { hasText: 'You left the call. The others carry on without you.' })
+      .waitFor();
     const status = (page: Page) =>
       page.evaluate(
         () =>
@@ -277,7 +279,9 @@ describe('a call between two clinicians, no patient', { skip: noChrome }, () => 
       () => (window as unknown as { staffCalls: { call: string; practitioner: string }[] }).staffCalls,
     );
     await leave(khan).click();
-    await khan.locator('consult-room').getByText('You left the call. The others carry on without you.').waitFor();
+    await khan
+      .locator('consult-room [part~="status"]', { hasText: 'You left the call. The others carry on without you.' })
+      .waitFor();
     await leave(evans).waitFor({ state: 'detached' });
     assert.notEqual(await status(evans), 'ended');
     assert.ok(await evans.locator('consult-room').getByRole('button', { name: 'End for everyone' }).isVisible());
