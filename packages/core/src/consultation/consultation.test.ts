@@ -249,7 +249,9 @@ describe('Consultation (real signalling server, real WebRTC)', () => {
       // How the poor network is made: `tc` throttles all UDP on loopback to 150 kbit/s with a short
       // queue for 14 s, inside the test run's own network namespace; video at 640×480 loses
       // packets and the bandwidth estimate falls. Samples every 500 ms make the ladder quick.
-      this.timeout(60_000);
+      // Video comes back after three good samples in a row: on a loaded machine the browser's own
+      // jitter can keep the line "fair" for a while after the throttle lifts, hence the long waits.
+      this.timeout(180_000);
       const { patient, clinician } = await pair({ options: { qualityIntervalMs: 500 } });
       await until(() => patient.state.get().quality?.quality === 'good', 'good quality first', 10_000);
       const throttle = await udpThrottle(14, 150);
@@ -263,7 +265,7 @@ describe('Consultation (real signalling server, real WebRTC)', () => {
       await until(() => sentTrack(patient.peerConnection, 'video') === null, 'no video sent');
       await until(() => clinician.state.get().remoteAudioOnly, 'the clinician told');
       // The throttle lifts: video comes back by itself, and the clinician is told.
-      await until(() => !patient.state.get().audioOnly, 'video restored', 40_000);
+      await until(() => !patient.state.get().audioOnly, 'video restored', 120_000);
       expect(patient.state.get().audioOnlyReason).to.equal(null);
       await until(() => sentTrack(patient.peerConnection, 'video') !== null, 'video sent again');
       await until(() => !clinician.state.get().remoteAudioOnly, 'the clinician told again');
