@@ -735,9 +735,20 @@ describe('<slot-picker>', () => {
       expect(param('time')).to.equal(slotId);
 
       // A reload (the element made again from the same address): day, clinician and time restored.
+      // A page that goes lets its hold go with a keepalive request sent before the next page asks
+      // for times; made again in this page, the picker must wait for that too, or the time it
+      // wants is still held (by the picker just removed) and not offered.
+      await until(() => part(el, 'held') !== null, 'the hold');
       el.remove();
+      const other = new BookingClient({ baseUrl: '/fhir' });
+      const from = new Date();
+      const offered = async () =>
+        (await other.searchSlots({ start: from, end: new Date(from.getTime() + 3 * 86_400_000), practitioner: '2' }))
+          .map((s) => s.id)
+          .includes(slotId);
+      await until(offered, 'the time let go', 30_000);
       el = await make();
-      await until(() => formShown(el), 'the restored form');
+      await until(() => formShown(el), 'the restored form', 30_000);
       expect(part(el, 'chosen')!.textContent).to.equal(label);
       expect(param('day')).to.equal(day);
       expect(param('time')).to.equal(slotId);
