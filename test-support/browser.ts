@@ -104,7 +104,7 @@ export function consultations() {
       open.push(consultation);
       return consultation;
     },
-    /** Patient and clinician of a fresh consultation, both in the room, the patient waiting. */
+    /** Patient and clinician of a fresh consultation (`id`), both in the room, the patient waiting. */
     async waiting(overrides: { ticket?: Partial<JoinTicket>; options?: Partial<ConsultationOptions> } = {}) {
       const id = consultationId();
       const patient = await harness.create(id, 'patient', overrides);
@@ -112,15 +112,15 @@ export function consultations() {
       await patient.join();
       await clinician.join();
       await until(() => clinician.state.get().participants[0]?.presence === 'waiting', 'the patient to be waiting');
-      return { patient, clinician };
+      return { id, patient, clinician };
     },
-    /** Patient and clinician of a fresh consultation: joined, admitted, in the call. */
+    /** Patient and clinician of a fresh consultation (`id`): joined, admitted, in the call. */
     async pair(overrides: { ticket?: Partial<JoinTicket>; options?: Partial<ConsultationOptions> } = {}) {
-      const { patient, clinician } = await harness.waiting(overrides);
+      const { id, patient, clinician } = await harness.waiting(overrides);
       clinician.admit();
       await untilStatus(patient, 'in-call');
       await untilStatus(clinician, 'in-call');
-      return { patient, clinician };
+      return { id, patient, clinician };
     },
   };
   return harness;

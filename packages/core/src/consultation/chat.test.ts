@@ -234,13 +234,7 @@ describe('Chat in a consultation (real signalling server)', () => {
   });
 
   it('a reload (a new page with the same ticket) gets the history, and the outbox is stored once', async () => {
-    const id = consultationId();
-    const patient = await consultations.create(id, 'patient');
-    const clinician = await consultations.create(id, 'clinician');
-    await patient.join();
-    await clinician.join();
-    await until(() => clinician.state.get().participants[0]?.presence === 'waiting', 'waiting');
-    clinician.admit();
+    const { id, patient, clinician } = await consultations.pair();
     await Promise.all([patient.loadChat(), clinician.loadChat()]);
     await until(() => patient.chat!.state.get().available, 'chat available');
     clinician.chat!.send('before the reload');
@@ -259,14 +253,7 @@ describe('Chat in a consultation (real signalling server)', () => {
   });
 
   it('after a reload with nothing waiting, the history makes the chat: the unread count is right at once', async () => {
-    const id = consultationId();
-    const patient = await consultations.create(id, 'patient');
-    const clinician = await consultations.create(id, 'clinician');
-    await patient.join();
-    await clinician.join();
-    await until(() => clinician.state.get().participants[0]?.presence === 'waiting', 'waiting');
-    clinician.admit();
-    await untilStatus(patient, 'in-call');
+    const { id, patient, clinician } = await consultations.pair();
     const gp = await clinician.loadChat();
     await until(() => gp.state.get().available, 'chat available');
     gp.send('Please have your medication list ready.');
