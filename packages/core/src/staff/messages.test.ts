@@ -132,6 +132,59 @@ describe('staff: StaffMessages', () => {
     }
   });
 
+  it('a list answered before a conversation started, arriving after the stream told it, does not lose it', async function () {
+    this.timeout(60_000);
+    const { ids, key } = await colleagues('Lister', 'Starter');
+    const [me, other] = ids as [string, string];
+    // The list's answer, once made by the server, is held back until the test lets it through.
+    let holdList: Promise<void> | undefined;
+    let answered: (() => void) | undefined;
+    const made = new Promise<void>((resolve) => (answered = resolve));
+    const client = new BookingClient({
+      baseUrl: '/fhir',
+      headers: () => ({ authorization: `Bearer ${key}`, 'consultkit-acting-practitioner': me }),
+      fetch: async (input: RequestInfo | URL, init?: RequestInit) => {
+        const response = await fetch(input, init);
+        const list =
+          (init?.method ?? 'GET') === 'GET' &&
+          new URL(String(input), location.href).pathname.endsWith('/staff-conversations');
+        if (list && holdList) {
+          const body = await response.text();
+          answered?.();
+          await holdList;
+          return new Response(body, { status: response.status, headers: response.headers });
+        }
+        return response;
+      },
+    });
+    const messages = new StaffMessages({ client });
+    const theirs = new StaffMessages({ client: staffClient(key, other) });
+    try {
+      await messages.start();
+      await waitUntil(() => messages.state.get().live === 'streaming', 'the stream open', LONG);
+      // A list asked for (a reconnection's catch-up) and answered, still on its way…
+      let release!: () => void;
+      holdList = new Promise((resolve) => (release = resolve));
+      const refreshed = messages.refresh();
+      await made;
+      // …when a colleague starts a conversation, which the stream tells.
+      const conversation = await theirs.startConversation({ members: [me] });
+      await waitUntil(
+        () => messages.state.get().conversations.some((c) => c.id === conversation.id),
+        'the conversation, told live',
+        LONG,
+      );
+      release();
+      const list = await refreshed;
+      expect(list.map((c) => c.id)).to.include(conversation.id);
+      expect(messages.state.get().conversations.map((c) => c.id)).to.include(conversation.id);
+      expect(messages.state.get().status).to.equal('ready');
+    } finally {
+      messages.stop();
+      theirs.stop();
+    }
+  });
+
   it('posts once when the answer was lost: the same id is sent again and the stored message answered', async function () {
     this.timeout(60_000);
     const { ids, key } = await colleagues('Poster', 'Peer');

@@ -100,6 +100,10 @@ export class StaffMessages extends Emitter<StaffMessagesEvents> {
   #release: (() => void) | undefined;
   /** Catch-ups in flight, per conversation: one at a time, the next after it. */
   readonly #catchingUp = new Map<string, Promise<void>>();
+  /** Counts what was told live or done here to the list; `refresh` keeps what came after it asked. */
+  #changes = 0;
+  /** When (in `#changes`) each conversation last changed by what was told live or done here. */
+  readonly #changedAt = new Map<string, number>();
 
   constructor(options: StaffMessagesOptions) {
     super();
@@ -150,8 +154,10 @@ export class StaffMessages extends Emitter<StaffMessagesEvents> {
     this.#state.update({ status: 'loading' });
     try {
       await this.#whoAmI();
-      const { conversations } = await this.#request<StaffConversationList>('GET', 'staff-conversations');
+      const asked = this.#changes;
+      const answer = await this.#request<StaffConversationList>('GET', 'staff-conversations');
       const known = new Set(this.#state.get().conversations.map((c) => c.id));
+      const conversations = this.#since(asked, answer.conversations);
       this.#setConversations(conversations);
       this.#state.update({ status: 'ready', error: null });
       for (const conversation of conversations) {
@@ -313,8 +319,36 @@ export class StaffMessages extends Emitter<StaffMessagesEvents> {
     }
   }
 
+  /**
+   * The server's list, asked for when `#changes` was `asked`, with what was told live or done here
+   * since kept: the answer may have been made before a conversation was started, a message posted
+   * or read, and arrive after the stream told it.
+   */
+  #since(asked: number, list: readonly StaffConversation[]): StaffConversation[] {
+    const later = (id: string) => (this.#changedAt.get(id) ?? 0) > asked;
+    const held = new Map(
+      this.#state
+        .get()
+        .conversations.filter((c) => later(c.id))
+        .map((c) => [c.id, c]),
+    );
+    const merged = list.map((c) => {
+      const mine = held.get(c.id);
+      held.delete(c.id);
+      const newer = mine && (mine.lastSeq > c.lastSeq || (mine.lastSeq === c.lastSeq && mine.readUpTo >= c.readUpTo));
+      return newer ? mine : c;
+    });
+    return [...merged, ...held.values()];
+  }
+
+  /** `conversation` changed by what was told live or done here (see `#since`). */
+  #changed(conversation: string): void {
+    this.#changedAt.set(conversation, ++this.#changes);
+  }
+
   /** A conversation started here or told live: into the list (unread as the server said). */
   #upsert(conversation: StaffConversation): void {
+    this.#changed(conversation.id);
     const others = this.#state.get().conversations.filter((c) => c.id !== conversation.id);
     const known = this.#state.get().conversations.find((c) => c.id === conversation.id);
     // What the list already knows of later messages is kept.
@@ -341,6 +375,7 @@ export class StaffMessages extends Emitter<StaffMessagesEvents> {
     let conversations = state.conversations;
     if (conversation && message.seq > conversation.lastSeq) {
       fresh = true;
+      this.#changed(conversation.id);
       const mine = message.author.practitioner === this.#me;
       const unread = mine || message.seq <= conversation.readUpTo ? conversation.unread : conversation.unread + 1;
       conversations = [
@@ -363,6 +398,7 @@ export class StaffMessages extends Emitter<StaffMessagesEvents> {
     const conversation = state.conversations.find((c) => c.id === mark.conversation);
     if (!conversation || mark.upTo < conversation.readUpTo) return;
     const before = conversation.unread;
+    this.#changed(conversation.id);
     const conversations = state.conversations.map((c) =>
       c.id === mark.conversation ? { ...c, readUpTo: mark.upTo, unread: mark.unread } : c,
     );
