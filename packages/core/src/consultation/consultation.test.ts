@@ -276,6 +276,15 @@ describe('Consultation (real signalling server, real WebRTC)', () => {
       this.timeout(30_000);
       const { patient, clinician } = await pair();
       await until(async () => (await framesDecoded(patient.peerConnection)) > 0, 'frames');
+      // What the patient's page goes through: never the waiting room, never admitted a second time.
+      const statuses = new Set<string>();
+      const stopWatching = patient.state.subscribe(({ status }) => statuses.add(status));
+      let admittedAgain = 0;
+      patient.on('admitted', () => admittedAgain++);
+      let readmitting = false;
+      const stopReadmitting = clinician.state.subscribe(({ pending }) => {
+        readmitting ||= pending.some((p) => p.command === 'admit');
+      });
       await restartServer();
       await until(() => patient.state.get().signalling === 'reconnecting', 'signalling to drop');
       // Media carries on over the same connection while signalling is away (no new call).
@@ -286,6 +295,17 @@ describe('Consultation (real signalling server, real WebRTC)', () => {
       expect(patient.state.get().status).to.equal('in-call');
       await until(() => patient.state.get().signalling === 'connected', 'patient signalling back', 15_000);
       await until(() => clinician.state.get().signalling === 'connected', 'clinician signalling back', 15_000);
+      // The restarted server's empty roster: the clinician's page admits the patient again.
+      await until(() => readmitting && clinician.state.get().pending.length === 0, 'the admission given again', 15_000);
+      stopReadmitting();
+      const seen = clinician.state.get().participants.find((p) => p.role === 'patient');
+      expect(seen).to.include({ admitted: true, presence: 'admitted' });
+      const frames = await framesDecoded(connection);
+      await until(async () => (await framesDecoded(connection)) > frames, 'frames advance after', 15_000);
+      stopWatching();
+      expect([...statuses]).not.to.include('waiting');
+      expect(admittedAgain).to.equal(0);
+      expect(patient.state.get().status).to.equal('in-call');
       // Signalling works again: a hang-up still reaches the other side.
       clinician.hangUp();
       await untilStatus(patient, 'ended');

@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
 import type { RoomCommand, RosterEntry } from '../contract/room.js';
-import { Room } from './room.js';
+import { FORGOTTEN_ADMISSION_MS, Room } from './room.js';
 import type { JoinTicket } from './types.js';
 
 const ticket: JoinTicket = {
@@ -103,6 +103,60 @@ describe('Room (roster → participants, commands with pending state)', () => {
     sent.length = 0;
     r.fromServer({ you: 'ck-c', mode: 'mesh', participants: [entry('ck-p', 'patient'), entry('ck-c', 'clinician')] });
     expect(sent).to.deep.equal([{ type: 'CK-ADMIT', payload: { peerId: 'ck-p' } }]);
+    // Shown let in meanwhile (media keeps flowing), the admission pending until the server says so.
+    expect(r.state.get().roster.find((e) => e.peerId === 'ck-p')).to.include({ admitted: true });
+    expect(r.state.get().pending).to.deep.equal([{ command: 'admit', peerId: 'ck-p' }]);
+    r.fromServer({ you: 'ck-c', mode: 'mesh', participants: [entry('ck-p', 'patient'), entry('ck-c', 'clinician')] });
+    expect(sent, 'not sent again while on its way').to.have.length(1);
+    r.fromServer({
+      you: 'ck-c',
+      mode: 'mesh',
+      participants: [entry('ck-p', 'patient', { admitted: true }), entry('ck-c', 'clinician')],
+    });
+    expect(r.state.get().pending).to.deep.equal([]);
+  });
+
+  it('a patient let in stays in while the server has forgotten it, until the clinicians had time to admit it again', () => {
+    let now = 1_000_000;
+    const patientTicket: JoinTicket = { ...ticket, role: 'patient', peerId: 'ck-p', remotePeerId: 'ck-c' };
+    const r = new Room(
+      patientTicket,
+      () => true,
+      () => now,
+    );
+    const self = () => r.state.get().roster.find((e) => e.peerId === 'ck-p')!;
+    const roster = (admitted: boolean, patch: Partial<RosterEntry> = {}) =>
+      r.fromServer({
+        you: 'ck-p',
+        mode: 'mesh',
+        participants: [entry('ck-p', 'patient', { admitted, ...patch }), entry('ck-c', 'clinician')],
+      });
+    // Waiting: not in (nothing to keep).
+    roster(false);
+    expect(self().admitted).to.equal(false);
+    roster(true);
+    expect(self().admitted).to.equal(true);
+    // The server restarted: its roster forgot the admission; the page stays in.
+    roster(false);
+    expect(self().admitted).to.equal(true);
+    now += FORGOTTEN_ADMISSION_MS - 1;
+    roster(false);
+    expect(self().admitted).to.equal(true);
+    // Admitted again: the server's word again, and a later forgetting has its own time.
+    roster(true);
+    now += FORGOTTEN_ADMISSION_MS;
+    roster(false);
+    expect(self().admitted).to.equal(true);
+    // Nobody admitted it again in time: back to what the server says.
+    now += FORGOTTEN_ADMISSION_MS;
+    roster(false);
+    expect(self().admitted).to.equal(false);
+    // Removed (left): never kept.
+    roster(true);
+    roster(false, { left: true, connected: false });
+    expect(self()).to.include({ admitted: false, left: true });
+    roster(false);
+    expect(self().admitted).to.equal(false);
   });
 
   it('does not admit again on a roster that predates its own admission (still on its way)', () => {

@@ -36,6 +36,13 @@ export interface RoomState {
 
 const NO_MEDIA: MediaFlags = { muted: false, cameraOff: false, audioOnly: false };
 
+/**
+ * How long a page let in still counts itself in after the server forgot it (a restart empties the
+ * roster): time for the clinicians' pages to come back and admit it again. Meanwhile it keeps
+ * sending and showing the call, instead of a moment in the waiting room.
+ */
+export const FORGOTTEN_ADMISSION_MS = 30_000;
+
 /** Who a two-party ticket expects on the other side. */
 function counterpartRole(role: Role): Role {
   return role === 'clinician' ? 'patient' : 'clinician';
@@ -99,10 +106,15 @@ export class Room {
   readonly #removed = new Map<string, RosterEntry>();
   /** Whom this page admitted: let in again should the server forget (a restart empties its roster). */
   readonly #admitted = new Set<string>();
+  /** This page (not a clinician) was let in, as the server said. */
+  #wasIn = false;
+  /** When the server's roster first forgot this page's admission (ms), while it has not said it again. */
+  #forgotAt: number | undefined;
 
   constructor(
     private readonly ticket: JoinTicket,
     private readonly send: (command: RoomCommand) => boolean,
+    private readonly now: () => number = Date.now,
   ) {
     this.#state = createStore<RoomState>({
       you: ticket.peerId,
@@ -127,17 +139,30 @@ export class Room {
     }
     for (const peerId of this.#admitting)
       if (!this.#server.some((e) => e.peerId === peerId)) this.#admitting.delete(peerId);
-    this.#publish({ mode: payload.mode === 'sfu' ? 'sfu' : 'mesh', known: true });
-    // The server forgot an admission (it restarted): give it again.
+    // The server forgot an admission (it restarted): give it again, shown as let in meanwhile.
     if (this.ticket.role === 'clinician') {
       for (const entry of this.#server) {
         // (Not while this page's own admission is on its way: the roster may predate it.)
         const forgotten = this.#admitted.has(entry.peerId) && !this.#admitting.has(entry.peerId);
         if (forgotten && entry.connected && !entry.admitted && !entry.left) {
+          this.#admitting.add(entry.peerId);
           this.send({ type: ADMIT, payload: { peerId: entry.peerId } });
         }
       }
+    } else {
+      const self = this.#server.find((e) => e.peerId === this.ticket.peerId);
+      if (self?.admitted) {
+        this.#wasIn = true;
+        this.#forgotAt = undefined;
+      } else if (self?.left) this.#wasIn = false;
+      else if (self && this.#wasIn) this.#forgotAt ??= this.now();
     }
+    this.#publish({ mode: payload.mode === 'sfu' ? 'sfu' : 'mesh', known: true });
+  }
+
+  /** Let in, though the server forgot (see `FORGOTTEN_ADMISSION_MS`). */
+  get #stillIn(): boolean {
+    return this.#wasIn && this.#forgotAt !== undefined && this.now() - this.#forgotAt < FORGOTTEN_ADMISSION_MS;
   }
 
   /** The server refused a command: what this page laid over the roster for it goes. */
@@ -188,7 +213,8 @@ export class Room {
   }
 
   #publish(patch: Partial<RoomState> = {}): void {
-    const roster = overlay(this.#server, this.ticket, this.#admitting, this.#removed);
+    const admitted = this.#stillIn ? new Set([...this.#admitting, this.ticket.peerId]) : this.#admitting;
+    const roster = overlay(this.#server, this.ticket, admitted, this.#removed);
     const own = this.#state.get().pending.filter((c) => c.command !== 'admit' && c.command !== 'remove');
     const pending: PendingCommand[] = [
       ...own,
