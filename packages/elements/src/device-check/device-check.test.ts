@@ -44,6 +44,8 @@ describe('<device-check>', () => {
     const c = check();
     const el = await fixture<DeviceCheckElement>(html`<device-check .check=${c} auto-start></device-check>`);
     await until(() => c.state.get().status === 'ready', 'ready');
+    // The devices are listed once the browser names them, which may come after the stream.
+    await until(() => c.state.get().microphones.length > 1, 'the microphones listed');
     await el.updateComplete;
     const select = part(el, 'microphone') as HTMLSelectElement;
     const other = [...select.options].find((o) => o.value !== c.state.get().microphoneId)!;
