@@ -584,14 +584,15 @@ export class Consultation extends Emitter<ConsultationEvents> {
   /** Recomputes the state from the parts, and tells what changed as events. */
   #refresh(): void {
     if (this.#isOver()) return;
-    const { you, roster } = this.#room.state.get();
+    const { you, roster, forgotten } = this.#room.state.get();
     const self = roster.find((entry) => entry.peerId === you);
     const online =
       this.#phase === 'joined' &&
       this.#signalling.state.get().signalling === 'connected' &&
       !!self &&
       isIn(self) &&
-      !self.left;
+      !self.left &&
+      !forgotten;
     const chat = this.#chat.value;
     if (chat) chat.setOnline(online);
     // In the call without the chat: ask for the history, as the chat does (its answer makes the

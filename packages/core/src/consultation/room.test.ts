@@ -136,14 +136,18 @@ describe('Room (roster → participants, commands with pending state)', () => {
     expect(self().admitted).to.equal(false);
     roster(true);
     expect(self().admitted).to.equal(true);
-    // The server restarted: its roster forgot the admission; the page stays in.
+    expect(r.state.get().forgotten).to.equal(false);
+    // The server restarted: its roster forgot the admission; the page stays in (what needs the
+    // server's admission, such as the chat, waits: \`forgotten\`).
     roster(false);
     expect(self().admitted).to.equal(true);
+    expect(r.state.get().forgotten).to.equal(true);
     now += FORGOTTEN_ADMISSION_MS - 1;
     roster(false);
     expect(self().admitted).to.equal(true);
     // Admitted again: the server's word again, and a later forgetting has its own time.
     roster(true);
+    expect(r.state.get().forgotten).to.equal(false);
     now += FORGOTTEN_ADMISSION_MS;
     roster(false);
     expect(self().admitted).to.equal(true);
@@ -151,6 +155,7 @@ describe('Room (roster → participants, commands with pending state)', () => {
     now += FORGOTTEN_ADMISSION_MS;
     roster(false);
     expect(self().admitted).to.equal(false);
+    expect(r.state.get().forgotten).to.equal(false);
     // Removed (left): never kept.
     roster(true);
     roster(false, { left: true, connected: false });

@@ -32,6 +32,11 @@ export interface RoomState {
   pending: readonly PendingCommand[];
   /** A roster has come from the server. */
   known: boolean;
+  /**
+   * This page counts itself let in while the server has forgotten it (a restart; decision 51):
+   * what needs the server's admission (chat) waits until it is given again.
+   */
+  forgotten: boolean;
 }
 
 const NO_MEDIA: MediaFlags = { muted: false, cameraOff: false, audioOnly: false };
@@ -122,6 +127,7 @@ export class Room {
       roster: rosterFromTicket(ticket),
       pending: [],
       known: false,
+      forgotten: false,
     });
   }
 
@@ -213,7 +219,8 @@ export class Room {
   }
 
   #publish(patch: Partial<RoomState> = {}): void {
-    const admitted = this.#stillIn ? new Set([...this.#admitting, this.ticket.peerId]) : this.#admitting;
+    const forgotten = this.#stillIn;
+    const admitted = forgotten ? new Set([...this.#admitting, this.ticket.peerId]) : this.#admitting;
     const roster = overlay(this.#server, this.ticket, admitted, this.#removed);
     const own = this.#state.get().pending.filter((c) => c.command !== 'admit' && c.command !== 'remove');
     const pending: PendingCommand[] = [
@@ -224,6 +231,6 @@ export class Room {
         .filter((peerId) => this.#server.some((e) => e.peerId === peerId))
         .map((peerId) => ({ command: 'remove' as const, peerId })),
     ];
-    this.#state.update({ ...patch, roster, pending });
+    this.#state.update({ ...patch, roster, pending, forgotten });
   }
 }
