@@ -111,10 +111,11 @@ export class Room {
   readonly #removed = new Map<string, RosterEntry>();
   /** Whom this page admitted: let in again should the server forget (a restart empties its roster). */
   readonly #admitted = new Set<string>();
-  /** This page (not a clinician) was let in, as the server said. */
-  #wasIn = false;
-  /** When the server's roster first forgot this page's admission (ms), while it has not said it again. */
-  #forgotAt: number | undefined;
+  /**
+   * This page (not a clinician) let in: 0 while the server says so, then since when (ms) its roster
+   * has forgotten it; undefined when not let in.
+   */
+  #in: number | undefined;
 
   constructor(
     private readonly ticket: JoinTicket,
@@ -157,18 +158,11 @@ export class Room {
       }
     } else {
       const self = this.#server.find((e) => e.peerId === this.ticket.peerId);
-      if (self?.admitted) {
-        this.#wasIn = true;
-        this.#forgotAt = undefined;
-      } else if (self?.left) this.#wasIn = false;
-      else if (self && this.#wasIn) this.#forgotAt ??= this.now();
+      if (self?.admitted) this.#in = 0;
+      else if (self?.left) this.#in = undefined;
+      else if (self && this.#in === 0) this.#in = this.now();
     }
     this.#publish({ mode: payload.mode === 'sfu' ? 'sfu' : 'mesh', known: true });
-  }
-
-  /** Let in, though the server forgot (see `FORGOTTEN_ADMISSION_MS`). */
-  get #stillIn(): boolean {
-    return this.#wasIn && this.#forgotAt !== undefined && this.now() - this.#forgotAt < FORGOTTEN_ADMISSION_MS;
   }
 
   /** The server refused a command: what this page laid over the roster for it goes. */
@@ -219,7 +213,8 @@ export class Room {
   }
 
   #publish(patch: Partial<RoomState> = {}): void {
-    const forgotten = this.#stillIn;
+    // Let in, though the server forgot (see `FORGOTTEN_ADMISSION_MS`).
+    const forgotten = !!this.#in && this.now() - this.#in < FORGOTTEN_ADMISSION_MS;
     const admitted = forgotten ? new Set([...this.#admitting, this.ticket.peerId]) : this.#admitting;
     const roster = overlay(this.#server, this.ticket, admitted, this.#removed);
     const own = this.#state.get().pending.filter((c) => c.command !== 'admit' && c.command !== 'remove');
