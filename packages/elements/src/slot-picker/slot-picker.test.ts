@@ -1,6 +1,6 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { executeServerCommand, sendKeys, setViewport } from '@web/test-runner-commands';
-import { BookingClient, StaffClient, type FhirError } from '@consultkit/core/booking';
+import { BookingClient, StaffClient, type BookableSlot, type FhirError } from '@consultkit/core/booking';
 import './define.js';
 import type { SlotPicker } from './slot-picker.js';
 import { until } from '../../../../test-support/browser.js';
@@ -26,6 +26,16 @@ function picker(practitioner = 'Practitioner/2', days = 2): Promise<SlotPicker> 
   return fixture<SlotPicker>(
     html`<slot-picker fhir-base="/fhir" practitioner=${practitioner} days=${days}></slot-picker>`,
   );
+}
+
+/** Dr Evans's free times in the next three days, as another patient's search finds them. */
+async function offeredToOthers(): Promise<BookableSlot[]> {
+  const now = Date.now();
+  return new BookingClient({ baseUrl: '/fhir' }).searchSlots({
+    start: new Date(now),
+    end: new Date(now + 3 * 86_400_000),
+    practitioner: '2',
+  });
 }
 
 async function staff(): Promise<StaffClient> {
@@ -574,11 +584,7 @@ describe('<slot-picker>', () => {
     await loaded(el);
     const chosen = times(el)[0]!;
     const slotId = chosen.dataset['id']!;
-    const other = new BookingClient({ baseUrl: '/fhir' });
-    const offered = async () =>
-      (
-        await other.searchSlots({ start: new Date(), end: new Date(Date.now() + 2 * 86_400_000), practitioner: '2' })
-      ).map((s) => s.id);
+    const offered = async () => (await offeredToOthers()).map((s) => s.id);
     expect(await offered()).to.include(slotId);
     chosen.click();
     await until(() => part(el, 'held') !== null, 'the hold');
@@ -640,9 +646,7 @@ describe('<slot-picker>', () => {
 
     // Someone else books the same time first.
     const other = new BookingClient({ baseUrl: '/fhir' });
-    const slot = (
-      await other.searchSlots({ start: new Date(), end: new Date(Date.now() + 3 * 86_400_000), practitioner: '2' })
-    ).find((s) => s.id === slotId)!;
+    const slot = (await offeredToOthers()).find((s) => s.id === slotId)!;
     await other.book({ slot, patient: { ...ADA, given: 'Grace', birthDate: '1970-01-01' }, deliveryChannel: 'Video' });
 
     setTimeout(() => part(el, 'submit')!.click());
@@ -740,13 +744,7 @@ describe('<slot-picker>', () => {
       // wants is still held (by the picker just removed) and not offered.
       await until(() => part(el, 'held') !== null, 'the hold');
       el.remove();
-      const other = new BookingClient({ baseUrl: '/fhir' });
-      const from = new Date();
-      const offered = async () =>
-        (await other.searchSlots({ start: from, end: new Date(from.getTime() + 3 * 86_400_000), practitioner: '2' }))
-          .map((s) => s.id)
-          .includes(slotId);
-      await until(offered, 'the time let go', 30_000);
+      await until(async () => (await offeredToOthers()).some((s) => s.id === slotId), 'the time let go', 30_000);
       el = await make();
       await until(() => formShown(el), 'the restored form', 30_000);
       expect(part(el, 'chosen')!.textContent).to.equal(label);
